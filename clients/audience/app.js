@@ -1,0 +1,183 @@
+// The Tutti audience app: joins the show over the WebSocket, keeps the clock in sync, and
+// renders the current cue, its controls and the crowd's activity (see docs/protocol.md).
+
+import { Connection, daemonUrl } from './connection.js';
+import { ShowClock } from './clock.js';
+import { InputSender } from './inputs.js';
+import { ControlPanels } from './controls.js';
+import { keepScreenOn } from './wakelock.js';
+import { load, save } from './storage.js';
+import { setText, setHidden, toast, replayClass, formatCountdown, formatNumber } from './ui.js';
+
+const PING_EVERY_MS = 3000;
+const PING_BURST_GAP_MS = 150;
+
+const FRIENDLY_ERRORS = {
+  control_disabled: "That control isn't active right now",
+  rate_limited: 'Easy! Too fast',
+  poll_closed: 'Voting has closed',
+  unknown_poll: "That vote isn't running",
+  too_many_connections: 'Too many phones on this network: retrying soon',
+  already_joined: null, // harmless; the app never sends two hellos on one socket
+};
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  venue: $('venue-name'), zone: $('zone-name'), status: $('status'), statusText: $('status-text'),
+  cueTitle: $('cue-title'), cuePrompt: $('cue-prompt'), cueCountdown: $('cue-countdown'),
+  participants: $('participants'), active: $('active'), controls: $('controls'),
+  idle: $('no-controls'), meLine: $('me'), me: $('participant-id'), counted: $('counted'),
+  overlay: $('overlay'), overlayTitle: $('overlay-title'), overlayText: $('overlay-text'),
+};
+
+const urlZone = new URLSearchParams(location.search).get('zone');
+let joinedZone = null; // once welcomed, reconnects stay in the zone the daemon gave us
+let zoneNames = new Map();
+let confirmedVotes = {}; // poll id -> choice the daemon has
+let latestState = null;
+let renderQueued = false;
+let pingTimer = 0;
+let countedTimer = 0;
+
+const clock = new ShowClock();
+const connection = new Connection({
+  url: daemonUrl(),
+  makeHello: () => ({ type: 'hello', token: load('token'), zone: joinedZone ?? urlZone ?? load('zone') ?? null }),
+  onMessage: handleMessage,
+  onStatus: showStatus,
+});
+const inputs = new InputSender({
+  connection,
+  onCounted: showCounted,
+  onVoteTaken: (vote) => { confirmedVotes[vote.poll] = vote.choice; },
+});
+const panels = new ControlPanels(ui.controls, {
+  inputs,
+  clock,
+  toast,
+  connected: () => connection.joined,
+  participantId: () => load('id'),
+  myVote: (poll) => inputs.pendingChoice(poll) ?? confirmedVotes[poll],
+  vote: (poll, choice) => {
+    inputs.vote(poll, choice);
+    scheduleRender();
+  },
+});
+
+function handleMessage(message) {
+  switch (message.type) {
+    case 'welcome': return onWelcome(message);
+    case 'state':
+      latestState = message;
+      return scheduleRender();
+    case 'ack': return inputs.onAck(message);
+    case 'pong': return clock.onPong(message);
+    case 'error': return onError(message);
+    default: return undefined;
+  }
+}
+
+function onWelcome(welcome) {
+  save('token', welcome.token);
+  save('id', welcome.id);
+  save('zone', welcome.zone);
+  joinedZone = welcome.zone;
+  zoneNames = new Map((welcome.zones ?? []).map((z) => [z.id, z.name]));
+  confirmedVotes = { ...(welcome.votes ?? {}) };
+  setText(ui.me, welcome.id);
+  setHidden(ui.meLine, false);
+  setText(ui.venue, welcome.venue || 'Tutti');
+  document.title = welcome.venue ? `${welcome.venue} · Tutti` : 'Tutti';
+  setText(ui.zone, zoneNames.get(welcome.zone) ?? welcome.zone ?? '');
+  setHidden(ui.overlay, true);
+  inputs.onWelcome(welcome);
+  clock.reset(welcome.t);
+  startPinging();
+  scheduleRender();
+}
+
+function onError(error) {
+  if (error.code === 'venue_full') return; // the status handler shows the full screen
+  const dropped = inputs.onError(error);
+  if (dropped) scheduleRender(); // the highlight falls back to what the daemon has
+  if (error.code === 'unknown_zone') {
+    toast("That section isn't known here: you've joined the main one");
+    return;
+  }
+  const friendly = error.code in FRIENDLY_ERRORS ? FRIENDLY_ERRORS[error.code] : "Hmm, that didn't go through";
+  if (friendly) toast(friendly);
+}
+
+function startPinging() {
+  clearInterval(pingTimer);
+  const ping = () => connection.send(clock.makePing());
+  for (let i = 0; i < 3; i += 1) setTimeout(ping, i * PING_BURST_GAP_MS);
+  pingTimer = setInterval(() => {
+    if (!connection.send(clock.makePing())) clearInterval(pingTimer);
+  }, PING_EVERY_MS);
+}
+
+let fullCountdownTimer = 0;
+function showStatus(status, detail) {
+  const text = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', full: 'Venue full' }[status];
+  ui.status.dataset.state = status;
+  setText(ui.statusText, text);
+  document.body.classList.toggle('stale', status !== 'live');
+  if (status !== 'live') setHidden(ui.counted, true);
+  clearInterval(fullCountdownTimer);
+  if (status === 'full') {
+    setText(ui.overlayTitle, 'The venue is full — waiting for a spot…');
+    const retryAt = performance.now() + (detail?.retryMs ?? 5000);
+    const tick = () => setText(ui.overlayText,
+      `We'll try again in ${Math.max(0, Math.ceil((retryAt - performance.now()) / 1000))} s. Keep this page open.`);
+    tick();
+    fullCountdownTimer = setInterval(tick, 500);
+    setHidden(ui.overlay, false);
+  } else if (status === 'live') {
+    setHidden(ui.overlay, true);
+  } else if (!ui.overlay.hidden) {
+    setText(ui.overlayText, 'Trying again now…');
+  }
+}
+
+function showCounted() {
+  setHidden(ui.counted, false);
+  replayClass(ui.counted, 'flash');
+  clearTimeout(countedTimer);
+  countedTimer = setTimeout(() => setHidden(ui.counted, true), 1800);
+}
+
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  // One render per frame however many states arrived; a hidden page renders on return.
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    render();
+  });
+}
+
+function render() {
+  const state = latestState;
+  if (!state) return;
+  const cue = state.cue ?? {};
+  setText(ui.cueTitle, cue.title || 'Tutti');
+  setText(ui.cuePrompt, cue.prompt || '');
+  setHidden(ui.cuePrompt, !cue.prompt);
+  const now = clock.now();
+  const advanceIn = Number.isFinite(cue.advance_at) && now !== null ? cue.advance_at - now : null;
+  setHidden(ui.cueCountdown, advanceIn === null);
+  if (advanceIn !== null) setText(ui.cueCountdown, `next up in ${formatCountdown(advanceIn)}`);
+  setText(ui.participants, formatNumber(state.participants));
+  setText(ui.active, formatNumber(state.active));
+  if (state.zone?.id) setText(ui.zone, zoneNames.get(state.zone.id) ?? state.zone.id);
+  const shown = panels.update(state);
+  setHidden(ui.idle, shown > 0);
+}
+
+addEventListener('online', () => connection.reconnectSoon());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') connection.reconnectSoon();
+});
+keepScreenOn();
+connection.start();

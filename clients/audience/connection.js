@@ -1,0 +1,145 @@
+// The WebSocket to the daemon: opens it with the tutti.audience.v1 subprotocol, says hello,
+// and reconnects with jittered exponential backoff (or after retry_ms when the venue is full).
+// It knows nothing about controls; messages go to the handlers given by app.js.
+
+export const PROTOCOL = 'tutti.audience.v1';
+
+const BACKOFF_START_MS = 500;
+const BACKOFF_MAX_MS = 10000;
+const POLICY_CLOSE_MIN_MS = 5000; // 1008: "reconnect later, slower"
+const OPEN_TIMEOUT_MS = 8000;
+const SILENCE_LIMIT_MS = 8000; // state arrives many times a second; silence means a dead link
+
+// ±50% jitter so a venue's phones do not all come back in the same instant.
+export function jitter(ms) {
+  return Math.round(ms * (0.5 + Math.random()));
+}
+
+export function daemonUrl(loc = location) {
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/`;
+}
+
+export class Connection {
+  #url;
+  #makeHello;
+  #onMessage;
+  #onStatus;
+  #ws = null;
+  #joined = false;
+  #attempt = 0;
+  #retryTimer = 0;
+  #openTimer = 0;
+  #watchdog = 0;
+  #lastMessageAt = 0;
+  #venueFullRetryMs = null;
+
+  // makeHello() returns the hello message; onMessage(msg) gets every parsed message;
+  // onStatus(status, detail) gets 'connecting' | 'live' | 'reconnecting' | 'full'.
+  constructor({ url, makeHello, onMessage, onStatus }) {
+    this.#url = url;
+    this.#makeHello = makeHello;
+    this.#onMessage = onMessage;
+    this.#onStatus = onStatus;
+  }
+
+  get joined() {
+    return this.#joined;
+  }
+
+  start() {
+    this.#connect();
+    this.#watchdog = setInterval(() => this.#checkSilence(), 2000);
+  }
+
+  // Skip the remaining backoff (the network came back, or the page became visible).
+  reconnectSoon() {
+    if (this.#ws || !this.#retryTimer || this.#venueFullRetryMs !== null) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => this.#connect(), jitter(300));
+  }
+
+  // Sends one message once joined; returns false when it could not be sent.
+  send(message) {
+    if (!this.#joined || this.#ws?.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  #connect() {
+    this.#retryTimer = 0;
+    this.#onStatus(this.#attempt === 0 ? 'connecting' : 'reconnecting');
+    let ws;
+    try {
+      ws = new WebSocket(this.#url, PROTOCOL);
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#ws = ws;
+    this.#openTimer = setTimeout(() => this.#abandon(ws), OPEN_TIMEOUT_MS);
+    ws.onopen = () => {
+      clearTimeout(this.#openTimer);
+      this.#lastMessageAt = performance.now();
+      ws.send(JSON.stringify(this.#makeHello()));
+    };
+    ws.onmessage = (event) => this.#receive(event.data);
+    ws.onclose = (event) => this.#closed(ws, event.code);
+  }
+
+  #receive(data) {
+    this.#lastMessageAt = performance.now();
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (!message || typeof message.type !== 'string') return;
+    if (message.type === 'welcome') {
+      this.#joined = true;
+      this.#attempt = 0;
+      this.#venueFullRetryMs = null;
+      this.#onStatus('live');
+    } else if (message.type === 'error' && message.code === 'venue_full') {
+      this.#venueFullRetryMs = Number(message.retry_ms) > 0 ? Number(message.retry_ms) : 5000;
+      this.#onStatus('full', { retryMs: this.#venueFullRetryMs });
+    }
+    this.#onMessage(message);
+  }
+
+  #closed(ws, code) {
+    clearTimeout(this.#openTimer);
+    if (ws !== this.#ws) return;
+    this.#ws = null;
+    this.#joined = false;
+    if (this.#venueFullRetryMs !== null) {
+      const delay = jitter(this.#venueFullRetryMs);
+      this.#onStatus('full', { retryMs: delay });
+      this.#retryTimer = setTimeout(() => {
+        this.#venueFullRetryMs = null;
+        this.#connect();
+      }, delay);
+      return;
+    }
+    this.#scheduleReconnect(code === 1008 ? POLICY_CLOSE_MIN_MS : 0);
+  }
+
+  #scheduleReconnect(minimumMs = 0) {
+    const base = Math.min(BACKOFF_MAX_MS, Math.max(minimumMs, BACKOFF_START_MS * 2 ** this.#attempt));
+    this.#attempt += 1;
+    this.#onStatus('reconnecting');
+    this.#retryTimer = setTimeout(() => this.#connect(), jitter(base));
+  }
+
+  #checkSilence() {
+    if (this.#joined && performance.now() - this.#lastMessageAt > SILENCE_LIMIT_MS) {
+      this.#abandon(this.#ws);
+    }
+  }
+
+  // A dead link may take long to report its close; reconnect now and let it close on its own.
+  #abandon(ws) {
+    this.#closed(ws, 4000);
+    ws.close();
+  }
+}

@@ -1,0 +1,45 @@
+// The panel area: builds the controls the current cue enables (state.cue.controls), and only
+// rebuilds them when the cue or its controls change; every state in between updates in place.
+
+import { createTap } from './control-tap.js';
+import { createXY } from './control-xy.js';
+import { createSlider } from './control-slider.js';
+import { createShake } from './control-shake.js';
+import { createVote } from './control-vote.js';
+
+const FACTORIES = { tap: createTap, xy: createXY, slider: createSlider, shake: createShake, vote: createVote };
+
+export class ControlPanels {
+  #container;
+  #ctx;
+  #key = null;
+  #panels = []; // { name, panel, readOnly }
+
+  constructor(container, ctx) {
+    this.#container = container;
+    this.#ctx = ctx;
+  }
+
+  // Returns how many panels are shown.
+  update(state) {
+    const cue = state.cue ?? {};
+    const enabled = (Array.isArray(cue.controls) ? cue.controls : []).filter((c) => FACTORIES[c]);
+    // A closed poll's result stays on screen even when the cue has no vote control.
+    const showResult = !enabled.includes('vote') && state.poll && !state.poll.open;
+    const key = JSON.stringify([cue.id ?? null, enabled, Boolean(showResult)]);
+    if (key !== this.#key) {
+      this.#key = key;
+      for (const { panel } of this.#panels) panel.destroy();
+      const names = showResult ? [...enabled, 'vote'] : enabled;
+      this.#panels = names.map((name) => ({
+        name,
+        panel: FACTORIES[name](this.#ctx),
+        readOnly: name === 'vote' && showResult,
+      }));
+      this.#container.replaceChildren(...this.#panels.map(({ panel }) => panel.el));
+      this.#container.dataset.count = String(this.#panels.length);
+    }
+    for (const { panel, readOnly } of this.#panels) panel.update(state, { readOnly });
+    return this.#panels.length;
+  }
+}

@@ -1,0 +1,49 @@
+/*
+ * addrtable.h - connections and input rate per client address.
+ *
+ * Debian's libwebsockets has no per-peer limits, so the daemon counts
+ * connections per address itself and keeps one token bucket per address:
+ * a script opening many sockets from one machine gets the share of one
+ * address, not of many phones.
+ *
+ * Thread: net thread only.
+ */
+#ifndef TUTTI_ADDRTABLE_H
+#define TUTTI_ADDRTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "idmap.h"
+#include "ratelimit.h"
+
+struct addr_entry {
+	uint64_t key;			/* hash of the address text; 0 = free */
+	uint32_t connections;
+	struct token_bucket bucket;	/* inputs from every connection of this address */
+};
+
+struct addrtable {
+	struct idmap map;		/* key -> entry index */
+	struct addr_entry *entries;
+	uint32_t *free_stack;
+	uint32_t free_count;
+	uint32_t max_per_address;
+};
+
+/* Room for @max_addresses distinct addresses. Returns 0 or -1 (out of memory). */
+int addrtable_init(struct addrtable *t, uint32_t max_addresses, uint32_t max_per_address);
+void addrtable_free(struct addrtable *t);
+
+/*
+ * Counts a new connection from @address (text form, e.g. "127.0.0.5").
+ * Returns its entry, or NULL when the address already has its maximum of
+ * connections (or the table is full). The bucket of a new address starts
+ * full with @burst tokens.
+ */
+struct addr_entry *addrtable_acquire(struct addrtable *t, const char *address, double burst,
+				     double now_s);
+/* The connection counted by addrtable_acquire() closed. */
+void addrtable_release(struct addrtable *t, struct addr_entry *e);
+
+#endif

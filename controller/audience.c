@@ -1,0 +1,292 @@
+/*
+ * audience.c - applies phone messages to the show. See audience.h.
+ * Thread: net thread only.
+ */
+#include "audience.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PING_RATE	2.0	/* pings per second a phone may send */
+#define PING_BURST	8.0
+#define RATE_ERROR_EVERY_S 1.0	/* at most one rate_limited error a second */
+#define THROTTLE_FORGIVE_S 1.0	/* a second within its rate ends a throttle */
+
+void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
+		   struct show *show, struct metrics *metrics)
+{
+	memset(a, 0, sizeof(*a));
+	a->cfg = cfg;
+	a->crowd = crowd;
+	a->show = show;
+	a->metrics = metrics;
+}
+
+void audience_peer_init(struct audience *a, struct audience_peer *peer,
+			struct addr_entry *addr, double now_s)
+{
+	memset(peer, 0, sizeof(*peer));
+	peer->participant = -1;
+	peer->addr = addr;
+	peer->throttled_since = -1;
+	peer->last_rate_error_s = -1e9;
+	token_bucket_init(&peer->bucket, a->cfg->limits.input_burst, now_s);
+	token_bucket_init(&peer->ping_bucket, PING_BURST, now_s);
+}
+
+void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s)
+{
+	if (peer->participant >= 0)
+		crowd_leave(a->crowd, peer->participant, now_s);
+	peer->participant = -1;
+}
+
+void audience_peer_reject(struct audience *a, struct audience_peer *peer,
+			  enum reject_reason reason, uint64_t seq, const char *detail)
+{
+	bool has_detail = detail && *detail;
+
+	a->metrics->rejected[reason]++;
+	if (peer->error_count == AUDIENCE_ERRORS_MAX) {
+		memmove(peer->errors, peer->errors + 1,
+			(AUDIENCE_ERRORS_MAX - 1) * sizeof(peer->errors[0]));
+		peer->error_count--;
+	}
+	if (has_detail) {
+		for (int i = 0; i < peer->error_count; i++)
+			peer->errors[i].has_detail = false;
+		snprintf(peer->detail, sizeof(peer->detail), "%s", detail);
+	}
+	peer->errors[peer->error_count].code = (uint8_t)reason;
+	peer->errors[peer->error_count].has_detail = has_detail;
+	peer->errors[peer->error_count].seq = seq;
+	peer->error_count++;
+}
+
+static void queue_ack(struct audience *a, struct audience_peer *peer, uint64_t seq)
+{
+	if (!(peer->pending & PEER_SEND_ACK) || seq > peer->ack_seq)
+		peer->ack_seq = seq;
+	peer->ack_tick = a->tick + 1;	/* the next tick's state is the first to include it */
+	peer->pending |= PEER_SEND_ACK;
+}
+
+static void handle_hello(struct audience *a, struct audience_peer *peer,
+			 const struct client_msg *m, double now_s)
+{
+	int zone = 0;
+	int p;
+
+	if (peer->participant >= 0) {
+		audience_peer_reject(a, peer, REJECT_ALREADY_JOINED, 0, NULL);
+		return;
+	}
+	if (crowd_connected(a->crowd) >= a->cfg->capacity) {
+		audience_peer_reject(a, peer, REJECT_VENUE_FULL, 0, NULL);
+		peer->close_code = 1013;
+		return;
+	}
+	if (m->has_zone) {
+		zone = config_zone_index(a->cfg, m->zone);
+		if (zone < 0) {
+			audience_peer_reject(a, peer, REJECT_UNKNOWN_ZONE, 0, NULL);
+			zone = 0;
+		}
+	}
+	p = crowd_join(a->crowd, m->has_token ? m->token : NULL, (uint32_t)zone, now_s,
+		       &peer->resumed);
+	if (p < 0) {
+		/* Every slot holds a connected phone: as full as it gets. */
+		audience_peer_reject(a, peer, REJECT_VENUE_FULL, 0, NULL);
+		peer->close_code = 1013;
+		return;
+	}
+	peer->participant = p;
+	peer->zone = crowd_participant_zone(a->crowd, p);
+	peer->pending |= PEER_SEND_WELCOME;
+}
+
+/*
+ * Token buckets per peer and per address. A peer that stays over its rate
+ * for throttle_close_s is closed with 1008.
+ */
+static bool within_rate(struct audience *a, struct audience_peer *peer, uint64_t seq, double now_s)
+{
+	const struct config_limits *lim = &a->cfg->limits;
+	bool ok = token_bucket_take(&peer->bucket, lim->inputs_per_second, lim->input_burst, now_s);
+
+	if (ok && peer->addr) {
+		double n = lim->max_connections_per_address;
+
+		ok = token_bucket_take(&peer->addr->bucket, lim->inputs_per_second * n,
+				       lim->input_burst * n, now_s);
+	}
+	if (ok) {
+		if (peer->throttled_since >= 0 && now_s - peer->last_limited_s > THROTTLE_FORGIVE_S)
+			peer->throttled_since = -1;
+		return true;
+	}
+	peer->last_limited_s = now_s;
+	if (peer->throttled_since < 0)
+		peer->throttled_since = now_s;
+	if (now_s - peer->last_rate_error_s >= RATE_ERROR_EVERY_S) {
+		peer->last_rate_error_s = now_s;
+		audience_peer_reject(a, peer, REJECT_RATE_LIMITED, seq, NULL);
+	} else {
+		a->metrics->rejected[REJECT_RATE_LIMITED]++;
+	}
+	if (now_s - peer->throttled_since >= lim->throttle_close_s)
+		peer->close_code = 1008;
+	return false;
+}
+
+static void handle_input(struct audience *a, struct audience_peer *peer,
+			 const struct client_msg *m, double now_s)
+{
+	int p = peer->participant;
+
+	if (!(show_controls(a->show) & (1u << m->control))) {
+		char detail[64];
+
+		snprintf(detail, sizeof(detail), "%s is not enabled in this cue",
+			 control_name(m->control));
+		audience_peer_reject(a, peer, REJECT_CONTROL_DISABLED, m->seq, detail);
+		return;
+	}
+	switch (m->control) {
+	case CONTROL_TAP:
+		crowd_tap(a->crowd, p, now_s);
+		break;
+	case CONTROL_XY:
+		crowd_xy(a->crowd, p, m->x, m->y, now_s);
+		break;
+	case CONTROL_SLIDER:
+		crowd_slider(a->crowd, p, m->value, now_s);
+		break;
+	case CONTROL_SHAKE:
+		crowd_shake(a->crowd, p, m->value, now_s);
+		break;
+	default:
+		return;
+	}
+	a->metrics->inputs_accepted[m->control]++;
+}
+
+static void handle_vote(struct audience *a, struct audience_peer *peer,
+			const struct client_msg *m, double now_s)
+{
+	const struct config_poll *poll = config_poll_find(a->cfg, m->poll);
+
+	if (!poll) {
+		audience_peer_reject(a, peer, REJECT_UNKNOWN_POLL, m->seq, NULL);
+		return;
+	}
+	if (!(show_controls(a->show) & (1u << CONTROL_VOTE)) || !show_poll_is_open(a->show, poll->index)) {
+		audience_peer_reject(a, peer, REJECT_POLL_CLOSED, m->seq, NULL);
+		return;
+	}
+	if (m->choice >= (int64_t)poll->option_count) {
+		audience_peer_reject(a, peer, REJECT_OUT_OF_RANGE, m->seq, NULL);
+		return;
+	}
+	crowd_vote(a->crowd, peer->participant, poll->index, (uint32_t)m->choice, now_s);
+	a->metrics->inputs_accepted[CONTROL_VOTE]++;
+}
+
+void audience_handle_text(struct audience *a, struct audience_peer *peer,
+			  const char *buf, size_t len, double now_s)
+{
+	struct client_msg m;
+	enum reject_reason r;
+
+	a->metrics->messages_received++;
+	a->metrics->bytes_received += len;
+	if (peer->close_code)
+		return;		/* closing: nothing more counts */
+	r = protocol_decode(buf, len, &m);
+	if (r != REJECT_NONE) {
+		/* Charge malformed messages to the rate too, so garbage floods get closed. */
+		if (peer->participant >= 0 && !within_rate(a, peer, m.seq, now_s))
+			return;
+		audience_peer_reject(a, peer, r, m.seq, m.detail);
+		return;
+	}
+	switch (m.type) {
+	case CLIENT_HELLO:
+		handle_hello(a, peer, &m, now_s);
+		return;
+	case CLIENT_PING:
+		if (!token_bucket_take(&peer->ping_bucket, PING_RATE, PING_BURST, now_s)) {
+			a->metrics->rejected[REJECT_RATE_LIMITED]++;
+			return;
+		}
+		peer->ping_t0 = m.t0;
+		peer->ping_t1 = now_s;
+		peer->pending |= PEER_SEND_PONG;
+		return;
+	case CLIENT_INPUT:
+	case CLIENT_VOTE:
+		break;
+	}
+	if (peer->participant < 0) {
+		audience_peer_reject(a, peer, REJECT_NOT_JOINED, m.seq, NULL);
+		return;
+	}
+	if (!within_rate(a, peer, m.seq, now_s))
+		return;
+	if (!crowd_seq_take(a->crowd, peer->participant, m.seq)) {
+		a->metrics->rejected[REJECT_DUPLICATE]++;
+		queue_ack(a, peer, crowd_participant_last_seq(a->crowd, peer->participant));
+		return;
+	}
+	if (m.type == CLIENT_INPUT)
+		handle_input(a, peer, &m, now_s);
+	else
+		handle_vote(a, peer, &m, now_s);
+	queue_ack(a, peer, m.seq);
+}
+
+bool audience_peer_has_personal(const struct audience_peer *peer)
+{
+	return peer->pending || peer->error_count;
+}
+
+size_t audience_peer_next_personal(struct audience *a, struct audience_peer *peer,
+				   char *out, size_t cap, double now_s)
+{
+	size_t n = 0;
+
+	if (peer->pending & PEER_SEND_WELCOME) {
+		int p = peer->participant;
+		struct welcome_info w = {
+			.id = crowd_participant_id(a->crowd, p),
+			.token = crowd_participant_token(a->crowd, p),
+			.resumed = peer->resumed,
+			.zone_id = a->cfg->zones[peer->zone].id,
+			.last_seq = crowd_participant_last_seq(a->crowd, p),
+			.votes = crowd_participant_votes(a->crowd, p),
+			.t_s = now_s,
+		};
+
+		peer->pending &= (uint8_t)~PEER_SEND_WELCOME;
+		n = protocol_encode_welcome(out, cap, a->cfg, &w);
+	} else if (peer->error_count) {
+		struct peer_error e = peer->errors[0];
+		enum reject_reason code = (enum reject_reason)e.code;
+
+		memmove(peer->errors, peer->errors + 1,
+			(AUDIENCE_ERRORS_MAX - 1) * sizeof(peer->errors[0]));
+		peer->error_count--;
+		n = protocol_encode_error(out, cap, code, e.has_detail ? peer->detail : NULL, e.seq,
+					  code == REJECT_VENUE_FULL ? AUDIENCE_RETRY_FULL_MS : -1);
+	} else if (peer->pending & PEER_SEND_PONG) {
+		peer->pending &= (uint8_t)~PEER_SEND_PONG;
+		n = protocol_encode_pong(out, cap, peer->ping_t0, peer->ping_t1, now_s);
+	} else if (peer->pending & PEER_SEND_ACK) {
+		peer->pending &= (uint8_t)~PEER_SEND_ACK;
+		n = protocol_encode_ack(out, cap, peer->ack_seq, peer->ack_tick);
+	}
+	if (n)
+		a->metrics->personal_sent++;
+	return n;
+}

@@ -1,0 +1,103 @@
+/*
+ * audience.h - what a phone's messages do to the show.
+ *
+ * A peer is one audience connection: a phone's WebSocket, or a simulated
+ * phone. The audience module decodes its messages, checks them (joined?
+ * fresh seq? within its rate? control enabled? poll open?), applies them to
+ * the crowd and queues what the phone must be told. Real and simulated
+ * phones go through exactly this code.
+ *
+ * Personal messages (welcome, ack, pong, error) wait in a small, bounded,
+ * coalescing outbox per peer: a newer ack or pong replaces an unsent one,
+ * and errors beyond AUDIENCE_ERRORS_MAX drop the oldest. A peer therefore
+ * never grows a queue, however slow its socket.
+ *
+ * Thread: net thread only.
+ */
+#ifndef TUTTI_AUDIENCE_H
+#define TUTTI_AUDIENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addrtable.h"
+#include "config.h"
+#include "crowd.h"
+#include "metrics.h"
+#include "protocol.h"
+#include "ratelimit.h"
+#include "show.h"
+
+#define AUDIENCE_ERRORS_MAX	4
+#define AUDIENCE_RETRY_FULL_MS	5000	/* venue full: when to try again */
+
+enum {
+	PEER_SEND_WELCOME = 1 << 0,
+	PEER_SEND_PONG = 1 << 1,
+	PEER_SEND_ACK = 1 << 2,
+};
+
+struct peer_error {
+	uint8_t code;			/* enum reject_reason */
+	bool has_detail;		/* peer->detail belongs to this error */
+	uint64_t seq;
+};
+
+struct audience_peer {
+	int participant;		/* -1 until hello */
+	uint32_t zone;
+	struct addr_entry *addr;	/* NULL for simulated peers */
+	struct token_bucket bucket;	/* inputs and votes */
+	struct token_bucket ping_bucket;
+	double throttled_since;		/* -1 when not throttled */
+	double last_limited_s;
+	double last_rate_error_s;
+	uint8_t pending;		/* PEER_SEND_* */
+	uint8_t error_count;
+	struct peer_error errors[AUDIENCE_ERRORS_MAX];	/* oldest first */
+	char detail[80];		/* what was wrong, for the newest error only */
+	bool resumed;
+	uint64_t ack_seq, ack_tick;
+	double ping_t0, ping_t1;
+	int close_code;			/* non-zero: close after the outbox drains */
+	uint64_t state_gen;		/* newest state generation sent */
+};
+
+struct audience {
+	const struct venue_config *cfg;
+	struct crowd *crowd;
+	struct show *show;
+	struct metrics *metrics;
+	uint64_t tick;			/* current show tick, for acks */
+};
+
+void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
+		   struct show *show, struct metrics *metrics);
+
+/* A new connection at show time @now_s; @addr may be NULL (simulated). */
+void audience_peer_init(struct audience *a, struct audience_peer *peer,
+			struct addr_entry *addr, double now_s);
+/* The connection closed: the participant may resume later. */
+void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s);
+
+/* Handles one text message from @peer. */
+void audience_handle_text(struct audience *a, struct audience_peer *peer,
+			  const char *buf, size_t len, double now_s);
+/*
+ * Records a refusal for @peer and queues the error; @seq may be 0; @detail
+ * (may be NULL) says what was wrong and replaces the generic message.
+ */
+void audience_peer_reject(struct audience *a, struct audience_peer *peer,
+			  enum reject_reason reason, uint64_t seq, const char *detail);
+
+/* True when @peer has a personal message waiting. */
+bool audience_peer_has_personal(const struct audience_peer *peer);
+/*
+ * Renders @peer's next personal message into @out and removes it from the
+ * outbox. Returns its length, or 0 when nothing waits. @now_s stamps pongs.
+ */
+size_t audience_peer_next_personal(struct audience *a, struct audience_peer *peer,
+				   char *out, size_t cap, double now_s);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * crowd.h - the participant table and the crowd's aggregates.
+ *
+ * A fixed-capacity table of participants. A participant survives a dropped
+ * connection for the venue's resume window: hello with its token makes the
+ * same phone the same participant again, with its votes and its seq.
+ *
+ * Aggregates are kept incrementally from mergeable partials (stats.h), one
+ * per zone: each participant contributes its latest value once, replaced
+ * when it sends a new one and removed when it goes quiet or leaves, so a
+ * phone sending 50 inputs a second weighs no more than one sending one.
+ * A tick is O(inputs + expiries), not O(participants).
+ *
+ * Thread: net thread only (the owner of show state).
+ */
+#ifndef TUTTI_CROWD_H
+#define TUTTI_CROWD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "frame.h"
+
+#define CROWD_TOKEN_CHARS	22	/* 16 random bytes, base64url, no padding */
+#define CROWD_ID_CHARS		10	/* "p-" + 8 hex digits */
+#define CROWD_TAP_WINDOW_S	2.0	/* taps_per_s is measured over this */
+#define CROWD_KINETIC_WINDOW_S	2.0	/* a tempo or shake lasts this long without taps/shakes */
+
+struct crowd;
+
+/*
+ * Creates an empty crowd for @cfg (which must outlive it) with room for
+ * @table_size participants, connected or waiting to resume. Returns NULL
+ * when out of memory.
+ */
+struct crowd *crowd_create(const struct venue_config *cfg, uint32_t table_size);
+void crowd_destroy(struct crowd *c);
+
+/*
+ * Joins a participant at show time @now_s. With a @token of a participant
+ * that is not connected, that participant resumes (*@resumed = true) and
+ * keeps its zone; otherwise a new participant joins zone @zone. When the
+ * table has no free slot, the participant that has waited longest to
+ * resume is forgotten to make room. Returns the participant's index, or -1
+ * when every slot holds a connected participant.
+ */
+int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed);
+/* The connection of participant @p closed: it may resume until the resume window ends. */
+void crowd_leave(struct crowd *c, int p, double now_s);
+/* Forgets participant @p at once (kick); its token no longer resumes. Its votes stay counted. */
+void crowd_forget(struct crowd *c, int p);
+
+const char *crowd_participant_id(const struct crowd *c, int p);
+const char *crowd_participant_token(const struct crowd *c, int p);
+uint32_t crowd_participant_zone(const struct crowd *c, int p);
+uint64_t crowd_participant_last_seq(const struct crowd *c, int p);
+/* Per poll index, -1 = no vote; poll_count entries. */
+const int8_t *crowd_participant_votes(const struct crowd *c, int p);
+/* Index of the connected-or-resumable participant with anonymous id @id, or -1. */
+int crowd_find_by_id(const struct crowd *c, const char *id);
+
+/*
+ * Takes @seq from participant @p if it is newer than every seq taken
+ * before. Returns false for a re-sent (or older) seq.
+ */
+bool crowd_seq_take(struct crowd *c, int p, uint64_t seq);
+
+/* Inputs; values are in [0, 1]. Each also marks the participant active. */
+void crowd_tap(struct crowd *c, int p, double now_s);
+void crowd_xy(struct crowd *c, int p, double x, double y, double now_s);
+void crowd_slider(struct crowd *c, int p, double value, double now_s);
+void crowd_shake(struct crowd *c, int p, double energy, double now_s);
+/*
+ * Sets participant @p's vote in poll @poll to @choice (changing an earlier
+ * vote, never adding a second). The caller checks the poll is open and
+ * @choice is one of its options.
+ */
+void crowd_vote(struct crowd *c, int p, uint32_t poll, uint32_t choice, double now_s);
+/* Exact tallies of @poll over the whole venue into @tallies (option_count entries). */
+void crowd_poll_tallies(const struct crowd *c, uint32_t poll, uint32_t *tallies);
+
+/* Expires quiet contributions and stale resumable participants. Call once per tick. */
+void crowd_tick(struct crowd *c, double now_s);
+/* Fills the venue's and each zone's summary (cfg->zone_count entries). */
+void crowd_summarize(const struct crowd *c, double now_s, struct crowd_summary *venue,
+		     struct crowd_summary *zones);
+
+uint32_t crowd_connected(const struct crowd *c);
+uint32_t crowd_table_used(const struct crowd *c);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * daemon.c - `tutti run`. Owns every module of the live show and runs the
+ * tick: simulated crowd, cue timers, crowd expiry, the show frame, and the
+ * state broadcast to phones at the broadcast rate. See daemon.h.
+ *
+ * Thread: the net thread (everything here runs inside the lws loop).
+ */
+#include "daemon.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audience.h"
+#include "clock.h"
+#include "crowd.h"
+#include "frame.h"
+#include "joinqr.h"
+#include "log.h"
+#include "metrics.h"
+#include "net.h"
+#include "protocol.h"
+#include "show.h"
+#include "sim.h"
+
+struct daemon {
+	const struct venue_config *cfg;
+	struct show_clock clock;
+	struct metrics metrics;
+	struct crowd *crowd;
+	struct show *show;
+	struct audience audience;
+	struct sim *sim;
+	struct net *net;
+	struct show_frame frame;
+	uint64_t tick;
+	double next_broadcast_s;
+	size_t last_state_bytes;
+	int last_cue;
+};
+
+static double daemon_now(void *user)
+{
+	struct daemon *d = user;
+
+	return clock_now_s(&d->clock);
+}
+
+/* The winning option of a closed poll, or -1 on a tie or no votes. */
+static int poll_winner(const uint32_t *tallies, uint32_t options)
+{
+	int best = -1;
+	uint32_t best_n = 0;
+	bool tie = false;
+
+	for (uint32_t o = 0; o < options; o++) {
+		if (tallies[o] > best_n) {
+			best = (int)o;
+			best_n = tallies[o];
+			tie = false;
+		} else if (tallies[o] == best_n && best_n > 0) {
+			tie = true;
+		}
+	}
+	return tie ? -1 : best;
+}
+
+static void frame_build(struct daemon *d, double now)
+{
+	struct show_frame *f = &d->frame;
+	int poll = show_poll_shown(d->show);
+
+	f->tick = d->tick;
+	f->t = now;
+	f->cue_index = show_cue_index(d->show);
+	f->cue_started = show_cue_started(d->show);
+	f->cue_advance_at = show_cue_advance_at(d->show);
+	f->controls = show_controls(d->show);
+	f->zone_count = d->cfg->zone_count;
+	crowd_summarize(d->crowd, now, &f->venue, f->zones);
+	memset(&f->poll, 0, sizeof(f->poll));
+	f->poll.index = poll;
+	f->poll.winner = -1;
+	f->poll.closes_at = -1;
+	if (poll >= 0) {
+		uint32_t options = d->cfg->polls[poll].option_count;
+
+		f->poll.open = show_poll_is_open(d->show, (uint32_t)poll);
+		f->poll.closes_at = show_poll_closes_at(d->show, (uint32_t)poll);
+		crowd_poll_tallies(d->crowd, (uint32_t)poll, f->poll.tallies);
+		for (uint32_t o = 0; o < options; o++)
+			f->poll.total += f->poll.tallies[o];
+		if (!f->poll.open)
+			f->poll.winner = poll_winner(f->poll.tallies, options);
+	}
+}
+
+static void broadcast(struct daemon *d)
+{
+	size_t lens[CONFIG_MAX_ZONES];
+
+	for (uint32_t z = 0; z < d->cfg->zone_count; z++) {
+		lens[z] = protocol_encode_state(net_state_buffer(d->net, z), NET_STATE_MAX, d->cfg,
+						&d->frame, z);
+		if (!lens[z])
+			log_warn("state for zone %s does not fit in %d bytes", d->cfg->zones[z].id,
+				 NET_STATE_MAX);
+	}
+	d->last_state_bytes = lens[0];
+	net_state_publish(d->net, lens);
+}
+
+static void daemon_tick(void *user)
+{
+	struct daemon *d = user;
+	double started = clock_real_now_s();
+	double now = clock_now_s(&d->clock);
+
+	d->tick++;
+	d->audience.tick = d->tick;
+	if (d->sim)
+		sim_tick(d->sim, now);
+	show_tick(d->show, now);
+	if (show_cue_index(d->show) != d->last_cue) {
+		d->last_cue = show_cue_index(d->show);
+		log_info("cue %d \"%s\" (%s)", d->last_cue, show_cue(d->show)->title,
+			 scene_name(show_cue(d->show)->scene));
+	}
+	crowd_tick(d->crowd, now);
+	frame_build(d, now);
+	if (now >= d->next_broadcast_s) {
+		broadcast(d);
+		d->next_broadcast_s += 1.0 / d->cfg->broadcast_hz;
+		if (d->next_broadcast_s < now)
+			d->next_broadcast_s = now + 1.0 / d->cfg->broadcast_hz;
+	}
+	metrics_tick_record(&d->metrics, clock_real_now_s() - started, 1.0 / d->cfg->tick_hz);
+}
+
+static size_t daemon_healthz(void *user, char *out, size_t cap)
+{
+	struct daemon *d = user;
+	json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:I}",
+			      "status", "ok",
+			      "participants", (json_int_t)crowd_connected(d->crowd),
+			      "connections", (json_int_t)d->metrics.connections,
+			      "simulated", (json_int_t)(d->sim ? sim_count(d->sim) : 0),
+			      "uptime_s", clock_now_s(&d->clock),
+			      "venue", d->cfg->name,
+			      "cue", show_cue(d->show)->id,
+			      "tick", (json_int_t)d->tick);
+	size_t n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
+
+	json_decref(j);
+	return n < cap ? n : 0;
+}
+
+static size_t daemon_metrics(void *user, char *out, size_t cap)
+{
+	struct daemon *d = user;
+	struct metrics_live live = {
+		.participants = crowd_connected(d->crowd),
+		.participants_known = crowd_table_used(d->crowd),
+		.active = d->frame.venue.active,
+		.capacity = d->cfg->capacity,
+		.max_connections = d->cfg->limits.max_connections,
+		.uptime_s = clock_now_s(&d->clock),
+		.cue_index = (uint32_t)show_cue_index(d->show),
+		.simulated = d->sim ? sim_count(d->sim) : 0,
+		.state_bytes = d->last_state_bytes,
+	};
+
+	return metrics_render(&d->metrics, &live, out, cap);
+}
+
+static void announce(struct daemon *d, const struct daemon_options *o)
+{
+	const char *listen = o->listen ? o->listen : d->cfg->listen_address;
+	char url[300], local[300];
+
+	joinqr_url(url, sizeof(url), d->cfg, net_scheme(d->net), listen, net_port(d->net));
+	snprintf(local, sizeof(local), "%s://%s:%d/", net_scheme(d->net),
+		 strcmp(listen, "0.0.0.0") == 0 ? "127.0.0.1" : listen, net_port(d->net));
+	/* Tests and scripts wait for this exact line. */
+	printf("tutti: listening on %s\n", local);
+	printf("tutti: venue \"%s\", capacity %u, %u zone(s), %u cue(s)%s\n", d->cfg->name,
+	       d->cfg->capacity, d->cfg->zone_count, d->cfg->cue_count,
+	       o->simulate ? ", simulated crowd" : "");
+	printf("tutti: phones join at %s\n", url);
+	if (d->cfg->zone_count > 1)
+		for (uint32_t z = 0; z < d->cfg->zone_count; z++)
+			printf("tutti:   zone %-12s %s%szone=%s\n", d->cfg->zones[z].id, url,
+			       strchr(url, '?') ? "&" : "?", d->cfg->zones[z].id);
+	if (isatty(STDOUT_FILENO))
+		joinqr_print(stdout, url);
+	fflush(stdout);
+}
+
+int daemon_run(const struct daemon_options *o)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+	uint32_t table_size;
+	struct net_options no;
+	struct net_handlers h;
+	int status = 1;
+
+	if (!d)
+		return 1;
+	d->cfg = o->cfg;
+	d->last_cue = -1;
+	clock_init_real(&d->clock);
+	/* Room for a full venue plus as many phones again waiting to resume. */
+	table_size = o->cfg->capacity * 2 + 64;
+	d->crowd = crowd_create(o->cfg, table_size);
+	d->show = show_create(o->cfg, 0);
+	if (!d->crowd || !d->show)
+		goto out;
+	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics);
+
+	no = (struct net_options){ .cfg = o->cfg, .listen_address = o->listen, .port = o->port,
+				   .clients_dir = o->clients_dir };
+	h = (struct net_handlers){ .user = d, .tick = daemon_tick, .healthz = daemon_healthz,
+				   .metrics = daemon_metrics, .now = daemon_now };
+	d->net = net_create(&no, &h, &d->audience, &d->metrics);
+	if (!d->net)
+		goto out;
+	if (o->simulate) {
+		uint32_t n = o->simulate;
+
+		if (n > o->cfg->capacity) {
+			log_warn("--simulate %u is over the venue capacity %u: simulating %u", n,
+				 o->cfg->capacity, o->cfg->capacity);
+			n = o->cfg->capacity;
+		}
+		d->sim = sim_create(&d->audience, n, o->seed, 0);
+		if (!d->sim)
+			goto out;
+	}
+	announce(d, o);
+	status = net_run(d->net);
+	log_info("stopped after %llu ticks; %u participants were connected",
+		 (unsigned long long)d->tick, crowd_connected(d->crowd));
+out:
+	sim_destroy(d->sim);
+	net_destroy(d->net);
+	show_destroy(d->show);
+	crowd_destroy(d->crowd);
+	free(d);
+	return status;
+}

@@ -1,0 +1,28 @@
+/*
+ * daemon.h - `tutti run`: wires config, crowd, show, audience, simulated
+ * crowd and network together and runs the show tick.
+ * Thread: creates everything on the calling thread, which becomes the net
+ * thread for the daemon's lifetime.
+ */
+#ifndef TUTTI_DAEMON_H
+#define TUTTI_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct daemon_options {
+	const struct venue_config *cfg;
+	const char *listen;		/* NULL = cfg */
+	int port;			/* -1 = cfg */
+	const char *clients_dir;
+	uint32_t simulate;
+	uint64_t seed;
+	bool headless;
+};
+
+/* Runs until SIGINT/SIGTERM. Returns the process exit status (0 = clean). */
+int daemon_run(const struct daemon_options *o);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * frame.h - the show frame: one plain struct per tick that carries
+ * everything downstream consumers need (phones' state, and later stage
+ * audio, stage visuals and OSC). Built by the net thread; immutable once
+ * published; no pointers, so it can be copied through a triple buffer.
+ */
+#ifndef TUTTI_FRAME_H
+#define TUTTI_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Aggregates of one zone or of the whole venue. A field that has no data is < 0. */
+struct crowd_summary {
+	uint32_t participants;		/* phones joined now */
+	uint32_t active;		/* input within the active window */
+	double taps_per_s;		/* over the last two seconds */
+	double tempo_bpm;		/* median of steady tappers' tempo, -1 if < 3 */
+	uint32_t tempo_n;		/* steady tappers */
+	uint32_t xy_n;			/* participants with a recent xy */
+	double x_mean, y_mean, x_median, y_median;
+	uint32_t slider_n;
+	double slider_mean, slider_median;
+	uint32_t shake_n;		/* phones shaking in the last two seconds */
+	double shake_energy;		/* mean over active participants, 0..1 */
+};
+
+struct frame_poll {
+	int index;			/* into venue_config.polls; -1 = no poll shown */
+	bool open;
+	double closes_at;		/* show time, -1 = no timer */
+	uint32_t tallies[CONFIG_POLL_OPTIONS_MAX];
+	uint32_t total;
+	int winner;			/* option index once closed, -1 while open or tied */
+};
+
+struct show_frame {
+	uint64_t tick;
+	double t;			/* show time of the tick, seconds */
+	int cue_index;
+	double cue_started;		/* show time, seconds */
+	double cue_advance_at;		/* show time, -1 = no auto-advance */
+	uint32_t controls;		/* enabled phone controls now */
+	struct crowd_summary venue;
+	struct crowd_summary zones[CONFIG_MAX_ZONES];
+	uint32_t zone_count;
+	struct frame_poll poll;
+};
+
+#endif

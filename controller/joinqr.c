@@ -1,0 +1,78 @@
+/*
+ * joinqr.c - join URL and terminal QR code (libqrencode). See joinqr.h.
+ * Thread: start-up only.
+ */
+#include "joinqr.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <qrencode.h>
+#include <string.h>
+
+#define QUIET_ZONE 2	/* modules of light border; 4 is the standard, 2 reads fine on screens */
+
+static void first_lan_ipv4(char *out, size_t cap)
+{
+	struct ifaddrs *ifs, *i;
+
+	snprintf(out, cap, "127.0.0.1");
+	if (getifaddrs(&ifs) != 0)
+		return;
+	for (i = ifs; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    (i->ifa_flags & IFF_LOOPBACK) || !(i->ifa_flags & IFF_UP))
+			continue;
+		inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, out, (socklen_t)cap);
+		break;
+	}
+	freeifaddrs(ifs);
+}
+
+void joinqr_url(char *out, size_t cap, const struct venue_config *cfg, const char *scheme,
+		const char *listen, int port)
+{
+	char host[64];
+
+	if (cfg->public_url[0]) {
+		snprintf(out, cap, "%s", cfg->public_url);
+		return;
+	}
+	if (!listen || !*listen || strcmp(listen, "0.0.0.0") == 0 || strcmp(listen, "::") == 0)
+		first_lan_ipv4(host, sizeof(host));
+	else
+		snprintf(host, sizeof(host), "%s", listen);
+	if (strchr(host, ':'))
+		snprintf(out, cap, "%s://[%s]:%d/", scheme, host, port);
+	else
+		snprintf(out, cap, "%s://%s:%d/", scheme, host, port);
+}
+
+static int module_dark(const QRcode *qr, int x, int y)
+{
+	if (x < 0 || y < 0 || x >= qr->width || y >= qr->width)
+		return 0;
+	return qr->data[y * qr->width + x] & 1;
+}
+
+int joinqr_print(FILE *out, const char *url)
+{
+	/* Upper half block, lower half block, full block, space; light = block. */
+	static const char *const cells[4] = { "\xe2\x96\x88", "\xe2\x96\x84", "\xe2\x96\x80", " " };
+	QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+
+	if (!qr)
+		return -1;
+	for (int y = -QUIET_ZONE; y < qr->width + QUIET_ZONE; y += 2) {
+		fputs("  ", out);
+		for (int x = -QUIET_ZONE; x < qr->width + QUIET_ZONE; x++) {
+			int top = module_dark(qr, x, y), bottom = module_dark(qr, x, y + 1);
+
+			fputs(cells[top * 2 + bottom], out);
+		}
+		fputc('\n', out);
+	}
+	QRcode_free(qr);
+	return 0;
+}

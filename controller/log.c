@@ -1,0 +1,32 @@
+/*
+ * log.c - daemon log lines on stderr. See log.h.
+ * Thread: any but audio. Each line is written with one fprintf, so lines
+ * from different threads do not interleave mid-line.
+ */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+static _Atomic int log_level = LOG_INFO;
+
+static const char *const level_names[] = { "error", "warning", "info", "debug" };
+
+void log_set_level(enum log_level level)
+{
+	atomic_store(&log_level, (int)level);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if ((int)level > atomic_load(&log_level))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "tutti: %s: %s\n", level_names[level], line);
+}

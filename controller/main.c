@@ -1,0 +1,71 @@
+/*
+ * main.c - `tutti`: parses the command line and hands over to `check` or
+ * `run`. Exit status: 0 fine, 1 the config or the daemon failed, 2 usage.
+ * Thread: main (which becomes the net thread in `run`).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "config.h"
+#include "daemon.h"
+
+static void print_errors(const struct config_errors *errors, const char *path)
+{
+	char line[600];
+
+	for (size_t i = 0; i < errors->count; i++) {
+		config_error_format(&errors->items[i], path, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+}
+
+static const char *clients_dir(void)
+{
+	const char *dir = getenv("TUTTI_CLIENTS_DIR");
+
+	return dir && *dir ? dir : TUTTI_SOURCE_DIR "/clients";
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options o;
+	struct config_errors errors = { 0 };
+	struct venue_config *cfg;
+	char err[256];
+	int status;
+
+	if (cli_parse(argc, argv, &o, err, sizeof(err))) {
+		fprintf(stderr, "tutti: %s\n(see tutti --help)\n", err);
+		return 2;
+	}
+	if (o.command == CLI_HELP) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (o.command == CLI_VERSION) {
+		printf("tutti %s\n", TUTTI_VERSION);
+		return 0;
+	}
+	cfg = config_load(o.config_path, &errors);
+	if (!cfg) {
+		print_errors(&errors, o.config_path);
+		fprintf(stderr, "tutti: %zu problem%s in %s\n", errors.count,
+			errors.count == 1 ? "" : "s", o.config_path);
+		config_errors_free(&errors);
+		return 1;
+	}
+	if (o.command == CLI_CHECK) {
+		printf("%s: ok: \"%s\", capacity %u, %u zone(s), %u cue(s), %u poll(s)\n",
+		       o.config_path, cfg->name, cfg->capacity, cfg->zone_count, cfg->cue_count,
+		       cfg->poll_count);
+		config_destroy(cfg);
+		return 0;
+	}
+	status = daemon_run(&(struct daemon_options){
+		.cfg = cfg, .listen = o.listen, .port = o.port, .clients_dir = clients_dir(),
+		.simulate = o.simulate, .seed = o.seed, .headless = o.headless,
+	});
+	config_destroy(cfg);
+	return status;
+}

@@ -1,0 +1,558 @@
+/*
+ * net.c - libwebsockets server: phone app, /healthz, /metrics and the
+ * audience WebSocket. See net.h.
+ *
+ * Thread: the net thread runs every function here, inside lws_service().
+ * The only other entry is the SIGINT/SIGTERM handler, which sets a flag
+ * that the next tick reads.
+ */
+#include "net.h"
+
+#include <libwebsockets.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+
+#include "addrtable.h"
+#include "log.h"
+#include "protocol.h"
+
+#define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
+#define PERSONAL_MAX		2048	/* largest welcome/ack/pong/error */
+#define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
+#define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
+#define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
+#define NET_HTTP_BODY_MAX	65536	/* /metrics fits with room to spare */
+
+struct net {
+	struct lws_context *ctx;
+	struct lws_vhost *vhost;
+	const struct venue_config *cfg;
+	struct audience *audience;
+	struct metrics *metrics;
+	struct net_handlers h;
+	struct addrtable addrs;
+	lws_sorted_usec_list_t tick_sul;
+	lws_usec_t tick_period_us;
+	lws_usec_t next_tick_us;
+	bool stopping;
+	bool tls;
+	int port;
+	uint32_t max_connections;
+	/* the newest state, one per zone, each with LWS_PRE headroom */
+	uint64_t state_gen;
+	unsigned char *state_mem;
+	size_t state_len[CONFIG_MAX_ZONES];
+	unsigned char personal[LWS_PRE + PERSONAL_MAX];	/* scratch for one write */
+	char mount_origin[CONFIG_PATH_MAX + 16];
+	struct lws_http_mount mounts[3];
+	struct lws_protocols protocols[3];
+	lws_retry_bo_t retry;
+};
+
+/* Per audience connection. */
+struct net_pss {
+	struct audience_peer peer;
+	struct lws *wsi;
+	char *rx;			/* assembling a message split over callbacks */
+	uint32_t rx_len;
+	bool rx_too_large;
+	bool admitted;			/* counted in connections and the address table */
+	bool close_armed;		/* close frame set; the timer callback closes */
+};
+
+/* Per HTTP connection to a dynamic route. */
+struct http_pss {
+	char *body;			/* LWS_PRE headroom, then the response body */
+	size_t len;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void net_stop(struct net *n)
+{
+	(void)n;
+	stop_requested = 1;
+}
+
+static struct net *net_of(struct lws *wsi)
+{
+	return lws_context_user(lws_get_context(wsi));
+}
+
+/* ---- HTTP: /healthz and /metrics ---- */
+
+static void http_body_free(struct http_pss *hp)
+{
+	if (!hp)
+		return;		/* e.g. a TLS connection that closed before any request */
+	free(hp->body);
+	hp->body = NULL;
+}
+
+static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+			 void *in, size_t len)
+{
+	struct http_pss *hp = user;
+	struct net *n = net_of(wsi);
+	unsigned char headers[LWS_PRE + 512], *start = &headers[LWS_PRE], *p = start,
+		*end = &headers[sizeof(headers) - 1];
+	char uri[64] = "";
+	const char *type;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		n->metrics->http_requests++;
+		/* @in is the path below the mount point: read the whole path instead. */
+		lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
+		http_body_free(hp);
+		hp->body = malloc(LWS_PRE + NET_HTTP_BODY_MAX);
+		if (!hp->body)
+			return 1;
+		if (strcmp(uri, "/healthz") == 0) {
+			hp->len = n->h.healthz(n->h.user, hp->body + LWS_PRE, NET_HTTP_BODY_MAX);
+			type = "application/json";
+		} else if (strcmp(uri, "/metrics") == 0) {
+			hp->len = n->h.metrics(n->h.user, hp->body + LWS_PRE, NET_HTTP_BODY_MAX);
+			type = "text/plain; version=0.0.4; charset=utf-8";
+		} else {
+			http_body_free(hp);
+			if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL))
+				return -1;
+			return lws_http_transaction_completed(wsi) ? -1 : 0;
+		}
+		if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, hp->len, &p, end) ||
+		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
+						 (const unsigned char *)"no-store", 8, &p, end) ||
+		    lws_finalize_write_http_header(wsi, start, &p, end))
+			return 1;
+		lws_callback_on_writable(wsi);
+		return 0;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (!hp || !hp->body)
+			break;
+		if (lws_write(wsi, (unsigned char *)hp->body + LWS_PRE, hp->len,
+			      LWS_WRITE_HTTP_FINAL) != (int)hp->len)
+			return 1;
+		http_body_free(hp);
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+		http_body_free(hp);
+		break;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- Origin ---- */
+
+/*
+ * Exact match against the allowlist; with no list, the Origin must be this
+ * page's own origin (scheme://Host). No Origin at all means not a browser
+ * (a load generator, a test), which cannot be a hostile page: allowed.
+ */
+static bool origin_allowed(struct net *n, struct lws *wsi)
+{
+	char origin[CONFIG_ORIGIN_MAX + 1], host[256], own[300];
+	const struct config_limits *lim = &n->cfg->limits;
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return true;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) >= (int)sizeof(origin) ||
+	    lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0)
+		return false;
+	if (lim->allowed_origin_count) {
+		for (uint32_t i = 0; i < lim->allowed_origin_count; i++)
+			if (strcmp(origin, lim->allowed_origins[i]) == 0)
+				return true;
+		return false;
+	}
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+		return false;
+	snprintf(own, sizeof(own), "%s://%s", n->tls ? "https" : "http", host);
+	return strcmp(origin, own) == 0;
+}
+
+/* ---- audience WebSocket ---- */
+
+static void close_with(struct net *n, struct lws *wsi, int code, const char *why)
+{
+	metrics_close_record(n->metrics, code);
+	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)why, strlen(why));
+}
+
+static void handle_complete_message(struct net *n, struct net_pss *pss, const char *buf,
+				    size_t len)
+{
+	double now = n->h.now(n->h.user);
+
+	audience_handle_text(n->audience, &pss->peer, buf, len, now);
+	if (audience_peer_has_personal(&pss->peer) || pss->peer.close_code)
+		lws_callback_on_writable(pss->wsi);
+}
+
+/* Returns -1 to close the connection. */
+static int audience_receive(struct net *n, struct net_pss *pss, struct lws *wsi,
+			    const char *in, size_t len)
+{
+	bool done = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
+	uint32_t max = n->cfg->limits.max_message_bytes;
+
+	if (lws_frame_is_binary(wsi)) {
+		if (done && !pss->peer.close_code) {
+			n->metrics->messages_received++;
+			audience_peer_reject(n->audience, &pss->peer, REJECT_BINARY_FRAME, 0, NULL);
+			lws_callback_on_writable(wsi);
+		}
+		return 0;
+	}
+	if (pss->rx_len + len > max) {
+		n->metrics->rejected[REJECT_TOO_LARGE]++;
+		close_with(n, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
+		return -1;
+	}
+	if (done && pss->rx_len == 0) {
+		/* The whole message arrived in one piece: no copy. */
+		if (!protocol_utf8_valid(in, len))
+			goto bad_utf8;
+		handle_complete_message(n, pss, in, len);
+		return 0;
+	}
+	if (!pss->rx) {
+		pss->rx = malloc(max);
+		if (!pss->rx)
+			return -1;
+	}
+	memcpy(pss->rx + pss->rx_len, in, len);
+	pss->rx_len += (uint32_t)len;
+	if (!done)
+		return 0;
+	if (!protocol_utf8_valid(pss->rx, pss->rx_len))
+		goto bad_utf8;
+	handle_complete_message(n, pss, pss->rx, pss->rx_len);
+	free(pss->rx);
+	pss->rx = NULL;
+	pss->rx_len = 0;
+	return 0;
+bad_utf8:
+	n->metrics->rejected[REJECT_INVALID_UTF8]++;
+	close_with(n, wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8");
+	return -1;
+}
+
+/* One write per WRITEABLE (an lws rule): close, then personal, then the newest state. */
+static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *wsi)
+{
+	struct audience_peer *peer = &pss->peer;
+	double now = n->h.now(n->h.user);
+	size_t len;
+
+	len = audience_peer_next_personal(n->audience, peer, (char *)n->personal + LWS_PRE,
+					  PERSONAL_MAX, now);
+	if (len) {
+		if (lws_write(wsi, n->personal + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
+			return -1;
+	} else if (peer->close_code) {
+		if (pss->close_armed)
+			return 0;
+		/*
+		 * lws 4.1 treats a WRITEABLE callback that returns -1 as a broken
+		 * socket and drops it without the close frame; closing from the
+		 * connection's timer callback sends our close code.
+		 */
+		const char *why = peer->close_code == 1013 ? "venue full" : "policy";
+
+		close_with(n, wsi, peer->close_code, why);
+		pss->close_armed = true;
+		lws_set_timer_usecs(wsi, 1);
+		return 0;
+	} else if (peer->participant >= 0 && peer->state_gen < n->state_gen &&
+		   n->state_len[peer->zone]) {
+		unsigned char *buf = n->state_mem + (size_t)peer->zone * (LWS_PRE + NET_STATE_MAX);
+
+		len = n->state_len[peer->zone];
+		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
+			return -1;
+		if (peer->state_gen)
+			n->metrics->states_skipped += n->state_gen - peer->state_gen - 1;
+		peer->state_gen = n->state_gen;
+		n->metrics->states_sent++;
+		n->metrics->broadcast_bytes += len;
+	}
+	if (audience_peer_has_personal(peer) || peer->close_code ||
+	    (peer->participant >= 0 && peer->state_gen < n->state_gen))
+		lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static void audience_established(struct net *n, struct net_pss *pss, struct lws *wsi)
+{
+	char address[64] = "";
+	double now = n->h.now(n->h.user);
+	struct addr_entry *e;
+
+	pss->wsi = wsi;
+	audience_peer_init(n->audience, &pss->peer, NULL, now);
+	n->metrics->connections_opened++;
+	if (n->metrics->connections >= n->max_connections) {
+		audience_peer_reject(n->audience, &pss->peer, REJECT_VENUE_FULL, 0, NULL);
+		pss->peer.close_code = 1013;
+		lws_callback_on_writable(wsi);
+		return;
+	}
+	lws_get_peer_simple(wsi, address, sizeof(address));
+	e = addrtable_acquire(&n->addrs, address,
+			      n->cfg->limits.input_burst * n->cfg->limits.max_connections_per_address,
+			      now);
+	if (!e) {
+		audience_peer_reject(n->audience, &pss->peer, REJECT_TOO_MANY_CONNECTIONS, 0, NULL);
+		pss->peer.close_code = 1008;
+		lws_callback_on_writable(wsi);
+		return;
+	}
+	pss->peer.addr = e;
+	pss->admitted = true;
+	n->metrics->connections++;
+}
+
+static void audience_closed(struct net *n, struct net_pss *pss)
+{
+	n->metrics->connections_closed++;
+	free(pss->rx);
+	pss->rx = NULL;
+	audience_peer_closed(n->audience, &pss->peer, n->h.now(n->h.user));
+	if (pss->admitted) {
+		addrtable_release(&n->addrs, pss->peer.addr);
+		n->metrics->connections--;
+		pss->admitted = false;
+	}
+}
+
+static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+			     void *in, size_t len)
+{
+	struct net_pss *pss = user;
+	struct net *n = net_of(wsi);
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		if (!origin_allowed(n, wsi)) {
+			n->metrics->rejected[REJECT_ORIGIN]++;
+			lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin not allowed");
+			return 1;
+		}
+		return 0;
+	case LWS_CALLBACK_ESTABLISHED:
+		audience_established(n, pss, wsi);
+		return 0;
+	case LWS_CALLBACK_RECEIVE:
+		return audience_receive(n, pss, wsi, in, len);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return audience_writeable(n, pss, wsi);
+	case LWS_CALLBACK_TIMER:
+		return pss->peer.close_code ? -1 : 0;	/* armed only to close */
+	case LWS_CALLBACK_CLOSED:
+		audience_closed(n, pss);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- ticks ---- */
+
+static void tick_cb(lws_sorted_usec_list_t *sul)
+{
+	struct net *n = lws_container_of(sul, struct net, tick_sul);
+	lws_usec_t now;
+
+	if (stop_requested && !n->stopping) {
+		n->stopping = true;
+		log_info("shutting down: closing %u connections", n->metrics->connections);
+		/* Inside the loop: lws closes every socket and uv_run() then returns. */
+		lws_context_destroy(n->ctx);
+		return;
+	}
+	n->h.tick(n->h.user);
+	/* Schedule against an absolute timeline so the tick rate does not drift. */
+	now = lws_now_usecs();
+	n->next_tick_us += n->tick_period_us;
+	if (n->next_tick_us < now)
+		n->next_tick_us = now + n->tick_period_us / 4;	/* fell behind: do not burst */
+	lws_sul_schedule(n->ctx, 0, &n->tick_sul, tick_cb, n->next_tick_us - now);
+}
+
+/* ---- public ---- */
+
+char *net_state_buffer(struct net *n, uint32_t zone)
+{
+	return (char *)n->state_mem + (size_t)zone * (LWS_PRE + NET_STATE_MAX) + LWS_PRE;
+}
+
+void net_state_publish(struct net *n, const size_t *lens)
+{
+	memcpy(n->state_len, lens, n->cfg->zone_count * sizeof(*lens));
+	n->state_gen++;
+	n->metrics->broadcasts++;
+	lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[1]);
+}
+
+int net_port(const struct net *n)
+{
+	return n->port;
+}
+
+const char *net_scheme(const struct net *n)
+{
+	return n->tls ? "https" : "http";
+}
+
+static uint32_t connection_cap(const struct venue_config *cfg)
+{
+	struct rlimit rl;
+	uint32_t cap = cfg->limits.max_connections;
+
+	/* Stay below the process's open-file limit, whatever the config says. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < (rlim_t)cap + FD_RESERVE * 2)
+		cap = rl.rlim_cur > FD_RESERVE * 2 ? (uint32_t)rl.rlim_cur - FD_RESERVE * 2 : 1;
+	return cap;
+}
+
+struct net *net_create(const struct net_options *o, const struct net_handlers *h,
+		       struct audience *audience, struct metrics *metrics)
+{
+	static const struct lws_protocol_vhost_options mime_js = {
+		NULL, NULL, ".mjs", "text/javascript"
+	};
+	static const struct lws_protocol_vhost_options mime_webmanifest = {
+		&mime_js, NULL, ".webmanifest", "application/manifest+json"
+	};
+	static const uint32_t no_retry[] = { 1000 };
+	const struct venue_config *cfg = o->cfg;
+	struct lws_context_creation_info info;
+	struct net *n = calloc(1, sizeof(*n));
+	struct sigaction sa;
+
+	if (!n)
+		return NULL;
+	n->cfg = cfg;
+	n->audience = audience;
+	n->metrics = metrics;
+	n->h = *h;
+	n->tls = cfg->tls_cert[0] != '\0';
+	n->max_connections = connection_cap(cfg);
+	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
+	if (!n->state_mem || addrtable_init(&n->addrs, n->max_connections,
+					    cfg->limits.max_connections_per_address))
+		goto fail;
+
+	n->protocols[0] = (struct lws_protocols){
+		.name = "tutti-http", .callback = http_callback,
+		.per_session_data_size = sizeof(struct http_pss),
+	};
+	n->protocols[1] = (struct lws_protocols){
+		.name = PROTOCOL_NAME, .callback = audience_callback,
+		.per_session_data_size = sizeof(struct net_pss),
+		.rx_buffer_size = RX_BUFFER_SIZE,
+		/* lets one lws_write() carry a whole state, whatever rx_buffer_size is */
+		.tx_packet_size = LWS_PRE + NET_STATE_MAX,
+	};
+
+	snprintf(n->mount_origin, sizeof(n->mount_origin), "%s/audience", o->clients_dir);
+	n->mounts[0] = (struct lws_http_mount){
+		.mount_next = &n->mounts[1], .mountpoint = "/healthz", .origin = "tutti-http",
+		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 8,
+	};
+	n->mounts[1] = (struct lws_http_mount){
+		.mount_next = &n->mounts[2], .mountpoint = "/metrics", .origin = "tutti-http",
+		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 8,
+	};
+	n->mounts[2] = (struct lws_http_mount){
+		.mountpoint = "/", .origin = n->mount_origin, .def = "index.html",
+		.origin_protocol = LWSMPRO_FILE, .mountpoint_len = 1,
+		.extra_mimetypes = &mime_webmanifest,
+	};
+
+	/* Ping idle phones after 20 s, hang up after 45 s without a valid pong. */
+	n->retry = (lws_retry_bo_t){
+		.retry_ms_table = no_retry, .retry_ms_table_count = 1,
+		.secs_since_valid_ping = PING_AFTER_S, .secs_since_valid_hangup = HANGUP_AFTER_S,
+	};
+
+	/* lws speaks only about trouble; the daemon's own log says what happens. */
+	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+	memset(&info, 0, sizeof(info));
+	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE;
+	info.port = o->port >= 0 ? o->port : cfg->port;
+	info.iface = o->listen_address ? o->listen_address : cfg->listen_address;
+	if (strcmp(info.iface, "0.0.0.0") == 0 || strcmp(info.iface, "::") == 0)
+		info.iface = NULL;	/* every interface */
+	info.protocols = n->protocols;
+	info.mounts = &n->mounts[0];
+	info.user = n;
+	info.fd_limit_per_thread = n->max_connections + FD_RESERVE;
+	info.retry_and_idle_policy = &n->retry;
+	info.timeout_secs = 20;	/* HTTP: slow or stuck clients */
+	info.alpn = "http/1.1";	/* HTTP/1.1 only, also over TLS */
+	info.vhost_name = "tutti";
+	if (n->tls) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath = cfg->tls_key;
+	}
+
+	n->ctx = lws_create_context(&info);
+	if (!n->ctx) {
+		log_error("cannot start the server on %s:%d (port in use, or TLS files unreadable?)",
+			  info.iface ? info.iface : "*", info.port);
+		goto fail;
+	}
+	n->vhost = lws_get_vhost_by_name(n->ctx, "tutti");
+	n->port = n->vhost ? lws_get_vhost_listen_port(n->vhost) : info.port;
+
+	/* After lws and libuv set up theirs: our handlers own SIGINT and SIGTERM. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	n->tick_period_us = (lws_usec_t)(1e6 / cfg->tick_hz);
+	n->next_tick_us = lws_now_usecs();
+	lws_sul_schedule(n->ctx, 0, &n->tick_sul, tick_cb, 1);
+	return n;
+fail:
+	net_destroy(n);
+	return NULL;
+}
+
+int net_run(struct net *n)
+{
+	lws_service(n->ctx, 0);		/* with libuv: runs until the context is destroyed */
+	lws_context_destroy(n->ctx);	/* completes a destroy begun inside the loop */
+	n->ctx = NULL;
+	return 0;
+}
+
+void net_destroy(struct net *n)
+{
+	if (!n)
+		return;
+	if (n->ctx)
+		lws_context_destroy(n->ctx);
+	addrtable_free(&n->addrs);
+	free(n->state_mem);
+	free(n);
+}

@@ -1,0 +1,77 @@
+/*
+ * net.h - the venue's network face: libwebsockets on the libuv event loop.
+ *
+ * Serves the phone app (clients/audience/) at "/", GET /healthz and
+ * GET /metrics, and the audience WebSocket (subprotocol tutti.audience.v1)
+ * whose messages go to the audience module. It enforces the transport
+ * rules: Origin allowlist, connection caps (total and per address),
+ * message size (close 1009), UTF-8 (close 1007), idle ping/pong.
+ *
+ * Phones get the newest state generation when their socket is writable:
+ * a slow phone skips states and never grows a queue.
+ *
+ * Thread: everything here runs on the net thread (the lws service loop),
+ * which also runs the show tick through the tick handler.
+ */
+#ifndef TUTTI_NET_H
+#define TUTTI_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audience.h"
+#include "config.h"
+#include "metrics.h"
+
+struct net;
+
+struct net_options {
+	const struct venue_config *cfg;
+	const char *listen_address;	/* NULL: cfg->listen_address */
+	int port;			/* < 0: cfg->port; 0: the OS picks one */
+	const char *clients_dir;	/* folder holding audience/ */
+};
+
+/* What the daemon plugs into the loop. All run on the net thread. */
+struct net_handlers {
+	void *user;
+	void (*tick)(void *user);	/* at cfg->tick_hz */
+	size_t (*healthz)(void *user, char *out, size_t cap);
+	size_t (*metrics)(void *user, char *out, size_t cap);
+	double (*now)(void *user);	/* show time in seconds */
+};
+
+/*
+ * Creates the server and binds its port. Returns NULL (and logs why) when
+ * the port cannot be bound, TLS files do not load, or memory runs out.
+ */
+struct net *net_create(const struct net_options *opts, const struct net_handlers *h,
+		       struct audience *audience, struct metrics *metrics);
+void net_destroy(struct net *n);
+
+/* The port actually bound (useful with port 0). */
+int net_port(const struct net *n);
+/* "http" or "https". */
+const char *net_scheme(const struct net *n);
+
+/*
+ * Runs the event loop until SIGINT or SIGTERM (or net_stop()), then
+ * closes every connection. Returns 0.
+ */
+int net_run(struct net *n);
+/* Asks the loop to stop at its next tick. Safe from a signal handler. */
+void net_stop(struct net *n);
+
+/*
+ * Buffer for the state of zone @zone, with LWS_PRE bytes of headroom before
+ * it that lws needs for the frame header. Capacity NET_STATE_MAX.
+ */
+#define NET_STATE_MAX 8192
+char *net_state_buffer(struct net *n, uint32_t zone);
+/*
+ * Publishes a new state generation: @lens[z] bytes in each zone's buffer
+ * (0 = nothing for that zone). Asks every phone's socket for a write.
+ */
+void net_state_publish(struct net *n, const size_t *lens);
+
+#endif

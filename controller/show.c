@@ -1,0 +1,140 @@
+/*
+ * show.c - cue list and poll lifecycle. See show.h.
+ * Thread: net thread only.
+ */
+#include "show.h"
+
+#include <stdlib.h>
+
+struct poll_state {
+	bool open;
+	double closes_at;		/* -1 = no timer */
+};
+
+struct show {
+	const struct venue_config *cfg;
+	int cue;
+	double cue_started;
+	int last_closed_poll;
+	struct poll_state polls[CONFIG_MAX_POLLS];
+};
+
+struct show *show_create(const struct venue_config *cfg, double now_s)
+{
+	struct show *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cfg = cfg;
+	s->cue = -1;
+	s->last_closed_poll = -1;
+	show_cue_go(s, 0, now_s);
+	return s;
+}
+
+void show_destroy(struct show *s)
+{
+	free(s);
+}
+
+int show_cue_index(const struct show *s)
+{
+	return s->cue;
+}
+
+const struct config_cue *show_cue(const struct show *s)
+{
+	return &s->cfg->cues[s->cue];
+}
+
+double show_cue_started(const struct show *s)
+{
+	return s->cue_started;
+}
+
+double show_cue_advance_at(const struct show *s)
+{
+	const struct config_cue *cue = show_cue(s);
+
+	return cue->advance_after_s > 0 ? s->cue_started + cue->advance_after_s : -1;
+}
+
+uint32_t show_controls(const struct show *s)
+{
+	return show_cue(s)->controls;
+}
+
+int show_poll_open(struct show *s, uint32_t poll, double now_s)
+{
+	const struct config_poll *p;
+
+	if (poll >= s->cfg->poll_count)
+		return -1;
+	p = &s->cfg->polls[poll];
+	s->polls[poll].open = true;
+	s->polls[poll].closes_at = p->duration_s > 0 ? now_s + p->duration_s : -1;
+	return 0;
+}
+
+int show_poll_close(struct show *s, uint32_t poll, double now_s)
+{
+	if (poll >= s->cfg->poll_count)
+		return -1;
+	if (s->polls[poll].open)
+		s->last_closed_poll = (int)poll;
+	s->polls[poll].open = false;
+	s->polls[poll].closes_at = -1;
+	(void)now_s;
+	return 0;
+}
+
+bool show_poll_is_open(const struct show *s, uint32_t poll)
+{
+	return poll < s->cfg->poll_count && s->polls[poll].open;
+}
+
+double show_poll_closes_at(const struct show *s, uint32_t poll)
+{
+	return poll < s->cfg->poll_count ? s->polls[poll].closes_at : -1;
+}
+
+int show_cue_go(struct show *s, int index, double now_s)
+{
+	const struct config_cue *cue;
+
+	if (index < 0 || (uint32_t)index >= s->cfg->cue_count)
+		return -1;
+	if (s->cue >= 0 && show_cue(s)->poll)
+		show_poll_close(s, show_cue(s)->poll->index, now_s);
+	s->cue = index;
+	s->cue_started = now_s;
+	cue = show_cue(s);
+	if (cue->poll && cue->poll->open_with_cue)
+		show_poll_open(s, cue->poll->index, now_s);
+	return 0;
+}
+
+bool show_tick(struct show *s, double now_s)
+{
+	double advance_at = show_cue_advance_at(s);
+
+	for (uint32_t i = 0; i < s->cfg->poll_count; i++)
+		if (s->polls[i].open && s->polls[i].closes_at >= 0 && now_s >= s->polls[i].closes_at)
+			show_poll_close(s, i, now_s);
+	if (advance_at >= 0 && now_s >= advance_at) {
+		show_cue_go(s, show_cue(s)->advance_to, now_s);
+		return true;
+	}
+	return false;
+}
+
+int show_poll_shown(const struct show *s)
+{
+	const struct config_cue *cue = show_cue(s);
+
+	if (cue->poll)
+		return (int)cue->poll->index;
+	if (cue->scene == SCENE_POLL)
+		return s->last_closed_poll;
+	return -1;
+}

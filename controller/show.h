@@ -1,0 +1,50 @@
+/*
+ * show.h - the cue list and the polls' lifecycle.
+ *
+ * One cue is current. Moving to a cue closes the previous cue's open poll,
+ * opens the new cue's poll when it opens with its cue, and arms its
+ * auto-advance. Polls with a duration close by themselves.
+ *
+ * Thread: net thread only.
+ */
+#ifndef TUTTI_SHOW_H
+#define TUTTI_SHOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct show;
+
+/* Starts at the first cue at show time @now_s. @cfg must outlive the show. */
+struct show *show_create(const struct venue_config *cfg, double now_s);
+void show_destroy(struct show *s);
+
+int show_cue_index(const struct show *s);
+const struct config_cue *show_cue(const struct show *s);
+double show_cue_started(const struct show *s);
+/* When the current cue advances by itself, or -1. */
+double show_cue_advance_at(const struct show *s);
+/* Phone controls enabled now (bits of enum control). */
+uint32_t show_controls(const struct show *s);
+
+/* Makes cue @index current. Returns 0, or -1 when @index is not a cue. */
+int show_cue_go(struct show *s, int index, double now_s);
+
+/* Runs auto-advance and poll timers. Returns true when the cue changed. */
+bool show_tick(struct show *s, double now_s);
+
+/* Opens or closes poll @poll (index into cfg->polls). Return 0 or -1. */
+int show_poll_open(struct show *s, uint32_t poll, double now_s);
+int show_poll_close(struct show *s, uint32_t poll, double now_s);
+bool show_poll_is_open(const struct show *s, uint32_t poll);
+/* When an open poll closes by itself, or -1. */
+double show_poll_closes_at(const struct show *s, uint32_t poll);
+/*
+ * The poll phones see now: the current cue's poll, or, in a cue whose
+ * scene is "poll" but which has none, the poll that closed last. -1 = none.
+ */
+int show_poll_shown(const struct show *s);
+
+#endif

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Tutti set-up: installs the Debian packages and the npm test tools the
+# project needs. Idempotent: it installs only what is missing, so `make demo`
+# and `make test` can call it every time. Uses sudo when not run as root.
+set -eu
+cd "$(dirname "$0")"
+
+# Build, the daemon's libraries, and what the tests drive for real
+# (Chromium for the phone page, openssl to make a TLS certificate).
+PACKAGES="build-essential cmake pkg-config git ca-certificates
+  libwebsockets-dev libuv1-dev libjansson-dev libqrencode-dev check
+  nodejs npm chromium openssl curl"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+# nodejs/npm may come from outside Debian (a newer node on PATH is fine).
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+	missing=$(printf '%s\n' $missing | grep -vx -e nodejs -e npm | tr '\n' ' ' || true)
+fi
+
+if [ -n "$(echo "$missing" | tr -d ' ')" ]; then
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	echo "setup: installing Debian packages:$missing"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# npm tools for the integration and browser tests, pinned by tests/package-lock.json.
+# Never downloads a browser: the tests use Debian's /usr/bin/chromium.
+stamp=tests/node_modules/.tutti-stamp
+if [ ! -f "$stamp" ] || [ tests/package-lock.json -nt "$stamp" ]; then
+	echo "setup: installing npm test tools (tests/package-lock.json)"
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests --no-audit --no-fund --loglevel=error
+	touch "$stamp"
+fi

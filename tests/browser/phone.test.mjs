@@ -1,0 +1,122 @@
+// Browser test of the audience phone app against the real daemon: a phone-sized Chromium
+// joins, taps, votes, reloads, and must come back as the same participant with its vote.
+//
+// Run: node --test tests/browser/phone.test.mjs
+// Env: TUTTI_BIN (the daemon), TUTTI_BUILD_DIR (screenshots go to its screenshots/),
+//      CHROMIUM (default /usr/bin/chromium; nothing is ever downloaded).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+
+const WAIT_MS = 10000;
+const SCREENSHOT_DIR = join(process.env.TUTTI_BUILD_DIR || 'build', 'screenshots');
+
+let daemon;
+let browser;
+
+before(async () => {
+  daemon = await startDaemon({ config: writeConfig(smallVenue()) });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (daemon) {
+    const code = await daemon.stop();
+    if (code !== 0) console.error(`daemon exited with ${code}:\n${daemon.output()}`);
+  }
+});
+
+const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+// Polls the element's trimmed text until @predicate accepts it; fails after WAIT_MS saying what.
+async function waitForText(page, id, predicate, what) {
+  const deadline = Date.now() + WAIT_MS;
+  let text = null;
+  for (;;) {
+    text = await byTestId(page, id).first().textContent({ timeout: 1000 }).catch(() => null);
+    if (text !== null && predicate(text.trim())) return text.trim();
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: [data-testid=${id}] shows ${JSON.stringify(text)} after ${WAIT_MS} ms\n` +
+        `daemon output (tail):\n${daemon.output().slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('a phone joins, taps, votes and resumes after a reload', { timeout: 90000 }, async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1,
+  });
+  try {
+    const page = await context.newPage();
+    const pageErrors = [];
+    const foreignRequests = [];
+    const origin = new URL(daemon.url).origin;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(origin) && !url.startsWith('data:')) foreignRequests.push(url);
+    });
+
+    await page.goto(daemon.url, { timeout: WAIT_MS });
+
+    // Joined: the anonymous participant id is shown.
+    await waitForText(page, 'participant-id', (t) => /^\S+$/.test(t), 'joining');
+    await byTestId(page, 'participant-id').waitFor({ state: 'visible', timeout: WAIT_MS });
+    const participantId = (await byTestId(page, 'participant-id').textContent()).trim();
+    await waitForText(page, 'cue-title', (t) => t === 'Play', 'the current cue');
+
+    // Tap: the page counts our taps, the daemon acks them, and the crowd's taps/s rises.
+    const tapButton = byTestId(page, 'tap-button');
+    await tapButton.waitFor({ state: 'visible', timeout: WAIT_MS });
+    for (let i = 0; i < 4; i += 1) {
+      await tapButton.tap({ timeout: WAIT_MS });
+      await page.waitForTimeout(150); // a steady, human pace below the input rate
+    }
+    await waitForText(page, 'my-taps', (t) => t === '4', 'own tap count');
+    await byTestId(page, 'counted').waitFor({ state: 'visible', timeout: WAIT_MS });
+    await waitForText(page, 'crowd-taps', (t) => Number.parseFloat(t) > 0, 'crowd taps/s from the daemon');
+
+    // Vote for option 2 ("Encore"): selected at once, and the daemon's tally shows it.
+    const encore = byTestId(page, 'vote-option-2');
+    assert.match(await encore.textContent(), /Encore/);
+    await encore.tap({ timeout: WAIT_MS });
+    assert.equal(await encore.getAttribute('aria-pressed'), 'true');
+    await waitForText(page, 'vote-count-2', (t) => t === '1', 'Encore tally from the daemon');
+    await waitForText(page, 'vote-count-0', (t) => t === '0', 'Anthem tally');
+    // Wait until the vote is acknowledged, so the reload cannot race it.
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('tutti.outbox') || '[]').length === 0,
+      null, { timeout: WAIT_MS });
+
+    // Reload: the stored token resumes the same participant, with the vote still chosen.
+    await page.reload({ timeout: WAIT_MS });
+    await waitForText(page, 'participant-id', (t) => t.length > 0, 'joining again');
+    assert.equal((await byTestId(page, 'participant-id').textContent()).trim(), participantId,
+      'resumed as the same participant');
+    await waitForText(page, 'vote-count-2', (t) => t === '1', 'Encore tally after the reload (no double vote)');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="vote-option-2"]')?.getAttribute('aria-pressed') === 'true',
+      null, { timeout: WAIT_MS });
+    assert.equal(await byTestId(page, 'vote-option-0').getAttribute('aria-pressed'), 'false');
+    await waitForText(page, 'my-taps', (t) => t === '4', 'own tap count after the reload');
+
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'phone-390x844.png') });
+
+    assert.deepEqual(pageErrors, [], 'no script errors on the page');
+    assert.deepEqual(foreignRequests, [], 'no request leaves the daemon\'s origin');
+  } finally {
+    await context.close().catch(() => {});
+  }
+});

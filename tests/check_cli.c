@@ -1,0 +1,122 @@
+/* check_cli.c - `tutti` command line: every flag, and clear errors for bad ones. */
+#include <check.h>
+#include <string.h>
+
+#include "cli.h"
+#include "test_util.h"
+
+static int parse(struct cli_options *o, char *err, int argc, char **argv)
+{
+	return cli_parse(argc, argv, o, err, 256);
+}
+
+#define ARGV(...) (char *[]){ "tutti", __VA_ARGS__, NULL }
+#define ARGC(...) ((int)(sizeof((char *[]){ "tutti", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(o, err, ...) parse(o, err, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+START_TEST(test_cli_run_takes_every_documented_flag)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--port", "9000", "--listen", "127.0.0.1",
+			       "--headless", "--audio", "none", "--simulate", "40", "--seed=7"), 0);
+	ck_assert_int_eq(o.command, CLI_RUN);
+	ck_assert_str_eq(o.config_path, "v.json");
+	ck_assert_int_eq(o.port, 9000);
+	ck_assert_str_eq(o.listen, "127.0.0.1");
+	ck_assert(o.headless);
+	ck_assert_str_eq(o.audio, "none");
+	ck_assert_uint_eq(o.simulate, 40);
+	ck_assert_uint_eq(o.seed, 7);
+}
+END_TEST
+
+START_TEST(test_cli_defaults_leave_the_config_in_charge)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json"), 0);
+	ck_assert_int_eq(o.port, -1);
+	ck_assert_ptr_null(o.listen);
+	ck_assert_uint_eq(o.simulate, 0);
+}
+END_TEST
+
+START_TEST(test_cli_check_help_and_version)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "check", "v.json"), 0);
+	ck_assert_int_eq(o.command, CLI_CHECK);
+	ck_assert_int_eq(PARSE(&o, err, "--help"), 0);
+	ck_assert_int_eq(o.command, CLI_HELP);
+	ck_assert_int_eq(PARSE(&o, err, "--version"), 0);
+	ck_assert_int_eq(o.command, CLI_VERSION);
+}
+END_TEST
+
+static const struct {
+	const char *args[4];
+	const char *says;
+} bad[] = {
+	{ { "run", "v.json", "--loud" }, "unknown option '--loud'" },
+	{ { "run", "v.json", "-x" }, "unknown option '-x'" },
+	{ { "run", "v.json", "--port", "70000" }, "--port: '70000' is not a port number" },
+	{ { "run", "v.json", "--port", "eighty" }, "--port: 'eighty'" },
+	{ { "run", "v.json", "--port" }, "--port needs a value" },
+	{ { "run", "v.json", "--listen", "my-laptop" }, "not an IPv4 or IPv6 address" },
+	{ { "run", "v.json", "--simulate", "-3" }, "--simulate: '-3'" },
+	{ { "run", "v.json", "--audio", "default" }, "no stage audio engine" },
+	{ { "run" }, "missing VENUE.json" },
+	{ { "run", "a.json", "b.json" }, "unexpected argument 'b.json'" },
+	{ { "dance", "v.json" }, "unknown command 'dance'" },
+	{ { "check", "v.json", "--port", "1" }, "--port is an option of 'tutti run'" },
+	{ { "run", "v.json", "--headless=yes" }, "--headless takes no value" },
+};
+
+START_TEST(test_cli_bad_flags_and_values_name_the_problem)
+{
+	struct cli_options o;
+	char err[256] = "";
+	char *argv[6] = { "tutti" };
+	int argc = 1;
+
+	for (int i = 0; i < 4 && bad[_i].args[i]; i++)
+		argv[argc++] = (char *)bad[_i].args[i];
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, bad[_i].says) != NULL, "said \"%s\", wanted \"%s\"", err, bad[_i].says);
+}
+END_TEST
+
+START_TEST(test_cli_no_arguments_is_an_error)
+{
+	struct cli_options o;
+	char err[256];
+	char *argv[] = { "tutti", NULL };
+
+	ck_assert_int_eq(cli_parse(1, argv, &o, err, sizeof(err)), -1);
+}
+END_TEST
+
+static Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_cli_run_takes_every_documented_flag);
+	tcase_add_test(tc, test_cli_defaults_leave_the_config_in_charge);
+	tcase_add_test(tc, test_cli_check_help_and_version);
+	tcase_add_loop_test(tc, test_cli_bad_flags_and_values_name_the_problem, 0,
+			    sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, test_cli_no_arguments_is_an_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(cli_suite());
+}

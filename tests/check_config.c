@@ -1,0 +1,773 @@
+/*
+ * check_config.c - venue config: every kind of mistake is reported at its
+ * JSON pointer with a message an operator can act on, all of them at once,
+ * defaults fill what is left out, and every shipped venue config loads.
+ *
+ * Documents are written with single quotes for readability; q() turns them
+ * into JSON double quotes before parsing.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define CUE_TAP "{'id':'a','scene':'join','controls':['tap']}"
+
+/* Returns a static copy of @sq with every ' turned into ". */
+static const char *q(const char *sq)
+{
+	static char buf[8192];
+	size_t i;
+
+	ck_assert_uint_lt(strlen(sq), sizeof(buf));
+	for (i = 0; sq[i]; i++)
+		buf[i] = sq[i] == '\'' ? '"' : sq[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+static struct venue_config *parse_ok(const char *sq)
+{
+	struct config_errors errors = { 0 };
+	const char *json = q(sq);
+	struct venue_config *cfg = config_parse(json, strlen(json), "test.json", &errors);
+
+	for (size_t i = 0; i < errors.count; i++)
+		fprintf(stderr, "unexpected: %s: %s\n", errors.items[i].pointer,
+			errors.items[i].message);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(errors.count, 0);
+	config_errors_free(&errors);
+	return cfg;
+}
+
+/* Parses @sq, which must fail, and returns its errors (free them). */
+static struct config_errors parse_bad(const char *sq)
+{
+	struct config_errors errors = { 0 };
+	const char *json = q(sq);
+	struct venue_config *cfg = config_parse(json, strlen(json), "test.json", &errors);
+
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_gt(errors.count, 0);
+	return errors;
+}
+
+/* Asserts the document has exactly one problem, at @ptr with message @msg. */
+static void expect_one(const char *sq, const char *ptr, const char *msg)
+{
+	struct config_errors errors = parse_bad(sq);
+
+	for (size_t i = 0; errors.count != 1 && i < errors.count; i++)
+		fprintf(stderr, "%s: %s\n", errors.items[i].pointer, errors.items[i].message);
+	ck_assert_uint_eq(errors.count, 1);
+	ck_assert_str_eq(errors.items[0].pointer, ptr);
+	ck_assert_str_eq(errors.items[0].message, q(msg));
+	config_errors_free(&errors);
+}
+
+START_TEST(test_config_minimal_document_gets_every_default)
+{
+	struct venue_config *cfg = parse_ok("{'name':'Cellar','capacity':300,'cues':[" CUE_TAP "]}");
+
+	ck_assert_str_eq(cfg->path, "test.json");
+	ck_assert_str_eq(cfg->name, "Cellar");
+	ck_assert_uint_eq(cfg->capacity, 300);
+	ck_assert_str_eq(cfg->listen_address, "0.0.0.0");
+	ck_assert_uint_eq(cfg->port, 8080);
+	ck_assert_str_eq(cfg->public_url, "");
+	ck_assert_str_eq(cfg->tls_cert, "");
+	ck_assert_str_eq(cfg->tls_key, "");
+	ck_assert_double_eq(cfg->tick_hz, 60);
+	ck_assert_double_eq(cfg->broadcast_hz, 20);
+	ck_assert_double_eq(cfg->active_window_s, 5);
+	ck_assert_double_eq(cfg->resume_window_s, 600);
+	ck_assert_double_eq(cfg->limits.inputs_per_second, 10);
+	ck_assert_double_eq(cfg->limits.input_burst, 20);
+	ck_assert_double_eq(cfg->limits.throttle_close_s, 10);
+	ck_assert_uint_eq(cfg->limits.max_message_bytes, 1024);
+	ck_assert_uint_eq(cfg->limits.max_connections_per_address, 16);
+	ck_assert_uint_eq(cfg->limits.max_connections, 300 + 30 + 16);
+	ck_assert_uint_eq(cfg->limits.allowed_origin_count, 0);
+	ck_assert_uint_eq(cfg->cue_count, 1);
+	ck_assert_str_eq(cfg->cues[0].title, "a");
+	ck_assert_str_eq(cfg->cues[0].prompt, "");
+	ck_assert_int_eq(cfg->cues[0].scene, SCENE_JOIN);
+	ck_assert_uint_eq(cfg->cues[0].controls, 1u << CONTROL_TAP);
+	ck_assert_ptr_null(cfg->cues[0].poll);
+	ck_assert_double_eq(cfg->cues[0].advance_after_s, 0);
+	ck_assert_int_eq(cfg->cues[0].advance_to, -1);
+	ck_assert_uint_eq(cfg->poll_count, 0);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_input_burst_defaults_to_twice_the_rate)
+{
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':10,"
+					    "'limits':{'inputs_per_second':4},'cues':[" CUE_TAP "]}");
+
+	ck_assert_double_eq(cfg->limits.input_burst, 8);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_max_connections_default_stays_under_the_hard_cap)
+{
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':19000,'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(cfg->limits.max_connections, CONFIG_MAX_CONNECTIONS);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_without_zones_has_one_zone_all_for_the_whole_venue)
+{
+	struct venue_config *cfg = parse_ok("{'name':'Cellar','capacity':300,'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(cfg->zone_count, 1);
+	ck_assert_str_eq(cfg->zones[0].id, "all");
+	ck_assert_str_eq(cfg->zones[0].name, "Cellar");
+	ck_assert_uint_eq(cfg->zones[0].capacity, 300);
+	ck_assert_int_eq(config_zone_index(cfg, "all"), 0);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_zones_cues_and_polls_are_found_by_id)
+{
+	struct venue_config *cfg = parse_ok(
+		"{'name':'X','capacity':100,"
+		"'zones':[{'id':'left','capacity':50},{'id':'right','name':'Right side','capacity':50}],"
+		"'cues':[{'id':'a','scene':'poll','controls':['vote'],"
+		"  'poll':{'id':'p1','question':'Q1','options':['x','y']}},"
+		" {'id':'b','scene':'title'},"
+		" {'id':'c','scene':'poll','controls':['vote','tap'],"
+		"  'poll':{'id':'p2','question':'Q2','options':['x','y','z'],"
+		"   'open_with_cue':false,'duration_s':30}}]}");
+
+	ck_assert_uint_eq(cfg->zone_count, 2);
+	ck_assert_str_eq(cfg->zones[0].name, "left");
+	ck_assert_str_eq(cfg->zones[1].name, "Right side");
+	ck_assert_int_eq(config_zone_index(cfg, "right"), 1);
+	ck_assert_int_eq(config_zone_index(cfg, "middle"), -1);
+	ck_assert_int_eq(config_cue_index(cfg, "c"), 2);
+	ck_assert_int_eq(config_cue_index(cfg, "d"), -1);
+	ck_assert_uint_eq(cfg->poll_count, 2);
+	ck_assert_ptr_eq(cfg->cues[0].poll, &cfg->polls[0]);
+	ck_assert_ptr_eq(cfg->cues[2].poll, &cfg->polls[1]);
+	ck_assert_ptr_eq(config_poll_find(cfg, "p2"), &cfg->polls[1]);
+	ck_assert_ptr_null(config_poll_find(cfg, "p3"));
+	ck_assert_uint_eq(cfg->polls[1].index, 1);
+	ck_assert_uint_eq(cfg->polls[1].option_count, 3);
+	ck_assert_str_eq(cfg->polls[1].options[2], "z");
+	ck_assert(cfg->polls[0].open_with_cue);
+	ck_assert(!cfg->polls[1].open_with_cue);
+	ck_assert_double_eq(cfg->polls[0].duration_s, 0);
+	ck_assert_double_eq(cfg->polls[1].duration_s, 30);
+	ck_assert_uint_eq(cfg->cues[2].controls, (1u << CONTROL_VOTE) | (1u << CONTROL_TAP));
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_auto_advance_goes_to_the_next_cue_or_advance_to)
+{
+	struct venue_config *cfg = parse_ok(
+		"{'name':'X','capacity':10,'cues':["
+		"{'id':'a','scene':'join','advance_after_s':10},"
+		"{'id':'b','scene':'title'},"
+		"{'id':'c','scene':'title','advance_after_s':2.5,'advance_to':'a'}]}");
+
+	ck_assert_int_eq(cfg->cues[0].advance_to, 1);
+	ck_assert_double_eq(cfg->cues[0].advance_after_s, 10);
+	ck_assert_int_eq(cfg->cues[1].advance_to, 2);
+	ck_assert_int_eq(cfg->cues[2].advance_to, 0);
+	ck_assert_double_eq(cfg->cues[2].advance_after_s, 2.5);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_comment_is_allowed_in_every_object)
+{
+	struct venue_config *cfg = parse_ok(
+		"{'comment':'top','name':'X','capacity':10,"
+		"'listen':{'comment':'c','port':0},'timing':{'comment':'c'},"
+		"'limits':{'comment':'c'},'zones':[{'comment':'c','id':'z','capacity':5}],"
+		"'cues':[{'comment':'c','id':'a','scene':'poll','controls':['vote'],"
+		"'poll':{'comment':'c','id':'p','question':'Q','options':['x','y']}}]}");
+
+	ck_assert_uint_eq(cfg->port, 0);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_comment_must_be_a_string)
+{
+	expect_one("{'name':'X','capacity':10,'timing':{'comment':5},'cues':[" CUE_TAP "]}",
+		   "/timing/comment", "expected a string, got number");
+}
+END_TEST
+
+START_TEST(test_config_syntax_error_gives_line_and_column)
+{
+	struct config_errors errors = { 0 };
+	const char *json = "{\n  \"name\": \"X\",\n  \"capacity\": 10,,\n}";
+	struct venue_config *cfg = config_parse(json, strlen(json), "v.json", &errors);
+
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(errors.count, 1);
+	ck_assert_str_eq(errors.items[0].pointer, "");
+	ck_assert_int_eq(errors.items[0].line, 3);
+	ck_assert_int_gt(errors.items[0].column, 0);
+	ck_assert_str_ne(errors.items[0].message, "");
+	config_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_config_duplicate_key_is_a_syntax_error)
+{
+	struct config_errors errors = parse_bad("{'name':'X',\n'name':'Y','capacity':1,'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(errors.count, 1);
+	ck_assert_int_eq(errors.items[0].line, 2);
+	ck_assert_ptr_nonnull(strstr(errors.items[0].message, "duplicate"));
+	config_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_config_unknown_key_names_pointer_and_did_you_mean)
+{
+	expect_one("{'name':'X','capacity':10,'limits':{'inputs_per_secnd':5},'cues':[" CUE_TAP "]}",
+		   "/limits/inputs_per_secnd",
+		   "unknown key; did you mean 'inputs_per_second'?");
+	expect_one("{'name':'X','capacity':10,'timing':{'Tick_Hz':30},'cues':[" CUE_TAP "]}",
+		   "/timing/Tick_Hz", "unknown key; did you mean 'tick_hz'?");
+	expect_one("{'name':'X','capacity':10,'timing':{'broadcast':30},'cues':[" CUE_TAP "]}",
+		   "/timing/broadcast", "unknown key; did you mean 'broadcast_hz'?");
+}
+END_TEST
+
+START_TEST(test_config_unknown_key_far_from_any_has_no_hint)
+{
+	expect_one("{'name':'X','capacity':10,'fireworks':true,'cues':[" CUE_TAP "]}",
+		   "/fireworks", "unknown key");
+}
+END_TEST
+
+START_TEST(test_config_wrong_type_says_what_was_expected_and_got)
+{
+	expect_one("{'name':'X','capacity':10,'timing':{'tick_hz':'60'},'cues':[" CUE_TAP "]}",
+		   "/timing/tick_hz", "expected a number, got string");
+	expect_one("{'name':42,'capacity':10,'cues':[" CUE_TAP "]}",
+		   "/name", "expected a string, got number");
+	expect_one("{'name':'X','capacity':10,'cues':{}}", "/cues", "expected an array, got object");
+	expect_one("{'name':'X','capacity':10,'listen':[],'cues':[" CUE_TAP "]}",
+		   "/listen", "expected an object, got array");
+	expect_one("{'name':'X','capacity':null,'cues':[" CUE_TAP "]}",
+		   "/capacity", "expected a whole number, got null");
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'poll','controls':['vote'],"
+		   "'poll':{'id':'p','question':'Q','options':['x','y'],'open_with_cue':1}}]}",
+		   "/cues/0/poll/open_with_cue", "expected a boolean, got number");
+}
+END_TEST
+
+START_TEST(test_config_document_must_be_an_object)
+{
+	expect_one("[1,2]", "", "expected an object, got array");
+}
+END_TEST
+
+START_TEST(test_config_out_of_range_names_the_bounds)
+{
+	expect_one("{'name':'X','capacity':20000,'cues':[" CUE_TAP "]}",
+		   "/capacity", "must be between 1 and 19000, got 20000");
+	expect_one("{'name':'X','capacity':10,'timing':{'tick_hz':5},'cues':[" CUE_TAP "]}",
+		   "/timing/tick_hz", "must be between 10 and 240, got 5");
+	expect_one("{'name':'X','capacity':10,'listen':{'port':70000},'cues':[" CUE_TAP "]}",
+		   "/listen/port", "must be between 0 and 65535, got 70000");
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'join','advance_after_s':-1}]}",
+		   "/cues/0/advance_after_s", "must be between 0 and 86400, got -1");
+}
+END_TEST
+
+START_TEST(test_config_whole_number_field_rejects_a_fraction)
+{
+	expect_one("{'name':'X','capacity':2.5,'cues':[" CUE_TAP "]}",
+		   "/capacity", "expected a whole number, got 2.5");
+	expect_one("{'name':'X','capacity':10,'limits':{'max_message_bytes':1024.5},'cues':[" CUE_TAP "]}",
+		   "/limits/max_message_bytes", "expected a whole number, got 1024.5");
+}
+END_TEST
+
+START_TEST(test_config_whole_number_field_accepts_a_point_zero)
+{
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':10.0,'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(cfg->capacity, 10);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_missing_required_keys_are_reported_at_their_pointers)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'join'},"
+		   "{'id':'b','scene':'join'},{'id':'c'}]}",
+		   "/cues/2/scene", "missing required key");
+	expect_one("{'capacity':10,'cues':[" CUE_TAP "]}", "/name", "missing required key");
+	expect_one("{'name':'X','capacity':10}", "/cues", "missing required key");
+	expect_one("{'name':'X','capacity':10,'zones':[{'id':'z'}],'cues':[" CUE_TAP "]}",
+		   "/zones/0/capacity", "missing required key");
+}
+END_TEST
+
+START_TEST(test_config_bad_id_says_what_an_id_may_contain)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'Intro Song','scene':'join'}]}",
+		   "/cues/0/id", "must be 1 to 32 of a-z, 0-9, _ and -, got 'Intro Song'");
+}
+END_TEST
+
+START_TEST(test_config_duplicate_zone_id_is_reported_at_the_second)
+{
+	expect_one("{'name':'X','capacity':10,'zones':[{'id':'a','capacity':5},"
+		   "{'id':'b','capacity':5},{'id':'a','capacity':5}],'cues':[" CUE_TAP "]}",
+		   "/zones/2/id", "duplicate zone id 'a' (also /zones/0)");
+}
+END_TEST
+
+START_TEST(test_config_duplicate_cue_id_is_reported_at_the_second)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'join'},"
+		   "{'id':'a','scene':'title'}]}",
+		   "/cues/1/id", "duplicate cue id 'a' (also /cues/0)");
+}
+END_TEST
+
+START_TEST(test_config_duplicate_poll_id_across_cues_is_reported)
+{
+	expect_one("{'name':'X','capacity':10,'cues':["
+		   "{'id':'a','scene':'poll','controls':['vote'],"
+		   " 'poll':{'id':'p','question':'Q','options':['x','y']}},"
+		   "{'id':'b','scene':'poll','controls':['vote'],"
+		   " 'poll':{'id':'p','question':'Q','options':['x','y']}}]}",
+		   "/cues/1/poll/id", "duplicate poll id 'p' (also in another cue)");
+}
+END_TEST
+
+START_TEST(test_config_zone_capacity_cannot_exceed_the_venue)
+{
+	expect_one("{'name':'X','capacity':10,'zones':[{'id':'a','capacity':11}],'cues':[" CUE_TAP "]}",
+		   "/zones/0/capacity", "must not be more than the venue capacity (10), got 11");
+}
+END_TEST
+
+START_TEST(test_config_unknown_scene_suggests_the_nearest)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'crowd_field'}]}",
+		   "/cues/0/scene", "unknown scene 'crowd_field'; did you mean 'crowd-field'?");
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'laser'}]}",
+		   "/cues/0/scene",
+		   "unknown scene 'laser'; expected join, crowd-field, poll, crowd-map, audio or title");
+}
+END_TEST
+
+START_TEST(test_config_unknown_or_repeated_control_is_reported_at_its_index)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'join','controls':['tap','shak']}]}",
+		   "/cues/0/controls/1", "unknown control 'shak'; did you mean 'shake'?");
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'join','controls':['tap','xy','tap']}]}",
+		   "/cues/0/controls/2", "duplicate control 'tap'");
+}
+END_TEST
+
+START_TEST(test_config_vote_without_poll_is_reported_at_controls)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'poll','controls':['vote']}]}",
+		   "/cues/0/controls", "'vote' needs a 'poll'");
+}
+END_TEST
+
+START_TEST(test_config_poll_without_vote_is_reported_at_poll)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'poll','controls':['tap'],"
+		   "'poll':{'id':'p','question':'Q','options':['x','y']}}]}",
+		   "/cues/0/poll", "a poll needs 'vote' in 'controls'");
+}
+END_TEST
+
+START_TEST(test_config_poll_with_one_option_needs_two_to_eight)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[" CUE_TAP ",{'id':'b','scene':'poll','controls':['vote'],"
+		   "'poll':{'id':'p','question':'Q','options':['only']}}]}",
+		   "/cues/1/poll/options", "need 2 to 8 options, got 1");
+}
+END_TEST
+
+START_TEST(test_config_duplicate_poll_options_are_reported)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'poll','controls':['vote'],"
+		   "'poll':{'id':'p','question':'Q','options':['x','y','x']}}]}",
+		   "/cues/0/poll/options/2", "duplicate option 'x' (also /cues/0/poll/options/0)");
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'poll','controls':['vote'],"
+		   "'poll':{'id':'p','question':'Q','options':['x','']}}]}",
+		   "/cues/0/poll/options/1", "must not be empty");
+}
+END_TEST
+
+START_TEST(test_config_advance_to_unknown_cue_suggests_the_nearest)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'encore','scene':'join'},"
+		   "{'id':'b','scene':'title','advance_after_s':5,'advance_to':'encroe'}]}",
+		   "/cues/1/advance_to", "unknown cue 'encroe'; did you mean 'encore'?");
+}
+END_TEST
+
+START_TEST(test_config_advance_to_needs_advance_after_s)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'join','advance_to':'a'}]}",
+		   "/cues/0/advance_to", "advance_to needs advance_after_s");
+}
+END_TEST
+
+START_TEST(test_config_last_cue_cannot_advance_with_nowhere_to_go)
+{
+	expect_one("{'name':'X','capacity':10,'cues':[" CUE_TAP ",{'id':'b','scene':'title','advance_after_s':5}]}",
+		   "/cues/1/advance_after_s", "the last cue has no next cue; set advance_to");
+}
+END_TEST
+
+START_TEST(test_config_broadcast_faster_than_tick_is_reported)
+{
+	expect_one("{'name':'X','capacity':10,'timing':{'tick_hz':15,'broadcast_hz':30},'cues':[" CUE_TAP "]}",
+		   "/timing/broadcast_hz", "must not be more than tick_hz (15), got 30");
+	/* The default broadcast_hz (20) against a low tick_hz is caught too. */
+	expect_one("{'name':'X','capacity':10,'timing':{'tick_hz':10},'cues':[" CUE_TAP "]}",
+		   "/timing/broadcast_hz", "must not be more than tick_hz (10), got 20");
+}
+END_TEST
+
+START_TEST(test_config_max_connections_below_capacity_is_reported)
+{
+	expect_one("{'name':'X','capacity':500,'limits':{'max_connections':400},'cues':[" CUE_TAP "]}",
+		   "/limits/max_connections", "must be at least the venue capacity (500), got 400");
+}
+END_TEST
+
+START_TEST(test_config_origin_with_trailing_slash_suggests_the_fix)
+{
+	expect_one("{'name':'X','capacity':10,'limits':{'allowed_origins':"
+		   "['https://tutti.example','http://x:8080/']},'cues':[" CUE_TAP "]}",
+		   "/limits/allowed_origins/1",
+		   "an origin has no trailing slash; did you mean 'http://x:8080'?");
+}
+END_TEST
+
+START_TEST(test_config_origin_with_path_other_scheme_or_capitals_is_rejected)
+{
+	expect_one("{'name':'X','capacity':10,'limits':{'allowed_origins':['ftp://x']},'cues':[" CUE_TAP "]}",
+		   "/limits/allowed_origins/0",
+		   "expected an origin 'http(s)://host[:port]' in lower case with no path, got 'ftp://x'");
+	expect_one("{'name':'X','capacity':10,'limits':{'allowed_origins':['https://x/join']},'cues':[" CUE_TAP "]}",
+		   "/limits/allowed_origins/0",
+		   "expected an origin 'http(s)://host[:port]' in lower case with no path, got 'https://x/join'");
+	expect_one("{'name':'X','capacity':10,'limits':{'allowed_origins':['https://Tutti.Example']},'cues':[" CUE_TAP "]}",
+		   "/limits/allowed_origins/0",
+		   "an origin is in lower case; did you mean 'https://tutti.example'?");
+}
+END_TEST
+
+START_TEST(test_config_exact_origins_are_kept)
+{
+	struct venue_config *cfg = parse_ok(
+		"{'name':'X','capacity':10,'limits':{'allowed_origins':"
+		"['https://tutti.arena.example','http://192.168.1.5:8080','http://[::1]:8080']},"
+		"'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(cfg->limits.allowed_origin_count, 3);
+	ck_assert_str_eq(cfg->limits.allowed_origins[0], "https://tutti.arena.example");
+	ck_assert_str_eq(cfg->limits.allowed_origins[2], "http://[::1]:8080");
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_listen_address_must_be_an_ip_address)
+{
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':10,"
+					    "'listen':{'address':'::1','port':9000},'cues':[" CUE_TAP "]}");
+
+	ck_assert_str_eq(cfg->listen_address, "::1");
+	ck_assert_uint_eq(cfg->port, 9000);
+	config_destroy(cfg);
+	expect_one("{'name':'X','capacity':10,'listen':{'address':'localhost'},'cues':[" CUE_TAP "]}",
+		   "/listen/address", "not an IPv4 or IPv6 address: 'localhost'");
+}
+END_TEST
+
+START_TEST(test_config_public_url_must_be_http_or_https)
+{
+	expect_one("{'name':'X','capacity':10,'public_url':'tutti.example','cues':[" CUE_TAP "]}",
+		   "/public_url", "must start with http:// or https://, got 'tutti.example'");
+}
+END_TEST
+
+START_TEST(test_config_tls_missing_files_are_each_reported_with_path_and_reason)
+{
+	struct config_errors errors = parse_bad(
+		"{'name':'X','capacity':10,'tls':{'cert':'/nonexistent/cert.pem',"
+		"'key':'/nonexistent/key.pem'},'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(errors.count, 2);
+	ck_assert_str_eq(errors.items[0].pointer, "/tls/cert");
+	ck_assert_str_eq(errors.items[0].message,
+			 "cannot read \"/nonexistent/cert.pem\": No such file or directory");
+	ck_assert_str_eq(errors.items[1].pointer, "/tls/key");
+	config_errors_free(&errors);
+	errors = parse_bad("{'name':'X','capacity':10,'tls':{},'cues':[" CUE_TAP "]}");
+	ck_assert_uint_eq(errors.count, 2);
+	ck_assert_str_eq(errors.items[0].pointer, "/tls/cert");
+	ck_assert_str_eq(errors.items[0].message, "missing required key");
+	ck_assert_str_eq(errors.items[1].pointer, "/tls/key");
+	config_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_config_tls_relative_paths_resolve_against_the_config_folder)
+{
+	char dir[] = "/tmp/tutti-config-XXXXXX";
+	char path[600], cert[600], key[600];
+	struct config_errors errors = { 0 };
+	struct venue_config *cfg;
+	const char *json;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(path, sizeof(path), "%s/venue.json", dir);
+	ck_assert_ptr_nonnull(f = fopen(cert, "w"));
+	fclose(f);
+	ck_assert_ptr_nonnull(f = fopen(key, "w"));
+	fclose(f);
+	json = q("{'name':'X','capacity':10,'tls':{'cert':'cert.pem','key':'key.pem'},"
+		 "'cues':[" CUE_TAP "]}");
+	cfg = config_parse(json, strlen(json), path, &errors);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(cfg->tls_cert, cert);
+	ck_assert_str_eq(cfg->tls_key, key);
+	config_destroy(cfg);
+	unlink(cert);
+	unlink(key);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_config_broken_document_reports_every_error_in_document_order)
+{
+	struct config_errors errors = parse_bad(
+		"{'name':'','capacity':100,"
+		"'timing':{'tick_hz':30,'broadcast_hz':45},"
+		"'limits':{'inputs_per_secnd':5,'max_connections':50},"
+		"'zones':[{'id':'a','capacity':60},{'id':'a','capacity':40}],"
+		"'cues':[{'id':'one','scene':'crowd_field','controls':['vote']},"
+		"        {'id':'two','scene':'poll','controls':['vote'],"
+		"         'poll':{'id':'p','question':'Q','options':['x']}},"
+		"        {'id':'three','scene':'title','advance_after_s':5,'advance_to':'tree'}]}");
+	static const char *const want[] = {
+		"/name", "/timing/broadcast_hz", "/limits/inputs_per_secnd",
+		"/limits/max_connections", "/zones/1/id", "/cues/0/scene", "/cues/0/controls",
+		"/cues/1/poll/options", "/cues/2/advance_to",
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+
+	for (size_t i = 0; errors.count != n && i < errors.count; i++)
+		fprintf(stderr, "%s: %s\n", errors.items[i].pointer, errors.items[i].message);
+	ck_assert_uint_eq(errors.count, n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(errors.items[i].pointer, want[i]);
+	config_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_config_advance_to_is_skipped_when_cue_ids_are_broken)
+{
+	struct config_errors errors = parse_bad(
+		"{'name':'X','capacity':10,'cues':[{'id':'A','scene':'join'},"
+		"{'id':'b','scene':'title','advance_after_s':5,'advance_to':'a'}]}");
+
+	ck_assert_uint_eq(errors.count, 1);
+	ck_assert_str_eq(errors.items[0].pointer, "/cues/0/id");
+	config_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_config_error_format_shows_pointer_or_line_and_column)
+{
+	struct config_error e = { .pointer = "/cues/3/poll/options",
+				  .message = "need 2 to 8 options, got 1" };
+	struct config_error syn = { .line = 12, .column = 5, .message = "'}' expected" };
+	struct config_error doc = { .message = "cannot read: No such file or directory" };
+	char out[600];
+	int n;
+
+	n = config_error_format(&e, "venue-configs/arena.json", out, sizeof(out));
+	ck_assert_str_eq(out, "venue-configs/arena.json: /cues/3/poll/options: need 2 to 8 options, got 1");
+	ck_assert_int_eq(n, (int)strlen(out));
+	config_error_format(&syn, "v.json", out, sizeof(out));
+	ck_assert_str_eq(out, "v.json:12:5: '}' expected");
+	config_error_format(&doc, "v.json", out, sizeof(out));
+	ck_assert_str_eq(out, "v.json: cannot read: No such file or directory");
+}
+END_TEST
+
+START_TEST(test_config_pointer_escapes_slash_and_tilde_in_keys)
+{
+	expect_one("{'name':'X','capacity':10,'limits':{'a/b~c':1},'cues':[" CUE_TAP "]}",
+		   "/limits/a~1b~0c", "unknown key");
+}
+END_TEST
+
+START_TEST(test_config_load_of_a_missing_file_says_cannot_read)
+{
+	struct config_errors errors = { 0 };
+	char out[600];
+
+	ck_assert_ptr_null(config_load("/nonexistent/venue.json", &errors));
+	ck_assert_uint_eq(errors.count, 1);
+	config_error_format(&errors.items[0], "/nonexistent/venue.json", out, sizeof(out));
+	ck_assert_str_eq(out, "/nonexistent/venue.json: cannot read: No such file or directory");
+	config_errors_free(&errors);
+}
+END_TEST
+
+START_TEST(test_config_every_shipped_venue_config_loads_cleanly)
+{
+	const char *src = getenv("TUTTI_SOURCE_DIR");
+	char dirpath[600], path[900], out[900];
+	struct dirent *de;
+	size_t loaded = 0;
+	DIR *d;
+
+	snprintf(dirpath, sizeof(dirpath), "%s/venue-configs", src && *src ? src : ".");
+	d = opendir(dirpath);
+	ck_assert_msg(d != NULL, "cannot open %s (set TUTTI_SOURCE_DIR)", dirpath);
+	while ((de = readdir(d))) {
+		struct config_errors errors = { 0 };
+		struct venue_config *cfg;
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirpath, de->d_name);
+		cfg = config_load(path, &errors);
+		for (size_t i = 0; i < errors.count; i++) {
+			config_error_format(&errors.items[i], path, out, sizeof(out));
+			fprintf(stderr, "%s\n", out);
+		}
+		ck_assert_msg(cfg != NULL, "%s does not load", path);
+		ck_assert_uint_eq(errors.count, 0);
+		ck_assert_str_eq(cfg->path, path);
+		config_destroy(cfg);
+		loaded++;
+	}
+	closedir(d);
+	ck_assert_uint_ge(loaded, 3);
+}
+END_TEST
+
+START_TEST(test_config_names_round_trip)
+{
+	for (int c = 0; c < CONTROL_COUNT; c++)
+		ck_assert_int_eq(control_from_name(control_name((enum control)c)), c);
+	for (int s = 0; s < SCENE_COUNT; s++)
+		ck_assert_int_eq(scene_from_name(scene_name((enum scene)s)), s);
+	ck_assert_str_eq(scene_name(SCENE_CROWD_FIELD), "crowd-field");
+	ck_assert_ptr_null(control_name(CONTROL_COUNT));
+	ck_assert_ptr_null(scene_name(SCENE_COUNT));
+	ck_assert_int_eq(control_from_name("wave"), -1);
+	ck_assert_int_eq(scene_from_name("laser"), -1);
+}
+END_TEST
+
+START_TEST(test_config_destroy_null_and_free_empty_errors_do_nothing)
+{
+	struct config_errors errors = { 0 };
+
+	config_destroy(NULL);
+	config_errors_free(&errors);
+	ck_assert_ptr_null(errors.items);
+	ck_assert_uint_eq(errors.count, 0);
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_config_minimal_document_gets_every_default);
+	tcase_add_test(tc, test_config_input_burst_defaults_to_twice_the_rate);
+	tcase_add_test(tc, test_config_max_connections_default_stays_under_the_hard_cap);
+	tcase_add_test(tc, test_config_without_zones_has_one_zone_all_for_the_whole_venue);
+	tcase_add_test(tc, test_config_zones_cues_and_polls_are_found_by_id);
+	tcase_add_test(tc, test_config_auto_advance_goes_to_the_next_cue_or_advance_to);
+	tcase_add_test(tc, test_config_comment_is_allowed_in_every_object);
+	tcase_add_test(tc, test_config_comment_must_be_a_string);
+	tcase_add_test(tc, test_config_syntax_error_gives_line_and_column);
+	tcase_add_test(tc, test_config_duplicate_key_is_a_syntax_error);
+	tcase_add_test(tc, test_config_unknown_key_names_pointer_and_did_you_mean);
+	tcase_add_test(tc, test_config_unknown_key_far_from_any_has_no_hint);
+	tcase_add_test(tc, test_config_wrong_type_says_what_was_expected_and_got);
+	tcase_add_test(tc, test_config_document_must_be_an_object);
+	tcase_add_test(tc, test_config_out_of_range_names_the_bounds);
+	tcase_add_test(tc, test_config_whole_number_field_rejects_a_fraction);
+	tcase_add_test(tc, test_config_whole_number_field_accepts_a_point_zero);
+	tcase_add_test(tc, test_config_missing_required_keys_are_reported_at_their_pointers);
+	tcase_add_test(tc, test_config_bad_id_says_what_an_id_may_contain);
+	tcase_add_test(tc, test_config_duplicate_zone_id_is_reported_at_the_second);
+	tcase_add_test(tc, test_config_duplicate_cue_id_is_reported_at_the_second);
+	tcase_add_test(tc, test_config_duplicate_poll_id_across_cues_is_reported);
+	tcase_add_test(tc, test_config_zone_capacity_cannot_exceed_the_venue);
+	tcase_add_test(tc, test_config_unknown_scene_suggests_the_nearest);
+	tcase_add_test(tc, test_config_unknown_or_repeated_control_is_reported_at_its_index);
+	tcase_add_test(tc, test_config_vote_without_poll_is_reported_at_controls);
+	tcase_add_test(tc, test_config_poll_without_vote_is_reported_at_poll);
+	tcase_add_test(tc, test_config_poll_with_one_option_needs_two_to_eight);
+	tcase_add_test(tc, test_config_duplicate_poll_options_are_reported);
+	tcase_add_test(tc, test_config_advance_to_unknown_cue_suggests_the_nearest);
+	tcase_add_test(tc, test_config_advance_to_needs_advance_after_s);
+	tcase_add_test(tc, test_config_last_cue_cannot_advance_with_nowhere_to_go);
+	tcase_add_test(tc, test_config_broadcast_faster_than_tick_is_reported);
+	tcase_add_test(tc, test_config_max_connections_below_capacity_is_reported);
+	tcase_add_test(tc, test_config_origin_with_trailing_slash_suggests_the_fix);
+	tcase_add_test(tc, test_config_origin_with_path_other_scheme_or_capitals_is_rejected);
+	tcase_add_test(tc, test_config_exact_origins_are_kept);
+	tcase_add_test(tc, test_config_listen_address_must_be_an_ip_address);
+	tcase_add_test(tc, test_config_public_url_must_be_http_or_https);
+	tcase_add_test(tc, test_config_tls_missing_files_are_each_reported_with_path_and_reason);
+	tcase_add_test(tc, test_config_tls_relative_paths_resolve_against_the_config_folder);
+	tcase_add_test(tc, test_config_broken_document_reports_every_error_in_document_order);
+	tcase_add_test(tc, test_config_advance_to_is_skipped_when_cue_ids_are_broken);
+	tcase_add_test(tc, test_config_error_format_shows_pointer_or_line_and_column);
+	tcase_add_test(tc, test_config_pointer_escapes_slash_and_tilde_in_keys);
+	tcase_add_test(tc, test_config_load_of_a_missing_file_says_cannot_read);
+	tcase_add_test(tc, test_config_every_shipped_venue_config_loads_cleanly);
+	tcase_add_test(tc, test_config_names_round_trip);
+	tcase_add_test(tc, test_config_destroy_null_and_free_empty_errors_do_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,242 @@
+// Integration test: starts the real `tutti run` daemon on a free loopback port and
+// drives it with real WebSocket clients (the `ws` package) and HTTP requests.
+// Proves: hello/welcome, inputs change the broadcast state, exact vote tallies,
+// resume by token without double votes, every malformed-frame rule (1009, 1007,
+// errors for bad JSON and binary frames) while the daemon keeps serving, the
+// Origin allowlist, per-address and venue caps, rate-limit close, /healthz,
+// /metrics, and a clean SIGTERM shutdown.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+import { Phone, httpGet, metric } from '../lib/client.mjs';
+
+let daemon;
+const phones = [];
+const phone = (opts) => { const p = new Phone(daemon.wsUrl, opts); phones.push(p); return p; };
+
+before(async () => {
+  daemon = await startDaemon({ config: writeConfig(smallVenue({
+    limits: { inputs_per_second: 20, input_burst: 40, throttle_close_s: 1, max_message_bytes: 1024 },
+  })) });
+});
+
+after(async () => {
+  for (const p of phones) p.ws.terminate();
+  if (daemon) await daemon.stop();
+});
+
+test('GET /healthz reports ok, participants and uptime', async () => {
+  const r = await httpGet(`${daemon.url}healthz`);
+  assert.equal(r.status, 200);
+  assert.match(r.type, /application\/json/);
+  const h = JSON.parse(r.body);
+  assert.equal(h.status, 'ok');
+  assert.equal(typeof h.participants, 'number');
+  assert.ok(h.uptime_s >= 0);
+});
+
+test('GET / serves the phone app', async () => {
+  const r = await httpGet(daemon.url);
+  assert.equal(r.status, 200);
+  assert.match(r.type, /text\/html/);
+  assert.match(r.body, /<html/i);
+});
+
+test('hello gets a welcome, then states that count every phone', async () => {
+  const group = [phone(), phone(), phone()];
+  const welcomes = await Promise.all(group.map((p, i) => p.hello({ zone: i === 2 ? 'right' : 'left' })));
+  assert.equal(new Set(welcomes.map((w) => w.id)).size, 3, 'distinct ids');
+  assert.equal(welcomes[2].zone, 'right');
+  for (const w of welcomes) assert.equal(w.protocol, 'tutti.audience.v1');
+  const s = await group[2].waitFor((m) => m.type === 'state' && m.participants >= 3, 'state with 3 participants');
+  assert.equal(s.cue.id, 'play');
+  assert.deepEqual(s.cue.controls, ['tap', 'xy', 'slider', 'shake', 'vote']);
+  assert.equal(s.zone.id, 'right');
+  assert.ok(s.poll && s.poll.id === 'song' && s.poll.open);
+  await Promise.all(group.map((p) => p.close()));
+});
+
+test('inputs change the crowd state, and acks name the tick that includes them', async () => {
+  const group = [phone(), phone(), phone(), phone()];
+  await Promise.all(group.map((p) => p.hello()));
+  const xs = [0.1, 0.2, 0.3, 0.9];
+  group.forEach((p, i) => p.input('xy', { x: xs[i], y: 0.5 }));
+  group.forEach((p) => p.input('slider', { value: 0.75 }));
+  const seq = group[0].input('tap');
+  const ack = await group[0].waitFor((m) => m.type === 'ack' && m.seq >= seq, 'ack');
+  const s = await group[0].waitFor((m) => m.type === 'state' && m.tick >= ack.tick && m.crowd.xy.n >= 4,
+    'state including the inputs');
+  assert.ok(Math.abs(s.crowd.xy.mean[0] - 0.375) < 0.01, `x mean ${s.crowd.xy.mean[0]}`);
+  assert.ok(Math.abs(s.crowd.xy.median[0] - 0.25) < 0.06, `x median ${s.crowd.xy.median[0]}`);
+  assert.ok(Math.abs(s.crowd.slider.median - 0.75) < 0.01);
+  assert.ok(s.crowd.taps_per_s > 0);
+  assert.ok(s.active >= 4);
+  await Promise.all(group.map((p) => p.close()));
+});
+
+test('vote tallies are exact, votes change but never double', async () => {
+  const group = [phone(), phone(), phone(), phone(), phone()];
+  await Promise.all(group.map((p) => p.hello()));
+  const before = (await group[0].waitFor((m) => m.type === 'state', 'state')).poll.tallies;
+  [0, 1, 1, 2, 2].forEach((c, i) => group[i].vote('song', c));
+  group[4].vote('song', 2);	// same choice again: still one vote
+  const want = [before[0] + 1, before[1] + 2, before[2] + 2];
+  await group[0].waitFor((m) => m.type === 'state' && JSON.stringify(m.poll.tallies) === JSON.stringify(want),
+    `tallies ${want}`);
+  group[3].vote('song', 0);	// changes its vote
+  const changed = [want[0] + 1, want[1], want[2] - 1];
+  const s = await group[0].waitFor((m) => m.type === 'state' && JSON.stringify(m.poll.tallies) === JSON.stringify(changed),
+    `tallies ${changed}`);
+  assert.equal(s.poll.total, changed.reduce((a, b) => a + b));
+  await Promise.all(group.map((p) => p.close()));
+});
+
+test('a reconnect with the token resumes the same participant without double votes', async () => {
+  const first = phone();
+  const w1 = await first.hello();
+  const voteSeq = first.vote('song', 1);
+  await first.waitFor((m) => m.type === 'ack' && m.seq >= voteSeq, 'vote ack');
+  const tallies = (await first.waitForNext((m) => m.type === 'state', 'state')).poll.tallies;
+  await first.close();
+
+  const again = phone();
+  const w2 = await again.hello({ token: w1.token });
+  assert.equal(w2.resumed, true);
+  assert.equal(w2.id, w1.id);
+  assert.equal(w2.votes.song, 1);
+  assert.equal(w2.last_seq, voteSeq);
+  // The phone re-sends its vote with the same seq, as after a lost ack.
+  again.send({ type: 'vote', seq: voteSeq, poll: 'song', choice: 1 });
+  await again.waitFor((m) => m.type === 'ack' && m.seq === voteSeq, 'ack of the re-sent vote');
+  const s = await again.waitForNext((m) => m.type === 'state', 'state');
+  assert.deepEqual(s.poll.tallies, tallies);
+  await again.close();
+});
+
+test('malformed JSON, unknown types, bad values and binary frames get errors; the socket stays open', async () => {
+  const p = phone();
+  await p.opened;
+  p.send({ type: 'input', seq: 1, control: 'tap' });
+  await p.waitFor((m) => m.type === 'error' && m.code === 'not_joined', 'not_joined');
+  await p.hello();
+  p.send('{not json');
+  await p.waitFor((m) => m.type === 'error' && m.code === 'malformed_json', 'malformed_json');
+  p.send({ type: 'teleport' });
+  await p.waitFor((m) => m.type === 'error' && m.code === 'unknown_type', 'unknown_type');
+  p.send({ type: 'input', seq: ++p.seq, control: 'xy', x: 2, y: 0 });
+  await p.waitFor((m) => m.type === 'error' && m.code === 'out_of_range' && m.seq === p.seq, 'out_of_range');
+  p.send({ type: 'vote', seq: ++p.seq, poll: 'nope', choice: 0 });
+  await p.waitFor((m) => m.type === 'error' && m.code === 'unknown_poll', 'unknown_poll');
+  p.sendRaw(Buffer.from([1, 2, 3]), true);
+  await p.waitFor((m) => m.type === 'error' && m.code === 'binary_frame', 'binary_frame');
+  p.send({ type: 'hello', token: null });
+  await p.waitFor((m) => m.type === 'error' && m.code === 'already_joined', 'already_joined');
+  p.send({ type: 'ping', t0: 123.5 });
+  const pong = await p.waitFor((m) => m.type === 'pong', 'pong');
+  assert.equal(pong.t0, 123.5);
+  assert.ok(pong.t2 >= pong.t1);
+  assert.equal(p.closed, null);
+  await p.close();
+});
+
+test('an oversized frame closes with 1009, invalid UTF-8 with 1007, and the daemon keeps serving', async () => {
+  const big = phone();
+  await big.hello();
+  big.send(JSON.stringify({ type: 'ping', t0: 1, pad: 'x'.repeat(5000) }));
+  assert.equal((await big.waitClose()).code, 1009);
+
+  const bad = phone();
+  await bad.hello();
+  bad.sendRaw(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));	// {"\xff\xfe"} as a text frame
+  assert.equal((await bad.waitClose()).code, 1007);
+
+  const ok = phone();
+  const w = await ok.hello();
+  assert.ok(w.id);
+  await ok.close();
+
+  const m = (await httpGet(`${daemon.url}metrics`)).body;
+  assert.ok(metric(m, 'tutti_inputs_rejected_total{reason="too_large"}') >= 1);
+  assert.ok(metric(m, 'tutti_inputs_rejected_total{reason="invalid_utf8"}') >= 1);
+  assert.ok(metric(m, 'tutti_inputs_rejected_total{reason="malformed_json"}') >= 1);
+  assert.ok(metric(m, 'tutti_connections_closed_by_code_total{code="1009"}') >= 1);
+});
+
+test('a phone that floods past its rate is throttled, then closed with 1008', async () => {
+  const p = phone();
+  await p.hello();
+  const flood = setInterval(() => { for (let i = 0; i < 10; i++) p.input('tap'); }, 10);
+  try {
+    await p.waitFor((m) => m.type === 'error' && m.code === 'rate_limited', 'rate_limited');
+    assert.equal((await p.waitClose(5000)).code, 1008);
+  } finally {
+    clearInterval(flood);
+  }
+});
+
+test('a foreign Origin is refused at the handshake', async () => {
+  const p = new Phone(daemon.wsUrl, { origin: 'http://evil.example' });
+  await assert.rejects(p.opened);
+  const own = phone({ origin: daemon.url.replace(/\/$/, '') });
+  await own.hello();
+  await own.close();
+  const m = (await httpGet(`${daemon.url}metrics`)).body;
+  assert.ok(metric(m, 'tutti_inputs_rejected_total{reason="origin"}') >= 1);
+});
+
+test('/metrics speaks Prometheus text with the core counters', async () => {
+  const r = await httpGet(`${daemon.url}metrics`);
+  assert.equal(r.status, 200);
+  assert.match(r.type, /text\/plain/);
+  for (const name of ['tutti_connections', 'tutti_participants', 'tutti_ticks_total',
+    'tutti_tick_duration_seconds_count', 'tutti_broadcast_bytes_total']) {
+    assert.ok(metric(r.body, name) !== undefined, `${name} missing`);
+  }
+  assert.ok(metric(r.body, 'tutti_ticks_total') > 0);
+  assert.ok(metric(r.body, 'tutti_inputs_accepted_total{control="vote"}') >= 5);
+  assert.match(r.body, /# TYPE tutti_tick_duration_seconds histogram/);
+});
+
+test('caps: per-address connections close with 1008, a full venue says so and closes with 1013', async () => {
+  const capped = await startDaemon({ config: writeConfig(smallVenue({
+    capacity: 3, zones: [{ id: 'left', capacity: 3 }], limits: { max_connections_per_address: 4 },
+  })) });
+  const open = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const p = new Phone(capped.wsUrl);
+      open.push(p);
+      await p.hello();
+    }
+    const fourth = new Phone(capped.wsUrl);
+    open.push(fourth);
+    await fourth.opened;
+    fourth.send({ type: 'hello', token: null });
+    const full = await fourth.waitFor((m) => m.type === 'error' && m.code === 'venue_full', 'venue_full');
+    assert.ok(full.retry_ms > 0);
+    assert.equal((await fourth.waitClose()).code, 1013);
+
+    // Four sockets from this address are open or just closed; a fifth at once is over the cap.
+    const extra = [new Phone(capped.wsUrl), new Phone(capped.wsUrl)];
+    open.push(...extra);
+    const codes = await Promise.all(extra.map(async (p) => {
+      await p.opened;
+      const e = await p.waitFor((m) => m.type === 'error', 'an error', 3000).catch(() => null);
+      return e && e.code;
+    }));
+    assert.ok(codes.includes('too_many_connections'), `codes ${codes}`);
+  } finally {
+    for (const p of open) p.ws.terminate();
+    assert.equal(await capped.stop(), 0);
+  }
+});
+
+test('SIGTERM shuts the daemon down cleanly (exit 0) with phones connected', async () => {
+  const d = await startDaemon({ config: writeConfig(smallVenue()) });
+  const p = new Phone(d.wsUrl);
+  await p.hello();
+  const code = await d.stop();
+  assert.equal(code, 0, d.output());
+  await p.waitClose(3000);
+});
