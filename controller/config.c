@@ -152,7 +152,9 @@ static void ptr_key(char *out, const char *parent, const char *key)
 
 static void ptr_index(char *out, const char *parent, size_t i)
 {
-	snprintf(out, PTR_MAX, "%s/%zu", parent, i);
+	/* A pointer deeper than PTR_MAX is cut short; it still names where. */
+	if (snprintf(out, PTR_MAX, "%s/%zu", parent, i) >= (int)PTR_MAX)
+		out[PTR_MAX - 1] = '\0';
 }
 
 /* ---- did you mean ------------------------------------------------------ */
@@ -565,23 +567,26 @@ static void parse_public_url(struct parse *p, json_t *root)
 	}
 }
 
+static void parse_tls_file(struct parse *p, json_t *o, const char *ptr, const char *key,
+			   char *out, size_t size)
+{
+	char kptr[PTR_MAX];
+	json_t *v = get_value(p, o, ptr, key, true, JSON_STRING, kptr);
+
+	if (v && check_text(p, v, kptr, 1, size - 1, out) == GOT_OK)
+		check_readable_file(p, json_string_value(v), kptr, out, size);
+}
+
 static void parse_tls(struct parse *p, json_t *root)
 {
 	struct venue_config *cfg = p->cfg;
-	char ptr[PTR_MAX], kptr[PTR_MAX];
+	char ptr[PTR_MAX];
 	json_t *o = get_object(p, root, "", "tls", false, tls_keys, ptr);
-	json_t *v;
 
 	if (!o)
 		return;
-	v = get_value(p, o, ptr, "cert", true, JSON_STRING, kptr);
-	if (v && check_text(p, v, kptr, 1, CONFIG_PATH_MAX - 1, cfg->tls_cert) == GOT_OK)
-		check_readable_file(p, json_string_value(v), kptr, cfg->tls_cert,
-				    sizeof(cfg->tls_cert));
-	v = get_value(p, o, ptr, "key", true, JSON_STRING, kptr);
-	if (v && check_text(p, v, kptr, 1, CONFIG_PATH_MAX - 1, cfg->tls_key) == GOT_OK)
-		check_readable_file(p, json_string_value(v), kptr, cfg->tls_key,
-				    sizeof(cfg->tls_key));
+	parse_tls_file(p, o, ptr, "cert", cfg->tls_cert, sizeof(cfg->tls_cert));
+	parse_tls_file(p, o, ptr, "key", cfg->tls_key, sizeof(cfg->tls_key));
 }
 
 static void parse_timing(struct parse *p, json_t *root)

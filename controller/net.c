@@ -25,6 +25,7 @@
 #define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
 #define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
 #define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
+#define SHUTDOWN_GRACE_US	(1000 * 1000)	/* for close frames to reach phones */
 #define NET_HTTP_BODY_MAX	65536	/* /metrics fits with room to spare */
 
 struct net {
@@ -39,6 +40,7 @@ struct net {
 	lws_usec_t tick_period_us;
 	lws_usec_t next_tick_us;
 	bool stopping;
+	lws_usec_t stop_deadline_us;		/* stop waiting for phones to close */
 	bool tls;
 	int port;
 	uint32_t max_connections;
@@ -257,6 +259,9 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 	double now = n->h.now(n->h.user);
 	size_t len;
 
+	if (n->stopping && !peer->close_code)
+		peer->close_code = 1001;
+
 	len = audience_peer_next_personal(n->audience, peer, (char *)n->personal + LWS_PRE,
 					  PERSONAL_MAX, now);
 	if (len) {
@@ -270,7 +275,8 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		 * socket and drops it without the close frame; closing from the
 		 * connection's timer callback sends our close code.
 		 */
-		const char *why = peer->close_code == 1013 ? "venue full" : "policy";
+		const char *why = peer->close_code == 1013 ? "venue full" :
+				  peer->close_code == 1001 ? "show over: daemon stopping" : "policy";
 
 		close_with(n, wsi, peer->close_code, why);
 		pss->close_armed = true;
@@ -377,9 +383,14 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 	lws_usec_t now;
 
 	if (stop_requested && !n->stopping) {
+		/* Tell every phone we are going away (1001), then stop the loop. */
 		n->stopping = true;
+		n->stop_deadline_us = lws_now_usecs() + SHUTDOWN_GRACE_US;
 		log_info("shutting down: closing %u connections", n->metrics->connections);
-		/* Inside the loop: lws closes every socket and uv_run() then returns. */
+		lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[1]);
+	}
+	if (n->stopping && (n->metrics->connections == 0 || lws_now_usecs() > n->stop_deadline_us)) {
+		/* Inside the loop: lws closes what is left and uv_run() then returns. */
 		lws_context_destroy(n->ctx);
 		return;
 	}

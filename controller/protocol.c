@@ -435,8 +435,9 @@ size_t protocol_encode_welcome(char *out, size_t cap, const struct venue_config 
 		jw_str(&w, cfg->zones[z].name);
 		jw_lit(&w, "}");
 	}
-	jw_fmt(&w, "],\"limits\":{\"inputs_per_second\":%g,\"max_message_bytes\":%u},"
-	       "\"broadcast_hz\":%g,\"t\":", cfg->limits.inputs_per_second,
+	jw_fmt(&w, "],\"limits\":{\"inputs_per_second\":%g,\"input_burst\":%g,"
+	       "\"max_message_bytes\":%u},\"broadcast_hz\":%g,\"t\":",
+	       cfg->limits.inputs_per_second, cfg->limits.input_burst,
 	       cfg->limits.max_message_bytes, cfg->broadcast_hz);
 	jw_ms(&w, wi->t_s);
 	jw_lit(&w, "}");

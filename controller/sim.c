@@ -118,6 +118,7 @@ struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double
 		ph->slider = clamp01f(0.6 + rng_normal(s, 0.1));
 		ph->voted_poll = -1;
 		ph->favourite = (int)(rng_next(s) % 3);
+		ph->peer.participant = -1;	/* not joined: no participant 0 by accident */
 	}
 	return s;
 }
@@ -286,8 +287,9 @@ void sim_tick(struct sim *s, double now_s)
 		struct sim_phone *ph = &s->phones[i];
 
 		if (!ph->connected) {
-			if (now_s >= ph->next_join_s)
-				join(s, ph, now_s);
+			if (now_s < ph->next_join_s)
+				continue;
+			join(s, ph, now_s);
 			drain(s, ph, now_s);
 			continue;
 		}

@@ -382,6 +382,48 @@ START_TEST(test_audience_ping_gets_pong_with_receive_and_send_times)
 }
 END_TEST
 
+START_TEST(test_audience_phones_behind_one_address_share_its_bucket)
+{
+	struct addrtable addrs;
+	struct audience_peer a, b;
+	struct addr_entry *ea, *eb;
+	uint64_t seq = 0;
+
+	/* Two sockets from one address: together they get the address's rate, not twice it. */
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 16), 0);
+	ea = addrtable_acquire(&addrs, "10.0.0.7", 40, 0);
+	eb = addrtable_acquire(&addrs, "10.0.0.7", 40, 0);
+	ck_assert_ptr_eq(ea, eb);
+	ck_assert_uint_eq(ea->connections, 2);
+	join(&a, NULL, NULL);
+	join(&b, NULL, NULL);
+	a.addr = ea;
+	b.addr = eb;
+	cfg->limits.max_connections_per_address = 1;	/* address rate = one phone's */
+	for (double t = 0; t < 1.0; t += 0.01) {
+		say(&a, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", (unsigned long long)++seq);
+		say(&b, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", (unsigned long long)seq);
+	}
+	ck_assert_uint_le(metrics.inputs_accepted[CONTROL_TAP], 20 + 10 + 1);
+	addrtable_release(&addrs, ea);
+	addrtable_release(&addrs, eb);
+	addrtable_free(&addrs);
+}
+END_TEST
+
+START_TEST(test_audience_address_connection_cap_refuses_the_extra_socket)
+{
+	struct addrtable addrs;
+
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 2), 0);
+	ck_assert_ptr_nonnull(addrtable_acquire(&addrs, "10.0.0.7", 1, 0));
+	ck_assert_ptr_nonnull(addrtable_acquire(&addrs, "10.0.0.7", 1, 0));
+	ck_assert_ptr_null(addrtable_acquire(&addrs, "10.0.0.7", 1, 0));
+	ck_assert_ptr_nonnull(addrtable_acquire(&addrs, "10.0.0.8", 1, 0));
+	addrtable_free(&addrs);
+}
+END_TEST
+
 static Suite *audience_suite(void)
 {
 	Suite *s = suite_create("audience");
@@ -403,6 +445,8 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_venue_full_says_so_and_closes_1013);
 	tcase_add_test(tc, test_audience_outbox_stays_bounded_under_an_error_flood);
 	tcase_add_test(tc, test_audience_ping_gets_pong_with_receive_and_send_times);
+	tcase_add_test(tc, test_audience_phones_behind_one_address_share_its_bucket);
+	tcase_add_test(tc, test_audience_address_connection_cap_refuses_the_extra_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -285,6 +285,8 @@ START_TEST(test_protocol_welcome_lists_votes_zones_and_limits)
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "zones")), 2);
 	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(j, "limits"),
 							      "inputs_per_second")), 10);
+	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(j, "limits"),
+							      "input_burst")), 20);
 	json_decref(j);
 	config_destroy(cfg);
 }

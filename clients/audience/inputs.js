@@ -39,7 +39,9 @@ export class InputSender {
   onWelcome(welcome) {
     const perSecond = Number(welcome.limits?.inputs_per_second) > 0 ? Number(welcome.limits.inputs_per_second) : 10;
     this.#ratePerMs = (perSecond * RATE_SAFETY) / 1000;
-    this.#burst = Math.max(1, Math.min(3, perSecond * 0.3));
+    // Stay inside the daemon's own bucket (welcome.limits.input_burst) with room to spare.
+    const daemonBurst = Number(welcome.limits?.input_burst) > 0 ? Number(welcome.limits.input_burst) : 3;
+    this.#burst = Math.max(1, Math.min(3, perSecond * 0.3, daemonBurst - 1));
     this.#tokens = this.#burst;
     this.#refilledAt = performance.now();
     this.#minIntervalMs = Math.max(MIN_INTERVAL_MS, 1000 / (perSecond * RATE_SAFETY));

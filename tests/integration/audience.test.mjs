@@ -232,11 +232,11 @@ test('caps: per-address connections close with 1008, a full venue says so and cl
   }
 });
 
-test('SIGTERM shuts the daemon down cleanly (exit 0) with phones connected', async () => {
+test('SIGTERM shuts the daemon down cleanly (exit 0), telling phones 1001', async () => {
   const d = await startDaemon({ config: writeConfig(smallVenue()) });
   const p = new Phone(d.wsUrl);
   await p.hello();
-  const code = await d.stop();
+  const [code, closed] = await Promise.all([d.stop(), p.waitClose(3000)]);
   assert.equal(code, 0, d.output());
-  await p.waitClose(3000);
+  assert.equal(closed.code, 1001, 'phones are told the daemon is going away');
 });
