@@ -3,6 +3,7 @@
 #   make test   set up, build, and run every test (unit, integration, browser)
 
 BUILD ?= build
+MAKEFLAGS += --no-print-directory
 JOBS ?= 2
 DEMO_CROWD ?= 40
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # (Chromium for the phone page, openssl to make a TLS certificate).
 PACKAGES="build-essential cmake pkg-config git ca-certificates
   libwebsockets-dev libuv1-dev libjansson-dev libqrencode-dev check
-  nodejs npm chromium openssl curl"
+  nodejs npm chromium openssl curl zbar-tools"
 
 missing=""
 for p in $PACKAGES; do

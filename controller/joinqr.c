@@ -58,8 +58,11 @@ static int module_dark(const QRcode *qr, int x, int y)
 
 int joinqr_print(FILE *out, const char *url)
 {
-	/* Upper half block, lower half block, full block, space; light = block. */
-	static const char *const cells[4] = { "\xe2\x96\x88", "\xe2\x96\x84", "\xe2\x96\x80", " " };
+	/*
+	 * Indexed by top * 2 + bottom, 1 = dark module. Light is drawn as the
+	 * block (a lit cell on a dark terminal): full, upper half, lower half, none.
+	 */
+	static const char *const cells[4] = { "\xe2\x96\x88", "\xe2\x96\x80", "\xe2\x96\x84", " " };
 	QRcode *qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 
 	if (!qr)

@@ -232,6 +232,23 @@ test('caps: per-address connections close with 1008, a full venue says so and cl
   }
 });
 
+test('an explicit Origin allowlist is matched exactly', async () => {
+  const d = await startDaemon({ config: writeConfig(smallVenue({
+    limits: { allowed_origins: ['https://tutti.example'] },
+  })) });
+  try {
+    const listed = new Phone(d.wsUrl, { origin: 'https://tutti.example' });
+    await listed.hello();
+    listed.ws.terminate();
+    for (const origin of ['https://tutti.example.evil', 'http://tutti.example', d.url.replace(/\/$/, '')]) {
+      const p = new Phone(d.wsUrl, { origin });
+      await assert.rejects(p.opened, `origin ${origin} must be refused`);
+    }
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+});
+
 test('SIGTERM shuts the daemon down cleanly (exit 0), telling phones 1001', async () => {
   const d = await startDaemon({ config: writeConfig(smallVenue()) });
   const p = new Phone(d.wsUrl);
