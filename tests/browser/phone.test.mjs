@@ -91,7 +91,10 @@ test('a phone joins, taps, votes and resumes after a reload', { timeout: 90000 }
     const encore = byTestId(page, 'vote-option-2');
     assert.match(await encore.textContent(), /Encore/);
     await encore.tap({ timeout: WAIT_MS });
-    assert.equal(await encore.getAttribute('aria-pressed'), 'true');
+    // Shown as chosen on the next frame, before the daemon has answered.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="vote-option-2"]')?.getAttribute('aria-pressed') === 'true',
+      null, { timeout: 500 });
     await waitForText(page, 'vote-count-2', (t) => t === '1', 'Encore tally from the daemon');
     await waitForText(page, 'vote-count-0', (t) => t === '0', 'Anthem tally');
     // Wait until the vote is acknowledged, so the reload cannot race it.
