@@ -6,9 +6,12 @@ set -eu
 cd "$(dirname "$0")"
 
 # Build, the daemon's libraries, and what the tests drive for real
-# (Chromium for the phone page, openssl to make a TLS certificate).
+# (Chromium for the phone page, openssl to make a TLS certificate, a JACK
+# server whose dummy driver stands in for a sound card, sox for the assets).
 PACKAGES="build-essential cmake pkg-config git ca-certificates
   libwebsockets-dev libuv1-dev libjansson-dev libqrencode-dev check
+  portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev
+  jackd2 sox
   nodejs npm chromium openssl curl zbar-tools"
 
 missing=""

@@ -16,13 +16,16 @@ void cli_usage(FILE *out)
 {
 	fputs("usage: tutti run VENUE.json [options]   run the show: phones, stage, crowd\n"
 	      "       tutti check VENUE.json           validate a venue config (exit 1 on errors)\n"
+	      "       tutti --list-audio                list audio devices\n"
 	      "       tutti --help | --version\n"
 	      "\n"
 	      "run options:\n"
 	      "  --port N          listen on port N (0 = any free port); default: the config's\n"
 	      "  --listen ADDR     listen on address ADDR (0.0.0.0 = every interface)\n"
 	      "  --headless        run without a stage window\n"
-	      "  --audio none      run without an audio device\n"
+	      "  --audio DEVICE    none (no sound card: a paced null device), default, or a\n"
+	      "                    device name (exact, else part of it); default: the config's\n"
+
 	      "  --simulate N      add N simulated phones (steady, bursty, idle, spammers)\n"
 	      "  --seed N          seed for the simulated crowd (default 1)\n"
 	      "\n"
@@ -65,12 +68,15 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	memset(o, 0, sizeof(*o));
 	o->port = -1;
 	o->seed = 1;
-	snprintf(o->audio, sizeof(o->audio), "none");
 	if (argc < 2)
 		return fail(err, err_size, "missing command (run or check)");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		o->command = CLI_HELP;
+		return 0;
+	}
+	if (strcmp(argv[1], "--list-audio") == 0) {
+		o->command = CLI_LIST_AUDIO;
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
@@ -129,10 +135,6 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 		} else if (strcmp(name, "--audio") == 0) {
 			if (!*value || strlen(value) >= sizeof(o->audio))
 				return fail(err, err_size, "--audio: give none, default or a device name");
-			/* Until the stage audio engine is part of the build, say so plainly. */
-			if (strcmp(value, "none") != 0)
-				return fail(err, err_size, "--audio %s: this build has no stage audio engine yet; "
-					    "use --audio none", value);
 			snprintf(o->audio, sizeof(o->audio), "%s", value);
 		} else if (strcmp(name, "--simulate") == 0) {
 			if (parse_uint(value, CONFIG_MAX_CONNECTIONS, &v))

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION };
+enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO };
 
 #define CLI_AUDIO_MAX 128
 
@@ -20,7 +20,7 @@ struct cli_options {
 	int port;			/* -1 = from the config */
 	const char *listen;		/* NULL = from the config */
 	bool headless;
-	char audio[CLI_AUDIO_MAX];	/* "none", "default" or a device name */
+	char audio[CLI_AUDIO_MAX];	/* "none", "default", a device name, or "" = the config's */
 	uint32_t simulate;		/* simulated phones */
 	uint64_t seed;			/* simulated crowd's seed */
 };

@@ -65,7 +65,7 @@ static const char *const scene_names[SCENE_COUNT] = {
 /* Known keys per object. "comment" is allowed everywhere and is not listed. */
 static const char *const top_keys[] = {
 	"name", "capacity", "listen", "public_url", "tls", "timing", "limits", "zones", "cues",
-	NULL
+	"audio", "safety", NULL
 };
 static const char *const listen_keys[] = { "address", "port", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
@@ -79,10 +79,59 @@ static const char *const limits_keys[] = {
 static const char *const zone_keys[] = { "id", "name", "capacity", NULL };
 static const char *const cue_keys[] = {
 	"id", "title", "prompt", "scene", "controls", "poll", "advance_after_s", "advance_to",
-	NULL
+	"audio", NULL
 };
 static const char *const poll_keys[] = {
 	"id", "question", "options", "open_with_cue", "duration_s", NULL
+};
+static const char *const audio_keys[] = {
+	"host_api", "device", "fallback_device", "sample_rate", "frames_per_buffer",
+	"input_channels", "output_channels", NULL
+};
+static const char *const safety_keys[] = {
+	"ceiling_dbfs", "max_gain_rate_db_s", "min_playback_rate", "max_playback_rate", NULL
+};
+static const char *const cue_audio_keys[] = {
+	"stems", "samples", "mappings", "crossfade_s", "master_gain_db", "filter_cutoff_hz",
+	"filter_resonance", "delay_time_s", "delay_feedback", "delay_mix", "playback_rate", NULL
+};
+static const char *const stem_keys[] = { "id", "file", "gain_db", "choice", NULL };
+static const char *const sample_keys[] = { "id", "file", "gain_db", "trigger", "cooldown_s", NULL };
+static const char *const trigger_keys[] = { "on", "source", "above", "zone", NULL };
+static const char *const mapping_keys[] = {
+	"source", "target", "from", "to", "curve", "smoothing_s", "crowd", NULL
+};
+
+/* Names in JSON; "poll_share", "zone_activity", "zone_taps" take ":N" or ":ZONE". */
+static const char *const source_names[SOURCE_COUNT + 1] = {
+	[SOURCE_TAPS_PER_S] = "taps_per_s",
+	[SOURCE_TEMPO_BPM] = "tempo_bpm",
+	[SOURCE_ACTIVE_SHARE] = "active_share",
+	[SOURCE_SHAKE_ENERGY] = "shake_energy",
+	[SOURCE_X_MEDIAN] = "x_median",
+	[SOURCE_Y_MEDIAN] = "y_median",
+	[SOURCE_SLIDER_MEDIAN] = "slider_median",
+	[SOURCE_X_MEAN] = "x_mean",
+	[SOURCE_Y_MEAN] = "y_mean",
+	[SOURCE_SLIDER_MEAN] = "slider_mean",
+	[SOURCE_POLL_SHARE] = "poll_share",
+	[SOURCE_POLL_LEADER] = "poll_leader",
+	[SOURCE_ZONE_ACTIVITY] = "zone_activity",
+	[SOURCE_ZONE_TAPS] = "zone_taps",
+	[SOURCE_INPUT_LEVEL] = "input_level",
+};
+static const char *const target_names[TARGET_COUNT + 1] = {
+	[TARGET_MASTER_GAIN] = "master_gain",
+	[TARGET_STEM_GAIN] = "stem_gain",
+	[TARGET_FILTER_CUTOFF] = "filter_cutoff",
+	[TARGET_FILTER_RESONANCE] = "filter_resonance",
+	[TARGET_DELAY_MIX] = "delay_mix",
+	[TARGET_DELAY_FEEDBACK] = "delay_feedback",
+	[TARGET_DELAY_TIME] = "delay_time",
+	[TARGET_PLAYBACK_RATE] = "playback_rate",
+};
+static const char *const curve_names[CURVE_COUNT + 1] = {
+	[CURVE_LINEAR] = "linear", [CURVE_EXP] = "exp", [CURVE_SMOOTH] = "smooth",
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -925,6 +974,8 @@ static void parse_scene(struct parse *p, json_t *cue, const char *cptr, struct c
 			    name);
 }
 
+static void parse_cue_audio(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c);
+
 /*
  * One cue, except advance_to, which needs every cue id and is resolved by
  * resolve_advance(). Returns false when the cue's id is unusable.
@@ -963,7 +1014,454 @@ static bool parse_cue(struct parse *p, json_t *cue, const char *cptr, size_t i)
 		config_fail(p, kptr, "a poll needs \"vote\" in \"controls\"");
 	}
 	get_number(p, cue, cptr, "advance_after_s", false, 0, 86400, &c->advance_after_s);
+	parse_cue_audio(p, cue, cptr, c);
 	return id_ok;
+}
+
+
+/* ---- stage audio ------------------------------------------------------- */
+
+static void parse_audio(struct parse *p, json_t *root)
+{
+	struct config_audio *a = &p->cfg->audio;
+	char ptr[PTR_MAX], kptr[PTR_MAX];
+	json_t *o = get_object(p, root, "", "audio", false, audio_keys, ptr);
+	uint32_t rate = a->sample_rate;
+
+	if (!o)
+		return;
+	get_string(p, o, ptr, "host_api", false, 0, sizeof(a->host_api) - 1, a->host_api);
+	get_string(p, o, ptr, "device", false, 1, sizeof(a->device) - 1, a->device);
+	get_string(p, o, ptr, "fallback_device", false, 0, sizeof(a->fallback_device) - 1,
+		   a->fallback_device);
+	if (get_whole(p, o, ptr, "sample_rate", false, 8000, 192000, &rate) == GOT_OK) {
+		if (rate == 44100 || rate == 48000 || rate == 96000) {
+			a->sample_rate = rate;
+		} else {
+			ptr_key(kptr, ptr, "sample_rate");
+			config_fail(p, kptr, "must be 44100, 48000 or 96000, got %u", rate);
+		}
+	}
+	get_whole(p, o, ptr, "frames_per_buffer", false, 64, 1024, &a->frames_per_buffer);
+	get_whole(p, o, ptr, "input_channels", false, 0, 2, &a->input_channels);
+	get_whole(p, o, ptr, "output_channels", false, 1, 2, &a->output_channels);
+}
+
+static void parse_safety(struct parse *p, json_t *root)
+{
+	struct config_safety *s = &p->cfg->safety;
+	char ptr[PTR_MAX];
+	json_t *o = get_object(p, root, "", "safety", false, safety_keys, ptr);
+
+	if (!o)
+		return;
+	get_number(p, o, ptr, "ceiling_dbfs", false, -30, 0, &s->ceiling_dbfs);
+	get_number(p, o, ptr, "max_gain_rate_db_s", false, 0.5, 60, &s->max_gain_rate_db_s);
+	get_number(p, o, ptr, "min_playback_rate", false, 0.5, 1, &s->min_playback_rate);
+	get_number(p, o, ptr, "max_playback_rate", false, 1, 2, &s->max_playback_rate);
+}
+
+/* Index of @resolved in cfg->clips, adding it once; -1 when the show has too many files. */
+static int clip_index(struct parse *p, const char *resolved, const char *kptr)
+{
+	struct venue_config *cfg = p->cfg;
+
+	for (uint32_t i = 0; i < cfg->clip_count; i++)
+		if (strcmp(cfg->clips[i], resolved) == 0)
+			return (int)i;
+	if (cfg->clip_count == CONFIG_MAX_CLIPS) {
+		config_fail(p, kptr, "too many audio files in one show: at most %d", CONFIG_MAX_CLIPS);
+		return -1;
+	}
+	snprintf(cfg->clips[cfg->clip_count], CONFIG_PATH_MAX, "%s", resolved);
+	return (int)cfg->clip_count++;
+}
+
+/* "file": readable, resolved against the config's folder, stored once. */
+static bool parse_clip_file(struct parse *p, json_t *o, const char *ptr, uint32_t *clip)
+{
+	char kptr[PTR_MAX], file[CONFIG_PATH_MAX], resolved[CONFIG_PATH_MAX];
+	int i;
+
+	if (get_string(p, o, ptr, "file", true, 1, CONFIG_PATH_MAX - 1, file) != GOT_OK)
+		return false;
+	ptr_key(kptr, ptr, "file");
+	if (check_readable_file(p, file, kptr, resolved, sizeof(resolved)) != GOT_OK)
+		return false;
+	i = clip_index(p, resolved, kptr);
+	if (i < 0)
+		return false;
+	*clip = (uint32_t)i;
+	return true;
+}
+
+/* "name" or "name:arg" into @base and @arg. */
+static void split_name(const char *s, char *base, size_t base_size, const char **arg)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	snprintf(base, base_size, "%.*s", (int)(n < base_size ? n : base_size - 1), s);
+	*arg = colon ? colon + 1 : NULL;
+}
+
+static int name_index(const char *const *names, int count, const char *name)
+{
+	for (int i = 0; i < count; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* An unknown name at @kptr, with a hint. */
+static void fail_unknown(struct parse *p, const char *kptr, const char *what, const char *name,
+			 const char *const *names, int count)
+{
+	const char *hint = did_you_mean(name, names, (size_t)count);
+
+	if (hint)
+		config_fail(p, kptr, "unknown %s \"%.40s\"; did you mean \"%s\"?", what, name, hint);
+	else
+		config_fail(p, kptr, "unknown %s \"%.40s\"", what, name);
+}
+
+/* A SOURCE string at @key: sets @source and @arg; false (reported) when wrong. */
+static bool parse_source(struct parse *p, json_t *o, const char *ptr, const char *key,
+			 const struct config_cue *c, enum audio_source *source, int *arg)
+{
+	const struct venue_config *cfg = p->cfg;
+	char kptr[PTR_MAX], base[40];
+	json_t *v = get_value(p, o, ptr, key, true, JSON_STRING, kptr);
+	const char *a;
+	int s;
+
+	if (!v)
+		return false;
+	split_name(json_string_value(v), base, sizeof(base), &a);
+	s = name_index(source_names, SOURCE_COUNT, base);
+	if (s < 0) {
+		fail_unknown(p, kptr, "source", base, source_names, SOURCE_COUNT);
+		return false;
+	}
+	*source = (enum audio_source)s;
+	*arg = -1;
+	switch (s) {
+	case SOURCE_POLL_SHARE: {
+		char *end;
+		long n = a ? strtol(a, &end, 10) : -1;
+
+		if (!a || !*a || *end || n < 0) {
+			config_fail(p, kptr, "poll_share needs an option number, e.g. \"poll_share:0\"");
+			return false;
+		}
+		if (!c->poll || n >= (long)c->poll->option_count) {
+			config_fail(p, kptr, "poll_share:%ld needs this cue's poll to have option %ld", n, n);
+			return false;
+		}
+		*arg = (int)n;
+		return true;
+	}
+	case SOURCE_ZONE_ACTIVITY:
+	case SOURCE_ZONE_TAPS: {
+		int z = a ? config_zone_index(cfg, a) : -1;
+
+		if (!a || !*a) {
+			config_fail(p, kptr, "%s needs a zone, e.g. \"%s:%s\"", base, base, cfg->zones[0].id);
+			return false;
+		}
+		if (z < 0) {
+			const char *ids[CONFIG_MAX_ZONES + 1];
+
+			for (uint32_t i = 0; i < cfg->zone_count; i++)
+				ids[i] = cfg->zones[i].id;
+			fail_unknown(p, kptr, "zone", a, ids, (int)cfg->zone_count);
+			return false;
+		}
+		*arg = z;
+		return true;
+	}
+	case SOURCE_POLL_LEADER:
+		if (!c->poll) {
+			config_fail(p, kptr, "poll_leader needs this cue to have a poll");
+			return false;
+		}
+		/* fall through */
+	default:
+		if (a) {
+			config_fail(p, kptr, "%s takes no \":%s\"", base, a);
+			return false;
+		}
+		return true;
+	}
+}
+
+/* Each target's own range (playback rate: the venue's safety limits). */
+static void target_range(const struct venue_config *cfg, enum audio_target t, double *lo, double *hi)
+{
+	switch (t) {
+	case TARGET_MASTER_GAIN:
+	case TARGET_STEM_GAIN:
+		*lo = -60, *hi = 6;
+		break;
+	case TARGET_FILTER_CUTOFF:
+		*lo = 20, *hi = 20000;
+		break;
+	case TARGET_DELAY_FEEDBACK:
+		*lo = 0, *hi = 0.95;
+		break;
+	case TARGET_DELAY_TIME:
+		*lo = 0.01, *hi = 2;
+		break;
+	case TARGET_PLAYBACK_RATE:
+		*lo = cfg->safety.min_playback_rate, *hi = cfg->safety.max_playback_rate;
+		break;
+	default:
+		*lo = 0, *hi = 1;
+	}
+}
+
+/* A two-number range [a, b] at @key; each within @lo..@hi. */
+static enum got get_range(struct parse *p, json_t *o, const char *ptr, const char *key,
+			  bool required, double lo, double hi, double *a, double *b)
+{
+	char kptr[PTR_MAX], iptr[PTR_MAX];
+	json_t *v = get_array(p, o, ptr, key, required, 2, 2, "numbers", kptr);
+	double x[2];
+
+	if (!v)
+		return json_object_get(o, key) ? GOT_BAD : GOT_NONE;
+	for (size_t i = 0; i < 2; i++) {
+		json_t *e = json_array_get(v, i);
+
+		ptr_index(iptr, kptr, i);
+		if (!json_is_number(e)) {
+			config_fail(p, iptr, "expected a number, got %s", type_name(e));
+			return GOT_BAD;
+		}
+		if (check_number(p, e, iptr, false, lo, hi, &x[i]) != GOT_OK)
+			return GOT_BAD;
+	}
+	*a = x[0];
+	*b = x[1];
+	return GOT_OK;
+}
+
+static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct config_cue *c,
+			  struct config_mapping *m)
+{
+	const struct config_cue_audio *ca = &c->audio;
+	char kptr[PTR_MAX], base[40], curve[16];
+	json_t *v;
+	const char *a;
+	double lo, hi;
+	bool target_ok = false;
+	int t;
+
+	check_keys(p, o, mptr, mapping_keys);
+	m->in_min = 0;
+	m->in_max = 1;
+	m->smoothing_s = 0.2;
+	m->crowd = 1;
+	m->target_arg = -1;
+	if (parse_source(p, o, mptr, "source", c, &m->source, &m->source_arg)) {
+		if (m->source == SOURCE_TAPS_PER_S)
+			m->in_max = 50;
+		else if (m->source == SOURCE_TEMPO_BPM)
+			m->in_min = 60, m->in_max = 180;
+		else if (m->source == SOURCE_ZONE_TAPS)
+			m->in_max = 20;
+		else if (m->source == SOURCE_POLL_LEADER)
+			m->in_max = c->poll ? c->poll->option_count - 1 : 1;
+	}
+	v = get_value(p, o, mptr, "target", true, JSON_STRING, kptr);
+	if (v) {
+		split_name(json_string_value(v), base, sizeof(base), &a);
+		t = name_index(target_names, TARGET_COUNT, base);
+		if (t < 0) {
+			fail_unknown(p, kptr, "target", base, target_names, TARGET_COUNT);
+		} else if (t == TARGET_STEM_GAIN) {
+			for (uint32_t s = 0; a && s < ca->stem_count; s++)
+				if (strcmp(ca->stems[s].id, a) == 0)
+					m->target_arg = (int)s;
+			if (m->target_arg < 0)
+				config_fail(p, kptr, "stem_gain needs a stem of this cue, e.g. \"stem_gain:%s\"",
+					    ca->stem_count ? ca->stems[0].id : "drums");
+			else
+				target_ok = true;
+		} else if (a) {
+			config_fail(p, kptr, "%s takes no \":%s\"", base, a);
+		} else {
+			target_ok = true;
+		}
+		if (t >= 0)
+			m->target = (enum audio_target)t;
+	}
+	get_range(p, o, mptr, "from", false, -1e6, 1e6, &m->in_min, &m->in_max);
+	if (target_ok) {
+		target_range(p->cfg, m->target, &lo, &hi);
+		get_range(p, o, mptr, "to", true, lo, hi, &m->out_min, &m->out_max);
+	} else if (!json_object_get(o, "to")) {
+		ptr_key(kptr, mptr, "to");
+		config_fail(p, kptr, "missing required key");
+	}
+	if (get_string(p, o, mptr, "curve", false, 1, sizeof(curve) - 1, curve) == GOT_OK) {
+		ptr_key(kptr, mptr, "curve");
+		t = name_index(curve_names, CURVE_COUNT, curve);
+		if (t < 0)
+			fail_unknown(p, kptr, "curve", curve, curve_names, CURVE_COUNT);
+		else
+			m->curve = (enum audio_curve)t;
+		if (t == CURVE_EXP && target_ok && !(m->out_min > 0 && m->out_max > 0))
+			config_fail(p, kptr, "\"exp\" needs both ends of \"to\" above 0");
+	}
+	get_number(p, o, mptr, "smoothing_s", false, 0, 10, &m->smoothing_s);
+	get_number(p, o, mptr, "crowd", false, 0, 1, &m->crowd);
+}
+
+static void parse_sample(struct parse *p, json_t *o, const char *sptr, struct config_cue *c,
+			 uint32_t index)
+{
+	struct config_sample *s = &c->audio.samples[index];
+	char kptr[PTR_MAX], tptr[PTR_MAX], on[16], zone[CONFIG_ID_MAX + 1];
+	json_t *t;
+
+	check_keys(p, o, sptr, sample_keys);
+	s->cooldown_s = 2;
+	s->zone = -1;
+	s->source_arg = -1;
+	if (get_id(p, o, sptr, "id", true, s->id) == GOT_OK) {
+		for (uint32_t j = 0; j < index; j++) {
+			if (strcmp(c->audio.samples[j].id, s->id) == 0) {
+				ptr_key(kptr, sptr, "id");
+				config_fail(p, kptr, "duplicate sample id \"%s\" in this cue", s->id);
+			}
+		}
+	}
+	parse_clip_file(p, o, sptr, &s->clip);
+	get_number(p, o, sptr, "gain_db", false, -60, 6, &s->gain_db);
+	get_number(p, o, sptr, "cooldown_s", false, 0, 600, &s->cooldown_s);
+	t = get_object(p, o, sptr, "trigger", true, trigger_keys, tptr);
+	if (!t || get_string(p, t, tptr, "on", true, 1, sizeof(on) - 1, on) != GOT_OK)
+		return;
+	ptr_key(kptr, tptr, "on");
+	if (strcmp(on, "rise") == 0) {
+		s->trigger = TRIGGER_RISE;
+		parse_source(p, t, tptr, "source", c, &s->source, &s->source_arg);
+		get_number(p, t, tptr, "above", true, -1e6, 1e6, &s->above);
+	} else if (strcmp(on, "zone_loudest") == 0) {
+		s->trigger = TRIGGER_ZONE_LOUDEST;
+		if (get_id(p, t, tptr, "zone", true, zone) == GOT_OK) {
+			s->zone = config_zone_index(p->cfg, zone);
+			if (s->zone < 0) {
+				const char *ids[CONFIG_MAX_ZONES + 1];
+
+				for (uint32_t i = 0; i < p->cfg->zone_count; i++)
+					ids[i] = p->cfg->zones[i].id;
+				ptr_key(kptr, tptr, "zone");
+				fail_unknown(p, kptr, "zone", zone, ids, (int)p->cfg->zone_count);
+			}
+		}
+	} else {
+		static const char *const ons[] = { "rise", "zone_loudest", NULL };
+
+		fail_unknown(p, kptr, "trigger", on, ons, 2);
+	}
+}
+
+static void parse_stem(struct parse *p, json_t *o, const char *sptr, struct config_cue *c,
+		       uint32_t index)
+{
+	struct config_stem *s = &c->audio.stems[index];
+	char kptr[PTR_MAX];
+	uint32_t choice;
+
+	check_keys(p, o, sptr, stem_keys);
+	s->choice = -1;
+	if (get_id(p, o, sptr, "id", true, s->id) == GOT_OK) {
+		for (uint32_t j = 0; j < index; j++) {
+			if (strcmp(c->audio.stems[j].id, s->id) == 0) {
+				ptr_key(kptr, sptr, "id");
+				config_fail(p, kptr, "duplicate stem id \"%s\" in this cue", s->id);
+			}
+		}
+	}
+	parse_clip_file(p, o, sptr, &s->clip);
+	get_number(p, o, sptr, "gain_db", false, -60, 6, &s->gain_db);
+	if (get_whole(p, o, sptr, "choice", false, 0, CONFIG_POLL_OPTIONS_MAX - 1, &choice) == GOT_OK) {
+		ptr_key(kptr, sptr, "choice");
+		if (!c->poll)
+			config_fail(p, kptr, "a \"choice\" needs this cue to have a poll");
+		else if (choice >= c->poll->option_count)
+			config_fail(p, kptr, "the poll has %u options, got choice %u",
+				    c->poll->option_count, choice);
+		else
+			s->choice = (int)choice;
+	}
+}
+
+static void cue_audio_defaults(struct config_cue_audio *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->crossfade_s = 2;
+	a->filter_cutoff_hz = 20000;
+	a->delay_time_s = 0.375;
+	a->delay_feedback = 0.3;
+	a->playback_rate = 1;
+}
+
+/* Iterates the objects of array @key of @o; calls @fn(p, item, pointer, c, index). */
+#define FOREACH_OBJECT(p, arr, aptr, iptr, i, item)			\
+	json_array_foreach(arr, i, item)					\
+		if ((ptr_index(iptr, aptr, i), !json_is_object(item)) ?	\
+		    (config_fail(p, iptr, "expected an object, got %s", type_name(item)), 0) : 1)
+
+static void parse_cue_audio(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c)
+{
+	struct config_cue_audio *a = &c->audio;
+	const struct config_safety *safe = &p->cfg->safety;
+	char ptr[PTR_MAX], aptr[PTR_MAX], iptr[PTR_MAX];
+	json_t *o = get_object(p, cue, cptr, "audio", false, cue_audio_keys, ptr), *arr, *item;
+	size_t i;
+
+	cue_audio_defaults(a);
+	if (!o)
+		return;
+	arr = get_array(p, o, ptr, "stems", false, 0, CONFIG_MAX_STEMS, "stems", aptr);
+	if (arr)
+		FOREACH_OBJECT(p, arr, aptr, iptr, i, item)
+			parse_stem(p, item, iptr, c, a->stem_count++);
+	arr = get_array(p, o, ptr, "samples", false, 0, CONFIG_MAX_SAMPLES, "samples", aptr);
+	if (arr)
+		FOREACH_OBJECT(p, arr, aptr, iptr, i, item)
+			parse_sample(p, item, iptr, c, a->sample_count++);
+	arr = get_array(p, o, ptr, "mappings", false, 0, CONFIG_MAX_MAPPINGS, "mappings", aptr);
+	if (arr)
+		FOREACH_OBJECT(p, arr, aptr, iptr, i, item)
+			parse_mapping(p, item, iptr, c, &a->mappings[a->mapping_count++]);
+	get_number(p, o, ptr, "crossfade_s", false, 0.05, 30, &a->crossfade_s);
+	get_number(p, o, ptr, "master_gain_db", false, -60, 0, &a->master_gain_db);
+	get_number(p, o, ptr, "filter_cutoff_hz", false, 20, 20000, &a->filter_cutoff_hz);
+	get_number(p, o, ptr, "filter_resonance", false, 0, 1, &a->filter_resonance);
+	get_number(p, o, ptr, "delay_time_s", false, 0.01, 2, &a->delay_time_s);
+	get_number(p, o, ptr, "delay_feedback", false, 0, 0.95, &a->delay_feedback);
+	get_number(p, o, ptr, "delay_mix", false, 0, 1, &a->delay_mix);
+	get_number(p, o, ptr, "playback_rate", false, safe->min_playback_rate,
+		   safe->max_playback_rate, &a->playback_rate);
+}
+
+const char *audio_source_name(enum audio_source s)
+{
+	return (unsigned)s < SOURCE_COUNT ? source_names[s] : NULL;
+}
+
+const char *audio_target_name(enum audio_target t)
+{
+	return (unsigned)t < TARGET_COUNT ? target_names[t] : NULL;
+}
+
+const char *audio_curve_name(enum audio_curve c)
+{
+	return (unsigned)c < CURVE_COUNT ? curve_names[c] : NULL;
 }
 
 /* Auto-advance targets; runs after every cue id is known to be good. */
@@ -1060,6 +1558,17 @@ static void set_defaults(struct venue_config *cfg, const char *path)
 	cfg->limits.throttle_close_s = 10;
 	cfg->limits.max_message_bytes = 1024;
 	cfg->limits.max_connections_per_address = 16;
+	snprintf(cfg->audio.device, sizeof(cfg->audio.device), "default");
+	cfg->audio.sample_rate = 48000;
+	cfg->audio.frames_per_buffer = 128;
+	cfg->audio.input_channels = 1;
+	cfg->audio.output_channels = 2;
+	cfg->safety.ceiling_dbfs = -1;
+	cfg->safety.max_gain_rate_db_s = 6;
+	cfg->safety.min_playback_rate = 0.9;
+	cfg->safety.max_playback_rate = 1.1;
+	for (int i = 0; i < CONFIG_MAX_CUES; i++)
+		cue_audio_defaults(&cfg->cues[i].audio);
 }
 
 static void parse_root(struct parse *p, json_t *root)
@@ -1081,6 +1590,8 @@ static void parse_root(struct parse *p, json_t *root)
 	parse_timing(p, root);
 	parse_limits(p, root, capacity_ok);
 	parse_zones(p, root, capacity_ok);
+	parse_audio(p, root);
+	parse_safety(p, root);
 	parse_cues(p, root);
 }
 

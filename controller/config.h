@@ -48,6 +48,128 @@ enum scene {
 	SCENE_COUNT
 };
 
+/* ---- stage audio (docs/config.md, "audio", "safety" and a cue's "audio") ---- */
+
+#define CONFIG_MAX_STEMS	16	/* per cue */
+#define CONFIG_MAX_SAMPLES	16	/* one-shots per cue */
+#define CONFIG_MAX_MAPPINGS	16	/* per cue */
+#define CONFIG_MAX_CLIPS	128	/* distinct audio files in a show */
+
+/* Crowd (or live-input) aggregates a mapping or trigger reads. */
+enum audio_source {
+	SOURCE_TAPS_PER_S = 0,		/* "taps_per_s": venue, 0.. */
+	SOURCE_TEMPO_BPM,		/* "tempo_bpm": crowd tapping tempo, 0 when none */
+	SOURCE_ACTIVE_SHARE,		/* "active_share": active / participants, 0..1 */
+	SOURCE_SHAKE_ENERGY,		/* "shake_energy": 0..1 */
+	SOURCE_X_MEDIAN,		/* "x_median", "y_median", "slider_median": 0..1 */
+	SOURCE_Y_MEDIAN,
+	SOURCE_SLIDER_MEDIAN,
+	SOURCE_X_MEAN,			/* "x_mean", "y_mean", "slider_mean": 0..1 */
+	SOURCE_Y_MEAN,
+	SOURCE_SLIDER_MEAN,
+	SOURCE_POLL_SHARE,		/* "poll_share:N": share of option N in the cue's poll, 0..1 */
+	SOURCE_POLL_LEADER,		/* "poll_leader": leading (or winning) option index, -1 none */
+	SOURCE_ZONE_ACTIVITY,		/* "zone_activity:ZONE": active / participants in ZONE, 0..1 */
+	SOURCE_ZONE_TAPS,		/* "zone_taps:ZONE": taps per second in ZONE */
+	SOURCE_INPUT_LEVEL,		/* "input_level": live input RMS, 0..1 */
+	SOURCE_COUNT
+};
+
+/* Sound parameters a mapping drives. */
+enum audio_target {
+	TARGET_MASTER_GAIN = 0,		/* "master_gain": dB, <= 0 */
+	TARGET_STEM_GAIN,		/* "stem_gain:STEM": dB */
+	TARGET_FILTER_CUTOFF,		/* "filter_cutoff": Hz */
+	TARGET_FILTER_RESONANCE,	/* "filter_resonance": 0..1 */
+	TARGET_DELAY_MIX,		/* "delay_mix": 0..1 */
+	TARGET_DELAY_FEEDBACK,		/* "delay_feedback": 0..0.95 */
+	TARGET_DELAY_TIME,		/* "delay_time": seconds, 0.01..2 */
+	TARGET_PLAYBACK_RATE,		/* "playback_rate": within safety limits */
+	TARGET_COUNT
+};
+
+enum audio_curve {
+	CURVE_LINEAR = 0,		/* "linear" */
+	CURVE_EXP,			/* "exp": even steps in ratio (frequencies, rates) */
+	CURVE_SMOOTH,			/* "smooth": smoothstep, gentle at both ends */
+	CURVE_COUNT
+};
+
+struct config_stem {
+	char id[CONFIG_ID_MAX + 1];
+	uint32_t clip;			/* index into venue_config.clips */
+	double gain_db;			/* base gain, -60..+6, default 0 */
+	int choice;			/* -1: always plays; N: plays while the cue's poll
+					 * leader (or winner) is option N */
+};
+
+enum sample_trigger {
+	TRIGGER_RISE = 0,		/* "rise": source goes above "above" */
+	TRIGGER_ZONE_LOUDEST,		/* "zone_loudest": ZONE becomes the zone tapping most */
+};
+
+struct config_sample {
+	char id[CONFIG_ID_MAX + 1];
+	uint32_t clip;
+	double gain_db;			/* -60..+6, default 0 */
+	enum sample_trigger trigger;
+	enum audio_source source;	/* TRIGGER_RISE */
+	int source_arg;			/* option or zone index for the source, else -1 */
+	double above;			/* TRIGGER_RISE threshold; re-arms below 80 % of it */
+	int zone;			/* TRIGGER_ZONE_LOUDEST: zone index */
+	double cooldown_s;		/* at least this long between two plays, default 2 */
+};
+
+struct config_mapping {
+	enum audio_source source;
+	int source_arg;			/* option or zone index, else -1 */
+	enum audio_target target;
+	int target_arg;			/* stem index in this cue for stem_gain, else -1 */
+	double in_min, in_max;		/* source range, mapped to 0..1 and clamped */
+	double out_min, out_max;	/* target range */
+	enum audio_curve curve;
+	double smoothing_s;		/* time constant, 0..10, default 0.2 */
+	double crowd;			/* how far the crowd moves it, 0..1 (default 1):
+					 * value = base + crowd * (mapped - base) */
+};
+
+/* A cue's sound: the artist's base settings, and what the crowd may move. */
+struct config_cue_audio {
+	struct config_stem stems[CONFIG_MAX_STEMS];
+	uint32_t stem_count;
+	struct config_sample samples[CONFIG_MAX_SAMPLES];
+	uint32_t sample_count;
+	struct config_mapping mappings[CONFIG_MAX_MAPPINGS];
+	uint32_t mapping_count;
+	double crossfade_s;		/* into this cue, 0.05..30, default 2 */
+	double master_gain_db;		/* base values (the artist's): -60..0, default 0 */
+	double filter_cutoff_hz;	/* 20..20000, default 20000 (open) */
+	double filter_resonance;	/* 0..1, default 0 */
+	double delay_time_s;		/* 0.01..2, default 0.375 */
+	double delay_feedback;		/* 0..0.95, default 0.3 */
+	double delay_mix;		/* 0..1, default 0 */
+	double playback_rate;		/* default 1 */
+};
+
+/* The venue's audio device. */
+struct config_audio {
+	char host_api[32];		/* "" = PortAudio's default; e.g. "JACK Audio Connection Kit", "ALSA" */
+	char device[128];		/* "default" = the host API's default output */
+	char fallback_device[128];	/* tried when the device is gone; "" = none */
+	uint32_t sample_rate;		/* 44100, 48000 or 96000; default 48000 */
+	uint32_t frames_per_buffer;	/* 64..1024, default 128 */
+	uint32_t input_channels;	/* 0..2: the artist's or mixer's feed, default 1 */
+	uint32_t output_channels;	/* 1..2, default 2 */
+};
+
+/* Limits nobody on stage or in the crowd can exceed. */
+struct config_safety {
+	double ceiling_dbfs;		/* output sample peak, -30..0, default -1 */
+	double max_gain_rate_db_s;	/* how fast any gain may move, 0.5..60, default 6 */
+	double min_playback_rate;	/* 0.5..1, default 0.9 */
+	double max_playback_rate;	/* 1..2, default 1.1 */
+};
+
 struct config_zone {
 	char id[CONFIG_ID_MAX + 1];
 	char name[CONFIG_TEXT_MAX + 1];
@@ -73,6 +195,7 @@ struct config_cue {
 	const struct config_poll *poll;	/* NULL, or into venue_config.polls */
 	double advance_after_s;		/* 0 = stays until the operator moves on */
 	int advance_to;			/* cue index auto-advance goes to */
+	struct config_cue_audio audio;	/* no stems: silence (crossfaded) */
 };
 
 struct config_limits {
@@ -106,6 +229,10 @@ struct venue_config {
 	uint32_t cue_count;		/* >= 1 */
 	struct config_poll polls[CONFIG_MAX_POLLS];
 	uint32_t poll_count;
+	struct config_audio audio;
+	struct config_safety safety;
+	char clips[CONFIG_MAX_CLIPS][CONFIG_PATH_MAX];	/* resolved audio file paths */
+	uint32_t clip_count;
 };
 
 /* One problem found while loading. */
@@ -150,6 +277,10 @@ const char *scene_name(enum scene s);
 /* Reverse lookups; return -1 when the name is unknown. */
 int control_from_name(const char *name);
 int scene_from_name(const char *name);
+
+const char *audio_source_name(enum audio_source s);
+const char *audio_target_name(enum audio_target t);
+const char *audio_curve_name(enum audio_curve c);
 
 /* Index of the zone with @id, or -1. */
 int config_zone_index(const struct venue_config *cfg, const char *id);

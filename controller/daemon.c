@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "audience.h"
+#include "audio.h"
+#include "audiomap.h"
+#include "engine.h"
 #include "clock.h"
 #include "crowd.h"
 #include "frame.h"
@@ -34,6 +37,12 @@ struct daemon {
 	struct audience audience;
 	struct sim *sim;
 	struct net *net;
+	struct engine *engine;		/* stage audio; NULL only if it could not start */
+	struct audio_device *audio;
+	struct audiomap *audiomap;
+	double last_tick_s;
+	double next_supervise_s;
+	bool audio_lost;		/* alarm: the audio device is gone */
 	struct show_frame frame;
 	uint64_t tick;
 	double next_broadcast_s;
@@ -97,6 +106,47 @@ static void frame_build(struct daemon *d, double now)
 	}
 }
 
+static void on_trigger(void *user, const struct audio_trigger *t)
+{
+	struct daemon *d = user;
+
+	engine_trigger(d->engine, t);
+}
+
+/* Show -> sound, sound -> show: parameters out, live-input features back. */
+static void audio_tick(struct daemon *d, double now)
+{
+	struct audio_params params;
+	struct engine_feedback fb;
+	struct frame_music *m = &d->frame.music;
+	bool got = false;
+
+	audiomap_update(d->audiomap, &d->frame, now - d->last_tick_s, &params, on_trigger, d);
+	d->last_tick_s = now;
+	engine_params_publish(d->engine, &params);
+	while (engine_feedback_pop(d->engine, &fb))
+		got = true;
+	if (got) {
+		m->level = fb.level;
+		m->peak = fb.peak;
+		memcpy(m->bands, fb.bands, sizeof(m->bands));
+		m->bpm = fb.bpm;
+		m->beats = fb.beats;
+		m->onsets = fb.onsets;
+		m->output_peak_dbfs = fb.output_peak_dbfs;
+		m->limiter_db = fb.limiter_db;
+	}
+	if (now >= d->next_supervise_s) {
+		struct audio_status st;
+
+		d->next_supervise_s = now + 1.0;
+		audio_supervise(d->audio);
+		audio_status_get(d->audio, &st);
+		m->running = !st.device_lost || st.kind == AUDIO_NULL;
+		d->audio_lost = st.device_lost;
+	}
+}
+
 static void broadcast(struct daemon *d)
 {
 	size_t lens[CONFIG_MAX_ZONES];
@@ -130,6 +180,8 @@ static void daemon_tick(void *user)
 	}
 	crowd_tick(d->crowd, now);
 	frame_build(d, now);
+	if (d->engine)
+		audio_tick(d, now);
 	if (now >= d->next_broadcast_s) {
 		broadcast(d);
 		d->next_broadcast_s += 1.0 / d->cfg->broadcast_hz;
@@ -157,6 +209,63 @@ static size_t daemon_healthz(void *user, char *out, size_t cap)
 	return n < cap ? n : 0;
 }
 
+/* Appends the audio engine's health to /metrics text of length @len. */
+static size_t metrics_render_audio(struct daemon *d, char *out, size_t cap, size_t len)
+{
+	struct engine_stats s;
+	struct audio_status st;
+	const struct frame_music *m = &d->frame.music;
+	int n;
+
+	engine_stats_get(d->engine, &s);
+	audio_status_get(d->audio, &st);
+	n = snprintf(out + len, cap - len,
+		     "# HELP tutti_audio_callbacks_total Audio callbacks run.\n"
+		     "# TYPE tutti_audio_callbacks_total counter\ntutti_audio_callbacks_total %llu\n"
+		     "# HELP tutti_audio_frames_total Audio frames rendered.\n"
+		     "# TYPE tutti_audio_frames_total counter\ntutti_audio_frames_total %llu\n"
+		     "# HELP tutti_audio_xruns_total Buffer underflows and overflows the device reported.\n"
+		     "# TYPE tutti_audio_xruns_total counter\ntutti_audio_xruns_total %llu\n"
+		     "# HELP tutti_audio_late_callbacks_total Callbacks that took longer than their block.\n"
+		     "# TYPE tutti_audio_late_callbacks_total counter\ntutti_audio_late_callbacks_total %llu\n"
+		     "# HELP tutti_audio_callback_seconds Audio callback time.\n"
+		     "# TYPE tutti_audio_callback_seconds gauge\n"
+		     "tutti_audio_callback_seconds{stat=\"max\"} %.9f\n"
+		     "tutti_audio_callback_seconds{stat=\"p99.9\"} %.9f\n"
+		     "tutti_audio_callback_seconds{stat=\"budget\"} %.9f\n"
+		     "# HELP tutti_audio_callback_load p99.9 callback time over the block's duration.\n"
+		     "# TYPE tutti_audio_callback_load gauge\ntutti_audio_callback_load %.4f\n"
+		     "# HELP tutti_audio_device_lost 1 while the audio device is gone (alarm).\n"
+		     "# TYPE tutti_audio_device_lost gauge\ntutti_audio_device_lost %d\n"
+		     "# HELP tutti_audio_device_reopen_attempts_total Tries to reopen a lost device.\n"
+		     "# TYPE tutti_audio_device_reopen_attempts_total counter\n"
+		     "tutti_audio_device_reopen_attempts_total %u\n"
+		     "# HELP tutti_audio_limiter_reduction_db Master limiter gain reduction now.\n"
+		     "# TYPE tutti_audio_limiter_reduction_db gauge\ntutti_audio_limiter_reduction_db %.2f\n"
+		     "# HELP tutti_audio_limiter_clamped_samples_total Samples the last-resort clamp held.\n"
+		     "# TYPE tutti_audio_limiter_clamped_samples_total counter\n"
+		     "tutti_audio_limiter_clamped_samples_total %llu\n"
+		     "# HELP tutti_audio_output_peak_dbfs Stage output peak, last report.\n"
+		     "# TYPE tutti_audio_output_peak_dbfs gauge\ntutti_audio_output_peak_dbfs %.2f\n"
+		     "# HELP tutti_audio_input_level Live input RMS (0..1).\n"
+		     "# TYPE tutti_audio_input_level gauge\ntutti_audio_input_level %.4f\n"
+		     "# HELP tutti_audio_input_bpm Live input tempo (0 = unknown).\n"
+		     "# TYPE tutti_audio_input_bpm gauge\ntutti_audio_input_bpm %.2f\n"
+		     "# HELP tutti_audio_input_beats_total Beats detected in the live input.\n"
+		     "# TYPE tutti_audio_input_beats_total counter\ntutti_audio_input_beats_total %u\n"
+		     "# HELP tutti_audio_triggers_dropped_total One-shots dropped (ring full).\n"
+		     "# TYPE tutti_audio_triggers_dropped_total counter\ntutti_audio_triggers_dropped_total %llu\n",
+		     (unsigned long long)s.callbacks, (unsigned long long)s.frames,
+		     (unsigned long long)s.xruns, (unsigned long long)s.late_callbacks,
+		     s.callback_max_s, s.callback_p999_s, s.budget_s,
+		     s.budget_s > 0 ? s.callback_p999_s / s.budget_s : 0.0, st.device_lost ? 1 : 0,
+		     st.reopen_attempts, m->limiter_db, (unsigned long long)s.clamped_samples,
+		     m->output_peak_dbfs, m->level, m->bpm, m->beats,
+		     (unsigned long long)s.triggers_dropped);
+
+	return (n > 0 && (size_t)n < cap - len) ? len + (size_t)n : 0;
+}
+
 static size_t daemon_metrics(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
@@ -172,7 +281,11 @@ static size_t daemon_metrics(void *user, char *out, size_t cap)
 		.state_bytes = d->last_state_bytes,
 	};
 
-	return metrics_render(&d->metrics, &live, out, cap);
+	size_t n = metrics_render(&d->metrics, &live, out, cap);
+
+	if (n && d->engine)
+		n = metrics_render_audio(d, out, cap, n);
+	return n;
 }
 
 static void announce(struct daemon *d, const struct daemon_options *o)
@@ -198,6 +311,31 @@ static void announce(struct daemon *d, const struct daemon_options *o)
 	fflush(stdout);
 }
 
+/* Decodes the show's audio and opens the device; the show goes on without a device. */
+static int audio_start(struct daemon *d, const struct daemon_options *o)
+{
+	char err[512];
+
+	d->engine = engine_create(o->cfg, o->cfg->audio.sample_rate, err, sizeof(err));
+	if (!d->engine) {
+		log_error("audio: %s", err);
+		return -1;
+	}
+	d->audiomap = audiomap_create(o->cfg);
+	d->audio = d->audiomap ? audio_open(o->cfg, d->engine, o->audio_device, err, sizeof(err)) : NULL;
+	if (!d->audio) {
+		log_error("audio: cannot start even the null device");
+		return -1;
+	}
+	if (err[0])
+		log_error("audio: ALARM: %s; running on the null device and retrying", err);
+	else
+		log_info("audio: %s at %u Hz, %u frames per buffer",
+			 strcmp(o->audio_device, "none") == 0 ? "no device (null, paced)" : o->audio_device,
+			 o->cfg->audio.sample_rate, o->cfg->audio.frames_per_buffer);
+	return 0;
+}
+
 int daemon_run(const struct daemon_options *o)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -218,6 +356,8 @@ int daemon_run(const struct daemon_options *o)
 	if (!d->crowd || !d->show)
 		goto out;
 	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics);
+	if (audio_start(d, o) != 0)
+		goto out;
 
 	no = (struct net_options){ .cfg = o->cfg, .listen_address = o->listen, .port = o->port,
 				   .clients_dir = o->clients_dir };
@@ -245,6 +385,9 @@ int daemon_run(const struct daemon_options *o)
 out:
 	sim_destroy(d->sim);
 	net_destroy(d->net);
+	audio_close(d->audio);		/* the audio thread stops before the engine goes */
+	engine_destroy(d->engine);
+	audiomap_destroy(d->audiomap);
 	show_destroy(d->show);
 	crowd_destroy(d->crowd);
 	free(d);

@@ -20,6 +20,7 @@ struct daemon_options {
 	uint32_t simulate;
 	uint64_t seed;
 	bool headless;
+	const char *audio_device;	/* "none", "default" or a device name */
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit status (0 = clean). */

@@ -36,6 +36,19 @@ struct frame_poll {
 	int winner;			/* option index once closed, -1 while open or tied */
 };
 
+/* What the audio engine reports back (live-input analysis and health). */
+struct frame_music {
+	bool running;			/* an audio device (or the paced null device) is running */
+	float level;			/* live input RMS, 0..1 */
+	float peak;			/* live input peak, 0..1 */
+	float bands[4];			/* live input band energies, 0..1 (low, low-mid, high-mid, high) */
+	float bpm;			/* live input tempo, 0 = unknown */
+	uint32_t beats;			/* beats detected so far (a counter) */
+	uint32_t onsets;		/* onsets detected so far (a counter) */
+	float output_peak_dbfs;		/* stage output, after the limiter */
+	float limiter_db;		/* gain reduction now, <= 0 */
+};
+
 struct show_frame {
 	uint64_t tick;
 	double t;			/* show time of the tick, seconds */
@@ -47,6 +60,7 @@ struct show_frame {
 	struct crowd_summary zones[CONFIG_MAX_ZONES];
 	uint32_t zone_count;
 	struct frame_poll poll;
+	struct frame_music music;
 };
 
 #endif

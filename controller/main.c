@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "audio.h"
 #include "cli.h"
 #include "config.h"
 #include "daemon.h"
@@ -43,6 +44,11 @@ int main(int argc, char **argv)
 		cli_usage(stdout);
 		return 0;
 	}
+	if (o.command == CLI_LIST_AUDIO) {
+		printf("audio output devices:\n");
+		audio_list_devices(stdout);
+		return 0;
+	}
 	if (o.command == CLI_VERSION) {
 		printf("tutti %s\n", TUTTI_VERSION);
 		return 0;
@@ -65,6 +71,7 @@ int main(int argc, char **argv)
 	status = daemon_run(&(struct daemon_options){
 		.cfg = cfg, .listen = o.listen, .port = o.port, .clients_dir = clients_dir(),
 		.simulate = o.simulate, .seed = o.seed, .headless = o.headless,
+		.audio_device = o.audio[0] ? o.audio : cfg->audio.device,
 	});
 	config_destroy(cfg);
 	return status;

@@ -41,6 +41,7 @@ START_TEST(test_cli_defaults_leave_the_config_in_charge)
 	ck_assert_int_eq(o.port, -1);
 	ck_assert_ptr_null(o.listen);
 	ck_assert_uint_eq(o.simulate, 0);
+	ck_assert_str_eq(o.audio, "");	/* the config's device */
 }
 END_TEST
 
@@ -69,7 +70,7 @@ static const struct {
 	{ { "run", "v.json", "--port" }, "--port needs a value" },
 	{ { "run", "v.json", "--listen", "my-laptop" }, "not an IPv4 or IPv6 address" },
 	{ { "run", "v.json", "--simulate", "-3" }, "--simulate: '-3'" },
-	{ { "run", "v.json", "--audio", "default" }, "no stage audio engine" },
+	{ { "run", "v.json", "--audio", "" }, "--audio: give none, default or a device name" },
 	{ { "run" }, "missing VENUE.json" },
 	{ { "run", "a.json", "b.json" }, "unexpected argument 'b.json'" },
 	{ { "dance", "v.json" }, "unknown command 'dance'" },

@@ -233,6 +233,8 @@ START_TEST(test_protocol_state_is_valid_json_with_cue_crowd_zone_and_poll)
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "zone"), "id")), "right");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "zone"), "participants")), 3);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "zones")), 2);
+	ck_assert(json_is_null(json_object_get(json_object_get(j, "music"), "bpm")));
+	ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(j, "music"), "bands")), 4);
 	poll = json_object_get(j, "poll");
 	ck_assert_str_eq(json_string_value(json_object_get(poll, "id")), "song");
 	ck_assert(json_is_true(json_object_get(poll, "open")));

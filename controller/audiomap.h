@@ -1,0 +1,68 @@
+/*
+ * audiomap.h - from the show to the sound: each tick, turns the show frame
+ * (crowd aggregates, poll, live-input features) into the stage audio's
+ * parameters, following the current cue's "audio" section, and fires its
+ * one-shot samples when their triggers say so.
+ *
+ * The artist's base values come from the cue; each mapping moves its
+ * target from there by its "crowd" share; the venue's safety limits clamp
+ * the result (and the engine enforces the ceiling and the gain rate).
+ *
+ * Thread: net thread only.
+ */
+#ifndef TUTTI_AUDIOMAP_H
+#define TUTTI_AUDIOMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "frame.h"
+
+#define AUDIO_GAIN_OFF_DB -120.0f	/* a stem that should not sound */
+
+/* Net thread -> audio thread, once per tick, through a triple buffer. */
+struct audio_params {
+	uint32_t cue;			/* cue whose stems play */
+	uint32_t cue_generation;	/* +1 at every cue start: the engine crossfades */
+	float crossfade_s;		/* into this cue */
+	float stem_gain_db[CONFIG_MAX_STEMS];	/* per stem of the cue, AUDIO_GAIN_OFF_DB = silent */
+	bool stem_on[CONFIG_MAX_STEMS];	/* false: faded out (a "choice" not chosen) */
+	float master_gain_db;
+	float filter_cutoff_hz;
+	float filter_resonance;
+	float delay_time_s;
+	float delay_feedback;
+	float delay_mix;
+	float playback_rate;
+	bool fade_to_silence;		/* master to silence at the safety gain rate */
+};
+
+/* A one-shot to play now. */
+struct audio_trigger {
+	uint32_t clip;
+	float gain_db;
+};
+
+typedef void audiomap_trigger_fn(void *user, const struct audio_trigger *t);
+
+struct audiomap;
+
+/* NULL when out of memory. @cfg must outlive it. */
+struct audiomap *audiomap_create(const struct venue_config *cfg);
+void audiomap_destroy(struct audiomap *m);
+
+/*
+ * Computes @out for frame @f (@dt_s since the previous call) and calls
+ * @trigger for each one-shot that fires. Deterministic for the same frames.
+ */
+void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s,
+		     struct audio_params *out, audiomap_trigger_fn *trigger, void *user);
+
+/* The console's "fade to silence" (and back). Cannot be overridden by a mapping. */
+void audiomap_set_fade_to_silence(struct audiomap *m, bool on);
+
+/* The value @source reads from @f (arg: option or zone index); NAN when it has no data. */
+double audiomap_source_value(const struct show_frame *f, enum audio_source source, int arg);
+
+#endif
