@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#define NONE UINT32_MAX
+
 /* FNV-1a over the address text; 0 is reserved for "free". */
 static uint64_t address_key(const char *s)
 {
@@ -30,6 +32,7 @@ int addrtable_init(struct addrtable *t, uint32_t max_addresses, uint32_t max_per
 		t->free_stack[i] = max_addresses - 1 - i;
 	t->free_count = max_addresses;
 	t->max_per_address = max_per_address;
+	t->idle_head = t->idle_tail = NONE;
 	return 0;
 }
 
@@ -42,6 +45,37 @@ void addrtable_free(struct addrtable *t)
 	t->free_stack = NULL;
 }
 
+static void idle_remove(struct addrtable *t, uint32_t i)
+{
+	struct addr_entry *e = &t->entries[i];
+
+	if (!e->idle)
+		return;
+	if (e->idle_prev != NONE)
+		t->entries[e->idle_prev].idle_next = e->idle_next;
+	else
+		t->idle_head = e->idle_next;
+	if (e->idle_next != NONE)
+		t->entries[e->idle_next].idle_prev = e->idle_prev;
+	else
+		t->idle_tail = e->idle_prev;
+	e->idle = false;
+}
+
+static void idle_append(struct addrtable *t, uint32_t i)
+{
+	struct addr_entry *e = &t->entries[i];
+
+	e->idle = true;
+	e->idle_prev = t->idle_tail;
+	e->idle_next = NONE;
+	if (t->idle_tail != NONE)
+		t->entries[t->idle_tail].idle_next = i;
+	else
+		t->idle_head = i;
+	t->idle_tail = i;
+}
+
 struct addr_entry *addrtable_acquire(struct addrtable *t, const char *address, double burst,
 				     double now_s)
 {
@@ -50,31 +84,43 @@ struct addr_entry *addrtable_acquire(struct addrtable *t, const char *address, d
 	struct addr_entry *e;
 
 	if (i < 0) {
-		if (t->free_count == 0)
-			return NULL;
-		i = t->free_stack[--t->free_count];
+		if (t->free_count == 0) {
+			/* Reuse the address that has been idle longest. */
+			if (t->idle_head == NONE)
+				return NULL;
+			i = t->idle_head;
+			idle_remove(t, (uint32_t)i);
+			idmap_del(&t->map, t->entries[i].key);
+		} else {
+			i = t->free_stack[--t->free_count];
+		}
 		e = &t->entries[i];
 		e->key = key;
 		e->connections = 0;
+		e->idle = false;
 		token_bucket_init(&e->bucket, burst, now_s);
+		token_bucket_init(&e->joins, t->max_per_address, now_s);
 		idmap_put(&t->map, key, (uint32_t)i);
 	}
 	e = &t->entries[i];
 	if (e->connections >= t->max_per_address)
 		return NULL;
+	idle_remove(t, (uint32_t)i);
 	e->connections++;
 	return e;
 }
 
 void addrtable_release(struct addrtable *t, struct addr_entry *e)
 {
-	if (!e || e->key == 0)
+	if (!e || e->key == 0 || e->connections == 0)
 		return;
-	if (e->connections > 0)
-		e->connections--;
-	if (e->connections == 0) {
-		idmap_del(&t->map, e->key);
-		e->key = 0;
-		t->free_stack[t->free_count++] = (uint32_t)(e - t->entries);
-	}
+	if (--e->connections == 0)
+		idle_append(t, (uint32_t)(e - t->entries));
+}
+
+bool addrtable_join_allowed(struct addrtable *t, struct addr_entry *e, double now_s)
+{
+	double per_s = t->max_per_address * ADDR_JOINS_PER_MINUTE_FACTOR / 60.0;
+
+	return !e || token_bucket_take(&e->joins, per_s, t->max_per_address, now_s);
 }

@@ -12,6 +12,17 @@
 #define RATE_ERROR_EVERY_S 1.0	/* at most one rate_limited error a second */
 #define THROTTLE_FORGIVE_S 1.0	/* a second within its rate ends a throttle */
 
+/* Every frame, of any kind, counts against this: twice the input rate plus room for pings. */
+static double message_rate(const struct audience *a)
+{
+	return a->cfg->limits.inputs_per_second * 2 + PING_RATE * 2;
+}
+
+static double message_burst(const struct audience *a)
+{
+	return a->cfg->limits.input_burst * 2 + PING_BURST;
+}
+
 void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
 		   struct show *show, struct metrics *metrics)
 {
@@ -28,15 +39,15 @@ void audience_peer_init(struct audience *a, struct audience_peer *peer,
 	memset(peer, 0, sizeof(*peer));
 	peer->participant = -1;
 	peer->addr = addr;
-	peer->throttled_since = -1;
+	peer->flood_since = -1;
 	peer->last_rate_error_s = -1e9;
-	token_bucket_init(&peer->bucket, a->cfg->limits.input_burst, now_s);
+	token_bucket_init(&peer->messages, message_burst(a), now_s);
 	token_bucket_init(&peer->ping_bucket, PING_BURST, now_s);
 }
 
 void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s)
 {
-	if (peer->participant >= 0)
+	if (peer->participant >= 0 && crowd_participant_owner(a->crowd, peer->participant) == peer)
 		crowd_leave(a->crowd, peer->participant, now_s);
 	peer->participant = -1;
 }
@@ -56,6 +67,7 @@ void audience_peer_reject(struct audience *a, struct audience_peer *peer,
 		for (int i = 0; i < peer->error_count; i++)
 			peer->errors[i].has_detail = false;
 		snprintf(peer->detail, sizeof(peer->detail), "%s", detail);
+		protocol_utf8_trim(peer->detail);
 	}
 	peer->errors[peer->error_count].code = (uint8_t)reason;
 	peer->errors[peer->error_count].has_detail = has_detail;
@@ -75,6 +87,7 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 			 const struct client_msg *m, double now_s)
 {
 	int zone = 0;
+	bool taken_over = false;
 	int p;
 
 	if (peer->participant >= 0) {
@@ -93,27 +106,46 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 			zone = 0;
 		}
 	}
+	if (!(m->has_token && crowd_token_known(a->crowd, m->token)) &&
+	    a->addrs && !addrtable_join_allowed(a->addrs, peer->addr, now_s)) {
+		/* A new participant from an address that made too many: no poll stuffing. */
+		audience_peer_reject(a, peer, REJECT_TOO_MANY_JOINS, 0, NULL);
+		peer->close_code = 1008;
+		return;
+	}
 	p = crowd_join(a->crowd, m->has_token ? m->token : NULL, (uint32_t)zone, now_s,
-		       &peer->resumed);
+		       &peer->resumed, &taken_over);
 	if (p < 0) {
 		/* Every slot holds a connected phone: as full as it gets. */
 		audience_peer_reject(a, peer, REJECT_VENUE_FULL, 0, NULL);
 		peer->close_code = 1013;
 		return;
 	}
+	if (taken_over) {
+		struct audience_peer *old = crowd_participant_owner(a->crowd, p);
+
+		if (old && old != peer) {
+			old->participant = -1;
+			old->close_code = AUDIENCE_CLOSE_RESUMED_ELSEWHERE;
+			a->displaced = old;
+		}
+	}
+	crowd_participant_set_owner(a->crowd, p, peer);
 	peer->participant = p;
 	peer->zone = crowd_participant_zone(a->crowd, p);
 	peer->pending |= PEER_SEND_WELCOME;
 }
 
 /*
- * Token buckets per peer and per address. A peer that stays over its rate
- * for throttle_close_s is closed with 1008.
+ * Token buckets per participant (kept across reconnects) and per address.
+ * A participant that stays over its rate for throttle_close_s is closed
+ * with 1008; reconnecting does not refill its bucket.
  */
 static bool within_rate(struct audience *a, struct audience_peer *peer, uint64_t seq, double now_s)
 {
 	const struct config_limits *lim = &a->cfg->limits;
-	bool ok = token_bucket_take(&peer->bucket, lim->inputs_per_second, lim->input_burst, now_s);
+	struct crowd_throttle *th = crowd_participant_throttle(a->crowd, peer->participant);
+	bool ok = token_bucket_take(&th->bucket, lim->inputs_per_second, lim->input_burst, now_s);
 
 	if (ok && peer->addr) {
 		double n = lim->max_connections_per_address;
@@ -122,20 +154,40 @@ static bool within_rate(struct audience *a, struct audience_peer *peer, uint64_t
 				       lim->input_burst * n, now_s);
 	}
 	if (ok) {
-		if (peer->throttled_since >= 0 && now_s - peer->last_limited_s > THROTTLE_FORGIVE_S)
-			peer->throttled_since = -1;
+		if (th->throttled_since >= 0 && now_s - th->last_limited_s > THROTTLE_FORGIVE_S)
+			th->throttled_since = -1;
 		return true;
 	}
-	peer->last_limited_s = now_s;
-	if (peer->throttled_since < 0)
-		peer->throttled_since = now_s;
+	th->last_limited_s = now_s;
+	if (th->throttled_since < 0)
+		th->throttled_since = now_s;
 	if (now_s - peer->last_rate_error_s >= RATE_ERROR_EVERY_S) {
 		peer->last_rate_error_s = now_s;
 		audience_peer_reject(a, peer, REJECT_RATE_LIMITED, seq, NULL);
 	} else {
 		a->metrics->rejected[REJECT_RATE_LIMITED]++;
 	}
-	if (now_s - peer->throttled_since >= lim->throttle_close_s)
+	if (now_s - th->throttled_since >= lim->throttle_close_s)
+		peer->close_code = 1008;
+	return false;
+}
+
+/*
+ * Every frame from a connection, joined or not, hello or garbage, is
+ * charged here first, so no kind of flood goes unthrottled.
+ */
+static bool within_message_rate(struct audience *a, struct audience_peer *peer, double now_s)
+{
+	if (token_bucket_take(&peer->messages, message_rate(a), message_burst(a), now_s)) {
+		if (peer->flood_since >= 0 && now_s - peer->last_flood_s > THROTTLE_FORGIVE_S)
+			peer->flood_since = -1;
+		return true;
+	}
+	a->metrics->rejected[REJECT_RATE_LIMITED]++;
+	peer->last_flood_s = now_s;
+	if (peer->flood_since < 0)
+		peer->flood_since = now_s;
+	if (now_s - peer->flood_since >= a->cfg->limits.throttle_close_s)
 		peer->close_code = 1008;
 	return false;
 }
@@ -203,11 +255,10 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 	a->metrics->bytes_received += len;
 	if (peer->close_code)
 		return;		/* closing: nothing more counts */
+	if (!within_message_rate(a, peer, now_s))
+		return;
 	r = protocol_decode(buf, len, &m);
 	if (r != REJECT_NONE) {
-		/* Charge malformed messages to the rate too, so garbage floods get closed. */
-		if (peer->participant >= 0 && !within_rate(a, peer, m.seq, now_s))
-			return;
 		audience_peer_reject(a, peer, r, m.seq, m.detail);
 		return;
 	}
@@ -255,6 +306,7 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 				   char *out, size_t cap, double now_s)
 {
 	size_t n = 0;
+	bool attempted = audience_peer_has_personal(peer);
 
 	if (peer->pending & PEER_SEND_WELCOME) {
 		int p = peer->participant;
@@ -288,5 +340,7 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	}
 	if (n)
 		a->metrics->personal_sent++;
+	else if (attempted)
+		peer->encode_failed = true;	/* something was due but did not fit: it is lost */
 	return n;
 }

@@ -31,6 +31,7 @@
 
 #define AUDIENCE_ERRORS_MAX	4
 #define AUDIENCE_RETRY_FULL_MS	5000	/* venue full: when to try again */
+#define AUDIENCE_CLOSE_RESUMED_ELSEWHERE 4001	/* the participant moved to a newer connection */
 
 enum {
 	PEER_SEND_WELCOME = 1 << 0,
@@ -48,10 +49,10 @@ struct audience_peer {
 	int participant;		/* -1 until hello */
 	uint32_t zone;
 	struct addr_entry *addr;	/* NULL for simulated peers */
-	struct token_bucket bucket;	/* inputs and votes */
+	struct token_bucket messages;	/* every frame, joined or not */
 	struct token_bucket ping_bucket;
-	double throttled_since;		/* -1 when not throttled */
-	double last_limited_s;
+	double flood_since;		/* over the message rate since, -1 = not */
+	double last_flood_s;
 	double last_rate_error_s;
 	uint8_t pending;		/* PEER_SEND_* */
 	uint8_t error_count;
@@ -62,6 +63,7 @@ struct audience_peer {
 	double ping_t0, ping_t1;
 	int close_code;			/* non-zero: close after the outbox drains */
 	uint64_t state_gen;		/* newest state generation sent */
+	bool encode_failed;		/* a personal message did not fit its buffer */
 };
 
 struct audience {
@@ -69,7 +71,10 @@ struct audience {
 	struct crowd *crowd;
 	struct show *show;
 	struct metrics *metrics;
+	struct addrtable *addrs;	/* for the per-address join budget; NULL = none */
 	uint64_t tick;			/* current show tick, for acks */
+	struct audience_peer *displaced;	/* set when a resume took a participant from
+						 * another connection: the caller wakes it to close */
 };
 
 void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,

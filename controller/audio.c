@@ -141,7 +141,11 @@ void audio_status_get(const struct audio_device *d, struct audio_status *s)
 
 void audio_list_devices(FILE *out)
 {
-	if (Pa_Initialize() != paNoError)
+	int quiet = pa_quiet_begin();
+	PaError pe = Pa_Initialize();
+
+	pa_quiet_end(quiet);
+	if (pe != paNoError)
 		return;
 	for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount(); i++) {
 		const PaDeviceInfo *di = Pa_GetDeviceInfo(i);

@@ -44,6 +44,9 @@ void null_device_stop(struct null_device *n);
 int pa_device_open(struct pa_device *p, const struct venue_config *cfg, struct engine *e,
 		   const char *device, char *err, size_t err_size);
 void pa_device_close(struct pa_device *p);
+/* Silences stderr while PortAudio probes ALSA/JACK; returns what pa_quiet_end() restores. */
+int pa_quiet_begin(void);
+void pa_quiet_end(int saved);
 /* False once the stream stopped by itself (device or audio server gone). */
 bool pa_device_alive(struct pa_device *p);
 

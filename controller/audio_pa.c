@@ -8,10 +8,40 @@
  */
 #include "audio_backend.h"
 
+#include <fcntl.h>
 #include <portaudio.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+/*
+ * ALSA and JACK print to stderr while PortAudio probes them, and a lost
+ * device is probed every two seconds: quiet while probing; the daemon
+ * reports what went wrong itself. Net thread only.
+ */
+int pa_quiet_begin(void)
+{
+	int saved, devnull;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
+	if (devnull >= 0)
+		close(devnull);
+	return saved;
+}
+
+void pa_quiet_end(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
 
 static int pa_callback(const void *input, void *output, unsigned long frames,
 		       const PaStreamCallbackTimeInfo *time, PaStreamCallbackFlags status, void *user)
@@ -88,10 +118,13 @@ int pa_device_open(struct pa_device *p, const struct venue_config *cfg, struct e
 	PaDeviceIndex dev;
 	PaError pe;
 
+	int quiet = pa_quiet_begin();
+
 	memset(p, 0, sizeof(*p));
 	p->engine = e;
 	if ((pe = Pa_Initialize()) != paNoError) {
 		snprintf(err, err_size, "PortAudio: %s", Pa_GetErrorText(pe));
+		pa_quiet_end(quiet);
 		return -1;
 	}
 	p->initialized = true;
@@ -135,9 +168,11 @@ int pa_device_open(struct pa_device *p, const struct venue_config *cfg, struct e
 		snprintf(err, err_size, "cannot start \"%s\": %s", di->name, Pa_GetErrorText(pe));
 		goto fail;
 	}
+	pa_quiet_end(quiet);
 	return 0;
 fail:
 	pa_device_close(p);
+	pa_quiet_end(quiet);
 	return -1;
 }
 
@@ -149,7 +184,10 @@ void pa_device_close(struct pa_device *p)
 		p->stream = NULL;
 	}
 	if (p->initialized) {
+		int quiet = pa_quiet_begin();
+
 		Pa_Terminate();
+		pa_quiet_end(quiet);
 		p->initialized = false;
 	}
 }

@@ -649,7 +649,8 @@ static void parse_timing(struct parse *p, json_t *root)
 		return;
 	tick = get_number(p, o, ptr, "tick_hz", false, 10, 240, &cfg->tick_hz);
 	bcast = get_number(p, o, ptr, "broadcast_hz", false, 1, 60, &cfg->broadcast_hz);
-	get_number(p, o, ptr, "active_window_s", false, 1, 60, &cfg->active_window_s);
+	/* Not below the 2 s a tap tempo or shake lasts, or "active" would undercount them. */
+	get_number(p, o, ptr, "active_window_s", false, 2, 60, &cfg->active_window_s);
 	get_number(p, o, ptr, "resume_window_s", false, 0, 86400, &cfg->resume_window_s);
 	/* Only compare values that are themselves valid (or defaults). */
 	if (tick != GOT_BAD && bcast != GOT_BAD && cfg->broadcast_hz > cfg->tick_hz)

@@ -41,6 +41,8 @@ struct participant {
 	float tap_intervals[TEMPO_INTERVALS];	/* newest first */
 	char id[CROWD_ID_CHARS + 1];
 	char token_text[CROWD_TOKEN_CHARS + 1];
+	void *owner;			/* the connection serving it now */
+	struct crowd_throttle throttle;
 };
 
 /* An intrusive doubly-linked list of participant indices, ordered by a time. */
@@ -367,6 +369,7 @@ static int new_participant(struct crowd *c, uint32_t zone)
 	snprintf(p->id, sizeof(p->id), "p-%08x", p->anon_id);
 	p->zone = (uint8_t)zone;
 	p->last_seq = 0;
+	p->throttle.throttled_since = -1;
 	memset(c->votes + (size_t)i * (c->cfg->poll_count ? c->cfg->poll_count : 1), -1,
 	       c->cfg->poll_count ? c->cfg->poll_count : 1);
 	return i;
@@ -385,29 +388,59 @@ static int find_waiting(const struct crowd *c, const char *token)
 	return (int)i;
 }
 
-int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed)
+int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed,
+	       bool *taken_over)
 {
 	int i = find_waiting(c, token);
 	struct participant *p;
 
 	*resumed = false;
+	if (taken_over)
+		*taken_over = false;
 	if (zone >= c->cfg->zone_count)
 		zone = 0;
+	if (i >= 0 && c->p[i].state == SLOT_CONNECTED) {
+		/* Its phone is back on a new connection before the old one timed out. */
+		*resumed = true;
+		if (taken_over)
+			*taken_over = true;
+		drop_activity(c, (uint32_t)i);
+		return i;
+	}
 	if (i >= 0 && c->p[i].state == SLOT_WAITING) {
 		*resumed = true;
 		plist_remove(&c->waiting, (uint32_t)i);
 	} else {
-		/* Unknown token, or its participant is still connected elsewhere: a new participant. */
 		i = new_participant(c, zone);
 		if (i < 0)
 			return -1;
+		token_bucket_init(&c->p[i].throttle.bucket, c->cfg->limits.input_burst, now_s);
 	}
 	p = &c->p[i];
 	p->state = SLOT_CONNECTED;
 	c->connected++;
 	c->zones[p->zone].participants++;
-	(void)now_s;
 	return i;
+}
+
+bool crowd_token_known(const struct crowd *c, const char *token)
+{
+	return find_waiting(c, token) >= 0;
+}
+
+void *crowd_participant_owner(const struct crowd *c, int i)
+{
+	return c->p[i].owner;
+}
+
+void crowd_participant_set_owner(struct crowd *c, int i, void *owner)
+{
+	c->p[i].owner = owner;
+}
+
+struct crowd_throttle *crowd_participant_throttle(struct crowd *c, int i)
+{
+	return &c->p[i].throttle;
 }
 
 void crowd_leave(struct crowd *c, int i, double now_s)
@@ -418,6 +451,7 @@ void crowd_leave(struct crowd *c, int i, double now_s)
 		return;
 	p = &c->p[i];
 	drop_activity(c, (uint32_t)i);
+	p->owner = NULL;
 	p->state = SLOT_WAITING;
 	p->left_s = now_s;
 	c->connected--;
@@ -427,7 +461,7 @@ void crowd_leave(struct crowd *c, int i, double now_s)
 
 void crowd_forget(struct crowd *c, int i)
 {
-	if (i < 0 || (uint32_t)i >= c->size || c->p[i].state == SLOT_FREE)
+	if (i < 0 || (uint32_t)i >= c->size || c->p[i].state != SLOT_WAITING)
 		return;
 	slot_release(c, (uint32_t)i);
 }

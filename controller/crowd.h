@@ -22,6 +22,14 @@
 
 #include "config.h"
 #include "frame.h"
+#include "ratelimit.h"
+
+/* A participant's input rate state: kept across reconnects, so reconnecting buys nothing. */
+struct crowd_throttle {
+	struct token_bucket bucket;	/* inputs and votes */
+	double throttled_since;		/* -1 when within its rate */
+	double last_limited_s;
+};
 
 #define CROWD_TOKEN_CHARS	22	/* 16 random bytes, base64url, no padding */
 #define CROWD_ID_CHARS		10	/* "p-" + 8 hex digits */
@@ -39,17 +47,32 @@ struct crowd *crowd_create(const struct venue_config *cfg, uint32_t table_size);
 void crowd_destroy(struct crowd *c);
 
 /*
- * Joins a participant at show time @now_s. With a @token of a participant
- * that is not connected, that participant resumes (*@resumed = true) and
- * keeps its zone; otherwise a new participant joins zone @zone. When the
- * table has no free slot, the participant that has waited longest to
- * resume is forgotten to make room. Returns the participant's index, or -1
- * when every slot holds a connected participant.
+ * Joins a participant at show time @now_s. With the @token of a known
+ * participant, that participant resumes (*@resumed = true) and keeps its
+ * zone; if it was still connected (a phone that changed network before its
+ * old socket timed out), the new connection takes it over and
+ * *@taken_over is set: the caller must drop the old connection. Otherwise
+ * a new participant joins zone @zone. When the table has no free slot, the
+ * participant that has waited longest to resume is forgotten to make room.
+ * Returns the participant's index, or -1 when every slot holds a connected
+ * participant. @taken_over may be NULL.
  */
-int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed);
+int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed,
+	       bool *taken_over);
+/* True when @token belongs to a participant that can resume. */
+bool crowd_token_known(const struct crowd *c, const char *token);
+/* The connection object that owns participant @p (set by its owner), or NULL. */
+void *crowd_participant_owner(const struct crowd *c, int p);
+void crowd_participant_set_owner(struct crowd *c, int p, void *owner);
+/* Participant @p's rate state. */
+struct crowd_throttle *crowd_participant_throttle(struct crowd *c, int p);
 /* The connection of participant @p closed: it may resume until the resume window ends. */
 void crowd_leave(struct crowd *c, int p, double now_s);
-/* Forgets participant @p at once (kick); its token no longer resumes. Its votes stay counted. */
+/*
+ * Forgets participant @p, which must not be connected (its connection
+ * would point at a reused slot); its token no longer resumes. Its votes
+ * stay counted. Does nothing for a connected participant.
+ */
 void crowd_forget(struct crowd *c, int p);
 
 const char *crowd_participant_id(const struct crowd *c, int p);

@@ -43,6 +43,7 @@ struct daemon {
 	double last_tick_s;
 	double next_supervise_s;
 	bool audio_lost;		/* alarm: the audio device is gone */
+	bool state_too_big_logged;
 	struct show_frame frame;
 	uint64_t tick;
 	double next_broadcast_s;
@@ -154,9 +155,11 @@ static void broadcast(struct daemon *d)
 	for (uint32_t z = 0; z < d->cfg->zone_count; z++) {
 		lens[z] = protocol_encode_state(net_state_buffer(d->net, z), NET_STATE_MAX, d->cfg,
 						&d->frame, z);
-		if (!lens[z])
-			log_warn("state for zone %s does not fit in %d bytes", d->cfg->zones[z].id,
-				 NET_STATE_MAX);
+		if (!lens[z] && !d->state_too_big_logged) {
+			d->state_too_big_logged = true;
+			log_error("state for zone %s does not fit in %d bytes", d->cfg->zones[z].id,
+				  NET_STATE_MAX);
+		}
 	}
 	d->last_state_bytes = lens[0];
 	net_state_publish(d->net, lens);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
 
 #include "addrtable.h"
@@ -21,7 +23,7 @@
 #include "protocol.h"
 
 #define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
-#define PERSONAL_MAX		2048	/* largest welcome/ack/pong/error */
+#define PERSONAL_MAX		65536	/* largest welcome (32 zones of escaped names, 64 votes) */
 #define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
 #define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
 #define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
@@ -49,6 +51,7 @@ struct net {
 	unsigned char *state_mem;
 	size_t state_len[CONFIG_MAX_ZONES];
 	unsigned char personal[LWS_PRE + PERSONAL_MAX];	/* scratch for one write */
+	char http_scratch[NET_HTTP_BODY_MAX];		/* /healthz, /metrics rendered here */
 	char mount_origin[CONFIG_PATH_MAX + 16];
 	struct lws_http_mount mounts[3];
 	struct lws_protocols protocols[3];
@@ -112,19 +115,25 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	const char *type;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+	case LWS_CALLBACK_ESTABLISHED:
+		/*
+		 * A WebSocket without the tutti.audience.v1 subprotocol lands on
+		 * this default protocol: refuse it, or it would dodge every cap.
+		 */
+		n->metrics->rejected[REJECT_ORIGIN]++;
+		return -1;
 	case LWS_CALLBACK_HTTP:
 		n->metrics->http_requests++;
 		/* @in is the path below the mount point: read the whole path instead. */
 		lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
 		http_body_free(hp);
-		hp->body = malloc(LWS_PRE + NET_HTTP_BODY_MAX);
-		if (!hp->body)
-			return 1;
+		/* Rendered into one shared buffer, then copied at its exact size. */
 		if (strcmp(uri, "/healthz") == 0) {
-			hp->len = n->h.healthz(n->h.user, hp->body + LWS_PRE, NET_HTTP_BODY_MAX);
+			hp->len = n->h.healthz(n->h.user, n->http_scratch, NET_HTTP_BODY_MAX);
 			type = "application/json";
 		} else if (strcmp(uri, "/metrics") == 0) {
-			hp->len = n->h.metrics(n->h.user, hp->body + LWS_PRE, NET_HTTP_BODY_MAX);
+			hp->len = n->h.metrics(n->h.user, n->http_scratch, NET_HTTP_BODY_MAX);
 			type = "text/plain; version=0.0.4; charset=utf-8";
 		} else {
 			http_body_free(hp);
@@ -132,6 +141,10 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 				return -1;
 			return lws_http_transaction_completed(wsi) ? -1 : 0;
 		}
+		hp->body = malloc(LWS_PRE + hp->len + 1);
+		if (!hp->body)
+			return 1;
+		memcpy(hp->body + LWS_PRE, n->http_scratch, hp->len);
 		if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, hp->len, &p, end) ||
 		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
 						 (const unsigned char *)"no-store", 8, &p, end) ||
@@ -159,8 +172,39 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 /* ---- Origin ---- */
 
 /*
+ * Whether the Host header names this daemon: an IP address, localhost, or
+ * the host of public_url. A page on another name that resolves here (DNS
+ * rebinding) is then not "same origin".
+ */
+static bool host_is_ours(struct net *n, const char *host_header)
+{
+	char host[256];
+	unsigned char buf[16];
+	const char *pub = n->cfg->public_url, *start, *end;
+
+	snprintf(host, sizeof(host), "%s", host_header);
+	if (host[0] == '[') {
+		char *close = strchr(host, ']');
+
+		if (close)
+			*close = '\0';
+		return inet_pton(AF_INET6, host + 1, buf) == 1;
+	}
+	if (strchr(host, ':'))
+		*strchr(host, ':') = '\0';
+	if (inet_pton(AF_INET, host, buf) == 1 || strcmp(host, "localhost") == 0)
+		return true;
+	start = strstr(pub, "://");
+	if (!start)
+		return false;
+	start += 3;
+	end = start + strcspn(start, ":/");
+	return (size_t)(end - start) == strlen(host) && strncmp(start, host, strlen(host)) == 0;
+}
+
+/*
  * Exact match against the allowlist; with no list, the Origin must be this
- * page's own origin (scheme://Host). No Origin at all means not a browser
+ * page's own origin (scheme://Host), Host naming this daemon. No Origin at all means not a browser
  * (a load generator, a test), which cannot be a hostile page: allowed.
  */
 static bool origin_allowed(struct net *n, struct lws *wsi)
@@ -179,7 +223,7 @@ static bool origin_allowed(struct net *n, struct lws *wsi)
 				return true;
 		return false;
 	}
-	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0 || !host_is_ours(n, host))
 		return false;
 	snprintf(own, sizeof(own), "%s://%s", n->tls ? "https" : "http", host);
 	return strcmp(origin, own) == 0;
@@ -201,6 +245,19 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 	audience_handle_text(n->audience, &pss->peer, buf, len, now);
 	if (audience_peer_has_personal(&pss->peer) || pss->peer.close_code)
 		lws_callback_on_writable(pss->wsi);
+	if (n->audience->displaced) {
+		/* Its participant resumed on this newer connection: close the old one. */
+		struct net_pss *old = lws_container_of(n->audience->displaced, struct net_pss, peer);
+
+		n->audience->displaced = NULL;
+		if (old->wsi && !old->close_armed) {
+			lws_callback_on_writable(old->wsi);
+			lws_set_timer_usecs(old->wsi, 2 * LWS_USEC_PER_SEC);
+		}
+	}
+	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
+	if (pss->peer.close_code && !pss->close_armed)
+		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
 }
 
 /* Returns -1 to close the connection. */
@@ -210,18 +267,23 @@ static int audience_receive(struct net *n, struct net_pss *pss, struct lws *wsi,
 	bool done = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
 	uint32_t max = n->cfg->limits.max_message_bytes;
 
-	if (lws_frame_is_binary(wsi)) {
-		if (done && !pss->peer.close_code) {
-			n->metrics->messages_received++;
-			audience_peer_reject(n->audience, &pss->peer, REJECT_BINARY_FRAME, 0, NULL);
-			lws_callback_on_writable(wsi);
-		}
-		return 0;
-	}
 	if (pss->rx_len + len > max) {
 		n->metrics->rejected[REJECT_TOO_LARGE]++;
 		close_with(n, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
 		return -1;
+	}
+	if (lws_frame_is_binary(wsi)) {
+		/* Not part of the protocol: counted (size included) and answered once it ends. */
+		pss->rx_len += (uint32_t)len;
+		if (done) {
+			pss->rx_len = 0;
+			if (!pss->peer.close_code) {
+				n->metrics->messages_received++;
+				audience_peer_reject(n->audience, &pss->peer, REJECT_BINARY_FRAME, 0, NULL);
+				lws_callback_on_writable(wsi);
+			}
+		}
+		return 0;
 	}
 	if (done && pss->rx_len == 0) {
 		/* The whole message arrived in one piece: no copy. */
@@ -264,6 +326,10 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 
 	len = audience_peer_next_personal(n->audience, peer, (char *)n->personal + LWS_PRE,
 					  PERSONAL_MAX, now);
+	if (!len && peer->encode_failed) {
+		peer->encode_failed = false;
+		log_error("a personal message did not fit in %d bytes (config too large?)", PERSONAL_MAX);
+	}
 	if (len) {
 		if (lws_write(wsi, n->personal + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
@@ -276,7 +342,9 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		 * connection's timer callback sends our close code.
 		 */
 		const char *why = peer->close_code == 1013 ? "venue full" :
-				  peer->close_code == 1001 ? "show over: daemon stopping" : "policy";
+				  peer->close_code == 1001 ? "show over: daemon stopping" :
+				  peer->close_code == AUDIENCE_CLOSE_RESUMED_ELSEWHERE ?
+				  "resumed on another connection" : "policy";
 
 		close_with(n, wsi, peer->close_code, why);
 		pss->close_armed = true;
@@ -295,10 +363,28 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		n->metrics->states_sent++;
 		n->metrics->broadcast_bytes += len;
 	}
-	if (audience_peer_has_personal(peer) || peer->close_code ||
-	    (peer->participant >= 0 && peer->state_gen < n->state_gen))
+	if (audience_peer_has_personal(peer) || (peer->close_code && !pss->close_armed) ||
+	    (peer->participant >= 0 && peer->state_gen < n->state_gen && n->state_len[peer->zone]))
 		lws_callback_on_writable(wsi);
 	return 0;
+}
+
+/*
+ * One key per client: "::ffff:a.b.c.d" is plain IPv4, and IPv6 counts per
+ * /64, since one phone (or one attacker) can use any address in its /64.
+ */
+static void address_normalize(char *address, size_t size)
+{
+	struct in6_addr a6;
+
+	if (strncmp(address, "::ffff:", 7) == 0 && strchr(address + 7, '.')) {
+		memmove(address, address + 7, strlen(address + 7) + 1);
+		return;
+	}
+	if (strchr(address, ':') && inet_pton(AF_INET6, address, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a6, address, (socklen_t)size);
+	}
 }
 
 static void audience_established(struct net *n, struct net_pss *pss, struct lws *wsi)
@@ -317,6 +403,7 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 		return;
 	}
 	lws_get_peer_simple(wsi, address, sizeof(address));
+	address_normalize(address, sizeof(address));
 	e = addrtable_acquire(&n->addrs, address,
 			      n->cfg->limits.input_burst * n->cfg->limits.max_connections_per_address,
 			      now);
@@ -467,6 +554,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	if (!n->state_mem || addrtable_init(&n->addrs, n->max_connections,
 					    cfg->limits.max_connections_per_address))
 		goto fail;
+	audience->addrs = &n->addrs;
 
 	n->protocols[0] = (struct lws_protocols){
 		.name = "tutti-http", .callback = http_callback,

@@ -66,7 +66,7 @@ void net_stop(struct net *n);
  * Buffer for the state of zone @zone, with LWS_PRE bytes of headroom before
  * it that lws needs for the frame header. Capacity NET_STATE_MAX.
  */
-#define NET_STATE_MAX 8192
+#define NET_STATE_MAX 32768	/* worst case: 8 options of 160 escaped bytes, 32 zones */
 char *net_state_buffer(struct net *n, uint32_t zone);
 /*
  * Publishes a new state generation: @lens[z] bytes in each zone's buffer

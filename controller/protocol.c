@@ -32,6 +32,7 @@ static const char *const reason_names[REJECT_COUNT] = {
 	[REJECT_VENUE_FULL] = "venue_full",
 	[REJECT_TOO_MANY_CONNECTIONS] = "too_many_connections",
 	[REJECT_ORIGIN] = "origin",
+	[REJECT_TOO_MANY_JOINS] = "too_many_joins",
 };
 
 static const char *const reason_messages[REJECT_COUNT] = {
@@ -54,6 +55,7 @@ static const char *const reason_messages[REJECT_COUNT] = {
 	[REJECT_VENUE_FULL] = "The venue is full. Waiting for a spot...",
 	[REJECT_TOO_MANY_CONNECTIONS] = "too many connections from your address",
 	[REJECT_ORIGIN] = "origin not allowed",
+	[REJECT_TOO_MANY_JOINS] = "too many new participants from your address; try again later",
 };
 
 const char *reject_reason_name(enum reject_reason r)
@@ -106,6 +108,24 @@ bool protocol_utf8_valid(const char *buf, size_t len)
 	return true;
 }
 
+void protocol_utf8_trim(char *s)
+{
+	size_t n = strlen(s), start = n;
+
+	/* Find where the last character starts; drop it if its bytes are not all there. */
+	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)s[start - 1] >= 0xc0) {
+		unsigned char lead = (unsigned char)s[start - 1];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (n - (start - 1) < need)
+			s[start - 1] = '\0';
+	} else if (start < n && start == 0) {
+		s[0] = '\0';	/* only continuation bytes: nothing whole */
+	}
+}
+
 /* ---- decoding ---- */
 
 static enum reject_reason fail(struct client_msg *m, enum reject_reason r, const char *fmt, ...)
@@ -118,6 +138,7 @@ static enum reject_reason fail(struct client_msg *m, enum reject_reason r, const
 	va_start(ap, fmt);
 	vsnprintf(m->detail, sizeof(m->detail), fmt, ap);
 	va_end(ap);
+	protocol_utf8_trim(m->detail);	/* a cut in the middle of a character is not UTF-8 */
 	return r;
 }
 

@@ -43,6 +43,7 @@ enum reject_reason {
 	REJECT_VENUE_FULL,
 	REJECT_TOO_MANY_CONNECTIONS,
 	REJECT_ORIGIN,
+	REJECT_TOO_MANY_JOINS,		/* too many new participants from one address */
 	REJECT_COUNT
 };
 
@@ -84,6 +85,9 @@ enum reject_reason protocol_decode(const char *buf, size_t len, struct client_ms
 
 /* True when @buf holds valid UTF-8 (RFC 3629: no overlongs, no surrogates). */
 bool protocol_utf8_valid(const char *buf, size_t len);
+
+/* Cuts @s (NUL-terminated) back to whole UTF-8 characters, after a truncating copy. */
+void protocol_utf8_trim(char *s);
 
 /* The wire name of a reason ("malformed_json", ...), also the metrics label. */
 const char *reject_reason_name(enum reject_reason r);

@@ -325,7 +325,7 @@ START_TEST(test_audience_a_phone_back_within_its_rate_is_forgiven)
 		say(&peer, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
 		    (unsigned long long)++seq);
 	ck_assert_int_eq(peer.close_code, 0);
-	ck_assert(peer.throttled_since < 0);
+	ck_assert(crowd_participant_throttle(crowd, peer.participant)->throttled_since < 0);
 }
 END_TEST
 
@@ -362,7 +362,9 @@ START_TEST(test_audience_outbox_stays_bounded_under_an_error_flood)
 		json_decref(j);
 	}
 	ck_assert_int_eq(count, AUDIENCE_ERRORS_MAX);
-	ck_assert_uint_eq(metrics.rejected[REJECT_NOT_JOINED], 1000);
+	/* Every frame is accounted for: refused as not joined, or dropped by the message rate. */
+	ck_assert_uint_eq(metrics.rejected[REJECT_NOT_JOINED] + metrics.rejected[REJECT_RATE_LIMITED], 1000);
+	ck_assert_uint_gt(metrics.rejected[REJECT_RATE_LIMITED], 900);
 }
 END_TEST
 
@@ -424,6 +426,78 @@ START_TEST(test_audience_address_connection_cap_refuses_the_extra_socket)
 }
 END_TEST
 
+START_TEST(test_audience_one_address_cannot_create_participants_without_end)
+{
+	struct addrtable addrs;
+	struct audience_peer peers[40];
+	struct addr_entry *e;
+	int joined = 0, refused = 0;
+
+	/* Connect, hello, vote, close, again: the loop that would stuff a poll. */
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 4), 0);
+	aud.addrs = &addrs;
+	for (int i = 0; i < 40; i++) {
+		e = addrtable_acquire(&addrs, "10.0.0.9", 40, i * 0.01);
+		ck_assert_ptr_nonnull(e);
+		audience_peer_init(&aud, &peers[i], e, i * 0.01);
+		say(&peers[i], i * 0.01, "{\"type\":\"hello\",\"token\":null}");
+		if (peers[i].participant >= 0)
+			joined++;
+		else if (peers[i].close_code == 1008)
+			refused++;
+		audience_peer_closed(&aud, &peers[i], i * 0.01);
+		addrtable_release(&addrs, e);
+	}
+	ck_assert_int_eq(joined, 4);	/* its connection cap, once; more only as minutes pass */
+	ck_assert_int_eq(refused, 36);
+	ck_assert_uint_eq(metrics.rejected[REJECT_TOO_MANY_JOINS], 36);
+	aud.addrs = NULL;
+	addrtable_free(&addrs);
+}
+END_TEST
+
+START_TEST(test_audience_reconnecting_does_not_refill_the_rate)
+{
+	struct audience_peer peer;
+	char token[64];
+	uint64_t seq = 0;
+
+	join(&peer, token, NULL);
+	/* Burst, reconnect, burst again: the bucket belongs to the participant, not the socket. */
+	for (int round = 0; round < 5; round++) {
+		for (int k = 0; k < 20; k++)
+			say(&peer, round * 0.01, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+			    (unsigned long long)++seq);
+		audience_peer_closed(&aud, &peer, round * 0.01);
+		join(&peer, NULL, token);
+	}
+	ck_assert_uint_le(metrics.inputs_accepted[CONTROL_TAP], 20 + 1);
+}
+END_TEST
+
+START_TEST(test_audience_a_resume_moves_the_participant_to_the_new_connection)
+{
+	struct audience_peer old, fresh;
+	char token[64];
+	uint32_t t[3];
+
+	join(&old, token, NULL);
+	say(&old, 1, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"song\",\"choice\":0}");
+	/* The phone switched from Wi-Fi to cellular; its old socket is not dead yet. */
+	join(&fresh, NULL, token);
+	ck_assert(fresh.resumed);
+	ck_assert_int_eq(fresh.participant, 0);
+	ck_assert_int_lt(old.participant, 0);
+	ck_assert_int_eq(old.close_code, AUDIENCE_CLOSE_RESUMED_ELSEWHERE);
+	ck_assert_ptr_eq(aud.displaced, &old);
+	say(&fresh, 2, "{\"type\":\"vote\",\"seq\":2,\"poll\":\"song\",\"choice\":0}");
+	crowd_poll_tallies(crowd, 0, t);
+	ck_assert_uint_eq(t[0], 1);	/* one phone, one vote */
+	audience_peer_closed(&aud, &old, 3);	/* the old socket finally closes */
+	ck_assert_uint_eq(crowd_connected(crowd), 1);
+}
+END_TEST
+
 static Suite *audience_suite(void)
 {
 	Suite *s = suite_create("audience");
@@ -447,6 +521,9 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_ping_gets_pong_with_receive_and_send_times);
 	tcase_add_test(tc, test_audience_phones_behind_one_address_share_its_bucket);
 	tcase_add_test(tc, test_audience_address_connection_cap_refuses_the_extra_socket);
+	tcase_add_test(tc, test_audience_one_address_cannot_create_participants_without_end);
+	tcase_add_test(tc, test_audience_reconnecting_does_not_refill_the_rate);
+	tcase_add_test(tc, test_audience_a_resume_moves_the_participant_to_the_new_connection);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -26,7 +26,7 @@ static void teardown(void)
 static int join(uint32_t zone, double now)
 {
 	bool resumed;
-	int p = crowd_join(crowd, NULL, zone, now, &resumed);
+	int p = crowd_join(crowd, NULL, zone, now, &resumed, NULL);
 
 	ck_assert_int_ge(p, 0);
 	ck_assert(!resumed);
@@ -66,7 +66,7 @@ START_TEST(test_crowd_resume_by_token_restores_participant_votes_and_seq)
 	crowd_vote(crowd, p, 0, 2, 1);
 	crowd_leave(crowd, p, 2);
 	ck_assert_uint_eq(crowd_connected(crowd), 0);
-	again = crowd_join(crowd, token, 0, 3, &resumed);
+	again = crowd_join(crowd, token, 0, 3, &resumed, NULL);
 	ck_assert(resumed);
 	ck_assert_int_eq(again, p);
 	ck_assert_uint_eq(crowd_participant_zone(crowd, again), 1);	/* keeps its zone */
@@ -77,25 +77,29 @@ START_TEST(test_crowd_resume_by_token_restores_participant_votes_and_seq)
 }
 END_TEST
 
-START_TEST(test_crowd_token_of_a_connected_participant_does_not_hijack_it)
+START_TEST(test_crowd_token_of_a_connected_participant_moves_it_to_the_new_connection)
 {
 	int p = join(0, 0), other;
-	bool resumed;
+	bool resumed, taken_over;
 
-	other = crowd_join(crowd, crowd_participant_token(crowd, p), 0, 1, &resumed);
-	ck_assert(!resumed);
-	ck_assert_int_ne(other, p);
+	/* A phone that changed network comes back before its old socket timed out. */
+	crowd_vote(crowd, p, 0, 1, 0.5);
+	other = crowd_join(crowd, crowd_participant_token(crowd, p), 0, 1, &resumed, &taken_over);
+	ck_assert_int_eq(other, p);
+	ck_assert(resumed && taken_over);
+	ck_assert_uint_eq(crowd_connected(crowd), 1);	/* still one phone */
+	ck_assert_int_eq(crowd_participant_votes(crowd, p)[0], 1);
 }
 END_TEST
 
 START_TEST(test_crowd_unknown_or_garbled_token_joins_as_new)
 {
 	bool resumed;
-	int p = crowd_join(crowd, "AAAAAAAAAAAAAAAAAAAAAA", 0, 0, &resumed);
+	int p = crowd_join(crowd, "AAAAAAAAAAAAAAAAAAAAAA", 0, 0, &resumed, NULL);
 
 	ck_assert_int_ge(p, 0);
 	ck_assert(!resumed);
-	p = crowd_join(crowd, "not a token at all!", 0, 0, &resumed);
+	p = crowd_join(crowd, "not a token at all!", 0, 0, &resumed, NULL);
 	ck_assert_int_ge(p, 0);
 	ck_assert(!resumed);
 }
@@ -277,21 +281,21 @@ START_TEST(test_crowd_full_table_forgets_the_longest_waiting_first)
 	int a, b, c, d;
 	char token_a[CROWD_TOKEN_CHARS + 1], token_b[CROWD_TOKEN_CHARS + 1];
 
-	a = crowd_join(small, NULL, 0, 0, &resumed);
-	b = crowd_join(small, NULL, 0, 0, &resumed);
-	c = crowd_join(small, NULL, 0, 0, &resumed);
+	a = crowd_join(small, NULL, 0, 0, &resumed, NULL);
+	b = crowd_join(small, NULL, 0, 0, &resumed, NULL);
+	c = crowd_join(small, NULL, 0, 0, &resumed, NULL);
 	strcpy(token_a, crowd_participant_token(small, a));
 	strcpy(token_b, crowd_participant_token(small, b));
-	ck_assert_int_eq(crowd_join(small, NULL, 0, 0, &resumed), -1);	/* all connected */
+	ck_assert_int_eq(crowd_join(small, NULL, 0, 0, &resumed, NULL), -1);	/* all connected */
 	crowd_leave(small, a, 1);
 	crowd_leave(small, b, 2);
-	d = crowd_join(small, NULL, 0, 3, &resumed);	/* takes a's slot */
+	d = crowd_join(small, NULL, 0, 3, &resumed, NULL);	/* takes a's slot */
 	ck_assert_int_ge(d, 0);
 	ck_assert(!resumed);
-	ck_assert_int_eq(crowd_join(small, token_b, 0, 4, &resumed), b);	/* b was kept */
+	ck_assert_int_eq(crowd_join(small, token_b, 0, 4, &resumed, NULL), b);	/* b was kept */
 	ck_assert(resumed);
 	/* a was forgotten: its token is a stranger now, and every slot holds a connected phone. */
-	ck_assert_int_eq(crowd_join(small, token_a, 0, 4, &resumed), -1);
+	ck_assert_int_eq(crowd_join(small, token_a, 0, 4, &resumed, NULL), -1);
 	(void)c;
 	crowd_destroy(small);
 }
@@ -307,7 +311,7 @@ START_TEST(test_crowd_waiting_participants_expire_after_the_resume_window)
 	crowd_leave(crowd, p, 10);
 	crowd_tick(crowd, 10 + cfg->resume_window_s + 1);
 	ck_assert_uint_eq(crowd_table_used(crowd), 0);
-	crowd_join(crowd, token, 0, 1000, &resumed);
+	crowd_join(crowd, token, 0, 1000, &resumed, NULL);
 	ck_assert(!resumed);
 }
 END_TEST
@@ -321,11 +325,14 @@ START_TEST(test_crowd_forget_keeps_votes_counted_but_ends_the_token)
 
 	strcpy(token, crowd_participant_token(crowd, p));
 	crowd_vote(crowd, p, 0, 1, 1);
+	crowd_forget(crowd, p);			/* connected: refused, it stays */
+	ck_assert_uint_eq(crowd_connected(crowd), 1);
+	crowd_leave(crowd, p, 1.5);
 	crowd_forget(crowd, p);
 	crowd_poll_tallies(crowd, 0, t);
 	ck_assert_uint_eq(t[1], 1);
 	ck_assert_uint_eq(crowd_connected(crowd), 0);
-	crowd_join(crowd, token, 0, 2, &resumed);
+	crowd_join(crowd, token, 0, 2, &resumed, NULL);
 	ck_assert(!resumed);
 }
 END_TEST
@@ -338,7 +345,7 @@ static Suite *crowd_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_crowd_new_participants_get_distinct_ids_and_tokens);
 	tcase_add_test(tc, test_crowd_resume_by_token_restores_participant_votes_and_seq);
-	tcase_add_test(tc, test_crowd_token_of_a_connected_participant_does_not_hijack_it);
+	tcase_add_test(tc, test_crowd_token_of_a_connected_participant_moves_it_to_the_new_connection);
 	tcase_add_test(tc, test_crowd_unknown_or_garbled_token_joins_as_new);
 	tcase_add_test(tc, test_crowd_changing_a_vote_never_counts_twice);
 	tcase_add_test(tc, test_crowd_seq_take_refuses_resent_and_older_seqs);

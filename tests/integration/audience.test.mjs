@@ -17,7 +17,9 @@ const phone = (opts) => { const p = new Phone(daemon.wsUrl, opts); phones.push(p
 
 before(async () => {
   daemon = await startDaemon({ config: writeConfig(smallVenue({
-    limits: { inputs_per_second: 20, input_burst: 40, throttle_close_s: 1, max_message_bytes: 1024 },
+    // Every test phone comes from 127.0.0.1, like phones behind one NAT: the venue says so.
+    limits: { inputs_per_second: 20, input_burst: 40, throttle_close_s: 1, max_message_bytes: 1024,
+      max_connections_per_address: 100 },
   })) });
 });
 
@@ -229,6 +231,42 @@ test('caps: per-address connections close with 1008, a full venue says so and cl
   } finally {
     for (const p of open) p.ws.terminate();
     assert.equal(await capped.stop(), 0);
+  }
+});
+
+test('a WebSocket without the tutti.audience.v1 subprotocol is refused', async () => {
+  const { default: WebSocket } = await import('ws');
+  const ws = new WebSocket(daemon.wsUrl);
+  const outcome = await new Promise((resolve) => {
+    ws.on('message', () => resolve('message'));
+    ws.on('close', () => resolve('closed'));
+    ws.on('error', () => resolve('refused'));
+    setTimeout(() => resolve('still open'), 3000);
+  });
+  ws.terminate();
+  assert.notEqual(outcome, 'still open');
+  assert.notEqual(outcome, 'message');
+});
+
+test('one address cannot stuff a poll by reconnecting as new participants', async () => {
+  const d = await startDaemon({ config: writeConfig(smallVenue({ limits: { max_connections_per_address: 3 } })) });
+  try {
+    let joined = 0, refused = 0;
+    for (let i = 0; i < 12; i++) {
+      const p = new Phone(d.wsUrl);
+      await p.opened;
+      p.send({ type: 'hello', token: null });
+      const m = await p.waitFor((x) => x.type === 'welcome' || x.type === 'error', 'welcome or error');
+      if (m.type === 'welcome') { joined++; p.vote('song', 1); await p.waitFor((x) => x.type === 'ack', 'ack'); }
+      else { assert.equal(m.code, 'too_many_joins'); refused++; }
+      await p.close();
+    }
+    assert.equal(joined, 3);
+    assert.equal(refused, 9);
+    const s = JSON.parse((await httpGet(`${d.url}healthz`)).body);
+    assert.equal(s.status, 'ok');
+  } finally {
+    assert.equal(await d.stop(), 0);
   }
 });
 
