@@ -1156,7 +1156,7 @@ static bool parse_source(struct parse *p, json_t *o, const char *ptr, const char
 			return false;
 		}
 		if (!c->poll || n >= (long)c->poll->option_count) {
-			config_fail(p, kptr, "poll_share:%ld needs this cue's poll to have option %ld", n, n);
+			config_fail(p, kptr, "poll_share:%ld needs a poll in this cue with an option %ld", n, n);
 			return false;
 		}
 		*arg = (int)n;
@@ -1255,7 +1255,7 @@ static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct c
 	json_t *v;
 	const char *a;
 	double lo, hi;
-	bool target_ok = false;
+	bool target_ok = false, to_ok = false;
 	int t;
 
 	check_keys(p, o, mptr, mapping_keys);
@@ -1300,7 +1300,7 @@ static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct c
 	get_range(p, o, mptr, "from", false, -1e6, 1e6, &m->in_min, &m->in_max);
 	if (target_ok) {
 		target_range(p->cfg, m->target, &lo, &hi);
-		get_range(p, o, mptr, "to", true, lo, hi, &m->out_min, &m->out_max);
+		to_ok = get_range(p, o, mptr, "to", true, lo, hi, &m->out_min, &m->out_max) == GOT_OK;
 	} else if (!json_object_get(o, "to")) {
 		ptr_key(kptr, mptr, "to");
 		config_fail(p, kptr, "missing required key");
@@ -1312,7 +1312,7 @@ static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct c
 			fail_unknown(p, kptr, "curve", curve, curve_names, CURVE_COUNT);
 		else
 			m->curve = (enum audio_curve)t;
-		if (t == CURVE_EXP && target_ok && !(m->out_min > 0 && m->out_max > 0))
+		if (t == CURVE_EXP && to_ok && !(m->out_min > 0 && m->out_max > 0))
 			config_fail(p, kptr, "\"exp\" needs both ends of \"to\" above 0");
 	}
 	get_number(p, o, mptr, "smoothing_s", false, 0, 10, &m->smoothing_s);

@@ -703,6 +703,99 @@ START_TEST(test_config_destroy_null_and_free_empty_errors_do_nothing)
 }
 END_TEST
 
+/* Any readable file will do: the config checks audio files exist; the engine decodes them. */
+#define WAV "/etc/passwd"
+#define AUDIO_CUE(audio) "{'name':'V','capacity':10,'zones':[{'id':'left','capacity':5},{'id':'right','capacity':5}]," \
+	"'cues':[{'id':'a','scene':'poll','controls':['vote','tap'],'poll':{'id':'p','question':'Q','options':['x','y']}," \
+	"'audio':" audio "}]}"
+
+START_TEST(test_config_audio_and_safety_defaults)
+{
+	struct venue_config *cfg = parse_ok("{'name':'V','capacity':10,'cues':[" CUE_TAP "]}");
+
+	ck_assert_str_eq(cfg->audio.device, "default");
+	ck_assert_uint_eq(cfg->audio.sample_rate, 48000);
+	ck_assert_uint_eq(cfg->audio.frames_per_buffer, 128);
+	ck_assert_uint_eq(cfg->audio.input_channels, 1);
+	ck_assert_uint_eq(cfg->audio.output_channels, 2);
+	ck_assert_double_eq(cfg->safety.ceiling_dbfs, -1);
+	ck_assert_double_eq(cfg->safety.max_gain_rate_db_s, 6);
+	ck_assert_double_eq(cfg->cues[0].audio.crossfade_s, 2);
+	ck_assert_double_eq(cfg->cues[0].audio.filter_cutoff_hz, 20000);
+	ck_assert_double_eq(cfg->cues[0].audio.playback_rate, 1);
+	ck_assert_uint_eq(cfg->clip_count, 0);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_cue_audio_parses_into_exact_structs)
+{
+	struct venue_config *cfg = parse_ok(AUDIO_CUE(
+		"{'crossfade_s':0.5,'stems':[{'id':'x','file':'" WAV "','gain_db':-3,'choice':0},"
+		"{'id':'y','file':'" WAV "','choice':1}],"
+		"'samples':[{'id':'clap','file':'" WAV "','trigger':{'on':'rise','source':'taps_per_s','above':20}},"
+		"{'id':'st','file':'" WAV "','trigger':{'on':'zone_loudest','zone':'right'},'cooldown_s':4}],"
+		"'mappings':[{'source':'poll_share:1','target':'stem_gain:y','to':[-30,0],'crowd':0.5},"
+		"{'source':'zone_taps:left','target':'filter_cutoff','to':[200,8000],'curve':'exp'}]}"));
+	const struct config_cue_audio *a = &cfg->cues[0].audio;
+
+	ck_assert_uint_eq(cfg->clip_count, 1);	/* one file, stored once */
+	ck_assert_uint_eq(a->stem_count, 2);
+	ck_assert_int_eq(a->stems[0].choice, 0);
+	ck_assert_double_eq(a->stems[0].gain_db, -3);
+	ck_assert_uint_eq(a->sample_count, 2);
+	ck_assert_int_eq(a->samples[0].trigger, TRIGGER_RISE);
+	ck_assert_int_eq(a->samples[0].source, SOURCE_TAPS_PER_S);
+	ck_assert_double_eq(a->samples[0].above, 20);
+	ck_assert_int_eq(a->samples[1].trigger, TRIGGER_ZONE_LOUDEST);
+	ck_assert_int_eq(a->samples[1].zone, 1);
+	ck_assert_uint_eq(a->mapping_count, 2);
+	ck_assert_int_eq(a->mappings[0].source, SOURCE_POLL_SHARE);
+	ck_assert_int_eq(a->mappings[0].source_arg, 1);
+	ck_assert_int_eq(a->mappings[0].target, TARGET_STEM_GAIN);
+	ck_assert_int_eq(a->mappings[0].target_arg, 1);
+	ck_assert_double_eq(a->mappings[0].crowd, 0.5);
+	ck_assert_int_eq(a->mappings[1].source_arg, 0);
+	ck_assert_double_eq(a->mappings[1].in_max, 20);	/* zone_taps' default range */
+	ck_assert_int_eq(a->mappings[1].curve, CURVE_EXP);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_audio_errors_name_their_pointer)
+{
+	expect_one("{'name':'V','capacity':10,'audio':{'sample_rate':22050},'cues':[" CUE_TAP "]}",
+		   "/audio/sample_rate", "must be 44100, 48000 or 96000, got 22050");
+	expect_one("{'name':'V','capacity':10,'safety':{'ceiling_dbfs':3},'cues':[" CUE_TAP "]}",
+		   "/safety/ceiling_dbfs", "must be between -30 and 0, got 3");
+	expect_one(AUDIO_CUE("{'mappings':[{'source':'shake_energie','target':'delay_mix','to':[0,1]}]}"),
+		   "/cues/0/audio/mappings/0/source",
+		   "unknown source 'shake_energie'; did you mean 'shake_energy'?");
+	expect_one(AUDIO_CUE("{'mappings':[{'source':'x_median','target':'stem_gain:drums','to':[-6,0]}]}"),
+		   "/cues/0/audio/mappings/0/target",
+		   "stem_gain needs a stem of this cue, e.g. 'stem_gain:drums'");
+	expect_one(AUDIO_CUE("{'mappings':[{'source':'zone_activity:lefty','target':'delay_mix','to':[0,1]}]}"),
+		   "/cues/0/audio/mappings/0/source", "unknown zone 'lefty'; did you mean 'left'?");
+	expect_one(AUDIO_CUE("{'mappings':[{'source':'poll_share:5','target':'delay_mix','to':[0,1]}]}"),
+		   "/cues/0/audio/mappings/0/source", "poll_share:5 needs a poll in this cue with an option 5");
+	expect_one(AUDIO_CUE("{'mappings':[{'source':'x_median','target':'filter_cutoff','to':[0,1000],'curve':'exp'}]}"),
+		   "/cues/0/audio/mappings/0/to/0", "must be between 20 and 20000, got 0");
+	expect_one(AUDIO_CUE("{'mappings':[{'source':'x_median','target':'delay_mix','to':[0,1],'curve':'exp'}]}"),
+		   "/cues/0/audio/mappings/0/curve", "'exp' needs both ends of 'to' above 0");
+	expect_one(AUDIO_CUE("{'mappings':[{'source':'x_median','target':'playback_rate','to':[1,1.5]}]}"),
+		   "/cues/0/audio/mappings/0/to/1", "must be between 0.9 and 1.1, got 1.5");
+	expect_one(AUDIO_CUE("{'stems':[{'id':'x','file':'/nonexistent/x.flac'}]}"),
+		   "/cues/0/audio/stems/0/file", "cannot read '/nonexistent/x.flac': No such file or directory");
+	expect_one(AUDIO_CUE("{'stems':[{'id':'x','file':'" WAV "','choice':2}]}"),
+		   "/cues/0/audio/stems/0/choice", "the poll has 2 options, got choice 2");
+	expect_one(AUDIO_CUE("{'samples':[{'id':'s','file':'" WAV "','trigger':{'on':'zone_loudest','zone':'rigth'}}]}"),
+		   "/cues/0/audio/samples/0/trigger/zone", "unknown zone 'rigth'; did you mean 'right'?");
+	expect_one("{'name':'V','capacity':10,'cues':[{'id':'a','scene':'title','audio':{'mappings':"
+		   "[{'source':'poll_leader','target':'delay_mix','to':[0,1]}]}}]}",
+		   "/cues/0/audio/mappings/0/source", "poll_leader needs this cue to have a poll");
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -757,6 +850,9 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_every_shipped_venue_config_loads_cleanly);
 	tcase_add_test(tc, test_config_names_round_trip);
 	tcase_add_test(tc, test_config_destroy_null_and_free_empty_errors_do_nothing);
+	tcase_add_test(tc, test_config_audio_and_safety_defaults);
+	tcase_add_test(tc, test_config_cue_audio_parses_into_exact_structs);
+	tcase_add_test(tc, test_config_audio_errors_name_their_pointer);
 	suite_add_tcase(s, tc);
 	return s;
 }
