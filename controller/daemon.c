@@ -140,7 +140,7 @@ static void audio_tick(struct daemon *d, double now)
 	if (now >= d->next_supervise_s) {
 		struct audio_status st;
 
-		d->next_supervise_s = now + 1.0;
+		d->next_supervise_s = now + 0.1;	/* hand-over and loss within 100 ms */
 		audio_supervise(d->audio);
 		audio_status_get(d->audio, &st);
 		m->running = !st.device_lost || st.kind == AUDIO_NULL;
@@ -197,7 +197,12 @@ static void daemon_tick(void *user)
 static size_t daemon_healthz(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
-	json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:I}",
+	struct audio_status st;
+	json_t *j;
+
+	audio_status_get(d->audio, &st);
+	/* "ok" means the show runs; a lost audio device is an alarm, not an outage. */
+	j = json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:I, s:{s:s, s:b, s:s}}",
 			      "status", "ok",
 			      "participants", (json_int_t)crowd_connected(d->crowd),
 			      "connections", (json_int_t)d->metrics.connections,
@@ -205,7 +210,9 @@ static size_t daemon_healthz(void *user, char *out, size_t cap)
 			      "uptime_s", clock_now_s(&d->clock),
 			      "venue", d->cfg->name,
 			      "cue", show_cue(d->show)->id,
-			      "tick", (json_int_t)d->tick);
+			      "tick", (json_int_t)d->tick,
+			      "audio", "device", st.device_name, "lost", st.device_lost,
+			      "error", st.error);
 	size_t n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
 
 	json_decref(j);

@@ -230,7 +230,7 @@ void dsp_svf_process(struct dsp_svf *f, float *l, float *r, uint32_t frames)
 
 /* ---- delay ---- */
 
-int dsp_delay_init(struct dsp_delay *d, float rate, float max_s)
+int dsp_delay_init(struct dsp_delay *d, struct pool *pool, float rate, float max_s)
 {
 	float fs = sane_rate(rate);
 	double max_frames;
@@ -244,7 +244,8 @@ int dsp_delay_init(struct dsp_delay *d, float rate, float max_s)
 	if (max_frames < 1.0)
 		max_frames = 1.0;
 	d->size = (uint32_t)max_frames + 2;	/* room for interpolation and the write */
-	d->buf[0] = calloc(2 * (size_t)d->size, sizeof(float));
+	d->pool = pool;
+	d->buf[0] = pool_calloc(pool, 2 * (size_t)d->size, sizeof(float));
 	if (!d->buf[0])
 		return -1;
 	d->buf[1] = d->buf[0] + d->size;
@@ -256,7 +257,7 @@ int dsp_delay_init(struct dsp_delay *d, float rate, float max_s)
 
 void dsp_delay_free(struct dsp_delay *d)
 {
-	free(d->buf[0]);
+	pool_free(d->pool, d->buf[0]);
 	d->buf[0] = NULL;
 	d->buf[1] = NULL;
 	d->size = 0;
@@ -342,27 +343,28 @@ void dsp_delay_process(struct dsp_delay *d, float *l, float *r, uint32_t frames,
 
 /* ---- limiter ---- */
 
-int dsp_limiter_init(struct dsp_limiter *lim, float rate, float lookahead_ms)
+int dsp_limiter_init(struct dsp_limiter *lim, struct pool *pool, float rate, float lookahead_ms)
 {
 	float fs = sane_rate(rate);
 	float ms = clampf(lookahead_ms, DSP_LIMITER_MIN_MS, DSP_LIMITER_MAX_MS);
 	long la = lrintf(ms * fs / 1000.0f);
 
 	memset(lim, 0, sizeof(*lim));
+	lim->pool = pool;
 	lim->rate = fs;
 	lim->lookahead = la < 1 ? 1 : (uint32_t)la;
 	lim->window = lim->lookahead + 1;
-	lim->delay[0] = calloc(2 * (size_t)lim->lookahead, sizeof(float));
+	lim->delay[0] = pool_calloc(pool, 2 * (size_t)lim->lookahead, sizeof(float));
 	if (!lim->delay[0])
 		goto out;
 	lim->delay[1] = lim->delay[0] + lim->lookahead;
-	lim->dq_gain = calloc(lim->window, sizeof(*lim->dq_gain));
+	lim->dq_gain = pool_calloc(pool, lim->window, sizeof(*lim->dq_gain));
 	if (!lim->dq_gain)
 		goto out_free_delay;
-	lim->dq_at = calloc(lim->window, sizeof(*lim->dq_at));
+	lim->dq_at = pool_calloc(pool, lim->window, sizeof(*lim->dq_at));
 	if (!lim->dq_at)
 		goto out_free_dq_gain;
-	lim->box = malloc(lim->window * sizeof(*lim->box));
+	lim->box = pool_calloc(pool, lim->window, sizeof(*lim->box));
 	if (!lim->box)
 		goto out_free_dq_at;
 	for (uint32_t i = 0; i < lim->window; i++)
@@ -375,11 +377,11 @@ int dsp_limiter_init(struct dsp_limiter *lim, float rate, float lookahead_ms)
 	return 0;
 
 out_free_dq_at:
-	free(lim->dq_at);
+	pool_free(lim->pool, lim->dq_at);
 out_free_dq_gain:
-	free(lim->dq_gain);
+	pool_free(lim->pool, lim->dq_gain);
 out_free_delay:
-	free(lim->delay[0]);
+	pool_free(lim->pool, lim->delay[0]);
 out:
 	memset(lim, 0, sizeof(*lim));
 	return -1;
@@ -387,10 +389,10 @@ out:
 
 void dsp_limiter_free(struct dsp_limiter *lim)
 {
-	free(lim->delay[0]);
-	free(lim->dq_gain);
-	free(lim->dq_at);
-	free(lim->box);
+	pool_free(lim->pool, lim->delay[0]);
+	pool_free(lim->pool, lim->dq_gain);
+	pool_free(lim->pool, lim->dq_at);
+	pool_free(lim->pool, lim->box);
 	lim->delay[0] = lim->delay[1] = NULL;
 	lim->dq_gain = NULL;
 	lim->dq_at = NULL;

@@ -26,6 +26,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pool.h"
+
 #define DSP_DB_FLOOR		-120.0f	/* dB; at or below this a gain is exactly 0 */
 #define DSP_DB_MAX		40.0f	/* dB; slew targets are clamped to [floor, max] */
 #define DSP_SVF_MIN_HZ		20.0f	/* lowest filter cutoff */
@@ -146,6 +148,7 @@ void dsp_svf_process(struct dsp_svf *f, float *l, float *r, uint32_t frames);
  */
 struct dsp_delay {
 	float *buf[2];			/* left and right lines, size frames each */
+	struct pool *pool;		/* where the lines came from */
 	uint32_t size;			/* frames per line */
 	uint32_t w;			/* next frame to write */
 	float rate;			/* Hz */
@@ -162,9 +165,10 @@ struct dsp_delay {
 
 /*
  * Any thread before use. Allocates lines for delays up to @max_s seconds
- * (clamped to (0, DSP_DELAY_MAX_S]; 2 s takes 3 MB at 192 kHz). 0 or -1.
+ * (clamped to (0, DSP_DELAY_MAX_S]; 2 s takes 3 MB at 192 kHz) from @pool
+ * (NULL = heap). 0 or -1.
  */
-int dsp_delay_init(struct dsp_delay *d, float rate, float max_s);
+int dsp_delay_init(struct dsp_delay *d, struct pool *pool, float rate, float max_s);
 /* Any thread, not while processing. Safe on a zeroed or freed delay. */
 void dsp_delay_free(struct dsp_delay *d);
 /*
@@ -196,6 +200,7 @@ void dsp_delay_process(struct dsp_delay *d, float *l, float *r, uint32_t frames,
  * the feature ring, do not read them from another thread.
  */
 struct dsp_limiter {
+	struct pool *pool;		/* where the buffers came from */
 	float rate;			/* Hz */
 	uint32_t lookahead;		/* latency, frames (>= 1) */
 	uint32_t window;		/* lookahead + 1: min and average length */
@@ -221,9 +226,10 @@ struct dsp_limiter {
 /*
  * Any thread before use. @lookahead_ms is clamped to [0.1, 50] (5 ms is a
  * good master setting; at least 1 frame). Starts at ceiling -1 dBFS,
- * release 100 ms, unity gain, silent lookahead. 0 or -1.
+ * release 100 ms, unity gain, silent lookahead. Buffers come from @pool
+ * (NULL = heap). 0 or -1.
  */
-int dsp_limiter_init(struct dsp_limiter *lim, float rate, float lookahead_ms);
+int dsp_limiter_init(struct dsp_limiter *lim, struct pool *pool, float rate, float lookahead_ms);
 /* Any thread, not while processing. Safe on a zeroed or freed limiter. */
 void dsp_limiter_free(struct dsp_limiter *lim);
 /*

@@ -9,6 +9,11 @@
  * venue's ceiling; hand the live input to the analysis worker; report
  * about 50 times a second. Everything is allocated in engine_create().
  *
+ * What the callback writes lives in a shared pool (pool.h), so the audio
+ * host process that PortAudio runs in works on the same engine as the
+ * daemon. Decoded clips and the analysis state stay on the heap: the
+ * first are read-only, the second belongs to the worker thread.
+ *
  * Live-input analysis runs on its own worker thread, not in the callback:
  * aubio's beat tracker does about 7 ms of work every 1,024 hops, more than
  * a whole 128-frame block. The callback only copies input samples into a
@@ -35,6 +40,7 @@
 #include "analysis.h"
 #include "clip.h"
 #include "dsp.h"
+#include "pool.h"
 #include "spsc.h"
 #include "tribuf.h"
 
@@ -48,6 +54,7 @@
 #define INPUT_RING_FRAMES	32768	/* 0.68 s of input at 48 kHz waiting for analysis */
 #define WORKER_NAP_NS		2000000	/* the worker checks for input every 2 ms */
 #define HALF_PI			1.57079632679489661923
+#define POOL_BYTES		(64u << 20)	/* reserved; the engine touches ~1-4 MB of it */
 
 /* One cue's stems, fading in or out. */
 struct slot {
@@ -66,6 +73,7 @@ struct voice {
 };
 
 struct engine {
+	struct pool *pool;		/* this struct and its working buffers */
 	const struct venue_config *cfg;
 	uint32_t rate;
 	struct audio_clip *clips;
@@ -147,14 +155,17 @@ void engine_set_block(struct engine *e, uint32_t frames)
 struct engine *engine_create(const struct venue_config *cfg, uint32_t sample_rate,
 			     char *err, size_t err_size)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct pool *pool = pool_create_shared(POOL_BYTES);
+	struct engine *e = pool ? pool_calloc(pool, 1, sizeof(*e)) : NULL;
 	struct audio_params initial;
 	float rate = (float)sample_rate;
 
 	if (!e) {
 		snprintf(err, err_size, "out of memory");
+		pool_destroy(pool);
 		return NULL;
 	}
+	e->pool = pool;
 	e->cfg = cfg;
 	e->rate = sample_rate;
 	e->clips = calloc(cfg->clip_count ? cfg->clip_count : 1, sizeof(*e->clips));
@@ -171,20 +182,20 @@ struct engine *engine_create(const struct venue_config *cfg, uint32_t sample_rat
 	initial.delay_time_s = 0.375f;
 	initial.playback_rate = 1;
 	initial.cue = UINT32_MAX;
-	if (tribuf_init(&e->params_in, sizeof(initial), &initial) ||
-	    spsc_init(&e->triggers, 64, sizeof(struct audio_trigger)) ||
-	    spsc_init(&e->feedback, 256, sizeof(struct engine_feedback)) ||
-	    dsp_delay_init(&e->delay, rate, 2.0f) ||
-	    dsp_limiter_init(&e->limiter, rate, LIMITER_LOOKAHEAD_MS))
+	if (tribuf_init(&e->params_in, pool, sizeof(initial), &initial) ||
+	    spsc_init(&e->triggers, pool, 64, sizeof(struct audio_trigger)) ||
+	    spsc_init(&e->feedback, pool, 256, sizeof(struct engine_feedback)) ||
+	    dsp_delay_init(&e->delay, pool, rate, 2.0f) ||
+	    dsp_limiter_init(&e->limiter, pool, rate, LIMITER_LOOKAHEAD_MS))
 		goto oom;
 	e->analysis = analysis_create(rate, ANALYSIS_HOP);
-	if (!e->analysis || spsc_init(&e->input_ring, INPUT_RING_FRAMES, sizeof(float)))
+	if (!e->analysis || spsc_init(&e->input_ring, pool, INPUT_RING_FRAMES, sizeof(float)))
 		goto oom;
 	{
 		struct analysis_features none;
 
 		memset(&none, 0, sizeof(none));
-		if (tribuf_init(&e->features, sizeof(none), &none))
+		if (tribuf_init(&e->features, pool, sizeof(none), &none))
 			goto oom;
 	}
 	atomic_store(&e->worker_running, true);
@@ -236,7 +247,7 @@ void engine_destroy(struct engine *e)
 	dsp_delay_free(&e->delay);
 	dsp_limiter_free(&e->limiter);
 	analysis_destroy(e->analysis);
-	free(e);
+	pool_destroy(e->pool);		/* e itself lives in the pool */
 }
 
 /* ---- net thread side ---- */

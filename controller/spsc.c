@@ -7,13 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int spsc_init(struct spsc *r, uint32_t capacity, size_t item_size)
+int spsc_init(struct spsc *r, struct pool *pool, uint32_t capacity, size_t item_size)
 {
 	uint32_t n = 2;
 
 	while (n < capacity)
 		n <<= 1;
-	r->items = malloc((size_t)n * item_size);
+	r->pool = pool;
+	r->items = pool_calloc(pool, n, item_size);
 	if (!r->items)
 		return -1;
 	r->mask = n - 1;
@@ -26,7 +27,7 @@ int spsc_init(struct spsc *r, uint32_t capacity, size_t item_size)
 
 void spsc_free(struct spsc *r)
 {
-	free(r->items);
+	pool_free(r->pool, r->items);
 	r->items = NULL;
 }
 

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pool.h"
+
 struct spsc {
 	_Atomic uint32_t head;		/* next slot to write; written by the producer only */
 	_Atomic uint32_t tail;		/* next slot to read; written by the consumer only */
@@ -21,10 +23,11 @@ struct spsc {
 	uint32_t mask;			/* capacity - 1, a power of two */
 	size_t item_size;
 	unsigned char *items;
+	struct pool *pool;		/* where items came from */
 };
 
-/* Room for @capacity items (rounded up to a power of two) of @item_size bytes. 0 or -1. */
-int spsc_init(struct spsc *r, uint32_t capacity, size_t item_size);
+/* Room for @capacity items (rounded up to a power of two) of @item_size bytes, from @pool (NULL = heap). 0 or -1. */
+int spsc_init(struct spsc *r, struct pool *pool, uint32_t capacity, size_t item_size);
 void spsc_free(struct spsc *r);
 /* Producer: copies @item in. Returns false (and counts a drop) when full. */
 bool spsc_push(struct spsc *r, const void *item);

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int tribuf_init(struct tribuf *t, size_t size, const void *initial)
+int tribuf_init(struct tribuf *t, struct pool *pool, size_t size, const void *initial)
 {
-	t->slots = malloc(3 * size);
+	t->pool = pool;
+	t->slots = pool_calloc(pool, 3, size);
 	if (!t->slots)
 		return -1;
 	t->size = size;
@@ -23,7 +24,7 @@ int tribuf_init(struct tribuf *t, size_t size, const void *initial)
 
 void tribuf_free(struct tribuf *t)
 {
-	free(t->slots);
+	pool_free(t->pool, t->slots);
 	t->slots = NULL;
 }
 

@@ -17,18 +17,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pool.h"
+
 #define TRIBUF_FRESH 4u		/* bit set in middle while it holds an unread value */
 
 struct tribuf {
 	unsigned char *slots;		/* 3 * size bytes */
+	struct pool *pool;		/* where slots came from */
 	size_t size;
 	unsigned back;			/* producer's slot (producer only) */
 	unsigned front;			/* consumer's slot (consumer only) */
 	_Atomic unsigned middle;	/* slot index | TRIBUF_FRESH */
 };
 
-/* Allocates three slots of @size bytes, all holding @initial. Returns 0 or -1. */
-int tribuf_init(struct tribuf *t, size_t size, const void *initial);
+/* Allocates three slots of @size bytes from @pool (NULL = heap), all holding @initial. 0 or -1. */
+int tribuf_init(struct tribuf *t, struct pool *pool, size_t size, const void *initial);
 void tribuf_free(struct tribuf *t);
 /* Producer: publishes a copy of @value. */
 void tribuf_write(struct tribuf *t, const void *value);

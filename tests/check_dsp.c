@@ -334,7 +334,7 @@ START_TEST(test_delay_impulse_returns_after_set_time_scaled_by_mix_and_decays_by
 		float *l = alloc_frames(n), *r = alloc_frames(n);
 		struct dsp_delay dl;
 
-		ck_assert_int_eq(dsp_delay_init(&dl, fs, 2.0f), 0);
+		ck_assert_int_eq(dsp_delay_init(&dl, NULL, fs, 2.0f), 0);
 		l[0] = 1.0f;
 		r[0] = -1.0f;
 		for (size_t i = 0; i < n; i += 256) {
@@ -384,7 +384,7 @@ static double delay_step_ratio(float feedback, float mix, uint32_t change_every)
 	sine(in, n, 0.5f, 440.0f, 0.0f);
 	memcpy(l, in, n * sizeof(float));
 	memcpy(r, in, n * sizeof(float));
-	ck_assert_int_eq(dsp_delay_init(&dl, RATE, 2.0f), 0);
+	ck_assert_int_eq(dsp_delay_init(&dl, NULL, RATE, 2.0f), 0);
 	for (size_t i = 0, blocks = 0; i < n; i += 256, blocks++) {
 		uint32_t m = (uint32_t)(n - i < 256 ? n - i : 256);
 
@@ -422,7 +422,7 @@ START_TEST(test_filter_and_delay_tails_decay_to_exact_zero_without_denormals)
 	struct dsp_svf f;
 
 	rng_seed(5);
-	ck_assert_int_eq(dsp_delay_init(&dl, RATE, 0.1f), 0);
+	ck_assert_int_eq(dsp_delay_init(&dl, NULL, RATE, 0.1f), 0);
 	dsp_svf_reset(&f);
 	dsp_svf_set(&f, 30.0f, 1.0f, RATE);	/* slowest decay */
 	for (int b = 0; b < 1000; b++) {	/* 1 s of noise, then 11 s of silence */
@@ -506,7 +506,7 @@ START_TEST(test_limiter_never_lets_a_sample_exceed_the_ceiling)
 			double peak = 0.0;
 
 			rng_seed(100 + c * 3 + k);
-			ck_assert_int_eq(dsp_limiter_init(&lim, RATE, 5.0f), 0);
+			ck_assert_int_eq(dsp_limiter_init(&lim, NULL, RATE, 5.0f), 0);
 			dsp_limiter_set(&lim, ceilings[c], 50.0f);
 			for (size_t done = 0; done < total;) {
 				uint32_t n = rng_block();
@@ -544,7 +544,7 @@ START_TEST(test_limiter_passes_a_quiet_signal_unchanged_after_the_lookahead)
 		l[i] = in[i];
 		r[i] = -in[i];
 	}
-	ck_assert_int_eq(dsp_limiter_init(&lim, RATE, 5.0f), 0);
+	ck_assert_int_eq(dsp_limiter_init(&lim, NULL, RATE, 5.0f), 0);
 	dsp_limiter_set(&lim, -1.0f, 100.0f);
 	lat = dsp_limiter_latency(&lim);
 	ck_assert_uint_eq(lat, 240);	/* 5 ms at 48 kHz */
@@ -577,7 +577,7 @@ START_TEST(test_limiter_meters_gain_reduction_and_releases_smoothly)
 	struct dsp_limiter lim;
 	double prev_gain = 0.0, worst_rise = 0.0;
 
-	ck_assert_int_eq(dsp_limiter_init(&lim, RATE, 5.0f), 0);
+	ck_assert_int_eq(dsp_limiter_init(&lim, NULL, RATE, 5.0f), 0);
 	dsp_limiter_set(&lim, -1.0f, 100.0f);
 	for (int b = 0; b < 100; b++) {	/* 1 s of a +20 dBFS sine */
 		sine(l, 480, 10.0f, 1000.0f, 0.0f);	/* 480 frames = whole periods */
@@ -618,7 +618,7 @@ START_TEST(test_limiter_holds_a_lowered_ceiling_and_survives_nan)
 	struct dsp_limiter lim;
 	double peak = 0.0;
 
-	ck_assert_int_eq(dsp_limiter_init(&lim, RATE, 5.0f), 0);
+	ck_assert_int_eq(dsp_limiter_init(&lim, NULL, RATE, 5.0f), 0);
 	dsp_limiter_set(&lim, 0.0f, 50.0f);
 	for (int b = 0; b < 20; b++) {
 		for (int i = 0; i < 256; i++)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc_guard.h"
@@ -385,6 +386,56 @@ START_TEST(test_engine_process_never_allocates)
 }
 END_TEST
 
+/*
+ * The audio host is a forked process running the callback: what it renders
+ * must move the daemon's engine (clock, health, feature reports), and the
+ * daemon must carry on from where the host stopped.
+ */
+START_TEST(test_engine_state_is_shared_with_a_forked_audio_host)
+{
+	struct rig r;
+	struct engine_stats st;
+	struct engine_feedback fb;
+	int blocks = RATE / BLOCK, status, reports = 0;
+	uint64_t last_frames = 0;
+	pid_t pid;
+
+	snprintf(json, sizeof(json),
+		 "{\"name\":\"T\",\"capacity\":10,\"cues\":[{\"id\":\"a\",\"scene\":\"title\","
+		 "\"audio\":{\"stems\":[{\"id\":\"a\",\"file\":\"%s\"}]}}]}", path_a);
+	rig_open(&r, json);
+	rig_run(&r, 0.1);
+	while (engine_feedback_pop(r.engine, &fb))
+		;
+	engine_stats_get(r.engine, &st);
+	ck_assert_uint_eq(st.frames, r.frames);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		float out[BLOCK * 2];
+
+		for (int b = 0; b < blocks; b++)
+			engine_process(r.engine, NULL, 0, out, 2, BLOCK);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	engine_stats_get(r.engine, &st);
+	ck_assert_uint_eq(st.frames, r.frames + (uint64_t)blocks * BLOCK);
+	while (engine_feedback_pop(r.engine, &fb)) {
+		reports++;
+		last_frames = fb.frames;
+	}
+	ck_assert_int_ge(reports, ENGINE_FEEDBACK_HZ / 2);	/* the host's second, ~50 */
+	ck_assert_uint_gt(last_frames, r.frames);
+	rig_run(&r, 0.1);	/* the daemon's null device takes over where the host stopped */
+	engine_stats_get(r.engine, &st);
+	ck_assert_uint_eq(st.frames, r.frames + (uint64_t)blocks * BLOCK);
+	ck_assert(tail_rms_db(&r, 0.05) > -40);
+	rig_close(&r);
+}
+END_TEST
+
 START_TEST(test_engine_offline_render_writes_a_wav)
 {
 	struct rig r;
@@ -423,6 +474,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_engine_a_crowd_rise_plays_its_one_shot_once_per_rise);
 	tcase_add_test(tc, test_engine_fade_to_silence_obeys_the_gain_rate);
 	tcase_add_test(tc, test_engine_process_never_allocates);
+	tcase_add_test(tc, test_engine_state_is_shared_with_a_forked_audio_host);
 	tcase_add_test(tc, test_engine_offline_render_writes_a_wav);
 	suite_add_tcase(s, tc);
 	return s;

@@ -23,7 +23,7 @@ START_TEST(test_tribuf_reader_gets_the_newest_value_once)
 	struct tribuf t;
 	struct value v = { 0 }, out;
 
-	ck_assert_int_eq(tribuf_init(&t, sizeof(v), &v), 0);
+	ck_assert_int_eq(tribuf_init(&t, NULL, sizeof(v), &v), 0);
 	ck_assert(!tribuf_read(&t, &out));
 	for (uint64_t i = 1; i <= 3; i++) {
 		v.seq = i;
@@ -42,7 +42,7 @@ START_TEST(test_spsc_keeps_order_and_refuses_when_full)
 	struct spsc r;
 	uint32_t x;
 
-	ck_assert_int_eq(spsc_init(&r, 4, sizeof(x)), 0);
+	ck_assert_int_eq(spsc_init(&r, NULL, 4, sizeof(x)), 0);
 	for (x = 0; x < 4; x++)
 		ck_assert(spsc_push(&r, &x));
 	ck_assert(!spsc_push(&r, &x));
@@ -83,8 +83,8 @@ START_TEST(test_tribuf_and_spsc_under_a_racing_producer)
 	struct value v = { 0 }, out;
 	uint64_t expect = 1, last_seq = 0, item;
 
-	ck_assert_int_eq(tribuf_init(&shared_t, sizeof(v), &v), 0);
-	ck_assert_int_eq(spsc_init(&shared_r, 64, sizeof(uint64_t)), 0);
+	ck_assert_int_eq(tribuf_init(&shared_t, NULL, sizeof(v), &v), 0);
+	ck_assert_int_eq(spsc_init(&shared_r, NULL, 64, sizeof(uint64_t)), 0);
 	atomic_store(&producing, true);
 	pthread_create(&th, NULL, producer, NULL);
 	while (atomic_load(&producing) || expect <= 200000) {
