@@ -7,11 +7,13 @@ cd "$(dirname "$0")"
 
 # Build, the daemon's libraries, and what the tests drive for real
 # (Chromium for the phone page, openssl to make a TLS certificate, a JACK
-# server whose dummy driver stands in for a sound card, sox for the assets).
+# server whose dummy driver stands in for a sound card, sox for the assets,
+# Xvfb and ImageMagick to open and screenshot the real stage window).
 PACKAGES="build-essential cmake pkg-config git ca-certificates
   libwebsockets-dev libuv1-dev libjansson-dev libqrencode-dev check
   portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev
-  jackd2 sox
+  libsdl2-dev libsdl2-ttf-dev libpng-dev
+  jackd2 sox xvfb xauth imagemagick
   nodejs npm chromium openssl curl zbar-tools"
 
 missing=""

@@ -22,7 +22,15 @@ void cli_usage(FILE *out)
 	      "run options:\n"
 	      "  --port N          listen on port N (0 = any free port); default: the config's\n"
 	      "  --listen ADDR     listen on address ADDR (0.0.0.0 = every interface)\n"
-	      "  --headless        run without a stage window\n"
+	      "  --stage MODE      window, fullscreen, offscreen (no display; pair it with\n"
+	      "                    --stage-png) or none; default: a window if there is a display\n"
+	      "  --headless        the same as --stage none\n"
+	      "  --stage-size WxH  stage render size (default 1280x720)\n"
+	      "  --stage-display N which display the stage window opens on (default 0)\n"
+	      "  --stage-fps N     frame rate cap (default 60)\n"
+	      "  --stage-png DIR   write the stage screen to DIR/latest.png every second\n"
+	      "  --stage-png-every S  ... every S seconds instead (0 = every frame)\n"
+	      "  --stage-png-keep  also keep numbered stills (DIR/stage-000001.png, ...)\n"
 	      "  --audio DEVICE    none (no sound card: a paced null device), default, or a\n"
 	      "                    device name (exact, else part of it); default: the config's\n"
 
@@ -68,6 +76,10 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	memset(o, 0, sizeof(*o));
 	o->port = -1;
 	o->seed = 1;
+	o->stage_width = 1280;
+	o->stage_height = 720;
+	o->stage_fps = 60;
+	o->stage_png_every = 1;
 	if (argc < 2)
 		return fail(err, err_size, "missing command (run or check)");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -112,10 +124,20 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			if (eq)
 				return fail(err, err_size, "--headless takes no value");
 			o->headless = true;
+			o->stage = CLI_STAGE_NONE;
+			continue;
+		}
+		if (strcmp(name, "--stage-png-keep") == 0) {
+			if (eq)
+				return fail(err, err_size, "--stage-png-keep takes no value");
+			o->stage_png_keep = true;
 			continue;
 		}
 		if (strcmp(name, "--port") && strcmp(name, "--listen") && strcmp(name, "--audio") &&
-		    strcmp(name, "--simulate") && strcmp(name, "--seed"))
+		    strcmp(name, "--simulate") && strcmp(name, "--seed") && strcmp(name, "--stage") &&
+		    strcmp(name, "--stage-size") && strcmp(name, "--stage-display") &&
+		    strcmp(name, "--stage-fps") && strcmp(name, "--stage-png") &&
+		    strcmp(name, "--stage-png-every"))
 			return fail(err, err_size, "unknown option '%s'", name);
 		if (o->command != CLI_RUN)
 			return fail(err, err_size, "%s is an option of 'tutti run'", name);
@@ -136,6 +158,46 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			if (!*value || strlen(value) >= sizeof(o->audio))
 				return fail(err, err_size, "--audio: give none, default or a device name");
 			snprintf(o->audio, sizeof(o->audio), "%s", value);
+		} else if (strcmp(name, "--stage") == 0) {
+			static const char *const modes[] = { "window", "fullscreen", "offscreen", "none" };
+			int m = -1;
+
+			for (int k = 0; k < 4; k++)
+				if (strcmp(value, modes[k]) == 0)
+					m = k;
+			if (m < 0)
+				return fail(err, err_size, "--stage: '%s' is not window, fullscreen, offscreen or none",
+					    value);
+			o->stage = (enum cli_stage)(CLI_STAGE_WINDOW + m);
+		} else if (strcmp(name, "--stage-size") == 0) {
+			int w, h;
+			char tail;
+
+			if (sscanf(value, "%dx%d%c", &w, &h, &tail) != 2 || w < 160 || h < 90 || w > 7680 ||
+			    h > 4320)
+				return fail(err, err_size, "--stage-size: '%s' is not WIDTHxHEIGHT (160x90 to 7680x4320)",
+					    value);
+			o->stage_width = w;
+			o->stage_height = h;
+		} else if (strcmp(name, "--stage-display") == 0) {
+			if (parse_uint(value, 63, &v))
+				return fail(err, err_size, "--stage-display: '%s' is not a display number", value);
+			o->stage_display = (int)v;
+		} else if (strcmp(name, "--stage-fps") == 0) {
+			if (parse_uint(value, 240, &v) || v < 1)
+				return fail(err, err_size, "--stage-fps: '%s' is not a frame rate (1 to 240)", value);
+			o->stage_fps = (double)v;
+		} else if (strcmp(name, "--stage-png") == 0) {
+			if (!*value)
+				return fail(err, err_size, "--stage-png needs a directory");
+			o->stage_png = value;
+		} else if (strcmp(name, "--stage-png-every") == 0) {
+			char *end;
+			double s = strtod(value, &end);
+
+			if (*end || end == value || !(s >= 0 && s <= 3600))
+				return fail(err, err_size, "--stage-png-every: '%s' is not seconds (0 to 3600)", value);
+			o->stage_png_every = s;
 		} else if (strcmp(name, "--simulate") == 0) {
 			if (parse_uint(value, CONFIG_MAX_CONNECTIONS, &v))
 				return fail(err, err_size, "--simulate: '%s' is not a number of phones (0 to %d)",

@@ -14,12 +14,22 @@ enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO };
 
 #define CLI_AUDIO_MAX 128
 
+/* Where the stage screen goes. */
+enum cli_stage { CLI_STAGE_AUTO, CLI_STAGE_WINDOW, CLI_STAGE_FULLSCREEN, CLI_STAGE_OFFSCREEN, CLI_STAGE_NONE };
+
 struct cli_options {
 	enum cli_command command;
 	const char *config_path;
 	int port;			/* -1 = from the config */
 	const char *listen;		/* NULL = from the config */
-	bool headless;
+	bool headless;			/* same as --stage none */
+	enum cli_stage stage;		/* AUTO: a window when there is a display */
+	int stage_width, stage_height;	/* default 1280x720 */
+	int stage_display;
+	double stage_fps;		/* default 60 */
+	const char *stage_png;		/* directory for PNG stills, NULL = none */
+	double stage_png_every;		/* seconds, default 1 */
+	bool stage_png_keep;		/* numbered stills besides latest.png */
 	char audio[CLI_AUDIO_MAX];	/* "none", "default", a device name, or "" = the config's */
 	uint32_t simulate;		/* simulated phones */
 	uint64_t seed;			/* simulated crowd's seed */

@@ -89,7 +89,8 @@ static const char *const audio_keys[] = {
 	"input_channels", "output_channels", NULL
 };
 static const char *const safety_keys[] = {
-	"ceiling_dbfs", "max_gain_rate_db_s", "min_playback_rate", "max_playback_rate", NULL
+	"ceiling_dbfs", "max_gain_rate_db_s", "min_playback_rate", "max_playback_rate",
+	"max_flashes_per_s", "max_red_flashes_per_s", NULL
 };
 static const char *const cue_audio_keys[] = {
 	"stems", "samples", "mappings", "crossfade_s", "master_gain_db", "filter_cutoff_hz",
@@ -1060,6 +1061,9 @@ static void parse_safety(struct parse *p, json_t *root)
 	get_number(p, o, ptr, "max_gain_rate_db_s", false, 0.5, 60, &s->max_gain_rate_db_s);
 	get_number(p, o, ptr, "min_playback_rate", false, 0.5, 1, &s->min_playback_rate);
 	get_number(p, o, ptr, "max_playback_rate", false, 1, 2, &s->max_playback_rate);
+	/* WCAG 2.3.1 allows three; a venue may only be stricter. */
+	get_whole(p, o, ptr, "max_flashes_per_s", false, 0, 3, &s->max_flashes_per_s);
+	get_whole(p, o, ptr, "max_red_flashes_per_s", false, 0, 3, &s->max_red_flashes_per_s);
 }
 
 /* Index of @resolved in cfg->clips, adding it once; -1 when the show has too many files. */
@@ -1568,6 +1572,8 @@ static void set_defaults(struct venue_config *cfg, const char *path)
 	cfg->safety.max_gain_rate_db_s = 6;
 	cfg->safety.min_playback_rate = 0.9;
 	cfg->safety.max_playback_rate = 1.1;
+	cfg->safety.max_flashes_per_s = 3;
+	cfg->safety.max_red_flashes_per_s = 3;
 	for (int i = 0; i < CONFIG_MAX_CUES; i++)
 		cue_audio_defaults(&cfg->cues[i].audio);
 }

@@ -168,6 +168,8 @@ struct config_safety {
 	double max_gain_rate_db_s;	/* how fast any gain may move, 0.5..60, default 6 */
 	double min_playback_rate;	/* 0.5..1, default 0.9 */
 	double max_playback_rate;	/* 1..2, default 1.1 */
+	uint32_t max_flashes_per_s;	/* stage screen and phones, in any second: 0..3, default 3 */
+	uint32_t max_red_flashes_per_s;	/* saturated red flashes, 0..3, default 3 */
 };
 
 struct config_zone {

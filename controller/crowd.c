@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "idmap.h"
+#include "stage.h"
 #include "stats.h"
 
 #define NIL			UINT32_MAX
@@ -745,4 +746,22 @@ uint32_t crowd_connected(const struct crowd *c)
 uint32_t crowd_table_used(const struct crowd *c)
 {
 	return c->size - c->free_count;
+}
+
+uint32_t crowd_dots(const struct crowd *c, double now_s, struct stage_dot *dots, uint32_t max)
+{
+	uint32_t n = 0;
+
+	/* The active list is newest-first from its tail: the freshest survive a full screen. */
+	for (uint32_t i = c->active.tail; i != NIL && n < max; i = c->active.prev[i]) {
+		const struct participant *p = &c->p[i];
+		double since = now_s - p->last_kinetic_s;
+		float pulse = since >= 0 && since < 0.5 ? (float)(1.0 - since / 0.5) : 0.0f;
+
+		dots[n++] = (struct stage_dot){
+			.id = p->anon_id, .zone = p->zone, .pulse = pulse,
+			.x = p->has_xy ? p->x : -1.0f, .y = p->has_xy ? p->y : -1.0f,
+		};
+	}
+	return n;
 }

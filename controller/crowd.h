@@ -111,6 +111,13 @@ void crowd_summarize(const struct crowd *c, double now_s, struct crowd_summary *
 		     struct crowd_summary *zones);
 
 uint32_t crowd_connected(const struct crowd *c);
+/*
+ * Fills @dots (room for @max) with the active participants, newest input
+ * first: zone, a pulse that is 1 at a tap or shake and decays over half a
+ * second, and their xy. Returns how many.
+ */
+struct stage_dot;
+uint32_t crowd_dots(const struct crowd *c, double now_s, struct stage_dot *dots, uint32_t max);
 uint32_t crowd_table_used(const struct crowd *c);
 
 #endif

@@ -26,6 +26,7 @@
 #include "net.h"
 #include "protocol.h"
 #include "show.h"
+#include "stage.h"
 #include "sim.h"
 
 struct daemon {
@@ -40,6 +41,9 @@ struct daemon {
 	struct engine *engine;		/* stage audio; NULL only if it could not start */
 	struct audio_device *audio;
 	struct audiomap *audiomap;
+	struct visuals *visuals;	/* the stage screen; NULL = none */
+	struct stage_frame *stage;	/* built each tick for it */
+	char join_url[STAGE_URL_MAX];
 	double last_tick_s;
 	double next_supervise_s;
 	bool audio_lost;		/* alarm: the audio device is gone */
@@ -105,6 +109,41 @@ static void frame_build(struct daemon *d, double now)
 		if (!f->poll.open)
 			f->poll.winner = poll_winner(f->poll.tallies, options);
 	}
+}
+
+/* Show -> stage screen: the frame, the join URL and one dot per active participant. */
+static void stage_tick(struct daemon *d, double now)
+{
+	struct stage_frame *s = d->stage;
+
+	s->show = d->frame;
+	s->participants = crowd_connected(d->crowd);
+	memcpy(s->join_url, d->join_url, sizeof(s->join_url));
+	s->dot_count = crowd_dots(d->crowd, now, s->dots, d->cfg->capacity);
+	visuals_publish(d->visuals, s);
+}
+
+/* Opens the stage screen; the show goes on without one. */
+static void stage_start(struct daemon *d, const struct daemon_options *o)
+{
+	char err[256];
+
+	if (o->stage.mode == VISUALS_NONE)
+		return;
+	d->stage = calloc(1, stage_frame_size(d->cfg->capacity));
+	if (!d->stage) {
+		log_error("stage: out of memory; running without a stage screen");
+		return;
+	}
+	d->visuals = visuals_start(d->cfg, &o->stage, d->cfg->capacity, err, sizeof(err));
+	if (!d->visuals) {
+		log_error("stage: %s; running without a stage screen", err);
+		return;
+	}
+	log_info("stage: %s %dx%d%s%s", o->stage.mode == VISUALS_WINDOW ?
+		 (o->stage.fullscreen ? "fullscreen" : "window") : "offscreen",
+		 o->stage.width, o->stage.height, o->stage.png_dir ? ", stills in " : "",
+		 o->stage.png_dir ? o->stage.png_dir : "");
 }
 
 static void on_trigger(void *user, const struct audio_trigger *t)
@@ -185,6 +224,8 @@ static void daemon_tick(void *user)
 	frame_build(d, now);
 	if (d->engine)
 		audio_tick(d, now);
+	if (d->visuals)
+		stage_tick(d, now);
 	if (now >= d->next_broadcast_s) {
 		broadcast(d);
 		d->next_broadcast_s += 1.0 / d->cfg->broadcast_hz;
@@ -276,6 +317,36 @@ static size_t metrics_render_audio(struct daemon *d, char *out, size_t cap, size
 	return (n > 0 && (size_t)n < cap - len) ? len + (size_t)n : 0;
 }
 
+/* Appends the stage screen's health to /metrics text of length @len. */
+static size_t metrics_render_stage(struct daemon *d, char *out, size_t cap, size_t len)
+{
+	struct visuals_stats v;
+	int n;
+
+	visuals_stats_get(d->visuals, &v);
+	n = snprintf(out + len, cap - len,
+		     "# HELP tutti_stage_running 1 while the stage screen renders.\n"
+		     "# TYPE tutti_stage_running gauge\ntutti_stage_running %d\n"
+		     "# HELP tutti_stage_frames_total Stage frames rendered.\n"
+		     "# TYPE tutti_stage_frames_total counter\ntutti_stage_frames_total %llu\n"
+		     "# HELP tutti_stage_frame_seconds Stage frame time (draw and safety pass), last 1024 frames.\n"
+		     "# TYPE tutti_stage_frame_seconds gauge\n"
+		     "tutti_stage_frame_seconds{stat=\"p99\"} %.6f\n"
+		     "tutti_stage_frame_seconds{stat=\"max\"} %.6f\n"
+		     "# HELP tutti_stage_flash_cells_held_total Screen cells the flash limiter held back.\n"
+		     "# TYPE tutti_stage_flash_cells_held_total counter\n"
+		     "tutti_stage_flash_cells_held_total %llu\n"
+		     "# HELP tutti_stage_flash_red_dropped_total Screen cells whose red the flash limiter removed.\n"
+		     "# TYPE tutti_stage_flash_red_dropped_total counter\n"
+		     "tutti_stage_flash_red_dropped_total %llu\n"
+		     "# HELP tutti_stage_stills_total PNG stills written.\n"
+		     "# TYPE tutti_stage_stills_total counter\ntutti_stage_stills_total %llu\n",
+		     v.running, (unsigned long long)v.frames, v.frame_p99_s, v.frame_max_s,
+		     (unsigned long long)v.flash_cells_held, (unsigned long long)v.flash_red_dropped,
+		     (unsigned long long)v.pngs_written);
+	return n > 0 && (size_t)n < cap - len ? len + (size_t)n : 0;
+}
+
 static size_t daemon_metrics(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
@@ -295,6 +366,8 @@ static size_t daemon_metrics(void *user, char *out, size_t cap)
 
 	if (n && d->engine)
 		n = metrics_render_audio(d, out, cap, n);
+	if (n)
+		n = metrics_render_stage(d, out, cap, n);
 	return n;
 }
 
@@ -304,6 +377,7 @@ static void announce(struct daemon *d, const struct daemon_options *o)
 	char url[300], local[300];
 
 	joinqr_url(url, sizeof(url), d->cfg, net_scheme(d->net), listen, net_port(d->net));
+	snprintf(d->join_url, sizeof(d->join_url), "%s", url);
 	snprintf(local, sizeof(local), "%s://%s:%d/", net_scheme(d->net),
 		 strcmp(listen, "0.0.0.0") == 0 ? "127.0.0.1" : listen, net_port(d->net));
 	/* Tests and scripts wait for this exact line. */
@@ -389,10 +463,13 @@ int daemon_run(const struct daemon_options *o)
 			goto out;
 	}
 	announce(d, o);
+	stage_start(d, o);
 	status = net_run(d->net);
 	log_info("stopped after %llu ticks; %u participants were connected",
 		 (unsigned long long)d->tick, crowd_connected(d->crowd));
 out:
+	visuals_stop(d->visuals);
+	free(d->stage);
 	sim_destroy(d->sim);
 	net_destroy(d->net);
 	audio_close(d->audio);		/* the audio thread stops before the engine goes */

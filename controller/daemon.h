@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "visuals.h"
 
 struct daemon_options {
 	const struct venue_config *cfg;
@@ -21,6 +22,8 @@ struct daemon_options {
 	uint64_t seed;
 	bool headless;
 	const char *audio_device;	/* "none", "default" or a device name */
+	struct visuals_options stage;	/* mode VISUALS_NONE = no stage screen */
+	bool stage_auto;		/* chosen by default: a failing window is not an error */
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit status (0 = clean). */

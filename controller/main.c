@@ -28,6 +28,35 @@ static const char *clients_dir(void)
 	return dir && *dir ? dir : TUTTI_SOURCE_DIR "/clients";
 }
 
+static const char *font_path(void)
+{
+	const char *path = getenv("TUTTI_STAGE_FONT");
+
+	return path && *path ? path : TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf";
+}
+
+/* The stage screen the command line asks for; AUTO opens a window only where there is a display. */
+static struct visuals_options stage_options(const struct cli_options *o, bool *auto_mode)
+{
+	static const enum visuals_mode modes[] = {
+		[CLI_STAGE_AUTO] = VISUALS_WINDOW, [CLI_STAGE_WINDOW] = VISUALS_WINDOW,
+		[CLI_STAGE_FULLSCREEN] = VISUALS_WINDOW, [CLI_STAGE_OFFSCREEN] = VISUALS_OFFSCREEN,
+		[CLI_STAGE_NONE] = VISUALS_NONE,
+	};
+	const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+	struct visuals_options v = {
+		.mode = modes[o->stage], .width = o->stage_width, .height = o->stage_height,
+		.display = o->stage_display, .fullscreen = o->stage == CLI_STAGE_FULLSCREEN,
+		.fps = o->stage_fps, .png_dir = o->stage_png, .png_every_s = o->stage_png_every,
+		.keep_pngs = o->stage_png_keep, .font_path = font_path(),
+	};
+
+	*auto_mode = o->stage == CLI_STAGE_AUTO;
+	if (*auto_mode && !(x11 && *x11) && !(wayland && *wayland))
+		v.mode = o->stage_png ? VISUALS_OFFSCREEN : VISUALS_NONE;
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options o;
@@ -68,10 +97,14 @@ int main(int argc, char **argv)
 		config_destroy(cfg);
 		return 0;
 	}
+	bool stage_auto;
+	struct visuals_options stage = stage_options(&o, &stage_auto);
+
 	status = daemon_run(&(struct daemon_options){
 		.cfg = cfg, .listen = o.listen, .port = o.port, .clients_dir = clients_dir(),
 		.simulate = o.simulate, .seed = o.seed, .headless = o.headless,
 		.audio_device = o.audio[0] ? o.audio : cfg->audio.device,
+		.stage = stage, .stage_auto = stage_auto,
 	});
 	config_destroy(cfg);
 	return status;
