@@ -17,6 +17,7 @@
 #include "audio.h"
 #include "audiomap.h"
 #include "engine.h"
+#include "flash.h"
 #include "clock.h"
 #include "crowd.h"
 #include "frame.h"
@@ -44,6 +45,8 @@ struct daemon {
 	struct visuals *visuals;	/* the stage screen; NULL = none */
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
+	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
+	uint32_t last_beats;
 	double last_tick_s;
 	double next_supervise_s;
 	bool audio_lost;		/* alarm: the audio device is gone */
@@ -175,6 +178,16 @@ static void audio_tick(struct daemon *d, double now)
 		m->onsets = fb.onsets;
 		m->output_peak_dbfs = fb.output_peak_dbfs;
 		m->limiter_db = fb.limiter_db;
+	}
+	/*
+	 * During an audio cue, phones flash on the beat: each beat asks the
+	 * gate, so however fast the music, no phone flashes more than the
+	 * venue's limit allows in any second.
+	 */
+	if (m->beats != d->last_beats) {
+		d->last_beats = m->beats;
+		if (show_cue(d->show)->scene == SCENE_AUDIO && flash_gate_allow(&d->phone_flashes, now))
+			m->flashes++;
 	}
 	if (now >= d->next_supervise_s) {
 		struct audio_status st;
@@ -440,6 +453,9 @@ int daemon_run(const struct daemon_options *o)
 	if (!d->crowd || !d->show)
 		goto out;
 	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics);
+	flash_gate_init(&d->phone_flashes, &(struct flash_limits){
+		.max_per_s = (uint8_t)o->cfg->safety.max_flashes_per_s,
+		.max_red_per_s = (uint8_t)o->cfg->safety.max_red_flashes_per_s });
 	if (audio_start(d, o) != 0)
 		goto out;
 

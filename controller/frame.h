@@ -45,6 +45,7 @@ struct frame_music {
 	float bpm;			/* live input tempo, 0 = unknown */
 	uint32_t beats;			/* beats detected so far (a counter) */
 	uint32_t onsets;		/* onsets detected so far (a counter) */
+	uint32_t flashes;		/* beat flashes phones may show so far (a counter, flash-limited) */
 	float output_peak_dbfs;		/* stage output, after the limiter */
 	float limiter_db;		/* gain reduction now, <= 0 */
 };

@@ -534,8 +534,8 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 	jw_fmt(&w, "],\"music\":{\"level\":%.3f,\"peak\":%.3f,\"bpm\":", f->music.level,
 	       f->music.peak);
 	jw_num_or_null(&w, f->music.bpm > 0 ? f->music.bpm : -1, 1);
-	jw_fmt(&w, ",\"beats\":%u,\"onsets\":%u,\"bands\":[%.3f,%.3f,%.3f,%.3f]}",
-	       f->music.beats, f->music.onsets, f->music.bands[0], f->music.bands[1],
+	jw_fmt(&w, ",\"beats\":%u,\"onsets\":%u,\"flashes\":%u,\"bands\":[%.3f,%.3f,%.3f,%.3f]}",
+	       f->music.beats, f->music.onsets, f->music.flashes, f->music.bands[0], f->music.bands[1],
 	       f->music.bands[2], f->music.bands[3]);
 	jw_lit(&w, ",\"poll\":");
 	if (f->poll.index < 0 || (uint32_t)f->poll.index >= cfg->poll_count) {

@@ -7,7 +7,7 @@ import { InputSender } from './inputs.js';
 import { ControlPanels } from './controls.js';
 import { keepScreenOn } from './wakelock.js';
 import { load, save } from './storage.js';
-import { setText, setHidden, toast, replayClass, formatCountdown, formatNumber } from './ui.js';
+import { setText, setHidden, toast, replayClass, prefersReducedMotion, formatCountdown, formatNumber } from './ui.js';
 
 const PING_EVERY_MS = 3000;
 const PING_BURST_GAP_MS = 150;
@@ -68,6 +68,7 @@ function handleMessage(message) {
   switch (message.type) {
     case 'welcome': return onWelcome(message);
     case 'state':
+      beatFlash(message.music?.flashes);
       latestState = message;
       return scheduleRender();
     case 'ack': return inputs.onAck(message);
@@ -75,6 +76,16 @@ function handleMessage(message) {
     case 'error': return onError(message);
     default: return undefined;
   }
+}
+
+// The daemon counts the beat flashes phones may show (already within the venue's flash
+// limit); flash once when the count goes up, never on the first state, never with reduced motion.
+let lastFlashes = null;
+function beatFlash(flashes) {
+  if (typeof flashes !== 'number') return;
+  if (lastFlashes !== null && flashes > lastFlashes && !prefersReducedMotion())
+    replayClass(document.body, 'beat-flash');
+  lastFlashes = flashes;
 }
 
 function onWelcome(welcome) {
