@@ -728,6 +728,27 @@ START_TEST(test_config_audio_and_safety_defaults)
 }
 END_TEST
 
+START_TEST(test_config_flash_limits_default_to_wcag_and_may_only_be_stricter)
+{
+	struct venue_config *cfg = parse_ok("{'name':'V','capacity':10,'cues':[" CUE_TAP "]}");
+	struct config_errors errors;
+
+	ck_assert_uint_eq(cfg->safety.max_flashes_per_s, 3);
+	ck_assert_uint_eq(cfg->safety.max_red_flashes_per_s, 3);
+	config_destroy(cfg);
+	cfg = parse_ok("{'name':'V','capacity':10,'safety':{'max_flashes_per_s':1,"
+		       "'max_red_flashes_per_s':0},'cues':[" CUE_TAP "]}");
+	ck_assert_uint_eq(cfg->safety.max_flashes_per_s, 1);
+	ck_assert_uint_eq(cfg->safety.max_red_flashes_per_s, 0);
+	config_destroy(cfg);
+	/* More than WCAG's three is refused, not clamped: the operator must know. */
+	errors = parse_bad("{'name':'V','capacity':10,'safety':{'max_flashes_per_s':4},'cues':[" CUE_TAP "]}");
+	ck_assert_uint_eq(errors.count, 1);
+	ck_assert_str_eq(errors.items[0].pointer, "/safety/max_flashes_per_s");
+	config_errors_free(&errors);
+}
+END_TEST
+
 START_TEST(test_config_cue_audio_parses_into_exact_structs)
 {
 	struct venue_config *cfg = parse_ok(AUDIO_CUE(
@@ -851,6 +872,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_names_round_trip);
 	tcase_add_test(tc, test_config_destroy_null_and_free_empty_errors_do_nothing);
 	tcase_add_test(tc, test_config_audio_and_safety_defaults);
+	tcase_add_test(tc, test_config_flash_limits_default_to_wcag_and_may_only_be_stricter);
 	tcase_add_test(tc, test_config_cue_audio_parses_into_exact_structs);
 	tcase_add_test(tc, test_config_audio_errors_name_their_pointer);
 	suite_add_tcase(s, tc);
