@@ -17,6 +17,7 @@ void cli_usage(FILE *out)
 	fputs("usage: tutti run VENUE.json [options]   run the show: phones, stage, crowd\n"
 	      "       tutti check VENUE.json           validate a venue config (exit 1 on errors)\n"
 	      "       tutti --list-audio                list audio devices\n"
+	      "       tutti hash-password               read a console password on stdin, print its hash\n"
 	      "       tutti --help | --version\n"
 	      "\n"
 	      "run options:\n"
@@ -85,6 +86,12 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		o->command = CLI_HELP;
+		return 0;
+	}
+	if (strcmp(argv[1], "hash-password") == 0) {
+		if (argc > 2)
+			return fail(err, err_size, "hash-password reads the password on stdin, not the command line");
+		o->command = CLI_HASH_PASSWORD;
 		return 0;
 	}
 	if (strcmp(argv[1], "--list-audio") == 0) {

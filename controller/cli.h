@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO };
+enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD };
 
 #define CLI_AUDIO_MAX 128
 

@@ -5,10 +5,12 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "audio.h"
 #include "cli.h"
 #include "config.h"
+#include "console_auth.h"
 #include "daemon.h"
 
 static void print_errors(const struct config_errors *errors, const char *path)
@@ -57,6 +59,34 @@ static struct visuals_options stage_options(const struct cli_options *o, bool *a
 	return v;
 }
 
+/*
+ * `tutti hash-password`: one line on stdin (not the command line, where
+ * other users and the shell's history would see it) to a hash for the
+ * venue config's console section.
+ */
+static int hash_password(void)
+{
+	char password[512], hash[CONSOLE_HASH_MAX];
+	size_t n;
+
+	if (!fgets(password, sizeof(password), stdin)) {
+		fprintf(stderr, "tutti: hash-password: no password on stdin\n");
+		return 2;
+	}
+	n = strcspn(password, "\r\n");
+	password[n] = '\0';
+	if (n < 8) {
+		fprintf(stderr, "tutti: hash-password: use at least 8 characters\n");
+		return 2;
+	}
+	if (console_password_hash(password, hash) != 0) {
+		fprintf(stderr, "tutti: hash-password: cannot hash (out of memory)\n");
+		return 1;
+	}
+	printf("%s\n", hash);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options o;
@@ -78,6 +108,8 @@ int main(int argc, char **argv)
 		audio_list_devices(stdout);
 		return 0;
 	}
+	if (o.command == CLI_HASH_PASSWORD)
+		return hash_password();
 	if (o.command == CLI_VERSION) {
 		printf("tutti %s\n", TUTTI_VERSION);
 		return 0;

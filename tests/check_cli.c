@@ -32,6 +32,32 @@ START_TEST(test_cli_run_takes_every_documented_flag)
 }
 END_TEST
 
+START_TEST(test_cli_stage_flags_and_hash_password)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json"), 0);
+	ck_assert_int_eq(o.stage, CLI_STAGE_AUTO);
+	ck_assert_int_eq(o.stage_width, 1280);
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--stage", "fullscreen", "--stage-size", "1920x1080",
+			       "--stage-display", "1", "--stage-fps=30", "--stage-png", "/tmp/s",
+			       "--stage-png-every", "0.5", "--stage-png-keep"), 0);
+	ck_assert_int_eq(o.stage, CLI_STAGE_FULLSCREEN);
+	ck_assert_int_eq(o.stage_width, 1920);
+	ck_assert_int_eq(o.stage_height, 1080);
+	ck_assert_int_eq(o.stage_display, 1);
+	ck_assert_double_eq(o.stage_fps, 30);
+	ck_assert_str_eq(o.stage_png, "/tmp/s");
+	ck_assert_double_eq(o.stage_png_every, 0.5);
+	ck_assert(o.stage_png_keep);
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--headless"), 0);
+	ck_assert_int_eq(o.stage, CLI_STAGE_NONE);
+	ck_assert_int_eq(PARSE(&o, err, "hash-password"), 0);
+	ck_assert_int_eq(o.command, CLI_HASH_PASSWORD);
+}
+END_TEST
+
 START_TEST(test_cli_defaults_leave_the_config_in_charge)
 {
 	struct cli_options o;
@@ -76,6 +102,10 @@ static const struct {
 	{ { "dance", "v.json" }, "unknown command 'dance'" },
 	{ { "check", "v.json", "--port", "1" }, "--port is an option of 'tutti run'" },
 	{ { "run", "v.json", "--headless=yes" }, "--headless takes no value" },
+	{ { "run", "v.json", "--stage", "projector" }, "--stage: 'projector' is not window" },
+	{ { "run", "v.json", "--stage-size", "big" }, "--stage-size: 'big' is not WIDTHxHEIGHT" },
+	{ { "run", "v.json", "--stage-fps", "0" }, "--stage-fps: '0' is not a frame rate" },
+	{ { "hash-password", "hunter22" }, "reads the password on stdin" },
 };
 
 START_TEST(test_cli_bad_flags_and_values_name_the_problem)
@@ -108,6 +138,7 @@ static Suite *cli_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_cli_run_takes_every_documented_flag);
+	tcase_add_test(tc, test_cli_stage_flags_and_hash_password);
 	tcase_add_test(tc, test_cli_defaults_leave_the_config_in_charge);
 	tcase_add_test(tc, test_cli_check_help_and_version);
 	tcase_add_loop_test(tc, test_cli_bad_flags_and_values_name_the_problem, 0,
