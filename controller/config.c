@@ -65,7 +65,12 @@ static const char *const scene_names[SCENE_COUNT] = {
 /* Known keys per object. "comment" is allowed everywhere and is not listed. */
 static const char *const top_keys[] = {
 	"name", "capacity", "listen", "public_url", "tls", "timing", "limits", "zones", "cues",
-	"audio", "safety", NULL
+	"audio", "safety", "osc", NULL
+};
+static const char *const osc_keys[] = { "targets", NULL };
+static const char *const osc_target_keys[] = { "id", "host", "port", NULL };
+static const char *const osc_send_keys[] = {
+	"target", "address", "source", "from", "to", "rate_hz", NULL
 };
 static const char *const listen_keys[] = { "address", "port", NULL };
 static const char *const tls_keys[] = { "cert", "key", NULL };
@@ -79,7 +84,7 @@ static const char *const limits_keys[] = {
 static const char *const zone_keys[] = { "id", "name", "capacity", NULL };
 static const char *const cue_keys[] = {
 	"id", "title", "prompt", "scene", "controls", "poll", "advance_after_s", "advance_to",
-	"audio", NULL
+	"audio", "osc", NULL
 };
 static const char *const poll_keys[] = {
 	"id", "question", "options", "open_with_cue", "duration_s", NULL
@@ -977,6 +982,8 @@ static void parse_scene(struct parse *p, json_t *cue, const char *cptr, struct c
 }
 
 static void parse_cue_audio(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c);
+static void parse_cue_osc(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c);
+static void parse_osc(struct parse *p, json_t *root);
 
 /*
  * One cue, except advance_to, which needs every cue id and is resolved by
@@ -1017,6 +1024,7 @@ static bool parse_cue(struct parse *p, json_t *cue, const char *cptr, size_t i)
 	}
 	get_number(p, cue, cptr, "advance_after_s", false, 0, 86400, &c->advance_after_s);
 	parse_cue_audio(p, cue, cptr, c);
+	parse_cue_osc(p, cue, cptr, c);
 	return id_ok;
 }
 
@@ -1251,6 +1259,21 @@ static enum got get_range(struct parse *p, json_t *o, const char *ptr, const cha
 	return GOT_OK;
 }
 
+/* A source's natural range, the default of a mapping's "from". */
+static void source_range(const struct config_cue *c, enum audio_source s, double *lo, double *hi)
+{
+	*lo = 0;
+	*hi = 1;
+	if (s == SOURCE_TAPS_PER_S)
+		*hi = 50;
+	else if (s == SOURCE_TEMPO_BPM)
+		*lo = 60, *hi = 180;
+	else if (s == SOURCE_ZONE_TAPS)
+		*hi = 20;
+	else if (s == SOURCE_POLL_LEADER)
+		*hi = c->poll ? c->poll->option_count - 1 : 1;
+}
+
 static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct config_cue *c,
 			  struct config_mapping *m)
 {
@@ -1268,16 +1291,8 @@ static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct c
 	m->smoothing_s = 0.2;
 	m->crowd = 1;
 	m->target_arg = -1;
-	if (parse_source(p, o, mptr, "source", c, &m->source, &m->source_arg)) {
-		if (m->source == SOURCE_TAPS_PER_S)
-			m->in_max = 50;
-		else if (m->source == SOURCE_TEMPO_BPM)
-			m->in_min = 60, m->in_max = 180;
-		else if (m->source == SOURCE_ZONE_TAPS)
-			m->in_max = 20;
-		else if (m->source == SOURCE_POLL_LEADER)
-			m->in_max = c->poll ? c->poll->option_count - 1 : 1;
-	}
+	if (parse_source(p, o, mptr, "source", c, &m->source, &m->source_arg))
+		source_range(c, m->source, &m->in_min, &m->in_max);
 	v = get_value(p, o, mptr, "target", true, JSON_STRING, kptr);
 	if (v) {
 		split_name(json_string_value(v), base, sizeof(base), &a);
@@ -1419,6 +1434,88 @@ static void cue_audio_defaults(struct config_cue_audio *a)
 	json_array_foreach(arr, i, item)					\
 		if ((ptr_index(iptr, aptr, i), !json_is_object(item)) ?	\
 		    (config_fail(p, iptr, "expected an object, got %s", type_name(item)), 0) : 1)
+
+/* ---- OSC ---- */
+
+static void parse_osc(struct parse *p, json_t *root)
+{
+	struct venue_config *cfg = p->cfg;
+	char ptr[PTR_MAX], aptr[PTR_MAX], iptr[PTR_MAX], kptr[PTR_MAX];
+	json_t *o = get_object(p, root, "", "osc", false, osc_keys, ptr), *arr, *item;
+	size_t i;
+
+	if (!o)
+		return;
+	arr = get_array(p, o, ptr, "targets", true, 1, CONFIG_MAX_OSC_TARGETS, "targets", aptr);
+	if (!arr)
+		return;
+	FOREACH_OBJECT(p, arr, aptr, iptr, i, item) {
+		struct config_osc_target *t = &cfg->osc_targets[cfg->osc_target_count];
+		unsigned char addr[16];
+
+		check_keys(p, item, iptr, osc_target_keys);
+		get_string(p, item, iptr, "id", true, 1, CONFIG_ID_MAX, t->id);
+		if (get_string(p, item, iptr, "host", true, 1, sizeof(t->host) - 1, t->host) == GOT_OK &&
+		    inet_pton(AF_INET, t->host, addr) != 1 && inet_pton(AF_INET6, t->host, addr) != 1) {
+			ptr_key(kptr, iptr, "host");
+			config_fail(p, kptr, "\"%.40s\" is not an IP address (names are not looked up during a show)",
+				    t->host);
+		}
+		get_whole(p, item, iptr, "port", true, 1, 65535, &t->port);
+		for (uint32_t k = 0; k < cfg->osc_target_count; k++)
+			if (t->id[0] && strcmp(cfg->osc_targets[k].id, t->id) == 0) {
+				ptr_key(kptr, iptr, "id");
+				config_fail(p, kptr, "duplicate OSC target id \"%s\"", t->id);
+			}
+		cfg->osc_target_count++;
+	}
+}
+
+static void parse_osc_send(struct parse *p, json_t *o, const char *sptr, struct config_cue *c,
+			   struct config_osc_send *s)
+{
+	const struct venue_config *cfg = p->cfg;
+	char kptr[PTR_MAX], target[CONFIG_ID_MAX + 1];
+	bool found = false;
+
+	check_keys(p, o, sptr, osc_send_keys);
+	s->rate_hz = 20;
+	s->in_min = 0;
+	s->in_max = 1;
+	if (get_string(p, o, sptr, "target", true, 1, CONFIG_ID_MAX, target) == GOT_OK) {
+		for (uint32_t t = 0; t < cfg->osc_target_count; t++)
+			if (strcmp(cfg->osc_targets[t].id, target) == 0) {
+				s->target = t;
+				found = true;
+			}
+		if (!found) {
+			ptr_key(kptr, sptr, "target");
+			config_fail(p, kptr, "unknown OSC target \"%.40s\"%s", target,
+				    cfg->osc_target_count ? "" : " (there is no \"osc\" section with targets)");
+		}
+	}
+	if (get_string(p, o, sptr, "address", true, 2, CONFIG_OSC_ADDRESS_MAX, s->address) == GOT_OK &&
+	    (s->address[0] != '/' || strpbrk(s->address, " #*,?[]{}"))) {
+		ptr_key(kptr, sptr, "address");
+		config_fail(p, kptr, "an OSC address starts with / and has no spaces or # * , ? [ ] { }");
+	}
+	if (parse_source(p, o, sptr, "source", c, &s->source, &s->source_arg))
+		source_range(c, s->source, &s->in_min, &s->in_max);
+	get_range(p, o, sptr, "from", false, -1e6, 1e6, &s->in_min, &s->in_max);
+	get_range(p, o, sptr, "to", true, -1e9, 1e9, &s->out_min, &s->out_max);
+	get_number(p, o, sptr, "rate_hz", false, 0.1, 100, &s->rate_hz);
+}
+
+static void parse_cue_osc(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c)
+{
+	char aptr[PTR_MAX], iptr[PTR_MAX];
+	json_t *arr = get_array(p, cue, cptr, "osc", false, 0, CONFIG_MAX_OSC_SENDS, "OSC messages", aptr), *item;
+	size_t i;
+
+	if (arr)
+		FOREACH_OBJECT(p, arr, aptr, iptr, i, item)
+			parse_osc_send(p, item, iptr, c, &c->osc[c->osc_count++]);
+}
 
 static void parse_cue_audio(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c)
 {
@@ -1599,6 +1696,7 @@ static void parse_root(struct parse *p, json_t *root)
 	parse_zones(p, root, capacity_ok);
 	parse_audio(p, root);
 	parse_safety(p, root);
+	parse_osc(p, root);
 	parse_cues(p, root);
 }
 

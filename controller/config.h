@@ -188,6 +188,30 @@ struct config_poll {
 	uint32_t index;			/* position in venue_config.polls order */
 };
 
+/* ---- stage gear over OSC (docs/config.md, "osc" and a cue's "osc") ---- */
+
+#define CONFIG_MAX_OSC_TARGETS	8
+#define CONFIG_MAX_OSC_SENDS	16	/* per cue */
+#define CONFIG_OSC_ADDRESS_MAX	63
+
+/* A lighting desk, VJ software or DAW listening for OSC over UDP. */
+struct config_osc_target {
+	char id[CONFIG_ID_MAX + 1];
+	char host[64];			/* an IP address: nothing is looked up during the show */
+	uint32_t port;
+};
+
+/* One OSC message a cue sends: a show value, mapped to a range, at a rate. */
+struct config_osc_send {
+	uint32_t target;		/* index into osc_targets */
+	char address[CONFIG_OSC_ADDRESS_MAX + 1];	/* "/tutti/energy" */
+	enum audio_source source;
+	int source_arg;
+	double in_min, in_max;		/* source range, mapped to 0..1 and clamped */
+	double out_min, out_max;	/* sent as a float in this range */
+	double rate_hz;			/* at most this often, 0.1..100, default 20 */
+};
+
 struct config_cue {
 	char id[CONFIG_ID_MAX + 1];
 	char title[CONFIG_TEXT_MAX + 1];
@@ -198,6 +222,8 @@ struct config_cue {
 	double advance_after_s;		/* 0 = stays until the operator moves on */
 	int advance_to;			/* cue index auto-advance goes to */
 	struct config_cue_audio audio;	/* no stems: silence (crossfaded) */
+	struct config_osc_send osc[CONFIG_MAX_OSC_SENDS];
+	uint32_t osc_count;
 };
 
 struct config_limits {
@@ -233,6 +259,8 @@ struct venue_config {
 	uint32_t poll_count;
 	struct config_audio audio;
 	struct config_safety safety;
+	struct config_osc_target osc_targets[CONFIG_MAX_OSC_TARGETS];
+	uint32_t osc_target_count;
 	char clips[CONFIG_MAX_CLIPS][CONFIG_PATH_MAX];	/* resolved audio file paths */
 	uint32_t clip_count;
 };

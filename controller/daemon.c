@@ -25,6 +25,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "net.h"
+#include "osc_out.h"
 #include "protocol.h"
 #include "show.h"
 #include "stage.h"
@@ -43,6 +44,7 @@ struct daemon {
 	struct audio_device *audio;
 	struct audiomap *audiomap;
 	struct visuals *visuals;	/* the stage screen; NULL = none */
+	struct osc_out *osc;		/* stage gear over OSC */
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
 	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
@@ -239,6 +241,7 @@ static void daemon_tick(void *user)
 		audio_tick(d, now);
 	if (d->visuals)
 		stage_tick(d, now);
+	osc_out_tick(d->osc, &d->frame, now);
 	if (now >= d->next_broadcast_s) {
 		broadcast(d);
 		d->next_broadcast_s += 1.0 / d->cfg->broadcast_hz;
@@ -353,10 +356,15 @@ static size_t metrics_render_stage(struct daemon *d, char *out, size_t cap, size
 		     "# TYPE tutti_stage_flash_red_dropped_total counter\n"
 		     "tutti_stage_flash_red_dropped_total %llu\n"
 		     "# HELP tutti_stage_stills_total PNG stills written.\n"
-		     "# TYPE tutti_stage_stills_total counter\ntutti_stage_stills_total %llu\n",
+		     "# TYPE tutti_stage_stills_total counter\ntutti_stage_stills_total %llu\n"
+		     "# HELP tutti_osc_sent_total OSC messages sent to stage gear.\n"
+		     "# TYPE tutti_osc_sent_total counter\ntutti_osc_sent_total %llu\n"
+		     "# HELP tutti_osc_errors_total OSC messages that could not be sent.\n"
+		     "# TYPE tutti_osc_errors_total counter\ntutti_osc_errors_total %llu\n",
 		     v.running, (unsigned long long)v.frames, v.frame_p99_s, v.frame_max_s,
 		     (unsigned long long)v.flash_cells_held, (unsigned long long)v.flash_red_dropped,
-		     (unsigned long long)v.pngs_written);
+		     (unsigned long long)v.pngs_written, (unsigned long long)osc_out_sent(d->osc),
+		     (unsigned long long)osc_out_errors(d->osc));
 	return n > 0 && (size_t)n < cap - len ? len + (size_t)n : 0;
 }
 
@@ -458,6 +466,15 @@ int daemon_run(const struct daemon_options *o)
 		.max_red_per_s = (uint8_t)o->cfg->safety.max_red_flashes_per_s });
 	if (audio_start(d, o) != 0)
 		goto out;
+	{
+		char err[256];
+
+		d->osc = osc_out_create(o->cfg, err, sizeof(err));
+		if (!d->osc) {
+			log_error("osc: %s", err);
+			goto out;
+		}
+	}
 
 	no = (struct net_options){ .cfg = o->cfg, .listen_address = o->listen, .port = o->port,
 				   .clients_dir = o->clients_dir };
@@ -486,6 +503,7 @@ int daemon_run(const struct daemon_options *o)
 out:
 	visuals_stop(d->visuals);
 	free(d->stage);
+	osc_out_destroy(d->osc);
 	sim_destroy(d->sim);
 	net_destroy(d->net);
 	audio_close(d->audio);		/* the audio thread stops before the engine goes */

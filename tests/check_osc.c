@@ -1,0 +1,195 @@
+/*
+ * check_osc.c - OSC to stage gear, received by a real liblo server on
+ * loopback: values follow the crowd through each message's mapping, at
+ * each message's rate; a cue change is announced on /tutti/cue and stops
+ * the old cue's messages; the config refuses what would fail at a show.
+ */
+#include <check.h>
+#include <lo/lo.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "osc_out.h"
+#include "test_util.h"
+
+#define MAX_MSGS 512
+
+static struct {
+	pthread_mutex_t lock;
+	int n;
+	char path[MAX_MSGS][32];
+	float value[MAX_MSGS];
+	int cue[MAX_MSGS];
+	char cue_id[MAX_MSGS][32];
+} got = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int on_message(const char *path, const char *types, lo_arg **argv, int argc, lo_message m, void *user)
+{
+	(void)m;
+	(void)user;
+	pthread_mutex_lock(&got.lock);
+	if (got.n < MAX_MSGS) {
+		snprintf(got.path[got.n], sizeof(got.path[0]), "%s", path);
+		if (argc == 1 && types[0] == 'f')
+			got.value[got.n] = argv[0]->f;
+		if (argc == 2 && types[0] == 'i' && types[1] == 's') {
+			got.cue[got.n] = argv[0]->i;
+			snprintf(got.cue_id[got.n], sizeof(got.cue_id[0]), "%s", &argv[1]->s);
+		}
+		got.n++;
+	}
+	pthread_mutex_unlock(&got.lock);
+	return 0;
+}
+
+/* Waits until the server has taken everything sent so far (loopback UDP: milliseconds). */
+static int settle(void)
+{
+	int n, last = -1;
+
+	for (int i = 0; i < 50; i++) {
+		usleep(20000);
+		pthread_mutex_lock(&got.lock);
+		n = got.n;
+		pthread_mutex_unlock(&got.lock);
+		if (n == last)
+			break;
+		last = n;
+	}
+	return n;
+}
+
+START_TEST(test_osc_values_follow_the_crowd_at_their_rate_and_cue)
+{
+	lo_server_thread server = lo_server_thread_new_with_proto(NULL, LO_UDP, NULL);
+	char json[1024], err[256];
+	struct venue_config *cfg;
+	struct osc_out *o;
+	struct show_frame f;
+	int energy_first = 0, energy_second = 0, slider = 0, after_change = 0, n;
+	double t = 0;
+
+	ck_assert_ptr_nonnull(server);
+	lo_server_thread_add_method(server, NULL, NULL, on_message, NULL);
+	lo_server_thread_start(server);
+	snprintf(json, sizeof(json),
+		 "{'name':'V','capacity':10,'osc':{'targets':[{'id':'desk','host':'127.0.0.1','port':%d}]},"
+		 "'cues':[{'id':'energy','scene':'crowd-field','controls':['tap','slider'],'osc':["
+		 "{'target':'desk','address':'/tutti/energy','source':'taps_per_s','to':[0,1]},"
+		 "{'target':'desk','address':'/lights/dimmer','source':'slider_mean','to':[0,255],'rate_hz':10}]},"
+		 "{'id':'quiet','scene':'title'}]}", lo_server_thread_get_port(server));
+	for (char *c = json; *c; c++)
+		*c = *c == '\'' ? '"' : *c;
+	cfg = test_config(json);
+	o = osc_out_create(cfg, err, sizeof(err));
+	ck_assert_msg(o != NULL, "%s", err);
+	memset(&f, 0, sizeof(f));
+	f.zone_count = 1;
+	f.poll.index = -1;
+	f.venue.slider_n = 3;
+	f.venue.slider_mean = 0.5;
+	/* One second tapping at 10 a second, one at 40, ticked at 60 Hz like the daemon. */
+	for (int i = 0; i < 120; i++, t += 1.0 / 60) {
+		f.venue.taps_per_s = i < 60 ? 10 : 40;
+		osc_out_tick(o, &f, t);
+	}
+	f.cue_index = 1;
+	for (int i = 0; i < 60; i++, t += 1.0 / 60)
+		osc_out_tick(o, &f, t);
+	n = settle();
+	ck_assert_str_eq(got.path[0], "/tutti/cue");
+	ck_assert_int_eq(got.cue[0], 0);
+	ck_assert_str_eq(got.cue_id[0], "energy");
+	for (int i = 1; i < n; i++) {
+		if (strcmp(got.path[i], "/tutti/cue") == 0) {
+			ck_assert_int_eq(got.cue[i], 1);
+			ck_assert_str_eq(got.cue_id[i], "quiet");
+			after_change = n - i - 1;
+			break;
+		}
+		if (strcmp(got.path[i], "/tutti/energy") == 0) {
+			/* taps_per_s 0..50 onto 0..1 */
+			if (energy_first + energy_second < 20) {
+				ck_assert_float_eq_tol(got.value[i], 0.2f, 1e-6f);
+				energy_first++;
+			} else {
+				ck_assert_float_eq_tol(got.value[i], 0.8f, 1e-6f);
+				energy_second++;
+			}
+		} else {
+			ck_assert_str_eq(got.path[i], "/lights/dimmer");
+			ck_assert_float_eq_tol(got.value[i], 127.5f, 1e-4f);
+			slider++;
+		}
+	}
+	ck_assert_int_eq(energy_first, 20);	/* 20 Hz by default */
+	ck_assert_int_eq(energy_second, 20);
+	ck_assert_int_eq(slider, 20);		/* 10 Hz */
+	ck_assert_int_eq(after_change, 0);	/* "quiet" sends nothing */
+	ck_assert_uint_eq(osc_out_sent(o), (uint64_t)n);
+	ck_assert_uint_eq(osc_out_errors(o), 0);
+	osc_out_destroy(o);
+	config_destroy(cfg);
+	lo_server_thread_free(server);
+}
+END_TEST
+
+static void expect_error(const char *sq, const char *pointer, const char *says)
+{
+	char json[1024];
+	struct config_errors errors = { 0 };
+	struct venue_config *cfg;
+	bool found = false;
+
+	snprintf(json, sizeof(json), "%s", sq);
+	for (char *c = json; *c; c++)
+		*c = *c == '\'' ? '"' : *c;
+	cfg = config_parse(json, strlen(json), "test.json", &errors);
+	ck_assert_ptr_null(cfg);
+	for (size_t i = 0; i < errors.count; i++)
+		if (strcmp(errors.items[i].pointer, pointer) == 0 && strstr(errors.items[i].message, says))
+			found = true;
+	ck_assert_msg(found, "no error at %s saying %s (first: %s: %s)", pointer, says,
+		      errors.count ? errors.items[0].pointer : "", errors.count ? errors.items[0].message : "");
+	config_errors_free(&errors);
+}
+
+#define OSC_TARGET "'osc':{'targets':[{'id':'desk','host':'127.0.0.1','port':7770}]},"
+#define CUE_WITH(send) "'cues':[{'id':'a','scene':'title','osc':[" send "]}]}"
+
+START_TEST(test_osc_config_refuses_what_would_fail_at_the_show)
+{
+	expect_error("{'name':'V','capacity':10,'osc':{'targets':[{'id':'desk','host':'desk.local','port':7770}]},"
+		     CUE_WITH(""), "/osc/targets/0/host", "not an IP address");
+	expect_error("{'name':'V','capacity':10," OSC_TARGET
+		     CUE_WITH("{'target':'vj','address':'/x','source':'taps_per_s','to':[0,1]}"),
+		     "/cues/0/osc/0/target", "unknown OSC target \"vj\"");
+	expect_error("{'name':'V','capacity':10," OSC_TARGET
+		     CUE_WITH("{'target':'desk','address':'energy','source':'taps_per_s','to':[0,1]}"),
+		     "/cues/0/osc/0/address", "starts with /");
+	expect_error("{'name':'V','capacity':10," OSC_TARGET
+		     CUE_WITH("{'target':'desk','address':'/x','source':'taps','to':[0,1]}"),
+		     "/cues/0/osc/0/source", "unknown source");
+	expect_error("{'name':'V','capacity':10," OSC_TARGET
+		     CUE_WITH("{'target':'desk','address':'/x','source':'taps_per_s','to':[0,1],'rate_hz':1000}"),
+		     "/cues/0/osc/0/rate_hz", "");
+}
+END_TEST
+
+static Suite *osc_suite(void)
+{
+	Suite *s = suite_create("osc");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_osc_values_follow_the_crowd_at_their_rate_and_cue);
+	tcase_add_test(tc, test_osc_config_refuses_what_would_fail_at_the_show);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(osc_suite());
+}
