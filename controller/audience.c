@@ -197,11 +197,11 @@ static void handle_input(struct audience *a, struct audience_peer *peer,
 {
 	int p = peer->participant;
 
-	if (!(show_controls(a->show) & (1u << m->control))) {
+	if (a->frozen || !(show_controls(a->show) & (1u << m->control))) {
 		char detail[64];
 
-		snprintf(detail, sizeof(detail), "%s is not enabled in this cue",
-			 control_name(m->control));
+		snprintf(detail, sizeof(detail), a->frozen ? "the venue is listening: %s is paused" :
+			 "%s is not enabled in this cue", control_name(m->control));
 		audience_peer_reject(a, peer, REJECT_CONTROL_DISABLED, m->seq, detail);
 		return;
 	}
@@ -233,7 +233,8 @@ static void handle_vote(struct audience *a, struct audience_peer *peer,
 		audience_peer_reject(a, peer, REJECT_UNKNOWN_POLL, m->seq, NULL);
 		return;
 	}
-	if (!(show_controls(a->show) & (1u << CONTROL_VOTE)) || !show_poll_is_open(a->show, poll->index)) {
+	if (a->frozen || !(show_controls(a->show) & (1u << CONTROL_VOTE)) ||
+	    !show_poll_is_open(a->show, poll->index)) {
 		audience_peer_reject(a, peer, REJECT_POLL_CLOSED, m->seq, NULL);
 		return;
 	}

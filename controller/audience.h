@@ -73,6 +73,7 @@ struct audience {
 	struct metrics *metrics;
 	struct addrtable *addrs;	/* for the per-address join budget; NULL = none */
 	uint64_t tick;			/* current show tick, for acks */
+	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */
 	struct audience_peer *displaced;	/* set when a resume took a participant from
 						 * another connection: the caller wakes it to close */
 };

@@ -26,6 +26,7 @@ struct audiomap {
 	struct sample_state samples[CONFIG_MAX_SAMPLES];
 	int loudest_zone;
 	bool fade_to_silence;
+	float mix[CONFIG_MAX_CUES][CONFIG_MAX_MAPPINGS];	/* console's crowd share, NAN = the config's */
 };
 
 struct audiomap *audiomap_create(const struct venue_config *cfg)
@@ -37,6 +38,9 @@ struct audiomap *audiomap_create(const struct venue_config *cfg)
 	m->cfg = cfg;
 	m->cue = -1;
 	m->loudest_zone = -1;
+	for (uint32_t c = 0; c < CONFIG_MAX_CUES; c++)
+		for (uint32_t i = 0; i < CONFIG_MAX_MAPPINGS; i++)
+			m->mix[c][i] = NAN;
 	return m;
 }
 
@@ -50,15 +54,32 @@ void audiomap_set_fade_to_silence(struct audiomap *m, bool on)
 	m->fade_to_silence = on;
 }
 
+int audiomap_set_crowd_share(struct audiomap *m, uint32_t cue, uint32_t mapping, double share)
+{
+	if (cue >= m->cfg->cue_count || mapping >= m->cfg->cues[cue].audio.mapping_count)
+		return -1;
+	m->mix[cue][mapping] = isnan(share) ? NAN : (float)(share < 0 ? 0 : share > 1 ? 1 : share);
+	return 0;
+}
+
+double audiomap_crowd_share(const struct audiomap *m, uint32_t cue, uint32_t mapping)
+{
+	if (cue >= m->cfg->cue_count || mapping >= m->cfg->cues[cue].audio.mapping_count)
+		return NAN;
+	return isnan(m->mix[cue][mapping]) ? m->cfg->cues[cue].audio.mappings[mapping].crowd :
+	       m->mix[cue][mapping];
+}
+
 static int poll_leader(const struct frame_poll *p)
 {
 	int best = -1;
 	uint32_t best_n = 0;
 
-	if (p->index < 0)
-		return -1;
-	if (!p->open)
+	if (p->index < 0 || p->vetoed)
+		return -1;	/* a vetoed result plays the cue's default */
+	if (!p->open && p->revealed)
 		return p->winner;
+	/* Open, or closed and held for the reveal: the sound follows who leads. */
 	for (int o = 0; o < CONFIG_POLL_OPTIONS_MAX; o++) {
 		if (p->tallies[o] > best_n) {
 			best = o;
@@ -262,7 +283,9 @@ void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s
 			v = m->held[i];		/* no data now: keep where the crowd left it */
 		else
 			m->held[i] = v;
-		target = isnan(v) ? base : base + map->crowd * (map_value(map, v) - base);
+		/* The co-creation mix: how far the crowd may move it; the venue's limits still clamp below. */
+		target = isnan(v) ? base : base + audiomap_crowd_share(m, (uint32_t)m->cue, i) *
+					       (map_value(map, v) - base);
 		k = map->smoothing_s > 0 ? 1 - exp(-dt_s / map->smoothing_s) : 1;
 		m->smoothed[i] += (target - m->smoothed[i]) * k;
 		if (map->target == TARGET_STEM_GAIN && map->target_arg >= 0)

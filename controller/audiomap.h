@@ -61,6 +61,15 @@ void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s
 
 /* The console's "fade to silence" (and back). Cannot be overridden by a mapping. */
 void audiomap_set_fade_to_silence(struct audiomap *m, bool on);
+/*
+ * The co-creation mix, live: mapping @mapping of cue @cue lets the crowd
+ * move its parameter by @share (0 = the artist's value only, 1 = the
+ * crowd's whole range; clamped), in place of the config's "crowd". NAN
+ * goes back to the config's. 0, or -1 when there is no such mapping.
+ */
+int audiomap_set_crowd_share(struct audiomap *m, uint32_t cue, uint32_t mapping, double share);
+/* The share in force; NAN when there is no such mapping. */
+double audiomap_crowd_share(const struct audiomap *m, uint32_t cue, uint32_t mapping);
 
 /* The value @source reads from @f (arg: option or zone index); NAN when it has no data. */
 double audiomap_source_value(const struct show_frame *f, enum audio_source source, int arg);

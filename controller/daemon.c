@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "flash.h"
 #include "clock.h"
+#include "console.h"
 #include "crowd.h"
 #include "frame.h"
 #include "joinqr.h"
@@ -45,6 +46,7 @@ struct daemon {
 	struct audiomap *audiomap;
 	struct visuals *visuals;	/* the stage screen; NULL = none */
 	struct osc_out *osc;		/* stage gear over OSC */
+	struct console console;		/* operator and artist commands; the venue's safety state */
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
 	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
@@ -96,7 +98,8 @@ static void frame_build(struct daemon *d, double now)
 	f->cue_index = show_cue_index(d->show);
 	f->cue_started = show_cue_started(d->show);
 	f->cue_advance_at = show_cue_advance_at(d->show);
-	f->controls = show_controls(d->show);
+	/* A freeze from the safety panel wins: phones show "listening". */
+	f->controls = d->console.safety.freeze ? 0 : show_controls(d->show);
 	f->zone_count = d->cfg->zone_count;
 	crowd_summarize(d->crowd, now, &f->venue, f->zones);
 	memset(&f->poll, 0, sizeof(f->poll));
@@ -111,7 +114,9 @@ static void frame_build(struct daemon *d, double now)
 		crowd_poll_tallies(d->crowd, (uint32_t)poll, f->poll.tallies);
 		for (uint32_t o = 0; o < options; o++)
 			f->poll.total += f->poll.tallies[o];
-		if (!f->poll.open)
+		f->poll.revealed = !f->poll.open && show_poll_revealed(d->show, (uint32_t)poll);
+		f->poll.vetoed = show_poll_vetoed(d->show, (uint32_t)poll);
+		if (f->poll.revealed && !f->poll.vetoed)
 			f->poll.winner = poll_winner(f->poll.tallies, options);
 	}
 }
@@ -123,6 +128,7 @@ static void stage_tick(struct daemon *d, double now)
 
 	s->show = d->frame;
 	s->participants = crowd_connected(d->crowd);
+	s->blackout = d->console.safety.blackout;
 	memcpy(s->join_url, d->join_url, sizeof(s->join_url));
 	s->dot_count = crowd_dots(d->crowd, now, s->dots, d->cfg->capacity);
 	visuals_publish(d->visuals, s);
@@ -227,6 +233,7 @@ static void daemon_tick(void *user)
 
 	d->tick++;
 	d->audience.tick = d->tick;
+	d->audience.frozen = d->console.safety.freeze;
 	if (d->sim)
 		sim_tick(d->sim, now);
 	show_tick(d->show, now);
@@ -466,6 +473,7 @@ int daemon_run(const struct daemon_options *o)
 		.max_red_per_s = (uint8_t)o->cfg->safety.max_red_flashes_per_s });
 	if (audio_start(d, o) != 0)
 		goto out;
+	console_init(&d->console, o->cfg, d->show, d->audiomap);
 	{
 		char err[256];
 

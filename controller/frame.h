@@ -33,7 +33,9 @@ struct frame_poll {
 	double closes_at;		/* show time, -1 = no timer */
 	uint32_t tallies[CONFIG_POLL_OPTIONS_MAX];
 	uint32_t total;
-	int winner;			/* option index once closed, -1 while open or tied */
+	int winner;			/* option index once closed and revealed; -1 while open, held, tied or vetoed */
+	bool revealed;			/* closed and its result shown */
+	bool vetoed;			/* the artist rejected the result: the cue plays its default */
 };
 
 /* What the audio engine reports back (live-input analysis and health). */

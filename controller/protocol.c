@@ -558,6 +558,8 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 			jw_fmt(&w, o ? ",%u" : "%u", f->poll.tallies[o]);
 		jw_fmt(&w, "],\"total\":%u,\"closes_at\":", f->poll.total);
 		jw_ms(&w, f->poll.closes_at);
+		jw_fmt(&w, ",\"revealed\":%s,\"vetoed\":%s", f->poll.revealed ? "true" : "false",
+		       f->poll.vetoed ? "true" : "false");
 		if (f->poll.winner >= 0)
 			jw_fmt(&w, ",\"winner\":%d}", f->poll.winner);
 		else

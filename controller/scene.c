@@ -339,6 +339,12 @@ static void draw_poll(struct scene_view *s, const struct stage_frame *f, double 
 		snprintf(won, sizeof(won), "Winner: %s", cp->options[p->winner]);
 		draw_text(s, FONT_MEDIUM, won, s->w / 20, s->h * 13 / 100, s->w * 9 / 10, ALIGN_LEFT,
 			  0xffffff);
+	} else if (p->vetoed) {
+		draw_text(s, FONT_MEDIUM, "The artist's call", s->w / 20, s->h * 13 / 100, s->w * 9 / 10,
+			  ALIGN_LEFT, 0xffffff);
+	} else if (!p->open && !p->revealed) {
+		draw_text(s, FONT_MEDIUM, "Voting closed…", s->w / 20, s->h * 13 / 100, s->w * 9 / 10,
+			  ALIGN_LEFT, 0xffffff);
 	}
 	slot = s->w / (int)cp->option_count;
 	bar_w = slot * 6 / 10;
@@ -524,6 +530,11 @@ void scene_draw(struct scene_view *s, const struct stage_frame *f, double dt_s)
 	SDL_SetRenderDrawBlendMode(s->r, SDL_BLENDMODE_NONE);
 	set_color(s, SCENE_BACKGROUND, 1.0f);
 	SDL_RenderClear(s->r);
+	if (f->blackout) {
+		SDL_SetRenderDrawColor(s->r, 0, 0, 0, 255);	/* the venue's blackout wins over every scene */
+		SDL_RenderClear(s->r);
+		return;
+	}
 	if (f->show.cue_index < 0 || (uint32_t)f->show.cue_index >= s->cfg->cue_count)
 		return;
 	cue = &s->cfg->cues[f->show.cue_index];

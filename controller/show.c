@@ -9,6 +9,8 @@
 struct poll_state {
 	bool open;
 	double closes_at;		/* -1 = no timer */
+	bool revealed;			/* its result may be shown (closed by time or cue, or revealed) */
+	bool vetoed;			/* the artist rejected its result */
 };
 
 struct show {
@@ -73,7 +75,50 @@ int show_poll_open(struct show *s, uint32_t poll, double now_s)
 	p = &s->cfg->polls[poll];
 	s->polls[poll].open = true;
 	s->polls[poll].closes_at = p->duration_s > 0 ? now_s + p->duration_s : -1;
+	s->polls[poll].revealed = false;
+	s->polls[poll].vetoed = false;
 	return 0;
+}
+
+int show_poll_set_timer(struct show *s, uint32_t poll, double duration_s, double now_s)
+{
+	if (poll >= s->cfg->poll_count || !s->polls[poll].open)
+		return -1;
+	s->polls[poll].closes_at = duration_s > 0 ? now_s + duration_s : -1;
+	return 0;
+}
+
+int show_poll_hold(struct show *s, uint32_t poll, double now_s)
+{
+	if (show_poll_close(s, poll, now_s) != 0)
+		return -1;
+	s->polls[poll].revealed = false;
+	return 0;
+}
+
+int show_poll_reveal(struct show *s, uint32_t poll, double now_s)
+{
+	if (show_poll_close(s, poll, now_s) != 0)
+		return -1;
+	return 0;
+}
+
+int show_poll_veto(struct show *s, uint32_t poll)
+{
+	if (poll >= s->cfg->poll_count || s->polls[poll].open)
+		return -1;
+	s->polls[poll].vetoed = true;
+	return 0;
+}
+
+bool show_poll_revealed(const struct show *s, uint32_t poll)
+{
+	return poll < s->cfg->poll_count && s->polls[poll].revealed;
+}
+
+bool show_poll_vetoed(const struct show *s, uint32_t poll)
+{
+	return poll < s->cfg->poll_count && s->polls[poll].vetoed;
 }
 
 int show_poll_close(struct show *s, uint32_t poll, double now_s)
@@ -84,6 +129,7 @@ int show_poll_close(struct show *s, uint32_t poll, double now_s)
 		s->last_closed_poll = (int)poll;
 	s->polls[poll].open = false;
 	s->polls[poll].closes_at = -1;
+	s->polls[poll].revealed = true;	/* a timer or a cue change shows the result at once */
 	(void)now_s;
 	return 0;
 }

@@ -39,6 +39,20 @@ bool show_tick(struct show *s, double now_s);
 int show_poll_open(struct show *s, uint32_t poll, double now_s);
 int show_poll_close(struct show *s, uint32_t poll, double now_s);
 bool show_poll_is_open(const struct show *s, uint32_t poll);
+/* Console: a new timer for an open poll (0 = none). 0 or -1. */
+int show_poll_set_timer(struct show *s, uint32_t poll, double duration_s, double now_s);
+/*
+ * Console: closes voting but holds the result back until
+ * show_poll_reveal(), for the show caller's moment. (A poll closed by its
+ * timer or by the cue moving on is revealed at once.) 0 or -1.
+ */
+int show_poll_hold(struct show *s, uint32_t poll, double now_s);
+/* Closes the poll if it is open, and shows its result. 0 or -1. */
+int show_poll_reveal(struct show *s, uint32_t poll, double now_s);
+/* The artist rejects a closed poll's result: it shows no winner, the cue plays its default. 0 or -1. */
+int show_poll_veto(struct show *s, uint32_t poll);
+bool show_poll_revealed(const struct show *s, uint32_t poll);
+bool show_poll_vetoed(const struct show *s, uint32_t poll);
 /* When an open poll closes by itself, or -1. */
 double show_poll_closes_at(const struct show *s, uint32_t poll);
 /*

@@ -24,6 +24,7 @@ struct stage_dot {
 struct stage_frame {
 	struct show_frame show;
 	uint32_t participants;		/* joined now (the join screen's count) */
+	bool blackout;			/* the venue blacked out the stage screen (console) */
 	char join_url[STAGE_URL_MAX];
 	uint32_t dot_count;
 	struct stage_dot dots[];	/* dot_count used, room for the venue's capacity */

@@ -197,6 +197,28 @@ START_TEST(test_audience_malformed_messages_get_errors_and_change_nothing)
 }
 END_TEST
 
+START_TEST(test_audience_a_venue_freeze_refuses_every_input_and_vote)
+{
+	struct audience_peer peer;
+	json_t *e;
+
+	join(&peer, NULL, NULL);
+	aud.frozen = true;	/* the safety panel's freeze */
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":1,\"control\":\"slider\",\"value\":0.5}");
+	e = next(&peer, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "control_disabled");
+	ck_assert_str_eq(json_string_value(json_object_get(e, "message")),
+			 "the venue is listening: slider is paused");
+	json_decref(e);
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":2,\"poll\":\"song\",\"choice\":0}");
+	expect_error(&peer, "poll_closed");
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 0);
+	aud.frozen = false;
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":3,\"control\":\"slider\",\"value\":0.5}");
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 1);
+}
+END_TEST
+
 START_TEST(test_audience_control_not_in_this_cue_is_refused)
 {
 	struct audience_peer peer;
@@ -511,6 +533,7 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_accepted_input_is_acked_with_the_tick_that_includes_it);
 	tcase_add_test(tc, test_audience_malformed_messages_get_errors_and_change_nothing);
 	tcase_add_test(tc, test_audience_control_not_in_this_cue_is_refused);
+	tcase_add_test(tc, test_audience_a_venue_freeze_refuses_every_input_and_vote);
 	tcase_add_test(tc, test_audience_votes_on_closed_or_unknown_polls_are_refused);
 	tcase_add_test(tc, test_audience_resend_after_reconnect_never_double_votes);
 	tcase_add_test(tc, test_audience_resumed_welcome_reports_votes_and_last_seq);

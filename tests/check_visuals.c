@@ -159,6 +159,7 @@ START_TEST(test_poll_bars_grow_as_votes_arrive_and_the_winner_is_revealed)
 	ck_assert_int_le(abs(after - (int)lrint(396.0 * 6 / 9)), 1);
 	/* Closed: the winner keeps its colour, the others dim. */
 	c.f->show.poll.open = false;
+	c.f->show.poll.revealed = true;
 	c.f->show.poll.winner = 0;
 	draw(&c, CUE_POLL, 1.0 / 60);
 	ck_assert_int_gt(bar_height(&c, scene_option_color(0)), 0);

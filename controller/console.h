@@ -1,0 +1,57 @@
+/*
+ * console.h - what the operator's and the artist's commands do: show
+ * control (GO, back, jump; polls open, close, reveal, veto), the
+ * co-creation mix, and the venue's safety actions (fade to silence,
+ * stage blackout, freeze crowd input, curfew). Every command is checked
+ * against the sender's role first and logged with role, sender and show
+ * time, accepted or refused.
+ *
+ * Commands are JSON objects: {"cmd":"cue.go"}, {"cmd":"cue.jump","cue":"encore"},
+ * {"cmd":"poll.open","poll":"song","duration_s":30}, {"cmd":"mix.set","mapping":0,"crowd":0.5},
+ * {"cmd":"safety.freeze","on":true}, ... (docs/protocol.md, tutti.console.v1).
+ *
+ * The safety state lives here and the daemon applies it every tick, after
+ * everything else: nothing from phones or the artist role can undo it.
+ *
+ * Thread: net thread.
+ */
+#ifndef TUTTI_CONSOLE_H
+#define TUTTI_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "audiomap.h"
+#include "config.h"
+#include "console_auth.h"
+#include "show.h"
+
+/* The venue's safety actions now in force. */
+struct console_safety {
+	bool fade_to_silence;		/* the master fades at the venue's gain rate */
+	bool blackout;			/* the stage screen shows black */
+	bool freeze;			/* phones' controls are off ("listening") */
+	double curfew_at;		/* show time of the curfew, -1 = none */
+};
+
+struct console {
+	const struct venue_config *cfg;
+	struct show *show;
+	struct audiomap *audiomap;
+	struct console_safety safety;
+	uint64_t accepted, refused;
+};
+
+struct console_reply {
+	bool ok;
+	char code[32];			/* "" when ok: forbidden, bad_command, unknown_cue, ... */
+	char message[160];
+};
+
+void console_init(struct console *c, const struct venue_config *cfg, struct show *show,
+		  struct audiomap *audiomap);
+/* Runs one command from @who (a name for the log) in @role at show time @now. */
+void console_execute(struct console *c, enum console_role role, const char *who, const char *text,
+		     size_t len, double now, struct console_reply *reply);
+
+#endif

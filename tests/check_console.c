@@ -1,0 +1,222 @@
+/*
+ * check_console.c - console commands: every command checked against the
+ * role, cue transitions, the poll lifecycle with hold, reveal and veto,
+ * the co-creation mix (clamped, and what it does to the sound's
+ * parameters), the safety state, and malformed commands.
+ */
+#include <check.h>
+#include <math.h>
+#include <string.h>
+
+#include "console.h"
+#include "test_util.h"
+
+/* Cues: intro (no poll), vote (poll "song", a stem per option, a mapping), outro. */
+static const char *venue =
+	"{\"name\":\"V\",\"capacity\":10,\"cues\":["
+	"{\"id\":\"intro\",\"scene\":\"title\"},"
+	"{\"id\":\"vote\",\"scene\":\"poll\",\"controls\":[\"vote\",\"slider\"],"
+	"\"poll\":{\"id\":\"song\",\"question\":\"Which?\",\"options\":[\"A\",\"B\"],\"open_with_cue\":false},"
+	"\"audio\":{\"filter_cutoff_hz\":1000,\"mappings\":[{\"source\":\"slider_mean\",\"target\":\"filter_cutoff\","
+	"\"to\":[1000,9000],\"smoothing_s\":0}]}},"
+	"{\"id\":\"outro\",\"scene\":\"title\"}]}";
+
+struct rig {
+	struct venue_config *cfg;
+	struct show *show;
+	struct audiomap *map;
+	struct console c;
+	struct console_reply r;
+};
+
+static void rig_open(struct rig *g)
+{
+	g->cfg = test_config(venue);
+	g->show = show_create(g->cfg, 0);
+	g->map = audiomap_create(g->cfg);
+	console_init(&g->c, g->cfg, g->show, g->map);
+}
+
+static void rig_close(struct rig *g)
+{
+	audiomap_destroy(g->map);
+	show_destroy(g->show);
+	config_destroy(g->cfg);
+}
+
+static bool cmd(struct rig *g, enum console_role role, const char *json, double now)
+{
+	console_execute(&g->c, role, "test", json, strlen(json), now, &g->r);
+	return g->r.ok;
+}
+
+START_TEST(test_every_command_is_checked_against_the_role)
+{
+	struct rig g;
+
+	rig_open(&g);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.freeze\",\"on\":true}", 1));
+	ck_assert_str_eq(g.r.code, "forbidden");
+	ck_assert(!g.c.safety.freeze);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.fade\",\"on\":true}", 1));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.blackout\",\"on\":true}", 1));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_NONE, "{\"cmd\":\"cue.go\"}", 1));
+	ck_assert_int_eq(show_cue_index(g.show), 0);
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.go\"}", 1));
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.freeze\",\"on\":true}", 1));
+	ck_assert(g.c.safety.freeze);
+	ck_assert_uint_eq(g.c.accepted, 2);
+	ck_assert_uint_eq(g.c.refused, 4);
+	rig_close(&g);
+}
+END_TEST
+
+START_TEST(test_cue_go_back_and_jump)
+{
+	struct rig g;
+
+	rig_open(&g);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.back\"}", 1));
+	ck_assert_str_eq(g.r.code, "first_cue");
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\"}", 2));
+	ck_assert_int_eq(show_cue_index(g.show), 1);
+	ck_assert_double_eq(show_cue_started(g.show), 2);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\"}", 3));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\"}", 4));
+	ck_assert_str_eq(g.r.code, "last_cue");
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.back\"}", 5));
+	ck_assert_int_eq(show_cue_index(g.show), 1);
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.jump\",\"cue\":\"intro\"}", 6));
+	ck_assert_int_eq(show_cue_index(g.show), 0);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.jump\",\"cue\":\"encore\"}", 7));
+	ck_assert_str_eq(g.r.code, "unknown_cue");
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.jump\"}", 7));
+	ck_assert_int_eq(show_cue_index(g.show), 0);
+	rig_close(&g);
+}
+END_TEST
+
+START_TEST(test_poll_open_hold_reveal_and_veto)
+{
+	struct rig g;
+
+	rig_open(&g);
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.jump\",\"cue\":\"vote\"}", 1);
+	ck_assert(!show_poll_is_open(g.show, 0));	/* this poll waits for the console */
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\",\"duration_s\":30}", 2));
+	ck_assert(show_poll_is_open(g.show, 0));
+	ck_assert_double_eq(show_poll_closes_at(g.show, 0), 32);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"poll.veto\"}", 3));
+	ck_assert_str_eq(g.r.code, "still_open");
+	/* Close holds the result back; reveal shows it. */
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.close\",\"poll\":\"song\"}", 4));
+	ck_assert(!show_poll_is_open(g.show, 0));
+	ck_assert(!show_poll_revealed(g.show, 0));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.close\"}", 4));
+	ck_assert_str_eq(g.r.code, "not_open");
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"poll.reveal\"}", 5));
+	ck_assert(show_poll_revealed(g.show, 0));
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"poll.veto\"}", 6));
+	ck_assert(show_poll_vetoed(g.show, 0));
+	/* Opening it again starts afresh. */
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\"}", 7));
+	ck_assert(!show_poll_vetoed(g.show, 0));
+	ck_assert_double_eq(show_poll_closes_at(g.show, 0), -1);
+	/* A timer closes and reveals at once. */
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\",\"duration_s\":5}", 8);
+	show_tick(g.show, 13.5);
+	ck_assert(!show_poll_is_open(g.show, 0));
+	ck_assert(show_poll_revealed(g.show, 0));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\",\"poll\":\"nope\"}", 14));
+	ck_assert_str_eq(g.r.code, "unknown_poll");
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.jump\",\"cue\":\"intro\"}", 15);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\"}", 16));
+	ck_assert_str_eq(g.r.code, "unknown_poll");
+	rig_close(&g);
+}
+END_TEST
+
+/* The filter cutoff the mapping asks for with the crowd's slider at @slider. */
+static float cutoff_with(struct rig *g, double slider)
+{
+	struct show_frame f;
+	struct audio_params p;
+
+	memset(&f, 0, sizeof(f));
+	f.cue_index = 1;
+	f.poll.index = -1;
+	f.venue.slider_n = 5;
+	f.venue.slider_mean = slider;
+	audiomap_update(g->map, &f, 1.0 / 60, &p, NULL, NULL);
+	return p.filter_cutoff_hz;
+}
+
+START_TEST(test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share)
+{
+	struct rig g;
+
+	rig_open(&g);
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.jump\",\"cue\":\"vote\"}", 1);
+	ck_assert_float_eq_tol(cutoff_with(&g, 1.0), 9000, 1e-3);	/* the config gives the crowd all of it */
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"mix.set\",\"mapping\":0,\"crowd\":0.5}", 2));
+	ck_assert_float_eq_tol(cutoff_with(&g, 1.0), 5000, 1e-3);	/* half way from the artist's 1000 */
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"mix.set\",\"mapping\":0,\"crowd\":0}", 3));
+	ck_assert_float_eq_tol(cutoff_with(&g, 1.0), 1000, 1e-3);	/* the artist's value only */
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"mix.set\",\"cue\":\"vote\",\"mapping\":0,\"crowd\":7}", 4));
+	ck_assert_double_eq(audiomap_crowd_share(g.map, 1, 0), 1);	/* clamped */
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"mix.set\",\"mapping\":0,\"crowd\":-3}", 5));
+	ck_assert_double_eq(audiomap_crowd_share(g.map, 1, 0), 0);
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"mix.set\",\"mapping\":0,\"crowd\":null}", 6));
+	ck_assert_double_eq(audiomap_crowd_share(g.map, 1, 0), 1);	/* back to the config's */
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"mix.set\",\"mapping\":3,\"crowd\":1}", 7));
+	ck_assert_str_eq(g.r.code, "unknown_mapping");
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"mix.set\",\"mapping\":\"0\",\"crowd\":1}", 7));
+	ck_assert_str_eq(g.r.code, "bad_command");
+	rig_close(&g);
+}
+END_TEST
+
+START_TEST(test_safety_state_and_malformed_commands)
+{
+	struct rig g;
+
+	rig_open(&g);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.blackout\",\"on\":true}", 1));
+	ck_assert(g.c.safety.blackout);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.fade\",\"on\":true}", 1));
+	ck_assert(g.c.safety.fade_to_silence);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.curfew\",\"in_s\":600}", 10));
+	ck_assert_double_eq(g.c.safety.curfew_at, 610);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.curfew\",\"in_s\":null}", 10));
+	ck_assert_double_eq(g.c.safety.curfew_at, -1);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.freeze\",\"on\":\"yes\"}", 1));
+	ck_assert_str_eq(g.r.code, "bad_command");
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\"", 1));
+	ck_assert_str_eq(g.r.code, "bad_command");
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "[\"cue.go\"]", 1));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\",\"cmd\":\"cue.back\"}", 1));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"stage.dive\"}", 1));
+	ck_assert_str_eq(g.r.code, "bad_command");
+	ck_assert_int_eq(show_cue_index(g.show), 0);
+	rig_close(&g);
+}
+END_TEST
+
+static Suite *console_suite(void)
+{
+	Suite *s = suite_create("console");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_every_command_is_checked_against_the_role);
+	tcase_add_test(tc, test_cue_go_back_and_jump);
+	tcase_add_test(tc, test_poll_open_hold_reveal_and_veto);
+	tcase_add_test(tc, test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share);
+	tcase_add_test(tc, test_safety_state_and_malformed_commands);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(console_suite());
+}
