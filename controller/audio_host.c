@@ -229,6 +229,7 @@ _Noreturn void audio_host_main(struct host_ctl *ctl, const struct venue_config *
 		if (devnull > STDERR_FILENO)
 			close(devnull);
 	}
+	engine_prefault(e);	/* no page faults in the first callbacks */
 	if (open_stream(&run, cfg, device) != 0) {
 		atomic_store_explicit(&ctl->state, HOST_FAILED, memory_order_release);
 		_exit(1);

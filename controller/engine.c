@@ -147,6 +147,11 @@ uint32_t engine_sample_rate(const struct engine *e)
 	return e->rate;
 }
 
+void engine_prefault(const struct engine *e)
+{
+	pool_prefault(e->pool);
+}
+
 void engine_set_block(struct engine *e, uint32_t frames)
 {
 	atomic_store(&e->block, frames ? frames : 1);

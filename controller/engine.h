@@ -73,6 +73,8 @@ void engine_process(struct engine *e, const float *in, uint32_t in_channels,
 
 /* Backend, any thread: counts an underflow/overflow the device reported. */
 void engine_note_xrun(struct engine *e);
+/* Backend in another process, before starting: maps the engine's shared memory in (pool_prefault). */
+void engine_prefault(const struct engine *e);
 /* Backend, before starting: the block size it will use (for the budget). */
 void engine_set_block(struct engine *e, uint32_t frames);
 

@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define POOL_ALIGN 64		/* a cache line: rings' indices never share one by accident */
 
@@ -54,10 +56,26 @@ void *pool_calloc(struct pool *p, size_t n, size_t size)
 	bytes = round_up(bytes > 0 ? bytes : 1);
 	if (bytes > p->size - p->used)
 		return NULL;
-	/* Fresh shared anonymous pages are zero, and nothing is ever reused. */
+	/*
+	 * Fresh shared anonymous pages are zero and nothing is reused, but
+	 * they are written here anyway: the pages are allocated now, at
+	 * set-up, not by the audio callback's first write.
+	 */
 	out = (unsigned char *)p + p->used;
+	memset(out, 0, bytes);
 	p->used += bytes;
 	return out;
+}
+
+void pool_prefault(const struct pool *p)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	const volatile unsigned char *base = (const volatile unsigned char *)p;
+
+	if (!p || page <= 0)
+		return;
+	for (size_t off = 0; off < p->used; off += (size_t)page)
+		(void)base[off];
 }
 
 void pool_free(struct pool *p, void *ptr)

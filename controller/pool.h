@@ -31,5 +31,12 @@ void pool_destroy(struct pool *p);
 void *pool_calloc(struct pool *p, size_t n, size_t size);
 /* Heap memory is freed; a shared pool's memory goes with pool_destroy(). */
 void pool_free(struct pool *p, void *ptr);
+/*
+ * Maps every page allocated so far into the calling process. A fork does
+ * not copy a shared mapping's page tables, so the audio host calls this
+ * before its stream starts: otherwise its first callbacks would take a
+ * page fault per page of the engine.
+ */
+void pool_prefault(const struct pool *p);
 
 #endif
