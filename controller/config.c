@@ -67,7 +67,8 @@ static const char *const top_keys[] = {
 	"name", "capacity", "listen", "public_url", "tls", "timing", "limits", "zones", "cues",
 	"audio", "safety", "osc", NULL
 };
-static const char *const osc_keys[] = { "targets", NULL };
+static const char *const osc_keys[] = { "targets", "input", NULL };
+static const char *const osc_input_keys[] = { "port", "allow_from", NULL };
 static const char *const osc_target_keys[] = { "id", "host", "port", NULL };
 static const char *const osc_send_keys[] = {
 	"target", "address", "source", "from", "to", "rate_hz", NULL
@@ -1437,6 +1438,34 @@ static void cue_audio_defaults(struct config_cue_audio *a)
 
 /* ---- OSC ---- */
 
+/* The artist's controller: a port, and the only addresses it is taken from. */
+static void parse_osc_input(struct parse *p, json_t *osc, const char *optr)
+{
+	struct venue_config *cfg = p->cfg;
+	char ptr[PTR_MAX], aptr[PTR_MAX], iptr[PTR_MAX];
+	json_t *o = get_object(p, osc, optr, "input", false, osc_input_keys, ptr), *arr, *item;
+	size_t i;
+
+	if (!o)
+		return;
+	get_whole(p, o, ptr, "port", true, 1, 65535, &cfg->osc_input_port);
+	arr = get_array(p, o, ptr, "allow_from", true, 1, CONFIG_MAX_OSC_ALLOWED, "addresses", aptr);
+	if (!arr)
+		return;
+	json_array_foreach(arr, i, item) {
+		unsigned char addr[16];
+		const char *s = json_string_value(item);
+
+		ptr_index(iptr, aptr, i);
+		if (!s || (inet_pton(AF_INET, s, addr) != 1 && inet_pton(AF_INET6, s, addr) != 1) ||
+		    strlen(s) >= sizeof(cfg->osc_allowed[0])) {
+			config_fail(p, iptr, "expected an IP address");
+			continue;
+		}
+		snprintf(cfg->osc_allowed[cfg->osc_allowed_count++], sizeof(cfg->osc_allowed[0]), "%s", s);
+	}
+}
+
 static void parse_osc(struct parse *p, json_t *root)
 {
 	struct venue_config *cfg = p->cfg;
@@ -1446,7 +1475,8 @@ static void parse_osc(struct parse *p, json_t *root)
 
 	if (!o)
 		return;
-	arr = get_array(p, o, ptr, "targets", true, 1, CONFIG_MAX_OSC_TARGETS, "targets", aptr);
+	parse_osc_input(p, o, ptr);
+	arr = get_array(p, o, ptr, "targets", false, 1, CONFIG_MAX_OSC_TARGETS, "targets", aptr);
 	if (!arr)
 		return;
 	FOREACH_OBJECT(p, arr, aptr, iptr, i, item) {

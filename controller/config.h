@@ -193,6 +193,7 @@ struct config_poll {
 #define CONFIG_MAX_OSC_TARGETS	8
 #define CONFIG_MAX_OSC_SENDS	16	/* per cue */
 #define CONFIG_OSC_ADDRESS_MAX	63
+#define CONFIG_MAX_OSC_ALLOWED	16	/* addresses the artist's controller may send from */
 
 /* A lighting desk, VJ software or DAW listening for OSC over UDP. */
 struct config_osc_target {
@@ -261,6 +262,9 @@ struct venue_config {
 	struct config_safety safety;
 	struct config_osc_target osc_targets[CONFIG_MAX_OSC_TARGETS];
 	uint32_t osc_target_count;
+	uint32_t osc_input_port;	/* 0 = no OSC input */
+	char osc_allowed[CONFIG_MAX_OSC_ALLOWED][64];	/* IP addresses OSC input is taken from */
+	uint32_t osc_allowed_count;
 	char clips[CONFIG_MAX_CLIPS][CONFIG_PATH_MAX];	/* resolved audio file paths */
 	uint32_t clip_count;
 };

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "net.h"
+#include "osc_in.h"
 #include "osc_out.h"
 #include "protocol.h"
 #include "show.h"
@@ -46,6 +47,7 @@ struct daemon {
 	struct audiomap *audiomap;
 	struct visuals *visuals;	/* the stage screen; NULL = none */
 	struct osc_out *osc;		/* stage gear over OSC */
+	struct osc_in *osc_in;		/* the artist's controller; NULL = none */
 	struct console console;		/* operator and artist commands; the venue's safety state */
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
@@ -119,6 +121,16 @@ static void frame_build(struct daemon *d, double now)
 		if (f->poll.revealed && !f->poll.vetoed)
 			f->poll.winner = poll_winner(f->poll.tallies, options);
 	}
+}
+
+/* A command from the artist's OSC controller: the artist's role, like the console. */
+static void run_osc_command(void *user, const char *who, const char *command)
+{
+	struct daemon *d = user;
+	struct console_reply reply;
+
+	console_execute(&d->console, CONSOLE_ROLE_ARTIST, who, command, strlen(command),
+			clock_now_s(&d->clock), &reply);
 }
 
 /* Show -> stage screen: the frame, the join URL and one dot per active participant. */
@@ -233,6 +245,7 @@ static void daemon_tick(void *user)
 
 	d->tick++;
 	d->audience.tick = d->tick;
+	osc_in_drain(d->osc_in, run_osc_command, d);
 	d->audience.frozen = d->console.safety.freeze;
 	if (d->sim)
 		sim_tick(d->sim, now);
@@ -367,11 +380,14 @@ static size_t metrics_render_stage(struct daemon *d, char *out, size_t cap, size
 		     "# HELP tutti_osc_sent_total OSC messages sent to stage gear.\n"
 		     "# TYPE tutti_osc_sent_total counter\ntutti_osc_sent_total %llu\n"
 		     "# HELP tutti_osc_errors_total OSC messages that could not be sent.\n"
-		     "# TYPE tutti_osc_errors_total counter\ntutti_osc_errors_total %llu\n",
+		     "# TYPE tutti_osc_errors_total counter\ntutti_osc_errors_total %llu\n"
+		     "# HELP tutti_osc_input_refused_total OSC input refused (address not allowed, unknown message).\n"
+		     "# TYPE tutti_osc_input_refused_total counter\ntutti_osc_input_refused_total %llu\n",
 		     v.running, (unsigned long long)v.frames, v.frame_p99_s, v.frame_max_s,
 		     (unsigned long long)v.flash_cells_held, (unsigned long long)v.flash_red_dropped,
 		     (unsigned long long)v.pngs_written, (unsigned long long)osc_out_sent(d->osc),
-		     (unsigned long long)osc_out_errors(d->osc));
+		     (unsigned long long)osc_out_errors(d->osc),
+		     (unsigned long long)osc_in_refused(d->osc_in));
 	return n > 0 && (size_t)n < cap - len ? len + (size_t)n : 0;
 }
 
@@ -477,6 +493,17 @@ int daemon_run(const struct daemon_options *o)
 	{
 		char err[256];
 
+		d->osc_in = osc_in_create(o->cfg, err, sizeof(err));
+		if (!d->osc_in && err[0]) {
+			log_error("osc: %s", err);
+			goto out;
+		}
+		if (d->osc_in)
+			log_info("osc: the artist's controller is heard on UDP port %d", osc_in_port(d->osc_in));
+	}
+	{
+		char err[256];
+
 		d->osc = osc_out_create(o->cfg, err, sizeof(err));
 		if (!d->osc) {
 			log_error("osc: %s", err);
@@ -512,6 +539,7 @@ out:
 	visuals_stop(d->visuals);
 	free(d->stage);
 	osc_out_destroy(d->osc);
+	osc_in_destroy(d->osc_in);
 	sim_destroy(d->sim);
 	net_destroy(d->net);
 	audio_close(d->audio);		/* the audio thread stops before the engine goes */

@@ -11,6 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "osc_in.h"
 #include "osc_out.h"
 #include "test_util.h"
 
@@ -178,6 +183,100 @@ START_TEST(test_osc_config_refuses_what_would_fail_at_the_show)
 }
 END_TEST
 
+struct heard {
+	int n;
+	char who[8][80];
+	char command[8][192];
+};
+
+static void hear(void *user, const char *who, const char *command)
+{
+	struct heard *h = user;
+
+	if (h->n < 8) {
+		snprintf(h->who[h->n], sizeof(h->who[0]), "%s", who);
+		snprintf(h->command[h->n], sizeof(h->command[0]), "%s", command);
+		h->n++;
+	}
+}
+
+/* Sends @m to 127.0.0.1:@port from the source address @from (any 127.0.0.0/8 address). */
+static void send_from(const char *from, int port, const char *path, lo_message m)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET }, dst = { .sin_family = AF_INET };
+	char buf[512];
+	size_t len = sizeof(buf);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	inet_pton(AF_INET, from, &src.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+	dst.sin_port = htons((uint16_t)port);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0);
+	ck_assert_ptr_nonnull(lo_message_serialise(m, path, buf, &len));
+	ck_assert_int_eq(sendto(fd, buf, len, 0, (struct sockaddr *)&dst, sizeof(dst)), (ssize_t)len);
+	close(fd);
+}
+
+/* A free UDP port on loopback (liblo picks one; it is released for the code under test). */
+static int free_port(void)
+{
+	lo_server s = lo_server_new_with_proto(NULL, LO_UDP, NULL);
+	int port = lo_server_get_port(s);
+
+	lo_server_free(s);
+	return port;
+}
+
+START_TEST(test_osc_input_is_taken_only_from_allowed_addresses)
+{
+	char json[512], err[256];
+	struct venue_config *cfg;
+	struct osc_in *in;
+	struct heard h = { 0 };
+	int port = free_port();
+	lo_message go = lo_message_new(), jump = lo_message_new(), mix = lo_message_new(),
+		   poll = lo_message_new(), odd = lo_message_new();
+
+	snprintf(json, sizeof(json),
+		 "{'name':'V','capacity':10,'osc':{'input':{'port':%d,'allow_from':['127.0.0.1']}},"
+		 "'cues':[{'id':'a','scene':'title'},{'id':'b','scene':'title'}]}", port);
+	for (char *c = json; *c; c++)
+		*c = *c == '\'' ? '"' : *c;
+	cfg = test_config(json);
+	in = osc_in_create(cfg, err, sizeof(err));
+	ck_assert_msg(in != NULL, "%s", err);
+	lo_message_add_string(jump, "encore\"}");	/* a quote cannot break out of the command */
+	lo_message_add_int32(mix, 2);
+	lo_message_add_float(mix, 0.25f);
+	lo_message_add_string(poll, "song");
+	lo_message_add_int32(odd, 5);
+	send_from("127.0.0.1", port, "/tutti/go", go);
+	send_from("127.0.0.2", port, "/tutti/go", go);		/* not the artist's controller */
+	send_from("127.0.0.1", port, "/tutti/cue", jump);
+	send_from("127.0.0.1", port, "/tutti/mix", mix);
+	send_from("127.0.0.1", port, "/tutti/poll/reveal", poll);
+	send_from("127.0.0.1", port, "/tutti/self-destruct", odd);	/* not a command */
+	for (int i = 0; i < 50 && osc_in_refused(in) + (uint64_t)h.n < 6; i++) {
+		usleep(20000);
+		osc_in_drain(in, hear, &h);
+	}
+	ck_assert_int_eq(h.n, 4);
+	ck_assert_str_eq(h.who[0], "osc 127.0.0.1");
+	ck_assert_str_eq(h.command[0], "{\"cmd\":\"cue.go\"}");
+	ck_assert_str_eq(h.command[1], "{\"cmd\":\"cue.jump\",\"cue\":\"encore}\"}");
+	ck_assert_str_eq(h.command[2], "{\"cmd\":\"mix.set\",\"mapping\":2,\"crowd\":0.250000}");
+	ck_assert_str_eq(h.command[3], "{\"cmd\":\"poll.reveal\",\"poll\":\"song\"}");
+	ck_assert_uint_eq(osc_in_refused(in), 2);
+	lo_message_free(go);
+	lo_message_free(jump);
+	lo_message_free(mix);
+	lo_message_free(poll);
+	lo_message_free(odd);
+	osc_in_destroy(in);
+	config_destroy(cfg);
+}
+END_TEST
+
 static Suite *osc_suite(void)
 {
 	Suite *s = suite_create("osc");
@@ -185,6 +284,7 @@ static Suite *osc_suite(void)
 
 	tcase_add_test(tc, test_osc_values_follow_the_crowd_at_their_rate_and_cue);
 	tcase_add_test(tc, test_osc_config_refuses_what_would_fail_at_the_show);
+	tcase_add_test(tc, test_osc_input_is_taken_only_from_allowed_addresses);
 	suite_add_tcase(s, tc);
 	return s;
 }
