@@ -49,7 +49,7 @@ done
 url=$(grep -o 'listening on [^ ]*' "$work/tutti.log" | head -1 | cut -d' ' -f3)
 [ -n "$url" ] || { echo "FAIL: daemon did not start"; cat "$work/tutti.log"; exit 1; }
 
-metric() { curl -s "${url}metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
+metric() { curl -s --max-time 2 "${url}metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
 sleep 1	# let the stream settle before measuring
 
 # Up to three windows of WINDOW seconds: the show must run a whole window
@@ -68,10 +68,12 @@ for attempt in 1 2 3; do
 	echo "window $attempt: frames/s=$rate (expect 48000) xruns=$((x2 - x1)) late_callbacks=$late device_lost=$lost"
 	if [ "$lost" != "0" ]; then echo "FAIL: the JACK device was not opened"; break; fi
 	if [ "$late" != "0" ]; then echo "FAIL: $late callbacks took longer than their block"; break; fi
+	# An xrun makes jackd skip cycles, so only a window without one must follow the clock.
+	[ "$x2" = "$x1" ] || continue
 	if ! awk -v r="$rate" 'BEGIN { exit !(r > 47040 && r < 48960) }'; then
 		echo "FAIL: the callback count does not follow the clock"; break
 	fi
-	if [ "$x2" = "$x1" ]; then status=0; break; fi
+	status=0; break
 done
 curl -s "${url}metrics" | grep -E '^tutti_audio_(callbacks_total|callback_seconds|xruns_total)' || true
 [ $status -eq 0 ] && echo "1 passed, 0 failed" || { echo "0 passed, 1 failed"; cat "$work/tutti.log"; }
