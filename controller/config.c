@@ -65,9 +65,13 @@ static const char *const scene_names[SCENE_COUNT] = {
 /* Known keys per object. "comment" is allowed everywhere and is not listed. */
 static const char *const top_keys[] = {
 	"name", "capacity", "listen", "public_url", "tls", "timing", "limits", "zones", "cues",
-	"audio", "safety", "osc", NULL
+	"audio", "safety", "osc", "console", NULL
 };
 static const char *const osc_keys[] = { "targets", "input", NULL };
+static const char *const console_keys[] = {
+	"operator_password_hash", "artist_password_hash", "secrets_file", "session_ttl_s", NULL
+};
+static const char *const secrets_keys[] = { "operator", "artist", NULL };
 static const char *const osc_input_keys[] = { "port", "allow_from", NULL };
 static const char *const osc_target_keys[] = { "id", "host", "port", NULL };
 static const char *const osc_send_keys[] = {
@@ -985,6 +989,7 @@ static void parse_scene(struct parse *p, json_t *cue, const char *cptr, struct c
 static void parse_cue_audio(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c);
 static void parse_cue_osc(struct parse *p, json_t *cue, const char *cptr, struct config_cue *c);
 static void parse_osc(struct parse *p, json_t *root);
+static void parse_console(struct parse *p, json_t *root);
 
 /*
  * One cue, except advance_to, which needs every cue id and is resolved by
@@ -1436,6 +1441,65 @@ static void cue_audio_defaults(struct config_cue_audio *a)
 		if ((ptr_index(iptr, aptr, i), !json_is_object(item)) ?	\
 		    (config_fail(p, iptr, "expected an object, got %s", type_name(item)), 0) : 1)
 
+/* ---- the console ---- */
+
+/* A password hash at @key of @o, into @out; only hashes, never a password, are accepted. */
+static void get_hash(struct parse *p, json_t *o, const char *ptr, const char *key, char *out)
+{
+	char kptr[PTR_MAX];
+
+	if (get_string(p, o, ptr, key, false, 1, CONFIG_HASH_MAX - 1, out) != GOT_OK)
+		return;
+	if (strncmp(out, "$argon2id$", 10) != 0 && strncmp(out, "$argon2i$", 9) != 0) {
+		ptr_key(kptr, ptr, key);
+		config_fail(p, kptr, "expected a password hash from `tutti hash-password` ($argon2id$...), "
+			    "never a password");
+		out[0] = '\0';
+	}
+}
+
+static void parse_console(struct parse *p, json_t *root)
+{
+	struct console_secrets {
+		char operator_hash[CONFIG_HASH_MAX], artist_hash[CONFIG_HASH_MAX];
+	} file = { "", "" };
+	struct config_console *c = &p->cfg->console;
+	char ptr[PTR_MAX], kptr[PTR_MAX], path[CONFIG_PATH_MAX];
+	json_t *o = get_object(p, root, "", "console", false, console_keys, ptr), *v;
+
+	c->session_ttl_s = 8 * 3600;
+	if (!o)
+		return;
+	c->enabled = true;
+	get_hash(p, o, ptr, "operator_password_hash", c->operator_hash);
+	get_hash(p, o, ptr, "artist_password_hash", c->artist_hash);
+	get_number(p, o, ptr, "session_ttl_s", false, 60, 86400, &c->session_ttl_s);
+	v = get_value(p, o, ptr, "secrets_file", false, JSON_STRING, kptr);
+	/* The hashes may live in a file of their own, kept out of the show's repository. */
+	if (v && check_readable_file(p, json_string_value(v), kptr, path, sizeof(path)) == GOT_OK) {
+		json_error_t jerr;
+		json_t *s = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+
+		if (!json_is_object(s)) {
+			config_fail(p, kptr, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+				    s ? "expected an object {\"operator\": HASH, \"artist\": HASH}" : jerr.text);
+		} else {
+			check_keys(p, s, kptr, secrets_keys);
+			get_hash(p, s, kptr, "operator", file.operator_hash);
+			get_hash(p, s, kptr, "artist", file.artist_hash);
+			if (file.operator_hash[0])
+				memcpy(c->operator_hash, file.operator_hash, sizeof(file.operator_hash));
+			if (file.artist_hash[0])
+				memcpy(c->artist_hash, file.artist_hash, sizeof(file.artist_hash));
+		}
+		json_decref(s);
+	}
+	if (!c->operator_hash[0] && !json_object_get(o, "operator_password_hash")) {
+		ptr_key(kptr, ptr, "operator_password_hash");
+		config_fail(p, kptr, "the console needs the operator's password hash (here or in secrets_file)");
+	}
+}
+
 /* ---- OSC ---- */
 
 /* The artist's controller: a port, and the only addresses it is taken from. */
@@ -1727,6 +1791,7 @@ static void parse_root(struct parse *p, json_t *root)
 	parse_audio(p, root);
 	parse_safety(p, root);
 	parse_osc(p, root);
+	parse_console(p, root);
 	parse_cues(p, root);
 }
 

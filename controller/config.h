@@ -213,6 +213,17 @@ struct config_osc_send {
 	double rate_hz;			/* at most this often, 0.1..100, default 20 */
 };
 
+/* ---- the console (docs/config.md, "console") ---- */
+
+#define CONFIG_HASH_MAX		128	/* a crypto_pwhash_str hash */
+
+struct config_console {
+	bool enabled;			/* a "console" section is present */
+	char operator_hash[CONFIG_HASH_MAX];	/* Argon2id, from `tutti hash-password` */
+	char artist_hash[CONFIG_HASH_MAX];	/* "" = no artist login */
+	double session_ttl_s;		/* a login lasts this long, 60..86400, default 8 h */
+};
+
 struct config_cue {
 	char id[CONFIG_ID_MAX + 1];
 	char title[CONFIG_TEXT_MAX + 1];
@@ -262,6 +273,7 @@ struct venue_config {
 	struct config_safety safety;
 	struct config_osc_target osc_targets[CONFIG_MAX_OSC_TARGETS];
 	uint32_t osc_target_count;
+	struct config_console console;
 	uint32_t osc_input_port;	/* 0 = no OSC input */
 	char osc_allowed[CONFIG_MAX_OSC_ALLOWED][64];	/* IP addresses OSC input is taken from */
 	uint32_t osc_allowed_count;

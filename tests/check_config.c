@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "console_auth.h"
 
 #define CUE_TAP "{'id':'a','scene':'join','controls':['tap']}"
 
@@ -749,6 +750,52 @@ START_TEST(test_config_flash_limits_default_to_wcag_and_may_only_be_stricter)
 }
 END_TEST
 
+START_TEST(test_config_console_takes_password_hashes_inline_or_from_a_secrets_file)
+{
+	char hash[CONSOLE_HASH_MAX], doc[1024], path[] = "/tmp/tutti-secrets-XXXXXX";
+	struct venue_config *cfg;
+	struct config_errors errors;
+	FILE *f;
+	int fd;
+
+	ck_assert_int_eq(console_password_hash("front of house", hash), 0);
+	cfg = parse_ok("{'name':'V','capacity':10,'cues':[" CUE_TAP "]}");
+	ck_assert(!cfg->console.enabled);
+	config_destroy(cfg);
+	snprintf(doc, sizeof(doc), "{'name':'V','capacity':10,'console':{'operator_password_hash':'%s',"
+		 "'session_ttl_s':600},'cues':[" CUE_TAP "]}", hash);
+	cfg = parse_ok(doc);
+	ck_assert(cfg->console.enabled);
+	ck_assert_str_eq(cfg->console.operator_hash, hash);
+	ck_assert_str_eq(cfg->console.artist_hash, "");
+	ck_assert_double_eq(cfg->console.session_ttl_s, 600);
+	config_destroy(cfg);
+	/* A password where a hash belongs is refused, and the message says why. */
+	errors = parse_bad("{'name':'V','capacity':10,'console':{'operator_password_hash':'letmein123'},"
+			   "'cues':[" CUE_TAP "]}");
+	ck_assert_str_eq(errors.items[0].pointer, "/console/operator_password_hash");
+	ck_assert(strstr(errors.items[0].message, "never a password") != NULL);
+	config_errors_free(&errors);
+	errors = parse_bad("{'name':'V','capacity':10,'console':{},'cues':[" CUE_TAP "]}");
+	ck_assert_str_eq(errors.items[0].pointer, "/console/operator_password_hash");
+	config_errors_free(&errors);
+	/* From a secrets file beside the config. */
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "{\"operator\": \"%s\", \"artist\": \"%s\"}\n", hash, hash);
+	fclose(f);
+	snprintf(doc, sizeof(doc), "{'name':'V','capacity':10,'console':{'secrets_file':'%s'},'cues':[" CUE_TAP "]}",
+		 path);
+	cfg = parse_ok(doc);
+	ck_assert_str_eq(cfg->console.operator_hash, hash);
+	ck_assert_str_eq(cfg->console.artist_hash, hash);
+	ck_assert(console_password_check(cfg->console.artist_hash, "front of house"));
+	config_destroy(cfg);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_config_cue_audio_parses_into_exact_structs)
 {
 	struct venue_config *cfg = parse_ok(AUDIO_CUE(
@@ -873,6 +920,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_destroy_null_and_free_empty_errors_do_nothing);
 	tcase_add_test(tc, test_config_audio_and_safety_defaults);
 	tcase_add_test(tc, test_config_flash_limits_default_to_wcag_and_may_only_be_stricter);
+	tcase_add_test(tc, test_config_console_takes_password_hashes_inline_or_from_a_secrets_file);
 	tcase_add_test(tc, test_config_cue_audio_parses_into_exact_structs);
 	tcase_add_test(tc, test_config_audio_errors_name_their_pointer);
 	suite_add_tcase(s, tc);
