@@ -197,6 +197,10 @@ static void handle_input(struct audience *a, struct audience_peer *peer,
 {
 	int p = peer->participant;
 
+	if (crowd_participant_muted(a->crowd, p)) {
+		audience_peer_reject(a, peer, REJECT_MUTED, m->seq, NULL);
+		return;
+	}
 	if (a->frozen || !(show_controls(a->show) & (1u << m->control))) {
 		char detail[64];
 
@@ -229,6 +233,10 @@ static void handle_vote(struct audience *a, struct audience_peer *peer,
 {
 	const struct config_poll *poll = config_poll_find(a->cfg, m->poll);
 
+	if (crowd_participant_muted(a->crowd, peer->participant)) {
+		audience_peer_reject(a, peer, REJECT_MUTED, m->seq, NULL);
+		return;
+	}
 	if (!poll) {
 		audience_peer_reject(a, peer, REJECT_UNKNOWN_POLL, m->seq, NULL);
 		return;
@@ -344,4 +352,35 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	else if (attempted)
 		peer->encode_failed = true;	/* something was due but did not fit: it is lost */
 	return n;
+}
+
+int audience_mute(struct audience *a, const char *id, bool muted)
+{
+	int p = crowd_find_by_id(a->crowd, id);
+
+	if (p < 0)
+		return -1;
+	crowd_participant_set_muted(a->crowd, p, muted);
+	return 0;
+}
+
+int audience_kick(struct audience *a, const char *id, double now_s)
+{
+	int p = crowd_find_by_id(a->crowd, id);
+	struct audience_peer *owner;
+
+	if (p < 0)
+		return -1;
+	owner = crowd_participant_owner(a->crowd, p);
+	if (owner) {
+		/* Its socket closes with 4003 once the net thread wakes it (as a displaced one). */
+		owner->participant = -1;
+		owner->close_code = AUDIENCE_CLOSE_REMOVED;
+		if (owner->addr)	/* a real phone's socket; simulated ones have none to close */
+			a->displaced = owner;
+	}
+	/* Gone for good: its token no longer resumes, so a reload cannot bring it back. */
+	crowd_leave(a->crowd, p, now_s);
+	crowd_forget(a->crowd, p);
+	return 0;
 }

@@ -32,6 +32,7 @@
 #define AUDIENCE_ERRORS_MAX	4
 #define AUDIENCE_RETRY_FULL_MS	5000	/* venue full: when to try again */
 #define AUDIENCE_CLOSE_RESUMED_ELSEWHERE 4001	/* the participant moved to a newer connection */
+#define AUDIENCE_CLOSE_REMOVED		4003	/* the venue removed the participant (moderation) */
 
 enum {
 	PEER_SEND_WELCOME = 1 << 0,
@@ -99,6 +100,13 @@ void audience_peer_reject(struct audience *a, struct audience_peer *peer,
 
 /* True when @peer has a personal message waiting. */
 bool audience_peer_has_personal(const struct audience_peer *peer);
+/* Moderation by the anonymous id phones and the console show ("p-1a2b3c4d"). 0, or -1 when unknown. */
+int audience_mute(struct audience *a, const char *id, bool muted);
+/*
+ * Removes a participant: its connection closes with 4003 (the caller
+ * wakes a->displaced) and its token is forgotten. 0, or -1 when unknown.
+ */
+int audience_kick(struct audience *a, const char *id, double now_s);
 /*
  * Renders @peer's next personal message into @out and removes it from the
  * outbox. Returns its length, or 0 when nothing waits. @now_s stamps pongs.

@@ -32,12 +32,13 @@ static void reply_fail(struct console_reply *r, const char *code, const char *fm
 }
 
 void console_init(struct console *c, const struct venue_config *cfg, struct show *show,
-		  struct audiomap *audiomap)
+		  struct audiomap *audiomap, struct audience *audience)
 {
 	memset(c, 0, sizeof(*c));
 	c->cfg = cfg;
 	c->show = show;
 	c->audiomap = audiomap;
+	c->audience = audience;
 	c->safety.curfew_at = -1;
 }
 
@@ -180,6 +181,22 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 			c->safety.curfew_at = now + json_number_value(in);
 		else
 			reply_fail(r, "bad_command", "safety.curfew needs \"in_s\" (seconds from now, or null)");
+		break;
+	}
+	case CONSOLE_MODERATE_MUTE:
+	case CONSOLE_MODERATE_KICK: {
+		json_t *who = json_object_get(cmd, "participant");
+		int rc;
+
+		if (!json_is_string(who) || (a == CONSOLE_MODERATE_MUTE && !on_arg(cmd, &on, r))) {
+			if (r->ok)
+				reply_fail(r, "bad_command", "name the \"participant\" by the id phones show (p-...)");
+			break;
+		}
+		rc = a == CONSOLE_MODERATE_MUTE ? audience_mute(c->audience, json_string_value(who), on) :
+		     audience_kick(c->audience, json_string_value(who), now);
+		if (rc != 0)
+			reply_fail(r, "unknown_participant", "no participant \"%.20s\"", json_string_value(who));
 		break;
 	}
 	default:

@@ -2,7 +2,8 @@
  * console.h - what the operator's and the artist's commands do: show
  * control (GO, back, jump; polls open, close, reveal, veto), the
  * co-creation mix, and the venue's safety actions (fade to silence,
- * stage blackout, freeze crowd input, curfew). Every command is checked
+ * stage blackout, freeze crowd input, curfew) and moderation (mute and
+ * remove a participant by its anonymous id). Every command is checked
  * against the sender's role first and logged with role, sender and show
  * time, accepted or refused.
  *
@@ -21,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "audience.h"
 #include "audiomap.h"
 #include "config.h"
 #include "console_auth.h"
@@ -38,6 +40,7 @@ struct console {
 	const struct venue_config *cfg;
 	struct show *show;
 	struct audiomap *audiomap;
+	struct audience *audience;	/* for moderation */
 	struct console_safety safety;
 	uint64_t accepted, refused;
 };
@@ -49,7 +52,7 @@ struct console_reply {
 };
 
 void console_init(struct console *c, const struct venue_config *cfg, struct show *show,
-		  struct audiomap *audiomap);
+		  struct audiomap *audiomap, struct audience *audience);
 /* Runs one command from @who (a name for the log) in @role at show time @now. */
 void console_execute(struct console *c, enum console_role role, const char *who, const char *text,
 		     size_t len, double now, struct console_reply *reply);

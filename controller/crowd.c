@@ -33,6 +33,7 @@ struct participant {
 	uint8_t tap_interval_count;
 	bool active;			/* counted in its zone's active */
 	bool has_xy, has_slider, has_tempo, has_shake;
+	bool muted;			/* the venue muted it: its inputs and votes are refused */
 	uint64_t last_seq;
 	double last_input_s;		/* orders the active list */
 	double last_kinetic_s;		/* last tap or shake: orders the kinetic list */
@@ -369,6 +370,7 @@ static int new_participant(struct crowd *c, uint32_t zone)
 	token_encode(p->token, p->token_text);
 	snprintf(p->id, sizeof(p->id), "p-%08x", p->anon_id);
 	p->zone = (uint8_t)zone;
+	p->muted = false;
 	p->last_seq = 0;
 	p->throttle.throttled_since = -1;
 	memset(c->votes + (size_t)i * (c->cfg->poll_count ? c->cfg->poll_count : 1), -1,
@@ -437,6 +439,18 @@ void *crowd_participant_owner(const struct crowd *c, int i)
 void crowd_participant_set_owner(struct crowd *c, int i, void *owner)
 {
 	c->p[i].owner = owner;
+}
+
+void crowd_participant_set_muted(struct crowd *c, int i, bool muted)
+{
+	c->p[i].muted = muted;
+	if (muted)
+		drop_activity(c, (uint32_t)i);	/* what it contributed goes at once */
+}
+
+bool crowd_participant_muted(const struct crowd *c, int i)
+{
+	return c->p[i].muted;
 }
 
 struct crowd_throttle *crowd_participant_throttle(struct crowd *c, int i)

@@ -64,6 +64,9 @@ bool crowd_token_known(const struct crowd *c, const char *token);
 /* The connection object that owns participant @p (set by its owner), or NULL. */
 void *crowd_participant_owner(const struct crowd *c, int p);
 void crowd_participant_set_owner(struct crowd *c, int p, void *owner);
+/* Moderation: a muted participant's contributions go at once and its inputs are refused. */
+void crowd_participant_set_muted(struct crowd *c, int p, bool muted);
+bool crowd_participant_muted(const struct crowd *c, int p);
 /* Participant @p's rate state. */
 struct crowd_throttle *crowd_participant_throttle(struct crowd *c, int p);
 /* The connection of participant @p closed: it may resume until the resume window ends. */

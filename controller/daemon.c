@@ -489,7 +489,7 @@ int daemon_run(const struct daemon_options *o)
 		.max_red_per_s = (uint8_t)o->cfg->safety.max_red_flashes_per_s });
 	if (audio_start(d, o) != 0)
 		goto out;
-	console_init(&d->console, o->cfg, d->show, d->audiomap);
+	console_init(&d->console, o->cfg, d->show, d->audiomap, &d->audience);
 	{
 		char err[256];
 

@@ -237,6 +237,22 @@ static void close_with(struct net *n, struct lws *wsi, int code, const char *why
 	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)why, strlen(why));
 }
 
+/* A participant resumed elsewhere or was removed by the venue: close its old connection. */
+static void wake_displaced(struct net *n)
+{
+	struct net_pss *old;
+
+	if (!n->audience->displaced)
+		return;
+	old = lws_container_of(n->audience->displaced, struct net_pss, peer);
+	n->audience->displaced = NULL;
+	if (old->wsi && !old->close_armed) {
+		lws_callback_on_writable(old->wsi);
+		/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
+		lws_set_timer_usecs(old->wsi, 2 * LWS_USEC_PER_SEC);
+	}
+}
+
 static void handle_complete_message(struct net *n, struct net_pss *pss, const char *buf,
 				    size_t len)
 {
@@ -245,16 +261,7 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 	audience_handle_text(n->audience, &pss->peer, buf, len, now);
 	if (audience_peer_has_personal(&pss->peer) || pss->peer.close_code)
 		lws_callback_on_writable(pss->wsi);
-	if (n->audience->displaced) {
-		/* Its participant resumed on this newer connection: close the old one. */
-		struct net_pss *old = lws_container_of(n->audience->displaced, struct net_pss, peer);
-
-		n->audience->displaced = NULL;
-		if (old->wsi && !old->close_armed) {
-			lws_callback_on_writable(old->wsi);
-			lws_set_timer_usecs(old->wsi, 2 * LWS_USEC_PER_SEC);
-		}
-	}
+	wake_displaced(n);
 	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
 	if (pss->peer.close_code && !pss->close_armed)
 		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
@@ -344,7 +351,8 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		const char *why = peer->close_code == 1013 ? "venue full" :
 				  peer->close_code == 1001 ? "show over: daemon stopping" :
 				  peer->close_code == AUDIENCE_CLOSE_RESUMED_ELSEWHERE ?
-				  "resumed on another connection" : "policy";
+				  "resumed on another connection" :
+				  peer->close_code == AUDIENCE_CLOSE_REMOVED ? "removed by the venue" : "policy";
 
 		close_with(n, wsi, peer->close_code, why);
 		pss->close_armed = true;
@@ -482,6 +490,7 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		return;
 	}
 	n->h.tick(n->h.user);
+	wake_displaced(n);	/* the venue may have removed a participant this tick */
 	/* Schedule against an absolute timeline so the tick rate does not drift. */
 	now = lws_now_usecs();
 	n->next_tick_us += n->tick_period_us;

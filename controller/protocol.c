@@ -33,6 +33,7 @@ static const char *const reason_names[REJECT_COUNT] = {
 	[REJECT_TOO_MANY_CONNECTIONS] = "too_many_connections",
 	[REJECT_ORIGIN] = "origin",
 	[REJECT_TOO_MANY_JOINS] = "too_many_joins",
+	[REJECT_MUTED] = "muted",
 };
 
 static const char *const reason_messages[REJECT_COUNT] = {
@@ -56,6 +57,7 @@ static const char *const reason_messages[REJECT_COUNT] = {
 	[REJECT_TOO_MANY_CONNECTIONS] = "too many connections from your address",
 	[REJECT_ORIGIN] = "origin not allowed",
 	[REJECT_TOO_MANY_JOINS] = "too many new participants from your address; try again later",
+	[REJECT_MUTED] = "the venue has muted your input",
 };
 
 const char *reject_reason_name(enum reject_reason r)

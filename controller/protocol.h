@@ -44,6 +44,7 @@ enum reject_reason {
 	REJECT_TOO_MANY_CONNECTIONS,
 	REJECT_ORIGIN,
 	REJECT_TOO_MANY_JOINS,		/* too many new participants from one address */
+	REJECT_MUTED,			/* the venue muted this participant */
 	REJECT_COUNT
 };
 

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "console.h"
+#include "crowd.h"
+#include "metrics.h"
 #include "test_util.h"
 
 /* Cues: intro (no poll), vote (poll "song", a stem per option, a mapping), outro. */
@@ -34,7 +36,7 @@ static void rig_open(struct rig *g)
 	g->cfg = test_config(venue);
 	g->show = show_create(g->cfg, 0);
 	g->map = audiomap_create(g->cfg);
-	console_init(&g->c, g->cfg, g->show, g->map);
+	console_init(&g->c, g->cfg, g->show, g->map, NULL);
 }
 
 static void rig_close(struct rig *g)
@@ -202,6 +204,52 @@ START_TEST(test_safety_state_and_malformed_commands)
 }
 END_TEST
 
+START_TEST(test_moderation_mutes_and_removes_participants_by_their_id)
+{
+	struct rig g;
+	struct crowd *crowd;
+	struct metrics metrics;
+	struct audience aud;
+	struct audience_peer peer;
+	char mute[160], kick[160], id[16], token[64];
+	const char *hello = "{\"type\":\"hello\",\"token\":null,\"zone\":null}";
+	const char *slide = "{\"type\":\"input\",\"seq\":1,\"control\":\"slider\",\"value\":0.5}";
+
+	rig_open(&g);
+	memset(&metrics, 0, sizeof(metrics));
+	crowd = crowd_create(g.cfg, 64);
+	audience_init(&aud, g.cfg, crowd, g.show, &metrics);
+	g.c.audience = &aud;
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.jump\",\"cue\":\"vote\"}", 1);
+	audience_peer_init(&aud, &peer, NULL, 1);
+	audience_handle_text(&aud, &peer, hello, strlen(hello), 1);
+	ck_assert_int_ge(peer.participant, 0);
+	snprintf(id, sizeof(id), "%s", crowd_participant_id(crowd, peer.participant));
+	snprintf(token, sizeof(token), "%s", crowd_participant_token(crowd, peer.participant));
+	/* The artist may not moderate; the operator may. */
+	snprintf(mute, sizeof(mute), "{\"cmd\":\"moderate.mute\",\"participant\":\"%s\",\"on\":true}", id);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, mute, 2));
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, mute, 2));
+	audience_handle_text(&aud, &peer, slide, strlen(slide), 3);
+	ck_assert_uint_eq(metrics.rejected[REJECT_MUTED], 1);
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 0);
+	/* Removed: the connection is marked to close with 4003 and the token no longer resumes. */
+	snprintf(kick, sizeof(kick), "{\"cmd\":\"moderate.kick\",\"participant\":\"%s\"}", id);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, kick, 4));
+	ck_assert_int_eq(peer.close_code, AUDIENCE_CLOSE_REMOVED);
+	ck_assert_int_eq(peer.participant, -1);
+	ck_assert(!crowd_token_known(crowd, token));
+	ck_assert_int_eq(crowd_find_by_id(crowd, id), -1);
+	ck_assert_uint_eq(crowd_connected(crowd), 0);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, kick, 5));
+	ck_assert_str_eq(g.r.code, "unknown_participant");
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"moderate.mute\",\"participant\":7}", 5));
+	ck_assert_str_eq(g.r.code, "bad_command");
+	crowd_destroy(crowd);
+	rig_close(&g);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
 	Suite *s = suite_create("console");
@@ -212,6 +260,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, test_poll_open_hold_reveal_and_veto);
 	tcase_add_test(tc, test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share);
 	tcase_add_test(tc, test_safety_state_and_malformed_commands);
+	tcase_add_test(tc, test_moderation_mutes_and_removes_participants_by_their_id);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -130,7 +130,8 @@ function startPinging() {
 
 let fullCountdownTimer = 0;
 function showStatus(status, detail) {
-  const text = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', full: 'Venue full' }[status];
+  const text = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', full: 'Venue full',
+    removed: 'Removed' }[status];
   ui.status.dataset.state = status;
   setText(ui.statusText, text);
   document.body.classList.toggle('stale', status !== 'live');
@@ -143,6 +144,10 @@ function showStatus(status, detail) {
       `We'll try again in ${Math.max(0, Math.ceil((retryAt - performance.now()) / 1000))} s. Keep this page open.`);
     tick();
     fullCountdownTimer = setInterval(tick, 500);
+    setHidden(ui.overlay, false);
+  } else if (status === 'removed') {
+    setText(ui.overlayTitle, 'The venue has removed you from the crowd');
+    setText(ui.overlayText, 'Enjoy the rest of the show.');
     setHidden(ui.overlay, false);
   } else if (status === 'live') {
     setHidden(ui.overlay, true);
