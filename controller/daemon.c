@@ -271,6 +271,90 @@ static void daemon_tick(void *user)
 	metrics_tick_record(&d->metrics, clock_real_now_s() - started, 1.0 / d->cfg->tick_hz);
 }
 
+/* The console: one command in the sender's role; the reply as JSON. */
+static size_t daemon_console_command(void *user, int role, const char *who, const char *text,
+				     size_t len, char *out, size_t cap)
+{
+	struct daemon *d = user;
+	struct console_reply r;
+	json_t *j;
+	size_t n;
+
+	console_execute(&d->console, (enum console_role)role, who, text, len, clock_now_s(&d->clock), &r);
+	j = r.ok ? json_pack("{s:s, s:b}", "type", "reply", "ok", 1) :
+	    json_pack("{s:s, s:b, s:s, s:s}", "type", "reply", "ok", 0, "code", r.code, "message", r.message);
+	n = j ? json_dumpb(j, out, cap, JSON_COMPACT) : 0;
+	json_decref(j);
+	return n < cap ? n : 0;
+}
+
+/* The console's live view: the show, the crowd, the venue's safety state, the machine's health. */
+static size_t daemon_console_live(void *user, char *out, size_t cap)
+{
+	struct daemon *d = user;
+	const struct show_frame *f = &d->frame;
+	const struct config_cue *cue = show_cue(d->show);
+	struct audio_status st;
+	struct engine_stats es;
+	struct visuals_stats vs;
+	json_t *j, *cues = json_array(), *zones = json_array(), *controls = json_array(), *poll = json_null();
+	double now = clock_now_s(&d->clock);
+	size_t n;
+
+	audio_status_get(d->audio, &st);
+	engine_stats_get(d->engine, &es);
+	visuals_stats_get(d->visuals, &vs);
+	for (uint32_t i = 0; i < d->cfg->cue_count; i++)
+		json_array_append_new(cues, json_pack("{s:s, s:s, s:s}", "id", d->cfg->cues[i].id, "title",
+						      d->cfg->cues[i].title, "scene",
+						      scene_name(d->cfg->cues[i].scene)));
+	for (uint32_t z = 0; z < f->zone_count; z++)
+		json_array_append_new(zones, json_pack("{s:s, s:s, s:I, s:I}", "id", d->cfg->zones[z].id, "name",
+						       d->cfg->zones[z].name, "participants",
+						       (json_int_t)f->zones[z].participants, "active",
+						       (json_int_t)f->zones[z].active));
+	for (int c = 0; c < CONTROL_COUNT; c++)
+		if (f->controls & (1u << c))
+			json_array_append_new(controls, json_string(control_name((enum control)c)));
+	if (f->poll.index >= 0) {
+		const struct config_poll *p = &d->cfg->polls[f->poll.index];
+		json_t *options = json_array(), *tallies = json_array();
+
+		for (uint32_t o = 0; o < p->option_count; o++) {
+			json_array_append_new(options, json_string(p->options[o]));
+			json_array_append_new(tallies, json_integer(f->poll.tallies[o]));
+		}
+		poll = json_pack("{s:s, s:s, s:o, s:o, s:I, s:b, s:b, s:b, s:i}", "id", p->id, "question",
+				 p->question, "options", options, "tallies", tallies, "total",
+				 (json_int_t)f->poll.total, "open", f->poll.open, "revealed", f->poll.revealed,
+				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
+	}
+	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o,"
+		      " s:{s:b, s:b, s:b, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
+		      " s:{s:b, s:I, s:f}, s:{s:I, s:f}}",
+		      "type", "live", "t", now,
+		      "cue", "index", f->cue_index, "id", cue->id, "title", cue->title, "scene",
+		      scene_name(cue->scene),
+		      "cues", cues, "controls", controls,
+		      "participants", (json_int_t)crowd_connected(d->crowd),
+		      "active", (json_int_t)f->venue.active, "taps_per_s", f->venue.taps_per_s,
+		      "zones", zones, "poll", poll,
+		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
+		      d->console.safety.blackout, "freeze", d->console.safety.freeze, "curfew_in_s",
+		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,
+		      "audio", "device", st.device_name, "lost", st.device_lost, "error", st.error,
+		      "xruns", (json_int_t)es.xruns, "load",
+		      es.budget_s > 0 ? es.callback_p999_s / es.budget_s : 0.0,
+		      "output_peak_dbfs", (double)f->music.output_peak_dbfs,
+		      "stage", "running", vs.running, "frames", (json_int_t)vs.frames, "p99_ms",
+		      vs.frame_p99_s * 1e3,
+		      "net", "connections", (json_int_t)d->metrics.connections, "tick_max_ms",
+		      d->metrics.tick_seconds_max * 1e3);
+	n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
+	json_decref(j);
+	return n < cap ? n : 0;
+}
+
 static size_t daemon_healthz(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
@@ -514,7 +598,9 @@ int daemon_run(const struct daemon_options *o)
 	no = (struct net_options){ .cfg = o->cfg, .listen_address = o->listen, .port = o->port,
 				   .clients_dir = o->clients_dir };
 	h = (struct net_handlers){ .user = d, .tick = daemon_tick, .healthz = daemon_healthz,
-				   .metrics = daemon_metrics, .now = daemon_now };
+				   .metrics = daemon_metrics, .now = daemon_now,
+				   .console_command = daemon_console_command,
+				   .console_live = daemon_console_live };
 	d->net = net_create(&no, &h, &d->audience, &d->metrics);
 	if (!d->net)
 		goto out;

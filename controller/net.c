@@ -20,60 +20,8 @@
 
 #include "addrtable.h"
 #include "log.h"
+#include "net_internal.h"
 #include "protocol.h"
-
-#define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
-#define PERSONAL_MAX		65536	/* largest welcome (32 zones of escaped names, 64 votes) */
-#define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
-#define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
-#define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
-#define SHUTDOWN_GRACE_US	(1000 * 1000)	/* for close frames to reach phones */
-#define NET_HTTP_BODY_MAX	65536	/* /metrics fits with room to spare */
-
-struct net {
-	struct lws_context *ctx;
-	struct lws_vhost *vhost;
-	const struct venue_config *cfg;
-	struct audience *audience;
-	struct metrics *metrics;
-	struct net_handlers h;
-	struct addrtable addrs;
-	lws_sorted_usec_list_t tick_sul;
-	lws_usec_t tick_period_us;
-	lws_usec_t next_tick_us;
-	bool stopping;
-	lws_usec_t stop_deadline_us;		/* stop waiting for phones to close */
-	bool tls;
-	int port;
-	uint32_t max_connections;
-	/* the newest state, one per zone, each with LWS_PRE headroom */
-	uint64_t state_gen;
-	unsigned char *state_mem;
-	size_t state_len[CONFIG_MAX_ZONES];
-	unsigned char personal[LWS_PRE + PERSONAL_MAX];	/* scratch for one write */
-	char http_scratch[NET_HTTP_BODY_MAX];		/* /healthz, /metrics rendered here */
-	char mount_origin[CONFIG_PATH_MAX + 16];
-	struct lws_http_mount mounts[3];
-	struct lws_protocols protocols[3];
-	lws_retry_bo_t retry;
-};
-
-/* Per audience connection. */
-struct net_pss {
-	struct audience_peer peer;
-	struct lws *wsi;
-	char *rx;			/* assembling a message split over callbacks */
-	uint32_t rx_len;
-	bool rx_too_large;
-	bool admitted;			/* counted in connections and the address table */
-	bool close_armed;		/* close frame set; the timer callback closes */
-};
-
-/* Per HTTP connection to a dynamic route. */
-struct http_pss {
-	char *body;			/* LWS_PRE headroom, then the response body */
-	size_t len;
-};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -89,7 +37,7 @@ void net_stop(struct net *n)
 	stop_requested = 1;
 }
 
-static struct net *net_of(struct lws *wsi)
+struct net *net_of(struct lws *wsi)
 {
 	return lws_context_user(lws_get_context(wsi));
 }
@@ -125,6 +73,13 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		return -1;
 	case LWS_CALLBACK_HTTP:
 		n->metrics->http_requests++;
+		/* The console's login and logout are POSTs (and so have no GET URI). */
+		if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ||
+		    (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
+		     strncmp(uri, "/console/log", 12) == 0)) {
+			hp->console = 1;
+			return net_console_http(n, wsi, reason, hp, in, len);
+		}
 		/* @in is the path below the mount point: read the whole path instead. */
 		lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
 		http_body_free(hp);
@@ -152,7 +107,14 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			return 1;
 		lws_callback_on_writable(wsi);
 		return 0;
+	case LWS_CALLBACK_HTTP_BODY:
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (hp && hp->console)
+			return net_console_http(n, wsi, reason, hp, in, len);
+		break;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (hp && hp->console)
+			return net_console_http(n, wsi, reason, hp, in, len);
 		if (!hp || !hp->body)
 			break;
 		if (lws_write(wsi, (unsigned char *)hp->body + LWS_PRE, hp->len,
@@ -162,6 +124,8 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 		http_body_free(hp);
+		if (hp && hp->console)
+			net_console_http(n, wsi, reason, hp, in, len);
 		break;
 	default:
 		break;
@@ -207,7 +171,7 @@ static bool host_is_ours(struct net *n, const char *host_header)
  * page's own origin (scheme://Host), Host naming this daemon. No Origin at all means not a browser
  * (a load generator, a test), which cannot be a hostile page: allowed.
  */
-static bool origin_allowed(struct net *n, struct lws *wsi)
+bool origin_allowed(struct net *n, struct lws *wsi)
 {
 	char origin[CONFIG_ORIGIN_MAX + 1], host[256], own[300];
 	const struct config_limits *lim = &n->cfg->limits;
@@ -231,7 +195,7 @@ static bool origin_allowed(struct net *n, struct lws *wsi)
 
 /* ---- audience WebSocket ---- */
 
-static void close_with(struct net *n, struct lws *wsi, int code, const char *why)
+void close_with(struct net *n, struct lws *wsi, int code, const char *why)
 {
 	metrics_close_record(n->metrics, code);
 	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)why, strlen(why));
@@ -483,8 +447,12 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		n->stop_deadline_us = lws_now_usecs() + SHUTDOWN_GRACE_US;
 		log_info("shutting down: closing %u connections", n->metrics->connections);
 		lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[1]);
+		lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[2]);
 	}
 	if (n->stopping && (n->metrics->connections == 0 || lws_now_usecs() > n->stop_deadline_us)) {
+		/* The login worker must not wake a context that is going away. */
+		net_console_destroy(n->console);
+		n->console = NULL;
 		/* Inside the loop: lws closes what is left and uv_run() then returns. */
 		lws_context_destroy(n->ctx);
 		return;
@@ -576,6 +544,13 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 		/* lets one lws_write() carry a whole state, whatever rx_buffer_size is */
 		.tx_packet_size = LWS_PRE + NET_STATE_MAX,
 	};
+	n->protocols[2] = (struct lws_protocols){
+		.name = "tutti.console.v1", .callback = net_console_callback,
+		.per_session_data_size = net_console_pss_size(), .rx_buffer_size = 4096,
+		.tx_packet_size = LWS_PRE + 65536,
+	};
+	if (cfg->console.enabled && !(n->console = net_console_create(n)))
+		goto fail;
 
 	snprintf(n->mount_origin, sizeof(n->mount_origin), "%s/audience", o->clients_dir);
 	n->mounts[0] = (struct lws_http_mount){
@@ -586,7 +561,20 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 		.mount_next = &n->mounts[2], .mountpoint = "/metrics", .origin = "tutti-http",
 		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 8,
 	};
+	snprintf(n->console_origin, sizeof(n->console_origin), "%s/console", o->clients_dir);
 	n->mounts[2] = (struct lws_http_mount){
+		.mount_next = &n->mounts[3], .mountpoint = "/console/login", .origin = "tutti-http",
+		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 14,
+	};
+	n->mounts[3] = (struct lws_http_mount){
+		.mount_next = &n->mounts[4], .mountpoint = "/console/logout", .origin = "tutti-http",
+		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 15,
+	};
+	n->mounts[4] = (struct lws_http_mount){
+		.mount_next = &n->mounts[5], .mountpoint = "/console", .origin = n->console_origin,
+		.def = "index.html", .origin_protocol = LWSMPRO_FILE, .mountpoint_len = 8,
+	};
+	n->mounts[5] = (struct lws_http_mount){
 		.mountpoint = "/", .origin = n->mount_origin, .def = "index.html",
 		.origin_protocol = LWSMPRO_FILE, .mountpoint_len = 1,
 		.extra_mimetypes = &mime_webmanifest,
@@ -658,6 +646,8 @@ void net_destroy(struct net *n)
 {
 	if (!n)
 		return;
+	net_console_destroy(n->console);
+	n->console = NULL;
 	if (n->ctx)
 		lws_context_destroy(n->ctx);
 	addrtable_free(&n->addrs);

@@ -39,6 +39,11 @@ struct net_handlers {
 	size_t (*healthz)(void *user, char *out, size_t cap);
 	size_t (*metrics)(void *user, char *out, size_t cap);
 	double (*now)(void *user);	/* show time in seconds */
+	/* The console: runs a command in a role; writes the reply JSON; returns its length. */
+	size_t (*console_command)(void *user, int role, const char *who, const char *text, size_t len,
+				  char *out, size_t cap);
+	/* The console's live view JSON; returns its length (0 = does not fit). */
+	size_t (*console_live)(void *user, char *out, size_t cap);
 };
 
 /*

@@ -1,0 +1,124 @@
+// The operator's and the artist's console: logs in over HTTP (the daemon sets an HttpOnly
+// session cookie), then speaks tutti.console.v1 over a WebSocket: commands out, replies and
+// a live view (four times a second) in. No request leaves the daemon.
+
+const $ = (id) => document.getElementById(id);
+let socket = null;
+let live = null;
+let role = null;
+let loggedOut = false;
+
+function send(command) {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(command));
+}
+
+function showReply(message) {
+  const el = $('reply');
+  el.textContent = message.ok ? 'Done.' : `${message.code}: ${message.message}`;
+  el.classList.toggle('bad', !message.ok);
+}
+
+function render() {
+  if (!live) return;
+  $('venue-cue').textContent = `${live.cue.index + 1}. ${live.cue.title || live.cue.id} (${live.cue.scene})`;
+  const cues = $('cues');
+  cues.replaceChildren(...live.cues.map((cue, i) => {
+    const li = document.createElement('li');
+    li.textContent = cue.title || cue.id;
+    li.className = i === live.cue.index ? 'current' : '';
+    li.addEventListener('click', () => send({ cmd: 'cue.jump', cue: cue.id }));
+    return li;
+  }));
+  const poll = live.poll;
+  $('poll-question').textContent = poll
+    ? `${poll.question} — ${poll.open ? 'open' : poll.vetoed ? 'vetoed' : poll.revealed ? 'revealed' : 'closed, held'}`
+    : 'No poll in this cue';
+  $('poll-tallies').replaceChildren(...(poll ? poll.options.map((option, i) => {
+    const li = document.createElement('li');
+    li.dataset.testid = `tally-${i}`;
+    li.innerHTML = '<span></span><b></b>';
+    li.firstChild.textContent = option + (poll.winner === i ? ' ★' : '');
+    li.lastChild.textContent = String(poll.tallies[i]);
+    return li;
+  }) : []));
+  for (const button of document.querySelectorAll('[data-toggle]')) {
+    button.classList.toggle('on', Boolean(live.safety[button.dataset.key]));
+  }
+  $('curfew').textContent = live.safety.curfew_in_s >= 0
+    ? `Curfew in ${Math.ceil(live.safety.curfew_in_s / 60)} min` : '';
+  const stats = [
+    ['Participants', live.participants], ['Active', live.active],
+    ['Taps/s', live.taps_per_s.toFixed(1)], ['Controls', live.controls.join(', ') || 'none'],
+    ...live.zones.map((z) => [`Zone ${z.name || z.id}`, `${z.participants} (${z.active} active)`]),
+    ['Audio', live.audio.lost ? `LOST: ${live.audio.error}` : live.audio.device],
+    ['Audio load', `${(live.audio.load * 100).toFixed(1)} %  xruns ${live.audio.xruns}`],
+    ['Stage', live.stage.running ? `${live.stage.p99_ms.toFixed(1)} ms p99` : 'off'],
+    ['Connections', live.net.connections],
+  ];
+  $('stats').replaceChildren(...stats.flatMap(([k, v]) => {
+    const dt = document.createElement('dt');
+    const dd = document.createElement('dd');
+    dt.textContent = k;
+    dd.textContent = String(v);
+    return [dt, dd];
+  }));
+}
+
+function connect() {
+  socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`, 'tutti.console.v1');
+  socket.onopen = () => { $('link').textContent = 'live'; };
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type === 'live') { live = message; render(); }
+    if (message.type === 'reply') showReply(message);
+  };
+  socket.onclose = (event) => {
+    $('link').textContent = event.code === 1008 ? 'session expired' : 'offline';
+    if (event.code === 1008) { showLogin('Your session ended: log in again.'); return; }
+    if (!loggedOut) setTimeout(connect, 1000);
+  };
+}
+
+function showLogin(message = '') {
+  $('desk').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = message;
+}
+
+function showDesk() {
+  $('login').hidden = true;
+  $('desk').hidden = false;
+  $('whoami').textContent = role;
+  $('safety').hidden = role !== 'operator';
+  connect();
+}
+
+$('login').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('login-error').textContent = '';
+  const response = await fetch('/console/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role: $('role').value, password: $('password').value }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) { $('login-error').textContent = body.message || `Refused (${response.status})`; return; }
+  role = body.role;
+  loggedOut = false;
+  $('password').value = '';
+  showDesk();
+});
+
+$('go').addEventListener('click', () => send({ cmd: 'cue.go' }));
+$('back').addEventListener('click', () => send({ cmd: 'cue.back' }));
+for (const button of document.querySelectorAll('[data-cmd]')) {
+  button.addEventListener('click', () => send({ cmd: button.dataset.cmd }));
+}
+for (const button of document.querySelectorAll('[data-toggle]')) {
+  button.addEventListener('click', () => send({ cmd: button.dataset.toggle, on: !live?.safety[button.dataset.key] }));
+}
+$('logout').addEventListener('click', async () => {
+  loggedOut = true;
+  await fetch('/console/logout', { method: 'POST' });
+  socket?.close();
+  showLogin();
+});

@@ -1,0 +1,138 @@
+// Integration test: the console's login and socket on the real daemon.
+// Proves: a wrong password is 401 and a foreign Origin 403; a right one sets an HttpOnly,
+// SameSite=Strict session cookie; the console socket is refused without that cookie and
+// with a foreign Origin; with it, the live view arrives, GO moves the show (phones see the
+// new cue), the artist's role is refused the safety panel, a freeze reaches the phones, and
+// an address that keeps failing is slowed down (429).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import WebSocket from 'ws';
+import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
+import { Phone } from '../lib/client.mjs';
+
+const PASSWORD = 'front of house';
+const ARTIST_PASSWORD = 'on the stage';
+const hash = (password) => execFileSync(TUTTI_BIN, ['hash-password'], { input: `${password}\n` }).toString().trim();
+let daemon;
+const sockets = [];
+
+before(async () => {
+  daemon = await startDaemon({ config: writeConfig(smallVenue({
+    console: { operator_password_hash: hash(PASSWORD), artist_password_hash: hash(ARTIST_PASSWORD) },
+  })) });
+});
+
+after(async () => {
+  for (const s of sockets) s.terminate();
+  if (daemon) await daemon.stop();
+});
+
+function login(role, password, headers = {}) {
+  return fetch(`${daemon.url}console/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify({ role, password }),
+  });
+}
+
+function cookieOf(response) {
+  return response.headers.get('set-cookie')?.split(';')[0];
+}
+
+// Opens the console socket; resolves with { ws, messages, next(test) } or rejects when refused.
+function openConsole(headers = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(daemon.wsUrl, 'tutti.console.v1', { headers });
+    const messages = [];
+    const waiters = [];
+    sockets.push(ws);
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString());
+      messages.push(m);
+      for (const w of waiters.splice(0)) if (!w(m)) waiters.push(w);
+    });
+    ws.once('open', () => resolve({
+      ws, messages,
+      next: (want, ms = 3000) => new Promise((res, rej) => {
+        const timer = setTimeout(() => rej(new Error('timed out')), ms);
+        waiters.push((m) => (want(m) ? (clearTimeout(timer), res(m), true) : false));
+      }),
+      send: (cmd) => ws.send(JSON.stringify(cmd)),
+    }));
+    ws.once('unexpected-response', (req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+test('a wrong password and a foreign Origin are refused', async () => {
+  const wrong = await login('operator', 'not it');
+  assert.equal(wrong.status, 401);
+  assert.equal(cookieOf(wrong), undefined);
+  const foreign = await login('operator', PASSWORD, { Origin: 'http://evil.example' });
+  assert.equal(foreign.status, 403);
+  assert.equal(cookieOf(foreign), undefined);
+});
+
+test('the session cookie is HttpOnly and SameSite=Strict, and the socket needs it', async () => {
+  const ok = await login('operator', PASSWORD);
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { role: 'operator', expires_in_s: 28800 });
+  const cookie = ok.headers.get('set-cookie');
+  assert.match(cookie, /^tutti_console=[0-9a-f]{64};/);
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  await assert.rejects(openConsole(), /HTTP 403/);
+  await assert.rejects(openConsole({ Cookie: 'tutti_console=' + '0'.repeat(64) }), /HTTP 403/);
+  await assert.rejects(openConsole({ Cookie: cookieOf(ok), Origin: 'http://evil.example' }), /HTTP 403/);
+});
+
+test('the operator sees the live view and GO moves the show for the phones', async () => {
+  const phone = new Phone(daemon.wsUrl);
+  sockets.push(phone.ws);
+  await phone.hello();
+  const cookie = cookieOf(await login('operator', PASSWORD));
+  const c = await openConsole({ Cookie: cookie });
+  const first = await c.next((m) => m.type === 'live');
+  assert.equal(first.cue.id, 'play');
+  assert.equal(first.cues.length, 2);
+  assert.ok(first.participants >= 1);
+  c.send({ cmd: 'cue.go' });
+  assert.deepEqual(await c.next((m) => m.type === 'reply'), { type: 'reply', ok: true });
+  await c.next((m) => m.type === 'live' && m.cue.id === 'quiet');
+  await phone.waitFor((m) => m.type === 'state' && m.cue?.id === 'quiet', 'the new cue on the phone');
+  c.send({ cmd: 'cue.go' });
+  const last = await c.next((m) => m.type === 'reply');
+  assert.equal(last.code, 'last_cue');
+  c.send({ cmd: 'cue.jump', cue: 'play' });
+  await c.next((m) => m.type === 'reply' && m.ok);
+  // A freeze reaches the phones: no controls, and inputs are refused.
+  c.send({ cmd: 'safety.freeze', on: true });
+  await c.next((m) => m.type === 'live' && m.safety.freeze);
+  await phone.waitForNext((m) => m.type === 'state' && m.cue?.controls?.length === 0, 'a frozen state');
+  c.send({ cmd: 'safety.freeze', on: false });
+  await c.next((m) => m.type === 'live' && !m.safety.freeze);
+});
+
+test('the artist may run the show but not the safety panel', async () => {
+  const res = await login('artist', ARTIST_PASSWORD);
+  assert.equal(res.status, 200);
+  const c = await openConsole({ Cookie: cookieOf(res) });
+  c.send({ cmd: 'safety.blackout', on: true });
+  const refused = await c.next((m) => m.type === 'reply');
+  assert.equal(refused.code, 'forbidden');
+  c.send({ cmd: 'poll.open' });
+  assert.equal((await c.next((m) => m.type === 'reply')).ok, true);
+  const live = await c.next((m) => m.type === 'live');
+  assert.equal(live.safety.blackout, false);
+});
+
+test('an address that keeps failing is slowed down', async () => {
+  const codes = [];
+  for (let i = 0; i < 5; i += 1) codes.push((await login('operator', `guess ${i}`)).status);
+  assert.deepEqual(codes.slice(0, 3), [401, 401, 401]);
+  assert.ok(codes.slice(3).includes(429), `got ${codes}`);
+  const slowed = await login('operator', PASSWORD);
+  assert.equal(slowed.status, 429);
+  assert.equal(slowed.headers.get('retry-after'), '30');
+});
