@@ -183,6 +183,15 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 			reply_fail(r, "bad_command", "safety.curfew needs \"in_s\" (seconds from now, or null)");
 		break;
 	}
+	case CONSOLE_ALARM_ACK: {
+		json_t *name = json_object_get(cmd, "alarm");
+
+		if (!json_is_string(name))
+			reply_fail(r, "bad_command", "alarm.ack needs \"alarm\" (audio_lost, venue_full, ...)");
+		else if (!c->alarms || alarms_ack(c->alarms, json_string_value(name)) != 0)
+			reply_fail(r, "unknown_alarm", "no alarm \"%.40s\" is up", json_string_value(name));
+		break;
+	}
 	case CONSOLE_MODERATE_MUTE:
 	case CONSOLE_MODERATE_KICK: {
 		json_t *who = json_object_get(cmd, "participant");

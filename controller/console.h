@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alarms.h"
 #include "audience.h"
 #include "audiomap.h"
 #include "config.h"
@@ -41,6 +42,7 @@ struct console {
 	struct show *show;
 	struct audiomap *audiomap;
 	struct audience *audience;	/* for moderation */
+	struct alarms *alarms;		/* for acknowledgement; NULL = none */
 	struct console_safety safety;
 	uint64_t accepted, refused;
 };

@@ -49,6 +49,9 @@ struct daemon {
 	struct osc_out *osc;		/* stage gear over OSC */
 	struct osc_in *osc_in;		/* the artist's controller; NULL = none */
 	struct console console;		/* operator and artist commands; the venue's safety state */
+	struct alarms alarms;		/* for the console */
+	double next_alarms_s;
+	bool stage_wanted;
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
 	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
@@ -262,6 +265,17 @@ static void daemon_tick(void *user)
 	if (d->visuals)
 		stage_tick(d, now);
 	osc_out_tick(d->osc, &d->frame, now);
+	if (now >= d->next_alarms_s) {
+		struct audio_status st;
+
+		d->next_alarms_s = now + 0.25;
+		audio_status_get(d->audio, &st);
+		alarms_update(&d->alarms, &(struct alarm_inputs){
+			.audio_lost = st.device_lost, .audio_error = st.error,
+			.participants = crowd_connected(d->crowd), .capacity = d->cfg->capacity,
+			.rate_limited_total = d->metrics.rejected[REJECT_RATE_LIMITED],
+			.stage_wanted = d->stage_wanted, .stage_running = d->visuals != NULL }, now);
+	}
 	if (now >= d->next_broadcast_s) {
 		broadcast(d);
 		d->next_broadcast_s += 1.0 / d->cfg->broadcast_hz;
@@ -298,6 +312,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 	struct engine_stats es;
 	struct visuals_stats vs;
 	json_t *j, *cues = json_array(), *zones = json_array(), *controls = json_array(), *poll = json_null();
+	json_t *alarms = json_array();
 	double now = clock_now_s(&d->clock);
 	size_t n;
 
@@ -313,6 +328,12 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 						       d->cfg->zones[z].name, "participants",
 						       (json_int_t)f->zones[z].participants, "active",
 						       (json_int_t)f->zones[z].active));
+	for (int a = 0; a < ALARM_COUNT; a++)
+		if (d->alarms.a[a].shown)
+			json_array_append_new(alarms, json_pack("{s:s, s:s, s:b, s:b, s:f}", "id",
+				alarm_name((enum alarm_id)a), "message", d->alarms.a[a].message, "active",
+				d->alarms.a[a].active, "acknowledged", d->alarms.a[a].acknowledged, "since_s",
+				now - d->alarms.a[a].since));
 	for (int c = 0; c < CONTROL_COUNT; c++)
 		if (f->controls & (1u << c))
 			json_array_append_new(controls, json_string(control_name((enum control)c)));
@@ -329,7 +350,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 				 (json_int_t)f->poll.total, "open", f->poll.open, "revealed", f->poll.revealed,
 				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
 	}
-	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o,"
+	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o,"
 		      " s:{s:b, s:b, s:b, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
 		      " s:{s:b, s:I, s:f}, s:{s:I, s:f}}",
 		      "type", "live", "t", now,
@@ -338,7 +359,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      "cues", cues, "controls", controls,
 		      "participants", (json_int_t)crowd_connected(d->crowd),
 		      "active", (json_int_t)f->venue.active, "taps_per_s", f->venue.taps_per_s,
-		      "zones", zones, "poll", poll,
+		      "zones", zones, "poll", poll, "alarms", alarms,
 		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
 		      d->console.safety.blackout, "freeze", d->console.safety.freeze, "curfew_in_s",
 		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,
@@ -574,6 +595,9 @@ int daemon_run(const struct daemon_options *o)
 	if (audio_start(d, o) != 0)
 		goto out;
 	console_init(&d->console, o->cfg, d->show, d->audiomap, &d->audience);
+	alarms_init(&d->alarms);
+	d->console.alarms = &d->alarms;
+	d->stage_wanted = o->stage.mode != VISUALS_NONE;
 	{
 		char err[256];
 

@@ -46,6 +46,20 @@ function render() {
   }
   $('curfew').textContent = live.safety.curfew_in_s >= 0
     ? `Curfew in ${Math.ceil(live.safety.curfew_in_s / 60)} min` : '';
+  $('alarms-panel').hidden = live.alarms.length === 0;
+  $('alarms').replaceChildren(...live.alarms.map((alarm) => {
+    const li = document.createElement('li');
+    li.className = alarm.acknowledged ? 'acknowledged' : 'raised';
+    li.textContent = `${alarm.message} `;
+    if (!alarm.acknowledged) {
+      const ack = document.createElement('button');
+      ack.textContent = 'Acknowledge';
+      ack.dataset.testid = `ack-${alarm.id}`;
+      ack.addEventListener('click', () => send({ cmd: 'alarm.ack', alarm: alarm.id }));
+      li.append(ack);
+    }
+    return li;
+  }));
   const stats = [
     ['Participants', live.participants], ['Active', live.active],
     ['Taps/s', live.taps_per_s.toFixed(1)], ['Controls', live.controls.join(', ') || 'none'],

@@ -96,6 +96,9 @@ test('the operator sees the live view and GO moves the show for the phones', asy
   const first = await c.next((m) => m.type === 'live');
   assert.equal(first.cue.id, 'play');
   assert.equal(first.cues.length, 2);
+  assert.deepEqual(first.alarms, []);
+  c.send({ cmd: 'alarm.ack', alarm: 'audio_lost' });
+  assert.equal((await c.next((m) => m.type === 'reply')).code, 'unknown_alarm');
   assert.ok(first.participants >= 1);
   c.send({ cmd: 'cue.go' });
   assert.deepEqual(await c.next((m) => m.type === 'reply'), { type: 'reply', ok: true });
@@ -135,4 +138,39 @@ test('an address that keeps failing is slowed down', async () => {
   const slowed = await login('operator', PASSWORD);
   assert.equal(slowed.status, 429);
   assert.equal(slowed.headers.get('retry-after'), '30');
+});
+
+test('an alarm reaches the console and is acknowledged there', async () => {
+  const small = await startDaemon({ config: writeConfig(smallVenue({
+    capacity: 1, zones: [{ id: 'floor', name: 'Floor', capacity: 1 }],
+    console: { operator_password_hash: hash(PASSWORD) },
+  })) });
+  try {
+    const res = await fetch(`${small.url}console/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'operator', password: PASSWORD }),
+    });
+    const ws = new WebSocket(small.wsUrl, 'tutti.console.v1', { headers: { Cookie: cookieOf(res) } });
+    sockets.push(ws);
+    const seen = (want) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out')), 5000);
+      const on = (data) => {
+        const m = JSON.parse(data.toString());
+        if (want(m)) { clearTimeout(timer); ws.off('message', on); resolve(m); }
+      };
+      ws.on('message', on);
+    });
+    const phone = new Phone(small.wsUrl);
+    sockets.push(phone.ws);
+    await phone.hello();
+    const full = await seen((m) => m.type === 'live' && m.alarms.some((a) => a.id === 'venue_full'));
+    const alarm = full.alarms.find((a) => a.id === 'venue_full');
+    assert.equal(alarm.acknowledged, false);
+    assert.match(alarm.message, /1 of 1/);
+    ws.send(JSON.stringify({ cmd: 'alarm.ack', alarm: 'venue_full' }));
+    await seen((m) => m.type === 'reply' && m.ok);
+    await seen((m) => m.type === 'live' && m.alarms.find((a) => a.id === 'venue_full')?.acknowledged === true);
+  } finally {
+    await small.stop();
+  }
 });
