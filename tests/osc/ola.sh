@@ -14,10 +14,12 @@ olad_pid=""
 tutti_pid=""
 cleanup() {
 	[ -n "$tutti_pid" ] && kill -TERM "$tutti_pid" 2>/dev/null && wait "$tutti_pid" 2>/dev/null || true
-	# olad may run under su: find it by its own config folder, unique to this run.
+	# olad may run under su: find it by its own config folder, unique to this run, and wait
+	# until it has written its config on the way out before removing the folder.
 	pkill -TERM -f "olad -c $work/ola " 2>/dev/null || true
+	for _ in $(seq 30); do pgrep -f "olad -c $work/ola " >/dev/null || break; sleep 0.1; done
 	[ -n "$olad_pid" ] && wait "$olad_pid" 2>/dev/null || true
-	rm -rf "$work"
+	rm -rf "$work" 2>/dev/null || true
 }
 trap cleanup EXIT
 
