@@ -40,6 +40,8 @@ void console_init(struct console *c, const struct venue_config *cfg, struct show
 	c->audiomap = audiomap;
 	c->audience = audience;
 	c->safety.curfew_at = -1;
+	c->safety.max_flashes_per_s = cfg->safety.max_flashes_per_s;
+	c->safety.max_red_flashes_per_s = cfg->safety.max_red_flashes_per_s;
 }
 
 /* The cue named by "cue", or the current one when it is absent. -1 (replied) when unknown. */
@@ -181,6 +183,24 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 			c->safety.curfew_at = now + json_number_value(in);
 		else
 			reply_fail(r, "bad_command", "safety.curfew needs \"in_s\" (seconds from now, or null)");
+		break;
+	}
+	case CONSOLE_SAFETY_FLASH_POLICY: {
+		json_t *g = json_object_get(cmd, "max_per_s"), *red = json_object_get(cmd, "max_red_per_s");
+		json_int_t venue = c->cfg->safety.max_flashes_per_s, venue_red = c->cfg->safety.max_red_flashes_per_s;
+
+		/* Stricter than the venue's config, never looser: the config is the venue's limit. */
+		if (!json_is_integer(g) || json_integer_value(g) < 0 || json_integer_value(g) > venue ||
+		    (red && (!json_is_integer(red) || json_integer_value(red) < 0 ||
+			     json_integer_value(red) > venue_red))) {
+			reply_fail(r, "out_of_range", "flashes per second: 0 to the venue's %lld (red: 0 to %lld)",
+				   (long long)venue, (long long)venue_red);
+			break;
+		}
+		c->safety.max_flashes_per_s = (uint32_t)json_integer_value(g);
+		c->safety.max_red_flashes_per_s = red ? (uint32_t)json_integer_value(red) :
+			(uint32_t)(json_integer_value(g) < venue_red ? json_integer_value(g) : venue_red);
+		c->safety.flash_generation++;
 		break;
 	}
 	case CONSOLE_ALARM_ACK: {

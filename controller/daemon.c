@@ -51,6 +51,7 @@ struct daemon {
 	struct console console;		/* operator and artist commands; the venue's safety state */
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
+	uint32_t flash_generation;	/* the console's flash policy last applied */
 	bool stage_wanted;
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
@@ -262,6 +263,18 @@ static void daemon_tick(void *user)
 	frame_build(d, now);
 	if (d->engine)
 		audio_tick(d, now);
+	if (d->console.safety.flash_generation != d->flash_generation) {
+		struct flash_limits lim = {
+			.max_per_s = (uint8_t)d->console.safety.max_flashes_per_s,
+			.max_red_per_s = (uint8_t)d->console.safety.max_red_flashes_per_s,
+		};
+
+		d->flash_generation = d->console.safety.flash_generation;
+		flash_gate_set_limits(&d->phone_flashes, &lim);
+		visuals_set_flash_limits(d->visuals, lim.max_per_s, lim.max_red_per_s);
+		log_info("safety: flash policy now %u flashes (%u red) per second", lim.max_per_s,
+			 lim.max_red_per_s);
+	}
 	if (d->visuals)
 		stage_tick(d, now);
 	osc_out_tick(d->osc, &d->frame, now);
@@ -351,7 +364,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
 	}
 	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o,"
-		      " s:{s:b, s:b, s:b, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
+		      " s:{s:b, s:b, s:b, s:f, s:i, s:i}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
 		      " s:{s:b, s:I, s:f}, s:{s:I, s:f}}",
 		      "type", "live", "t", now,
 		      "cue", "index", f->cue_index, "id", cue->id, "title", cue->title, "scene",
@@ -363,6 +376,8 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
 		      d->console.safety.blackout, "freeze", d->console.safety.freeze, "curfew_in_s",
 		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,
+		      "max_flashes_per_s", (int)d->console.safety.max_flashes_per_s,
+		      "max_red_flashes_per_s", (int)d->console.safety.max_red_flashes_per_s,
 		      "audio", "device", st.device_name, "lost", st.device_lost, "error", st.error,
 		      "xruns", (json_int_t)es.xruns, "load",
 		      es.budget_s > 0 ? es.callback_p999_s / es.budget_s : 0.0,

@@ -283,6 +283,12 @@ void flash_gate_init(struct flash_gate *g, const struct flash_limits *lim)
 	g->max = clamp_max(lim->max_per_s);
 }
 
+void flash_gate_set_limits(struct flash_gate *g, const struct flash_limits *lim)
+{
+	g->max = clamp_max(lim->max_per_s);	/* the last second's flashes still count */
+}
+
+
 bool flash_gate_allow(struct flash_gate *g, double t)
 {
 	history_prune(&g->flashes, t);
@@ -429,4 +435,14 @@ uint32_t flash_screen_apply(struct flash_screen *s, double t, uint32_t *pixels, 
 void flash_screen_stats(const struct flash_screen *s, struct flash_stats *out)
 {
 	*out = s->stats;
+}
+
+void flash_screen_set_limits(struct flash_screen *s, const struct flash_limits *lim)
+{
+	s->limits = *lim;
+	/* Only the budgets change: what flashed in the last second still counts against them. */
+	for (int i = 0; i < s->cols * s->rows; i++) {
+		s->cells[i].budget = 2 * clamp_max(lim->max_per_s);
+		s->cells[i].red_budget = 2 * clamp_max(lim->max_red_per_s);
+	}
 }

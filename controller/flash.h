@@ -99,6 +99,8 @@ struct flash_gate {
 void flash_gate_init(struct flash_gate *g, const struct flash_limits *lim);
 /* True, and recorded, when a flash may start at @t (seconds, never decreasing). */
 bool flash_gate_allow(struct flash_gate *g, double t);
+/* A new limit from now on (the console's flash policy); the last second's flashes still count. */
+void flash_gate_set_limits(struct flash_gate *g, const struct flash_limits *lim);
 
 /* The stage screen: a grid of channels over a 32-bit XRGB picture. */
 struct flash_screen;
@@ -127,6 +129,8 @@ void flash_screen_destroy(struct flash_screen *s);
  */
 uint32_t flash_screen_apply(struct flash_screen *s, double t, uint32_t *pixels, int pitch);
 void flash_screen_stats(const struct flash_screen *s, struct flash_stats *out);
+/* A new limit from now on, keeping every cell's history. */
+void flash_screen_set_limits(struct flash_screen *s, const struct flash_limits *lim);
 
 /* sRGB byte to linear 0..1; linear to sRGB byte (a 4096-step table: within one code of the nearest). Any thread. */
 float flash_linear(uint8_t srgb);

@@ -47,6 +47,7 @@ struct visuals {
 	_Atomic uint64_t frame_count, pngs, cells_held, red_dropped;
 	_Atomic uint32_t times_us[TIMES];
 	_Atomic uint32_t max_us;
+	_Atomic uint32_t flash_policy;	/* net -> render: 1 << 16 | max << 8 | red max, 0 = unchanged */
 };
 
 static double now_s(void)
@@ -213,6 +214,11 @@ static void *render_thread(void *arg)
 		struct flash_stats fs;
 		uint32_t us;
 
+		uint32_t policy = atomic_exchange(&v->flash_policy, 0);
+
+		if (policy)
+			flash_screen_set_limits(sc.flash, &(struct flash_limits){
+				.max_per_s = (uint8_t)(policy >> 8), .max_red_per_s = (uint8_t)policy });
 		tribuf_read(&v->frames, f);
 		scene_draw(sc.scene, f, n ? start - last : 0);
 		last = start;
@@ -296,6 +302,12 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 		return NULL;
 	}
 	return v;
+}
+
+void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_red_per_s)
+{
+	if (v)
+		atomic_store(&v->flash_policy, 1u << 16 | (uint32_t)max_per_s << 8 | max_red_per_s);
 }
 
 void visuals_publish(struct visuals *v, const struct stage_frame *f)

@@ -62,6 +62,8 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 /* Net thread: the newest frame (copied; the render thread draws the newest it finds). */
 void visuals_publish(struct visuals *v, const struct stage_frame *f);
 void visuals_stats_get(struct visuals *v, struct visuals_stats *s);
+/* Net thread: the venue's flash policy changed (the render thread applies it next frame). */
+void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_red_per_s);
 /* Stops and joins the render thread; NULL does nothing. */
 void visuals_stop(struct visuals *v);
 

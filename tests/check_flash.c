@@ -557,6 +557,45 @@ START_TEST(test_screen_strobe_is_held_to_the_limit_in_every_cell)
 }
 END_TEST
 
+/* The console's flash policy lowers the limit mid-strobe: from then on, the lower budget holds. */
+START_TEST(test_a_stricter_policy_takes_effect_and_keeps_the_history)
+{
+	struct flash_limits venue = { 3, 3 }, stricter = { 1, 1 };
+	struct flash_screen *s = flash_screen_create(&venue, SW, SH, COLS, ROWS);
+	uint32_t *px = malloc(SW * SH * 4);
+	static struct screen_check sc;
+	struct flash_gate g;
+	int allowed = 0;
+
+	lin_table_init();
+	memset(&sc, 0, sizeof(sc));
+	for (int i = 0; i < 6 * FPS; i++) {
+		double t = (double)i / FPS;
+
+		if (i == 2 * FPS)
+			flash_screen_set_limits(s, &stricter);
+		fill(px, 0, SW, 0, SH, i % 2 ? 0xffffffffu : 0xff000000u);
+		flash_screen_apply(s, t, px, SW * 4);
+		if (i >= 2 * FPS)
+			screen_check_feed(&sc, t, px);	/* only what was shown under the new policy */
+	}
+	screen_check_assert(&sc, &stricter);
+	ck_assert_int_ge(sc.whole.tr.n, 2 * 3);	/* still one flash a second, not a freeze */
+	flash_screen_destroy(s);
+	free(px);
+	/* The phones' gate: three a second, then one. */
+	flash_gate_init(&g, &venue);
+	for (int i = 0; i < 100; i++)
+		allowed += flash_gate_allow(&g, i * 0.01);
+	ck_assert_int_eq(allowed, 3);
+	flash_gate_set_limits(&g, &stricter);
+	allowed = 0;
+	for (int i = 100; i < 200; i++)
+		allowed += flash_gate_allow(&g, i * 0.01);
+	ck_assert_int_eq(allowed, 1);
+}
+END_TEST
+
 START_TEST(test_screen_steady_half_is_never_touched)
 {
 	struct flash_limits lim = { 3, 3 };
@@ -712,6 +751,7 @@ static Suite *flash_suite(void)
 	tcase_add_test(tc, test_a_held_picture_never_flashes_red);
 	tcase_add_test(tc, test_screen_strobe_is_held_to_the_limit_in_every_cell);
 	tcase_add_test(tc, test_screen_steady_half_is_never_touched);
+	tcase_add_test(tc, test_a_stricter_policy_takes_effect_and_keeps_the_history);
 	tcase_add_test(tc, test_screen_measures_one_pixel_lines);
 	tcase_add_test(tc, test_screen_red_strobe_is_held_to_the_red_budget);
 	tcase_add_test(tc, test_screen_rejects_bad_sizes);

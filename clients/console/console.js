@@ -44,6 +44,8 @@ function render() {
   for (const button of document.querySelectorAll('[data-toggle]')) {
     button.classList.toggle('on', Boolean(live.safety[button.dataset.key]));
   }
+  const policy = $('flash-policy');
+  if (document.activeElement !== policy) policy.value = String(live.safety.max_flashes_per_s);
   $('curfew').textContent = live.safety.curfew_in_s >= 0
     ? `Curfew in ${Math.ceil(live.safety.curfew_in_s / 60)} min` : '';
   $('alarms-panel').hidden = live.alarms.length === 0;
@@ -130,6 +132,9 @@ for (const button of document.querySelectorAll('[data-cmd]')) {
 for (const button of document.querySelectorAll('[data-toggle]')) {
   button.addEventListener('click', () => send({ cmd: button.dataset.toggle, on: !live?.safety[button.dataset.key] }));
 }
+$('flash-policy').addEventListener('change', (event) => {
+  send({ cmd: 'safety.flash_policy', max_per_s: Number(event.target.value) });
+});
 $('logout').addEventListener('click', async () => {
   loggedOut = true;
   await fetch('/console/logout', { method: 'POST' });
