@@ -325,7 +325,9 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 	struct engine_stats es;
 	struct visuals_stats vs;
 	json_t *j, *cues = json_array(), *zones = json_array(), *controls = json_array(), *poll = json_null();
-	json_t *alarms = json_array();
+	json_t *alarms = json_array(), *mix = json_array(), *recent = json_array();
+	struct stage_dot newest[20];
+	uint32_t n_newest;
 	double now = clock_now_s(&d->clock);
 	size_t n;
 
@@ -341,6 +343,22 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 						       d->cfg->zones[z].name, "participants",
 						       (json_int_t)f->zones[z].participants, "active",
 						       (json_int_t)f->zones[z].active));
+	/* The co-creation mix of the current cue: one entry per mapping, with the share in force. */
+	for (uint32_t i = 0; i < cue->audio.mapping_count; i++) {
+		const struct config_mapping *m = &cue->audio.mappings[i];
+
+		json_array_append_new(mix, json_pack("{s:i, s:s, s:s, s:f}", "mapping", (int)i, "source",
+			audio_source_name(m->source), "target", audio_target_name(m->target), "crowd",
+			audiomap_crowd_share(d->audiomap, (uint32_t)f->cue_index, i)));
+	}
+	/* Who acted last, by the anonymous id phones show: what moderation needs. */
+	n_newest = crowd_dots(d->crowd, now, newest, 20);
+	for (uint32_t i = 0; i < n_newest; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "p-%08x", newest[i].id);
+		json_array_append_new(recent, json_string(id));
+	}
 	for (int a = 0; a < ALARM_COUNT; a++)
 		if (d->alarms.a[a].shown)
 			json_array_append_new(alarms, json_pack("{s:s, s:s, s:b, s:b, s:f}", "id",
@@ -363,7 +381,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 				 (json_int_t)f->poll.total, "open", f->poll.open, "revealed", f->poll.revealed,
 				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
 	}
-	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o,"
+	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o,"
 		      " s:{s:b, s:b, s:b, s:f, s:i, s:i}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
 		      " s:{s:b, s:I, s:f}, s:{s:I, s:f}}",
 		      "type", "live", "t", now,
@@ -372,7 +390,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      "cues", cues, "controls", controls,
 		      "participants", (json_int_t)crowd_connected(d->crowd),
 		      "active", (json_int_t)f->venue.active, "taps_per_s", f->venue.taps_per_s,
-		      "zones", zones, "poll", poll, "alarms", alarms,
+		      "zones", zones, "poll", poll, "alarms", alarms, "mix", mix, "recent", recent,
 		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
 		      d->console.safety.blackout, "freeze", d->console.safety.freeze, "curfew_in_s",
 		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,

@@ -44,6 +44,8 @@ function render() {
   for (const button of document.querySelectorAll('[data-toggle]')) {
     button.classList.toggle('on', Boolean(live.safety[button.dataset.key]));
   }
+  renderMix();
+  renderRecent();
   const policy = $('flash-policy');
   if (document.activeElement !== policy) policy.value = String(live.safety.max_flashes_per_s);
   $('curfew').textContent = live.safety.curfew_in_s >= 0
@@ -77,6 +79,42 @@ function render() {
     dt.textContent = k;
     dd.textContent = String(v);
     return [dt, dd];
+  }));
+}
+
+// One slider per mapping of the current cue; a slider being dragged keeps its own value.
+function renderMix() {
+  const box = $('mix');
+  if (!live.mix.length) { box.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'No crowd mapping in this cue' })); return; }
+  const key = `${live.cue.index}:${live.mix.length}`;
+  if (box.dataset.key !== key) {
+    box.dataset.key = key;
+    box.replaceChildren(...live.mix.map((m) => {
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      Object.assign(input, { type: 'range', min: 0, max: 1, step: 0.05 });
+      input.dataset.testid = `mix-${m.mapping}`;
+      input.addEventListener('change', () => send({ cmd: 'mix.set', mapping: m.mapping, crowd: Number(input.value) }));
+      label.append(`${m.source} → ${m.target} `, input);
+      return label;
+    }));
+  }
+  live.mix.forEach((m, i) => {
+    const input = box.querySelectorAll('input')[i];
+    if (input && document.activeElement !== input) input.value = String(m.crowd);
+  });
+}
+
+function renderRecent() {
+  $('moderation').hidden = role !== 'operator';
+  $('recent').replaceChildren(...live.recent.map((id) => {
+    const li = document.createElement('li');
+    const mute = Object.assign(document.createElement('button'), { textContent: 'Mute' });
+    const kick = Object.assign(document.createElement('button'), { textContent: 'Remove' });
+    mute.addEventListener('click', () => send({ cmd: 'moderate.mute', participant: id, on: true }));
+    kick.addEventListener('click', () => send({ cmd: 'moderate.kick', participant: id }));
+    li.append(`${id} `, mute, ' ', kick);
+    return li;
   }));
 }
 

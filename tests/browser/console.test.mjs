@@ -29,7 +29,8 @@ before(async () => {
     cues: [
       { id: 'intro', title: 'Doors', scene: 'title', controls: [] },
       { id: 'vote', title: 'Vote', scene: 'poll', controls: ['vote'],
-        poll: { id: 'song', question: 'Which song?', options: ['Anthem', 'Ballad', 'Encore'], open_with_cue: false } },
+        poll: { id: 'song', question: 'Which song?', options: ['Anthem', 'Ballad', 'Encore'], open_with_cue: false },
+        audio: { mappings: [{ source: 'poll_share:1', target: 'filter_cutoff', to: [500, 8000] }] } },
     ],
   })) });
   browser = await chromium.launch({
@@ -114,14 +115,34 @@ test('the operator runs a poll from the console while phones vote', { timeout: 9
     await waitForText(console_, 'tally-1', (t) => /^Ballad ★\s*2$/.test(t), 'the winner on the console');
     await waitForText(phone, 'vote-count-1', (t) => t === '2', 'Ballad on the phone');
     await waitForText(phone, 'vote-count-0', (t) => t === '1', 'Anthem on the phone');
+    // The co-creation mix: the artist's value plus a quarter of the crowd's move.
+    const slider = byTestId(console_, 'mix-0');
+    await slider.fill('0.25');
+    await slider.dispatchEvent('change');
+    await waitUntil(() => /mix\.set at [\d.]+: ok/.test(daemon.output()), 'mix.set accepted');
+
+    // Moderation: the phone is listed by its id; Remove closes it with 4003 and the page says so.
+    const id = (await byTestId(phone, 'participant-id').textContent()).trim();
+    const row = console_.locator('#recent li', { hasText: id });
+    await row.waitFor({ state: 'visible', timeout: WAIT_MS });
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    await console_.screenshot({ path: join(SCREENSHOT_DIR, 'console-1280x800.png') });
+    await console_.screenshot({ path: join(SCREENSHOT_DIR, 'console-1280x800.png'), fullPage: true });
+    await row.getByText('Remove').click();
+    await waitForText(phone, 'overlay', (t) => /removed you/.test(t), 'the removed phone');
     assert.deepEqual(errors, []);
   } finally {
     await desk.close().catch(() => {});
     await phoneContext.close().catch(() => {});
   }
 });
+
+async function waitUntil(check, what) {
+  const deadline = Date.now() + WAIT_MS;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function page_waitEnabled(page, id) {
   await page.waitForFunction((sel) => !document.querySelector(sel)?.disabled, `[data-testid="${id}"]`,
