@@ -57,25 +57,45 @@ sleep 1	# let the stream settle before measuring
 # VM now and then stalls a thread for a few milliseconds (an xrun in jackd,
 # or a callback preempted past its budget); that costs a window, not the
 # test. A callback that is really too slow is late in every window and fails.
+#
+# When the hypervisor takes the CPU away (steal time in /proc/stat), no
+# process here can keep a 2.7 ms deadline: a window with xruns and more than
+# STEAL_MS of steal says nothing about our code. If every window was like
+# that, the test is skipped (exit 77, reported by ctest as skipped) with the
+# figures, rather than passed or failed on the host's load.
 WINDOW=${WINDOW:-2}
+STEAL_MS=${STEAL_MS:-20}
+steal_ms() { awk '$1 == "cpu" { print $9 * 10 }' /proc/stat; }	# USER_HZ is 100
 status=1
+stolen=0
 for attempt in $(seq 10); do
 	f1=$(metric tutti_audio_frames_total); x1=$(metric tutti_audio_xruns_total)
-	l1=$(metric tutti_audio_late_callbacks_total); t1=$(date +%s.%N)
+	l1=$(metric tutti_audio_late_callbacks_total); s1=$(steal_ms); t1=$(date +%s.%N)
 	sleep "$WINDOW"
 	f2=$(metric tutti_audio_frames_total); x2=$(metric tutti_audio_xruns_total)
-	l2=$(metric tutti_audio_late_callbacks_total); t2=$(date +%s.%N)
+	l2=$(metric tutti_audio_late_callbacks_total); s2=$(steal_ms); t2=$(date +%s.%N)
 	rate=$(awk -v a="$f1" -v b="$f2" -v s="$t1" -v e="$t2" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')
 	lost=$(metric tutti_audio_device_lost)
-	echo "window $attempt: frames/s=$rate (expect 48000) xruns=$((x2 - x1)) late_callbacks=$((l2 - l1)) device_lost=$lost"
+	echo "window $attempt: frames/s=$rate (expect 48000) xruns=$((x2 - x1)) late_callbacks=$((l2 - l1)) steal=$((s2 - s1))ms device_lost=$lost"
 	if [ "$lost" != "0" ]; then echo "FAIL: the JACK device was not opened"; break; fi
 	# An xrun makes jackd skip cycles, so only a clean window must follow the clock.
-	[ "$x2" = "$x1" ] && [ "$l2" = "$l1" ] || continue
+	if [ "$x2" != "$x1" ] || [ "$l2" != "$l1" ]; then
+		[ $((s2 - s1)) -gt "$STEAL_MS" ] && stolen=$((stolen + 1))
+		continue
+	fi
 	if ! awk -v r="$rate" 'BEGIN { exit !(r > 47040 && r < 48960) }'; then
 		echo "FAIL: the callback count does not follow the clock"; break
 	fi
 	status=0; break
 done
+if [ $status -ne 0 ] && [ "$stolen" -eq 10 ]; then
+	echo "SKIP: the hypervisor stole more than ${STEAL_MS} ms of CPU in every window; xruns cannot be judged on this machine now"
+	status=77
+fi
 curl -s "${url}metrics" | grep -E '^tutti_audio_(callbacks_total|callback_seconds|xruns_total)' || true
-[ $status -eq 0 ] && echo "1 passed, 0 failed" || { echo "0 passed, 1 failed"; cat "$work/tutti.log"; }
+case $status in
+0) echo "1 passed, 0 failed" ;;
+77) echo "0 passed, 0 failed, 1 skipped" ;;
+*) echo "0 passed, 1 failed"; cat "$work/tutti.log" ;;
+esac
 exit $status
