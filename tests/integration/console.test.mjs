@@ -3,7 +3,8 @@
 // SameSite=Strict session cookie; the console socket is refused without that cookie and
 // with a foreign Origin; with it, the live view arrives, GO moves the show (phones see the
 // new cue), the artist's role is refused the safety panel, a freeze reaches the phones, and
-// an address that keeps failing is slowed down (429).
+// a session that ends (logout, like expiry) closes its socket with 1008, and an address that
+// keeps failing is slowed down (429).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,16 +131,6 @@ test('the artist may run the show but not the safety panel', async () => {
   assert.equal(live.safety.blackout, false);
 });
 
-test('an address that keeps failing is slowed down', async () => {
-  const codes = [];
-  for (let i = 0; i < 5; i += 1) codes.push((await login('operator', `guess ${i}`)).status);
-  assert.deepEqual(codes.slice(0, 3), [401, 401, 401]);
-  assert.ok(codes.slice(3).includes(429), `got ${codes}`);
-  const slowed = await login('operator', PASSWORD);
-  assert.equal(slowed.status, 429);
-  assert.equal(slowed.headers.get('retry-after'), '30');
-});
-
 test('an alarm reaches the console and is acknowledged there', async () => {
   const small = await startDaemon({ config: writeConfig(smallVenue({
     capacity: 1, zones: [{ id: 'floor', name: 'Floor', capacity: 1 }],
@@ -173,4 +164,30 @@ test('an alarm reaches the console and is acknowledged there', async () => {
   } finally {
     await small.stop();
   }
+});
+
+test('a session that ends closes its console socket with 1008', async () => {
+  const cookie = cookieOf(await login('operator', PASSWORD));
+  const c = await openConsole({ Cookie: cookie });
+  await c.next((m) => m.type === 'live');
+  const closed = new Promise((resolve) => c.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  // Logging out ends the session exactly as its expiry does: the socket's next check closes it.
+  const out = await fetch(`${daemon.url}console/logout`, { method: 'POST', headers: { Cookie: cookie } });
+  assert.equal(out.status, 200);
+  assert.match(out.headers.get('set-cookie'), /tutti_console=; .*Max-Age=0/);
+  const { code, reason } = await closed;
+  assert.equal(code, 1008);
+  assert.match(reason, /session expired/);
+  await assert.rejects(openConsole({ Cookie: cookie }), /HTTP 403/);
+});
+
+// Last: it leaves this address slowed down for the tests after it.
+test('an address that keeps failing is slowed down', async () => {
+  const codes = [];
+  for (let i = 0; i < 5; i += 1) codes.push((await login('operator', `guess ${i}`)).status);
+  assert.deepEqual(codes.slice(0, 3), [401, 401, 401]);
+  assert.ok(codes.slice(3).includes(429), `got ${codes}`);
+  const slowed = await login('operator', PASSWORD);
+  assert.equal(slowed.status, 429);
+  assert.equal(slowed.headers.get('retry-after'), '30');
 });
