@@ -27,6 +27,7 @@ struct audiomap {
 	int loudest_zone;
 	bool fade_to_silence;
 	float mix[CONFIG_MAX_CUES][CONFIG_MAX_MAPPINGS];	/* console's crowd share, NAN = the config's */
+	double ceiling_dbfs;		/* console's output ceiling, NAN = the venue's */
 };
 
 struct audiomap *audiomap_create(const struct venue_config *cfg)
@@ -38,6 +39,7 @@ struct audiomap *audiomap_create(const struct venue_config *cfg)
 	m->cfg = cfg;
 	m->cue = -1;
 	m->loudest_zone = -1;
+	m->ceiling_dbfs = NAN;
 	for (uint32_t c = 0; c < CONFIG_MAX_CUES; c++)
 		for (uint32_t i = 0; i < CONFIG_MAX_MAPPINGS; i++)
 			m->mix[c][i] = NAN;
@@ -52,6 +54,11 @@ void audiomap_destroy(struct audiomap *m)
 void audiomap_set_fade_to_silence(struct audiomap *m, bool on)
 {
 	m->fade_to_silence = on;
+}
+
+void audiomap_set_ceiling(struct audiomap *m, double dbfs)
+{
+	m->ceiling_dbfs = dbfs;
 }
 
 int audiomap_set_crowd_share(struct audiomap *m, uint32_t cue, uint32_t mapping, double share)
@@ -315,5 +322,8 @@ void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s
 	out->playback_rate = (float)clamp(a->playback_rate + offset[TARGET_PLAYBACK_RATE],
 					  safe->min_playback_rate, safe->max_playback_rate);
 	out->fade_to_silence = m->fade_to_silence;
+	/* Lower than the venue's, never higher. */
+	out->ceiling_dbfs = (float)(isnan(m->ceiling_dbfs) || m->ceiling_dbfs > safe->ceiling_dbfs ?
+				    safe->ceiling_dbfs : m->ceiling_dbfs);
 	run_triggers(m, a, f, trigger, user);
 }

@@ -36,6 +36,7 @@ struct audio_params {
 	float delay_mix;
 	float playback_rate;
 	bool fade_to_silence;		/* master to silence at the safety gain rate */
+	float ceiling_dbfs;		/* the output ceiling now: the venue's, or lower from the console */
 };
 
 /* A one-shot to play now. */
@@ -61,6 +62,8 @@ void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s
 
 /* The console's "fade to silence" (and back). Cannot be overridden by a mapping. */
 void audiomap_set_fade_to_silence(struct audiomap *m, bool on);
+/* The console lowers the output ceiling (never above the venue's; NAN = the venue's). */
+void audiomap_set_ceiling(struct audiomap *m, double dbfs);
 /*
  * The co-creation mix, live: mapping @mapping of cue @cue lets the crowd
  * move its parameter by @share (0 = the artist's value only, 1 = the

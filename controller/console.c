@@ -40,6 +40,7 @@ void console_init(struct console *c, const struct venue_config *cfg, struct show
 	c->audiomap = audiomap;
 	c->audience = audience;
 	c->safety.curfew_at = -1;
+	c->safety.ceiling_dbfs = cfg->safety.ceiling_dbfs;
 	c->safety.max_flashes_per_s = cfg->safety.max_flashes_per_s;
 	c->safety.max_red_flashes_per_s = cfg->safety.max_red_flashes_per_s;
 }
@@ -183,6 +184,22 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 			c->safety.curfew_at = now + json_number_value(in);
 		else
 			reply_fail(r, "bad_command", "safety.curfew needs \"in_s\" (seconds from now, or null)");
+		break;
+	}
+	case CONSOLE_SAFETY_CEILING: {
+		json_t *v = json_object_get(cmd, "dbfs");
+		double venue = c->cfg->safety.ceiling_dbfs;
+
+		if (json_is_null(v)) {
+			c->safety.ceiling_dbfs = venue;
+		} else if (!json_is_number(v) || json_number_value(v) < -30 || json_number_value(v) > venue) {
+			reply_fail(r, "out_of_range", "the ceiling is -30 to the venue's %.1f dBFS (null = the venue's)",
+				   venue);
+			break;
+		} else {
+			c->safety.ceiling_dbfs = json_number_value(v);
+		}
+		audiomap_set_ceiling(c->audiomap, c->safety.ceiling_dbfs);
 		break;
 	}
 	case CONSOLE_SAFETY_FLASH_POLICY: {

@@ -35,6 +35,7 @@ struct console_safety {
 	bool blackout;			/* the stage screen shows black */
 	bool freeze;			/* phones' controls are off ("listening") */
 	double curfew_at;		/* show time of the curfew, -1 = none */
+	double ceiling_dbfs;		/* the output ceiling now: at most the venue's */
 	uint32_t max_flashes_per_s;	/* the flash policy now: at most the venue's */
 	uint32_t max_red_flashes_per_s;
 	uint32_t flash_generation;	/* +1 at every policy change, for the daemon to apply */

@@ -52,6 +52,9 @@ struct daemon {
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
 	uint32_t flash_generation;	/* the console's flash policy last applied */
+	uint64_t live_inputs;		/* inputs accepted at the previous live view, for the rate */
+	double live_inputs_t;
+	double inputs_per_s;
 	bool stage_wanted;
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
@@ -325,7 +328,8 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 	struct engine_stats es;
 	struct visuals_stats vs;
 	json_t *j, *cues = json_array(), *zones = json_array(), *controls = json_array(), *poll = json_null();
-	json_t *alarms = json_array(), *mix = json_array(), *recent = json_array();
+	json_t *alarms = json_array(), *mix = json_array(), *recent = json_array(), *rejected = json_object();
+	uint64_t inputs = 0;
 	struct stage_dot newest[20];
 	uint32_t n_newest;
 	double now = clock_now_s(&d->clock);
@@ -351,6 +355,18 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 			audio_source_name(m->source), "target", audio_target_name(m->target), "crowd",
 			audiomap_crowd_share(d->audiomap, (uint32_t)f->cue_index, i)));
 	}
+	/* Inputs per second since the previous live view (several consoles share the estimate). */
+	for (int c = 0; c < CONTROL_COUNT; c++)
+		inputs += d->metrics.inputs_accepted[c];
+	if (now - d->live_inputs_t >= 0.5) {
+		d->inputs_per_s = d->live_inputs_t > 0 ? (double)(inputs - d->live_inputs) / (now - d->live_inputs_t) : 0;
+		d->live_inputs = inputs;
+		d->live_inputs_t = now;
+	}
+	for (int r = 1; r < REJECT_COUNT; r++)
+		if (d->metrics.rejected[r])
+			json_object_set_new(rejected, reject_reason_name((enum reject_reason)r),
+					    json_integer((json_int_t)d->metrics.rejected[r]));
 	/* Who acted last, by the anonymous id phones show: what moderation needs. */
 	n_newest = crowd_dots(d->crowd, now, newest, 20);
 	for (uint32_t i = 0; i < n_newest; i++) {
@@ -382,8 +398,8 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
 	}
 	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o,"
-		      " s:{s:b, s:b, s:b, s:f, s:i, s:i}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
-		      " s:{s:b, s:I, s:f}, s:{s:I, s:f}}",
+		      " s:{s:b, s:b, s:b, s:f, s:i, s:i, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
+		      " s:{s:b, s:I, s:f}, s:{s:I, s:f, s:I, s:I, s:I, s:f, s:o}}",
 		      "type", "live", "t", now,
 		      "cue", "index", f->cue_index, "id", cue->id, "title", cue->title, "scene",
 		      scene_name(cue->scene),
@@ -396,6 +412,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,
 		      "max_flashes_per_s", (int)d->console.safety.max_flashes_per_s,
 		      "max_red_flashes_per_s", (int)d->console.safety.max_red_flashes_per_s,
+		      "ceiling_dbfs", d->console.safety.ceiling_dbfs,
 		      "audio", "device", st.device_name, "lost", st.device_lost, "error", st.error,
 		      "xruns", (json_int_t)es.xruns, "load",
 		      es.budget_s > 0 ? es.callback_p999_s / es.budget_s : 0.0,
@@ -403,7 +420,10 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      "stage", "running", vs.running, "frames", (json_int_t)vs.frames, "p99_ms",
 		      vs.frame_p99_s * 1e3,
 		      "net", "connections", (json_int_t)d->metrics.connections, "tick_max_ms",
-		      d->metrics.tick_seconds_max * 1e3);
+		      d->metrics.tick_seconds_max * 1e3, "tick_overruns", (json_int_t)d->metrics.tick_overruns,
+		      "broadcasts", (json_int_t)d->metrics.broadcasts, "state_bytes",
+		      (json_int_t)d->last_state_bytes, "inputs_per_s", d->inputs_per_s,
+		      "rejected", rejected);
 	n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
 	json_decref(j);
 	return n < cap ? n : 0;

@@ -187,6 +187,7 @@ struct engine *engine_create(const struct venue_config *cfg, uint32_t sample_rat
 	initial.delay_time_s = 0.375f;
 	initial.playback_rate = 1;
 	initial.cue = UINT32_MAX;
+	initial.ceiling_dbfs = (float)cfg->safety.ceiling_dbfs;
 	if (tribuf_init(&e->params_in, pool, sizeof(initial), &initial) ||
 	    spsc_init(&e->triggers, pool, 64, sizeof(struct audio_trigger)) ||
 	    spsc_init(&e->feedback, pool, 256, sizeof(struct engine_feedback)) ||
@@ -382,6 +383,12 @@ static void take_params(struct engine *e)
 	}
 	if (p.cue < e->cfg->cue_count && p.cue_generation != e->p.cue_generation)
 		start_cue(e, &p);
+	if (p.ceiling_dbfs != e->p.ceiling_dbfs) {
+		/* The console lowered (or restored) the ceiling; the venue's is the most it can be. */
+		float venue = (float)e->cfg->safety.ceiling_dbfs;
+
+		dsp_limiter_set(&e->limiter, p.ceiling_dbfs < venue ? p.ceiling_dbfs : venue, NAN);
+	}
 	e->p = p;
 	for (int s = 0; s < SLOTS; s++)
 		if (e->slots[s].cue >= 0 && e->slots[s].generation == p.cue_generation)

@@ -191,6 +191,14 @@ START_TEST(test_safety_state_and_malformed_commands)
 	ck_assert_double_eq(g.c.safety.curfew_at, 610);
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.curfew\",\"in_s\":null}", 10));
 	ck_assert_double_eq(g.c.safety.curfew_at, -1);
+	/* The output ceiling: lower than the venue's -1 dBFS, never higher, never the artist's. */
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.ceiling\",\"dbfs\":-6}", 1));
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.ceiling\",\"dbfs\":-6}", 1));
+	ck_assert_double_eq(g.c.safety.ceiling_dbfs, -6);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.ceiling\",\"dbfs\":0}", 1));
+	ck_assert_str_eq(g.r.code, "out_of_range");
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.ceiling\",\"dbfs\":null}", 1));
+	ck_assert_double_eq(g.c.safety.ceiling_dbfs, -1);
 	/* The flash policy: stricter than the venue's 3, never looser, and never the artist's. */
 	ck_assert_uint_eq(g.c.safety.max_flashes_per_s, 3);
 	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.flash_policy\",\"max_per_s\":1}", 1));

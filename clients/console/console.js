@@ -46,6 +46,8 @@ function render() {
   }
   renderMix();
   renderRecent();
+  const ceiling = $('ceiling');
+  if (document.activeElement !== ceiling) ceiling.value = String(live.safety.ceiling_dbfs);
   const policy = $('flash-policy');
   if (document.activeElement !== policy) policy.value = String(live.safety.max_flashes_per_s);
   $('curfew').textContent = live.safety.curfew_in_s >= 0
@@ -66,12 +68,16 @@ function render() {
   }));
   const stats = [
     ['Participants', live.participants], ['Active', live.active],
-    ['Taps/s', live.taps_per_s.toFixed(1)], ['Controls', live.controls.join(', ') || 'none'],
+    ['Taps/s', live.taps_per_s.toFixed(1)], ['Inputs/s', live.net.inputs_per_s.toFixed(1)],
+    ['Controls', live.controls.join(', ') || 'none'],
     ...live.zones.map((z) => [`Zone ${z.name || z.id}`, `${z.participants} (${z.active} active)`]),
     ['Audio', live.audio.lost ? `LOST: ${live.audio.error}` : live.audio.device],
     ['Audio load', `${(live.audio.load * 100).toFixed(1)} %  xruns ${live.audio.xruns}`],
     ['Stage', live.stage.running ? `${live.stage.p99_ms.toFixed(1)} ms p99` : 'off'],
     ['Connections', live.net.connections],
+    ['Tick', `max ${live.net.tick_max_ms.toFixed(2)} ms, ${live.net.tick_overruns} overruns`],
+    ['Broadcasts', `${live.net.broadcasts} (${live.net.state_bytes} B)`],
+    ['Refused', Object.entries(live.net.rejected).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
   ];
   $('stats').replaceChildren(...stats.flatMap(([k, v]) => {
     const dt = document.createElement('dt');
@@ -170,6 +176,9 @@ for (const button of document.querySelectorAll('[data-cmd]')) {
 for (const button of document.querySelectorAll('[data-toggle]')) {
   button.addEventListener('click', () => send({ cmd: button.dataset.toggle, on: !live?.safety[button.dataset.key] }));
 }
+$('ceiling').addEventListener('change', (event) => {
+  send({ cmd: 'safety.ceiling', dbfs: Number(event.target.value) });
+});
 $('flash-policy').addEventListener('change', (event) => {
   send({ cmd: 'safety.flash_policy', max_per_s: Number(event.target.value) });
 });

@@ -98,6 +98,13 @@ test('the operator sees the live view and GO moves the show for the phones', asy
   assert.equal(first.cue.id, 'play');
   assert.equal(first.cues.length, 2);
   assert.deepEqual(first.alarms, []);
+  assert.equal(first.safety.ceiling_dbfs, -1);
+  assert.equal(typeof first.net.inputs_per_s, 'number');
+  assert.equal(typeof first.net.rejected, 'object');
+  c.send({ cmd: 'safety.ceiling', dbfs: -9 });
+  await c.next((m) => m.type === 'live' && m.safety.ceiling_dbfs === -9);
+  c.send({ cmd: 'safety.ceiling', dbfs: null });
+  await c.next((m) => m.type === 'live' && m.safety.ceiling_dbfs === -1);
   c.send({ cmd: 'alarm.ack', alarm: 'audio_lost' });
   assert.equal((await c.next((m) => m.type === 'reply')).code, 'unknown_alarm');
   assert.ok(first.participants >= 1);
