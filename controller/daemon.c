@@ -415,7 +415,8 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      "ceiling_dbfs", d->console.safety.ceiling_dbfs,
 		      "audio", "device", st.device_name, "lost", st.device_lost, "error", st.error,
 		      "xruns", (json_int_t)es.xruns, "load",
-		      es.budget_s > 0 ? es.callback_p999_s / es.budget_s : 0.0,
+		      /* The null device's timing is a thread's, not a sound card's deadline: not a load. */
+		      st.kind == AUDIO_NULL || es.budget_s <= 0 ? -1.0 : es.callback_p999_s / es.budget_s,
 		      "output_peak_dbfs", (double)f->music.output_peak_dbfs,
 		      "stage", "running", vs.running, "frames", (json_int_t)vs.frames, "p99_ms",
 		      vs.frame_p99_s * 1e3,

@@ -72,7 +72,7 @@ function render() {
     ['Controls', live.controls.join(', ') || 'none'],
     ...live.zones.map((z) => [`Zone ${z.name || z.id}`, `${z.participants} (${z.active} active)`]),
     ['Audio', live.audio.lost ? `LOST: ${live.audio.error}` : live.audio.device],
-    ['Audio load', `${(live.audio.load * 100).toFixed(1)} %  xruns ${live.audio.xruns}`],
+    ['Audio load', live.audio.load < 0 ? 'no device' : `${(live.audio.load * 100).toFixed(1)} %  xruns ${live.audio.xruns}`],
     ['Stage', live.stage.running ? `${live.stage.p99_ms.toFixed(1)} ms p99` : 'off'],
     ['Connections', live.net.connections],
     ['Tick', `max ${live.net.tick_max_ms.toFixed(2)} ms, ${live.net.tick_overruns} overruns`],

@@ -99,6 +99,7 @@ test('the operator sees the live view and GO moves the show for the phones', asy
   assert.equal(first.cues.length, 2);
   assert.deepEqual(first.alarms, []);
   assert.equal(first.safety.ceiling_dbfs, -1);
+  assert.equal(first.audio.load, -1, 'no sound card (--audio none): no load to show');
   assert.equal(typeof first.net.inputs_per_s, 'number');
   assert.equal(typeof first.net.rejected, 'object');
   c.send({ cmd: 'safety.ceiling', dbfs: -9 });
