@@ -62,7 +62,6 @@ struct daemon {
 	uint32_t last_beats;
 	double last_tick_s;
 	double next_supervise_s;
-	bool audio_lost;		/* alarm: the audio device is gone */
 	bool state_too_big_logged;
 	struct show_frame frame;
 	uint64_t tick;
@@ -217,13 +216,8 @@ static void audio_tick(struct daemon *d, double now)
 			m->flashes++;
 	}
 	if (now >= d->next_supervise_s) {
-		struct audio_status st;
-
 		d->next_supervise_s = now + 0.1;	/* hand-over and loss within 100 ms */
 		audio_supervise(d->audio);
-		audio_status_get(d->audio, &st);
-		m->running = !st.device_lost || st.kind == AUDIO_NULL;
-		d->audio_lost = st.device_lost;
 	}
 }
 

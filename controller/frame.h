@@ -40,7 +40,6 @@ struct frame_poll {
 
 /* What the audio engine reports back (live-input analysis and health). */
 struct frame_music {
-	bool running;			/* an audio device (or the paced null device) is running */
 	float level;			/* live input RMS, 0..1 */
 	float peak;			/* live input peak, 0..1 */
 	float bands[4];			/* live input band energies, 0..1 (low, low-mid, high-mid, high) */
