@@ -162,10 +162,8 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 		break;
 	}
 	case CONSOLE_SAFETY_FADE:
-		if (on_arg(cmd, &on, r)) {
+		if (on_arg(cmd, &on, r))
 			c->safety.fade_to_silence = on;
-			audiomap_set_fade_to_silence(c->audiomap, on);
-		}
 		break;
 	case CONSOLE_SAFETY_BLACKOUT:
 		if (on_arg(cmd, &on, r))
@@ -199,7 +197,6 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 		} else {
 			c->safety.ceiling_dbfs = json_number_value(v);
 		}
-		audiomap_set_ceiling(c->audiomap, c->safety.ceiling_dbfs);
 		break;
 	}
 	case CONSOLE_SAFETY_FLASH_POLICY: {

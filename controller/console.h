@@ -11,8 +11,9 @@
  * {"cmd":"poll.open","poll":"song","duration_s":30}, {"cmd":"mix.set","mapping":0,"crowd":0.5},
  * {"cmd":"safety.freeze","on":true}, ... (docs/protocol.md, tutti.console.v1).
  *
- * The safety state lives here and the daemon applies it every tick, after
- * everything else: nothing from phones or the artist role can undo it.
+ * The safety state lives here, and only here: the daemon applies it to
+ * sound, phones and screen at the start of every tick (safety_apply), so
+ * nothing from phones or the artist role can undo it.
  *
  * Thread: net thread.
  */

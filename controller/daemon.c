@@ -129,6 +129,34 @@ static void frame_build(struct daemon *d, double now)
 	}
 }
 
+/*
+ * The venue's safety state (the console owns it) reaches sound, phones and
+ * screen here, once a tick and before anything else moves: the crowd and
+ * the artist act on top of it and cannot undo it. Blackout and the frozen
+ * controls are read where the stage and phone frames are built.
+ */
+static void safety_apply(struct daemon *d)
+{
+	const struct console_safety *s = &d->console.safety;
+
+	audiomap_set_fade_to_silence(d->audiomap, s->fade_to_silence);
+	audiomap_set_ceiling(d->audiomap, s->ceiling_dbfs);
+	d->audience.frozen = s->freeze;
+	if (s->flash_generation != d->flash_generation) {
+		struct flash_limits lim = {
+			.max_per_s = (uint8_t)s->max_flashes_per_s,
+			.max_red_per_s = (uint8_t)s->max_red_flashes_per_s,
+		};
+
+		/* Only on a change: the render thread then updates every cell's budget. */
+		d->flash_generation = s->flash_generation;
+		flash_gate_set_limits(&d->phone_flashes, &lim);
+		visuals_set_flash_limits(d->visuals, lim.max_per_s, lim.max_red_per_s);
+		log_info("safety: flash policy now %u flashes (%u red) per second", lim.max_per_s,
+			 lim.max_red_per_s);
+	}
+}
+
 /* A command from the artist's OSC controller: the artist's role, like the console. */
 static void run_osc_command(void *user, const char *who, const char *command)
 {
@@ -247,7 +275,7 @@ static void daemon_tick(void *user)
 	d->tick++;
 	d->audience.tick = d->tick;
 	osc_in_drain(d->osc_in, run_osc_command, d);
-	d->audience.frozen = d->console.safety.freeze;
+	safety_apply(d);
 	if (d->sim)
 		sim_tick(d->sim, now);
 	show_tick(d->show, now);
@@ -260,18 +288,6 @@ static void daemon_tick(void *user)
 	frame_build(d, now);
 	if (d->engine)
 		audio_tick(d, now);
-	if (d->console.safety.flash_generation != d->flash_generation) {
-		struct flash_limits lim = {
-			.max_per_s = (uint8_t)d->console.safety.max_flashes_per_s,
-			.max_red_per_s = (uint8_t)d->console.safety.max_red_flashes_per_s,
-		};
-
-		d->flash_generation = d->console.safety.flash_generation;
-		flash_gate_set_limits(&d->phone_flashes, &lim);
-		visuals_set_flash_limits(d->visuals, lim.max_per_s, lim.max_red_per_s);
-		log_info("safety: flash policy now %u flashes (%u red) per second", lim.max_per_s,
-			 lim.max_red_per_s);
-	}
 	if (d->visuals)
 		stage_tick(d, now);
 	osc_out_tick(d->osc, &d->frame, now);
