@@ -152,11 +152,17 @@ static float unit(float x)
 	return x > 0 ? (x < 1 ? x : 1) : 0;	/* NaN -> 0 */
 }
 
+/* A flash is two transitions: the budgets are transitions allowed in any second. */
+static void set_budgets(struct flash_channel *ch, const struct flash_limits *lim)
+{
+	ch->budget = 2 * clamp_max(lim->max_per_s);
+	ch->red_budget = 2 * clamp_max(lim->max_red_per_s);
+}
+
 void flash_channel_init(struct flash_channel *ch, const struct flash_limits *lim, float lum)
 {
 	memset(ch, 0, sizeof(*ch));
-	ch->budget = 2 * clamp_max(lim->max_per_s);
-	ch->red_budget = 2 * clamp_max(lim->max_red_per_s);
+	set_budgets(ch, lim);
 	ch->ref = unit(lum);
 }
 
@@ -441,8 +447,6 @@ void flash_screen_set_limits(struct flash_screen *s, const struct flash_limits *
 {
 	s->limits = *lim;
 	/* Only the budgets change: what flashed in the last second still counts against them. */
-	for (int i = 0; i < s->cols * s->rows; i++) {
-		s->cells[i].budget = 2 * clamp_max(lim->max_per_s);
-		s->cells[i].red_budget = 2 * clamp_max(lim->max_red_per_s);
-	}
+	for (int i = 0; i < s->cols * s->rows; i++)
+		set_budgets(&s->cells[i], lim);
 }
