@@ -11,12 +11,14 @@
 #include "visuals.h"
 
 #include <SDL.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "flash.h"
 #include "log.h"
@@ -175,20 +177,22 @@ static void handle_events(struct screen *sc)
 
 static void write_still(struct visuals *v, struct screen *sc, uint64_t n)
 {
-	char path[600], err[700];
+	char latest[600], kept[600], err[700];
 
-	if (v->o.keep_pngs) {
-		snprintf(path, sizeof(path), "%s/stage-%06llu.png", v->png_dir, (unsigned long long)n);
-		if (stillframe_write_png(path, sc->surface->pixels, sc->surface->w, sc->surface->h,
-					 sc->surface->pitch, err, sizeof(err)) != 0)
-			log_error("stage: %s", err);
-	}
-	snprintf(path, sizeof(path), "%s/latest.png", v->png_dir);
-	if (stillframe_write_png(path, sc->surface->pixels, sc->surface->w, sc->surface->h,
-				 sc->surface->pitch, err, sizeof(err)) != 0)
+	snprintf(latest, sizeof(latest), "%s/latest.png", v->png_dir);
+	if (stillframe_write_png(latest, sc->surface->pixels, sc->surface->w, sc->surface->h,
+				 sc->surface->pitch, err, sizeof(err)) != 0) {
 		log_error("stage: %s", err);
-	else
-		atomic_fetch_add(&v->pngs, 1);
+		return;
+	}
+	atomic_fetch_add(&v->pngs, 1);
+	/*
+	 * A numbered still is the same file under a second name: the next
+	 * latest.png replaces its name, not its bytes, so one encode serves both.
+	 */
+	snprintf(kept, sizeof(kept), "%s/stage-%06llu.png", v->png_dir, (unsigned long long)n);
+	if (v->o.keep_pngs && link(latest, kept) != 0)
+		log_error("stage: cannot keep %s: %s", kept, strerror(errno));
 }
 
 static void *render_thread(void *arg)
