@@ -8,24 +8,8 @@
 set -euo pipefail
 
 TUTTI_BIN=${TUTTI_BIN:?set TUTTI_BIN to the tutti binary}
-work=$(mktemp -d)
-export JACK_DEFAULT_SERVER="tutti-test-$$"
-jack_pid=""
-tutti_pid=""
-
-cleanup() {
-	[ -n "${KEEP_LOGS:-}" ] && cp "$work/jackd.log" "$work/tutti.log" /tmp/ 2>/dev/null
-	[ -n "$tutti_pid" ] && kill -TERM "$tutti_pid" 2>/dev/null && wait "$tutti_pid" 2>/dev/null || true
-	[ -n "$jack_pid" ] && kill -TERM "$jack_pid" 2>/dev/null && wait "$jack_pid" 2>/dev/null || true
-	rm -rf "$work" /dev/shm/jack-*"$JACK_DEFAULT_SERVER"* 2>/dev/null || true
-}
-trap cleanup EXIT
-
-jackd -n "$JACK_DEFAULT_SERVER" -R -d dummy -r 48000 -p 128 >"$work/jackd.log" 2>&1 &
-jack_pid=$!
-if ! jack_wait -w -t 10 >/dev/null; then
-	echo "FAIL: jackd did not start"; cat "$work/jackd.log"; exit 1
-fi
+. "$(dirname "$0")/jack_server.sh" test
+start_jack
 
 cat >"$work/venue.json" <<JSON
 {

@@ -10,25 +10,8 @@
 set -euo pipefail
 
 TUTTI_BIN=${TUTTI_BIN:?set TUTTI_BIN to the tutti binary}
-work=$(mktemp -d)
-export JACK_DEFAULT_SERVER="tutti-recover-$$"
-jack_pid=""
-tutti_pid=""
+. "$(dirname "$0")/jack_server.sh" recover
 failures=0
-
-cleanup() {
-	[ -n "$tutti_pid" ] && kill -TERM "$tutti_pid" 2>/dev/null && wait "$tutti_pid" 2>/dev/null || true
-	[ -n "$jack_pid" ] && kill -TERM "$jack_pid" 2>/dev/null && wait "$jack_pid" 2>/dev/null || true
-	rm -rf "$work" /dev/shm/jack-*"$JACK_DEFAULT_SERVER"* /dev/shm/jack_sem.*"$JACK_DEFAULT_SERVER"* 2>/dev/null || true
-}
-trap cleanup EXIT
-
-start_jack() {
-	jackd -n "$JACK_DEFAULT_SERVER" -R -d dummy -r 48000 -p 128 >>"$work/jackd.log" 2>&1 &
-	jack_pid=$!
-	jack_wait -w -t 10 >>"$work/jackd.log" 2>&1 || { echo "FAIL: jackd did not start"; cat "$work/jackd.log"; exit 1; }
-}
-stop_jack() { kill -TERM "$jack_pid"; wait "$jack_pid" 2>/dev/null || true; jack_pid=""; }
 
 check() {	# check "what" command...
 	local what=$1; shift
