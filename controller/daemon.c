@@ -52,9 +52,9 @@ struct daemon {
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
 	uint32_t flash_generation;	/* the console's flash policy last applied */
-	uint64_t live_inputs;		/* inputs accepted at the previous live view, for the rate */
-	double live_inputs_t;
-	double inputs_per_s;
+	uint64_t rate_inputs;		/* inputs accepted at the previous health check, for the rate */
+	double rate_inputs_t;
+	double inputs_per_s;		/* accepted inputs per second, for the console */
 	bool stage_wanted;
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
@@ -291,10 +291,18 @@ static void daemon_tick(void *user)
 	if (d->visuals)
 		stage_tick(d, now);
 	osc_out_tick(d->osc, &d->frame, now);
+	/* Four times a second: the alarms, and the input rate the console shows. */
 	if (now >= d->next_alarms_s) {
 		struct audio_status st;
+		uint64_t inputs = 0;
 
 		d->next_alarms_s = now + 0.25;
+		for (int c = 0; c < CONTROL_COUNT; c++)
+			inputs += d->metrics.inputs_accepted[c];
+		if (d->rate_inputs_t > 0)
+			d->inputs_per_s = (double)(inputs - d->rate_inputs) / (now - d->rate_inputs_t);
+		d->rate_inputs = inputs;
+		d->rate_inputs_t = now;
 		audio_status_get(d->audio, &st);
 		alarms_update(&d->alarms, &(struct alarm_inputs){
 			.audio_lost = st.device_lost, .audio_error = st.error,
@@ -339,7 +347,6 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 	struct visuals_stats vs;
 	json_t *j, *cues = json_array(), *zones = json_array(), *controls = json_array(), *poll = json_null();
 	json_t *alarms = json_array(), *mix = json_array(), *recent = json_array(), *rejected = json_object();
-	uint64_t inputs = 0;
 	struct stage_dot newest[20];
 	uint32_t n_newest;
 	double now = clock_now_s(&d->clock);
@@ -364,14 +371,6 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		json_array_append_new(mix, json_pack("{s:i, s:s, s:s, s:f}", "mapping", (int)i, "source",
 			audio_source_name(m->source), "target", audio_target_name(m->target), "crowd",
 			audiomap_crowd_share(d->audiomap, (uint32_t)f->cue_index, i)));
-	}
-	/* Inputs per second since the previous live view (several consoles share the estimate). */
-	for (int c = 0; c < CONTROL_COUNT; c++)
-		inputs += d->metrics.inputs_accepted[c];
-	if (now - d->live_inputs_t >= 0.5) {
-		d->inputs_per_s = d->live_inputs_t > 0 ? (double)(inputs - d->live_inputs) / (now - d->live_inputs_t) : 0;
-		d->live_inputs = inputs;
-		d->live_inputs_t = now;
 	}
 	for (int r = 1; r < REJECT_COUNT; r++)
 		if (d->metrics.rejected[r])

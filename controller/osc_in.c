@@ -175,12 +175,12 @@ void osc_in_drain(struct osc_in *o, osc_in_run_fn *run, void *user)
 
 uint64_t osc_in_refused(const struct osc_in *o)
 {
-	return o ? atomic_load(&((struct osc_in *)o)->refused) : 0;
+	return o ? atomic_load(&o->refused) : 0;
 }
 
 uint64_t osc_in_dropped(const struct osc_in *o)
 {
-	return o ? atomic_load(&((struct osc_in *)o)->dropped) : 0;
+	return o ? atomic_load(&o->dropped) : 0;
 }
 
 int osc_in_port(const struct osc_in *o)
