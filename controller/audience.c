@@ -4,6 +4,7 @@
  */
 #include "audience.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -192,6 +193,52 @@ static bool within_message_rate(struct audience *a, struct audience_peer *peer, 
 	return false;
 }
 
+/* A crowd text into the moderators' queue. False (and the phone told why) when refused. */
+static bool handle_text(struct audience *a, struct audience_peer *peer,
+			const struct client_msg *m, double now_s)
+{
+	const struct config_moderation *mod = &a->cfg->moderation;
+	enum crowdtext_result r;
+	char detail[80];
+	uint32_t id = 0;
+	double wait_s = 0;
+
+	if (!a->texts) {
+		audience_peer_reject(a, peer, REJECT_CONTROL_DISABLED, m->seq, "text is not taken here");
+		return false;
+	}
+	r = crowdtext_submit(a->texts, peer->participant,
+			     crowd_participant_id(a->crowd, peer->participant), peer->zone, m->seq,
+			     m->text, now_s, &id, &wait_s);
+	switch (r) {
+	case CROWDTEXT_QUEUED:
+		return true;
+	case CROWDTEXT_EMPTY:
+		audience_peer_reject(a, peer, REJECT_INVALID_FIELD, m->seq, "the text is empty");
+		break;
+	case CROWDTEXT_TOO_LONG:
+		snprintf(detail, sizeof(detail), "at most %u characters", mod->text_max_chars);
+		audience_peer_reject(a, peer, REJECT_OUT_OF_RANGE, m->seq, detail);
+		break;
+	case CROWDTEXT_BAD_CHARS:
+		audience_peer_reject(a, peer, REJECT_INVALID_FIELD, m->seq,
+				     "the text holds characters that cannot be shown");
+		break;
+	case CROWDTEXT_TOO_SOON:
+		snprintf(detail, sizeof(detail), "one message every %g s: wait %.0f s",
+			 mod->text_interval_s, ceil(wait_s));
+		audience_peer_reject(a, peer, REJECT_TOO_SOON, m->seq, detail);
+		break;
+	case CROWDTEXT_FILTERED:
+		audience_peer_reject(a, peer, REJECT_TEXT_REFUSED, m->seq, NULL);
+		break;
+	case CROWDTEXT_QUEUE_FULL:
+		audience_peer_reject(a, peer, REJECT_QUEUE_FULL, m->seq, NULL);
+		break;
+	}
+	return false;
+}
+
 static void handle_input(struct audience *a, struct audience_peer *peer,
 			 const struct client_msg *m, double now_s)
 {
@@ -221,6 +268,10 @@ static void handle_input(struct audience *a, struct audience_peer *peer,
 		break;
 	case CONTROL_SHAKE:
 		crowd_shake(a->crowd, p, m->value, now_s);
+		break;
+	case CONTROL_TEXT:
+		if (!handle_text(a, peer, m, now_s))
+			return;
 		break;
 	default:
 		return;
@@ -346,6 +397,9 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	} else if (peer->pending & PEER_SEND_ACK) {
 		peer->pending &= (uint8_t)~PEER_SEND_ACK;
 		n = protocol_encode_ack(out, cap, peer->ack_seq, peer->ack_tick);
+	} else if (peer->pending & PEER_SEND_TEXT_STATUS) {
+		peer->pending &= (uint8_t)~PEER_SEND_TEXT_STATUS;
+		n = protocol_encode_text_status(out, cap, peer->text_seq, peer->text_approved);
 	}
 	if (n)
 		a->metrics->personal_sent++;
@@ -361,7 +415,24 @@ int audience_mute(struct audience *a, const char *id, bool muted)
 	if (p < 0)
 		return -1;
 	crowd_participant_set_muted(a->crowd, p, muted);
+	if (muted && a->texts)
+		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
 	return 0;
+}
+
+void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved)
+{
+	struct audience_peer *owner;
+
+	/* The slot may belong to someone else by now: only the same anonymous id hears it. */
+	if (it->participant < 0 || strcmp(crowd_participant_id(a->crowd, it->participant), it->from) != 0)
+		return;
+	owner = crowd_participant_owner(a->crowd, it->participant);
+	if (!owner)
+		return;
+	owner->text_seq = it->seq;
+	owner->text_approved = approved;
+	owner->pending |= PEER_SEND_TEXT_STATUS;
 }
 
 int audience_kick(struct audience *a, const char *id, double now_s)
@@ -371,6 +442,8 @@ int audience_kick(struct audience *a, const char *id, double now_s)
 
 	if (p < 0)
 		return -1;
+	if (a->texts)
+		crowdtext_withdraw(a->texts, id);
 	owner = crowd_participant_owner(a->crowd, p);
 	if (owner) {
 		/* Its socket closes with 4003 once the net thread wakes it (as a displaced one). */

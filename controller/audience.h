@@ -24,6 +24,7 @@
 #include "addrtable.h"
 #include "config.h"
 #include "crowd.h"
+#include "crowdtext.h"
 #include "metrics.h"
 #include "protocol.h"
 #include "ratelimit.h"
@@ -38,6 +39,7 @@ enum {
 	PEER_SEND_WELCOME = 1 << 0,
 	PEER_SEND_PONG = 1 << 1,
 	PEER_SEND_ACK = 1 << 2,
+	PEER_SEND_TEXT_STATUS = 1 << 3,	/* the moderators decided on its crowd text */
 };
 
 struct peer_error {
@@ -61,6 +63,8 @@ struct audience_peer {
 	char detail[80];		/* what was wrong, for the newest error only */
 	bool resumed;
 	uint64_t ack_seq, ack_tick;
+	uint64_t text_seq;		/* the input whose text was decided */
+	bool text_approved;
 	double ping_t0, ping_t1;
 	int close_code;			/* non-zero: close after the outbox drains */
 	uint64_t state_gen;		/* newest state generation sent */
@@ -73,6 +77,7 @@ struct audience {
 	struct show *show;
 	struct metrics *metrics;
 	struct addrtable *addrs;	/* for the per-address join budget; NULL = none */
+	struct crowdtext *texts;	/* crowd text for moderation; NULL = text refused */
 	uint64_t tick;			/* current show tick, for acks */
 	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */
 	struct audience_peer *displaced;	/* set when a resume took a participant from
@@ -100,13 +105,22 @@ void audience_peer_reject(struct audience *a, struct audience_peer *peer,
 
 /* True when @peer has a personal message waiting. */
 bool audience_peer_has_personal(const struct audience_peer *peer);
-/* Moderation by the anonymous id phones and the console show ("p-1a2b3c4d"). 0, or -1 when unknown. */
+/*
+ * Moderation by the anonymous id phones and the console show
+ * ("p-1a2b3c4d"); muting or removing also withdraws its crowd texts from
+ * the queue and the wall. 0, or -1 when unknown.
+ */
 int audience_mute(struct audience *a, const char *id, bool muted);
 /*
  * Removes a participant: its connection closes with 4003 (the caller
  * wakes a->displaced) and its token is forgotten. 0, or -1 when unknown.
  */
 int audience_kick(struct audience *a, const char *id, double now_s);
+/*
+ * Tells the participant who sent @it (if it is still connected, and still
+ * the same participant) the moderators' verdict.
+ */
+void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved);
 /*
  * Renders @peer's next personal message into @out and removes it from the
  * outbox. Returns its length, or 0 when nothing waits. @now_s stamps pongs.

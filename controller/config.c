@@ -51,6 +51,7 @@ static const char *const control_names[CONTROL_COUNT] = {
 	[CONTROL_SLIDER] = "slider",
 	[CONTROL_SHAKE] = "shake",
 	[CONTROL_VOTE] = "vote",
+	[CONTROL_TEXT] = "text",
 };
 
 static const char *const scene_names[SCENE_COUNT] = {
@@ -60,12 +61,17 @@ static const char *const scene_names[SCENE_COUNT] = {
 	[SCENE_CROWD_MAP] = "crowd-map",
 	[SCENE_AUDIO] = "audio",
 	[SCENE_TITLE] = "title",
+	[SCENE_WALL] = "wall",
 };
 
 /* Known keys per object. "comment" is allowed everywhere and is not listed. */
 static const char *const top_keys[] = {
 	"name", "capacity", "listen", "public_url", "tls", "timing", "limits", "zones", "cues",
-	"audio", "safety", "osc", "console", NULL
+	"audio", "safety", "osc", "console", "moderation", NULL
+};
+static const char *const moderation_keys[] = {
+	"banned_words", "banned_words_file", "text_max_chars", "text_interval_s", "queue_max",
+	"wall_size", NULL
 };
 static const char *const osc_keys[] = { "targets", "input", NULL };
 static const char *const console_keys[] = {
@@ -951,7 +957,7 @@ static bool parse_controls(struct parse *p, json_t *cue, const char *cptr,
 					    name, hint);
 			else
 				config_fail(p, iptr,
-					    "unknown control \"%.40s\"; expected tap, xy, slider, shake or vote",
+					    "unknown control \"%.40s\"; expected tap, xy, slider, shake, vote or text",
 					    name);
 		} else if (c->controls & (1u << ctl)) {
 			config_fail(p, iptr, "duplicate control \"%s\"", name);
@@ -982,7 +988,7 @@ static void parse_scene(struct parse *p, json_t *cue, const char *cptr, struct c
 		config_fail(p, kptr, "unknown scene \"%.40s\"; did you mean \"%s\"?", name, hint);
 	else
 		config_fail(p, kptr,
-			    "unknown scene \"%.40s\"; expected join, crowd-field, poll, crowd-map, audio or title",
+			    "unknown scene \"%.40s\"; expected join, crowd-field, poll, crowd-map, audio, title or wall",
 			    name);
 }
 
@@ -1500,6 +1506,95 @@ static void parse_console(struct parse *p, json_t *root)
 	}
 }
 
+/* ---- crowd text moderation ---- */
+
+/* One banned word or phrase, @s of @len bytes, at @where (and @line of its file, or 0). */
+static void add_banned(struct parse *p, const char *s, size_t len, const char *where, int line)
+{
+	struct config_moderation *m = &p->cfg->moderation;
+	char at[24] = "";
+
+	if (len == 0)
+		return;
+	if (line > 0)
+		snprintf(at, sizeof(at), "line %d: ", line);
+	if (len > CONFIG_BANNED_BYTES) {
+		config_fail(p, where, "%sa banned word or phrase is at most %d bytes", at, CONFIG_BANNED_BYTES);
+		return;
+	}
+	if (m->banned_count == CONFIG_BANNED_MAX) {
+		config_fail(p, where, "%sat most %d banned words and phrases", at, CONFIG_BANNED_MAX);
+		return;
+	}
+	memcpy(m->banned[m->banned_count], s, len);
+	m->banned[m->banned_count++][len] = '\0';
+}
+
+/* A word list kept apart from the show: one word or phrase per line, '#' starts a comment. */
+static void parse_banned_file(struct parse *p, const char *path, const char *kptr)
+{
+	FILE *f = fopen(path, "re");
+	char line[256];
+	int n = 0;
+
+	if (!f) {
+		config_fail(p, kptr, "cannot read \"%s\": %s", path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *end = strchr(line, '#');
+		json_t *utf8;
+
+		n++;
+		if (end)
+			*end = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		end = s + strlen(s);
+		while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		utf8 = json_stringn(s, (size_t)(end - s));	/* NULL unless valid UTF-8 */
+		if (!utf8) {
+			config_fail(p, kptr, "line %d: not valid UTF-8 text", n);
+			continue;
+		}
+		json_decref(utf8);
+		add_banned(p, s, (size_t)(end - s), kptr, n);
+	}
+	fclose(f);
+}
+
+static void parse_moderation(struct parse *p, json_t *root)
+{
+	struct config_moderation *m = &p->cfg->moderation;
+	char ptr[PTR_MAX], aptr[PTR_MAX], iptr[PTR_MAX], kptr[PTR_MAX], path[CONFIG_PATH_MAX];
+	json_t *o = get_object(p, root, "", "moderation", false, moderation_keys, ptr), *arr, *v;
+	size_t i;
+
+	m->text_max_chars = 80;
+	m->text_interval_s = 30;
+	m->queue_max = 100;
+	m->wall_size = CONFIG_WALL_MAX;
+	if (!o)
+		return;
+	get_whole(p, o, ptr, "text_max_chars", false, 1, CONFIG_TEXT_CHARS_MAX, &m->text_max_chars);
+	get_number(p, o, ptr, "text_interval_s", false, 0, 3600, &m->text_interval_s);
+	get_whole(p, o, ptr, "queue_max", false, 1, CONFIG_QUEUE_MAX, &m->queue_max);
+	get_whole(p, o, ptr, "wall_size", false, 1, CONFIG_WALL_MAX, &m->wall_size);
+	arr = get_array(p, o, ptr, "banned_words", false, 0, CONFIG_BANNED_MAX, "words", aptr);
+	json_array_foreach(arr, i, v) {
+		ptr_index(iptr, aptr, i);
+		if (!json_is_string(v)) {
+			config_fail(p, iptr, "expected a string, got %s", type_name(v));
+			continue;
+		}
+		add_banned(p, json_string_value(v), json_string_length(v), iptr, 0);
+	}
+	v = get_value(p, o, ptr, "banned_words_file", false, JSON_STRING, kptr);
+	if (v && check_readable_file(p, json_string_value(v), kptr, path, sizeof(path)) == GOT_OK)
+		parse_banned_file(p, path, kptr);
+}
+
 /* ---- OSC ---- */
 
 /* The artist's controller: a port, and the only addresses it is taken from. */
@@ -1792,6 +1887,7 @@ static void parse_root(struct parse *p, json_t *root)
 	parse_safety(p, root);
 	parse_osc(p, root);
 	parse_console(p, root);
+	parse_moderation(p, root);
 	parse_cues(p, root);
 }
 

@@ -34,6 +34,7 @@ enum control {
 	CONTROL_SLIDER,
 	CONTROL_SHAKE,
 	CONTROL_VOTE,
+	CONTROL_TEXT,		/* a short text for the stage screen, after moderation */
 	CONTROL_COUNT
 };
 
@@ -45,6 +46,7 @@ enum scene {
 	SCENE_CROWD_MAP,	/* "crowd-map": heat map of xy positions */
 	SCENE_AUDIO,		/* "audio": audio-reactive elements */
 	SCENE_TITLE,		/* "title": the cue title */
+	SCENE_WALL,		/* "wall": crowd texts the moderators approved */
 	SCENE_COUNT
 };
 
@@ -224,6 +226,24 @@ struct config_console {
 	double session_ttl_s;		/* a login lasts this long, 60..86400, default 8 h */
 };
 
+/* ---- crowd text and its moderation (docs/config.md, "moderation") ---- */
+
+#define CONFIG_TEXT_CHARS_MAX	140	/* longest crowd text a venue may allow, in characters */
+#define CONFIG_TEXT_BYTES_MAX	(CONFIG_TEXT_CHARS_MAX * 4)	/* the same in UTF-8 bytes */
+#define CONFIG_BANNED_MAX	512	/* banned words and phrases */
+#define CONFIG_BANNED_BYTES	48	/* in one of them */
+#define CONFIG_QUEUE_MAX	200	/* texts waiting for the moderators */
+#define CONFIG_WALL_MAX		6	/* approved texts on the stage screen at once */
+
+struct config_moderation {
+	char banned[CONFIG_BANNED_MAX][CONFIG_BANNED_BYTES + 1];	/* words and phrases */
+	uint32_t banned_count;
+	uint32_t text_max_chars;	/* 1..140, default 80 */
+	double text_interval_s;		/* one text per participant this often, default 30 */
+	uint32_t queue_max;		/* 1..200, default 100: more are refused with queue_full */
+	uint32_t wall_size;		/* 1..6, default 6 */
+};
+
 struct config_cue {
 	char id[CONFIG_ID_MAX + 1];
 	char title[CONFIG_TEXT_MAX + 1];
@@ -274,6 +294,7 @@ struct venue_config {
 	struct config_osc_target osc_targets[CONFIG_MAX_OSC_TARGETS];
 	uint32_t osc_target_count;
 	struct config_console console;
+	struct config_moderation moderation;
 	uint32_t osc_input_port;	/* 0 = no OSC input */
 	char osc_allowed[CONFIG_MAX_OSC_ALLOWED][64];	/* IP addresses OSC input is taken from */
 	uint32_t osc_allowed_count;

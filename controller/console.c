@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -240,6 +241,30 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 		     audience_kick(c->audience, json_string_value(who), now);
 		if (rc != 0)
 			reply_fail(r, "unknown_participant", "no participant \"%.20s\"", json_string_value(who));
+		break;
+	}
+	case CONSOLE_MODERATE_APPROVE:
+	case CONSOLE_MODERATE_REJECT:
+	case CONSOLE_MODERATE_TAKE_DOWN: {
+		json_t *id = json_object_get(cmd, "text");
+		struct crowdtext_item decided;
+		uint32_t n;
+
+		if (!json_is_integer(id) || json_integer_value(id) < 1 || json_integer_value(id) > UINT32_MAX) {
+			reply_fail(r, "bad_command", "name the \"text\" by its number in the queue");
+			break;
+		}
+		n = (uint32_t)json_integer_value(id);
+		if (a == CONSOLE_MODERATE_TAKE_DOWN) {
+			if (!c->texts || crowdtext_unshow(c->texts, n) != 0)
+				reply_fail(r, "unknown_text", "text %u is not on the screen", n);
+		} else if (!c->texts || crowdtext_decide(c->texts, n, a == CONSOLE_MODERATE_APPROVE, &decided) != 0) {
+			reply_fail(r, "unknown_text", "text %u is not waiting (decided already, or withdrawn)", n);
+		} else {
+			audience_text_decided(c->audience, &decided, a == CONSOLE_MODERATE_APPROVE);
+			log_info("console: text %u from %s %s: \"%s\"", n, decided.from,
+				 a == CONSOLE_MODERATE_APPROVE ? "approved" : "rejected", decided.text);
+		}
 		break;
 	}
 	default:

@@ -3,7 +3,8 @@
  * control (GO, back, jump; polls open, close, reveal, veto), the
  * co-creation mix, and the venue's safety actions (fade to silence,
  * stage blackout, freeze crowd input, curfew) and moderation (mute and
- * remove a participant by its anonymous id). Every command is checked
+ * remove a participant by its anonymous id; approve, reject or take down
+ * crowd text). Every command is checked
  * against the sender's role first and logged with role, sender and show
  * time, accepted or refused.
  *
@@ -28,6 +29,7 @@
 #include "audiomap.h"
 #include "config.h"
 #include "console_auth.h"
+#include "crowdtext.h"
 #include "show.h"
 
 /* The venue's safety actions now in force. */
@@ -47,6 +49,7 @@ struct console {
 	struct show *show;
 	struct audiomap *audiomap;
 	struct audience *audience;	/* for moderation */
+	struct crowdtext *texts;	/* the crowd text queue; NULL = none */
 	struct alarms *alarms;		/* for acknowledgement; NULL = none */
 	struct console_safety safety;
 	uint64_t accepted, refused;

@@ -21,7 +21,8 @@ static const char *const action_names[CONSOLE_ACTION_COUNT] = {
 	"mix.set", "artist.control",
 	"safety.ceiling", "safety.fade", "safety.blackout", "safety.freeze",
 	"safety.flash_policy", "safety.curfew",
-	"moderate.mute", "moderate.kick", "moderate.queue",
+	"moderate.mute", "moderate.kick",
+	"moderate.approve", "moderate.reject", "moderate.take_down",
 	"alarm.ack",
 };
 

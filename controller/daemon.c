@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "console.h"
 #include "crowd.h"
+#include "crowdtext.h"
 #include "frame.h"
 #include "joinqr.h"
 #include "log.h"
@@ -49,6 +50,7 @@ struct daemon {
 	struct osc_out *osc;		/* stage gear over OSC */
 	struct osc_in *osc_in;		/* the artist's controller; NULL = none */
 	struct console console;		/* operator and artist commands; the venue's safety state */
+	struct crowdtext *texts;	/* crowd text: the moderators' queue and the wall */
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
 	uint32_t flash_generation;	/* the console's flash policy last applied */
@@ -176,6 +178,13 @@ static void stage_tick(struct daemon *d, double now)
 	s->participants = crowd_connected(d->crowd);
 	s->blackout = d->console.safety.blackout;
 	memcpy(s->join_url, d->join_url, sizeof(s->join_url));
+	s->wall_count = crowdtext_wall_count(d->texts);
+	for (uint32_t i = 0; i < s->wall_count; i++) {
+		const struct crowdtext_item *it = crowdtext_wall(d->texts, i);
+
+		memcpy(s->wall[i].from, it->from, sizeof(s->wall[i].from));
+		memcpy(s->wall[i].text, it->text, strlen(it->text) + 1);
+	}
 	s->dot_count = crowd_dots(d->crowd, now, s->dots, d->cfg->capacity);
 	visuals_publish(d->visuals, s);
 }
@@ -336,6 +345,33 @@ static size_t daemon_console_command(void *user, int role, const char *who, cons
 	return n < cap ? n : 0;
 }
 
+/* The crowd text queue (its oldest LIVE_TEXTS_MAX) and the wall, for the moderators. */
+#define LIVE_TEXTS_MAX 20
+static json_t *live_texts(struct daemon *d, double now)
+{
+	const struct crowdtext_counts *c = crowdtext_counts(d->texts);
+	uint32_t waiting = crowdtext_pending_count(d->texts);
+	json_t *pending = json_array(), *wall = json_array();
+
+	for (uint32_t i = 0; i < waiting && i < LIVE_TEXTS_MAX; i++) {
+		const struct crowdtext_item *it = crowdtext_pending(d->texts, i);
+
+		json_array_append_new(pending, json_pack("{s:I, s:s, s:s, s:s, s:f}", "id", (json_int_t)it->id,
+			"from", it->from, "zone", d->cfg->zones[it->zone].id, "text", it->text,
+			"age_s", now - it->at_s));
+	}
+	for (uint32_t i = 0; i < crowdtext_wall_count(d->texts); i++) {
+		const struct crowdtext_item *it = crowdtext_wall(d->texts, i);
+
+		json_array_append_new(wall, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)it->id, "from",
+						      it->from, "text", it->text));
+	}
+	return json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "waiting", (json_int_t)waiting,
+			 "pending", pending, "wall", wall, "submitted", (json_int_t)c->submitted,
+			 "filtered", (json_int_t)c->filtered, "refused", (json_int_t)c->refused,
+			 "approved", (json_int_t)c->approved, "rejected", (json_int_t)c->rejected);
+}
+
 /* The console's live view: the show, the crowd, the venue's safety state, the machine's health. */
 static size_t daemon_console_live(void *user, char *out, size_t cap)
 {
@@ -351,6 +387,8 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 	uint32_t n_newest;
 	double now = clock_now_s(&d->clock);
 	size_t n;
+
+	json_t *texts = live_texts(d, now);
 
 	audio_status_get(d->audio, &st);
 	engine_stats_get(d->engine, &es);
@@ -406,7 +444,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 				 (json_int_t)f->poll.total, "open", f->poll.open, "revealed", f->poll.revealed,
 				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
 	}
-	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o,"
+	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o,"
 		      " s:{s:b, s:b, s:b, s:f, s:i, s:i, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
 		      " s:{s:b, s:I, s:f}, s:{s:I, s:f, s:I, s:I, s:I, s:f, s:o}}",
 		      "type", "live", "t", now,
@@ -416,6 +454,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      "participants", (json_int_t)crowd_connected(d->crowd),
 		      "active", (json_int_t)f->venue.active, "taps_per_s", f->venue.taps_per_s,
 		      "zones", zones, "poll", poll, "alarms", alarms, "mix", mix, "recent", recent,
+		      "texts", texts,
 		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
 		      d->console.safety.blackout, "freeze", d->console.safety.freeze, "curfew_in_s",
 		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,
@@ -649,15 +688,18 @@ int daemon_run(const struct daemon_options *o)
 	table_size = o->cfg->capacity * 2 + 64;
 	d->crowd = crowd_create(o->cfg, table_size);
 	d->show = show_create(o->cfg, 0);
-	if (!d->crowd || !d->show)
+	d->texts = crowdtext_create(&o->cfg->moderation, table_size);
+	if (!d->crowd || !d->show || !d->texts)
 		goto out;
 	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics);
+	d->audience.texts = d->texts;
 	flash_gate_init(&d->phone_flashes, &(struct flash_limits){
 		.max_per_s = (uint8_t)o->cfg->safety.max_flashes_per_s,
 		.max_red_per_s = (uint8_t)o->cfg->safety.max_red_flashes_per_s });
 	if (audio_start(d, o) != 0)
 		goto out;
 	console_init(&d->console, o->cfg, d->show, d->audiomap, &d->audience);
+	d->console.texts = d->texts;
 	alarms_init(&d->alarms);
 	d->console.alarms = &d->alarms;
 	d->stage_wanted = o->stage.mode != VISUALS_NONE;
@@ -719,6 +761,7 @@ out:
 	engine_destroy(d->engine);
 	audiomap_destroy(d->audiomap);
 	show_destroy(d->show);
+	crowdtext_destroy(d->texts);
 	crowd_destroy(d->crowd);
 	free(d);
 	return status;

@@ -34,6 +34,9 @@ static const char *const reason_names[REJECT_COUNT] = {
 	[REJECT_ORIGIN] = "origin",
 	[REJECT_TOO_MANY_JOINS] = "too_many_joins",
 	[REJECT_MUTED] = "muted",
+	[REJECT_TEXT_REFUSED] = "text_refused",
+	[REJECT_TOO_SOON] = "too_soon",
+	[REJECT_QUEUE_FULL] = "queue_full",
 };
 
 static const char *const reason_messages[REJECT_COUNT] = {
@@ -58,6 +61,9 @@ static const char *const reason_messages[REJECT_COUNT] = {
 	[REJECT_ORIGIN] = "origin not allowed",
 	[REJECT_TOO_MANY_JOINS] = "too many new participants from your address; try again later",
 	[REJECT_MUTED] = "the venue has muted your input",
+	[REJECT_TEXT_REFUSED] = "that message cannot go on the screen",
+	[REJECT_TOO_SOON] = "one message at a time: wait a little",
+	[REJECT_QUEUE_FULL] = "lots of messages are waiting: try again in a minute",
 };
 
 const char *reject_reason_name(enum reject_reason r)
@@ -223,6 +229,19 @@ static enum reject_reason decode_input(struct client_msg *m, json_t *root)
 		return get_unit(m, root, "value", &m->value);
 	case CONTROL_SHAKE:
 		return get_unit(m, root, "energy", &m->value);
+	case CONTROL_TEXT: {
+		json_t *t = json_object_get(root, "text");
+
+		if (!t || !json_is_string(t))
+			return fail(m, REJECT_INVALID_FIELD, "\"text\" must be a string");
+		if (json_string_length(t) > CONFIG_TEXT_BYTES_MAX)
+			return fail(m, REJECT_OUT_OF_RANGE, "the text is too long");
+		/* A \u0000 inside would cut the text short unseen: refuse it outright. */
+		if (strlen(json_string_value(t)) != json_string_length(t))
+			return fail(m, REJECT_INVALID_FIELD, "the text holds a NUL character");
+		memcpy(m->text, json_string_value(t), json_string_length(t) + 1);
+		return REJECT_NONE;
+	}
 	default:
 		return REJECT_NONE;
 	}
@@ -409,6 +428,15 @@ size_t protocol_encode_ack(char *out, size_t cap, uint64_t seq, uint64_t tick)
 	return jw_done(&w);
 }
 
+size_t protocol_encode_text_status(char *out, size_t cap, uint64_t seq, bool approved)
+{
+	struct jw w = JW_INIT(out, cap);
+
+	jw_fmt(&w, "{\"type\":\"text\",\"seq\":%llu,\"status\":\"%s\"}",
+	       (unsigned long long)seq, approved ? "approved" : "rejected");
+	return jw_done(&w);
+}
+
 size_t protocol_encode_error(char *out, size_t cap, enum reject_reason code,
 			     const char *message, uint64_t seq, int retry_ms)
 {
@@ -459,9 +487,11 @@ size_t protocol_encode_welcome(char *out, size_t cap, const struct venue_config 
 		jw_lit(&w, "}");
 	}
 	jw_fmt(&w, "],\"limits\":{\"inputs_per_second\":%g,\"input_burst\":%g,"
-	       "\"max_message_bytes\":%u},\"broadcast_hz\":%g,\"t\":",
+	       "\"max_message_bytes\":%u,\"text_max_chars\":%u,\"text_interval_s\":%g},"
+	       "\"broadcast_hz\":%g,\"t\":",
 	       cfg->limits.inputs_per_second, cfg->limits.input_burst,
-	       cfg->limits.max_message_bytes, cfg->broadcast_hz);
+	       cfg->limits.max_message_bytes, cfg->moderation.text_max_chars,
+	       cfg->moderation.text_interval_s, cfg->broadcast_hz);
 	jw_ms(&w, wi->t_s);
 	jw_lit(&w, "}");
 	return jw_done(&w);

@@ -45,6 +45,9 @@ enum reject_reason {
 	REJECT_ORIGIN,
 	REJECT_TOO_MANY_JOINS,		/* too many new participants from one address */
 	REJECT_MUTED,			/* the venue muted this participant */
+	REJECT_TEXT_REFUSED,		/* the venue's word filter refused a crowd text */
+	REJECT_TOO_SOON,		/* a crowd text within the participant's interval */
+	REJECT_QUEUE_FULL,		/* the moderators' queue is full */
 	REJECT_COUNT
 };
 
@@ -67,6 +70,7 @@ struct client_msg {
 	enum control control;
 	double x, y;			/* xy */
 	double value;			/* slider value or shake energy */
+	char text[CONFIG_TEXT_BYTES_MAX + 1];	/* text: as sent (cleaned by crowdtext) */
 	/* vote */
 	char poll[CONFIG_ID_MAX + 1];
 	int64_t choice;
@@ -101,6 +105,8 @@ const char *reject_reason_message(enum reject_reason r);
  */
 size_t protocol_encode_pong(char *out, size_t cap, double t0, double t1_s, double t2_s);
 size_t protocol_encode_ack(char *out, size_t cap, uint64_t seq, uint64_t tick);
+/* The moderators' verdict on the crowd text sent by input @seq. */
+size_t protocol_encode_text_status(char *out, size_t cap, uint64_t seq, bool approved);
 /* @seq = 0 leaves seq out; @retry_ms < 0 leaves retry_ms out. */
 size_t protocol_encode_error(char *out, size_t cap, enum reject_reason code,
 			     const char *message, uint64_t seq, int retry_ms);

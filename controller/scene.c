@@ -31,8 +31,9 @@ static const uint32_t palette[8] = {
 };
 
 struct text_entry {
-	char text[CONFIG_TEXT_MAX + 64];
+	char text[CONFIG_TEXT_BYTES_MAX + 64];	/* titles, options, crowd texts */
 	int font;
+	int wrap;			/* wrapped to this width in pixels, 0 = one line */
 	SDL_Texture *tex;		/* white; tinted when drawn */
 	int w, h;
 	uint64_t used;
@@ -122,7 +123,7 @@ static int open_fonts(struct scene_view *s, int h)
 	return 0;
 }
 
-static struct text_entry *text_get(struct scene_view *s, int font, const char *text)
+static struct text_entry *text_get_wrapped(struct scene_view *s, int font, const char *text, int wrap)
 {
 	struct text_entry *oldest = &s->texts[0];
 	SDL_Surface *surf;
@@ -131,7 +132,7 @@ static struct text_entry *text_get(struct scene_view *s, int font, const char *t
 	for (int i = 0; i < TEXT_CACHE; i++) {
 		struct text_entry *e = &s->texts[i];
 
-		if (e->tex && e->font == font && strcmp(e->text, text) == 0) {
+		if (e->tex && e->font == font && e->wrap == wrap && strcmp(e->text, text) == 0) {
 			e->used = ++s->clock;
 			return e;
 		}
@@ -140,7 +141,8 @@ static struct text_entry *text_get(struct scene_view *s, int font, const char *t
 	}
 	if (!s->fonts[font])
 		return NULL;
-	surf = TTF_RenderUTF8_Blended(s->fonts[font], text, white);
+	surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(s->fonts[font], text, white, (uint32_t)wrap) :
+	       TTF_RenderUTF8_Blended(s->fonts[font], text, white);
 	if (!surf)
 		return NULL;
 	if (oldest->tex)
@@ -153,8 +155,14 @@ static struct text_entry *text_get(struct scene_view *s, int font, const char *t
 		return NULL;
 	snprintf(oldest->text, sizeof(oldest->text), "%s", text);
 	oldest->font = font;
+	oldest->wrap = wrap;
 	oldest->used = ++s->clock;
 	return oldest;
+}
+
+static struct text_entry *text_get(struct scene_view *s, int font, const char *text)
+{
+	return text_get_wrapped(s, font, text, 0);
 }
 
 /* Draws @text with its top at @y, shrunk to fit @max_w when it is wider. */
@@ -472,6 +480,67 @@ static void draw_audio(struct scene_view *s, const struct stage_frame *f, const 
 
 /* ---- title ---- */
 
+/* ---- wall: approved crowd texts, newest first and largest ---- */
+
+/*
+ * @text without the characters the stage font cannot draw (most emoji):
+ * a box on a stage screen reads as a fault, a gap does not. The
+ * moderators saw the whole text.
+ */
+static void drawable_only(struct scene_view *s, int font, const char *text, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t o = 0;
+
+	while (*p && o + 5 < cap) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : 4;
+		uint32_t cp = n == 1 ? *p : (uint32_t)(*p & (0x3f >> (n - 1)));
+
+		for (size_t i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				n = i;		/* broken: skip what was read */
+				cp = 0;
+				break;
+			}
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (cp && (cp < 0x80 || TTF_GlyphIsProvided32(s->fonts[font], cp))) {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	out[o] = '\0';
+}
+
+static void draw_wall(struct scene_view *s, const struct stage_frame *f, const char *title)
+{
+	int y = s->h * 16 / 100, left = s->w / 20, width = s->w * 9 / 10;
+
+	header(s, title);
+	for (uint32_t i = 0; i < f->wall_count; i++) {
+		int font = i == 0 ? FONT_MEDIUM : FONT_SMALL, bar = s->h / 120 + 1;
+		char text[sizeof(f->wall[i].text)];
+		struct text_entry *e;
+		SDL_Rect dst;
+
+		if (!s->fonts[font])
+			return;
+		drawable_only(s, font, f->wall[i].text, text, sizeof(text));
+		e = text_get_wrapped(s, font, text, width - 3 * bar);
+		if (!e)
+			continue;	/* nothing drawable in it */
+		if (y + e->h > s->h * 96 / 100)
+			break;		/* the older ones wait off screen until newer ones push them out */
+		set_color(s, palette[i % 8], 1.0f);
+		fill(s, left, y, bar, e->h);
+		dst = (SDL_Rect){ left + 3 * bar, y, e->w, e->h };
+		SDL_SetTextureColorMod(e->tex, 255, 255, 255);
+		SDL_RenderCopy(s->r, e->tex, NULL, &dst);
+		y += e->h + s->h / 30;
+	}
+}
+
 static void draw_title(struct scene_view *s, const struct config_cue *cue)
 {
 	draw_text(s, FONT_BIG, cue->title[0] ? cue->title : cue->id, s->w / 2, s->h * 38 / 100,
@@ -554,6 +623,9 @@ void scene_draw(struct scene_view *s, const struct stage_frame *f, double dt_s)
 		break;
 	case SCENE_AUDIO:
 		draw_audio(s, f, title, dt_s);
+		break;
+	case SCENE_WALL:
+		draw_wall(s, f, title);
 		break;
 	case SCENE_TITLE:
 	default:

@@ -21,11 +21,19 @@ struct stage_dot {
 	float x, y;			/* latest xy pad position 0..1, or < 0 when none */
 };
 
+/* One approved crowd text on the stage screen's wall. */
+struct stage_text {
+	char from[16];			/* the sender's anonymous id */
+	char text[CONFIG_TEXT_BYTES_MAX + 1];
+};
+
 struct stage_frame {
 	struct show_frame show;
 	uint32_t participants;		/* joined now (the join screen's count) */
 	bool blackout;			/* the venue blacked out the stage screen (console) */
 	char join_url[STAGE_URL_MAX];
+	uint32_t wall_count;		/* approved crowd texts, newest first */
+	struct stage_text wall[CONFIG_WALL_MAX];
 	uint32_t dot_count;
 	struct stage_dot dots[];	/* dot_count used, room for the venue's capacity */
 };

@@ -372,7 +372,7 @@ START_TEST(test_config_unknown_scene_suggests_the_nearest)
 		   "/cues/0/scene", "unknown scene 'crowd_field'; did you mean 'crowd-field'?");
 	expect_one("{'name':'X','capacity':10,'cues':[{'id':'a','scene':'laser'}]}",
 		   "/cues/0/scene",
-		   "unknown scene 'laser'; expected join, crowd-field, poll, crowd-map, audio or title");
+		   "unknown scene 'laser'; expected join, crowd-field, poll, crowd-map, audio, title or wall");
 }
 END_TEST
 
@@ -796,6 +796,70 @@ START_TEST(test_config_console_takes_password_hashes_inline_or_from_a_secrets_fi
 }
 END_TEST
 
+START_TEST(test_config_moderation_takes_banned_words_inline_and_from_a_file)
+{
+	char doc[1024], path[] = "/tmp/tutti-words-XXXXXX";
+	struct venue_config *cfg;
+	struct config_errors errors;
+	FILE *f;
+	int fd;
+
+	cfg = parse_ok("{'name':'V','capacity':10,'cues':[{'id':'a','scene':'wall','controls':['text']}]}");
+	ck_assert_uint_eq(cfg->cues[0].controls, 1u << CONTROL_TEXT);
+	ck_assert_int_eq(cfg->cues[0].scene, SCENE_WALL);
+	ck_assert_uint_eq(cfg->moderation.banned_count, 0);
+	ck_assert_uint_eq(cfg->moderation.text_max_chars, 80);
+	ck_assert_double_eq(cfg->moderation.text_interval_s, 30);
+	ck_assert_uint_eq(cfg->moderation.queue_max, 100);
+	ck_assert_uint_eq(cfg->moderation.wall_size, 6);
+	config_destroy(cfg);
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("# the venue's list\n  hiss  \n\ngo home # a phrase\r\n", f);
+	fclose(f);
+	snprintf(doc, sizeof(doc), "{'name':'V','capacity':10,'moderation':{'banned_words':['boo',''],"
+		 "'banned_words_file':'%s','text_max_chars':140,'text_interval_s':0,'queue_max':5,"
+		 "'wall_size':3},'cues':[" CUE_TAP "]}", path);
+	cfg = parse_ok(doc);
+	ck_assert_uint_eq(cfg->moderation.banned_count, 3);
+	ck_assert_str_eq(cfg->moderation.banned[0], "boo");
+	ck_assert_str_eq(cfg->moderation.banned[1], "hiss");
+	ck_assert_str_eq(cfg->moderation.banned[2], "go home");
+	ck_assert_uint_eq(cfg->moderation.text_max_chars, 140);
+	ck_assert_uint_eq(cfg->moderation.queue_max, 5);
+	ck_assert_uint_eq(cfg->moderation.wall_size, 3);
+	config_destroy(cfg);
+
+	/* A broken line in the file is named by its number. */
+	f = fopen(path, "w");
+	fputs("fine\nbad \xff byte\n", f);
+	fclose(f);
+	snprintf(doc, sizeof(doc), "{'name':'V','capacity':10,'moderation':{'banned_words_file':'%s'},"
+		 "'cues':[" CUE_TAP "]}", path);
+	errors = parse_bad(doc);
+	ck_assert_str_eq(errors.items[0].pointer, "/moderation/banned_words_file");
+	ck_assert_str_eq(errors.items[0].message, "line 2: not valid UTF-8 text");
+	config_errors_free(&errors);
+	unlink(path);
+
+	errors = parse_bad("{'name':'V','capacity':10,'moderation':{'text_max_chars':141,'wall_size':7,"
+			   "'banned_words':[3,'an entry that is far too long to be one banned word or phrase']},"
+			   "'cues':[" CUE_TAP "]}");
+	ck_assert_uint_eq(errors.count, 4);
+	ck_assert_str_eq(errors.items[0].pointer, "/moderation/text_max_chars");
+	ck_assert_str_eq(errors.items[1].pointer, "/moderation/wall_size");
+	ck_assert_str_eq(errors.items[2].pointer, "/moderation/banned_words/0");
+	ck_assert_str_eq(errors.items[3].pointer, "/moderation/banned_words/1");
+	config_errors_free(&errors);
+	errors = parse_bad("{'name':'V','capacity':10,'moderation':{'banned_words_file':'/nonexistent/words'},"
+			   "'cues':[" CUE_TAP "]}");
+	ck_assert(strstr(errors.items[0].message, "cannot read") != NULL);
+	config_errors_free(&errors);
+}
+END_TEST
+
 START_TEST(test_config_cue_audio_parses_into_exact_structs)
 {
 	struct venue_config *cfg = parse_ok(AUDIO_CUE(
@@ -921,6 +985,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_audio_and_safety_defaults);
 	tcase_add_test(tc, test_config_flash_limits_default_to_wcag_and_may_only_be_stricter);
 	tcase_add_test(tc, test_config_console_takes_password_hashes_inline_or_from_a_secrets_file);
+	tcase_add_test(tc, test_config_moderation_takes_banned_words_inline_and_from_a_file);
 	tcase_add_test(tc, test_config_cue_audio_parses_into_exact_structs);
 	tcase_add_test(tc, test_config_audio_errors_name_their_pointer);
 	suite_add_tcase(s, tc);

@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "crowd.h"
+#include "crowdtext.h"
 #include "metrics.h"
 #include "test_util.h"
 
@@ -269,6 +270,117 @@ START_TEST(test_moderation_mutes_and_removes_participants_by_their_id)
 }
 END_TEST
 
+/* Drains @peer's personal messages into @out (one per line) and returns it. */
+static const char *personal(struct audience *aud, struct audience_peer *peer, char *out, size_t cap)
+{
+	char msg[2048];
+	size_t used = 0, n;
+
+	out[0] = '\0';
+	while ((n = audience_peer_next_personal(aud, peer, msg, sizeof(msg), 1)) > 0)
+		used += (size_t)snprintf(out + used, cap - used, "%.*s\n", (int)n, msg);
+	return out;
+}
+
+START_TEST(test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdict)
+{
+	static const char *text_venue =
+		"{\"name\":\"V\",\"capacity\":10,"
+		"\"moderation\":{\"banned_words\":[\"boo\"],\"text_interval_s\":5,\"text_max_chars\":20},"
+		"\"cues\":[{\"id\":\"talk\",\"scene\":\"wall\",\"controls\":[\"text\"]},"
+		"{\"id\":\"quiet\",\"scene\":\"title\"}]}";
+	struct venue_config *cfg = test_config(text_venue);
+	struct show *show = show_create(cfg, 0);
+	struct crowd *crowd = crowd_create(cfg, 64);
+	struct crowdtext *texts = crowdtext_create(&cfg->moderation, 64);
+	struct metrics metrics = { 0 };
+	struct audience aud;
+	struct audience_peer peer, other;
+	struct console c;
+	struct console_reply r;
+	char out[8192], command[160], id[16];
+	const char *hello = "{\"type\":\"hello\",\"token\":null,\"zone\":null}";
+	const char *shout = "{\"type\":\"input\",\"seq\":1,\"control\":\"text\",\"text\":\"  Happy   birthday Sam \"}";
+	const char *again = "{\"type\":\"input\",\"seq\":2,\"control\":\"text\",\"text\":\"and again\"}";
+	const char *later = "{\"type\":\"input\",\"seq\":3,\"control\":\"text\",\"text\":\"second one\"}";
+	const char *rude = "{\"type\":\"input\",\"seq\":1,\"control\":\"text\",\"text\":\"B O O\"}";
+	const char *longer = "{\"type\":\"input\",\"seq\":2,\"control\":\"text\",\"text\":\"this is far too long for the wall\"}";
+
+	audience_init(&aud, cfg, crowd, show, &metrics);
+	aud.texts = texts;
+	console_init(&c, cfg, show, NULL, &aud);
+	c.texts = texts;
+	audience_peer_init(&aud, &peer, NULL, 1);
+	audience_peer_init(&aud, &other, NULL, 1);
+	audience_handle_text(&aud, &peer, hello, strlen(hello), 1);
+	audience_handle_text(&aud, &other, hello, strlen(hello), 1);
+	personal(&aud, &peer, out, sizeof(out));
+	personal(&aud, &other, out, sizeof(out));
+	snprintf(id, sizeof(id), "%s", crowd_participant_id(crowd, peer.participant));
+
+	/* Accepted into the queue: acked, no error, nothing on the wall yet. */
+	audience_handle_text(&aud, &peer, shout, strlen(shout), 2);
+	ck_assert_str_eq(personal(&aud, &peer, out, sizeof(out)), "{\"type\":\"ack\",\"seq\":1,\"tick\":1}\n");
+	ck_assert_uint_eq(crowdtext_pending_count(texts), 1);
+	ck_assert_str_eq(crowdtext_pending(texts, 0)->text, "Happy birthday Sam");
+	ck_assert_str_eq(crowdtext_pending(texts, 0)->from, id);
+	ck_assert_uint_eq(crowdtext_wall_count(texts), 0);
+	/* One text per interval. */
+	audience_handle_text(&aud, &peer, again, strlen(again), 3);
+	ck_assert(strstr(personal(&aud, &peer, out, sizeof(out)), "\"code\":\"too_soon\"") != NULL);
+	ck_assert(strstr(out, "wait 4 s") != NULL);
+	/* The word filter refuses outright; too long says the limit. */
+	audience_handle_text(&aud, &other, rude, strlen(rude), 3);
+	ck_assert(strstr(personal(&aud, &other, out, sizeof(out)), "\"code\":\"text_refused\"") != NULL);
+	audience_handle_text(&aud, &other, longer, strlen(longer), 3);
+	ck_assert(strstr(personal(&aud, &other, out, sizeof(out)), "at most 20 characters") != NULL);
+	ck_assert_uint_eq(crowdtext_pending_count(texts), 1);
+
+	/* Moderation is the operator's: the artist may not approve. */
+	snprintf(command, sizeof(command), "{\"cmd\":\"moderate.approve\",\"text\":%u}", crowdtext_pending(texts, 0)->id);
+	console_execute(&c, CONSOLE_ROLE_ARTIST, "test", command, strlen(command), 4, &r);
+	ck_assert_str_eq(r.code, "forbidden");
+	console_execute(&c, CONSOLE_ROLE_OPERATOR, "test", command, strlen(command), 4, &r);
+	ck_assert(r.ok);
+	ck_assert_uint_eq(crowdtext_wall_count(texts), 1);
+	ck_assert_str_eq(crowdtext_wall(texts, 0)->text, "Happy birthday Sam");
+	ck_assert_str_eq(personal(&aud, &peer, out, sizeof(out)),
+			 "{\"type\":\"text\",\"seq\":1,\"status\":\"approved\"}\n");
+	console_execute(&c, CONSOLE_ROLE_OPERATOR, "test", command, strlen(command), 4, &r);
+	ck_assert_str_eq(r.code, "unknown_text");
+
+	/* A second text after the interval, rejected: the phone hears that too. */
+	audience_handle_text(&aud, &peer, later, strlen(later), 8);
+	personal(&aud, &peer, out, sizeof(out));
+	snprintf(command, sizeof(command), "{\"cmd\":\"moderate.reject\",\"text\":%u}", crowdtext_pending(texts, 0)->id);
+	console_execute(&c, CONSOLE_ROLE_OPERATOR, "test", command, strlen(command), 9, &r);
+	ck_assert(r.ok);
+	ck_assert_str_eq(personal(&aud, &peer, out, sizeof(out)),
+			 "{\"type\":\"text\",\"seq\":3,\"status\":\"rejected\"}\n");
+	ck_assert_uint_eq(crowdtext_wall_count(texts), 1);
+
+	/* Muting the sender takes its text off the wall. */
+	snprintf(command, sizeof(command), "{\"cmd\":\"moderate.mute\",\"participant\":\"%s\",\"on\":true}", id);
+	console_execute(&c, CONSOLE_ROLE_OPERATOR, "test", command, strlen(command), 10, &r);
+	ck_assert(r.ok);
+	ck_assert_uint_eq(crowdtext_wall_count(texts), 0);
+	snprintf(command, sizeof(command), "{\"cmd\":\"moderate.take_down\",\"text\":1}");
+	console_execute(&c, CONSOLE_ROLE_OPERATOR, "test", command, strlen(command), 10, &r);
+	ck_assert_str_eq(r.code, "unknown_text");
+
+	/* Outside a text cue the control is refused like any other. */
+	show_cue_go(show, 1, 11);
+	audience_handle_text(&aud, &other, later, strlen(later), 40);
+	ck_assert(strstr(personal(&aud, &other, out, sizeof(out)), "\"code\":\"control_disabled\"") != NULL);
+	ck_assert_uint_eq(crowdtext_pending_count(texts), 0);
+
+	crowdtext_destroy(texts);
+	crowd_destroy(crowd);
+	show_destroy(show);
+	config_destroy(cfg);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
 	Suite *s = suite_create("console");
@@ -280,6 +392,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share);
 	tcase_add_test(tc, test_safety_state_and_malformed_commands);
 	tcase_add_test(tc, test_moderation_mutes_and_removes_participants_by_their_id);
+	tcase_add_test(tc, test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdict);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -40,9 +40,10 @@ static const char *venue_json =
 	"\"options\":[\"Anthem\",\"Ballad\",\"Encore\"]}},"
 	"{\"id\":\"map\",\"scene\":\"crowd-map\"},"
 	"{\"id\":\"music\",\"scene\":\"audio\"},"
-	"{\"id\":\"hello\",\"title\":\"Good evening\",\"scene\":\"title\"}]}";
+	"{\"id\":\"hello\",\"title\":\"Good evening\",\"scene\":\"title\"},"
+	"{\"id\":\"shout\",\"title\":\"Your messages\",\"scene\":\"wall\",\"controls\":[\"text\"]}]}";
 
-enum { CUE_JOIN, CUE_FIELD, CUE_POLL, CUE_MAP, CUE_AUDIO, CUE_TITLE };
+enum { CUE_JOIN, CUE_FIELD, CUE_POLL, CUE_MAP, CUE_AUDIO, CUE_TITLE, CUE_WALL };
 
 static void canvas_open(struct canvas *c)
 {
@@ -363,6 +364,53 @@ START_TEST(test_title_scene_centres_the_cue_title)
 }
 END_TEST
 
+static void wall_put(struct canvas *c, uint32_t i, const char *text)
+{
+	snprintf(c->f->wall[i].from, sizeof(c->f->wall[i].from), "p-%08x", i);
+	snprintf(c->f->wall[i].text, sizeof(c->f->wall[i].text), "%s", text);
+}
+
+START_TEST(test_wall_shows_approved_texts_newest_first_and_wraps_long_ones)
+{
+	struct canvas c;
+	int x0, y0, x1, y1, top[3], height[3];
+	long white_right = 0;
+
+	canvas_open(&c);
+	draw(&c, CUE_WALL, 0);
+	ck_assert_int_eq(find_color(&c, 0x22c8ff, &x0, &y0, &x1, &y1), 0);	/* nothing approved: no cards */
+	c.f->wall_count = 3;
+	wall_put(&c, 0, "Happy birthday Sam!");
+	wall_put(&c, 1, "Hello from the back row");
+	wall_put(&c, 2, "This one is long enough that it has to wrap onto a second line at this size, "
+		 "and maybe a third one too, so the wall must wrap it");
+	draw(&c, CUE_WALL, 0);
+	/* Each card has a bar in its own colour as tall as its text. */
+	for (int i = 0; i < 3; i++) {
+		ck_assert_msg(find_color(&c, scene_option_color((uint32_t)i), &x0, &y0, &x1, &y1) > 0,
+			      "card %d has no bar", i);
+		top[i] = y0;
+		height[i] = y1 - y0 + 1;
+	}
+	/* Newest first, top to bottom. */
+	ck_assert_int_lt(top[0], top[1]);
+	ck_assert_int_lt(top[1], top[2]);
+	/* The newest is in larger type; the long one wrapped to at least two lines of the smaller. */
+	ck_assert_int_gt(height[0], height[1]);
+	ck_assert_int_ge(height[2], 2 * height[1] - 2);
+	/* Nothing runs off the right edge. */
+	for (int y = 0; y < H; y++)
+		for (int x = W * 96 / 100; x < W; x++)
+			white_right += px(&c, x, y) == 0xffffff;
+	ck_assert_int_eq(white_right, 0);
+	/* Blackout wins over the wall. */
+	c.f->blackout = true;
+	draw(&c, CUE_WALL, 0);
+	ck_assert_int_eq(find_color(&c, 0x000000, &x0, &y0, &x1, &y1), (long)W * H);
+	canvas_close(&c);
+}
+END_TEST
+
 static Suite *visuals_suite(void)
 {
 	Suite *s = suite_create("visuals");
@@ -375,6 +423,7 @@ static Suite *visuals_suite(void)
 	tcase_add_test(tc, test_crowd_map_is_hottest_where_the_crowd_points);
 	tcase_add_test(tc, test_audio_scene_follows_level_beats_and_bands);
 	tcase_add_test(tc, test_title_scene_centres_the_cue_title);
+	tcase_add_test(tc, test_wall_shows_approved_texts_newest_first_and_wraps_long_ones);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -38,6 +38,8 @@ let latestState = null;
 let renderQueued = false;
 let pingTimer = 0;
 let countedTimer = 0;
+let textLimits = { maxChars: 80, intervalS: 30 };
+const textListeners = new Set(); // the text panel's { ack, error, verdict }
 
 const clock = new ShowClock();
 const connection = new Connection({
@@ -62,6 +64,11 @@ const panels = new ControlPanels(ui.controls, {
     inputs.vote(poll, choice);
     scheduleRender();
   },
+  textLimits: () => textLimits,
+  onText: (listener) => {
+    textListeners.add(listener);
+    return () => textListeners.delete(listener);
+  },
 });
 
 function handleMessage(message) {
@@ -71,7 +78,12 @@ function handleMessage(message) {
       beatFlash(message.music?.flashes);
       latestState = message;
       return scheduleRender();
-    case 'ack': return inputs.onAck(message);
+    case 'ack':
+      for (const l of textListeners) l.ack(message.seq);
+      return inputs.onAck(message);
+    case 'text':
+      for (const l of textListeners) l.verdict(message);
+      return undefined;
     case 'pong': return clock.onPong(message);
     case 'error': return onError(message);
     default: return undefined;
@@ -101,6 +113,9 @@ function onWelcome(welcome) {
   document.title = welcome.venue ? `${welcome.venue} · Tutti` : 'Tutti';
   setText(ui.zone, zoneNames.get(welcome.zone) ?? welcome.zone ?? '');
   setHidden(ui.overlay, true);
+  const max = Number(welcome.limits?.text_max_chars);
+  const interval = Number(welcome.limits?.text_interval_s);
+  textLimits = { maxChars: max > 0 ? max : 80, intervalS: interval >= 0 ? interval : 30 };
   inputs.onWelcome(welcome);
   clock.reset(welcome.t);
   startPinging();
@@ -109,6 +124,7 @@ function onWelcome(welcome) {
 
 function onError(error) {
   if (error.code === 'venue_full') return; // the status handler shows the full screen
+  for (const l of textListeners) if (l.error(error)) return; // the text panel says it in place
   const dropped = inputs.onError(error);
   if (dropped) scheduleRender(); // the highlight falls back to what the daemon has
   if (error.code === 'unknown_zone') {

@@ -6,8 +6,11 @@ import { createXY } from './control-xy.js';
 import { createSlider } from './control-slider.js';
 import { createShake } from './control-shake.js';
 import { createVote } from './control-vote.js';
+import { createText } from './control-text.js';
 
-const FACTORIES = { tap: createTap, xy: createXY, slider: createSlider, shake: createShake, vote: createVote };
+const FACTORIES = {
+  tap: createTap, xy: createXY, slider: createSlider, shake: createShake, vote: createVote, text: createText,
+};
 
 export class ControlPanels {
   #container;

@@ -76,6 +76,16 @@ export class InputSender {
     this.#pump();
   }
 
+  // A crowd text goes now, once: returns its seq, or null when it cannot go (not joined).
+  // It may use the last token even when continuous controls have spent the bucket: it is rare.
+  text(text) {
+    if (!this.#connection.joined) return null;
+    this.#take(true);
+    const seq = this.#nextSeq();
+    this.#transmit({ type: 'input', seq, control: 'text', text });
+    return seq;
+  }
+
   vote(poll, choice) {
     // An unsent vote on the same poll is simply replaced.
     this.#outbox = this.#outbox.filter((v) => !(v.poll === poll && v.seq === null));

@@ -18,15 +18,42 @@ function showReply(message) {
   el.classList.toggle('bad', !message.ok);
 }
 
+// Rebuilds @list only when @key changed: the live view comes four times a second, and a list
+// rebuilt under a finger loses the tap (a tablet's touch takes longer than a mouse click).
+function keyed(list, key, build) {
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
+  list.replaceChildren(...build());
+}
+
+function button(text, testid, onClick) {
+  const b = Object.assign(document.createElement('button'), { type: 'button', textContent: text });
+  if (testid) b.dataset.testid = testid;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+// A destructive action takes two taps: the first arms it for three seconds.
+function confirmButton(text, testid, onConfirm) {
+  let armedUntil = 0;
+  const b = button(text, testid, () => {
+    if (performance.now() < armedUntil) { armedUntil = 0; b.textContent = text; onConfirm(); return; }
+    armedUntil = performance.now() + 3000;
+    b.textContent = `${text}? Tap again`;
+    setTimeout(() => { if (armedUntil && performance.now() >= armedUntil) b.textContent = text; }, 3100);
+  });
+  return b;
+}
+
 function render() {
   if (!live) return;
   $('venue-cue').textContent = `${live.cue.index + 1}. ${live.cue.title || live.cue.id} (${live.cue.scene})`;
-  const cues = $('cues');
-  cues.replaceChildren(...live.cues.map((cue, i) => {
+  keyed($('cues'), JSON.stringify([live.cues, live.cue.index]), () => live.cues.map((cue, i) => {
     const li = document.createElement('li');
-    li.textContent = cue.title || cue.id;
+    const jump = button(cue.title || cue.id, `cue-${cue.id}`, () => send({ cmd: 'cue.jump', cue: cue.id }));
     li.className = i === live.cue.index ? 'current' : '';
-    li.addEventListener('click', () => send({ cmd: 'cue.jump', cue: cue.id }));
+    if (i === live.cue.index) jump.setAttribute('aria-current', 'step');
+    li.append(jump);
     return li;
   }));
   const poll = live.poll;
@@ -46,6 +73,7 @@ function render() {
   }
   renderMix();
   renderRecent();
+  renderTexts();
   const ceiling = $('ceiling');
   if (document.activeElement !== ceiling) ceiling.value = String(live.safety.ceiling_dbfs);
   const policy = $('flash-policy');
@@ -53,7 +81,7 @@ function render() {
   $('curfew').textContent = live.safety.curfew_in_s >= 0
     ? `Curfew in ${Math.ceil(live.safety.curfew_in_s / 60)} min` : '';
   $('alarms-panel').hidden = live.alarms.length === 0;
-  $('alarms').replaceChildren(...live.alarms.map((alarm) => {
+  keyed($('alarms'), JSON.stringify(live.alarms.map((a) => [a.id, a.message, a.acknowledged])), () => live.alarms.map((alarm) => {
     const li = document.createElement('li');
     li.className = alarm.acknowledged ? 'acknowledged' : 'raised';
     li.textContent = `${alarm.message} `;
@@ -113,15 +141,41 @@ function renderMix() {
 
 function renderRecent() {
   $('moderation').hidden = role !== 'operator';
-  $('recent').replaceChildren(...live.recent.map((id) => {
+  keyed($('recent'), live.recent.join(), () => live.recent.map((id) => {
     const li = document.createElement('li');
-    const mute = Object.assign(document.createElement('button'), { textContent: 'Mute' });
-    const kick = Object.assign(document.createElement('button'), { textContent: 'Remove' });
-    mute.addEventListener('click', () => send({ cmd: 'moderate.mute', participant: id, on: true }));
-    kick.addEventListener('click', () => send({ cmd: 'moderate.kick', participant: id }));
-    li.append(`${id} `, mute, ' ', kick);
+    li.append(`${id} `, button('Mute', `mute-${id}`, () => send({ cmd: 'moderate.mute', participant: id, on: true })),
+      ' ', confirmButton('Remove', `kick-${id}`, () => send({ cmd: 'moderate.kick', participant: id })));
     return li;
   }));
+}
+
+// Crowd messages: the moderators' queue (oldest first) and what is on the stage screen now.
+function renderTexts() {
+  const t = live.texts;
+  $('texts').hidden = role !== 'operator';
+  $('texts-summary').textContent = `${t.waiting} waiting · ${t.approved} approved · ${t.rejected} rejected · `
+    + `${t.filtered} stopped by the word filter`;
+  keyed($('texts-pending'), t.pending.map((x) => x.id).join(), () => t.pending.map((x) => {
+    const li = document.createElement('li');
+    const text = Object.assign(document.createElement('q'), { textContent: x.text });
+    const who = Object.assign(document.createElement('small'), { textContent: `${x.from} · ${x.zone}` });
+    const row = document.createElement('div');
+    row.className = 'row';
+    row.append(button('Approve', `approve-${x.id}`, () => send({ cmd: 'moderate.approve', text: x.id })),
+      button('Reject', `reject-${x.id}`, () => send({ cmd: 'moderate.reject', text: x.id })),
+      button('Mute sender', `mute-text-${x.id}`, () => send({ cmd: 'moderate.mute', participant: x.from, on: true })));
+    li.dataset.testid = `pending-${x.id}`;
+    li.append(text, who, row);
+    return li;
+  }));
+  keyed($('texts-wall'), t.wall.map((x) => x.id).join() || 'empty', () => (t.wall.length ? t.wall.map((x) => {
+    const li = document.createElement('li');
+    li.dataset.testid = `shown-${x.id}`;
+    li.append(Object.assign(document.createElement('q'), { textContent: x.text }),
+      Object.assign(document.createElement('small'), { textContent: x.from }),
+      button('Take down', `take-down-${x.id}`, () => send({ cmd: 'moderate.take_down', text: x.id })));
+    return li;
+  }) : [Object.assign(document.createElement('li'), { className: 'hint', textContent: 'Nothing on the screen.' })]));
 }
 
 function connect() {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, byTestId } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 import { Phone } from '../lib/client.mjs';
 
@@ -33,12 +33,7 @@ before(async () => {
         audio: { mappings: [{ source: 'poll_share:1', target: 'filter_cutoff', to: [500, 8000] }] } },
     ],
   })) });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -46,8 +41,6 @@ after(async () => {
   await browser?.close().catch(() => {});
   if (daemon) await daemon.stop();
 });
-
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
 async function waitForText(page, id, predicate, what) {
   const deadline = Date.now() + WAIT_MS;
@@ -127,7 +120,10 @@ test('the operator runs a poll from the console while phones vote', { timeout: 9
     await row.waitFor({ state: 'visible', timeout: WAIT_MS });
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await console_.screenshot({ path: join(SCREENSHOT_DIR, 'console-1280x800.png'), fullPage: true });
-    await row.getByText('Remove').click();
+    // Remove takes two taps: the first only arms it.
+    await byTestId(console_, `kick-${id}`).click();
+    await waitForText(console_, `kick-${id}`, (t) => /Tap again/.test(t), 'Remove armed');
+    await byTestId(console_, `kick-${id}`).click();
     await waitForText(phone, 'overlay', (t) => /removed you/.test(t), 'the removed phone');
     assert.deepEqual(errors, []);
   } finally {

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, byTestId } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 
 const WAIT_MS = 10000;
@@ -20,12 +20,7 @@ let browser;
 
 before(async () => {
   daemon = await startDaemon({ config: writeConfig(smallVenue()) });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -35,8 +30,6 @@ after(async () => {
     if (code !== 0) console.error(`daemon exited with ${code}:\n${daemon.output()}`);
   }
 });
-
-const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 
 // Polls the element's trimmed text until @predicate accepts it; fails after WAIT_MS saying what.
 async function waitForText(page, id, predicate, what) {
