@@ -27,6 +27,8 @@ struct audiomap {
 	int loudest_zone;
 	bool fade_to_silence;
 	float mix[CONFIG_MAX_CUES][CONFIG_MAX_MAPPINGS];	/* console's crowd share, NAN = the config's */
+	float artist[CONFIG_MAX_CUES][TARGET_COUNT];	/* artist's live values, NAN = the config's */
+	float artist_stem[CONFIG_MAX_CUES][CONFIG_MAX_STEMS];
 	double ceiling_dbfs;		/* console's output ceiling, NAN = the venue's */
 };
 
@@ -40,9 +42,14 @@ struct audiomap *audiomap_create(const struct venue_config *cfg)
 	m->cue = -1;
 	m->loudest_zone = -1;
 	m->ceiling_dbfs = NAN;
-	for (uint32_t c = 0; c < CONFIG_MAX_CUES; c++)
+	for (uint32_t c = 0; c < CONFIG_MAX_CUES; c++) {
 		for (uint32_t i = 0; i < CONFIG_MAX_MAPPINGS; i++)
 			m->mix[c][i] = NAN;
+		for (uint32_t t = 0; t < TARGET_COUNT; t++)
+			m->artist[c][t] = NAN;
+		for (uint32_t st = 0; st < CONFIG_MAX_STEMS; st++)
+			m->artist_stem[c][st] = NAN;
+	}
 	return m;
 }
 
@@ -177,6 +184,45 @@ static double clamp(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+static bool artist_target_exists(const struct audiomap *m, uint32_t cue, enum audio_target t, int arg)
+{
+	return cue < m->cfg->cue_count && (unsigned)t < TARGET_COUNT &&
+	       (t != TARGET_STEM_GAIN || (arg >= 0 && (uint32_t)arg < m->cfg->cues[cue].audio.stem_count));
+}
+
+int audiomap_set_artist_value(struct audiomap *m, uint32_t cue, enum audio_target target, int arg,
+			      double value)
+{
+	double lo, hi;
+
+	if (!artist_target_exists(m, cue, target, arg))
+		return -1;
+	config_target_range(m->cfg, target, &lo, &hi);
+	if (target == TARGET_MASTER_GAIN)
+		hi = 0;		/* the master never boosts */
+	value = isnan(value) ? NAN : clamp(value, lo, hi);
+	if (target == TARGET_STEM_GAIN)
+		m->artist_stem[cue][arg] = (float)value;
+	else
+		m->artist[cue][target] = (float)value;
+	return 0;
+}
+
+double audiomap_config_value(const struct venue_config *cfg, uint32_t cue, enum audio_target target, int arg)
+{
+	return cue < cfg->cue_count ? base_value(&cfg->cues[cue].audio, target, arg) : NAN;
+}
+
+double audiomap_artist_value(const struct audiomap *m, uint32_t cue, enum audio_target target, int arg)
+{
+	float live;
+
+	if (!artist_target_exists(m, cue, target, arg))
+		return NAN;
+	live = target == TARGET_STEM_GAIN ? m->artist_stem[cue][arg] : m->artist[cue][target];
+	return isnan(live) ? base_value(&m->cfg->cues[cue].audio, target, arg) : live;
+}
+
 /* Maps a source value through a mapping's ranges and curve. */
 static double map_value(const struct config_mapping *map, double v)
 {
@@ -258,13 +304,19 @@ static void start_cue(struct audiomap *m, int cue, const struct show_frame *f)
 	m->loudest_zone = loudest_zone(f);	/* a new cue does not fire for who led before */
 	for (uint32_t i = 0; i < CONFIG_MAX_MAPPINGS; i++) {
 		m->smoothed[i] = i < a->mapping_count ?
-			base_value(a, a->mappings[i].target, a->mappings[i].target_arg) : 0;
+			audiomap_artist_value(m, (uint32_t)cue, a->mappings[i].target, a->mappings[i].target_arg) : 0;
 		m->held[i] = NAN;
 	}
 	for (uint32_t s = 0; s < CONFIG_MAX_SAMPLES; s++) {
 		m->samples[s].armed = false;	/* must first be seen below its threshold */
 		m->samples[s].last_fired = -1e9;
 	}
+}
+
+/* The current cue's artist value of @t. */
+static double artist(const struct audiomap *m, enum audio_target t, int arg)
+{
+	return audiomap_artist_value(m, (uint32_t)m->cue, t, arg);
 }
 
 void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s,
@@ -284,7 +336,7 @@ void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s
 	for (uint32_t i = 0; i < a->mapping_count; i++) {
 		const struct config_mapping *map = &a->mappings[i];
 		double v = audiomap_source_value(f, map->source, map->source_arg);
-		double base = base_value(a, map->target, map->target_arg), target, k;
+		double base = audiomap_artist_value(m, (uint32_t)m->cue, map->target, map->target_arg), target, k;
 
 		if (isnan(v))
 			v = m->held[i];		/* no data now: keep where the crowd left it */
@@ -309,17 +361,20 @@ void audiomap_update(struct audiomap *m, const struct show_frame *f, double dt_s
 		const struct config_stem *stem = &a->stems[s];
 		int chosen = leader >= 0 ? leader : 0;	/* no votes yet: the first choice */
 
-		out->stem_gain_db[s] = (float)clamp(stem->gain_db + stem_offset[s], -120, 6);
+		out->stem_gain_db[s] = (float)clamp(artist(m, TARGET_STEM_GAIN, (int)s) + stem_offset[s], -120, 6);
 		out->stem_on[s] = stem->choice < 0 || stem->choice == chosen;
 	}
 	/* The venue's limits are applied last and cannot be mapped past. */
-	out->master_gain_db = (float)clamp(a->master_gain_db + offset[TARGET_MASTER_GAIN], -120, 0);
-	out->filter_cutoff_hz = (float)clamp(a->filter_cutoff_hz + offset[TARGET_FILTER_CUTOFF], 20, 20000);
-	out->filter_resonance = (float)clamp(a->filter_resonance + offset[TARGET_FILTER_RESONANCE], 0, 1);
-	out->delay_time_s = (float)clamp(a->delay_time_s + offset[TARGET_DELAY_TIME], 0.01, 2);
-	out->delay_feedback = (float)clamp(a->delay_feedback + offset[TARGET_DELAY_FEEDBACK], 0, 0.95);
-	out->delay_mix = (float)clamp(a->delay_mix + offset[TARGET_DELAY_MIX], 0, 1);
-	out->playback_rate = (float)clamp(a->playback_rate + offset[TARGET_PLAYBACK_RATE],
+	out->master_gain_db = (float)clamp(artist(m, TARGET_MASTER_GAIN, 0) + offset[TARGET_MASTER_GAIN], -120, 0);
+	out->filter_cutoff_hz = (float)clamp(artist(m, TARGET_FILTER_CUTOFF, 0) + offset[TARGET_FILTER_CUTOFF],
+					     20, 20000);
+	out->filter_resonance = (float)clamp(artist(m, TARGET_FILTER_RESONANCE, 0) +
+					     offset[TARGET_FILTER_RESONANCE], 0, 1);
+	out->delay_time_s = (float)clamp(artist(m, TARGET_DELAY_TIME, 0) + offset[TARGET_DELAY_TIME], 0.01, 2);
+	out->delay_feedback = (float)clamp(artist(m, TARGET_DELAY_FEEDBACK, 0) + offset[TARGET_DELAY_FEEDBACK],
+					   0, 0.95);
+	out->delay_mix = (float)clamp(artist(m, TARGET_DELAY_MIX, 0) + offset[TARGET_DELAY_MIX], 0, 1);
+	out->playback_rate = (float)clamp(artist(m, TARGET_PLAYBACK_RATE, 0) + offset[TARGET_PLAYBACK_RATE],
 					  safe->min_playback_rate, safe->max_playback_rate);
 	out->fade_to_silence = m->fade_to_silence;
 	/* Lower than the venue's, never higher. */

@@ -74,6 +74,20 @@ int audiomap_set_crowd_share(struct audiomap *m, uint32_t cue, uint32_t mapping,
 /* The share in force; NAN when there is no such mapping. */
 double audiomap_crowd_share(const struct audiomap *m, uint32_t cue, uint32_t mapping);
 
+/*
+ * The artist's live value of @target (stem @arg for stem_gain) in cue
+ * @cue, in the target's unit, in place of the cue's config value: the
+ * crowd's mappings then move the parameter from there. Clamped to the
+ * target's range (master gain to 0 dB at most); NAN goes back to the
+ * config's. 0, or -1 when the cue or stem does not exist.
+ */
+int audiomap_set_artist_value(struct audiomap *m, uint32_t cue, enum audio_target target, int arg,
+			      double value);
+/* The artist's value in force (the live one, or the config's); NAN when there is no such cue or stem. */
+double audiomap_artist_value(const struct audiomap *m, uint32_t cue, enum audio_target target, int arg);
+/* The cue's config value of @target (the artist's value before any live move). */
+double audiomap_config_value(const struct venue_config *cfg, uint32_t cue, enum audio_target target, int arg);
+
 /* The value @source reads from @f (arg: option or zone index); NAN when it has no data. */
 double audiomap_source_value(const struct show_frame *f, enum audio_source source, int arg);
 

@@ -1221,7 +1221,7 @@ static bool parse_source(struct parse *p, json_t *o, const char *ptr, const char
 }
 
 /* Each target's own range (playback rate: the venue's safety limits). */
-static void target_range(const struct venue_config *cfg, enum audio_target t, double *lo, double *hi)
+void config_target_range(const struct venue_config *cfg, enum audio_target t, double *lo, double *hi)
 {
 	switch (t) {
 	case TARGET_MASTER_GAIN:
@@ -1330,7 +1330,7 @@ static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct c
 	}
 	get_range(p, o, mptr, "from", false, -1e6, 1e6, &m->in_min, &m->in_max);
 	if (target_ok) {
-		target_range(p->cfg, m->target, &lo, &hi);
+		config_target_range(p->cfg, m->target, &lo, &hi);
 		to_ok = get_range(p, o, mptr, "to", true, lo, hi, &m->out_min, &m->out_max) == GOT_OK;
 	} else if (!json_object_get(o, "to")) {
 		ptr_key(kptr, mptr, "to");
@@ -1743,6 +1743,11 @@ static void parse_cue_audio(struct parse *p, json_t *cue, const char *cptr, stru
 const char *audio_source_name(enum audio_source s)
 {
 	return (unsigned)s < SOURCE_COUNT ? source_names[s] : NULL;
+}
+
+int audio_target_from_name(const char *name)
+{
+	return name_index(target_names, TARGET_COUNT, name);
 }
 
 const char *audio_target_name(enum audio_target t)

@@ -347,6 +347,14 @@ int scene_from_name(const char *name);
 
 const char *audio_source_name(enum audio_source s);
 const char *audio_target_name(enum audio_target t);
+/* The target named @name ("filter_cutoff", "stem_gain"), or -1. */
+int audio_target_from_name(const char *name);
+/*
+ * The range a target may take, in its own unit (playback rate: the venue's
+ * safety limits). Mappings are checked against it, and the artist's live
+ * values are clamped to it.
+ */
+void config_target_range(const struct venue_config *cfg, enum audio_target t, double *lo, double *hi);
 const char *audio_curve_name(enum audio_curve c);
 
 /* Index of the zone with @id, or -1. */

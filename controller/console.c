@@ -60,6 +60,47 @@ static int cue_arg(struct console *c, json_t *cmd, struct console_reply *r)
 	return -1;
 }
 
+/*
+ * The artist's own value of a parameter in a cue: "target" is a mapping
+ * target's name ("filter_cutoff", or "stem_gain:ID" for one stem), "value"
+ * its value in its unit (clamped to its range), or null for the config's.
+ */
+static void artist_control(struct console *c, json_t *cmd, struct console_reply *r)
+{
+	json_t *t = json_object_get(cmd, "target"), *v = json_object_get(cmd, "value");
+	char name[CONFIG_ID_MAX * 2 + 2];
+	const char *colon;
+	int cue, target, arg = 0;
+
+	if ((cue = cue_arg(c, cmd, r)) < 0)
+		return;
+	if (!json_is_string(t) || !(json_is_number(v) || json_is_null(v))) {
+		reply_fail(r, "bad_command", "artist.control needs \"target\" (master_gain, filter_cutoff, "
+			   "stem_gain:ID, ...) and \"value\" (a number, or null)");
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", json_string_value(t));
+	colon = strchr(name, ':');
+	if (colon)
+		name[colon - name] = '\0';
+	target = audio_target_from_name(name);
+	if (target == TARGET_STEM_GAIN) {
+		const struct config_cue_audio *a = &c->cfg->cues[cue].audio;
+
+		arg = -1;
+		for (uint32_t s = 0; colon && s < a->stem_count; s++)
+			if (strcmp(a->stems[s].id, colon + 1) == 0)
+				arg = (int)s;
+	} else if (colon) {
+		target = -1;	/* only stems take an argument */
+	}
+	if (target < 0 || !c->audiomap ||
+	    audiomap_set_artist_value(c->audiomap, (uint32_t)cue, (enum audio_target)target, arg,
+				      json_is_null(v) ? NAN : json_number_value(v)) != 0)
+		reply_fail(r, "unknown_target", "cue \"%s\" has no parameter \"%.40s\"", c->cfg->cues[cue].id,
+			   json_string_value(t));
+}
+
 /* The poll named by "poll", or the current cue's. -1 (replied) when there is none. */
 static int poll_arg(struct console *c, json_t *cmd, struct console_reply *r)
 {
@@ -162,6 +203,9 @@ static void run(struct console *c, enum console_action a, json_t *cmd, double no
 				   (long long)json_integer_value(m));
 		break;
 	}
+	case CONSOLE_ARTIST_CONTROL:
+		artist_control(c, cmd, r);
+		break;
 	case CONSOLE_SAFETY_FADE:
 		if (on_arg(cmd, &on, r))
 			c->safety.fade_to_silence = on;

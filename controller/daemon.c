@@ -372,6 +372,39 @@ static json_t *live_texts(struct daemon *d, double now)
 			 "approved", (json_int_t)c->approved, "rejected", (json_int_t)c->rejected);
 }
 
+/* One artist control of the current cue: its value now, the config's, and its range. */
+static json_t *live_control(struct daemon *d, uint32_t cue, enum audio_target t, int arg, const char *name)
+{
+	double lo, hi;
+
+	config_target_range(d->cfg, t, &lo, &hi);
+	if (t == TARGET_MASTER_GAIN)
+		hi = 0;
+	return json_pack("{s:s, s:f, s:f, s:f, s:f}", "target", name, "value",
+			 audiomap_artist_value(d->audiomap, cue, t, arg), "config",
+			 audiomap_config_value(d->cfg, cue, t, arg), "min", lo, "max", hi);
+}
+
+/* The artist's controls of the current cue: every parameter the cue's sound has. */
+static json_t *live_artist(struct daemon *d, uint32_t cue)
+{
+	const struct config_cue_audio *a = &d->cfg->cues[cue].audio;
+	json_t *list = json_array();
+	char name[CONFIG_ID_MAX * 2 + 2];
+
+	if (!d->audiomap)
+		return list;
+	for (int t = 0; t < TARGET_COUNT; t++)
+		if (t != TARGET_STEM_GAIN)
+			json_array_append_new(list, live_control(d, cue, (enum audio_target)t, 0,
+								 audio_target_name((enum audio_target)t)));
+	for (uint32_t s = 0; s < a->stem_count; s++) {
+		snprintf(name, sizeof(name), "stem_gain:%s", a->stems[s].id);
+		json_array_append_new(list, live_control(d, cue, TARGET_STEM_GAIN, (int)s, name));
+	}
+	return list;
+}
+
 /* The console's live view: the show, the crowd, the venue's safety state, the machine's health. */
 static size_t daemon_console_live(void *user, char *out, size_t cap)
 {
@@ -444,7 +477,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 				 (json_int_t)f->poll.total, "open", f->poll.open, "revealed", f->poll.revealed,
 				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
 	}
-	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o,"
+	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
 		      " s:{s:b, s:b, s:b, s:f, s:i, s:i, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
 		      " s:{s:b, s:I, s:f}, s:{s:I, s:f, s:I, s:I, s:I, s:f, s:o}}",
 		      "type", "live", "t", now,
@@ -454,7 +487,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 		      "participants", (json_int_t)crowd_connected(d->crowd),
 		      "active", (json_int_t)f->venue.active, "taps_per_s", f->venue.taps_per_s,
 		      "zones", zones, "poll", poll, "alarms", alarms, "mix", mix, "recent", recent,
-		      "texts", texts,
+		      "texts", texts, "artist", live_artist(d, (uint32_t)f->cue_index),
 		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
 		      d->console.safety.blackout, "freeze", d->console.safety.freeze, "curfew_in_s",
 		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,

@@ -5,6 +5,7 @@
 
 #include <lo/lo.h>
 #include <pthread.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,13 @@ static void to_command(const char *path, const char *types, lo_arg **argv, int a
 		} else if (argc == 0) {
 			snprintf(out, size, "{\"cmd\":\"poll.%s\"}", path + 12);
 		}
+	} else if (strcmp(path, "/tutti/control") == 0 && argc == 2 && types[0] == 's' &&
+		   (types[1] == 'f' || types[1] == 'd' || types[1] == 'i')) {
+		double v = types[1] == 'f' ? (double)argv[1]->f : types[1] == 'd' ? argv[1]->d : argv[1]->i;
+
+		json_quote(q, sizeof(q), &argv[0]->s);
+		if (isfinite(v))
+			snprintf(out, size, "{\"cmd\":\"artist.control\",\"target\":%s,\"value\":%.9g}", q, v);
 	} else if (strcmp(path, "/tutti/mix") == 0 && argc == 2 && types[0] == 'i' &&
 		   (types[1] == 'f' || types[1] == 'd')) {
 		snprintf(out, size, "{\"cmd\":\"mix.set\",\"mapping\":%d,\"crowd\":%.6f}", argv[0]->i,

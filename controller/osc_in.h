@@ -1,11 +1,12 @@
 /*
  * osc_in.h - the artist's controller over OSC (liblo, UDP): GO, back,
- * jump, polls and mix moves become console commands in the artist's role,
+ * jump, polls, mix moves and the artist's parameter moves become console commands in the artist's role,
  * taken only from the addresses the venue config allows.
  *
  *   /tutti/go   /tutti/back   /tutti/cue ,s ID
  *   /tutti/poll/open|close|reveal|veto [,s POLL]
  *   /tutti/mix ,if MAPPING SHARE   (the current cue's co-creation mix)
+ *   /tutti/control ,sf TARGET VALUE   (the artist's own value: "filter_cutoff" 2400)
  *
  * liblo receives on its own thread; commands wait in a small queue that
  * the net thread drains every tick, so the console module stays on the

@@ -112,6 +112,47 @@ START_TEST(test_audiomap_crowd_share_moves_only_part_way_from_the_artists_value)
 }
 END_TEST
 
+START_TEST(test_audiomap_artists_live_value_is_where_the_crowd_moves_from)
+{
+	struct venue_config *cfg = load(AUDIOMAP_JSON(
+		"{\"source\":\"slider_median\",\"target\":\"filter_cutoff\",\"to\":[1000,5000],"
+		"\"smoothing_s\":0,\"crowd\":0.25}", ""));
+	struct audiomap *m = audiomap_create(cfg);
+	struct show_frame f;
+	struct audio_params p;
+
+	frame_init(&f, cfg);
+	/* No crowd data: the artist's value is the sound. */
+	ck_assert_int_eq(audiomap_set_artist_value(m, 0, TARGET_FILTER_CUTOFF, 0, 3000), 0);
+	ck_assert_int_eq(audiomap_set_artist_value(m, 0, TARGET_DELAY_MIX, 0, 0.3), 0);
+	audiomap_update(m, &f, 1.0 / 60, &p, NULL, NULL);
+	ck_assert_double_eq_tol(p.filter_cutoff_hz, 3000, 0.01);
+	ck_assert_double_eq_tol(p.delay_mix, 0.3, 1e-6);
+	/* The crowd wants 5000 and may move a quarter of the way from the artist's 3000. */
+	f.venue.slider_n = 1;
+	f.venue.slider_median = 1.0;
+	audiomap_update(m, &f, 1.0 / 60, &p, NULL, NULL);
+	ck_assert_double_eq_tol(p.filter_cutoff_hz, 3500, 0.01);
+	/* Clamped to the parameter's range; the master never goes above 0 dB. */
+	audiomap_set_artist_value(m, 0, TARGET_FILTER_CUTOFF, 0, 1e6);
+	ck_assert_double_eq(audiomap_artist_value(m, 0, TARGET_FILTER_CUTOFF, 0), 20000);
+	audiomap_set_artist_value(m, 0, TARGET_MASTER_GAIN, 0, 12);
+	audiomap_update(m, &f, 1.0 / 60, &p, NULL, NULL);
+	ck_assert_double_eq(p.master_gain_db, 0);
+	/* null goes back to the cue's own value. */
+	audiomap_set_artist_value(m, 0, TARGET_FILTER_CUTOFF, 0, NAN);
+	ck_assert_double_eq(audiomap_artist_value(m, 0, TARGET_FILTER_CUTOFF, 0),
+			    audiomap_config_value(cfg, 0, TARGET_FILTER_CUTOFF, 0));
+	audiomap_update(m, &f, 1.0 / 60, &p, NULL, NULL);
+	ck_assert_double_eq_tol(p.filter_cutoff_hz, 2000, 0.01);	/* 1000 + 0.25 * 4000 */
+	/* No such stem, no such cue. */
+	ck_assert_int_eq(audiomap_set_artist_value(m, 0, TARGET_STEM_GAIN, 5, -6), -1);
+	ck_assert_int_eq(audiomap_set_artist_value(m, 9, TARGET_MASTER_GAIN, 0, -6), -1);
+	audiomap_destroy(m);
+	config_destroy(cfg);
+}
+END_TEST
+
 START_TEST(test_audiomap_venue_limits_clamp_the_result)
 {
 	struct venue_config *cfg = load(AUDIOMAP_JSON(
@@ -240,6 +281,7 @@ static Suite *audiomap_suite(void)
 	tcase_add_unchecked_fixture(tc, make_wav, NULL);
 	tcase_add_test(tc, test_audiomap_maps_linear_and_exp_ranges);
 	tcase_add_test(tc, test_audiomap_crowd_share_moves_only_part_way_from_the_artists_value);
+	tcase_add_test(tc, test_audiomap_artists_live_value_is_where_the_crowd_moves_from);
 	tcase_add_test(tc, test_audiomap_venue_limits_clamp_the_result);
 	tcase_add_test(tc, test_audiomap_smoothing_glides_and_quiet_crowd_holds_its_value);
 	tcase_add_test(tc, test_audiomap_rise_trigger_fires_once_per_rise_and_respects_cooldown);

@@ -179,6 +179,28 @@ START_TEST(test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share)
 }
 END_TEST
 
+START_TEST(test_the_artist_sets_their_own_values_live)
+{
+	struct rig g;
+
+	rig_open(&g);
+	cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.jump\",\"cue\":\"vote\"}", 1);
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"artist.control\",\"target\":\"filter_cutoff\",\"value\":2400}", 2));
+	ck_assert_double_eq(audiomap_artist_value(g.map, 1, TARGET_FILTER_CUTOFF, 0), 2400);
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"artist.control\",\"target\":\"delay_mix\",\"value\":0.4,\"cue\":\"outro\"}", 2));
+	ck_assert_double_eq_tol(audiomap_artist_value(g.map, 2, TARGET_DELAY_MIX, 0), 0.4, 1e-6);
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"artist.control\",\"target\":\"filter_cutoff\",\"value\":null}", 3));
+	ck_assert_double_eq(audiomap_artist_value(g.map, 1, TARGET_FILTER_CUTOFF, 0), 1000);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"artist.control\",\"target\":\"stem_gain:vox\",\"value\":-3}", 3));
+	ck_assert_str_eq(g.r.code, "unknown_target");
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"artist.control\",\"target\":\"flamethrower\",\"value\":1}", 3));
+	ck_assert_str_eq(g.r.code, "unknown_target");
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"artist.control\",\"target\":\"filter_cutoff\",\"value\":\"loud\"}", 3));
+	ck_assert_str_eq(g.r.code, "bad_command");
+	rig_close(&g);
+}
+END_TEST
+
 START_TEST(test_safety_state_and_malformed_commands)
 {
 	struct rig g;
@@ -390,6 +412,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, test_cue_go_back_and_jump);
 	tcase_add_test(tc, test_poll_open_hold_reveal_and_veto);
 	tcase_add_test(tc, test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share);
+	tcase_add_test(tc, test_the_artist_sets_their_own_values_live);
 	tcase_add_test(tc, test_safety_state_and_malformed_commands);
 	tcase_add_test(tc, test_moderation_mutes_and_removes_participants_by_their_id);
 	tcase_add_test(tc, test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdict);

@@ -235,7 +235,7 @@ START_TEST(test_osc_input_is_taken_only_from_allowed_addresses)
 	struct heard h = { 0 };
 	int port = free_port();
 	lo_message go = lo_message_new(), jump = lo_message_new(), mix = lo_message_new(),
-		   poll = lo_message_new(), odd = lo_message_new();
+		   poll = lo_message_new(), odd = lo_message_new(), control = lo_message_new();
 
 	snprintf(json, sizeof(json),
 		 "{'name':'V','capacity':10,'osc':{'input':{'port':%d,'allow_from':['127.0.0.1']}},"
@@ -250,28 +250,33 @@ START_TEST(test_osc_input_is_taken_only_from_allowed_addresses)
 	lo_message_add_float(mix, 0.25f);
 	lo_message_add_string(poll, "song");
 	lo_message_add_int32(odd, 5);
+	lo_message_add_string(control, "filter_cutoff");
+	lo_message_add_float(control, 2400.0f);
 	send_from("127.0.0.1", port, "/tutti/go", go);
 	send_from("127.0.0.2", port, "/tutti/go", go);		/* not the artist's controller */
 	send_from("127.0.0.1", port, "/tutti/cue", jump);
 	send_from("127.0.0.1", port, "/tutti/mix", mix);
 	send_from("127.0.0.1", port, "/tutti/poll/reveal", poll);
 	send_from("127.0.0.1", port, "/tutti/self-destruct", odd);	/* not a command */
-	for (int i = 0; i < 50 && osc_in_refused(in) + (uint64_t)h.n < 6; i++) {
+	send_from("127.0.0.1", port, "/tutti/control", control);
+	for (int i = 0; i < 50 && osc_in_refused(in) + (uint64_t)h.n < 7; i++) {
 		usleep(20000);
 		osc_in_drain(in, hear, &h);
 	}
-	ck_assert_int_eq(h.n, 4);
+	ck_assert_int_eq(h.n, 5);
 	ck_assert_str_eq(h.who[0], "osc 127.0.0.1");
 	ck_assert_str_eq(h.command[0], "{\"cmd\":\"cue.go\"}");
 	ck_assert_str_eq(h.command[1], "{\"cmd\":\"cue.jump\",\"cue\":\"encore}\"}");
 	ck_assert_str_eq(h.command[2], "{\"cmd\":\"mix.set\",\"mapping\":2,\"crowd\":0.250000}");
 	ck_assert_str_eq(h.command[3], "{\"cmd\":\"poll.reveal\",\"poll\":\"song\"}");
+	ck_assert_str_eq(h.command[4], "{\"cmd\":\"artist.control\",\"target\":\"filter_cutoff\",\"value\":2400}");
 	ck_assert_uint_eq(osc_in_refused(in), 2);
 	lo_message_free(go);
 	lo_message_free(jump);
 	lo_message_free(mix);
 	lo_message_free(poll);
 	lo_message_free(odd);
+	lo_message_free(control);
 	osc_in_destroy(in);
 	config_destroy(cfg);
 }

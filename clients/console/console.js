@@ -72,6 +72,7 @@ function render() {
     button.classList.toggle('on', Boolean(live.safety[button.dataset.key]));
   }
   renderMix();
+  renderArtist();
   renderRecent();
   renderTexts();
   const ceiling = $('ceiling');
@@ -136,6 +137,37 @@ function renderMix() {
   live.mix.forEach((m, i) => {
     const input = box.querySelectorAll('input')[i];
     if (input && document.activeElement !== input) input.value = String(m.crowd);
+  });
+}
+
+// The artist's controls: a slider per parameter of the current cue (the cutoff on a log scale,
+// as ears hear it), with its value, and Reset back to the cue's own value.
+const LOG_TARGETS = new Set(['filter_cutoff']);
+const toSlider = (c, v) => (LOG_TARGETS.has(c.target) ? Math.log(v / c.min) / Math.log(c.max / c.min) : (v - c.min) / (c.max - c.min));
+const fromSlider = (c, x) => (LOG_TARGETS.has(c.target) ? c.min * (c.max / c.min) ** x : c.min + x * (c.max - c.min));
+const shown = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+
+function renderArtist() {
+  const box = $('artist-controls');
+  keyed(box, `${live.cue.index}:${live.artist.map((c) => c.target).join()}`, () => live.artist.map((c) => {
+    const label = document.createElement('label');
+    const input = Object.assign(document.createElement('input'), { type: 'range', min: 0, max: 1, step: 0.005 });
+    const value = document.createElement('output');
+    input.dataset.testid = `artist-${c.target}`;
+    input.addEventListener('input', () => { value.textContent = shown(fromSlider(c, Number(input.value))); });
+    input.addEventListener('change', () => send({ cmd: 'artist.control', target: c.target, value: fromSlider(c, Number(input.value)) }));
+    const reset = button('Reset', `artist-reset-${c.target}`, () => send({ cmd: 'artist.control', target: c.target, value: null }));
+    const head = document.createElement('span');
+    head.append(`${c.target} `, value);
+    label.append(head, input, reset);
+    return label;
+  }));
+  live.artist.forEach((c, i) => {
+    const label = box.children[i];
+    const input = label?.querySelector('input');
+    if (!input || document.activeElement === input) return;
+    input.value = String(toSlider(c, c.value));
+    label.querySelector('output').textContent = shown(c.value) + (c.value !== c.config ? ` (cue: ${shown(c.config)})` : '');
   });
 }
 

@@ -113,6 +113,13 @@ test('the operator runs a poll from the console while phones vote', { timeout: 9
     await slider.fill('0.25');
     await slider.dispatchEvent('change');
     await waitUntil(() => /mix\.set at [\d.]+: ok/.test(daemon.output()), 'mix.set accepted');
+    // The artist's own value: the cutoff slider (a log scale) to its middle is about 632 Hz.
+    const cutoff = byTestId(console_, 'artist-filter_cutoff');
+    await cutoff.fill('0.5');
+    await cutoff.dispatchEvent('change');
+    await waitUntil(() => /artist\.control at [\d.]+: ok/.test(daemon.output()), 'artist.control accepted');
+    await cutoff.blur(); // a control under the operator's hand is never redrawn
+    await waitForText(console_, 'artist', (t) => /filter_cutoff 632 \(cue: 20000\)/.test(t), 'the artist value shown');
 
     // Moderation: the phone is listed by its id; Remove closes it with 4003 and the page says so.
     const id = (await byTestId(phone, 'participant-id').textContent()).trim();
