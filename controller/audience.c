@@ -131,6 +131,8 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 			a->displaced = old;
 		}
 	}
+	if (!peer->resumed && a->texts)
+		crowdtext_participant_new(a->texts, p);	/* the slot's last owner's interval is not theirs */
 	crowd_participant_set_owner(a->crowd, p, peer);
 	peer->participant = p;
 	peer->zone = crowd_participant_zone(a->crowd, p);
@@ -223,6 +225,10 @@ static bool handle_text(struct audience *a, struct audience_peer *peer,
 	case CROWDTEXT_BAD_CHARS:
 		audience_peer_reject(a, peer, REJECT_INVALID_FIELD, m->seq,
 				     "the text holds characters that cannot be shown");
+		break;
+	case CROWDTEXT_UNDRAWABLE:
+		audience_peer_reject(a, peer, REJECT_INVALID_FIELD, m->seq,
+				     "the stage screen cannot draw any of these characters");
 		break;
 	case CROWDTEXT_TOO_SOON:
 		snprintf(detail, sizeof(detail), "one message every %g s: wait %.0f s",
@@ -398,8 +404,12 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 		peer->pending &= (uint8_t)~PEER_SEND_ACK;
 		n = protocol_encode_ack(out, cap, peer->ack_seq, peer->ack_tick);
 	} else if (peer->pending & PEER_SEND_TEXT_STATUS) {
-		peer->pending &= (uint8_t)~PEER_SEND_TEXT_STATUS;
-		n = protocol_encode_text_status(out, cap, peer->text_seq, peer->text_approved);
+		struct peer_verdict v = peer->verdicts[0];
+
+		memmove(peer->verdicts, peer->verdicts + 1, (AUDIENCE_VERDICTS_MAX - 1) * sizeof(peer->verdicts[0]));
+		if (--peer->verdict_count == 0)
+			peer->pending &= (uint8_t)~PEER_SEND_TEXT_STATUS;
+		n = protocol_encode_text_status(out, cap, v.seq, v.approved);
 	}
 	if (n)
 		a->metrics->personal_sent++;
@@ -430,8 +440,11 @@ void audience_text_decided(struct audience *a, const struct crowdtext_item *it, 
 	owner = crowd_participant_owner(a->crowd, it->participant);
 	if (!owner)
 		return;
-	owner->text_seq = it->seq;
-	owner->text_approved = approved;
+	if (owner->verdict_count == AUDIENCE_VERDICTS_MAX) {	/* the oldest goes; a phone never has more waiting */
+		memmove(owner->verdicts, owner->verdicts + 1, (AUDIENCE_VERDICTS_MAX - 1) * sizeof(owner->verdicts[0]));
+		owner->verdict_count--;
+	}
+	owner->verdicts[owner->verdict_count++] = (struct peer_verdict){ it->seq, approved };
 	owner->pending |= PEER_SEND_TEXT_STATUS;
 }
 
@@ -442,8 +455,8 @@ int audience_kick(struct audience *a, const char *id, double now_s)
 
 	if (p < 0)
 		return -1;
-	if (a->texts)
-		crowdtext_withdraw(a->texts, id);
+	if (a->texts)	/* by its own id: the console may have typed it another way */
+		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
 	owner = crowd_participant_owner(a->crowd, p);
 	if (owner) {
 		/* Its socket closes with 4003 once the net thread wakes it (as a displaced one). */

@@ -31,6 +31,7 @@
 #include "show.h"
 
 #define AUDIENCE_ERRORS_MAX	4
+#define AUDIENCE_VERDICTS_MAX	4	/* crowd-text verdicts waiting to go to one phone */
 #define AUDIENCE_RETRY_FULL_MS	5000	/* venue full: when to try again */
 #define AUDIENCE_CLOSE_RESUMED_ELSEWHERE 4001	/* the participant moved to a newer connection */
 #define AUDIENCE_CLOSE_REMOVED		4003	/* the venue removed the participant (moderation) */
@@ -48,6 +49,12 @@ struct peer_error {
 	uint64_t seq;
 };
 
+/* The moderators decided on the crowd text sent by input @seq. */
+struct peer_verdict {
+	uint64_t seq;
+	bool approved;
+};
+
 struct audience_peer {
 	int participant;		/* -1 until hello */
 	uint32_t zone;
@@ -63,8 +70,8 @@ struct audience_peer {
 	char detail[80];		/* what was wrong, for the newest error only */
 	bool resumed;
 	uint64_t ack_seq, ack_tick;
-	uint64_t text_seq;		/* the input whose text was decided */
-	bool text_approved;
+	struct peer_verdict verdicts[AUDIENCE_VERDICTS_MAX];	/* moderators' verdicts to tell, oldest first */
+	uint8_t verdict_count;
 	double ping_t0, ping_t1;
 	int close_code;			/* non-zero: close after the outbox drains */
 	uint64_t state_gen;		/* newest state generation sent */

@@ -1546,6 +1546,16 @@ static void parse_banned_file(struct parse *p, const char *path, const char *kpt
 		json_t *utf8;
 
 		n++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			int c;
+
+			config_fail(p, kptr, "line %d: longer than %zu bytes", n, sizeof(line) - 2);
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;	/* the rest of that line */
+			continue;
+		}
+		if (n == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;		/* a byte-order mark some editors write */
 		if (end)
 			*end = '\0';
 		while (*s == ' ' || *s == '\t')

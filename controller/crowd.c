@@ -511,7 +511,10 @@ int crowd_find_by_id(const struct crowd *c, const char *id)
 	unsigned int anon;
 	char tail;
 
-	if (!id || sscanf(id, "p-%8x%c", &anon, &tail) != 1 || strlen(id) != CROWD_ID_CHARS)
+	/* Only the form phones show: "p-" and eight lowercase hex digits (no sign, no 0x, no capitals). */
+	if (!id || strlen(id) != CROWD_ID_CHARS || strncmp(id, "p-", 2) != 0 ||
+	    strspn(id + 2, "0123456789abcdef") != CROWD_ID_CHARS - 2 ||
+	    sscanf(id, "p-%8x%c", &anon, &tail) != 1)
 		return -1;
 	return (int)idmap_get(&c->by_id, (uint64_t)anon | (1ULL << 32));
 }

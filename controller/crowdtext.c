@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stagefont.h"
 #include "wordfilter.h"
 
 struct crowdtext {
 	const struct config_moderation *cfg;
 	struct wordfilter *filter;
+	const uint8_t *drawable;	/* the stage font's coverage; NULL = everything */
 	double *last_s;			/* per crowd slot: when its last text counted */
 	uint32_t participants;
 	struct crowdtext_item *queue;	/* cfg->queue_max, oldest first */
@@ -106,11 +108,26 @@ static bool is_refused(long cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0xfeff;
 }
 
-enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, char *out)
+/*
+ * Default-ignorable characters (Unicode's list): drawn as nothing, so they
+ * could split a banned word for the filter while the moderator sees it
+ * whole. Dropped; the emoji they may belong to stay.
+ */
+static bool is_invisible(long cp)
+{
+	return cp == 0xad || cp == 0x34f || cp == 0x61c || cp == 0x115f || cp == 0x1160 ||
+	       (cp >= 0x17b4 && cp <= 0x17b5) || (cp >= 0x180b && cp <= 0x180f) ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 ||
+	       (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xffa0 || (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+	       (cp >= 0x1d173 && cp <= 0x1d17a) || (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
+enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, const uint8_t *drawable,
+				      char *out)
 {
 	const unsigned char *s = (const unsigned char *)raw;
 	size_t o = 0;
-	uint32_t chars = 0;
+	uint32_t chars = 0, undrawable = 0;
 	bool space = false;
 
 	while (*s) {
@@ -123,6 +140,10 @@ enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, char 
 			space = o > 0;		/* leading whitespace is dropped */
 		} else if (is_refused(cp)) {
 			return CROWDTEXT_BAD_CHARS;
+		} else if (is_invisible(cp)) {
+			;	/* dropped: nothing to see, and nothing to hide a word behind */
+		} else if (drawable && !stagefont_has(drawable, (uint32_t)cp)) {
+			undrawable++;	/* dropped: the screen would not show it, so the queue does not */
 		} else {
 			if (chars + space + 1 > max_chars)
 				return CROWDTEXT_TOO_LONG;
@@ -138,7 +159,7 @@ enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, char 
 		s += n;
 	}
 	out[o] = '\0';		/* trailing whitespace was never written */
-	return o ? CROWDTEXT_QUEUED : CROWDTEXT_EMPTY;
+	return o ? CROWDTEXT_QUEUED : undrawable ? CROWDTEXT_UNDRAWABLE : CROWDTEXT_EMPTY;
 }
 
 enum crowdtext_result crowdtext_submit(struct crowdtext *ct, int participant, const char *from,
@@ -155,7 +176,7 @@ enum crowdtext_result crowdtext_submit(struct crowdtext *ct, int participant, co
 		ct->counts.refused++;
 		return CROWDTEXT_BAD_CHARS;
 	}
-	r = crowdtext_clean(raw, ct->cfg->text_max_chars, clean);
+	r = crowdtext_clean(raw, ct->cfg->text_max_chars, ct->drawable, clean);
 	if (r != CROWDTEXT_QUEUED) {
 		ct->counts.refused++;
 		return r;	/* a typo to fix: it does not use up the participant's turn */
@@ -255,6 +276,17 @@ uint32_t crowdtext_withdraw(struct crowdtext *ct, const char *from)
 	}
 	ct->counts.withdrawn += gone;
 	return gone;
+}
+
+void crowdtext_set_drawable(struct crowdtext *ct, const uint8_t *bits)
+{
+	ct->drawable = bits;
+}
+
+void crowdtext_participant_new(struct crowdtext *ct, int participant)
+{
+	if (participant >= 0 && (uint32_t)participant < ct->participants)
+		ct->last_s[participant] = -INFINITY;
 }
 
 uint32_t crowdtext_pending_count(const struct crowdtext *ct)

@@ -3,8 +3,9 @@
  * moderators' queue it waits in, and the wall of approved texts the
  * stage shows.
  *
- * A text is cleaned first (whitespace folded, control and direction-
- * override characters refused, its length in characters checked), then
+ * A text is cleaned first (whitespace folded, invisible characters
+ * dropped, control and direction-override characters refused, its length
+ * in characters checked), then
  * held to one per participant per `moderation.text_interval_s`, then run
  * past the venue's word filter; what passes waits in a bounded queue
  * until the operator approves or rejects it. Nothing reaches the screen
@@ -42,6 +43,7 @@ enum crowdtext_result {
 	CROWDTEXT_TOO_SOON,		/* within the participant's interval */
 	CROWDTEXT_FILTERED,		/* the word filter refused it */
 	CROWDTEXT_QUEUE_FULL,		/* queue_max texts already wait */
+	CROWDTEXT_UNDRAWABLE,		/* nothing in it the stage screen can draw */
 };
 
 struct crowdtext_counts {
@@ -61,11 +63,22 @@ void crowdtext_destroy(struct crowdtext *ct);
 
 /*
  * Cleans @raw (valid UTF-8, NUL-terminated) into @out: runs of whitespace
- * become one space, and the ends are trimmed. Returns CROWDTEXT_QUEUED
+ * become one space, the ends are trimmed, and invisible characters (zero
+ * widths, joiners, variation selectors, soft hyphens: what could hide a
+ * word from the filter or the moderator) are dropped, and so are
+ * characters not in @drawable (NULL = keep all). Returns CROWDTEXT_QUEUED
  * (meaning "fine"), _EMPTY, _TOO_LONG (over @max_chars characters) or
  * _BAD_CHARS. @out has room for CONFIG_TEXT_BYTES_MAX + 1 bytes.
  */
-enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, char *out);
+enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, const uint8_t *drawable,
+				      char *out);
+/*
+ * The stage font's coverage (stagefont.h), or NULL for every character.
+ * Characters the stage cannot draw are dropped when a text is cleaned, so
+ * the moderators approve exactly what the screen will show; a text with
+ * nothing left is CROWDTEXT_UNDRAWABLE. @bits must outlive @ct.
+ */
+void crowdtext_set_drawable(struct crowdtext *ct, const uint8_t *bits);
 
 /*
  * One text from @participant (anonymous id @from, zone @zone, sent by
@@ -90,6 +103,9 @@ int crowdtext_unshow(struct crowdtext *ct, uint32_t id);
  * texts on the wall. @from is its anonymous id. Returns how many went.
  */
 uint32_t crowdtext_withdraw(struct crowdtext *ct, const char *from);
+
+/* A new participant took crowd slot @participant: its text interval starts afresh. */
+void crowdtext_participant_new(struct crowdtext *ct, int participant);
 
 /* The queue, oldest first. */
 uint32_t crowdtext_pending_count(const struct crowdtext *ct);

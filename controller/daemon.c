@@ -32,6 +32,7 @@
 #include "protocol.h"
 #include "show.h"
 #include "stage.h"
+#include "stagefont.h"
 #include "sim.h"
 
 struct daemon {
@@ -51,6 +52,7 @@ struct daemon {
 	struct osc_in *osc_in;		/* the artist's controller; NULL = none */
 	struct console console;		/* operator and artist commands; the venue's safety state */
 	struct crowdtext *texts;	/* crowd text: the moderators' queue and the wall */
+	uint8_t *drawable;		/* the stage font's coverage, for crowd text */
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
 	uint32_t flash_generation;	/* the console's flash policy last applied */
@@ -406,7 +408,7 @@ static json_t *live_artist(struct daemon *d, uint32_t cue)
 }
 
 /* The console's live view: the show, the crowd, the venue's safety state, the machine's health. */
-static size_t daemon_console_live(void *user, char *out, size_t cap)
+static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 {
 	struct daemon *d = user;
 	const struct show_frame *f = &d->frame;
@@ -421,7 +423,9 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 	double now = clock_now_s(&d->clock);
 	size_t n;
 
-	json_t *texts = live_texts(d, now);
+	/* Moderation is the operator's: the artist's view has no participant ids and no unread crowd text. */
+	bool operator = role == CONSOLE_ROLE_OPERATOR;
+	json_t *texts = operator ? live_texts(d, now) : json_null();
 
 	audio_status_get(d->audio, &st);
 	engine_stats_get(d->engine, &es);
@@ -448,7 +452,7 @@ static size_t daemon_console_live(void *user, char *out, size_t cap)
 			json_object_set_new(rejected, reject_reason_name((enum reject_reason)r),
 					    json_integer((json_int_t)d->metrics.rejected[r]));
 	/* Who acted last, by the anonymous id phones show: what moderation needs. */
-	n_newest = crowd_dots(d->crowd, now, newest, 20);
+	n_newest = operator ? crowd_dots(d->crowd, now, newest, 20) : 0;
 	for (uint32_t i = 0; i < n_newest; i++) {
 		char id[16];
 
@@ -726,6 +730,15 @@ int daemon_run(const struct daemon_options *o)
 		goto out;
 	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics);
 	d->audience.texts = d->texts;
+	{
+		char err[256];
+
+		/* Before the render thread: SDL_ttf is not shared between threads. */
+		d->drawable = stagefont_coverage(o->stage.font_path, err, sizeof(err));
+		if (!d->drawable)
+			log_warn("crowd text: %s; texts are not cut to what the stage can draw", err);
+		crowdtext_set_drawable(d->texts, d->drawable);
+	}
 	flash_gate_init(&d->phone_flashes, &(struct flash_limits){
 		.max_per_s = (uint8_t)o->cfg->safety.max_flashes_per_s,
 		.max_red_per_s = (uint8_t)o->cfg->safety.max_red_flashes_per_s });
@@ -795,6 +808,7 @@ out:
 	audiomap_destroy(d->audiomap);
 	show_destroy(d->show);
 	crowdtext_destroy(d->texts);
+	free(d->drawable);
 	crowd_destroy(d->crowd);
 	free(d);
 	return status;

@@ -43,7 +43,7 @@ struct net_handlers {
 	size_t (*console_command)(void *user, int role, const char *who, const char *text, size_t len,
 				  char *out, size_t cap);
 	/* The console's live view JSON; returns its length (0 = does not fit). */
-	size_t (*console_live)(void *user, char *out, size_t cap);
+	size_t (*console_live)(void *user, int role, char *out, size_t cap);
 };
 
 /*

@@ -409,7 +409,7 @@ static int console_writeable(struct net *n, struct console_pss *pss, struct lws 
 		pss->reply_count--;
 	} else if (pss->live_due) {
 		pss->live_due = false;
-		len = n->h.console_live(n->h.user, (char *)out + LWS_PRE, CONSOLE_OUT_MAX);
+		len = n->h.console_live(n->h.user, (int)pss->role, (char *)out + LWS_PRE, CONSOLE_OUT_MAX);
 		if (!len)
 			return 0;
 	} else {

@@ -40,6 +40,27 @@ static char fold(unsigned char c)
 }
 
 /*
+ * Combining marks (accents typed as separate characters, enclosing
+ * circles): the filter reads through them, so "boo" with an accent on the
+ * last o is still "boo". Returns the bytes of such a character at @s, or 0.
+ */
+static size_t combining_bytes(const unsigned char *s, size_t left)
+{
+	unsigned cp;
+
+	if (left >= 2 && (s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		cp = ((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu);
+		return cp >= 0x300 && cp <= 0x36f ? 2 : 0;
+	}
+	if (left >= 3 && (s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		cp = ((s[0] & 0x0fu) << 12) | ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu);
+		return (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
+		       (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f) ? 3 : 0;
+	}
+	return 0;
+}
+
+/*
  * Non-ASCII punctuation and spaces ("¡", "¿", "«", "…", "—", the ideographic
  * space and full stop) separate words like ASCII punctuation does. Returns
  * the bytes of such a character at @s, or 0.
@@ -61,23 +82,31 @@ static size_t punctuation_bytes(const unsigned char *s, size_t left)
 	return 0;
 }
 
-/* Folds @text into @out (same length, separators become ' ') and lists its words. */
+/*
+ * Folds @text into @out (at most as long: separators become ' ',
+ * combining marks go) and lists its words.
+ */
 static uint32_t tokenize(const char *text, size_t len, char *out, struct token *tokens, uint32_t max)
 {
+	const unsigned char *t = (const unsigned char *)text;
 	uint32_t n = 0;
-	size_t i = 0;
+	size_t i = 0, o = 0;
 
-	for (size_t k = 0; k < len; k++) {
-		size_t skip = punctuation_bytes((const unsigned char *)text + k, len - k);
-		char f = fold((unsigned char)text[k]);
+	for (size_t k = 0; k < len;) {
+		size_t sep = punctuation_bytes(t + k, len - k), mark = combining_bytes(t + k, len - k);
+		char f = fold(t[k]);
 
-		if (skip) {
-			memset(out + k, ' ', skip);
-			k += skip - 1;
+		if (mark) {
+			k += mark;
+		} else if (sep) {
+			out[o++] = ' ';
+			k += sep;
 		} else {
-			out[k] = f ? f : ' ';
+			out[o++] = f ? f : ' ';
+			k++;
 		}
 	}
+	len = o;
 	while (i < len && n < max) {
 		while (i < len && out[i] == ' ')
 			i++;

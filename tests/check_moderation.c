@@ -4,9 +4,11 @@
  * operator's verdicts and the wall.
  */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crowdtext.h"
+#include "stagefont.h"
 #include "test_util.h"
 #include "wordfilter.h"
 
@@ -24,10 +26,11 @@ START_TEST(test_filter_matches_whole_words_through_common_disguises)
 	static const char *const caught[] = {
 		"boo", "BOO", "you boo!", "b00", "B.O.O", "b o o", "booooo", "h1ss", "hi$$",
 		"well, GO   HOME now", "g0 h0me", "ok boo.", "¡boo!",
+		"boo\xcc\x81",	/* a combining accent does not hide it */
 	};
 	static const char *const passed[] = {
 		"book", "bo", "taboo", "hissing", "go homer", "go", "home", "", "gohome",
-		"b-o-o-k", "boo\xcc\x81",	/* a combining accent makes it another word */
+		"b-o-o-k", "bo\xc3\xb3",	/* a precomposed accented letter is another letter */
 	};
 	struct wordfilter *wf = filter_of(words, 3);
 	size_t which = 99;
@@ -64,27 +67,33 @@ START_TEST(test_filter_with_no_words_passes_everything)
 }
 END_TEST
 
+/* Cleaning with no font coverage: every character is drawable. */
+static enum crowdtext_result crowdtext_clean_all(const char *raw, uint32_t max_chars, char *out)
+{
+	return crowdtext_clean(raw, max_chars, NULL, out);
+}
+
 START_TEST(test_clean_folds_whitespace_counts_characters_and_refuses_controls)
 {
 	char out[CONFIG_TEXT_BYTES_MAX + 1];
 
-	ck_assert_int_eq(crowdtext_clean("  hello \t\n  world  ", 80, out), CROWDTEXT_QUEUED);
+	ck_assert_int_eq(crowdtext_clean_all("  hello \t\n  world  ", 80, out), CROWDTEXT_QUEUED);
 	ck_assert_str_eq(out, "hello world");
-	ck_assert_int_eq(crowdtext_clean(" \xc2\xa0\t ", 80, out), CROWDTEXT_EMPTY);
-	ck_assert_int_eq(crowdtext_clean("", 80, out), CROWDTEXT_EMPTY);
+	ck_assert_int_eq(crowdtext_clean_all(" \xc2\xa0\t ", 80, out), CROWDTEXT_EMPTY);
+	ck_assert_int_eq(crowdtext_clean_all("", 80, out), CROWDTEXT_EMPTY);
 	/* Characters, not bytes: five Cyrillic letters are ten bytes. */
-	ck_assert_int_eq(crowdtext_clean("ПРИВЕ", 5, out), CROWDTEXT_QUEUED);
-	ck_assert_int_eq(crowdtext_clean("ПРИВЕТ", 5, out), CROWDTEXT_TOO_LONG);
-	ck_assert_int_eq(crowdtext_clean("ab cd", 5, out), CROWDTEXT_QUEUED);
-	ck_assert_int_eq(crowdtext_clean("ab  cde", 5, out), CROWDTEXT_TOO_LONG);
-	ck_assert_int_eq(crowdtext_clean("bell\x07", 80, out), CROWDTEXT_BAD_CHARS);
-	ck_assert_int_eq(crowdtext_clean("esc\x1b[2J", 80, out), CROWDTEXT_BAD_CHARS);
-	ck_assert_int_eq(crowdtext_clean("c1 \xc2\x9b", 80, out), CROWDTEXT_BAD_CHARS);
+	ck_assert_int_eq(crowdtext_clean_all("ПРИВЕ", 5, out), CROWDTEXT_QUEUED);
+	ck_assert_int_eq(crowdtext_clean_all("ПРИВЕТ", 5, out), CROWDTEXT_TOO_LONG);
+	ck_assert_int_eq(crowdtext_clean_all("ab cd", 5, out), CROWDTEXT_QUEUED);
+	ck_assert_int_eq(crowdtext_clean_all("ab  cde", 5, out), CROWDTEXT_TOO_LONG);
+	ck_assert_int_eq(crowdtext_clean_all("bell\x07", 80, out), CROWDTEXT_BAD_CHARS);
+	ck_assert_int_eq(crowdtext_clean_all("esc\x1b[2J", 80, out), CROWDTEXT_BAD_CHARS);
+	ck_assert_int_eq(crowdtext_clean_all("c1 \xc2\x9b", 80, out), CROWDTEXT_BAD_CHARS);
 	/* A right-to-left override would make the screen read differently from the queue. */
-	ck_assert_int_eq(crowdtext_clean("abc\xe2\x80\xae" "cba", 80, out), CROWDTEXT_BAD_CHARS);
-	ck_assert_int_eq(crowdtext_clean("abc\xe2\x81\xa6x", 80, out), CROWDTEXT_BAD_CHARS);
+	ck_assert_int_eq(crowdtext_clean_all("abc\xe2\x80\xae" "cba", 80, out), CROWDTEXT_BAD_CHARS);
+	ck_assert_int_eq(crowdtext_clean_all("abc\xe2\x81\xa6x", 80, out), CROWDTEXT_BAD_CHARS);
 	/* Emoji and right-to-left scripts themselves are fine. */
-	ck_assert_int_eq(crowdtext_clean("\xf0\x9f\x8e\xb8 שלום", 80, out), CROWDTEXT_QUEUED);
+	ck_assert_int_eq(crowdtext_clean_all("\xf0\x9f\x8e\xb8 שלום", 80, out), CROWDTEXT_QUEUED);
 	ck_assert_str_eq(out, "\xf0\x9f\x8e\xb8 שלום");
 }
 END_TEST
@@ -190,6 +199,51 @@ START_TEST(test_a_full_queue_refuses_and_withdraw_takes_a_participants_texts_awa
 }
 END_TEST
 
+START_TEST(test_invisible_characters_cannot_hide_a_word_from_the_filter)
+{
+	struct venue_config *cfg = test_config(MOD_JSON("\"banned_words\":[\"boo\"],\"text_interval_s\":0"));
+	struct crowdtext *ct = crowdtext_create(&cfg->moderation, 8);
+	/* word joiner, zero-width space, variation selector 16, soft hyphen */
+	static const char *const hidden[] = {
+		"bo\xe2\x81\xa0o", "b\xe2\x80\x8boo", "boo\xef\xb8\x8f", "bo\xc2\xado",
+	};
+	char out[CONFIG_TEXT_BYTES_MAX + 1];
+	uint32_t id;
+	double wait;
+
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		ck_assert_int_eq(crowdtext_clean_all(hidden[i], 80, out), CROWDTEXT_QUEUED);
+		ck_assert_str_eq(out, "boo");	/* what the moderator would see, and the filter reads */
+		ck_assert_int_eq(crowdtext_submit(ct, (int)i, "p-1", 0, 1, hidden[i], 1, &id, &wait),
+				 CROWDTEXT_FILTERED);
+	}
+	crowdtext_participant_new(ct, 0);	/* a new participant in a used slot: its own turn */
+	ck_assert_int_eq(crowdtext_submit(ct, 0, "p-2", 0, 1, "hello", 1, &id, &wait), CROWDTEXT_QUEUED);
+	crowdtext_destroy(ct);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_the_queue_holds_only_what_the_stage_font_can_draw)
+{
+	char err[256], out[CONFIG_TEXT_BYTES_MAX + 1];
+	uint8_t *font = stagefont_coverage(TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf", err, sizeof(err));
+
+	ck_assert_msg(font != NULL, "%s", err);
+	ck_assert(stagefont_has(font, 'A'));
+	ck_assert(stagefont_has(font, 0x416));		/* Cyrillic Zhe */
+	ck_assert(!stagefont_has(font, 0x1f3b8));	/* guitar emoji */
+	/* Fullwidth letters the font lacks go before the moderator reads it: what they approve is what shows. */
+	ck_assert_int_eq(crowdtext_clean("I do \xef\xbc\xae\xef\xbc\xaf\xef\xbc\xb4 support", 80, font, out),
+			 CROWDTEXT_QUEUED);
+	ck_assert_str_eq(out, "I do support");
+	ck_assert_int_eq(crowdtext_clean("Жжж \xf0\x9f\x8e\xb8", 80, font, out), CROWDTEXT_QUEUED);
+	ck_assert_str_eq(out, "Жжж");
+	ck_assert_int_eq(crowdtext_clean("\xf0\x9f\x8e\xb8\xf0\x9f\x8e\x82", 80, font, out), CROWDTEXT_UNDRAWABLE);
+	free(font);
+}
+END_TEST
+
 static Suite *moderation_suite(void)
 {
 	Suite *s = suite_create("moderation");
@@ -202,6 +256,8 @@ static Suite *moderation_suite(void)
 	tcase_add_test(tc, test_texts_wait_for_the_operator_and_approved_ones_go_on_the_wall);
 	tcase_add_test(tc, test_one_text_per_interval_and_a_filtered_one_uses_the_turn);
 	tcase_add_test(tc, test_a_full_queue_refuses_and_withdraw_takes_a_participants_texts_away);
+	tcase_add_test(tc, test_invisible_characters_cannot_hide_a_word_from_the_filter);
+	tcase_add_test(tc, test_the_queue_holds_only_what_the_stage_font_can_draw);
 	suite_add_tcase(s, tc);
 	return s;
 }

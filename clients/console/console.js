@@ -184,7 +184,8 @@ function renderRecent() {
 // Crowd messages: the moderators' queue (oldest first) and what is on the stage screen now.
 function renderTexts() {
   const t = live.texts;
-  $('texts').hidden = role !== 'operator';
+  $('texts').hidden = !t; // the operator's only: the artist's live view carries none
+  if (!t) return;
   $('texts-summary').textContent = `${t.waiting} waiting · ${t.approved} approved · ${t.rejected} rejected · `
     + `${t.filtered} stopped by the word filter`;
   keyed($('texts-pending'), t.pending.map((x) => x.id).join(), () => t.pending.map((x) => {
