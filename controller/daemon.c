@@ -260,7 +260,8 @@ static void audio_tick(struct daemon *d, double now)
 	}
 }
 
-static void broadcast(struct daemon *d)
+/* The state to phones: every phone at a @everyone broadcast, else only those that just acted. */
+static void publish_state(struct daemon *d, bool everyone)
 {
 	size_t lens[CONFIG_MAX_ZONES];
 
@@ -274,7 +275,7 @@ static void broadcast(struct daemon *d)
 		}
 	}
 	d->last_state_bytes = lens[0];
-	net_state_publish(d->net, lens);
+	net_state_publish(d->net, lens, everyone);
 }
 
 static void daemon_tick(void *user)
@@ -321,11 +322,18 @@ static void daemon_tick(void *user)
 			.rate_limited_total = d->metrics.rejected[REJECT_RATE_LIMITED],
 			.stage_wanted = d->stage_wanted, .stage_running = d->visuals != NULL }, now);
 	}
-	if (now >= d->next_broadcast_s) {
-		broadcast(d);
+	/*
+	 * Half a tick early counts as on time: ticks and broadcasts share one
+	 * timeline, and a tick a hair early must not push the broadcast a
+	 * whole tick late (every third tick at 60/20 Hz, never the fourth).
+	 */
+	if (now >= d->next_broadcast_s - 0.5 / d->cfg->tick_hz) {
+		publish_state(d, true);
 		d->next_broadcast_s += 1.0 / d->cfg->broadcast_hz;
 		if (d->next_broadcast_s < now)
 			d->next_broadcast_s = now + 1.0 / d->cfg->broadcast_hz;
+	} else if (net_states_awaited(d->net)) {
+		publish_state(d, false);
 	}
 	metrics_tick_record(&d->metrics, clock_real_now_s() - started, 1.0 / d->cfg->tick_hz);
 }

@@ -126,6 +126,8 @@ size_t metrics_render(const struct metrics *m, const struct metrics_live *live,
 		"tutti_tick_duration_seconds_sum %.9f\ntutti_tick_duration_seconds_count %llu\n",
 	    (unsigned long long)m->ticks, m->tick_seconds_sum, (unsigned long long)m->ticks);
 	counter(&o, "tutti_broadcasts_total", "State generations published to phones.", m->broadcasts);
+	counter(&o, "tutti_prompt_states_total",
+		"States published between broadcasts for phones whose input was just applied.", m->prompt_states);
 	counter(&o, "tutti_states_sent_total", "State frames written to phones.", m->states_sent);
 	counter(&o, "tutti_states_skipped_total", "State generations slow phones skipped.",
 		m->states_skipped);

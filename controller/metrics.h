@@ -30,7 +30,8 @@ struct metrics {
 	double tick_seconds_sum;
 	double tick_seconds_max;
 	uint64_t tick_buckets[METRICS_TICK_BUCKETS];	/* cumulative at render time */
-	uint64_t broadcasts;		/* state generations published */
+	uint64_t broadcasts;		/* state generations published to every phone */
+	uint64_t prompt_states;		/* between broadcasts, for phones whose input was just applied */
 	uint64_t states_sent;		/* state frames written to phones */
 	uint64_t states_skipped;	/* generations a slow phone never got */
 	uint64_t broadcast_bytes;	/* bytes of state written to phones */

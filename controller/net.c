@@ -223,6 +223,12 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 	double now = n->h.now(n->h.user);
 
 	audience_handle_text(n->audience, &pss->peer, buf, len, now);
+	/* An input or vote was applied: this phone gets the next tick's state, not the next broadcast's. */
+	if ((pss->peer.pending & PEER_SEND_ACK) && !pss->awaiting_at && pss->peer.participant >= 0 &&
+	    n->awaiting_n < n->max_connections + FD_RESERVE) {
+		n->awaiting[n->awaiting_n++] = pss;
+		pss->awaiting_at = n->awaiting_n;
+	}
 	if (audience_peer_has_personal(&pss->peer) || pss->peer.close_code)
 		lws_callback_on_writable(pss->wsi);
 	wake_displaced(n);
@@ -329,8 +335,9 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		len = n->state_len[peer->zone];
 		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 			return -1;
-		if (peer->state_gen)
-			n->metrics->states_skipped += n->state_gen - peer->state_gen - 1;
+		if (pss->broadcast_seen && n->broadcast_gen > pss->broadcast_seen)
+			n->metrics->states_skipped += n->broadcast_gen - pss->broadcast_seen - 1;
+		pss->broadcast_seen = n->broadcast_gen;
 		peer->state_gen = n->state_gen;
 		n->metrics->states_sent++;
 		n->metrics->broadcast_bytes += len;
@@ -390,8 +397,22 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 	n->metrics->connections++;
 }
 
+/* Takes @pss off the list of phones waiting for a prompt state (swap with the last). */
+static void awaiting_remove(struct net *n, struct net_pss *pss)
+{
+	struct net_pss *last;
+
+	if (!pss->awaiting_at)
+		return;
+	last = n->awaiting[--n->awaiting_n];
+	n->awaiting[pss->awaiting_at - 1] = last;
+	last->awaiting_at = pss->awaiting_at;
+	pss->awaiting_at = 0;
+}
+
 static void audience_closed(struct net *n, struct net_pss *pss)
 {
+	awaiting_remove(n, pss);
 	n->metrics->connections_closed++;
 	free(pss->rx);
 	pss->rx = NULL;
@@ -474,12 +495,27 @@ char *net_state_buffer(struct net *n, uint32_t zone)
 	return (char *)n->state_mem + (size_t)zone * (LWS_PRE + NET_STATE_MAX) + LWS_PRE;
 }
 
-void net_state_publish(struct net *n, const size_t *lens)
+void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
 {
 	memcpy(n->state_len, lens, n->cfg->zone_count * sizeof(*lens));
 	n->state_gen++;
-	n->metrics->broadcasts++;
-	lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[1]);
+	if (broadcast) {
+		n->broadcast_gen++;
+		n->metrics->broadcasts++;
+		lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[1]);
+	} else {
+		n->metrics->prompt_states++;
+		for (uint32_t i = 0; i < n->awaiting_n; i++)
+			lws_callback_on_writable(n->awaiting[i]->wsi);
+	}
+	for (uint32_t i = 0; i < n->awaiting_n; i++)
+		n->awaiting[i]->awaiting_at = 0;
+	n->awaiting_n = 0;
+}
+
+bool net_states_awaited(const struct net *n)
+{
+	return n->awaiting_n > 0;
 }
 
 int net_port(const struct net *n)
@@ -528,7 +564,8 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->tls = cfg->tls_cert[0] != '\0';
 	n->max_connections = connection_cap(cfg);
 	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
-	if (!n->state_mem || addrtable_init(&n->addrs, n->max_connections,
+	n->awaiting = calloc(n->max_connections + FD_RESERVE, sizeof(*n->awaiting));
+	if (!n->state_mem || !n->awaiting || addrtable_init(&n->addrs, n->max_connections,
 					    cfg->limits.max_connections_per_address))
 		goto fail;
 	audience->addrs = &n->addrs;
@@ -652,5 +689,6 @@ void net_destroy(struct net *n)
 		lws_context_destroy(n->ctx);
 	addrtable_free(&n->addrs);
 	free(n->state_mem);
+	free(n->awaiting);
 	free(n);
 }

@@ -75,8 +75,13 @@ void net_stop(struct net *n);
 char *net_state_buffer(struct net *n, uint32_t zone);
 /*
  * Publishes a new state generation: @lens[z] bytes in each zone's buffer
- * (0 = nothing for that zone). Asks every phone's socket for a write.
+ * (0 = nothing for that zone). A @broadcast asks every phone's socket for
+ * a write; otherwise only the phones whose input or vote was applied since
+ * the last publish get it (a prompt state: the person who acted sees it
+ * within a tick, not at the next broadcast).
  */
-void net_state_publish(struct net *n, const size_t *lens);
+void net_state_publish(struct net *n, const size_t *lens, bool broadcast);
+/* True when a phone whose input was applied waits for a state. */
+bool net_states_awaited(const struct net *n);
 
 #endif

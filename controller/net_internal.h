@@ -37,7 +37,10 @@ struct net {
 	int port;
 	uint32_t max_connections;
 	/* the newest state, one per zone, each with LWS_PRE headroom */
-	uint64_t state_gen;
+	uint64_t state_gen;			/* every publish, broadcast or prompt */
+	uint64_t broadcast_gen;			/* broadcasts only: what "skipped" counts */
+	struct net_pss **awaiting;		/* phones with an input applied since the last publish */
+	uint32_t awaiting_n;
 	unsigned char *state_mem;
 	size_t state_len[CONFIG_MAX_ZONES];
 	unsigned char personal[LWS_PRE + PERSONAL_MAX];	/* scratch for one write */
@@ -59,6 +62,8 @@ struct net_pss {
 	bool rx_too_large;
 	bool admitted;			/* counted in connections and the address table */
 	bool close_armed;		/* close frame set; the timer callback closes */
+	uint32_t awaiting_at;		/* index in net.awaiting + 1; 0 (as lws zeroes it) = not waiting */
+	uint64_t broadcast_seen;	/* the broadcast generation its last state covered */
 };
 
 /* Per HTTP connection to a dynamic route. */

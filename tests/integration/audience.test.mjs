@@ -77,6 +77,26 @@ test('inputs change the crowd state, and acks name the tick that includes them',
   await Promise.all(group.map((p) => p.close()));
 });
 
+test('a phone whose input was applied gets the very next tick\'s state; the others stay at the broadcast rate', async () => {
+  const [actor, watcher] = [phone(), phone()];
+  await Promise.all([actor.hello(), watcher.hello()]);
+  const watchedFrom = watcher.messages.length;
+  const started = Date.now();
+  for (let i = 0; i < 20; i += 1) {
+    const seq = actor.input('tap');
+    const ack = await actor.waitFor((m) => m.type === 'ack' && m.seq >= seq, 'ack');
+    // Not the next broadcast's: the state of the tick the ack names, whichever tick that is.
+    const s = await actor.waitFor((m) => m.type === 'state' && m.tick >= ack.tick, 'state after the ack');
+    assert.equal(s.tick, ack.tick, `input ${i}: the first state after its ack is tick ${s.tick}, not ${ack.tick}`);
+    await new Promise((r) => setTimeout(r, 20 + (i % 3) * 7));
+  }
+  // The watcher sent nothing: it is never woken for the actor's prompt states.
+  const seconds = (Date.now() - started) / 1000;
+  const watched = watcher.messages.slice(watchedFrom).filter((m) => m.type === 'state').length;
+  assert.ok(watched / seconds <= 20 * 1.25, `the idle phone got ${watched} states in ${seconds.toFixed(2)} s`);
+  await Promise.all([actor.close(), watcher.close()]);
+});
+
 test('vote tallies are exact, votes change but never double', async () => {
   const group = [phone(), phone(), phone(), phone(), phone()];
   await Promise.all(group.map((p) => p.hello()));
