@@ -1,0 +1,339 @@
+/*
+ * main.c - the load generator's command line and report. See loadgen.h
+ * and bench/README.md for the scenarios.
+ *
+ *   loadgen --port 8080 --phones 5000 --join-over 10 --active 5000 --rate 5 \
+ *           --duration 60 --pid $(pidof tutti) --json run.json
+ *
+ * Prints one summary line and writes every figure as JSON. Exit status: 0,
+ * 1 with --fail-on-errors when a phone was lost, could not connect, got a
+ * protocol error, or the daemon died; 2 on bad arguments.
+ */
+#include "loadgen.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const lg_error_code_names[16] = {
+	"other", "malformed_json", "unknown_type", "invalid_field", "out_of_range", "not_joined",
+	"already_joined", "control_disabled", "poll_closed", "unknown_poll", "rate_limited",
+	"venue_full", "too_many_connections", "too_many_joins", "muted", "unknown_zone",
+};
+
+int lg_error_code_index(const char *code)
+{
+	for (int i = 1; i < 16; i++)
+		if (strcmp(code, lg_error_code_names[i]) == 0)
+			return i;
+	return 0;
+}
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: loadgen [options]\n"
+		"  --host ADDR          the daemon, a loopback address (default 127.0.0.1)\n"
+		"  --port N             its port (default 8080)\n"
+		"  --phones N           phones that join (default 100, at most %d)\n"
+		"  --join-over S        the join storm: all N start within S seconds (default 0: at once)\n"
+		"  --active M           phones sending inputs in the steady phase (default 0)\n"
+		"  --rate R             inputs per second per active phone (default 5)\n"
+		"  --control NAME       tap or slider (default tap)\n"
+		"  --duration S         the steady phase (default 10)\n"
+		"  --vote-at S          S seconds into it, every phone votes within 2 s (needs an open poll)\n"
+		"  --churn SHARE        that share of phones leave and resume by token every period\n"
+		"  --churn-every S      the churn period (default 60)\n"
+		"  --ping-every S       clock sync pings per phone (default 3, as the phone app)\n"
+		"  --sources N          spread over 127.0.0.2 .. 127.0.0.(N+1) (default 253)\n"
+		"  --timeout S          the whole run's bound (default: join + duration + 60)\n"
+		"  --pid PID            the daemon, for RSS and CPU from /proc\n"
+		"  --json FILE          write every figure there\n"
+		"  --label NAME         the scenario's name in the report\n"
+		"  --fail-on-errors     exit 1 on lost or failed connections, protocol errors, a dead daemon\n",
+		LG_PHONES_MAX);
+}
+
+static int parse_args(int argc, char **argv, struct lg_options *o)
+{
+	snprintf(o->host, sizeof(o->host), "127.0.0.1");
+	o->port = 8080;
+	o->phones = 100;
+	o->rate = 5;
+	o->control = "tap";
+	o->duration_s = 10;
+	o->vote_at_s = -1;
+	o->churn_every_s = 60;
+	o->ping_every_s = 3;
+	o->sources = LG_SOURCES_MAX;
+	o->timeout_s = -1;
+	o->label = "run";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--fail-on-errors") == 0) {
+			o->fail_on_errors = true;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!v) {
+			fprintf(stderr, "loadgen: %s needs a value\n", a);
+			return -1;
+		}
+		i++;
+		if (strcmp(a, "--host") == 0)
+			snprintf(o->host, sizeof(o->host), "%s", v);
+		else if (strcmp(a, "--port") == 0)
+			o->port = atoi(v);
+		else if (strcmp(a, "--phones") == 0)
+			o->phones = (uint32_t)strtoul(v, NULL, 10);
+		else if (strcmp(a, "--join-over") == 0)
+			o->join_over_s = atof(v);
+		else if (strcmp(a, "--active") == 0)
+			o->active = (uint32_t)strtoul(v, NULL, 10);
+		else if (strcmp(a, "--rate") == 0)
+			o->rate = atof(v);
+		else if (strcmp(a, "--control") == 0)
+			o->control = v;
+		else if (strcmp(a, "--duration") == 0)
+			o->duration_s = atof(v);
+		else if (strcmp(a, "--vote-at") == 0)
+			o->vote_at_s = atof(v);
+		else if (strcmp(a, "--churn") == 0)
+			o->churn_share = atof(v);
+		else if (strcmp(a, "--churn-every") == 0)
+			o->churn_every_s = atof(v);
+		else if (strcmp(a, "--ping-every") == 0)
+			o->ping_every_s = atof(v);
+		else if (strcmp(a, "--sources") == 0)
+			o->sources = (uint32_t)strtoul(v, NULL, 10);
+		else if (strcmp(a, "--timeout") == 0)
+			o->timeout_s = atof(v);
+		else if (strcmp(a, "--pid") == 0)
+			o->daemon_pid = atoi(v);
+		else if (strcmp(a, "--json") == 0)
+			o->json_path = v;
+		else if (strcmp(a, "--label") == 0)
+			o->label = v;
+		else {
+			fprintf(stderr, "loadgen: unknown option %s\n", a);
+			return -1;
+		}
+	}
+	/* Only loopback is ever a target: this is a tool for one machine. */
+	if (strncmp(o->host, "127.", 4) != 0) {
+		fprintf(stderr, "loadgen: --host must be a loopback address (127.0.0.0/8), got %s\n", o->host);
+		return -1;
+	}
+	if (o->phones < 1 || o->phones > LG_PHONES_MAX || o->port < 1 || o->port > 65535 ||
+	    o->sources < 1 || o->sources > LG_SOURCES_MAX || o->active > o->phones || o->rate < 0 ||
+	    o->rate > 100 || o->duration_s < 0 || o->join_over_s < 0 || o->churn_share < 0 ||
+	    o->churn_share > 1 || o->churn_every_s <= 0 || o->ping_every_s <= 0 ||
+	    (strcmp(o->control, "tap") != 0 && strcmp(o->control, "slider") != 0)) {
+		fprintf(stderr, "loadgen: a value is out of range (see --help)\n");
+		return -1;
+	}
+	if (o->timeout_s < 0)
+		o->timeout_s = o->join_over_s + o->duration_s + 60;
+	return 0;
+}
+
+/* ---- sample series ---- */
+
+void lg_series_add(struct lg_series *s, double v)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 4096;
+		double *nv = realloc(s->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return;
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = v;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double lg_series_pct(struct lg_series *s, double p)
+{
+	size_t rank;
+
+	if (!s->n)
+		return NAN;
+	qsort(s->v, s->n, sizeof(s->v[0]), cmp_double);
+	rank = (size_t)ceil(p / 100.0 * (double)s->n);
+	return s->v[rank ? rank - 1 : 0];
+}
+
+double lg_series_max(const struct lg_series *s)
+{
+	double m = NAN;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (isnan(m) || s->v[i] > m)
+			m = s->v[i];
+	return m;
+}
+
+void lg_series_free(struct lg_series *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- the report ---- */
+
+static double series_mean(const struct lg_series *s)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		sum += s->v[i];
+	return s->n ? sum / (double)s->n : NAN;
+}
+
+static json_t *ms_stats(struct lg_series *s)
+{
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "n", (json_int_t)s->n,
+			 "p50_ms", s->n ? lg_series_pct(s, 50) * 1e3 : -1.0,
+			 "p95_ms", s->n ? lg_series_pct(s, 95) * 1e3 : -1.0,
+			 "p99_ms", s->n ? lg_series_pct(s, 99) * 1e3 : -1.0,
+			 "max_ms", s->n ? lg_series_max(s) * 1e3 : -1.0,
+			 "mean_ms", s->n ? series_mean(s) * 1e3 : -1.0);
+}
+
+static json_t *daemon_json(const struct lg_daemon_sample *d)
+{
+	return json_pack("{s:b, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "alive", d->alive,
+			 "rss_kb", (json_int_t)d->rss_kb, "cpu_s", d->cpu_s, "rejected_inputs", d->rejected_inputs,
+			 "rate_limited", d->rate_limited, "tick_overruns", d->tick_overruns,
+			 "audio_xruns", d->audio_xruns, "states_skipped", d->states_skipped,
+			 "tick_max_s", d->tick_max_s, "connections", d->connections);
+}
+
+static double delta(double after, double before)
+{
+	return after >= 0 && before >= 0 ? after - before : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct lg_options o = { 0 };
+	struct lg_results r = { 0 };
+	struct lg_fleet *f;
+	double measured, rss_per_conn, cpu_share, states_per_phone_s;
+	uint64_t protocol_errors;
+	bool failed;
+	json_t *errors, *j;
+
+	if (parse_args(argc, argv, &o) != 0) {
+		usage(stderr);
+		return 2;
+	}
+	lg_daemon_sample(o.host, o.port, o.daemon_pid, &r.d_start);
+	if (!r.d_start.alive) {
+		fprintf(stderr, "loadgen: no daemon answers /metrics at %s:%d\n", o.host, o.port);
+		return 1;
+	}
+	f = lg_fleet_create(&o, &r);
+	if (!f) {
+		fprintf(stderr, "loadgen: cannot start libwebsockets (libuv event loop)\n");
+		return 1;
+	}
+	lg_fleet_run(f);
+	lg_fleet_destroy(f);
+
+	measured = r.measure_ended - r.measure_started;
+	rss_per_conn = r.d_joined.rss_kb && r.d_start.rss_kb && r.opened ?
+		       ((double)r.d_joined.rss_kb - (double)r.d_start.rss_kb) * 1024.0 / (double)r.opened : -1;
+	cpu_share = measured > 0 && o.daemon_pid ? (r.d_end.cpu_s - r.d_joined.cpu_s) / measured : -1;
+	states_per_phone_s = measured > 0 && r.phones_in_measure ?
+			     (double)r.states_in_measure / measured / r.phones_in_measure : 0;
+	/* Errors a correct phone never gets; rate limiting counts too, since the loadgen keeps to its rate. */
+	protocol_errors = r.errors + r.unparsed;
+	failed = r.failed || r.lost || protocol_errors || !r.d_end.alive || r.resume_failed;
+
+	printf("loadgen %s: phones %u attempted %llu open %llu failed %llu lost %llu | join p50 %.1f p99 %.1f ms | "
+	       "input->state p50 %.1f p95 %.1f p99 %.1f max %.1f ms (%zu) | spread p50 %.1f p99 %.1f ms | "
+	       "states/phone/s %.2f | daemon rss %.0f MB, %.0f B/conn, cpu %.0f %% | errors %llu | "
+	       "daemon: rejected %.0f, tick overruns %.0f, xruns %.0f\n",
+	       o.label, o.phones, (unsigned long long)r.attempted, (unsigned long long)r.opened,
+	       (unsigned long long)r.failed, (unsigned long long)r.lost,
+	       lg_series_pct(&r.join_s, 50) * 1e3, lg_series_pct(&r.join_s, 99) * 1e3,
+	       lg_series_pct(&r.latency_s, 50) * 1e3, lg_series_pct(&r.latency_s, 95) * 1e3,
+	       lg_series_pct(&r.latency_s, 99) * 1e3, lg_series_max(&r.latency_s) * 1e3, r.latency_s.n,
+	       lg_series_pct(&r.spread_s, 50) * 1e3, lg_series_pct(&r.spread_s, 99) * 1e3,
+	       states_per_phone_s, (double)r.d_end.rss_kb / 1024.0, rss_per_conn, cpu_share * 100,
+	       (unsigned long long)protocol_errors,
+	       delta(r.d_end.rejected_inputs, r.d_start.rejected_inputs),
+	       delta(r.d_end.tick_overruns, r.d_joined.tick_overruns),
+	       delta(r.d_end.audio_xruns, r.d_joined.audio_xruns));
+	if (o.vote_at_s >= 0)
+		printf("loadgen %s: votes sent %llu acked %llu, ack p50 %.1f p99 %.1f ms\n", o.label,
+		       (unsigned long long)r.votes_sent, (unsigned long long)r.votes_acked,
+		       lg_series_pct(&r.vote_s, 50) * 1e3, lg_series_pct(&r.vote_s, 99) * 1e3);
+	if (o.churn_share > 0)
+		printf("loadgen %s: resumes attempted %llu resumed %llu failed %llu, p50 %.1f p99 %.1f ms\n", o.label,
+		       (unsigned long long)r.resume_attempted, (unsigned long long)r.welcome_resumed,
+		       (unsigned long long)r.resume_failed, lg_series_pct(&r.resume_s, 50) * 1e3,
+		       lg_series_pct(&r.resume_s, 99) * 1e3);
+
+	if (o.json_path) {
+		errors = json_object();
+		for (int i = 0; i < 16; i++)
+			if (r.error_codes[i])
+				json_object_set_new(errors, lg_error_code_names[i], json_integer((json_int_t)r.error_codes[i]));
+		j = json_pack("{s:s, s:{s:I, s:f, s:I, s:f, s:s, s:f, s:f, s:f, s:I},"
+			      " s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:o,"
+			      " s:{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
+			      " s:{s:f, s:f, s:o, s:o, s:o}}",
+			      "label", o.label,
+			      "options", "phones", (json_int_t)o.phones, "join_over_s", o.join_over_s,
+			      "active", (json_int_t)o.active, "rate", o.rate, "control", o.control,
+			      "duration_s", o.duration_s, "vote_at_s", o.vote_at_s, "churn_share", o.churn_share,
+			      "sources", (json_int_t)o.sources,
+			      "connections", "attempted", (json_int_t)r.attempted, "open", (json_int_t)r.opened,
+			      "failed", (json_int_t)r.failed, "joined", (json_int_t)r.joined, "lost", (json_int_t)r.lost,
+			      "join", ms_stats(&r.join_s), "input_to_state", ms_stats(&r.latency_s),
+			      "broadcast_spread", ms_stats(&r.spread_s), "vote_ack", ms_stats(&r.vote_s),
+			      "resume", ms_stats(&r.resume_s),
+			      "phones", "states_per_phone_per_s", states_per_phone_s,
+			      "states", (json_int_t)r.states, "bytes_received", (json_int_t)r.state_bytes,
+			      "inputs_sent", (json_int_t)r.inputs_sent, "votes_sent", (json_int_t)r.votes_sent,
+			      "votes_acked", (json_int_t)r.votes_acked, "pings", (json_int_t)r.pings_sent,
+			      "pongs", (json_int_t)r.pongs, "resumes_attempted", (json_int_t)r.resume_attempted,
+			      "resumed", (json_int_t)r.welcome_resumed, "unparsed", (json_int_t)r.unparsed,
+			      "errors", errors,
+			      "daemon", "rss_per_connection_bytes", rss_per_conn, "cpu_share", cpu_share,
+			      "start", daemon_json(&r.d_start), "joined", daemon_json(&r.d_joined),
+			      "end", daemon_json(&r.d_end));
+		if (!j || json_dump_file(j, o.json_path, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) != 0)
+			fprintf(stderr, "loadgen: cannot write %s\n", o.json_path);
+		json_decref(j);
+	}
+	lg_series_free(&r.join_s);
+	lg_series_free(&r.latency_s);
+	lg_series_free(&r.vote_s);
+	lg_series_free(&r.resume_s);
+	lg_series_free(&r.spread_s);
+	if (failed && o.fail_on_errors) {
+		fprintf(stderr, "loadgen %s: FAILED: %llu failed, %llu lost, %llu protocol errors, %llu resumes failed%s\n",
+			o.label, (unsigned long long)r.failed, (unsigned long long)r.lost,
+			(unsigned long long)protocol_errors, (unsigned long long)r.resume_failed,
+			r.d_end.alive ? "" : ", the daemon is gone");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,569 @@
+/*
+ * phones.c - the load generator's phones: libwebsockets clients on one
+ * libuv loop, a 5 ms scheduler that plays the scenario, and the reading of
+ * what the daemon sends. See loadgen.h.
+ *
+ * The daemon puts what a measurement needs at the start of each message
+ * ({"type":"state","tick":N,...}, {"type":"ack","seq":S,"tick":T}), so a
+ * phone reads only the first fragment of a frame, with no JSON parser:
+ * the loadgen must keep up with 100,000 states a second on one core.
+ */
+#include "loadgen.h"
+
+#include <libwebsockets.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SCHEDULE_US	5000	/* the scheduler's period */
+#define TICK_RING	4096	/* ticks remembered for the broadcast spread */
+#define JOIN_GRACE_S	30	/* after the storm, how long stragglers may take to join */
+#define RESUME_AFTER_S	2	/* churn: a phone comes back this long after it left */
+
+enum phone_state { P_WAITING, P_CONNECTING, P_JOINING, P_JOINED, P_AWAY, P_DEAD };
+
+enum {
+	WANT_HELLO = 1 << 0,
+	WANT_PING = 1 << 1,
+	WANT_INPUT = 1 << 2,
+	WANT_VOTE = 1 << 3,
+};
+
+struct inflight {
+	uint64_t key;			/* a seq before the ack, a tick after it */
+	double sent;
+};
+
+struct lg_phone {
+	struct lws *wsi;
+	struct lg_fleet *fleet;
+	uint32_t index;
+	enum phone_state st;
+	uint8_t want;
+	bool active;			/* sends inputs in the steady phase */
+	bool resuming;
+	bool leaving;			/* we closed it (churn or the end): not lost */
+	char token[48];
+	uint64_t seq;
+	double connect_at;
+	double next_ping_at, next_input_at, vote_at, leave_at, back_at;
+	uint64_t vote_seq;
+	double vote_sent;
+	struct inflight sent[LG_INFLIGHT];	/* inputs waiting for their ack */
+	struct inflight acked[LG_INFLIGHT];	/* acked, waiting for a state with tick >= key */
+	uint8_t n_sent, n_acked;
+};
+
+struct tick_seen {
+	uint64_t tick;
+	double first, last;
+	uint32_t n;
+};
+
+struct lg_fleet {
+	const struct lg_options *o;
+	struct lg_results *r;
+	struct lws_context *ctx;
+	struct lws_protocols protocols[2];
+	lws_sorted_usec_list_t sul;
+	struct lg_phone *phones;
+	uint32_t started;		/* phones whose first connect began */
+	uint32_t joined_now;
+	double t0, steady_at, end_at, next_churn_at;
+	bool steady, done;
+	char poll_id[40];
+	struct tick_seen ticks[TICK_RING];
+	uint64_t rng;
+};
+
+static volatile sig_atomic_t interrupted;
+
+double lg_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* xorshift64*: the scenario's randomness, seeded per run. */
+static double rnd(struct lg_fleet *f)
+{
+	f->rng ^= f->rng >> 12;
+	f->rng ^= f->rng << 25;
+	f->rng ^= f->rng >> 27;
+	return (double)((f->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+static void want(struct lg_phone *p, uint8_t what)
+{
+	p->want |= what;
+	if (p->wsi)
+		lws_callback_on_writable(p->wsi);
+}
+
+/* ---- connecting ---- */
+
+static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
+{
+	struct lws_client_connect_info i;
+	char iface[16];
+
+	snprintf(iface, sizeof(iface), "127.0.0.%u", 2 + p->index % f->o->sources);
+	memset(&i, 0, sizeof(i));
+	i.context = f->ctx;
+	i.address = f->o->host;
+	i.port = f->o->port;
+	i.path = "/";
+	i.host = f->o->host;
+	i.protocol = "tutti.audience.v1";
+	i.local_protocol_name = "tutti-loadgen";
+	i.iface = iface;
+	i.userdata = p;
+	i.pwsi = &p->wsi;
+	p->st = P_CONNECTING;
+	p->connect_at = now;
+	p->want = 0;
+	p->n_sent = p->n_acked = 0;
+	p->leaving = false;
+	if (p->resuming)
+		f->r->resume_attempted++;
+	else
+		f->r->attempted++;
+	if (!lws_client_connect_via_info(&i)) {
+		p->wsi = NULL;
+		p->st = P_DEAD;
+		if (p->resuming)
+			f->r->resume_failed++;
+		else
+			f->r->failed++;
+	}
+}
+
+/* ---- what a phone sends ---- */
+
+static int phone_write(struct lg_fleet *f, struct lg_phone *p)
+{
+	unsigned char buf[LWS_PRE + 320];
+	char *msg = (char *)buf + LWS_PRE;
+	double now = lg_now();
+	int n = 0;
+
+	if (p->want & WANT_HELLO) {
+		p->want &= (uint8_t)~WANT_HELLO;
+		n = p->token[0] ? snprintf(msg, 300, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", p->token) :
+				  snprintf(msg, 300, "{\"type\":\"hello\",\"token\":null,\"zone\":null}");
+	} else if (p->want & WANT_VOTE) {
+		p->want &= (uint8_t)~WANT_VOTE;
+		if (f->poll_id[0]) {
+			p->vote_seq = ++p->seq;
+			p->vote_sent = now;
+			n = snprintf(msg, 300, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
+				     (unsigned long long)p->vote_seq, f->poll_id, (unsigned)(rnd(f) * 2));
+			f->r->votes_sent++;
+		}
+	} else if (p->want & WANT_INPUT) {
+		p->want &= (uint8_t)~WANT_INPUT;
+		p->seq++;
+		if (strcmp(f->o->control, "slider") == 0)
+			n = snprintf(msg, 300, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":%.3f}",
+				     (unsigned long long)p->seq, rnd(f));
+		else
+			n = snprintf(msg, 300, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+				     (unsigned long long)p->seq);
+		if (p->n_sent == LG_INFLIGHT) {	/* no ack for a while: forget the oldest */
+			memmove(p->sent, p->sent + 1, (LG_INFLIGHT - 1) * sizeof(p->sent[0]));
+			p->n_sent--;
+		}
+		p->sent[p->n_sent++] = (struct inflight){ p->seq, now };
+		f->r->inputs_sent++;
+	} else if (p->want & WANT_PING) {
+		p->want &= (uint8_t)~WANT_PING;
+		n = snprintf(msg, 300, "{\"type\":\"ping\",\"t0\":%.3f}", now * 1e3);
+		f->r->pings_sent++;
+	}
+	if (n > 0 && lws_write(p->wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_TEXT) < n)
+		return -1;
+	if (p->want)
+		lws_callback_on_writable(p->wsi);
+	return 0;
+}
+
+/* ---- what a phone reads ---- */
+
+/* The unsigned number after @key in @m (NUL-terminated), or 0. */
+static uint64_t field_u64(const char *m, const char *key)
+{
+	const char *at = strstr(m, key);
+
+	return at ? strtoull(at + strlen(key), NULL, 10) : 0;
+}
+
+/* The string after @key ("token":") into @out, up to its closing quote. */
+static void field_str(const char *m, const char *key, char *out, size_t cap)
+{
+	const char *at = strstr(m, key);
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!at)
+		return;
+	for (at += strlen(key); *at && *at != '"' && n + 1 < cap; at++)
+		out[n++] = *at;
+	out[n] = '\0';
+}
+
+static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
+{
+	uint64_t tick = field_u64(m, "\"tick\":");
+	struct tick_seen *t = &f->ticks[tick % TICK_RING];
+	uint8_t keep = 0;
+
+	f->r->states++;
+	if (f->steady && !f->done)
+		f->r->states_in_measure++;
+	if (t->tick != tick)
+		*t = (struct tick_seen){ tick, now, now, 0 };
+	t->last = now;
+	t->n++;
+	for (uint8_t i = 0; i < p->n_acked; i++) {
+		if (p->acked[i].key <= tick) {
+			if (f->steady && !f->done)
+				lg_series_add(&f->r->latency_s, now - p->acked[i].sent);
+		} else {
+			p->acked[keep++] = p->acked[i];
+		}
+	}
+	p->n_acked = keep;
+	if (!f->poll_id[0] && f->o->vote_at_s >= 0) {
+		const char *poll = strstr(m, "\"poll\":{\"id\":\"");
+
+		if (poll && strstr(poll, "\"open\":true"))
+			field_str(poll, "\"poll\":{\"id\":\"", f->poll_id, sizeof(f->poll_id));
+	}
+}
+
+static void on_ack(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
+{
+	uint64_t seq = field_u64(m, "\"seq\":"), tick = field_u64(m, "\"tick\":");
+	uint8_t keep = 0;
+
+	for (uint8_t i = 0; i < p->n_sent; i++) {
+		if (p->sent[i].key <= seq) {
+			if (p->n_acked < LG_INFLIGHT)
+				p->acked[p->n_acked++] = (struct inflight){ tick, p->sent[i].sent };
+		} else {
+			p->sent[keep++] = p->sent[i];
+		}
+	}
+	p->n_sent = keep;
+	if (p->vote_seq && seq >= p->vote_seq) {
+		f->r->votes_acked++;
+		lg_series_add(&f->r->vote_s, now - p->vote_sent);
+		p->vote_seq = 0;
+	}
+}
+
+static void on_welcome(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
+{
+	uint64_t last = field_u64(m, "\"last_seq\":");
+
+	if (p->resuming) {
+		if (strstr(m, "\"resumed\":true")) {
+			f->r->welcome_resumed++;
+			lg_series_add(&f->r->resume_s, now - p->connect_at);
+		} else {
+			f->r->resume_failed++;
+		}
+	} else {
+		f->r->joined++;
+		lg_series_add(&f->r->join_s, now - p->connect_at);
+	}
+	field_str(m, "\"token\":\"", p->token, sizeof(p->token));
+	if (last > p->seq)
+		p->seq = last;
+	p->st = P_JOINED;
+	p->resuming = false;
+	f->joined_now++;
+	/* Clock sync as the phone app does it: a burst of three, then every few seconds. */
+	p->next_ping_at = now + f->o->ping_every_s * rnd(f);
+	want(p, WANT_PING);
+}
+
+static void on_error(struct lg_fleet *f, struct lg_phone *p, const char *m)
+{
+	char code[32];
+	uint64_t seq = field_u64(m, "\"seq\":");
+	uint8_t keep = 0;
+
+	field_str(m, "\"code\":\"", code, sizeof(code));
+	f->r->errors++;
+	f->r->error_codes[lg_error_code_index(code)]++;
+	for (uint8_t i = 0; i < p->n_sent; i++)	/* a refused input never reaches a state */
+		if (p->sent[i].key != seq)
+			p->sent[keep++] = p->sent[i];
+	p->n_sent = keep;
+}
+
+static void on_message(struct lg_fleet *f, struct lg_phone *p, const char *m, size_t len)
+{
+	double now = lg_now();
+
+	if (len > 16 && memcmp(m, "{\"type\":\"state\"", 15) == 0)
+		on_state(f, p, m, now);
+	else if (memcmp(m, "{\"type\":\"ack\"", 13) == 0)
+		on_ack(f, p, m, now);
+	else if (memcmp(m, "{\"type\":\"pong\"", 14) == 0)
+		f->r->pongs++;
+	else if (memcmp(m, "{\"type\":\"welcome\"", 17) == 0)
+		on_welcome(f, p, m, now);
+	else if (memcmp(m, "{\"type\":\"error\"", 15) == 0)
+		on_error(f, p, m);
+	else
+		f->r->unparsed++;
+	f->r->state_bytes += len;
+}
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct lg_phone *p = user;
+	struct lg_fleet *f = p ? p->fleet : NULL;
+	char m[1024];
+
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		p->st = P_JOINING;
+		if (!p->resuming)
+			f->r->opened++;
+		want(p, WANT_HELLO);
+		break;
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		if (p->resuming)
+			f->r->resume_failed++;
+		else if (p->st == P_CONNECTING)
+			f->r->failed++;
+		else if (!p->leaving && !f->done)
+			f->r->lost++;
+		p->wsi = NULL;
+		p->st = P_DEAD;
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		/* Only a frame's first fragment: every field measured is near its start. */
+		if (!lws_is_first_fragment(wsi))
+			break;
+		len = len < sizeof(m) - 1 ? len : sizeof(m) - 1;
+		memcpy(m, in, len);
+		m[len] = '\0';
+		on_message(f, p, m, len);
+		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (p->leaving)
+			return -1;
+		return phone_write(f, p);
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		if (p->st == P_JOINED && f->joined_now)
+			f->joined_now--;
+		if (!p->leaving && !f->done)
+			f->r->lost++;
+		p->wsi = NULL;
+		p->st = p->leaving && !f->done ? P_AWAY : P_DEAD;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ---- the scenario ---- */
+
+static void start_steady(struct lg_fleet *f, double now)
+{
+	uint32_t active = 0;
+
+	f->steady = true;
+	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_joined);
+	now = lg_now();		/* the sample may take a moment */
+	f->steady_at = now;
+	f->end_at = now + f->o->duration_s;
+	f->next_churn_at = now;
+	f->r->measure_started = now;
+	f->r->phones_in_measure = f->joined_now;
+	for (uint32_t i = 0; i < f->o->phones; i++) {
+		struct lg_phone *p = &f->phones[i];
+
+		if (p->st != P_JOINED)
+			continue;
+		/* Active phones start at random phases, so inputs are spread over time. */
+		if (active < f->o->active && f->o->rate > 0) {
+			p->active = true;
+			p->next_input_at = now + rnd(f) / f->o->rate;
+			active++;
+		}
+		p->vote_at = f->o->vote_at_s >= 0 ? now + f->o->vote_at_s + 2.0 * rnd(f) : -1;
+	}
+}
+
+/* Every churn period, a share of the joined phones leave at random moments and come back with their token. */
+static void plan_churn(struct lg_fleet *f, double now)
+{
+	for (uint32_t i = 0; i < f->o->phones; i++) {
+		struct lg_phone *p = &f->phones[i];
+
+		if (p->st == P_JOINED && rnd(f) < f->o->churn_share)
+			p->leave_at = now + rnd(f) * f->o->churn_every_s;
+	}
+	f->next_churn_at = now + f->o->churn_every_s;
+}
+
+static void schedule_phone(struct lg_fleet *f, struct lg_phone *p, double now)
+{
+	if (p->st == P_AWAY) {
+		if (now >= p->back_at) {
+			p->resuming = true;
+			phone_connect(f, p, now);
+		}
+		return;
+	}
+	if (p->st != P_JOINED)
+		return;
+	if (p->leave_at > 0 && now >= p->leave_at) {
+		p->leave_at = 0;
+		p->leaving = true;
+		p->back_at = now + RESUME_AFTER_S;
+		lws_callback_on_writable(p->wsi);	/* returns -1 there: a clean close */
+		return;
+	}
+	if (now >= p->next_ping_at) {
+		p->next_ping_at = now + f->o->ping_every_s;
+		want(p, WANT_PING);
+	}
+	if (p->active && now >= p->next_input_at) {
+		/* Jittered by up to 20 % so the phones do not fall into step. */
+		p->next_input_at += (0.8 + 0.4 * rnd(f)) / f->o->rate;
+		if (p->next_input_at < now)
+			p->next_input_at = now;
+		want(p, WANT_INPUT);
+	}
+	if (p->vote_at > 0 && now >= p->vote_at) {
+		p->vote_at = -1;
+		want(p, WANT_VOTE);
+	}
+}
+
+static void finish(struct lg_fleet *f, double now)
+{
+	f->done = true;
+	f->r->measure_ended = now;
+	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_end);
+	for (uint32_t i = 0; i < TICK_RING; i++) {
+		struct tick_seen *t = &f->ticks[i];
+
+		/* A tick most of the crowd received in the steady phase: how far apart the first and the last got it. */
+		if (t->n && t->n >= f->r->phones_in_measure * 9 / 10 && t->first >= f->r->measure_started)
+			lg_series_add(&f->r->spread_s, t->last - t->first);
+	}
+	lws_context_destroy(f->ctx);	/* ends lws_service(); completed in lg_fleet_run */
+}
+
+static void on_schedule(lws_sorted_usec_list_t *sul)
+{
+	struct lg_fleet *f = lws_container_of(sul, struct lg_fleet, sul);
+	double now = lg_now(), since = now - f->t0;
+	uint32_t due;
+
+	if (interrupted || since > f->o->timeout_s) {
+		if (!f->steady)
+			start_steady(f, now);
+		finish(f, now);
+		return;
+	}
+	/* The join storm: phone k starts at k/N of join_over_s. */
+	due = f->o->join_over_s > 0 ? (uint32_t)fmin(f->o->phones, f->o->phones * since / f->o->join_over_s) :
+				      f->o->phones;
+	while (f->started < due)
+		phone_connect(f, &f->phones[f->started++], now);
+	if (!f->steady) {
+		uint64_t settled = f->r->joined + f->r->failed;
+
+		if ((f->started == f->o->phones && settled >= f->o->phones) ||
+		    since > f->o->join_over_s + JOIN_GRACE_S)
+			start_steady(f, now);
+	} else if (now >= f->end_at) {
+		finish(f, now);
+		return;
+	}
+	if (f->steady && f->o->churn_share > 0 && now >= f->next_churn_at)
+		plan_churn(f, now);
+	for (uint32_t i = 0; i < f->started; i++)
+		schedule_phone(f, &f->phones[i], now);
+	lws_sul_schedule(f->ctx, 0, &f->sul, on_schedule, SCHEDULE_US);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct lg_fleet *lg_fleet_create(const struct lg_options *o, struct lg_results *r)
+{
+	struct lg_fleet *f = calloc(1, sizeof(*f));
+	struct lws_context_creation_info info;
+
+	if (!f)
+		return NULL;
+	f->o = o;
+	f->r = r;
+	f->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)o->phones;
+	f->phones = calloc(o->phones, sizeof(*f->phones));
+	if (!f->phones) {
+		free(f);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < o->phones; i++) {
+		f->phones[i].fleet = f;
+		f->phones[i].index = i;
+		f->phones[i].vote_at = -1;
+	}
+	f->protocols[0] = (struct lws_protocols){ .name = "tutti-loadgen", .callback = callback,
+						  .rx_buffer_size = 4096 };
+	lws_set_log_level(LLL_ERR, NULL);
+	memset(&info, 0, sizeof(info));
+	info.options = LWS_SERVER_OPTION_LIBUV;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = f->protocols;
+	/* No fd_limit_per_thread: under the open-file limit, lws 4.1 would find sockets by linear search. */
+	info.timeout_secs = 30;
+	f->ctx = lws_create_context(&info);
+	if (!f->ctx) {
+		lg_fleet_destroy(f);
+		return NULL;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	return f;
+}
+
+int lg_fleet_run(struct lg_fleet *f)
+{
+	f->t0 = lg_now();
+	lws_sul_schedule(f->ctx, 0, &f->sul, on_schedule, 1);
+	lws_service(f->ctx, 0);		/* with libuv: runs until finish() destroys the context */
+	lws_context_destroy(f->ctx);
+	f->ctx = NULL;
+	return 0;
+}
+
+void lg_fleet_destroy(struct lg_fleet *f)
+{
+	if (!f)
+		return;
+	if (f->ctx)
+		lws_context_destroy(f->ctx);
+	free(f->phones);
+	free(f);
+}
