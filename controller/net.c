@@ -291,7 +291,33 @@ bad_utf8:
 	return -1;
 }
 
-/* One write per WRITEABLE (an lws rule): close, then personal, then the newest state. */
+/*
+ * The newest state to @pss if it has not had it: its own zone's, shared by
+ * every phone of that zone. Returns -1 when the socket failed.
+ */
+static int send_state(struct net *n, struct net_pss *pss)
+{
+	struct audience_peer *peer = &pss->peer;
+	unsigned char *buf = n->state_mem + (size_t)peer->zone * (LWS_PRE + NET_STATE_MAX);
+	size_t len = n->state_len[peer->zone];
+
+	if (peer->participant < 0 || peer->state_gen >= n->state_gen || !len)
+		return 0;
+	if (lws_write(pss->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
+		return -1;
+	if (pss->broadcast_seen && n->broadcast_gen > pss->broadcast_seen)
+		n->metrics->states_skipped += n->broadcast_gen - pss->broadcast_seen - 1;
+	pss->broadcast_seen = n->broadcast_gen;
+	peer->state_gen = n->state_gen;
+	n->metrics->states_sent++;
+	n->metrics->broadcast_bytes += len;
+	return 0;
+}
+
+/*
+ * Close, then personal, then the newest state. More than one write per
+ * callback only while lws buffered nothing (lws_partial_buffered).
+ */
 static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *wsi)
 {
 	struct audience_peer *peer = &pss->peer;
@@ -328,20 +354,13 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		pss->close_armed = true;
 		lws_set_timer_usecs(wsi, 1);
 		return 0;
-	} else if (peer->participant >= 0 && peer->state_gen < n->state_gen &&
-		   n->state_len[peer->zone]) {
-		unsigned char *buf = n->state_mem + (size_t)peer->zone * (LWS_PRE + NET_STATE_MAX);
-
-		len = n->state_len[peer->zone];
-		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
-			return -1;
-		if (pss->broadcast_seen && n->broadcast_gen > pss->broadcast_seen)
-			n->metrics->states_skipped += n->broadcast_gen - pss->broadcast_seen - 1;
-		pss->broadcast_seen = n->broadcast_gen;
-		peer->state_gen = n->state_gen;
-		n->metrics->states_sent++;
-		n->metrics->broadcast_bytes += len;
+	} else if (send_state(n, pss) != 0) {
+		return -1;
 	}
+	/* After an ack or a pong, the state it announces goes in the same callback when the socket took it all. */
+	if (len && !peer->close_code && !audience_peer_has_personal(peer) && !lws_partial_buffered(wsi) &&
+	    send_state(n, pss) != 0)
+		return -1;
 	if (audience_peer_has_personal(peer) || (peer->close_code && !pss->close_armed) ||
 	    (peer->participant >= 0 && peer->state_gen < n->state_gen && n->state_len[peer->zone]))
 		lws_callback_on_writable(wsi);
@@ -394,6 +413,8 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 	}
 	pss->peer.addr = e;
 	pss->admitted = true;
+	n->peers[n->peer_n++] = pss;
+	pss->peer_at = n->peer_n;
 	n->metrics->connections++;
 }
 
@@ -410,9 +431,23 @@ static void awaiting_remove(struct net *n, struct net_pss *pss)
 	pss->awaiting_at = 0;
 }
 
+/* Takes @pss off the broadcast list (swap with the last). */
+static void peers_remove(struct net *n, struct net_pss *pss)
+{
+	struct net_pss *last;
+
+	if (!pss->peer_at)
+		return;
+	last = n->peers[--n->peer_n];
+	n->peers[pss->peer_at - 1] = last;
+	last->peer_at = pss->peer_at;
+	pss->peer_at = 0;
+}
+
 static void audience_closed(struct net *n, struct net_pss *pss)
 {
 	awaiting_remove(n, pss);
+	peers_remove(n, pss);
 	n->metrics->connections_closed++;
 	free(pss->rx);
 	pss->rx = NULL;
@@ -495,6 +530,48 @@ char *net_state_buffer(struct net *n, uint32_t zone)
 	return (char *)n->state_mem + (size_t)zone * (LWS_PRE + NET_STATE_MAX) + LWS_PRE;
 }
 
+/*
+ * A new state to one phone. A phone with nothing else to send and nothing
+ * buffered gets it written now, from the tick; the rest ask for a
+ * WRITEABLE callback as usual. Writing from the tick (on the service
+ * thread, never across threads) saves the two epoll_ctl calls a writable
+ * request costs: with thousands of phones at 20 Hz they were a quarter of
+ * the daemon's time (bench/RESULTS.md). lws_partial_buffered() is the
+ * guard lws gives for writing more than once: a socket that did not take
+ * the last write whole waits for its callback.
+ */
+static void deliver_state(struct net *n, struct net_pss *pss)
+{
+	struct audience_peer *peer = &pss->peer;
+
+	if (n->stopping || peer->close_code || audience_peer_has_personal(peer) || lws_partial_buffered(pss->wsi)) {
+		lws_callback_on_writable(pss->wsi);
+		return;
+	}
+	if (send_state(n, pss) != 0)
+		lws_set_timeout(pss->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);	/* the socket failed */
+}
+
+/*
+ * The broadcast, FANOUT_SLICE phones at a time with the loop polling in
+ * between, so inputs keep flowing while thousands of states go out and
+ * the tick itself stays short. Under overload a new broadcast carries on
+ * round the list from where the last one got to: every phone gets the
+ * newest state in turn, none is starved.
+ */
+static void fanout_cb(lws_sorted_usec_list_t *sul)
+{
+	struct net *n = lws_container_of(sul, struct net, fanout_sul);
+
+	for (uint32_t k = 0; k < FANOUT_SLICE && n->fanout_left && n->peer_n; k++, n->fanout_left--) {
+		if (n->fanout_next >= n->peer_n)
+			n->fanout_next = 0;
+		deliver_state(n, n->peers[n->fanout_next++]);
+	}
+	if (n->fanout_left && n->peer_n)
+		lws_sul_schedule(n->ctx, 0, &n->fanout_sul, fanout_cb, 1);
+}
+
 void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
 {
 	memcpy(n->state_len, lens, n->cfg->zone_count * sizeof(*lens));
@@ -502,11 +579,13 @@ void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
 	if (broadcast) {
 		n->broadcast_gen++;
 		n->metrics->broadcasts++;
-		lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[1]);
+		/* Every phone again, in slices from where the last round got to (fanout_cb). */
+		n->fanout_left = n->peer_n;
+		lws_sul_schedule(n->ctx, 0, &n->fanout_sul, fanout_cb, 1);
 	} else {
 		n->metrics->prompt_states++;
 		for (uint32_t i = 0; i < n->awaiting_n; i++)
-			lws_callback_on_writable(n->awaiting[i]->wsi);
+			deliver_state(n, n->awaiting[i]);
 	}
 	for (uint32_t i = 0; i < n->awaiting_n; i++)
 		n->awaiting[i]->awaiting_at = 0;
@@ -565,7 +644,8 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->max_connections = connection_cap(cfg);
 	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
 	n->awaiting = calloc(n->max_connections + FD_RESERVE, sizeof(*n->awaiting));
-	if (!n->state_mem || !n->awaiting || addrtable_init(&n->addrs, n->max_connections,
+	n->peers = calloc(n->max_connections + FD_RESERVE, sizeof(*n->peers));
+	if (!n->state_mem || !n->awaiting || !n->peers || addrtable_init(&n->addrs, n->max_connections,
 					    cfg->limits.max_connections_per_address))
 		goto fail;
 	audience->addrs = &n->addrs;
@@ -695,5 +775,6 @@ void net_destroy(struct net *n)
 	addrtable_free(&n->addrs);
 	free(n->state_mem);
 	free(n->awaiting);
+	free(n->peers);
 	free(n);
 }

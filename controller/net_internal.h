@@ -14,6 +14,7 @@
 
 #define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
 #define PERSONAL_MAX		65536	/* largest welcome (32 zones of escaped names, 64 votes) */
+#define FANOUT_SLICE		256	/* states written per slice of a broadcast */
 #define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
 #define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
 #define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
@@ -41,6 +42,11 @@ struct net {
 	uint64_t broadcast_gen;			/* broadcasts only: what "skipped" counts */
 	struct net_pss **awaiting;		/* phones with an input applied since the last publish */
 	uint32_t awaiting_n;
+	struct net_pss **peers;			/* every admitted phone, for the broadcast */
+	uint32_t peer_n;
+	uint32_t fanout_next;			/* the broadcast goes round peers from here */
+	uint32_t fanout_left;			/* phones still to visit for the newest broadcast */
+	lws_sorted_usec_list_t fanout_sul;
 	unsigned char *state_mem;
 	size_t state_len[CONFIG_MAX_ZONES];
 	unsigned char personal[LWS_PRE + PERSONAL_MAX];	/* scratch for one write */
@@ -63,6 +69,7 @@ struct net_pss {
 	bool admitted;			/* counted in connections and the address table */
 	bool close_armed;		/* close frame set; the timer callback closes */
 	uint32_t awaiting_at;		/* index in net.awaiting + 1; 0 (as lws zeroes it) = not waiting */
+	uint32_t peer_at;		/* index in net.peers + 1; 0 = not listed */
 	uint64_t broadcast_seen;	/* the broadcast generation its last state covered */
 };
 
