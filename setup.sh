@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 PACKAGES="build-essential cmake pkg-config git ca-certificates
   libwebsockets-dev libuv1-dev libjansson-dev libqrencode-dev check
   portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev
-  libsdl2-dev libsdl2-ttf-dev libpng-dev libsodium-dev liblo-dev
+  libsdl2-dev libsdl2-ttf-dev libfribidi-dev libpng-dev libsodium-dev liblo-dev
   jackd2 sox xvfb xauth imagemagick liblo-tools ola python3
   nodejs npm chromium openssl curl zbar-tools"
 

@@ -8,6 +8,7 @@
 #include "scene.h"
 
 #include <SDL_ttf.h>
+#include <fribidi.h>
 #include <math.h>
 #include <qrencode.h>
 #include <stdlib.h>
@@ -118,6 +119,8 @@ static int open_fonts(struct scene_view *s, int h)
 		s->fonts[i] = TTF_OpenFont(s->font_path, px < 8 ? 8 : px);
 		if (!s->fonts[i])
 			return -1;
+		/* Text arrives in visual order (fribidi does the bidi algorithm): draw it as given. */
+		TTF_SetFontDirection(s->fonts[i], TTF_DIRECTION_LTR);
 	}
 	s->fonts_for_h = h;
 	return 0;
@@ -513,24 +516,121 @@ static void drawable_only(struct scene_view *s, int font, const char *text, char
 	out[o] = '\0';
 }
 
+/* True when @u holds a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko, their forms). */
+static bool has_rtl(const FriBidiChar *u, FriBidiStrIndex n)
+{
+	for (FriBidiStrIndex i = 0; i < n; i++)
+		if (FRIBIDI_IS_RTL(fribidi_get_bidi_type(u[i])))
+			return true;
+	return false;
+}
+
+/*
+ * Breaks @u (logical order) into lines no wider than @width at spaces,
+ * each put in visual order by the Unicode bidi algorithm with Arabic
+ * shaping (fribidi), as UTF-8 in @lines. SDL_ttf then draws each left to
+ * right as given. Returns the number of lines; *@rtl says whether the
+ * paragraph reads right to left (its lines are then right-aligned).
+ */
+#define WALL_LINES_MAX 8
+static int bidi_lines(struct scene_view *s, int font, const FriBidiChar *u, FriBidiStrIndex n, int width,
+		      char lines[WALL_LINES_MAX][CONFIG_TEXT_BYTES_MAX * 2 + 1], bool *rtl)
+{
+	FriBidiParType base = FRIBIDI_PAR_ON;
+	FriBidiChar visual[CONFIG_TEXT_CHARS_MAX * 2];
+	char probe[CONFIG_TEXT_BYTES_MAX * 2 + 1];
+	FriBidiStrIndex start = 0;
+	int count = 0;
+
+	*rtl = false;
+	while (start < n && count < WALL_LINES_MAX) {
+		FriBidiStrIndex end = start, fit = start;
+		int w;
+
+		/* The longest run of whole words from @start that fits (at least one word). */
+		while (end < n) {
+			FriBidiStrIndex next = end + 1;
+
+			while (next < n && u[next] != ' ')
+				next++;
+			fribidi_unicode_to_charset(FRIBIDI_CHAR_SET_UTF8, u + start, next - start, probe);
+			if (TTF_SizeUTF8(s->fonts[font], probe, &w, NULL) != 0 || (w > width && fit > start))
+				break;
+			fit = next;
+			end = next;
+		}
+		if (fit == start)
+			fit = end > start ? end : n;
+		base = FRIBIDI_PAR_ON;
+		if (!fribidi_log2vis(u + start, fit - start, &base, visual, NULL, NULL, NULL))
+			return count;
+		if (count == 0)
+			*rtl = FRIBIDI_IS_RTL(base);
+		fribidi_unicode_to_charset(FRIBIDI_CHAR_SET_UTF8, visual, fit - start, lines[count++]);
+		start = fit;
+		while (start < n && u[start] == ' ')
+			start++;
+	}
+	return count;
+}
+
+/* A card in a right-to-left script: lines in visual order, right-aligned, the bar on the right. */
+static int draw_rtl_card(struct scene_view *s, int font, const FriBidiChar *u, FriBidiStrIndex n, int x, int y,
+			 int width, int bar, uint32_t color, int bottom)
+{
+	static char lines[WALL_LINES_MAX][CONFIG_TEXT_BYTES_MAX * 2 + 1];	/* render thread only */
+	int count, h = 0, line_h = TTF_FontLineSkip(s->fonts[font]);
+	bool rtl;
+
+	count = bidi_lines(s, font, u, n, width - 3 * bar, lines, &rtl);
+	if (!count || y + count * line_h > bottom)
+		return count ? -1 : 0;
+	set_color(s, color, 1.0f);
+	fill(s, rtl ? x + width - bar : x, y, bar, count * line_h);
+	for (int l = 0; l < count; l++) {
+		struct text_entry *e = text_get(s, font, lines[l]);
+		SDL_Rect dst;
+
+		if (!e)
+			continue;
+		dst = (SDL_Rect){ rtl ? x + width - 3 * bar - e->w : x + 3 * bar, y + h, e->w, e->h };
+		SDL_SetTextureColorMod(e->tex, 255, 255, 255);
+		SDL_RenderCopy(s->r, e->tex, NULL, &dst);
+		h += line_h;
+	}
+	return h;
+}
+
 static void draw_wall(struct scene_view *s, const struct stage_frame *f, const char *title)
 {
-	int y = s->h * 16 / 100, left = s->w / 20, width = s->w * 9 / 10;
+	int y = s->h * 16 / 100, left = s->w / 20, width = s->w * 9 / 10, bottom = s->h * 96 / 100;
 
 	header(s, title);
 	for (uint32_t i = 0; i < f->wall_count; i++) {
 		int font = i == 0 ? FONT_MEDIUM : FONT_SMALL, bar = s->h / 120 + 1;
 		char text[sizeof(f->wall[i].text)];
+		FriBidiChar u[CONFIG_TEXT_CHARS_MAX * 2];
+		FriBidiStrIndex n;
 		struct text_entry *e;
 		SDL_Rect dst;
 
 		if (!s->fonts[font])
 			return;
 		drawable_only(s, font, f->wall[i].text, text, sizeof(text));
+		n = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)strlen(text), u);
+		/* Hebrew or Arabic anywhere: the bidi algorithm orders it, or it would read backwards. */
+		if (n > 0 && n <= CONFIG_TEXT_CHARS_MAX && has_rtl(u, n)) {
+			int h = draw_rtl_card(s, font, u, n, left, y, width, bar, palette[i % 8], bottom);
+
+			if (h < 0)
+				break;
+			y += h + s->h / 30;
+			continue;
+		}
 		e = text_get_wrapped(s, font, text, width - 3 * bar);
 		if (!e)
 			continue;	/* nothing drawable in it */
-		if (y + e->h > s->h * 96 / 100)
+		if (y + e->h > bottom)
 			break;		/* the older ones wait off screen until newer ones push them out */
 		set_color(s, palette[i % 8], 1.0f);
 		fill(s, left, y, bar, e->h);

@@ -7,6 +7,8 @@
  * the audio scene following level and bands, the title centred.
  */
 #include <SDL.h>
+#include <SDL_ttf.h>
+#include <math.h>
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -411,6 +413,98 @@ START_TEST(test_wall_shows_approved_texts_newest_first_and_wraps_long_ones)
 }
 END_TEST
 
+/* Ink per column of the white text in rows @y0..@y1 of the canvas, from x0, @n columns. */
+static void ink_columns(const struct canvas *c, int x0, int y0, int y1, int n, int *out)
+{
+	for (int x = 0; x < n; x++) {
+		out[x] = 0;
+		for (int y = y0; y <= y1; y++)
+			out[x] += x0 + x < W && (px(c, x0 + x, y) & 0xff) > 0x80;
+	}
+}
+
+/* The same for a surface SDL_ttf drew (alpha is the ink), n columns from its left. */
+static void ink_columns_surface(SDL_Surface *s, int n, int *out)
+{
+	SDL_Surface *argb = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+
+	for (int x = 0; x < n; x++) {
+		out[x] = 0;
+		for (int y = 0; y < argb->h; y++)
+			out[x] += x < argb->w && (((uint32_t *)argb->pixels)[y * (argb->pitch / 4) + x] >> 24) > 0x80;
+	}
+	SDL_FreeSurface(argb);
+}
+
+static long profile_distance(const int *a, const int *b, int n)
+{
+	long d = 0;
+
+	for (int i = 0; i < n; i++)
+		d += labs((long)a[i] - b[i]);
+	return d;
+}
+
+START_TEST(test_wall_reads_hebrew_right_to_left)
+{
+	static const char *logical = "\xd7\x90\xd7\x91 \xd7\x92\xd7\x93 12";	/* alef bet, gimel dalet, 12 */
+	static const char *visual = "12 \xd7\x93\xd7\x92 \xd7\x91\xd7\x90";	/* as a reader sees it */
+	struct canvas c;
+	int x0, y0, x1, y1, wall[400], want[400], backwards[400], n;
+	TTF_Font *font;
+	SDL_Surface *ref_want, *ref_backwards;
+	SDL_Color white = { 255, 255, 255, 255 };
+
+	canvas_open(&c);
+	c.f->wall_count = 1;
+	wall_put(&c, 0, logical);
+	draw(&c, CUE_WALL, 0);
+	/* A right-to-left card: its bar on the right. */
+	ck_assert_int_gt(find_color(&c, scene_option_color(0), &x0, &y0, &x1, &y1), 0);
+	ck_assert_int_gt(x0, W / 2);
+	/* Its ink, left to right, matches the visual order, not the typed order. */
+	font = TTF_OpenFont(FONT, (int)lrintf(0.05f * H));
+	ck_assert_ptr_nonnull(font);
+	ref_want = TTF_RenderUTF8_Blended(font, visual, white);
+	ref_backwards = TTF_RenderUTF8_Blended(font, logical, white);
+	n = ref_want->w < 400 ? ref_want->w : 400;
+	{
+		int tx0 = W, tx1 = -1;
+
+		for (int y = y0; y <= y1; y++)
+			for (int x = 0; x < x0; x++)
+				if ((px(&c, x, y) & 0xff) > 0x80) {
+					tx0 = x < tx0 ? x : tx0;
+					tx1 = x > tx1 ? x : tx1;
+				}
+		ck_assert_int_gt(tx1, tx0);
+		ink_columns(&c, tx0, y0, y1, n, wall);
+	}
+	ink_columns_surface(ref_want, n, want);
+	ink_columns_surface(ref_backwards, n, backwards);
+	/* (The references start at their first pixel column too: trim their left bearing.) */
+	{
+		int lead_w = 0, lead_b = 0;
+
+		while (lead_w < n && !want[lead_w])
+			lead_w++;
+		while (lead_b < n && !backwards[lead_b])
+			lead_b++;
+		memmove(want, want + lead_w, (size_t)(n - lead_w) * sizeof(int));
+		memset(want + n - lead_w, 0, (size_t)lead_w * sizeof(int));
+		memmove(backwards, backwards + lead_b, (size_t)(n - lead_b) * sizeof(int));
+		memset(backwards + n - lead_b, 0, (size_t)lead_b * sizeof(int));
+	}
+	ck_assert_msg(profile_distance(wall, want, n) * 2 < profile_distance(wall, backwards, n),
+		      "visual order %ld, typed order %ld", profile_distance(wall, want, n),
+		      profile_distance(wall, backwards, n));
+	SDL_FreeSurface(ref_want);
+	SDL_FreeSurface(ref_backwards);
+	TTF_CloseFont(font);
+	canvas_close(&c);
+}
+END_TEST
+
 static Suite *visuals_suite(void)
 {
 	Suite *s = suite_create("visuals");
@@ -424,6 +518,7 @@ static Suite *visuals_suite(void)
 	tcase_add_test(tc, test_audio_scene_follows_level_beats_and_bands);
 	tcase_add_test(tc, test_title_scene_centres_the_cue_title);
 	tcase_add_test(tc, test_wall_shows_approved_texts_newest_first_and_wraps_long_ones);
+	tcase_add_test(tc, test_wall_reads_hebrew_right_to_left);
 	suite_add_tcase(s, tc);
 	return s;
 }
