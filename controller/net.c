@@ -217,6 +217,34 @@ static void wake_displaced(struct net *n)
 	}
 }
 
+/*
+ * The ack (or pong, or error) a message earned, written at once when lws
+ * holds nothing back for this socket, as deliver_state does for states:
+ * a writable request and its undoing cost two epoll_ctl calls per input.
+ * Anything else (a close, a socket with buffered output) waits for the
+ * WRITEABLE callback.
+ */
+static void send_personal_now(struct net *n, struct net_pss *pss)
+{
+	struct audience_peer *peer = &pss->peer;
+	double now = n->h.now(n->h.user);
+
+	while (!peer->close_code && !n->stopping && audience_peer_has_personal(peer) &&
+	       !lws_partial_buffered(pss->wsi)) {
+		size_t len = audience_peer_next_personal(n->audience, peer, (char *)n->personal + LWS_PRE,
+							 PERSONAL_MAX, now);
+
+		if (!len)
+			break;
+		if (lws_write(pss->wsi, n->personal + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len) {
+			lws_set_timeout(pss->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);	/* the socket failed */
+			return;
+		}
+	}
+	if (audience_peer_has_personal(peer) || peer->close_code)
+		lws_callback_on_writable(pss->wsi);
+}
+
 static void handle_complete_message(struct net *n, struct net_pss *pss, const char *buf,
 				    size_t len)
 {
@@ -229,8 +257,7 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 		n->awaiting[n->awaiting_n++] = pss;
 		pss->awaiting_at = n->awaiting_n;
 	}
-	if (audience_peer_has_personal(&pss->peer) || pss->peer.close_code)
-		lws_callback_on_writable(pss->wsi);
+	send_personal_now(n, pss);
 	wake_displaced(n);
 	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
 	if (pss->peer.close_code && !pss->close_armed)
