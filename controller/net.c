@@ -9,6 +9,7 @@
 #include "net.h"
 
 #include <libwebsockets.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -63,6 +64,19 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	const char *type;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/*
+		 * The kernel gives the lowest free descriptor, so an accepted one at
+		 * the ceiling means every one below is taken: refuse it here, before
+		 * the process runs out (accept() failing in a level-triggered loop
+		 * would spin). lws' own fd limit would do this, but setting it turns
+		 * its socket lookup into a linear search.
+		 */
+		if ((int)(lws_intptr_t)in >= n->fd_ceiling) {
+			n->metrics->rejected[REJECT_TOO_MANY_CONNECTIONS]++;
+			return 1;
+		}
+		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 	case LWS_CALLBACK_ESTABLISHED:
 		/*
@@ -202,7 +216,7 @@ void close_with(struct net *n, struct lws *wsi, int code, const char *why)
 }
 
 /* A participant resumed elsewhere or was removed by the venue: close its old connection. */
-static void wake_displaced(struct net *n)
+void net_wake_displaced(struct net *n)
 {
 	struct net_pss *old;
 
@@ -229,6 +243,8 @@ static void send_personal_now(struct net *n, struct net_pss *pss)
 	struct audience_peer *peer = &pss->peer;
 	double now = n->h.now(n->h.user);
 
+	if (pss->closing)
+		return;
 	while (!peer->close_code && !n->stopping && audience_peer_has_personal(peer) &&
 	       !lws_partial_buffered(pss->wsi)) {
 		size_t len = audience_peer_next_personal(n->audience, peer, (char *)n->personal + LWS_PRE,
@@ -258,7 +274,7 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 		pss->awaiting_at = n->awaiting_n;
 	}
 	send_personal_now(n, pss);
-	wake_displaced(n);
+	net_wake_displaced(n);
 	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
 	if (pss->peer.close_code && !pss->close_armed)
 		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
@@ -351,6 +367,8 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 	double now = n->h.now(n->h.user);
 	size_t len;
 
+	if (pss->closing)
+		return 0;	/* a close frame went or came: no more data frames (RFC 6455 5.5.1) */
 	if (n->stopping && !peer->close_code)
 		peer->close_code = 1001;
 
@@ -469,12 +487,19 @@ static void peers_remove(struct net *n, struct net_pss *pss)
 	n->peers[pss->peer_at - 1] = last;
 	last->peer_at = pss->peer_at;
 	pss->peer_at = 0;
+	/* Moved behind the broadcast's cursor mid-round, it would miss this round: ask for its write. */
+	if (n->fanout_left && last != pss && last->peer.state_gen < n->state_gen && !last->closing)
+		lws_callback_on_writable(last->wsi);
+	if (n->fanout_left > n->peer_n)
+		n->fanout_left = n->peer_n;
 }
 
 static void audience_closed(struct net *n, struct net_pss *pss)
 {
 	awaiting_remove(n, pss);
 	peers_remove(n, pss);
+	if (n->audience->displaced == &pss->peer)
+		n->audience->displaced = NULL;	/* gone before its tick came: nothing left to wake */
 	n->metrics->connections_closed++;
 	free(pss->rx);
 	pss->rx = NULL;
@@ -484,6 +509,14 @@ static void audience_closed(struct net *n, struct net_pss *pss)
 		n->metrics->connections--;
 		pss->admitted = false;
 	}
+}
+
+/* The connection is closing: off the broadcast and prompt lists, and no more writes of ours. */
+static void closing(struct net *n, struct net_pss *pss)
+{
+	pss->closing = true;
+	awaiting_remove(n, pss);
+	peers_remove(n, pss);
 }
 
 static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -504,7 +537,13 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 		audience_established(n, pss, wsi);
 		return 0;
 	case LWS_CALLBACK_RECEIVE:
-		return audience_receive(n, pss, wsi, in, len);
+		if (audience_receive(n, pss, wsi, in, len) == 0)
+			return 0;
+		closing(n, pss);
+		return -1;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		closing(n, pss);	/* lws answers the phone's close; nothing of ours goes after it */
+		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return audience_writeable(n, pss, wsi);
 	case LWS_CALLBACK_TIMER:
@@ -536,12 +575,14 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		/* The login worker must not wake a context that is going away. */
 		net_console_destroy(n->console);
 		n->console = NULL;
+		lws_sul_cancel(&n->fanout_sul);
+		n->fanout_left = 0;
 		/* Inside the loop: lws closes what is left and uv_run() then returns. */
 		lws_context_destroy(n->ctx);
 		return;
 	}
 	n->h.tick(n->h.user);
-	wake_displaced(n);	/* the venue may have removed a participant this tick */
+	net_wake_displaced(n);	/* the venue may have removed a participant this tick */
 	/* Schedule against an absolute timeline so the tick rate does not drift. */
 	now = lws_now_usecs();
 	n->next_tick_us += n->tick_period_us;
@@ -571,6 +612,8 @@ static void deliver_state(struct net *n, struct net_pss *pss)
 {
 	struct audience_peer *peer = &pss->peer;
 
+	if (pss->closing)
+		return;
 	if (n->stopping || peer->close_code || audience_peer_has_personal(peer) || lws_partial_buffered(pss->wsi)) {
 		lws_callback_on_writable(pss->wsi);
 		return;
@@ -634,6 +677,16 @@ const char *net_scheme(const struct net *n)
 	return n->tls ? "https" : "http";
 }
 
+/* Descriptors from here up are refused at accept: FD_RESERVE stay free for logs, files, the console. */
+static int fd_ceiling(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > INT_MAX)
+		return INT_MAX;
+	return (int)rl.rlim_cur > FD_RESERVE * 2 ? (int)rl.rlim_cur - FD_RESERVE : (int)rl.rlim_cur / 2;
+}
+
 static uint32_t connection_cap(const struct venue_config *cfg)
 {
 	struct rlimit rl;
@@ -669,6 +722,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->h = *h;
 	n->tls = cfg->tls_cert[0] != '\0';
 	n->max_connections = connection_cap(cfg);
+	n->fd_ceiling = fd_ceiling();
 	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
 	n->awaiting = calloc(n->max_connections + FD_RESERVE, sizeof(*n->awaiting));
 	n->peers = calloc(n->max_connections + FD_RESERVE, sizeof(*n->peers));

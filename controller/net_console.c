@@ -392,6 +392,7 @@ static int console_receive(struct net *n, struct console_pss *pss, struct lws *w
 	pss->rx_len = 0;
 	if (rlen)
 		queue_reply(pss, reply, rlen);
+	net_wake_displaced(n);	/* a kick closes the phone now, not at the next tick */
 	return 0;
 }
 

@@ -37,6 +37,7 @@ struct net {
 	bool tls;
 	int port;
 	uint32_t max_connections;
+	int fd_ceiling;				/* accepted sockets at or above this fd are refused */
 	/* the newest state, one per zone, each with LWS_PRE headroom */
 	uint64_t state_gen;			/* every publish, broadcast or prompt */
 	uint64_t broadcast_gen;			/* broadcasts only: what "skipped" counts */
@@ -70,6 +71,7 @@ struct net_pss {
 	bool close_armed;		/* close frame set; the timer callback closes */
 	uint32_t awaiting_at;		/* index in net.awaiting + 1; 0 (as lws zeroes it) = not waiting */
 	uint32_t peer_at;		/* index in net.peers + 1; 0 = not listed */
+	bool closing;			/* a close frame went or came: no more data frames */
 	uint64_t broadcast_seen;	/* the broadcast generation its last state covered */
 };
 
@@ -105,5 +107,8 @@ struct net *net_of(struct lws *wsi);
 /* The Origin rules phones get: the allowlist, or same-origin on a Host that names us. */
 bool origin_allowed(struct net *n, struct lws *wsi);
 void close_with(struct net *n, struct lws *wsi, int code, const char *why);
+
+/* Closes the old connection of a participant that resumed elsewhere or was removed (net.c). */
+void net_wake_displaced(struct net *n);
 
 #endif

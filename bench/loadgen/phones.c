@@ -457,6 +457,14 @@ static void finish(struct lg_fleet *f, double now)
 {
 	f->done = true;
 	f->r->measure_ended = now;
+	/* A phone still waiting for its connection or its welcome at the end never joined: it failed. */
+	for (uint32_t i = 0; i < f->started; i++)
+		if (f->phones[i].st == P_CONNECTING || f->phones[i].st == P_JOINING) {
+			if (f->phones[i].resuming)
+				f->r->resume_failed++;
+			else
+				f->r->failed++;
+		}
 	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_end);
 	for (uint32_t i = 0; i < TICK_RING; i++) {
 		struct tick_seen *t = &f->ticks[i];
@@ -486,7 +494,7 @@ static void on_schedule(lws_sorted_usec_list_t *sul)
 	while (f->started < due)
 		phone_connect(f, &f->phones[f->started++], now);
 	if (!f->steady) {
-		uint64_t settled = f->r->joined + f->r->failed;
+		uint64_t settled = f->r->joined + f->r->failed + f->r->lost;	/* refused ones settle too */
 
 		if ((f->started == f->o->phones && settled >= f->o->phones) ||
 		    since > f->o->join_over_s + JOIN_GRACE_S)
