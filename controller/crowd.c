@@ -760,6 +760,25 @@ uint32_t crowd_connected(const struct crowd *c)
 	return c->connected;
 }
 
+uint32_t crowd_active_since(const struct crowd *c, double since_s, uint32_t *zones)
+{
+	uint32_t n = 0;
+
+	if (zones)
+		memset(zones, 0, c->cfg->zone_count * sizeof(*zones));
+	for (uint32_t i = 0; i < c->size; i++) {
+		const struct participant *p = &c->p[i];
+
+		/* A participant that never sent anything has last_input_s 0: not active. */
+		if (p->state != SLOT_CONNECTED || p->last_input_s <= 0 || p->last_input_s < since_s)
+			continue;
+		n++;
+		if (zones)
+			zones[p->zone]++;
+	}
+	return n;
+}
+
 uint32_t crowd_table_used(const struct crowd *c)
 {
 	return c->size - c->free_count;

@@ -115,6 +115,13 @@ void crowd_summarize(const struct crowd *c, double now_s, struct crowd_summary *
 
 uint32_t crowd_connected(const struct crowd *c);
 /*
+ * Connected participants whose last input came at or after show time
+ * @since_s: the whole venue's count, and per zone into @zones (room for
+ * the venue's zones; may be NULL). Walks the table: for the console's
+ * live view, a few times a second, not for every tick.
+ */
+uint32_t crowd_active_since(const struct crowd *c, double since_s, uint32_t *zones);
+/*
  * Fills @dots (room for @max) with the active participants, newest input
  * first: zone, a pulse that is 1 at a tap or shake and decays over half a
  * second, and their xy. Returns how many.

@@ -357,6 +357,7 @@ static size_t daemon_console_command(void *user, int role, const char *who, cons
 
 /* The crowd text queue (its oldest LIVE_TEXTS_MAX) and the wall, for the moderators. */
 #define LIVE_TEXTS_MAX 20
+#define LIVE_ACTIVE_S 10	/* the live view's "active": an input within this */
 static json_t *live_texts(struct daemon *d, double now)
 {
 	const struct crowdtext_counts *c = crowdtext_counts(d->texts);
@@ -433,6 +434,7 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 
 	/* Moderation is the operator's: the artist's view has no participant ids and no unread crowd text. */
 	bool operator = role == CONSOLE_ROLE_OPERATOR;
+	uint32_t active_10s, active_10s_zones[CONFIG_MAX_ZONES];
 	json_t *texts = operator ? live_texts(d, now) : json_null();
 
 	audio_status_get(d->audio, &st);
@@ -442,11 +444,14 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 		json_array_append_new(cues, json_pack("{s:s, s:s, s:s}", "id", d->cfg->cues[i].id, "title",
 						      d->cfg->cues[i].title, "scene",
 						      scene_name(d->cfg->cues[i].scene)));
+	/* The console's own measure of who plays: an input in the last 10 s, however the venue sets active_window_s. */
+	active_10s = crowd_active_since(d->crowd, now - LIVE_ACTIVE_S, active_10s_zones);
 	for (uint32_t z = 0; z < f->zone_count; z++)
-		json_array_append_new(zones, json_pack("{s:s, s:s, s:I, s:I}", "id", d->cfg->zones[z].id, "name",
+		json_array_append_new(zones, json_pack("{s:s, s:s, s:I, s:I, s:I}", "id", d->cfg->zones[z].id, "name",
 						       d->cfg->zones[z].name, "participants",
 						       (json_int_t)f->zones[z].participants, "active",
-						       (json_int_t)f->zones[z].active));
+						       (json_int_t)f->zones[z].active, "active_10s",
+						       (json_int_t)active_10s_zones[z]));
 	/* The co-creation mix of the current cue: one entry per mapping, with the share in force. */
 	for (uint32_t i = 0; i < cue->audio.mapping_count; i++) {
 		const struct config_mapping *m = &cue->audio.mappings[i];
@@ -489,15 +494,16 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 				 (json_int_t)f->poll.total, "open", f->poll.open, "revealed", f->poll.revealed,
 				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
 	}
-	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-		      " s:{s:b, s:b, s:b, s:f, s:i, s:i, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f},"
+	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+		      " s:{s:b, s:b, s:b, s:f, s:i, s:i, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f, s:f, s:f},"
 		      " s:{s:b, s:I, s:f}, s:{s:I, s:f, s:I, s:I, s:I, s:f, s:o}}",
 		      "type", "live", "t", now,
 		      "cue", "index", f->cue_index, "id", cue->id, "title", cue->title, "scene",
 		      scene_name(cue->scene),
 		      "cues", cues, "controls", controls,
 		      "participants", (json_int_t)crowd_connected(d->crowd),
-		      "active", (json_int_t)f->venue.active, "taps_per_s", f->venue.taps_per_s,
+		      "active", (json_int_t)f->venue.active, "active_10s", (json_int_t)active_10s,
+		      "taps_per_s", f->venue.taps_per_s,
 		      "zones", zones, "poll", poll, "alarms", alarms, "mix", mix, "recent", recent,
 		      "texts", texts, "artist", live_artist(d, (uint32_t)f->cue_index),
 		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
@@ -511,6 +517,7 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 		      /* The null device's timing is a thread's, not a sound card's deadline: not a load. */
 		      st.kind == AUDIO_NULL || es.budget_s <= 0 ? -1.0 : es.callback_p999_s / es.budget_s,
 		      "output_peak_dbfs", (double)f->music.output_peak_dbfs,
+		      "input_level", (double)f->music.level, "limiter_db", (double)f->music.limiter_db,
 		      "stage", "running", vs.running, "frames", (json_int_t)vs.frames, "p99_ms",
 		      vs.frame_p99_s * 1e3,
 		      "net", "connections", (json_int_t)d->metrics.connections, "tick_max_ms",

@@ -41,6 +41,25 @@ static struct crowd_summary venue_summary(double now)
 	return venue;
 }
 
+START_TEST(test_crowd_active_since_counts_connected_players_by_zone)
+{
+	int a = join(0, 1), b = join(1, 1), c = join(1, 1);
+	uint32_t zones[CONFIG_MAX_ZONES];
+
+	join(0, 1);				/* joined, never played */
+	crowd_tap(crowd, a, 2);
+	crowd_slider(crowd, b, 0.5, 9);
+	crowd_tap(crowd, c, 9);
+	ck_assert_uint_eq(crowd_active_since(crowd, 0, zones), 3);
+	ck_assert_uint_eq(zones[0], 1);
+	ck_assert_uint_eq(zones[1], 2);
+	ck_assert_uint_eq(crowd_active_since(crowd, 5, zones), 2);	/* a played at 2 */
+	ck_assert_uint_eq(zones[0], 0);
+	crowd_leave(crowd, c, 10);		/* gone: not counted, even though it played */
+	ck_assert_uint_eq(crowd_active_since(crowd, 5, NULL), 1);
+}
+END_TEST
+
 START_TEST(test_crowd_new_participants_get_distinct_ids_and_tokens)
 {
 	int a = join(0, 0), b = join(1, 0);
@@ -360,6 +379,7 @@ static Suite *crowd_suite(void)
 	tcase_add_test(tc, test_crowd_full_table_forgets_the_longest_waiting_first);
 	tcase_add_test(tc, test_crowd_waiting_participants_expire_after_the_resume_window);
 	tcase_add_test(tc, test_crowd_forget_keeps_votes_counted_but_ends_the_token);
+	tcase_add_test(tc, test_crowd_active_since_counts_connected_players_by_zone);
 	suite_add_tcase(s, tc);
 	return s;
 }

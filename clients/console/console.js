@@ -45,6 +45,9 @@ function confirmButton(text, testid, onConfirm) {
   return b;
 }
 
+// A linear level (0..1) as dBFS for a person.
+const dbfs = (v) => (v > 1e-5 ? `${(20 * Math.log10(v)).toFixed(1)} dBFS` : 'silence');
+
 function render() {
   if (!live) return;
   $('venue-cue').textContent = `${live.cue.index + 1}. ${live.cue.title || live.cue.id} (${live.cue.scene})`;
@@ -96,12 +99,14 @@ function render() {
     return li;
   }));
   const stats = [
-    ['Participants', live.participants], ['Active', live.active],
+    ['Participants', live.participants], ['Active (last 10 s)', live.active_10s],
     ['Taps/s', live.taps_per_s.toFixed(1)], ['Inputs/s', live.net.inputs_per_s.toFixed(1)],
     ['Controls', live.controls.join(', ') || 'none'],
-    ...live.zones.map((z) => [`Zone ${z.name || z.id}`, `${z.participants} (${z.active} active)`]),
+    ...live.zones.map((z) => [`Zone ${z.name || z.id}`, `${z.participants} (${z.active_10s} active)`]),
     ['Audio', live.audio.lost ? `LOST: ${live.audio.error}` : live.audio.device],
     ['Audio load', live.audio.load < 0 ? 'no device' : `${(live.audio.load * 100).toFixed(1)} %  xruns ${live.audio.xruns}`],
+    ['Audio levels', `in ${dbfs(live.audio.input_level)}, out peak ${live.audio.output_peak_dbfs.toFixed(1)} dBFS, `
+      + `limiter ${live.audio.limiter_db.toFixed(1)} dB`],
     ['Stage', live.stage.running ? `${live.stage.p99_ms.toFixed(1)} ms p99` : 'off'],
     ['Connections', live.net.connections],
     ['Tick', `max ${live.net.tick_max_ms.toFixed(2)} ms, ${live.net.tick_overruns} overruns`],

@@ -102,6 +102,14 @@ test('the operator sees the live view and GO moves the show for the phones', asy
   assert.equal(first.audio.load, -1, 'no sound card (--audio none): no load to show');
   assert.equal(typeof first.net.inputs_per_s, 'number');
   assert.equal(typeof first.net.rejected, 'object');
+  assert.equal(typeof first.audio.input_level, 'number');
+  assert.equal(typeof first.audio.limiter_db, 'number');
+  // Active in the last 10 s: the phone has not played yet; after a tap it counts, venue and zone.
+  assert.equal(first.active_10s, 0);
+  phone.input('tap');
+  const played = await c.next((m) => m.type === 'live' && m.active_10s === 1);
+  assert.equal(played.zones.reduce((n, z) => n + z.active_10s, 0), 1);
+  assert.equal(played.recent.length, 1, 'the operator sees who acted');
   c.send({ cmd: 'safety.ceiling', dbfs: -9 });
   await c.next((m) => m.type === 'live' && m.safety.ceiling_dbfs === -9);
   c.send({ cmd: 'safety.ceiling', dbfs: null });
@@ -137,6 +145,8 @@ test('the artist may run the show but not the safety panel', async () => {
   assert.equal((await c.next((m) => m.type === 'reply')).ok, true);
   const live = await c.next((m) => m.type === 'live');
   assert.equal(live.safety.blackout, false);
+  assert.deepEqual(live.recent, [], 'the artist sees no participant ids');
+  assert.equal(live.texts, null, 'nor the crowd text nobody approved');
 });
 
 test('an alarm reaches the console and is acknowledged there', async () => {
