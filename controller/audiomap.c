@@ -190,6 +190,13 @@ static bool artist_target_exists(const struct audiomap *m, uint32_t cue, enum au
 	       (t != TARGET_STEM_GAIN || (arg >= 0 && (uint32_t)arg < m->cfg->cues[cue].audio.stem_count));
 }
 
+void audiomap_artist_range(const struct venue_config *cfg, enum audio_target target, double *lo, double *hi)
+{
+	config_target_range(cfg, target, lo, hi);
+	if (target == TARGET_MASTER_GAIN)
+		*hi = 0;	/* the master never boosts */
+}
+
 int audiomap_set_artist_value(struct audiomap *m, uint32_t cue, enum audio_target target, int arg,
 			      double value)
 {
@@ -197,9 +204,7 @@ int audiomap_set_artist_value(struct audiomap *m, uint32_t cue, enum audio_targe
 
 	if (!artist_target_exists(m, cue, target, arg))
 		return -1;
-	config_target_range(m->cfg, target, &lo, &hi);
-	if (target == TARGET_MASTER_GAIN)
-		hi = 0;		/* the master never boosts */
+	audiomap_artist_range(m->cfg, target, &lo, &hi);
 	value = isnan(value) ? NAN : clamp(value, lo, hi);
 	if (target == TARGET_STEM_GAIN)
 		m->artist_stem[cue][arg] = (float)value;

@@ -85,6 +85,8 @@ int audiomap_set_artist_value(struct audiomap *m, uint32_t cue, enum audio_targe
 			      double value);
 /* The artist's value in force (the live one, or the config's); NAN when there is no such cue or stem. */
 double audiomap_artist_value(const struct audiomap *m, uint32_t cue, enum audio_target target, int arg);
+/* The range the artist's value of @target is clamped to: its own, and the master never above 0 dB. */
+void audiomap_artist_range(const struct venue_config *cfg, enum audio_target target, double *lo, double *hi);
 /* The cue's config value of @target (the artist's value before any live move). */
 double audiomap_config_value(const struct venue_config *cfg, uint32_t cue, enum audio_target target, int arg);
 

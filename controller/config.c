@@ -1308,25 +1308,20 @@ static void parse_mapping(struct parse *p, json_t *o, const char *mptr, struct c
 	v = get_value(p, o, mptr, "target", true, JSON_STRING, kptr);
 	if (v) {
 		split_name(json_string_value(v), base, sizeof(base), &a);
-		t = name_index(target_names, TARGET_COUNT, base);
-		if (t < 0) {
+		switch (config_target_resolve(c, json_string_value(v), &m->target, &m->target_arg)) {
+		case CONFIG_TARGET_UNKNOWN:
 			fail_unknown(p, kptr, "target", base, target_names, TARGET_COUNT);
-		} else if (t == TARGET_STEM_GAIN) {
-			for (uint32_t s = 0; a && s < ca->stem_count; s++)
-				if (strcmp(ca->stems[s].id, a) == 0)
-					m->target_arg = (int)s;
-			if (m->target_arg < 0)
-				config_fail(p, kptr, "stem_gain needs a stem of this cue, e.g. \"stem_gain:%s\"",
-					    ca->stem_count ? ca->stems[0].id : "drums");
-			else
-				target_ok = true;
-		} else if (a) {
+			break;
+		case CONFIG_TARGET_NO_STEM:
+			config_fail(p, kptr, "stem_gain needs a stem of this cue, e.g. \"stem_gain:%s\"",
+				    ca->stem_count ? ca->stems[0].id : "drums");
+			break;
+		case CONFIG_TARGET_EXTRA_ARG:
 			config_fail(p, kptr, "%s takes no \":%s\"", base, a);
-		} else {
+			break;
+		default:
 			target_ok = true;
 		}
-		if (t >= 0)
-			m->target = (enum audio_target)t;
 	}
 	get_range(p, o, mptr, "from", false, -1e6, 1e6, &m->in_min, &m->in_max);
 	if (target_ok) {
@@ -1755,9 +1750,25 @@ const char *audio_source_name(enum audio_source s)
 	return (unsigned)s < SOURCE_COUNT ? source_names[s] : NULL;
 }
 
-int audio_target_from_name(const char *name)
+int config_target_resolve(const struct config_cue *cue, const char *name, enum audio_target *t, int *stem)
 {
-	return name_index(target_names, TARGET_COUNT, name);
+	const struct config_cue_audio *ca = &cue->audio;
+	char base[40];
+	const char *arg;
+	int i;
+
+	split_name(name, base, sizeof(base), &arg);
+	*stem = -1;
+	i = name_index(target_names, TARGET_COUNT, base);
+	if (i < 0)
+		return CONFIG_TARGET_UNKNOWN;
+	*t = (enum audio_target)i;
+	if (*t != TARGET_STEM_GAIN)
+		return arg ? CONFIG_TARGET_EXTRA_ARG : 0;
+	for (uint32_t s = 0; arg && s < ca->stem_count; s++)
+		if (strcmp(ca->stems[s].id, arg) == 0)
+			*stem = (int)s;
+	return *stem < 0 ? CONFIG_TARGET_NO_STEM : 0;
 }
 
 const char *audio_target_name(enum audio_target t)

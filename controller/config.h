@@ -347,8 +347,15 @@ int scene_from_name(const char *name);
 
 const char *audio_source_name(enum audio_source s);
 const char *audio_target_name(enum audio_target t);
-/* The target named @name ("filter_cutoff", "stem_gain"), or -1. */
-int audio_target_from_name(const char *name);
+/*
+ * A sound parameter of @cue by the name mappings use: "filter_cutoff", or
+ * "stem_gain:ID" for one of the cue's stems. 0 with *@t, and *@stem (the
+ * stem's index, -1 for other targets); CONFIG_TARGET_UNKNOWN for a name
+ * that is no target, CONFIG_TARGET_NO_STEM for stem_gain without a stem
+ * of this cue, CONFIG_TARGET_EXTRA_ARG for an argument on any other.
+ */
+enum { CONFIG_TARGET_UNKNOWN = -1, CONFIG_TARGET_NO_STEM = -2, CONFIG_TARGET_EXTRA_ARG = -3 };
+int config_target_resolve(const struct config_cue *cue, const char *name, enum audio_target *t, int *stem);
 /*
  * The range a target may take, in its own unit (playback rate: the venue's
  * safety limits). Mappings are checked against it, and the artist's live

@@ -68,9 +68,8 @@ static int cue_arg(struct console *c, json_t *cmd, struct console_reply *r)
 static void artist_control(struct console *c, json_t *cmd, struct console_reply *r)
 {
 	json_t *t = json_object_get(cmd, "target"), *v = json_object_get(cmd, "value");
-	char name[CONFIG_ID_MAX * 2 + 2];
-	const char *colon;
-	int cue, target, arg = 0;
+	enum audio_target target;
+	int cue, stem;
 
 	if ((cue = cue_arg(c, cmd, r)) < 0)
 		return;
@@ -79,23 +78,9 @@ static void artist_control(struct console *c, json_t *cmd, struct console_reply 
 			   "stem_gain:ID, ...) and \"value\" (a number, or null)");
 		return;
 	}
-	snprintf(name, sizeof(name), "%s", json_string_value(t));
-	colon = strchr(name, ':');
-	if (colon)
-		name[colon - name] = '\0';
-	target = audio_target_from_name(name);
-	if (target == TARGET_STEM_GAIN) {
-		const struct config_cue_audio *a = &c->cfg->cues[cue].audio;
-
-		arg = -1;
-		for (uint32_t s = 0; colon && s < a->stem_count; s++)
-			if (strcmp(a->stems[s].id, colon + 1) == 0)
-				arg = (int)s;
-	} else if (colon) {
-		target = -1;	/* only stems take an argument */
-	}
-	if (target < 0 || !c->audiomap ||
-	    audiomap_set_artist_value(c->audiomap, (uint32_t)cue, (enum audio_target)target, arg,
+	/* The names mappings use, resolved the way the config resolves them. */
+	if (config_target_resolve(&c->cfg->cues[cue], json_string_value(t), &target, &stem) != 0 || !c->audiomap ||
+	    audiomap_set_artist_value(c->audiomap, (uint32_t)cue, target, stem,
 				      json_is_null(v) ? NAN : json_number_value(v)) != 0)
 		reply_fail(r, "unknown_target", "cue \"%s\" has no parameter \"%.40s\"", c->cfg->cues[cue].id,
 			   json_string_value(t));

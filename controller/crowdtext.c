@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "stagefont.h"
+#include "utf8.h"
 #include "wordfilter.h"
 
 struct crowdtext {
@@ -59,38 +60,7 @@ void crowdtext_destroy(struct crowdtext *ct)
 	free(ct);
 }
 
-/* The code point at @s (valid UTF-8 assumed, checked loosely) and its length in *@n; -1 when broken. */
-static long next_code_point(const unsigned char *s, size_t *n)
-{
-	long cp;
-	size_t len;
-
-	if (s[0] < 0x80) {
-		*n = 1;
-		return s[0];
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		cp = s[0] & 0x1f;
-		len = 2;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		cp = s[0] & 0x0f;
-		len = 3;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		cp = s[0] & 0x07;
-		len = 4;
-	} else {
-		return -1;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	*n = len;
-	return cp;
-}
-
-static bool is_space(long cp)
+static bool is_space(int32_t cp)
 {
 	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 ||
 	       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
@@ -102,7 +72,7 @@ static bool is_space(long cp)
  * the direction overrides and isolates that can make a text read
  * differently on screen from how it read in the queue.
  */
-static bool is_refused(long cp)
+static bool is_refused(int32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0xfeff;
@@ -113,7 +83,7 @@ static bool is_refused(long cp)
  * could split a banned word for the filter while the moderator sees it
  * whole. Dropped; the emoji they may belong to stay.
  */
-static bool is_invisible(long cp)
+static bool is_invisible(int32_t cp)
 {
 	return cp == 0xad || cp == 0x34f || cp == 0x61c || cp == 0x115f || cp == 0x1160 ||
 	       (cp >= 0x17b4 && cp <= 0x17b5) || (cp >= 0x180b && cp <= 0x180f) ||
@@ -126,13 +96,13 @@ enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, const
 				      char *out)
 {
 	const unsigned char *s = (const unsigned char *)raw;
-	size_t o = 0;
+	size_t left = strlen(raw), o = 0;
 	uint32_t chars = 0, undrawable = 0;
 	bool space = false;
 
 	while (*s) {
 		size_t n;
-		long cp = next_code_point(s, &n);
+		int32_t cp = utf8_next(s, left, &n);
 
 		if (cp < 0)
 			return CROWDTEXT_BAD_CHARS;
@@ -157,6 +127,7 @@ enum crowdtext_result crowdtext_clean(const char *raw, uint32_t max_chars, const
 			chars++;
 		}
 		s += n;
+		left -= n;
 	}
 	out[o] = '\0';		/* trailing whitespace was never written */
 	return o ? CROWDTEXT_QUEUED : undrawable ? CROWDTEXT_UNDRAWABLE : CROWDTEXT_EMPTY;

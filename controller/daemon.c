@@ -53,6 +53,7 @@ struct daemon {
 	struct console console;		/* operator and artist commands; the venue's safety state */
 	struct crowdtext *texts;	/* crowd text: the moderators' queue and the wall */
 	uint8_t *drawable;		/* the stage font's coverage, for crowd text */
+	uint32_t wall_generation;	/* the crowd-text wall last copied into the stage frame */
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
 	uint32_t flash_generation;	/* the console's flash policy last applied */
@@ -180,12 +181,16 @@ static void stage_tick(struct daemon *d, double now)
 	s->participants = crowd_connected(d->crowd);
 	s->blackout = d->console.safety.blackout;
 	memcpy(s->join_url, d->join_url, sizeof(s->join_url));
-	s->wall_count = crowdtext_wall_count(d->texts);
-	for (uint32_t i = 0; i < s->wall_count; i++) {
-		const struct crowdtext_item *it = crowdtext_wall(d->texts, i);
+	/* The stage frame keeps its wall between ticks: copy it only when the moderators changed it. */
+	if (crowdtext_wall_generation(d->texts) != d->wall_generation) {
+		d->wall_generation = crowdtext_wall_generation(d->texts);
+		s->wall_count = crowdtext_wall_count(d->texts);
+		for (uint32_t i = 0; i < s->wall_count; i++) {
+			const struct crowdtext_item *it = crowdtext_wall(d->texts, i);
 
-		memcpy(s->wall[i].from, it->from, sizeof(s->wall[i].from));
-		memcpy(s->wall[i].text, it->text, strlen(it->text) + 1);
+			memcpy(s->wall[i].from, it->from, sizeof(s->wall[i].from));
+			memcpy(s->wall[i].text, it->text, strlen(it->text) + 1);
+		}
 	}
 	s->dot_count = crowd_dots(d->crowd, now, s->dots, d->cfg->capacity);
 	visuals_publish(d->visuals, s);
@@ -388,9 +393,7 @@ static json_t *live_control(struct daemon *d, uint32_t cue, enum audio_target t,
 {
 	double lo, hi;
 
-	config_target_range(d->cfg, t, &lo, &hi);
-	if (t == TARGET_MASTER_GAIN)
-		hi = 0;
+	audiomap_artist_range(d->cfg, t, &lo, &hi);
 	return json_pack("{s:s, s:f, s:f, s:f, s:f}", "target", name, "value",
 			 audiomap_artist_value(d->audiomap, cue, t, arg), "config",
 			 audiomap_config_value(d->cfg, cue, t, arg), "min", lo, "max", hi);

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -41,6 +42,54 @@ void net_stop(struct net *n)
 struct net *net_of(struct lws *wsi)
 {
 	return lws_context_user(lws_get_context(wsi));
+}
+
+/* ---- sets of connections (pss_set, net_internal.h) ---- */
+
+static uint32_t *pss_slot(const struct pss_set *set, struct net_pss *pss)
+{
+	return (uint32_t *)(void *)((char *)pss + set->slot_offset);
+}
+
+static int pss_set_init(struct pss_set *set, uint32_t capacity, size_t slot_offset)
+{
+	set->items = calloc(capacity, sizeof(*set->items));
+	set->n = 0;
+	set->slot_offset = slot_offset;
+	return set->items ? 0 : -1;
+}
+
+/* Adds @pss unless it is in already; the caller sized the set for every connection. */
+static void pss_set_add(struct pss_set *set, struct net_pss *pss)
+{
+	uint32_t *slot = pss_slot(set, pss);
+
+	if (*slot)
+		return;
+	set->items[set->n++] = pss;
+	*slot = set->n;
+}
+
+/* Removes @pss if it is in; returns the member moved into its place, or NULL. */
+static struct net_pss *pss_set_remove(struct pss_set *set, struct net_pss *pss)
+{
+	uint32_t *slot = pss_slot(set, pss);
+	struct net_pss *last;
+
+	if (!*slot)
+		return NULL;
+	last = set->items[--set->n];
+	set->items[*slot - 1] = last;
+	*pss_slot(set, last) = *slot;
+	*slot = 0;
+	return last != pss ? last : NULL;
+}
+
+static void pss_set_clear(struct pss_set *set)
+{
+	for (uint32_t i = 0; i < set->n; i++)
+		*pss_slot(set, set->items[i]) = 0;
+	set->n = 0;
 }
 
 /* ---- HTTP: /healthz and /metrics ---- */
@@ -268,11 +317,8 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 
 	audience_handle_text(n->audience, &pss->peer, buf, len, now);
 	/* An input or vote was applied: this phone gets the next tick's state, not the next broadcast's. */
-	if ((pss->peer.pending & PEER_SEND_ACK) && !pss->awaiting_at && pss->peer.participant >= 0 &&
-	    n->awaiting_n < n->max_connections + FD_RESERVE) {
-		n->awaiting[n->awaiting_n++] = pss;
-		pss->awaiting_at = n->awaiting_n;
-	}
+	if ((pss->peer.pending & PEER_SEND_ACK) && pss->peer.participant >= 0 && !pss->closing)
+		pss_set_add(&n->awaiting, pss);
 	send_personal_now(n, pss);
 	net_wake_displaced(n);
 	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
@@ -458,45 +504,25 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 	}
 	pss->peer.addr = e;
 	pss->admitted = true;
-	n->peers[n->peer_n++] = pss;
-	pss->peer_at = n->peer_n;
+	pss_set_add(&n->peers, pss);
 	n->metrics->connections++;
 }
 
-/* Takes @pss off the list of phones waiting for a prompt state (swap with the last). */
-static void awaiting_remove(struct net *n, struct net_pss *pss)
-{
-	struct net_pss *last;
-
-	if (!pss->awaiting_at)
-		return;
-	last = n->awaiting[--n->awaiting_n];
-	n->awaiting[pss->awaiting_at - 1] = last;
-	last->awaiting_at = pss->awaiting_at;
-	pss->awaiting_at = 0;
-}
-
-/* Takes @pss off the broadcast list (swap with the last). */
+/* Takes @pss off the broadcast list. */
 static void peers_remove(struct net *n, struct net_pss *pss)
 {
-	struct net_pss *last;
+	struct net_pss *moved = pss_set_remove(&n->peers, pss);
 
-	if (!pss->peer_at)
-		return;
-	last = n->peers[--n->peer_n];
-	n->peers[pss->peer_at - 1] = last;
-	last->peer_at = pss->peer_at;
-	pss->peer_at = 0;
 	/* Moved behind the broadcast's cursor mid-round, it would miss this round: ask for its write. */
-	if (n->fanout_left && last != pss && last->peer.state_gen < n->state_gen && !last->closing)
-		lws_callback_on_writable(last->wsi);
-	if (n->fanout_left > n->peer_n)
-		n->fanout_left = n->peer_n;
+	if (moved && n->fanout_left && moved->peer.state_gen < n->state_gen && !moved->closing)
+		lws_callback_on_writable(moved->wsi);
+	if (n->fanout_left > n->peers.n)
+		n->fanout_left = n->peers.n;
 }
 
 static void audience_closed(struct net *n, struct net_pss *pss)
 {
-	awaiting_remove(n, pss);
+	pss_set_remove(&n->awaiting, pss);
 	peers_remove(n, pss);
 	if (n->audience->displaced == &pss->peer)
 		n->audience->displaced = NULL;	/* gone before its tick came: nothing left to wake */
@@ -515,7 +541,7 @@ static void audience_closed(struct net *n, struct net_pss *pss)
 static void closing(struct net *n, struct net_pss *pss)
 {
 	pss->closing = true;
-	awaiting_remove(n, pss);
+	pss_set_remove(&n->awaiting, pss);
 	peers_remove(n, pss);
 }
 
@@ -633,12 +659,12 @@ static void fanout_cb(lws_sorted_usec_list_t *sul)
 {
 	struct net *n = lws_container_of(sul, struct net, fanout_sul);
 
-	for (uint32_t k = 0; k < FANOUT_SLICE && n->fanout_left && n->peer_n; k++, n->fanout_left--) {
-		if (n->fanout_next >= n->peer_n)
+	for (uint32_t k = 0; k < FANOUT_SLICE && n->fanout_left && n->peers.n; k++, n->fanout_left--) {
+		if (n->fanout_next >= n->peers.n)
 			n->fanout_next = 0;
-		deliver_state(n, n->peers[n->fanout_next++]);
+		deliver_state(n, n->peers.items[n->fanout_next++]);
 	}
-	if (n->fanout_left && n->peer_n)
+	if (n->fanout_left && n->peers.n)
 		lws_sul_schedule(n->ctx, 0, &n->fanout_sul, fanout_cb, 1);
 }
 
@@ -650,21 +676,19 @@ void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
 		n->broadcast_gen++;
 		n->metrics->broadcasts++;
 		/* Every phone again, in slices from where the last round got to (fanout_cb). */
-		n->fanout_left = n->peer_n;
+		n->fanout_left = n->peers.n;
 		lws_sul_schedule(n->ctx, 0, &n->fanout_sul, fanout_cb, 1);
 	} else {
 		n->metrics->prompt_states++;
-		for (uint32_t i = 0; i < n->awaiting_n; i++)
-			deliver_state(n, n->awaiting[i]);
+		for (uint32_t i = 0; i < n->awaiting.n; i++)
+			deliver_state(n, n->awaiting.items[i]);
 	}
-	for (uint32_t i = 0; i < n->awaiting_n; i++)
-		n->awaiting[i]->awaiting_at = 0;
-	n->awaiting_n = 0;
+	pss_set_clear(&n->awaiting);
 }
 
 bool net_states_awaited(const struct net *n)
 {
-	return n->awaiting_n > 0;
+	return n->awaiting.n > 0;
 }
 
 int net_port(const struct net *n)
@@ -724,9 +748,11 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->max_connections = connection_cap(cfg);
 	n->fd_ceiling = fd_ceiling();
 	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
-	n->awaiting = calloc(n->max_connections + FD_RESERVE, sizeof(*n->awaiting));
-	n->peers = calloc(n->max_connections + FD_RESERVE, sizeof(*n->peers));
-	if (!n->state_mem || !n->awaiting || !n->peers || addrtable_init(&n->addrs, n->max_connections,
+	if (!n->state_mem ||
+	    pss_set_init(&n->awaiting, n->max_connections + FD_RESERVE,
+			 offsetof(struct net_pss, awaiting_at)) != 0 ||
+	    pss_set_init(&n->peers, n->max_connections + FD_RESERVE, offsetof(struct net_pss, peer_at)) != 0 ||
+	    addrtable_init(&n->addrs, n->max_connections,
 					    cfg->limits.max_connections_per_address))
 		goto fail;
 	audience->addrs = &n->addrs;
@@ -855,7 +881,7 @@ void net_destroy(struct net *n)
 		lws_context_destroy(n->ctx);
 	addrtable_free(&n->addrs);
 	free(n->state_mem);
-	free(n->awaiting);
-	free(n->peers);
+	free(n->awaiting.items);
+	free(n->peers.items);
 	free(n);
 }

@@ -21,6 +21,19 @@
 #define SHUTDOWN_GRACE_US	(1000 * 1000)	/* for close frames to reach phones */
 #define NET_HTTP_BODY_MAX	65536	/* /metrics fits with room to spare */
 
+/*
+ * A set of audience connections with constant-time add and remove: each
+ * member keeps its slot (index + 1, so lws' zeroing means "not in it") in
+ * a field of its own, at @slot_offset in struct net_pss. Removing swaps
+ * the last member into the hole.
+ */
+struct net_pss;
+struct pss_set {
+	struct net_pss **items;
+	uint32_t n;
+	size_t slot_offset;
+};
+
 struct net {
 	struct lws_context *ctx;
 	struct lws_vhost *vhost;
@@ -41,10 +54,8 @@ struct net {
 	/* the newest state, one per zone, each with LWS_PRE headroom */
 	uint64_t state_gen;			/* every publish, broadcast or prompt */
 	uint64_t broadcast_gen;			/* broadcasts only: what "skipped" counts */
-	struct net_pss **awaiting;		/* phones with an input applied since the last publish */
-	uint32_t awaiting_n;
-	struct net_pss **peers;			/* every admitted phone, for the broadcast */
-	uint32_t peer_n;
+	struct pss_set awaiting;		/* phones with an input applied since the last publish */
+	struct pss_set peers;			/* every admitted phone, for the broadcast */
 	uint32_t fanout_next;			/* the broadcast goes round peers from here */
 	uint32_t fanout_left;			/* phones still to visit for the newest broadcast */
 	lws_sorted_usec_list_t fanout_sul;
@@ -69,8 +80,8 @@ struct net_pss {
 	bool rx_too_large;
 	bool admitted;			/* counted in connections and the address table */
 	bool close_armed;		/* close frame set; the timer callback closes */
-	uint32_t awaiting_at;		/* index in net.awaiting + 1; 0 (as lws zeroes it) = not waiting */
-	uint32_t peer_at;		/* index in net.peers + 1; 0 = not listed */
+	uint32_t awaiting_at;		/* slot in net.awaiting (see pss_set); 0, as lws zeroes it, = not in it */
+	uint32_t peer_at;		/* slot in net.peers */
 	bool closing;			/* a close frame went or came: no more data frames */
 	uint64_t broadcast_seen;	/* the broadcast generation its last state covered */
 };

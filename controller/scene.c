@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define TEXT_CACHE	48
 #define FONT_CLASSES	3	/* big, medium, small */
 #define HEAT_W		48	/* crowd map bins */
@@ -493,25 +495,15 @@ static void draw_audio(struct scene_view *s, const struct stage_frame *f, const 
 static void drawable_only(struct scene_view *s, int font, const char *text, char *out, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	size_t o = 0;
+	size_t left = strlen(text), o = 0, n;
 
-	while (*p && o + 5 < cap) {
-		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : 4;
-		uint32_t cp = n == 1 ? *p : (uint32_t)(*p & (0x3f >> (n - 1)));
+	for (; left && o + 5 < cap; p += n, left -= n) {
+		int32_t cp = utf8_next(p, left, &n);
 
-		for (size_t i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80) {
-				n = i;		/* broken: skip what was read */
-				cp = 0;
-				break;
-			}
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if (cp && (cp < 0x80 || TTF_GlyphIsProvided32(s->fonts[font], cp))) {
+		if (cp >= 0x20 && (cp < 0x80 || TTF_GlyphIsProvided32(s->fonts[font], (uint32_t)cp))) {
 			memcpy(out + o, p, n);
 			o += n;
 		}
-		p += n;
 	}
 	out[o] = '\0';
 }

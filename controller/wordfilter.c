@@ -3,9 +3,12 @@
  */
 #include "wordfilter.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 #define ENTRY_TOKENS_MAX (WORDFILTER_ENTRY_MAX / 2 + 1)
 
@@ -24,7 +27,7 @@ struct wordfilter {
 	struct entry entries[];
 };
 
-/* What a byte means to the filter: a folded word byte, or 0 for a separator. */
+/* What an ASCII character means to the filter: a folded word byte, or 0 for a separator. */
 static char fold(unsigned char c)
 {
 	static const char swaps[] = "0o1i3e4a5s7t@a$s";
@@ -34,52 +37,31 @@ static char fold(unsigned char c)
 			return s[1];
 	if (c >= 'A' && c <= 'Z')
 		return (char)(c - 'A' + 'a');
-	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
-		return (char)c;	/* other digits, and every byte of other scripts, are word bytes */
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return (char)c;	/* the digits without a letter's look stay digits */
 	return 0;
 }
 
 /*
  * Combining marks (accents typed as separate characters, enclosing
  * circles): the filter reads through them, so "boo" with an accent on the
- * last o is still "boo". Returns the bytes of such a character at @s, or 0.
+ * last o is still "boo".
  */
-static size_t combining_bytes(const unsigned char *s, size_t left)
+static bool is_combining(int32_t cp)
 {
-	unsigned cp;
-
-	if (left >= 2 && (s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
-		cp = ((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu);
-		return cp >= 0x300 && cp <= 0x36f ? 2 : 0;
-	}
-	if (left >= 3 && (s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-		cp = ((s[0] & 0x0fu) << 12) | ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu);
-		return (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
-		       (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f) ? 3 : 0;
-	}
-	return 0;
+	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	       (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f);
 }
 
 /*
  * Non-ASCII punctuation and spaces ("¡", "¿", "«", "…", "—", the ideographic
- * space and full stop) separate words like ASCII punctuation does. Returns
- * the bytes of such a character at @s, or 0.
+ * space and full stop) separate words like ASCII punctuation does.
  */
-static size_t punctuation_bytes(const unsigned char *s, size_t left)
+static bool is_punctuation(int32_t cp)
 {
-	unsigned cp;
-
-	if (left >= 2 && (s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
-		cp = ((s[0] & 0x1fu) << 6) | (s[1] & 0x3fu);
-		return (cp >= 0xa0 && cp <= 0xbf && cp != 0xaa && cp != 0xb5 && cp != 0xba) ||
-		       cp == 0xd7 || cp == 0xf7 ? 2 : 0;
-	}
-	if (left >= 3 && (s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-		cp = ((s[0] & 0x0fu) << 12) | ((s[1] & 0x3fu) << 6) | (s[2] & 0x3fu);
-		return (cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x3000 && cp <= 0x303f) ||
-		       (cp >= 0xff01 && cp <= 0xff0f) ? 3 : 0;
-	}
-	return 0;
+	return (cp >= 0xa0 && cp <= 0xbf && cp != 0xaa && cp != 0xb5 && cp != 0xba) || cp == 0xd7 ||
+	       cp == 0xf7 || (cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x3000 && cp <= 0x303f) ||
+	       (cp >= 0xff01 && cp <= 0xff0f);
 }
 
 /*
@@ -92,18 +74,20 @@ static uint32_t tokenize(const char *text, size_t len, char *out, struct token *
 	uint32_t n = 0;
 	size_t i = 0, o = 0;
 
-	for (size_t k = 0; k < len;) {
-		size_t sep = punctuation_bytes(t + k, len - k), mark = combining_bytes(t + k, len - k);
-		char f = fold(t[k]);
+	for (size_t k = 0, step; k < len; k += step) {
+		int32_t cp = utf8_next(t + k, len - k, &step);
 
-		if (mark) {
-			k += mark;
-		} else if (sep) {
+		if (is_combining(cp))
+			continue;
+		if (cp >= 0x80 && is_punctuation(cp)) {
 			out[o++] = ' ';
-			k += sep;
+		} else if (cp >= 0x80 || cp < 0) {
+			memcpy(out + o, t + k, step);	/* other scripts: word bytes, as written */
+			o += step;
 		} else {
+			char f = fold((unsigned char)cp);
+
 			out[o++] = f ? f : ' ';
-			k++;
 		}
 	}
 	len = o;

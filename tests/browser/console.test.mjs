@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, byTestId } from '../lib/browser.mjs';
+import { launchChromium, byTestId, waitForText as waitForTextOf } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 import { Phone } from '../lib/client.mjs';
 
@@ -42,18 +42,8 @@ after(async () => {
   if (daemon) await daemon.stop();
 });
 
-async function waitForText(page, id, predicate, what) {
-  const deadline = Date.now() + WAIT_MS;
-  let text = null;
-  for (;;) {
-    text = await byTestId(page, id).first().textContent({ timeout: 1000 }).catch(() => null);
-    if (text !== null && predicate(text.trim())) return text.trim();
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: [data-testid=${id}] shows ${JSON.stringify(text)}\n${daemon.output().slice(-1500)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+
+const waitForText = (page, id, predicate, what) => waitForTextOf(page, id, predicate, what, daemon, WAIT_MS);
 
 test('the operator runs a poll from the console while phones vote', { timeout: 90000 }, async () => {
   const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, byTestId } from '../lib/browser.mjs';
+import { launchChromium, byTestId, waitForText } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 
 const WAIT_MS = 10000;
@@ -55,8 +55,7 @@ async function waitFor(check, what) {
   }
 }
 
-const textOf = async (page, id) => ((await byTestId(page, id).first().textContent({ timeout: 1000 })) ?? '').trim();
-const shows = (page, id, re, what) => waitFor(async () => re.test(await textOf(page, id)) || textOf(page, id), what);
+const shows = (page, id, re, what) => waitForText(page, id, (t) => re.test(t), what, daemon, WAIT_MS);
 
 // Pixels of the card colour in the stage screen's latest still.
 function cardPixels() {

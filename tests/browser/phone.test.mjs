@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, byTestId } from '../lib/browser.mjs';
+import { launchChromium, byTestId, waitForText as waitForTextOf } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 
 const WAIT_MS = 10000;
@@ -31,20 +31,8 @@ after(async () => {
   }
 });
 
-// Polls the element's trimmed text until @predicate accepts it; fails after WAIT_MS saying what.
-async function waitForText(page, id, predicate, what) {
-  const deadline = Date.now() + WAIT_MS;
-  let text = null;
-  for (;;) {
-    text = await byTestId(page, id).first().textContent({ timeout: 1000 }).catch(() => null);
-    if (text !== null && predicate(text.trim())) return text.trim();
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: [data-testid=${id}] shows ${JSON.stringify(text)} after ${WAIT_MS} ms\n` +
-        `daemon output (tail):\n${daemon.output().slice(-2000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+
+const waitForText = (page, id, predicate, what) => waitForTextOf(page, id, predicate, what, daemon, WAIT_MS);
 
 test('a phone joins, taps, votes and resumes after a reload', { timeout: 90000 }, async () => {
   const context = await browser.newContext({

@@ -14,3 +14,19 @@ export function launchChromium() {
 
 // The element a page marks with data-testid="@id".
 export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+
+// Polls the element's trimmed text until @predicate accepts it, and returns it; after
+// @timeoutMs fails saying @what, what the element showed, and the tail of @daemon's output.
+export async function waitForText(page, id, predicate, what, daemon, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  let text = null;
+  for (;;) {
+    text = await byTestId(page, id).first().textContent({ timeout: 1000 }).catch(() => null);
+    if (text !== null && predicate(text.trim())) return text.trim();
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: [data-testid=${id}] shows ${JSON.stringify(text)} after ${timeoutMs} ms\n` +
+        `daemon output (tail):\n${daemon ? daemon.output().slice(-2000) : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

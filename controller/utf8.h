@@ -1,0 +1,37 @@
+/*
+ * utf8.h - one UTF-8 code point at a time, for the modules that read
+ * crowd text: crowdtext (cleaning), wordfilter (words), scene (what the
+ * stage font draws). Texts that reach them are valid UTF-8 (the socket
+ * refuses any other), but each still reads defensively.
+ *
+ * Thread: any.
+ */
+#ifndef TUTTI_UTF8_H
+#define TUTTI_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The code point starting at @s (at most @left bytes) and its length in
+ * *@len; -1, with *@len 1, when the bytes there do not form one.
+ */
+static inline int32_t utf8_next(const unsigned char *s, size_t left, size_t *len)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+		   (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	int32_t cp = n == 1 ? s[0] : n ? (int32_t)(s[0] & (0x7f >> n)) : -1;
+
+	*len = 1;
+	if (!n || n > left)
+		return -1;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	*len = n;
+	return cp;
+}
+
+#endif
