@@ -17,9 +17,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "audiomap.h"
+#include "audio_map.h"
 #include "config.h"
-#include "engine.h"
+#include "audio_engine.h"
 
 static uint64_t now_ns(void)
 {

@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "config.h"
-#include "flash.h"
-#include "scene.h"
+#include "safety_flash.h"
+#include "stage_scene.h"
 
 static double now_s(void)
 {

@@ -1,5 +1,5 @@
 /*
- * audio_backend.h - private interface between audio.c and the backends
+ * audio_backend.h - private interface between audio_device.c and the backends
  * beside it (audio_host.c, audio_null.c). Not for other modules.
  * Thread: net thread, unless a comment says otherwise.
  */
@@ -14,7 +14,7 @@
 #include <sys/types.h>
 
 #include "config.h"
-#include "engine.h"
+#include "audio_engine.h"
 
 struct null_device {
 	pthread_t thread;

@@ -1,7 +1,7 @@
 /*
  * audio_host.c - the audio host process: PortAudio's duplex stream
  * (output to the PA, input from the artist's or mixer's feed) on the
- * venue's host API and device, run in a child forked by audio.c. Why a
+ * venue's host API and device, run in a child forked by audio_device.c. Why a
  * child: see audio_backend.h.
  *
  * The PortAudio callback is the audio thread: it only calls

@@ -1,9 +1,9 @@
 /*
  * audio_offline.c - renders the engine as fast as it goes into a WAV file
  * (libsndfile), for rehearsal and tests. The calling thread plays the
- * audio thread's part. See audio.h.
+ * audio thread's part. See audio_device.h.
  */
-#include "audio.h"
+#include "audio_device.h"
 
 #include <sndfile.h>
 #include <stdio.h>

@@ -10,8 +10,8 @@
 #include <sys/random.h>
 
 #include "idmap.h"
-#include "stage.h"
-#include "stats.h"
+#include "stage_frame.h"
+#include "crowd_stats.h"
 
 #define NIL			UINT32_MAX
 #define TAP_BUCKET_S		0.1

@@ -5,7 +5,7 @@
  * connection for the venue's resume window: hello with its token makes the
  * same phone the same participant again, with its votes and its seq.
  *
- * Aggregates are kept incrementally from mergeable partials (stats.h), one
+ * Aggregates are kept incrementally from mergeable partials (crowd_stats.h), one
  * per zone: each participant contributes its latest value once, replaced
  * when it sends a new one and removed when it goes quiet or leaves, so a
  * phone sending 50 inputs a second weighs no more than one sending one.

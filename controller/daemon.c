@@ -13,15 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audience.h"
-#include "audio.h"
-#include "audiomap.h"
-#include "engine.h"
-#include "flash.h"
+#include "net_audience.h"
+#include "audio_device.h"
+#include "audio_map.h"
+#include "audio_engine.h"
+#include "safety_flash.h"
 #include "clock.h"
-#include "console.h"
+#include "console_commands.h"
 #include "crowd.h"
-#include "crowdtext.h"
+#include "crowd_text.h"
 #include "frame.h"
 #include "joinqr.h"
 #include "log.h"
@@ -29,11 +29,11 @@
 #include "net.h"
 #include "osc_in.h"
 #include "osc_out.h"
-#include "protocol.h"
+#include "net_protocol.h"
 #include "show.h"
-#include "stage.h"
-#include "stagefont.h"
-#include "sim.h"
+#include "stage_frame.h"
+#include "stage_font.h"
+#include "crowd_sim.h"
 
 struct daemon {
 	const struct venue_config *cfg;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "visuals.h"
+#include "stage_render.h"
 
 struct daemon_options {
 	const struct venue_config *cfg;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audio.h"
+#include "audio_device.h"
 #include "cli.h"
 #include "config.h"
 #include "console_auth.h"

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "protocol.h"
+#include "net_protocol.h"
 
 #define METRICS_TICK_BUCKETS 9
 

@@ -20,10 +20,10 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 
-#include "addrtable.h"
+#include "net_addrtable.h"
 #include "log.h"
 #include "net_internal.h"
-#include "protocol.h"
+#include "net_protocol.h"
 
 static volatile sig_atomic_t stop_requested;
 

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "audience.h"
+#include "net_audience.h"
 #include "config.h"
 #include "metrics.h"
 

@@ -1,5 +1,5 @@
 /*
- * net_internal.h - what net.c shares with net_console.c, the console's
+ * net_internal.h - what net.c shares with console_net.c, the console's
  * endpoints on the same server. Not for other modules.
  * Thread: net thread.
  */
@@ -9,7 +9,7 @@
 #include <libwebsockets.h>
 #include <stdbool.h>
 
-#include "addrtable.h"
+#include "net_addrtable.h"
 #include "net.h"
 
 #define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
@@ -90,7 +90,7 @@ struct net_pss {
 struct http_pss {
 	char *body;			/* LWS_PRE headroom, then the response body */
 	size_t len;
-	/* console login and logout (net_console.c) */
+	/* console login and logout (console_net.c) */
 	int console;			/* 0, or what the request is waiting for */
 	char *login;			/* the request body, as it arrives */
 	size_t login_len;
@@ -101,7 +101,7 @@ struct http_pss {
 	char addr[64];			/* the client's address, for the slow-down */
 };
 
-/* net_console.c: the console's login, logout and WebSocket (tutti.console.v1). */
+/* console_net.c: the console's login, logout and WebSocket (tutti.console.v1). */
 struct net_console *net_console_create(struct net *n);
 void net_console_destroy(struct net_console *c);
 /* From the HTTP callback for /console/login and /console/logout; same return rules. */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "audiomap.h"
+#include "audio_map.h"
 
 struct osc_out {
 	const struct venue_config *cfg;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "crowd.h"
-#include "stats.h"
+#include "crowd_stats.h"
 #include "test_util.h"
 
 static struct venue_config *cfg;

@@ -19,7 +19,7 @@ const WAIT_MS = 10000;
 const PASSWORD = 'front of house';
 const MESSAGE = 'Happy birthday Sam! 🎂 from row J';
 const SHOWN = 'Happy birthday Sam! from row J'; // the stage font has no emoji: the queue shows what the screen will
-const CARD_COLOR = '#22C8FF'; // the newest card's bar on the wall scene (scene.c's palette[0])
+const CARD_COLOR = '#22C8FF'; // the newest card's bar on the wall scene (stage_scene.c's palette[0])
 const SCREENSHOT_DIR = join(process.env.TUTTI_BUILD_DIR || 'build', 'screenshots');
 const stills = mkdtempSync(join(tmpdir(), 'tutti-wall-'));
 let daemon;

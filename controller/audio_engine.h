@@ -1,0 +1,94 @@
+/*
+ * audio_engine.h - the stage audio engine: stems, one-shots, effects, the
+ * venue's limiter and live-input analysis, run block by block by whichever
+ * audio backend drives it (PortAudio, the paced null device, or offline).
+ *
+ * Threads: engine_create/destroy on the net thread before and after the
+ * show. engine_process() on the audio thread only: it never allocates,
+ * locks, logs or makes a system call other than reading the monotonic
+ * clock through the vDSO to time itself. Parameters come in through a
+ * triple buffer, one-shots through an SPSC ring; features and health go
+ * out through another SPSC ring and atomic counters.
+ */
+#ifndef TUTTI_AUDIO_ENGINE_H
+#define TUTTI_AUDIO_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audio_map.h"
+#include "config.h"
+
+#define ENGINE_MAX_BLOCK	1024	/* frames per engine_process call */
+#define ENGINE_MAX_VOICES	16	/* one-shots sounding at once */
+#define ENGINE_TIMING_BUCKETS	64	/* callback-time histogram, 1/64 of the budget each... */
+#define ENGINE_FEEDBACK_HZ	50	/* feature reports per second */
+
+/* Audio thread -> net thread, about 50 times a second. */
+struct engine_feedback {
+	float level, peak;		/* live input */
+	float bands[4];
+	float bpm, bpm_confidence;
+	uint32_t beats, onsets;
+	float output_peak_dbfs;		/* since the previous report */
+	float limiter_db;		/* gain reduction now, <= 0 */
+	float master_gain_db;		/* as applied, after the rate limit */
+	uint64_t frames;		/* engine frames rendered so far */
+};
+
+/* Health, read by the net thread at any time. */
+struct engine_stats {
+	uint64_t callbacks;
+	uint64_t frames;
+	uint64_t xruns;			/* reported by the backend */
+	uint64_t late_callbacks;	/* took longer than their block's duration */
+	double callback_max_s;
+	double callback_p999_s;		/* 99.9th percentile (bucketed: an upper bound) */
+	double budget_s;		/* duration of a block at the current size */
+	uint64_t voices_stolen;		/* one-shots that replaced the oldest */
+	uint64_t triggers_dropped;	/* one-shot ring full */
+	uint64_t feedback_dropped;
+	uint64_t clamped_samples;	/* limiter's last-resort clamp engaged */
+};
+
+struct engine;
+
+/*
+ * Loads every audio file of the show (decoded and resampled to
+ * @sample_rate now, never during the show) and sets up DSP for blocks of
+ * up to ENGINE_MAX_BLOCK frames. Returns NULL with a message in @err.
+ */
+struct engine *engine_create(const struct venue_config *cfg, uint32_t sample_rate,
+			     char *err, size_t err_size);
+void engine_destroy(struct engine *e);
+
+/*
+ * Audio thread: renders @frames (<= ENGINE_MAX_BLOCK) into @out
+ * (interleaved, @out_channels 1 or 2) and analyses @in (interleaved,
+ * @in_channels 0..2; NULL or 0 channels = no input).
+ */
+void engine_process(struct engine *e, const float *in, uint32_t in_channels,
+		    float *out, uint32_t out_channels, uint32_t frames);
+
+/* Backend, any thread: counts an underflow/overflow the device reported. */
+void engine_note_xrun(struct engine *e);
+/* Backend in another process, before starting: maps the engine's shared memory in (pool_prefault). */
+void engine_prefault(const struct engine *e);
+/* Backend, before starting: the block size it will use (for the budget). */
+void engine_set_block(struct engine *e, uint32_t frames);
+
+/* Net thread: the newest parameters (the engine picks them up next block). */
+void engine_params_publish(struct engine *e, const struct audio_params *p);
+/* Net thread: plays a one-shot. False when the ring is full (counted). */
+bool engine_trigger(struct engine *e, const struct audio_trigger *t);
+/* Net thread: the next feature report, false when none is waiting. */
+bool engine_feedback_pop(struct engine *e, struct engine_feedback *fb);
+/* Any thread but audio: health counters. */
+void engine_stats_get(const struct engine *e, struct engine_stats *s);
+
+uint32_t engine_sample_rate(const struct engine *e);
+/* Applied master gain in dB, for tests (audio thread or after it stopped). */
+float engine_master_gain_db(const struct engine *e);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * console_alarms.c - console alarms. See console_alarms.h.
+ */
+#include "console_alarms.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+static const char *const names[ALARM_COUNT] = {
+	[ALARM_AUDIO_LOST] = "audio_lost", [ALARM_VENUE_FULL] = "venue_full",
+	[ALARM_RATE_STORM] = "rate_storm", [ALARM_STAGE_DOWN] = "stage_down",
+};
+
+const char *alarm_name(enum alarm_id id)
+{
+	return (unsigned)id < ALARM_COUNT ? names[id] : "unknown";
+}
+
+void alarms_init(struct alarms *al)
+{
+	memset(al, 0, sizeof(*al));
+	al->storm_window_start = -1;
+}
+
+/* Sets one alarm's condition; returns 1 when it is newly raised. */
+static uint32_t set(struct alarms *al, enum alarm_id id, bool active, double now, const char *message)
+{
+	struct alarm *a = &al->a[id];
+	uint32_t raised = 0;
+
+	if (active && !a->active) {
+		a->since = now;
+		a->acknowledged = false;	/* a new occurrence needs a new acknowledgement */
+		a->shown = true;
+		al->raised_total++;
+		raised = 1;
+		log_error("alarm: %s: %s", names[id], message);
+	}
+	if (active)
+		snprintf(a->message, sizeof(a->message), "%s", message);
+	a->active = active;
+	/* Cleared and acknowledged: gone from the console. Cleared but unseen: it stays. */
+	if (!active && a->acknowledged)
+		a->shown = false;
+	return raised;
+}
+
+uint32_t alarms_update(struct alarms *al, const struct alarm_inputs *in, double now)
+{
+	char msg[200];
+	uint64_t storm;
+	uint32_t raised = 0;
+
+	snprintf(msg, sizeof(msg), "the audio device is gone (%s); the show runs on the null device",
+		 in->audio_error && in->audio_error[0] ? in->audio_error : "no reason given");
+	raised += set(al, ALARM_AUDIO_LOST, in->audio_lost, now, msg);
+	snprintf(msg, sizeof(msg), "the venue is full: %u of %u; new phones wait", in->participants,
+		 in->capacity);
+	raised += set(al, ALARM_VENUE_FULL, in->capacity && in->participants >= in->capacity, now, msg);
+	/* Rate-limited inputs over a sliding-ish window: the count since the window began. */
+	if (al->storm_window_start < 0 || now - al->storm_window_start >= ALARM_STORM_WINDOW_S) {
+		storm = in->rate_limited_total - al->storm_base;
+		if (al->storm_window_start >= 0) {
+			snprintf(msg, sizeof(msg), "%llu rate-limited inputs in %.0f s: a flood or a broken client",
+				 (unsigned long long)storm, ALARM_STORM_WINDOW_S);
+			raised += set(al, ALARM_RATE_STORM, storm >= ALARM_STORM_REJECTS, now, msg);
+		}
+		al->storm_base = in->rate_limited_total;
+		al->storm_window_start = now;
+	}
+	raised += set(al, ALARM_STAGE_DOWN, in->stage_wanted && !in->stage_running, now,
+		      "the stage screen is not running");
+	return raised;
+}
+
+int alarms_ack(struct alarms *al, const char *name)
+{
+	for (int i = 0; name && i < ALARM_COUNT; i++) {
+		struct alarm *a = &al->a[i];
+
+		if (strcmp(name, names[i]) != 0)
+			continue;
+		if (!a->shown)
+			return -1;
+		a->acknowledged = true;
+		if (!a->active)
+			a->shown = false;
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,323 @@
+/*
+ * crowd_sim.c - simulated phones. See crowd_sim.h.
+ * Thread: net thread only.
+ */
+#include "crowd_sim.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CROWD_BPM		120.0	/* the simulated crowd taps around this tempo */
+#define SPAMMER_RATE_FACTOR	3.0	/* spammers send at 3x the venue's input limit */
+#define RECONNECT_AFTER_S	2.0
+
+struct sim_phone {
+	struct audience_peer peer;
+	enum sim_behaviour behaviour;
+	bool connected;
+	bool joined_once;
+	char token[CROWD_TOKEN_CHARS + 1];
+	uint64_t seq;
+	double next_join_s;
+	double next_tap_s, next_move_s, next_shake_s, next_ping_s, next_vote_s;
+	double tap_period_s;
+	double burst_phase_s;		/* bursty: offset of its on/off cycle */
+	float x, y, slider;
+	int voted_poll;			/* poll index it has voted in, -1 */
+	int favourite;			/* option it prefers */
+};
+
+struct sim {
+	struct audience *a;
+	struct sim_phone *phones;
+	uint32_t count;
+	uint64_t rng;
+	char scratch[4096];
+};
+
+static const char *const behaviour_names[SIM_BEHAVIOUR_COUNT] = {
+	"steady", "bursty", "idle", "spammer"
+};
+
+const char *sim_behaviour_name(enum sim_behaviour b)
+{
+	return (unsigned)b < SIM_BEHAVIOUR_COUNT ? behaviour_names[b] : "unknown";
+}
+
+/* xorshift64*: small, fast, and the same sequence for the same seed everywhere. */
+static uint64_t rng_next(struct sim *s)
+{
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return s->rng * 0x2545F4914F6CDD1DULL;
+}
+
+static double rng_unit(struct sim *s)
+{
+	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
+}
+
+/* Roughly normal (sum of uniforms), mean 0, deviation @sd. */
+static double rng_normal(struct sim *s, double sd)
+{
+	double sum = 0;
+
+	for (int i = 0; i < 4; i++)
+		sum += rng_unit(s);
+	return (sum - 2.0) * sd * 1.732;
+}
+
+static float clamp01f(double v)
+{
+	return (float)(v < 0 ? 0 : v > 1 ? 1 : v);
+}
+
+static enum sim_behaviour pick_behaviour(uint32_t i)
+{
+	/* One spammer in ten, the rest a typical crowd's mix. */
+	switch (i % 10) {
+	case 3:
+		return SIM_SPAMMER;
+	case 1:
+	case 6:
+		return SIM_BURSTY;
+	case 8:
+		return SIM_IDLE;
+	default:
+		return SIM_STEADY;
+	}
+}
+
+struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double now_s)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->phones = calloc(count ? count : 1, sizeof(*s->phones));
+	if (!s->phones) {
+		free(s);
+		return NULL;
+	}
+	s->a = a;
+	s->count = count;
+	s->rng = seed ? seed : 0x7475747469ULL;
+	for (uint32_t i = 0; i < count; i++) {
+		struct sim_phone *ph = &s->phones[i];
+
+		ph->behaviour = pick_behaviour(i);
+		ph->next_join_s = now_s + 2.0 * rng_unit(s);
+		ph->tap_period_s = 60.0 / (CROWD_BPM + rng_normal(s, 3.0));
+		ph->burst_phase_s = 8.0 * rng_unit(s);
+		ph->x = clamp01f(0.5 + rng_normal(s, 0.15));
+		ph->y = clamp01f(0.5 + rng_normal(s, 0.15));
+		ph->slider = clamp01f(0.6 + rng_normal(s, 0.1));
+		ph->voted_poll = -1;
+		ph->favourite = (int)(rng_next(s) % 3);
+		ph->peer.participant = -1;	/* not joined: no participant 0 by accident */
+	}
+	return s;
+}
+
+void sim_destroy(struct sim *s)
+{
+	if (!s)
+		return;
+	for (uint32_t i = 0; i < s->count; i++)
+		if (s->phones[i].connected)
+			audience_peer_closed(s->a, &s->phones[i].peer, 0);
+	free(s->phones);
+	free(s);
+}
+
+uint32_t sim_count(const struct sim *s)
+{
+	return s->count;
+}
+
+uint32_t sim_count_behaviour(const struct sim *s, enum sim_behaviour b)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < s->count; i++)
+		n += s->phones[i].behaviour == b;
+	return n;
+}
+
+static void send_text(struct sim *s, struct sim_phone *ph, double now_s, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void send_text(struct sim *s, struct sim_phone *ph, double now_s, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(msg))
+		audience_handle_text(s->a, &ph->peer, msg, (size_t)n, now_s);
+}
+
+/* Reads what the daemon told this phone, as its socket would, and keeps the token. */
+static void drain(struct sim *s, struct sim_phone *ph, double now_s)
+{
+	while (audience_peer_next_personal(s->a, &ph->peer, s->scratch, sizeof(s->scratch), now_s))
+		;
+	if (ph->peer.participant >= 0 && !ph->token[0])
+		snprintf(ph->token, sizeof(ph->token), "%s",
+			 crowd_participant_token(s->a->crowd, ph->peer.participant));
+	if (ph->peer.close_code) {
+		audience_peer_closed(s->a, &ph->peer, now_s);
+		ph->connected = false;
+		ph->next_join_s = now_s + RECONNECT_AFTER_S;
+	}
+}
+
+static void join(struct sim *s, struct sim_phone *ph, double now_s)
+{
+	const struct venue_config *cfg = s->a->cfg;
+	uint32_t i = (uint32_t)(ph - s->phones);
+
+	audience_peer_init(s->a, &ph->peer, NULL, now_s);
+	ph->connected = true;
+	if (ph->token[0])
+		send_text(s, ph, now_s, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", ph->token);
+	else
+		send_text(s, ph, now_s, "{\"type\":\"hello\",\"token\":null,\"zone\":\"%s\"}",
+			  cfg->zones[i % cfg->zone_count].id);
+	if (ph->peer.participant >= 0)
+		ph->seq = crowd_participant_last_seq(s->a->crowd, ph->peer.participant);
+	ph->next_tap_s = ph->next_move_s = ph->next_shake_s = now_s + rng_unit(s);
+	ph->next_ping_s = now_s + 3.0 * rng_unit(s);
+	ph->next_vote_s = now_s + 1.0 + 6.0 * rng_unit(s);
+	ph->joined_once = true;
+}
+
+static void act_normal(struct sim *s, struct sim_phone *ph, double now_s, uint32_t controls,
+		       int poll, double energy)
+{
+	if ((controls & (1u << CONTROL_TAP)) && now_s >= ph->next_tap_s) {
+		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+			  (unsigned long long)++ph->seq);
+		ph->next_tap_s += ph->tap_period_s / energy;
+		if (ph->next_tap_s < now_s)
+			ph->next_tap_s = now_s + ph->tap_period_s;
+	}
+	if (now_s >= ph->next_move_s) {
+		/* Drift: a random walk pulled back towards the middle. */
+		ph->x = clamp01f(ph->x + rng_normal(s, 0.03) + (0.5 - ph->x) * 0.02);
+		ph->y = clamp01f(ph->y + rng_normal(s, 0.03) + (0.45 - ph->y) * 0.02);
+		ph->slider = clamp01f(ph->slider + rng_normal(s, 0.03));
+		if (controls & (1u << CONTROL_XY))
+			send_text(s, ph, now_s,
+				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":%.4f,\"y\":%.4f}",
+				  (unsigned long long)++ph->seq, ph->x, ph->y);
+		if (controls & (1u << CONTROL_SLIDER))
+			send_text(s, ph, now_s,
+				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":%.4f}",
+				  (unsigned long long)++ph->seq, ph->slider);
+		ph->next_move_s = now_s + 0.4 + 0.4 * rng_unit(s);
+	}
+	if ((controls & (1u << CONTROL_SHAKE)) && now_s >= ph->next_shake_s) {
+		send_text(s, ph, now_s,
+			  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"shake\",\"energy\":%.3f}",
+			  (unsigned long long)++ph->seq, clamp01f(0.3 + 0.4 * energy * rng_unit(s)));
+		ph->next_shake_s = now_s + 0.25 + 0.25 * rng_unit(s);
+	}
+	if (poll >= 0 && ph->voted_poll != poll && now_s >= ph->next_vote_s &&
+	    (controls & (1u << CONTROL_VOTE))) {
+		const struct config_poll *p = &s->a->cfg->polls[poll];
+		uint32_t choice = (uint32_t)ph->favourite % p->option_count;
+
+		if (rng_unit(s) < 0.3)
+			choice = (uint32_t)(rng_next(s) % p->option_count);
+		send_text(s, ph, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
+			  (unsigned long long)++ph->seq, p->id, choice);
+		ph->voted_poll = poll;
+	}
+}
+
+/*
+ * A spammer sends far over its rate: corner xy, full slider, wild taps and
+ * the same vote again and again. It gets throttled, then closed, then comes
+ * back with its token; the crowd's aggregates must not move for it.
+ */
+static void act_spammer(struct sim *s, struct sim_phone *ph, double now_s, uint32_t controls,
+			int poll)
+{
+	const struct venue_config *cfg = s->a->cfg;
+	double rate = cfg->limits.inputs_per_second * SPAMMER_RATE_FACTOR;
+
+	while (ph->connected && ph->peer.participant >= 0 && now_s >= ph->next_tap_s) {
+		unsigned long long seq = ++ph->seq;
+
+		ph->next_tap_s += 1.0 / rate;
+		if (ph->next_tap_s < now_s - 1.0)
+			ph->next_tap_s = now_s;
+		if (poll >= 0 && (controls & (1u << CONTROL_VOTE)) && seq % 2 == 0)
+			send_text(s, ph, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":0}",
+				  seq, cfg->polls[poll].id);
+		else if (controls & (1u << CONTROL_XY))
+			send_text(s, ph, now_s,
+				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":1,\"y\":1}", seq);
+		else if (controls & (1u << CONTROL_SLIDER))
+			send_text(s, ph, now_s,
+				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":1}", seq);
+		else
+			send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", seq);
+		if (ph->peer.close_code)
+			break;
+	}
+}
+
+void sim_tick(struct sim *s, double now_s)
+{
+	uint32_t controls = show_controls(s->a->show);
+	const struct config_cue *cue = show_cue(s->a->show);
+	int poll = cue->poll && show_poll_is_open(s->a->show, cue->poll->index) ?
+		   (int)cue->poll->index : -1;
+
+	for (uint32_t i = 0; i < s->count; i++) {
+		struct sim_phone *ph = &s->phones[i];
+
+		if (!ph->connected) {
+			if (now_s < ph->next_join_s)
+				continue;
+			join(s, ph, now_s);
+			drain(s, ph, now_s);
+			continue;
+		}
+		if (ph->peer.participant < 0) {
+			drain(s, ph, now_s);
+			continue;
+		}
+		if (now_s >= ph->next_ping_s) {
+			send_text(s, ph, now_s, "{\"type\":\"ping\",\"t0\":%.3f}", now_s * 1000.0);
+			ph->next_ping_s = now_s + 3.0;
+		}
+		switch (ph->behaviour) {
+		case SIM_STEADY:
+			act_normal(s, ph, now_s, controls, poll, 1.0);
+			break;
+		case SIM_BURSTY:
+			/* 3 s of eager input out of every 8. */
+			if (fmod(now_s + ph->burst_phase_s, 8.0) < 3.0)
+				act_normal(s, ph, now_s, controls, poll, 1.6);
+			else
+				ph->next_tap_s = ph->next_move_s = ph->next_shake_s = now_s;
+			break;
+		case SIM_SPAMMER:
+			act_spammer(s, ph, now_s, controls, poll);
+			break;
+		default:
+			break;
+		}
+		drain(s, ph, now_s);
+	}
+}

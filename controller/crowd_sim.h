@@ -1,0 +1,38 @@
+/*
+ * crowd_sim.h - a simulated crowd: N in-process phones that join, tap, move,
+ * shake and vote through exactly the code path real phones use (they send
+ * protocol JSON to the audience module). Behaviours: steady, bursty, idle,
+ * and spammers that try to swing polls and aggregates and get throttled.
+ *
+ * Deterministic for a given seed and sequence of tick times.
+ *
+ * Thread: net thread only (it drives the audience module).
+ */
+#ifndef TUTTI_CROWD_SIM_H
+#define TUTTI_CROWD_SIM_H
+
+#include <stdint.h>
+
+#include "net_audience.h"
+
+enum sim_behaviour {
+	SIM_STEADY = 0,		/* taps on the beat, drifts towards the crowd's point, votes once */
+	SIM_BURSTY,		/* bursts of activity, then pauses */
+	SIM_IDLE,		/* joins and watches */
+	SIM_SPAMMER,		/* floods inputs and votes to swing the crowd */
+	SIM_BEHAVIOUR_COUNT
+};
+
+struct sim;
+
+/* @count phones (they join over the first two seconds). NULL when out of memory. */
+struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double now_s);
+void sim_destroy(struct sim *s);
+/* Lets every simulated phone act up to show time @now_s. Call once per tick. */
+void sim_tick(struct sim *s, double now_s);
+uint32_t sim_count(const struct sim *s);
+/* How many phones have behaviour @b. */
+uint32_t sim_count_behaviour(const struct sim *s, enum sim_behaviour b);
+const char *sim_behaviour_name(enum sim_behaviour b);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * net_audience.c - applies phone messages to the show. See net_audience.h.
+ * Thread: net thread only.
+ */
+#include "net_audience.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PING_RATE	2.0	/* pings per second a phone may send */
+#define PING_BURST	8.0
+#define RATE_ERROR_EVERY_S 1.0	/* at most one rate_limited error a second */
+#define THROTTLE_FORGIVE_S 1.0	/* a second within its rate ends a throttle */
+
+/* Every frame, of any kind, counts against this: twice the input rate plus room for pings. */
+static double message_rate(const struct audience *a)
+{
+	return a->cfg->limits.inputs_per_second * 2 + PING_RATE * 2;
+}
+
+static double message_burst(const struct audience *a)
+{
+	return a->cfg->limits.input_burst * 2 + PING_BURST;
+}
+
+void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
+		   struct show *show, struct metrics *metrics)
+{
+	memset(a, 0, sizeof(*a));
+	a->cfg = cfg;
+	a->crowd = crowd;
+	a->show = show;
+	a->metrics = metrics;
+}
+
+void audience_peer_init(struct audience *a, struct audience_peer *peer,
+			struct addr_entry *addr, double now_s)
+{
+	memset(peer, 0, sizeof(*peer));
+	peer->participant = -1;
+	peer->addr = addr;
+	peer->flood_since = -1;
+	peer->last_rate_error_s = -1e9;
+	token_bucket_init(&peer->messages, message_burst(a), now_s);
+	token_bucket_init(&peer->ping_bucket, PING_BURST, now_s);
+}
+
+void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s)
+{
+	if (peer->participant >= 0 && crowd_participant_owner(a->crowd, peer->participant) == peer)
+		crowd_leave(a->crowd, peer->participant, now_s);
+	peer->participant = -1;
+}
+
+void audience_peer_reject(struct audience *a, struct audience_peer *peer,
+			  enum reject_reason reason, uint64_t seq, const char *detail)
+{
+	bool has_detail = detail && *detail;
+
+	a->metrics->rejected[reason]++;
+	if (peer->error_count == AUDIENCE_ERRORS_MAX) {
+		memmove(peer->errors, peer->errors + 1,
+			(AUDIENCE_ERRORS_MAX - 1) * sizeof(peer->errors[0]));
+		peer->error_count--;
+	}
+	if (has_detail) {
+		for (int i = 0; i < peer->error_count; i++)
+			peer->errors[i].has_detail = false;
+		snprintf(peer->detail, sizeof(peer->detail), "%s", detail);
+		protocol_utf8_trim(peer->detail);
+	}
+	peer->errors[peer->error_count].code = (uint8_t)reason;
+	peer->errors[peer->error_count].has_detail = has_detail;
+	peer->errors[peer->error_count].seq = seq;
+	peer->error_count++;
+}
+
+static void queue_ack(struct audience *a, struct audience_peer *peer, uint64_t seq)
+{
+	if (!(peer->pending & PEER_SEND_ACK) || seq > peer->ack_seq)
+		peer->ack_seq = seq;
+	peer->ack_tick = a->tick + 1;	/* the next tick's state is the first to include it */
+	peer->pending |= PEER_SEND_ACK;
+}
+
+static void handle_hello(struct audience *a, struct audience_peer *peer,
+			 const struct client_msg *m, double now_s)
+{
+	int zone = 0;
+	bool taken_over = false;
+	int p;
+
+	if (peer->participant >= 0) {
+		audience_peer_reject(a, peer, REJECT_ALREADY_JOINED, 0, NULL);
+		return;
+	}
+	if (crowd_connected(a->crowd) >= a->cfg->capacity) {
+		audience_peer_reject(a, peer, REJECT_VENUE_FULL, 0, NULL);
+		peer->close_code = 1013;
+		return;
+	}
+	if (m->has_zone) {
+		zone = config_zone_index(a->cfg, m->zone);
+		if (zone < 0) {
+			audience_peer_reject(a, peer, REJECT_UNKNOWN_ZONE, 0, NULL);
+			zone = 0;
+		}
+	}
+	if (!(m->has_token && crowd_token_known(a->crowd, m->token)) &&
+	    a->addrs && !addrtable_join_allowed(a->addrs, peer->addr, now_s)) {
+		/* A new participant from an address that made too many: no poll stuffing. */
+		audience_peer_reject(a, peer, REJECT_TOO_MANY_JOINS, 0, NULL);
+		peer->close_code = 1008;
+		return;
+	}
+	p = crowd_join(a->crowd, m->has_token ? m->token : NULL, (uint32_t)zone, now_s,
+		       &peer->resumed, &taken_over);
+	if (p < 0) {
+		/* Every slot holds a connected phone: as full as it gets. */
+		audience_peer_reject(a, peer, REJECT_VENUE_FULL, 0, NULL);
+		peer->close_code = 1013;
+		return;
+	}
+	if (taken_over) {
+		struct audience_peer *old = crowd_participant_owner(a->crowd, p);
+
+		if (old && old != peer) {
+			old->participant = -1;
+			old->close_code = AUDIENCE_CLOSE_RESUMED_ELSEWHERE;
+			a->displaced = old;
+		}
+	}
+	if (!peer->resumed && a->texts)
+		crowdtext_participant_new(a->texts, p);	/* the slot's last owner's interval is not theirs */
+	crowd_participant_set_owner(a->crowd, p, peer);
+	peer->participant = p;
+	peer->zone = crowd_participant_zone(a->crowd, p);
+	peer->pending |= PEER_SEND_WELCOME;
+}
+
+/*
+ * Token buckets per participant (kept across reconnects) and per address.
+ * A participant that stays over its rate for throttle_close_s is closed
+ * with 1008; reconnecting does not refill its bucket.
+ */
+static bool within_rate(struct audience *a, struct audience_peer *peer, uint64_t seq, double now_s)
+{
+	const struct config_limits *lim = &a->cfg->limits;
+	struct crowd_throttle *th = crowd_participant_throttle(a->crowd, peer->participant);
+	bool ok = token_bucket_take(&th->bucket, lim->inputs_per_second, lim->input_burst, now_s);
+
+	if (ok && peer->addr) {
+		double n = lim->max_connections_per_address;
+
+		ok = token_bucket_take(&peer->addr->bucket, lim->inputs_per_second * n,
+				       lim->input_burst * n, now_s);
+	}
+	if (ok) {
+		if (th->throttled_since >= 0 && now_s - th->last_limited_s > THROTTLE_FORGIVE_S)
+			th->throttled_since = -1;
+		return true;
+	}
+	th->last_limited_s = now_s;
+	if (th->throttled_since < 0)
+		th->throttled_since = now_s;
+	if (now_s - peer->last_rate_error_s >= RATE_ERROR_EVERY_S) {
+		peer->last_rate_error_s = now_s;
+		audience_peer_reject(a, peer, REJECT_RATE_LIMITED, seq, NULL);
+	} else {
+		a->metrics->rejected[REJECT_RATE_LIMITED]++;
+	}
+	if (now_s - th->throttled_since >= lim->throttle_close_s)
+		peer->close_code = 1008;
+	return false;
+}
+
+/*
+ * Every frame from a connection, joined or not, hello or garbage, is
+ * charged here first, so no kind of flood goes unthrottled.
+ */
+static bool within_message_rate(struct audience *a, struct audience_peer *peer, double now_s)
+{
+	if (token_bucket_take(&peer->messages, message_rate(a), message_burst(a), now_s)) {
+		if (peer->flood_since >= 0 && now_s - peer->last_flood_s > THROTTLE_FORGIVE_S)
+			peer->flood_since = -1;
+		return true;
+	}
+	a->metrics->rejected[REJECT_RATE_LIMITED]++;
+	peer->last_flood_s = now_s;
+	if (peer->flood_since < 0)
+		peer->flood_since = now_s;
+	if (now_s - peer->flood_since >= a->cfg->limits.throttle_close_s)
+		peer->close_code = 1008;
+	return false;
+}
+
+/* A crowd text into the moderators' queue. False (and the phone told why) when refused. */
+static bool handle_text(struct audience *a, struct audience_peer *peer,
+			const struct client_msg *m, double now_s)
+{
+	const struct config_moderation *mod = &a->cfg->moderation;
+	enum crowdtext_result r;
+	char detail[80];
+	uint32_t id = 0;
+	double wait_s = 0;
+
+	if (!a->texts) {
+		audience_peer_reject(a, peer, REJECT_CONTROL_DISABLED, m->seq, "text is not taken here");
+		return false;
+	}
+	r = crowdtext_submit(a->texts, peer->participant,
+			     crowd_participant_id(a->crowd, peer->participant), peer->zone, m->seq,
+			     m->text, now_s, &id, &wait_s);
+	switch (r) {
+	case CROWDTEXT_QUEUED:
+		return true;
+	case CROWDTEXT_EMPTY:
+		audience_peer_reject(a, peer, REJECT_INVALID_FIELD, m->seq, "the text is empty");
+		break;
+	case CROWDTEXT_TOO_LONG:
+		snprintf(detail, sizeof(detail), "at most %u characters", mod->text_max_chars);
+		audience_peer_reject(a, peer, REJECT_OUT_OF_RANGE, m->seq, detail);
+		break;
+	case CROWDTEXT_BAD_CHARS:
+		audience_peer_reject(a, peer, REJECT_INVALID_FIELD, m->seq,
+				     "the text holds characters that cannot be shown");
+		break;
+	case CROWDTEXT_UNDRAWABLE:
+		audience_peer_reject(a, peer, REJECT_INVALID_FIELD, m->seq,
+				     "the stage screen cannot draw any of these characters");
+		break;
+	case CROWDTEXT_TOO_SOON:
+		snprintf(detail, sizeof(detail), "one message every %g s: wait %.0f s",
+			 mod->text_interval_s, ceil(wait_s));
+		audience_peer_reject(a, peer, REJECT_TOO_SOON, m->seq, detail);
+		break;
+	case CROWDTEXT_FILTERED:
+		audience_peer_reject(a, peer, REJECT_TEXT_REFUSED, m->seq, NULL);
+		break;
+	case CROWDTEXT_QUEUE_FULL:
+		audience_peer_reject(a, peer, REJECT_QUEUE_FULL, m->seq, NULL);
+		break;
+	}
+	return false;
+}
+
+static void handle_input(struct audience *a, struct audience_peer *peer,
+			 const struct client_msg *m, double now_s)
+{
+	int p = peer->participant;
+
+	if (crowd_participant_muted(a->crowd, p)) {
+		audience_peer_reject(a, peer, REJECT_MUTED, m->seq, NULL);
+		return;
+	}
+	if (a->frozen || !(show_controls(a->show) & (1u << m->control))) {
+		char detail[64];
+
+		snprintf(detail, sizeof(detail), a->frozen ? "the venue is listening: %s is paused" :
+			 "%s is not enabled in this cue", control_name(m->control));
+		audience_peer_reject(a, peer, REJECT_CONTROL_DISABLED, m->seq, detail);
+		return;
+	}
+	switch (m->control) {
+	case CONTROL_TAP:
+		crowd_tap(a->crowd, p, now_s);
+		break;
+	case CONTROL_XY:
+		crowd_xy(a->crowd, p, m->x, m->y, now_s);
+		break;
+	case CONTROL_SLIDER:
+		crowd_slider(a->crowd, p, m->value, now_s);
+		break;
+	case CONTROL_SHAKE:
+		crowd_shake(a->crowd, p, m->value, now_s);
+		break;
+	case CONTROL_TEXT:
+		if (!handle_text(a, peer, m, now_s))
+			return;
+		break;
+	default:
+		return;
+	}
+	a->metrics->inputs_accepted[m->control]++;
+}
+
+static void handle_vote(struct audience *a, struct audience_peer *peer,
+			const struct client_msg *m, double now_s)
+{
+	const struct config_poll *poll = config_poll_find(a->cfg, m->poll);
+
+	if (crowd_participant_muted(a->crowd, peer->participant)) {
+		audience_peer_reject(a, peer, REJECT_MUTED, m->seq, NULL);
+		return;
+	}
+	if (!poll) {
+		audience_peer_reject(a, peer, REJECT_UNKNOWN_POLL, m->seq, NULL);
+		return;
+	}
+	if (a->frozen || !(show_controls(a->show) & (1u << CONTROL_VOTE)) ||
+	    !show_poll_is_open(a->show, poll->index)) {
+		audience_peer_reject(a, peer, REJECT_POLL_CLOSED, m->seq, NULL);
+		return;
+	}
+	if (m->choice >= (int64_t)poll->option_count) {
+		audience_peer_reject(a, peer, REJECT_OUT_OF_RANGE, m->seq, NULL);
+		return;
+	}
+	crowd_vote(a->crowd, peer->participant, poll->index, (uint32_t)m->choice, now_s);
+	a->metrics->inputs_accepted[CONTROL_VOTE]++;
+}
+
+void audience_handle_text(struct audience *a, struct audience_peer *peer,
+			  const char *buf, size_t len, double now_s)
+{
+	struct client_msg m;
+	enum reject_reason r;
+
+	a->metrics->messages_received++;
+	a->metrics->bytes_received += len;
+	if (peer->close_code)
+		return;		/* closing: nothing more counts */
+	if (!within_message_rate(a, peer, now_s))
+		return;
+	r = protocol_decode(buf, len, &m);
+	if (r != REJECT_NONE) {
+		audience_peer_reject(a, peer, r, m.seq, m.detail);
+		return;
+	}
+	switch (m.type) {
+	case CLIENT_HELLO:
+		handle_hello(a, peer, &m, now_s);
+		return;
+	case CLIENT_PING:
+		if (!token_bucket_take(&peer->ping_bucket, PING_RATE, PING_BURST, now_s)) {
+			a->metrics->rejected[REJECT_RATE_LIMITED]++;
+			return;
+		}
+		peer->ping_t0 = m.t0;
+		peer->ping_t1 = now_s;
+		peer->pending |= PEER_SEND_PONG;
+		return;
+	case CLIENT_INPUT:
+	case CLIENT_VOTE:
+		break;
+	}
+	if (peer->participant < 0) {
+		audience_peer_reject(a, peer, REJECT_NOT_JOINED, m.seq, NULL);
+		return;
+	}
+	if (!within_rate(a, peer, m.seq, now_s))
+		return;
+	if (!crowd_seq_take(a->crowd, peer->participant, m.seq)) {
+		a->metrics->rejected[REJECT_DUPLICATE]++;
+		queue_ack(a, peer, crowd_participant_last_seq(a->crowd, peer->participant));
+		return;
+	}
+	if (m.type == CLIENT_INPUT)
+		handle_input(a, peer, &m, now_s);
+	else
+		handle_vote(a, peer, &m, now_s);
+	queue_ack(a, peer, m.seq);
+}
+
+bool audience_peer_has_personal(const struct audience_peer *peer)
+{
+	return peer->pending || peer->error_count;
+}
+
+size_t audience_peer_next_personal(struct audience *a, struct audience_peer *peer,
+				   char *out, size_t cap, double now_s)
+{
+	size_t n = 0;
+	bool attempted = audience_peer_has_personal(peer);
+
+	if (peer->pending & PEER_SEND_WELCOME) {
+		int p = peer->participant;
+		struct welcome_info w = {
+			.id = crowd_participant_id(a->crowd, p),
+			.token = crowd_participant_token(a->crowd, p),
+			.resumed = peer->resumed,
+			.zone_id = a->cfg->zones[peer->zone].id,
+			.last_seq = crowd_participant_last_seq(a->crowd, p),
+			.votes = crowd_participant_votes(a->crowd, p),
+			.t_s = now_s,
+		};
+
+		peer->pending &= (uint8_t)~PEER_SEND_WELCOME;
+		n = protocol_encode_welcome(out, cap, a->cfg, &w);
+	} else if (peer->error_count) {
+		struct peer_error e = peer->errors[0];
+		enum reject_reason code = (enum reject_reason)e.code;
+
+		memmove(peer->errors, peer->errors + 1,
+			(AUDIENCE_ERRORS_MAX - 1) * sizeof(peer->errors[0]));
+		peer->error_count--;
+		n = protocol_encode_error(out, cap, code, e.has_detail ? peer->detail : NULL, e.seq,
+					  code == REJECT_VENUE_FULL ? AUDIENCE_RETRY_FULL_MS : -1);
+	} else if (peer->pending & PEER_SEND_PONG) {
+		peer->pending &= (uint8_t)~PEER_SEND_PONG;
+		n = protocol_encode_pong(out, cap, peer->ping_t0, peer->ping_t1, now_s);
+	} else if (peer->pending & PEER_SEND_ACK) {
+		peer->pending &= (uint8_t)~PEER_SEND_ACK;
+		n = protocol_encode_ack(out, cap, peer->ack_seq, peer->ack_tick);
+	} else if (peer->pending & PEER_SEND_TEXT_STATUS) {
+		struct peer_verdict v = peer->verdicts[0];
+
+		memmove(peer->verdicts, peer->verdicts + 1, (AUDIENCE_VERDICTS_MAX - 1) * sizeof(peer->verdicts[0]));
+		if (--peer->verdict_count == 0)
+			peer->pending &= (uint8_t)~PEER_SEND_TEXT_STATUS;
+		n = protocol_encode_text_status(out, cap, v.seq, v.approved);
+	}
+	if (n)
+		a->metrics->personal_sent++;
+	else if (attempted)
+		peer->encode_failed = true;	/* something was due but did not fit: it is lost */
+	return n;
+}
+
+int audience_mute(struct audience *a, const char *id, bool muted)
+{
+	int p = crowd_find_by_id(a->crowd, id);
+
+	if (p < 0)
+		return -1;
+	crowd_participant_set_muted(a->crowd, p, muted);
+	if (muted && a->texts)
+		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
+	return 0;
+}
+
+void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved)
+{
+	struct audience_peer *owner;
+
+	/* The slot may belong to someone else by now: only the same anonymous id hears it. */
+	if (it->participant < 0 || strcmp(crowd_participant_id(a->crowd, it->participant), it->from) != 0)
+		return;
+	owner = crowd_participant_owner(a->crowd, it->participant);
+	if (!owner)
+		return;
+	if (owner->verdict_count == AUDIENCE_VERDICTS_MAX) {	/* the oldest goes; a phone never has more waiting */
+		memmove(owner->verdicts, owner->verdicts + 1, (AUDIENCE_VERDICTS_MAX - 1) * sizeof(owner->verdicts[0]));
+		owner->verdict_count--;
+	}
+	owner->verdicts[owner->verdict_count++] = (struct peer_verdict){ it->seq, approved };
+	owner->pending |= PEER_SEND_TEXT_STATUS;
+}
+
+int audience_kick(struct audience *a, const char *id, double now_s)
+{
+	int p = crowd_find_by_id(a->crowd, id);
+	struct audience_peer *owner;
+
+	if (p < 0)
+		return -1;
+	if (a->texts)	/* by its own id: the console may have typed it another way */
+		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
+	owner = crowd_participant_owner(a->crowd, p);
+	if (owner) {
+		/* Its socket closes with 4003 once the net thread wakes it (as a displaced one). */
+		owner->participant = -1;
+		owner->close_code = AUDIENCE_CLOSE_REMOVED;
+		if (owner->addr)	/* a real phone's socket; simulated ones have none to close */
+			a->displaced = owner;
+	}
+	/* Gone for good: its token no longer resumes, so a reload cannot bring it back. */
+	crowd_leave(a->crowd, p, now_s);
+	crowd_forget(a->crowd, p);
+	return 0;
+}

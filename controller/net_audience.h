@@ -1,0 +1,138 @@
+/*
+ * net_audience.h - what a phone's messages do to the show.
+ *
+ * A peer is one audience connection: a phone's WebSocket, or a simulated
+ * phone. The audience module decodes its messages, checks them (joined?
+ * fresh seq? within its rate? control enabled? poll open?), applies them to
+ * the crowd and queues what the phone must be told. Real and simulated
+ * phones go through exactly this code.
+ *
+ * Personal messages (welcome, ack, pong, error) wait in a small, bounded,
+ * coalescing outbox per peer: a newer ack or pong replaces an unsent one,
+ * and errors beyond AUDIENCE_ERRORS_MAX drop the oldest. A peer therefore
+ * never grows a queue, however slow its socket.
+ *
+ * Thread: net thread only.
+ */
+#ifndef TUTTI_NET_AUDIENCE_H
+#define TUTTI_NET_AUDIENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net_addrtable.h"
+#include "config.h"
+#include "crowd.h"
+#include "crowd_text.h"
+#include "metrics.h"
+#include "net_protocol.h"
+#include "ratelimit.h"
+#include "show.h"
+
+#define AUDIENCE_ERRORS_MAX	4
+#define AUDIENCE_VERDICTS_MAX	4	/* crowd-text verdicts waiting to go to one phone */
+#define AUDIENCE_RETRY_FULL_MS	5000	/* venue full: when to try again */
+#define AUDIENCE_CLOSE_RESUMED_ELSEWHERE 4001	/* the participant moved to a newer connection */
+#define AUDIENCE_CLOSE_REMOVED		4003	/* the venue removed the participant (moderation) */
+
+enum {
+	PEER_SEND_WELCOME = 1 << 0,
+	PEER_SEND_PONG = 1 << 1,
+	PEER_SEND_ACK = 1 << 2,
+	PEER_SEND_TEXT_STATUS = 1 << 3,	/* the moderators decided on its crowd text */
+};
+
+struct peer_error {
+	uint8_t code;			/* enum reject_reason */
+	bool has_detail;		/* peer->detail belongs to this error */
+	uint64_t seq;
+};
+
+/* The moderators decided on the crowd text sent by input @seq. */
+struct peer_verdict {
+	uint64_t seq;
+	bool approved;
+};
+
+struct audience_peer {
+	int participant;		/* -1 until hello */
+	uint32_t zone;
+	struct addr_entry *addr;	/* NULL for simulated peers */
+	struct token_bucket messages;	/* every frame, joined or not */
+	struct token_bucket ping_bucket;
+	double flood_since;		/* over the message rate since, -1 = not */
+	double last_flood_s;
+	double last_rate_error_s;
+	uint8_t pending;		/* PEER_SEND_* */
+	uint8_t error_count;
+	struct peer_error errors[AUDIENCE_ERRORS_MAX];	/* oldest first */
+	char detail[80];		/* what was wrong, for the newest error only */
+	bool resumed;
+	uint64_t ack_seq, ack_tick;
+	struct peer_verdict verdicts[AUDIENCE_VERDICTS_MAX];	/* moderators' verdicts to tell, oldest first */
+	uint8_t verdict_count;
+	double ping_t0, ping_t1;
+	int close_code;			/* non-zero: close after the outbox drains */
+	uint64_t state_gen;		/* newest state generation sent */
+	bool encode_failed;		/* a personal message did not fit its buffer */
+};
+
+struct audience {
+	const struct venue_config *cfg;
+	struct crowd *crowd;
+	struct show *show;
+	struct metrics *metrics;
+	struct addrtable *addrs;	/* for the per-address join budget; NULL = none */
+	struct crowdtext *texts;	/* crowd text for moderation; NULL = text refused */
+	uint64_t tick;			/* current show tick, for acks */
+	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */
+	struct audience_peer *displaced;	/* set when a resume took a participant from
+						 * another connection: the caller wakes it to close */
+};
+
+void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
+		   struct show *show, struct metrics *metrics);
+
+/* A new connection at show time @now_s; @addr may be NULL (simulated). */
+void audience_peer_init(struct audience *a, struct audience_peer *peer,
+			struct addr_entry *addr, double now_s);
+/* The connection closed: the participant may resume later. */
+void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s);
+
+/* Handles one text message from @peer. */
+void audience_handle_text(struct audience *a, struct audience_peer *peer,
+			  const char *buf, size_t len, double now_s);
+/*
+ * Records a refusal for @peer and queues the error; @seq may be 0; @detail
+ * (may be NULL) says what was wrong and replaces the generic message.
+ */
+void audience_peer_reject(struct audience *a, struct audience_peer *peer,
+			  enum reject_reason reason, uint64_t seq, const char *detail);
+
+/* True when @peer has a personal message waiting. */
+bool audience_peer_has_personal(const struct audience_peer *peer);
+/*
+ * Moderation by the anonymous id phones and the console show
+ * ("p-1a2b3c4d"); muting or removing also withdraws its crowd texts from
+ * the queue and the wall. 0, or -1 when unknown.
+ */
+int audience_mute(struct audience *a, const char *id, bool muted);
+/*
+ * Removes a participant: its connection closes with 4003 (the caller
+ * wakes a->displaced) and its token is forgotten. 0, or -1 when unknown.
+ */
+int audience_kick(struct audience *a, const char *id, double now_s);
+/*
+ * Tells the participant who sent @it (if it is still connected, and still
+ * the same participant) the moderators' verdict.
+ */
+void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved);
+/*
+ * Renders @peer's next personal message into @out and removes it from the
+ * outbox. Returns its length, or 0 when nothing waits. @now_s stamps pongs.
+ */
+size_t audience_peer_next_personal(struct audience *a, struct audience_peer *peer,
+				   char *out, size_t cap, double now_s);
+
+#endif

@@ -1,0 +1,602 @@
+/*
+ * net_protocol.c - decode phone messages (jansson) and encode daemon messages
+ * (a small bounded writer, so the per-tick state is built without
+ * allocation and with stable number formatting). See net_protocol.h.
+ * Thread: any.
+ */
+#include "net_protocol.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const reason_names[REJECT_COUNT] = {
+	[REJECT_NONE] = "none",
+	[REJECT_MALFORMED_JSON] = "malformed_json",
+	[REJECT_UNKNOWN_TYPE] = "unknown_type",
+	[REJECT_INVALID_FIELD] = "invalid_field",
+	[REJECT_OUT_OF_RANGE] = "out_of_range",
+	[REJECT_NOT_JOINED] = "not_joined",
+	[REJECT_ALREADY_JOINED] = "already_joined",
+	[REJECT_UNKNOWN_ZONE] = "unknown_zone",
+	[REJECT_CONTROL_DISABLED] = "control_disabled",
+	[REJECT_POLL_CLOSED] = "poll_closed",
+	[REJECT_UNKNOWN_POLL] = "unknown_poll",
+	[REJECT_RATE_LIMITED] = "rate_limited",
+	[REJECT_BINARY_FRAME] = "binary_frame",
+	[REJECT_TOO_LARGE] = "too_large",
+	[REJECT_INVALID_UTF8] = "invalid_utf8",
+	[REJECT_DUPLICATE] = "duplicate",
+	[REJECT_VENUE_FULL] = "venue_full",
+	[REJECT_TOO_MANY_CONNECTIONS] = "too_many_connections",
+	[REJECT_ORIGIN] = "origin",
+	[REJECT_TOO_MANY_JOINS] = "too_many_joins",
+	[REJECT_MUTED] = "muted",
+	[REJECT_TEXT_REFUSED] = "text_refused",
+	[REJECT_TOO_SOON] = "too_soon",
+	[REJECT_QUEUE_FULL] = "queue_full",
+};
+
+static const char *const reason_messages[REJECT_COUNT] = {
+	[REJECT_NONE] = "ok",
+	[REJECT_MALFORMED_JSON] = "message is not a JSON object",
+	[REJECT_UNKNOWN_TYPE] = "unknown message type",
+	[REJECT_INVALID_FIELD] = "a field is missing or has the wrong type",
+	[REJECT_OUT_OF_RANGE] = "a value is out of range",
+	[REJECT_NOT_JOINED] = "send hello first",
+	[REJECT_ALREADY_JOINED] = "already joined",
+	[REJECT_UNKNOWN_ZONE] = "unknown zone; joined the first zone",
+	[REJECT_CONTROL_DISABLED] = "that control is not enabled in this cue",
+	[REJECT_POLL_CLOSED] = "that poll is not open",
+	[REJECT_UNKNOWN_POLL] = "no such poll",
+	[REJECT_RATE_LIMITED] = "too many inputs; slow down",
+	[REJECT_BINARY_FRAME] = "binary frames are not supported",
+	[REJECT_TOO_LARGE] = "message too large",
+	[REJECT_INVALID_UTF8] = "text is not valid UTF-8",
+	[REJECT_DUPLICATE] = "already received",
+	[REJECT_VENUE_FULL] = "The venue is full. Waiting for a spot...",
+	[REJECT_TOO_MANY_CONNECTIONS] = "too many connections from your address",
+	[REJECT_ORIGIN] = "origin not allowed",
+	[REJECT_TOO_MANY_JOINS] = "too many new participants from your address; try again later",
+	[REJECT_MUTED] = "the venue has muted your input",
+	[REJECT_TEXT_REFUSED] = "that message cannot go on the screen",
+	[REJECT_TOO_SOON] = "one message at a time: wait a little",
+	[REJECT_QUEUE_FULL] = "lots of messages are waiting: try again in a minute",
+};
+
+const char *reject_reason_name(enum reject_reason r)
+{
+	return (unsigned)r < REJECT_COUNT ? reason_names[r] : "unknown";
+}
+
+const char *reject_reason_message(enum reject_reason r)
+{
+	return (unsigned)r < REJECT_COUNT ? reason_messages[r] : "error";
+}
+
+bool protocol_utf8_valid(const char *buf, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)buf, *end = s + len;
+
+	while (s < end) {
+		unsigned char c = *s;
+		int extra;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			extra = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			extra = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			extra = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (end - s <= extra)
+			return false;
+		for (int i = 1; i <= extra; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if ((extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		s += extra + 1;
+	}
+	return true;
+}
+
+void protocol_utf8_trim(char *s)
+{
+	size_t n = strlen(s), start = n;
+
+	/* Find where the last character starts; drop it if its bytes are not all there. */
+	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)s[start - 1] >= 0xc0) {
+		unsigned char lead = (unsigned char)s[start - 1];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (n - (start - 1) < need)
+			s[start - 1] = '\0';
+	} else if (start < n && start == 0) {
+		s[0] = '\0';	/* only continuation bytes: nothing whole */
+	}
+}
+
+/* ---- decoding ---- */
+
+static enum reject_reason fail(struct client_msg *m, enum reject_reason r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum reject_reason fail(struct client_msg *m, enum reject_reason r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->detail, sizeof(m->detail), fmt, ap);
+	va_end(ap);
+	protocol_utf8_trim(m->detail);	/* a cut in the middle of a character is not UTF-8 */
+	return r;
+}
+
+/* A number field in [0, 1]. */
+static enum reject_reason get_unit(struct client_msg *m, json_t *obj, const char *key, double *out)
+{
+	json_t *v = json_object_get(obj, key);
+	double d;
+
+	if (!v || !json_is_number(v))
+		return fail(m, REJECT_INVALID_FIELD, "\"%s\" must be a number from 0 to 1", key);
+	d = json_number_value(v);
+	if (!(d >= 0 && d <= 1))
+		return fail(m, REJECT_OUT_OF_RANGE, "\"%s\" must be from 0 to 1", key);
+	*out = d;
+	return REJECT_NONE;
+}
+
+static enum reject_reason get_seq(struct client_msg *m, json_t *obj)
+{
+	json_t *v = json_object_get(obj, "seq");
+	json_int_t s;
+
+	if (!v || !json_is_integer(v))
+		return fail(m, REJECT_INVALID_FIELD, "\"seq\" must be a whole number");
+	s = json_integer_value(v);
+	if (s < 1 || (unsigned long long)s > PROTOCOL_SEQ_MAX)
+		return fail(m, REJECT_OUT_OF_RANGE, "\"seq\" must be from 1 to 2^53-1");
+	m->seq = (uint64_t)s;
+	return REJECT_NONE;
+}
+
+/* A string field that may be null; copies it into @out (size @cap). */
+static enum reject_reason get_opt_string(struct client_msg *m, json_t *obj, const char *key,
+					 bool *has, char *out, size_t cap)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*has = false;
+	if (!v || json_is_null(v))
+		return REJECT_NONE;
+	if (!json_is_string(v))
+		return fail(m, REJECT_INVALID_FIELD, "\"%s\" must be a string or null", key);
+	if (json_string_length(v) == 0 || json_string_length(v) >= cap)
+		return fail(m, REJECT_OUT_OF_RANGE, "\"%s\" must be 1 to %zu characters", key, cap - 1);
+	memcpy(out, json_string_value(v), json_string_length(v) + 1);
+	*has = true;
+	return REJECT_NONE;
+}
+
+static enum reject_reason decode_hello(struct client_msg *m, json_t *root)
+{
+	enum reject_reason r;
+
+	r = get_opt_string(m, root, "token", &m->has_token, m->token, sizeof(m->token));
+	if (r)
+		return r;
+	return get_opt_string(m, root, "zone", &m->has_zone, m->zone, sizeof(m->zone));
+}
+
+static enum reject_reason decode_input(struct client_msg *m, json_t *root)
+{
+	enum reject_reason r = get_seq(m, root);
+	json_t *c = json_object_get(root, "control");
+	int control;
+
+	if (r)
+		return r;
+	if (!c || !json_is_string(c))
+		return fail(m, REJECT_INVALID_FIELD, "\"control\" must be a string");
+	control = control_from_name(json_string_value(c));
+	if (control < 0 || control == CONTROL_VOTE)
+		return fail(m, REJECT_INVALID_FIELD, "unknown control \"%.32s\"", json_string_value(c));
+	m->control = (enum control)control;
+	switch (m->control) {
+	case CONTROL_XY:
+		r = get_unit(m, root, "x", &m->x);
+		return r ? r : get_unit(m, root, "y", &m->y);
+	case CONTROL_SLIDER:
+		return get_unit(m, root, "value", &m->value);
+	case CONTROL_SHAKE:
+		return get_unit(m, root, "energy", &m->value);
+	case CONTROL_TEXT: {
+		json_t *t = json_object_get(root, "text");
+
+		if (!t || !json_is_string(t))
+			return fail(m, REJECT_INVALID_FIELD, "\"text\" must be a string");
+		if (json_string_length(t) > CONFIG_TEXT_BYTES_MAX)
+			return fail(m, REJECT_OUT_OF_RANGE, "the text is too long");
+		/* A \u0000 inside would cut the text short unseen: refuse it outright. */
+		if (strlen(json_string_value(t)) != json_string_length(t))
+			return fail(m, REJECT_INVALID_FIELD, "the text holds a NUL character");
+		memcpy(m->text, json_string_value(t), json_string_length(t) + 1);
+		return REJECT_NONE;
+	}
+	default:
+		return REJECT_NONE;
+	}
+}
+
+static enum reject_reason decode_vote(struct client_msg *m, json_t *root)
+{
+	enum reject_reason r = get_seq(m, root);
+	json_t *p = json_object_get(root, "poll");
+	json_t *c = json_object_get(root, "choice");
+
+	if (r)
+		return r;
+	if (!p || !json_is_string(p) || json_string_length(p) == 0)
+		return fail(m, REJECT_INVALID_FIELD, "\"poll\" must be a poll id");
+	if (json_string_length(p) > CONFIG_ID_MAX)
+		return fail(m, REJECT_UNKNOWN_POLL, "no poll with that id");
+	memcpy(m->poll, json_string_value(p), json_string_length(p) + 1);
+	if (!c || !json_is_integer(c))
+		return fail(m, REJECT_INVALID_FIELD, "\"choice\" must be a whole number");
+	m->choice = json_integer_value(c);
+	if (m->choice < 0 || m->choice >= CONFIG_POLL_OPTIONS_MAX)
+		return fail(m, REJECT_OUT_OF_RANGE, "\"choice\" is not an option of this poll");
+	return REJECT_NONE;
+}
+
+static enum reject_reason decode_ping(struct client_msg *m, json_t *root)
+{
+	json_t *t = json_object_get(root, "t0");
+
+	if (!t || !json_is_number(t) || !isfinite(json_number_value(t)))
+		return fail(m, REJECT_INVALID_FIELD, "\"t0\" must be a number");
+	m->t0 = json_number_value(t);
+	return REJECT_NONE;
+}
+
+enum reject_reason protocol_decode(const char *buf, size_t len, struct client_msg *msg)
+{
+	static const struct {
+		const char *name;
+		enum client_msg_type type;
+		enum reject_reason (*decode)(struct client_msg *, json_t *);
+	} types[] = {
+		{ "hello", CLIENT_HELLO, decode_hello },
+		{ "input", CLIENT_INPUT, decode_input },
+		{ "vote", CLIENT_VOTE, decode_vote },
+		{ "ping", CLIENT_PING, decode_ping },
+	};
+	json_error_t jerr;
+	json_t *root, *type;
+	enum reject_reason r = REJECT_UNKNOWN_TYPE;
+
+	memset(msg, 0, sizeof(*msg));
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return fail(msg, REJECT_MALFORMED_JSON, "%.80s", jerr.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return fail(msg, REJECT_MALFORMED_JSON, "message must be a JSON object");
+	}
+	type = json_object_get(root, "type");
+	if (!type || !json_is_string(type)) {
+		r = fail(msg, REJECT_UNKNOWN_TYPE, "\"type\" is missing");
+		goto out;
+	}
+	fail(msg, REJECT_UNKNOWN_TYPE, "unknown type \"%.32s\"", json_string_value(type));
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(json_string_value(type), types[i].name) == 0) {
+			msg->type = types[i].type;
+			msg->detail[0] = '\0';
+			r = types[i].decode(msg, root);
+			break;
+		}
+	}
+out:
+	json_decref(root);
+	return r;
+}
+
+/* ---- encoding ---- */
+
+/* A bounded JSON writer: once it overflows, every further write is a no-op. */
+struct jw {
+	char *p;
+	size_t cap, len;
+	bool overflow;
+};
+
+static void jw_raw(struct jw *w, const char *s, size_t n)
+{
+	if (w->overflow || w->len + n >= w->cap) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
+	w->p[w->len] = '\0';
+}
+
+static void jw_lit(struct jw *w, const char *s)
+{
+	jw_raw(w, s, strlen(s));
+}
+
+static void jw_fmt(struct jw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void jw_fmt(struct jw *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(w->p + w->len, w->cap - w->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= w->cap - w->len) {
+		w->overflow = true;
+		return;
+	}
+	w->len += (size_t)n;
+}
+
+/* A JSON string; config text is valid UTF-8 (jansson checked it), so only escapes are needed. */
+static void jw_str(struct jw *w, const char *s)
+{
+	jw_raw(w, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+
+			jw_raw(w, esc, 2);
+		} else if (c < 0x20) {
+			jw_fmt(w, "\\u%04x", c);
+		} else {
+			jw_raw(w, s, 1);
+		}
+	}
+	jw_raw(w, "\"", 1);
+}
+
+/* A number rounded to @decimals, or null when @v < 0 (our "no data"). */
+static void jw_num_or_null(struct jw *w, double v, int decimals)
+{
+	if (v < 0 || !isfinite(v))
+		jw_lit(w, "null");
+	else
+		jw_fmt(w, "%.*f", decimals, v);
+}
+
+/* Show seconds as milliseconds with three decimals (microseconds). */
+static void jw_ms(struct jw *w, double s)
+{
+	if (s < 0)
+		jw_lit(w, "null");
+	else
+		jw_fmt(w, "%.3f", s * 1000.0);
+}
+
+static size_t jw_done(struct jw *w)
+{
+	return w->overflow ? 0 : w->len;
+}
+
+#define JW_INIT(buf, size) { .p = (buf), .cap = (size), .len = 0, .overflow = ((size) == 0) }
+
+size_t protocol_encode_pong(char *out, size_t cap, double t0, double t1_s, double t2_s)
+{
+	struct jw w = JW_INIT(out, cap);
+
+	jw_fmt(&w, "{\"type\":\"pong\",\"t0\":%.17g,\"t1\":%.3f,\"t2\":%.3f}",
+	       t0, t1_s * 1000.0, t2_s * 1000.0);
+	return jw_done(&w);
+}
+
+size_t protocol_encode_ack(char *out, size_t cap, uint64_t seq, uint64_t tick)
+{
+	struct jw w = JW_INIT(out, cap);
+
+	jw_fmt(&w, "{\"type\":\"ack\",\"seq\":%llu,\"tick\":%llu}",
+	       (unsigned long long)seq, (unsigned long long)tick);
+	return jw_done(&w);
+}
+
+size_t protocol_encode_text_status(char *out, size_t cap, uint64_t seq, bool approved)
+{
+	struct jw w = JW_INIT(out, cap);
+
+	jw_fmt(&w, "{\"type\":\"text\",\"seq\":%llu,\"status\":\"%s\"}",
+	       (unsigned long long)seq, approved ? "approved" : "rejected");
+	return jw_done(&w);
+}
+
+size_t protocol_encode_error(char *out, size_t cap, enum reject_reason code,
+			     const char *message, uint64_t seq, int retry_ms)
+{
+	struct jw w = JW_INIT(out, cap);
+
+	jw_lit(&w, "{\"type\":\"error\",\"code\":");
+	jw_str(&w, reject_reason_name(code));
+	jw_lit(&w, ",\"message\":");
+	jw_str(&w, message && *message ? message : reject_reason_message(code));
+	if (seq)
+		jw_fmt(&w, ",\"seq\":%llu", (unsigned long long)seq);
+	if (retry_ms >= 0)
+		jw_fmt(&w, ",\"retry_ms\":%d", retry_ms);
+	jw_lit(&w, "}");
+	return jw_done(&w);
+}
+
+size_t protocol_encode_welcome(char *out, size_t cap, const struct venue_config *cfg,
+			       const struct welcome_info *wi)
+{
+	struct jw w = JW_INIT(out, cap);
+	bool first = true;
+
+	jw_lit(&w, "{\"type\":\"welcome\",\"protocol\":\"" PROTOCOL_NAME "\",\"id\":");
+	jw_str(&w, wi->id);
+	jw_lit(&w, ",\"token\":");
+	jw_str(&w, wi->token);
+	jw_fmt(&w, ",\"resumed\":%s,\"zone\":", wi->resumed ? "true" : "false");
+	jw_str(&w, wi->zone_id);
+	jw_fmt(&w, ",\"last_seq\":%llu,\"votes\":{", (unsigned long long)wi->last_seq);
+	for (uint32_t i = 0; wi->votes && i < cfg->poll_count; i++) {
+		if (wi->votes[i] < 0)
+			continue;
+		if (!first)
+			jw_lit(&w, ",");
+		first = false;
+		jw_str(&w, cfg->polls[i].id);
+		jw_fmt(&w, ":%d", wi->votes[i]);
+	}
+	jw_lit(&w, "},\"venue\":");
+	jw_str(&w, cfg->name);
+	jw_lit(&w, ",\"zones\":[");
+	for (uint32_t z = 0; z < cfg->zone_count; z++) {
+		jw_lit(&w, z ? ",{\"id\":" : "{\"id\":");
+		jw_str(&w, cfg->zones[z].id);
+		jw_lit(&w, ",\"name\":");
+		jw_str(&w, cfg->zones[z].name);
+		jw_lit(&w, "}");
+	}
+	jw_fmt(&w, "],\"limits\":{\"inputs_per_second\":%g,\"input_burst\":%g,"
+	       "\"max_message_bytes\":%u,\"text_max_chars\":%u,\"text_interval_s\":%g},"
+	       "\"broadcast_hz\":%g,\"t\":",
+	       cfg->limits.inputs_per_second, cfg->limits.input_burst,
+	       cfg->limits.max_message_bytes, cfg->moderation.text_max_chars,
+	       cfg->moderation.text_interval_s, cfg->broadcast_hz);
+	jw_ms(&w, wi->t_s);
+	jw_lit(&w, "}");
+	return jw_done(&w);
+}
+
+static void encode_summary_fields(struct jw *w, const struct crowd_summary *s)
+{
+	jw_fmt(w, "\"participants\":%u,\"active\":%u,\"taps_per_s\":", s->participants, s->active);
+	jw_num_or_null(w, s->taps_per_s, 2);
+	jw_lit(w, ",\"tempo_bpm\":");
+	jw_num_or_null(w, s->tempo_bpm, 1);
+	jw_fmt(w, ",\"tempo_n\":%u,\"xy\":{\"n\":%u,\"mean\":", s->tempo_n, s->xy_n);
+	if (s->xy_n) {
+		jw_fmt(w, "[%.4f,%.4f],\"median\":[%.4f,%.4f]}", s->x_mean, s->y_mean,
+		       s->x_median, s->y_median);
+	} else {
+		jw_lit(w, "null,\"median\":null}");
+	}
+	jw_fmt(w, ",\"slider\":{\"n\":%u,\"mean\":", s->slider_n);
+	jw_num_or_null(w, s->slider_n ? s->slider_mean : -1, 4);
+	jw_lit(w, ",\"median\":");
+	jw_num_or_null(w, s->slider_n ? s->slider_median : -1, 4);
+	jw_fmt(w, "},\"shake\":{\"n\":%u,\"energy\":%.4f}", s->shake_n, s->shake_energy);
+}
+
+size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *cfg,
+			     const struct show_frame *f, uint32_t zone)
+{
+	struct jw w = JW_INIT(out, cap);
+	const struct config_cue *cue = &cfg->cues[f->cue_index];
+	bool first = true;
+
+	jw_fmt(&w, "{\"type\":\"state\",\"tick\":%llu,\"t\":", (unsigned long long)f->tick);
+	jw_ms(&w, f->t);
+	jw_fmt(&w, ",\"participants\":%u,\"active\":%u,\"cue\":{\"index\":%d,\"id\":",
+	       f->venue.participants, f->venue.active, f->cue_index);
+	jw_str(&w, cue->id);
+	jw_lit(&w, ",\"title\":");
+	jw_str(&w, cue->title);
+	jw_lit(&w, ",\"prompt\":");
+	jw_str(&w, cue->prompt);
+	jw_lit(&w, ",\"scene\":");
+	jw_str(&w, scene_name(cue->scene));
+	jw_lit(&w, ",\"controls\":[");
+	for (int c = 0; c < CONTROL_COUNT; c++) {
+		if (!(f->controls & (1u << c)))
+			continue;
+		if (!first)
+			jw_lit(&w, ",");
+		first = false;
+		jw_str(&w, control_name((enum control)c));
+	}
+	jw_lit(&w, "],\"started\":");
+	jw_ms(&w, f->cue_started);
+	jw_lit(&w, ",\"advance_at\":");
+	jw_ms(&w, f->cue_advance_at);
+	jw_lit(&w, "},\"crowd\":{");
+	encode_summary_fields(&w, &f->venue);
+	if (zone < f->zone_count) {
+		jw_lit(&w, "},\"zone\":{\"id\":");
+		jw_str(&w, cfg->zones[zone].id);
+		jw_lit(&w, ",");
+		encode_summary_fields(&w, &f->zones[zone]);
+	}
+	jw_lit(&w, "},\"zones\":[");
+	for (uint32_t z = 0; z < f->zone_count; z++) {
+		jw_lit(&w, z ? ",{\"id\":" : "{\"id\":");
+		jw_str(&w, cfg->zones[z].id);
+		jw_fmt(&w, ",\"participants\":%u,\"active\":%u}", f->zones[z].participants,
+		       f->zones[z].active);
+	}
+	jw_fmt(&w, "],\"music\":{\"level\":%.3f,\"peak\":%.3f,\"bpm\":", f->music.level,
+	       f->music.peak);
+	jw_num_or_null(&w, f->music.bpm > 0 ? f->music.bpm : -1, 1);
+	jw_fmt(&w, ",\"beats\":%u,\"onsets\":%u,\"flashes\":%u,\"bands\":[%.3f,%.3f,%.3f,%.3f]}",
+	       f->music.beats, f->music.onsets, f->music.flashes, f->music.bands[0], f->music.bands[1],
+	       f->music.bands[2], f->music.bands[3]);
+	jw_lit(&w, ",\"poll\":");
+	if (f->poll.index < 0 || (uint32_t)f->poll.index >= cfg->poll_count) {
+		jw_lit(&w, "null");
+	} else {
+		const struct config_poll *p = &cfg->polls[f->poll.index];
+
+		jw_lit(&w, "{\"id\":");
+		jw_str(&w, p->id);
+		jw_lit(&w, ",\"question\":");
+		jw_str(&w, p->question);
+		jw_lit(&w, ",\"options\":[");
+		for (uint32_t o = 0; o < p->option_count; o++) {
+			if (o)
+				jw_lit(&w, ",");
+			jw_str(&w, p->options[o]);
+		}
+		jw_fmt(&w, "],\"open\":%s,\"tallies\":[", f->poll.open ? "true" : "false");
+		for (uint32_t o = 0; o < p->option_count; o++)
+			jw_fmt(&w, o ? ",%u" : "%u", f->poll.tallies[o]);
+		jw_fmt(&w, "],\"total\":%u,\"closes_at\":", f->poll.total);
+		jw_ms(&w, f->poll.closes_at);
+		jw_fmt(&w, ",\"revealed\":%s,\"vetoed\":%s", f->poll.revealed ? "true" : "false",
+		       f->poll.vetoed ? "true" : "false");
+		if (f->poll.winner >= 0)
+			jw_fmt(&w, ",\"winner\":%d}", f->poll.winner);
+		else
+			jw_lit(&w, ",\"winner\":null}");
+	}
+	jw_lit(&w, "}");
+	return jw_done(&w);
+}

@@ -1,0 +1,367 @@
+/*
+ * stage_render.c - the stage screen's render thread. See stage_render.h.
+ *
+ * Every frame: take the newest stage frame, draw its scene with SDL's
+ * software renderer into a surface we own, run the photosensitivity
+ * limiter over those pixels, then show them (a streaming texture in the
+ * window) and write a PNG still when one is due. Drawing into our own
+ * surface is what lets the limiter see and correct exactly what the
+ * audience will see, in either mode.
+ */
+#include "stage_render.h"
+
+#include <SDL.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "safety_flash.h"
+#include "log.h"
+#include "stage_scene.h"
+#include "stage_still.h"
+#include "tribuf.h"
+
+#define TIMES		1024	/* frame times kept for the percentile */
+#define FLASH_CELL_PX	80	/* the limiter measures the screen in cells about this big */
+
+struct visuals {
+	const struct venue_config *cfg;
+	struct visuals_options o;
+	char png_dir[512], font_path[512];
+	uint32_t max_dots;
+	size_t frame_size;
+	struct tribuf frames;		/* net -> render */
+	pthread_t thread;
+	_Atomic bool running;
+
+	/* start-up hand-shake */
+	pthread_mutex_t lock;
+	pthread_cond_t ready_cond;
+	int ready;			/* 0 starting, 1 up, -1 failed */
+	char err[256];
+
+	/* health: written by the render thread, read by the net thread */
+	_Atomic uint64_t frame_count, pngs, cells_held, red_dropped;
+	_Atomic uint32_t times_us[TIMES];
+	_Atomic uint32_t max_us;
+	_Atomic uint32_t flash_policy;	/* net -> render: 1 << 16 | max << 8 | red max, 0 = unchanged */
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static void sleep_until(double t)
+{
+	struct timespec ts = { (time_t)t, (long)((t - (double)(time_t)t) * 1e9) };
+
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static void report_ready(struct visuals *v, int state, const char *err)
+{
+	pthread_mutex_lock(&v->lock);
+	v->ready = state;
+	if (err)
+		snprintf(v->err, sizeof(v->err), "%s", err);
+	pthread_cond_signal(&v->ready_cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+struct screen {
+	SDL_Window *window;
+	SDL_Renderer *shown;		/* the window's renderer */
+	SDL_Texture *texture;		/* streaming copy of the surface */
+	SDL_Surface *surface;		/* what we draw and limit */
+	SDL_Renderer *draw;		/* software renderer on the surface */
+	struct scene_view *scene;
+	struct flash_screen *flash;
+};
+
+static void screen_close(struct screen *sc)
+{
+	scene_destroy(sc->scene);
+	flash_screen_destroy(sc->flash);
+	if (sc->draw)
+		SDL_DestroyRenderer(sc->draw);
+	if (sc->surface)
+		SDL_FreeSurface(sc->surface);
+	if (sc->texture)
+		SDL_DestroyTexture(sc->texture);
+	if (sc->shown)
+		SDL_DestroyRenderer(sc->shown);
+	if (sc->window)
+		SDL_DestroyWindow(sc->window);
+	SDL_Quit();
+}
+
+static int screen_open(struct visuals *v, struct screen *sc, char *err, size_t err_size)
+{
+	const struct visuals_options *o = &v->o;
+	struct flash_limits limits = {
+		.max_per_s = (uint8_t)v->cfg->safety.max_flashes_per_s,
+		.max_red_per_s = (uint8_t)v->cfg->safety.max_red_flashes_per_s,
+	};
+
+	memset(sc, 0, sizeof(*sc));
+	if (o->mode == VISUALS_WINDOW) {
+		Uint32 flags = o->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : SDL_WINDOW_RESIZABLE;
+
+		if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+			snprintf(err, err_size, "no display for the stage window: %s", SDL_GetError());
+			return -1;
+		}
+		if (o->display >= SDL_GetNumVideoDisplays()) {
+			snprintf(err, err_size, "display %d not found (%d connected)", o->display,
+				 SDL_GetNumVideoDisplays());
+			return -1;
+		}
+		sc->window = SDL_CreateWindow(v->cfg->name, SDL_WINDOWPOS_CENTERED_DISPLAY(o->display),
+					      SDL_WINDOWPOS_CENTERED_DISPLAY(o->display), o->width,
+					      o->height, flags);
+		if (sc->window)
+			sc->shown = SDL_CreateRenderer(sc->window, -1, SDL_RENDERER_PRESENTVSYNC);
+		if (sc->shown)
+			sc->texture = SDL_CreateTexture(sc->shown, SDL_PIXELFORMAT_ARGB8888,
+							SDL_TEXTUREACCESS_STREAMING, o->width, o->height);
+		if (!sc->texture) {
+			snprintf(err, err_size, "cannot open the stage window: %s", SDL_GetError());
+			return -1;
+		}
+		/* Letterboxed to the render size's shape, whatever the window's. */
+		SDL_RenderSetLogicalSize(sc->shown, o->width, o->height);
+		SDL_ShowCursor(SDL_DISABLE);
+	}
+	sc->surface = SDL_CreateRGBSurfaceWithFormat(0, o->width, o->height, 32, SDL_PIXELFORMAT_ARGB8888);
+	if (sc->surface)
+		sc->draw = SDL_CreateSoftwareRenderer(sc->surface);
+	if (!sc->draw) {
+		snprintf(err, err_size, "cannot create the stage surface: %s", SDL_GetError());
+		return -1;
+	}
+	sc->flash = flash_screen_create(&limits, o->width, o->height,
+					(o->width + FLASH_CELL_PX - 1) / FLASH_CELL_PX,
+					(o->height + FLASH_CELL_PX - 1) / FLASH_CELL_PX);
+	if (!sc->flash) {
+		snprintf(err, err_size, "out of memory");
+		return -1;
+	}
+	sc->scene = scene_create(sc->draw, v->cfg, v->font_path, err, err_size);
+	return sc->scene ? 0 : -1;
+}
+
+/* Window events: the stage window stays up whatever is clicked; F toggles fullscreen. */
+static void handle_events(struct screen *sc)
+{
+	SDL_Event ev;
+
+	while (SDL_PollEvent(&ev)) {
+		if (ev.type == SDL_QUIT) {
+			log_info("stage: closing the stage window is ignored; the show goes on");
+		} else if (ev.type == SDL_KEYDOWN && ev.key.keysym.sym == SDLK_f) {
+			bool full = SDL_GetWindowFlags(sc->window) & SDL_WINDOW_FULLSCREEN_DESKTOP;
+
+			SDL_SetWindowFullscreen(sc->window, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+		}
+	}
+}
+
+static void write_still(struct visuals *v, struct screen *sc, uint64_t n)
+{
+	char latest[600], kept[600], err[700];
+
+	snprintf(latest, sizeof(latest), "%s/latest.png", v->png_dir);
+	if (stillframe_write_png(latest, sc->surface->pixels, sc->surface->w, sc->surface->h,
+				 sc->surface->pitch, err, sizeof(err)) != 0) {
+		log_error("stage: %s", err);
+		return;
+	}
+	atomic_fetch_add(&v->pngs, 1);
+	/*
+	 * A numbered still is the same file under a second name: the next
+	 * latest.png replaces its name, not its bytes, so one encode serves both.
+	 */
+	snprintf(kept, sizeof(kept), "%s/stage-%06llu.png", v->png_dir, (unsigned long long)n);
+	if (v->o.keep_pngs && link(latest, kept) != 0)
+		log_error("stage: cannot keep %s: %s", kept, strerror(errno));
+}
+
+static void *render_thread(void *arg)
+{
+	struct visuals *v = arg;
+	struct screen sc;
+	struct stage_frame *f = malloc(v->frame_size);
+	char err[256];
+	double period = 1.0 / (v->o.fps > 0 ? v->o.fps : 60), next, last, next_png;
+	uint64_t n = 0, stills = 0;
+
+	if (!f || screen_open(v, &sc, err, sizeof(err)) != 0) {
+		report_ready(v, -1, f ? err : "out of memory");
+		if (f)
+			screen_close(&sc);
+		free(f);
+		return NULL;
+	}
+	report_ready(v, 1, NULL);
+	next = last = next_png = now_s();
+	while (atomic_load_explicit(&v->running, memory_order_acquire)) {
+		double start = now_s(), took;
+		struct flash_stats fs;
+		uint32_t us;
+
+		uint32_t policy = atomic_exchange(&v->flash_policy, 0);
+
+		if (policy)
+			flash_screen_set_limits(sc.flash, &(struct flash_limits){
+				.max_per_s = (uint8_t)(policy >> 8), .max_red_per_s = (uint8_t)policy });
+		tribuf_read(&v->frames, f);
+		scene_draw(sc.scene, f, n ? start - last : 0);
+		last = start;
+		SDL_RenderFlush(sc.draw);
+		/* The safety pass, last: nothing reaches the screen or a still without it. */
+		flash_screen_apply(sc.flash, start, sc.surface->pixels, sc.surface->pitch);
+		if (sc.texture)
+			SDL_UpdateTexture(sc.texture, NULL, sc.surface->pixels, sc.surface->pitch);
+		took = now_s() - start;
+		us = (uint32_t)(took * 1e6);
+		atomic_store_explicit(&v->times_us[n % TIMES], us, memory_order_relaxed);
+		if (us > atomic_load_explicit(&v->max_us, memory_order_relaxed))
+			atomic_store_explicit(&v->max_us, us, memory_order_relaxed);
+		flash_screen_stats(sc.flash, &fs);
+		atomic_store(&v->cells_held, fs.cells_held);
+		atomic_store(&v->red_dropped, fs.cells_red_dropped);
+		atomic_store(&v->frame_count, ++n);
+		if (v->png_dir[0] && start >= next_png) {
+			write_still(v, &sc, stills++);
+			next_png = start + v->o.png_every_s;
+		}
+		if (sc.window) {
+			handle_events(&sc);
+			SDL_RenderClear(sc.shown);
+			SDL_RenderCopy(sc.shown, sc.texture, NULL, NULL);
+			SDL_RenderPresent(sc.shown);	/* waits for vsync where the display has it */
+		}
+		/* The frame-rate cap; if we fell behind (a stall), start afresh instead of racing. */
+		next += period;
+		if (next < now_s() - period)
+			next = now_s();
+		sleep_until(next);
+	}
+	screen_close(&sc);
+	free(f);
+	return NULL;
+}
+
+struct visuals *visuals_start(const struct venue_config *cfg, const struct visuals_options *o,
+			      uint32_t max_dots, char *err, size_t err_size)
+{
+	struct visuals *v = calloc(1, sizeof(*v));
+	struct stage_frame *blank;
+
+	if (!v) {
+		snprintf(err, err_size, "out of memory");
+		return NULL;
+	}
+	v->cfg = cfg;
+	v->o = *o;
+	v->max_dots = max_dots;
+	v->frame_size = stage_frame_size(max_dots);
+	snprintf(v->png_dir, sizeof(v->png_dir), "%s", o->png_dir ? o->png_dir : "");
+	snprintf(v->font_path, sizeof(v->font_path), "%s", o->font_path);
+	blank = calloc(1, v->frame_size);
+	if (!blank || tribuf_init(&v->frames, NULL, v->frame_size, blank) != 0) {
+		free(blank);
+		free(v);
+		snprintf(err, err_size, "out of memory");
+		return NULL;
+	}
+	free(blank);
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_cond_init(&v->ready_cond, NULL);
+	atomic_store(&v->running, true);
+	if (pthread_create(&v->thread, NULL, render_thread, v) != 0) {
+		snprintf(err, err_size, "cannot start the render thread");
+		tribuf_free(&v->frames);
+		free(v);
+		return NULL;
+	}
+	pthread_mutex_lock(&v->lock);
+	while (v->ready == 0)
+		pthread_cond_wait(&v->ready_cond, &v->lock);
+	pthread_mutex_unlock(&v->lock);
+	if (v->ready < 0) {
+		snprintf(err, err_size, "%s", v->err);
+		pthread_join(v->thread, NULL);
+		tribuf_free(&v->frames);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_red_per_s)
+{
+	if (v)
+		atomic_store(&v->flash_policy, 1u << 16 | (uint32_t)max_per_s << 8 | max_red_per_s);
+}
+
+void visuals_publish(struct visuals *v, const struct stage_frame *f)
+{
+	if (v)
+		tribuf_write(&v->frames, f);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void visuals_stats_get(struct visuals *v, struct visuals_stats *s)
+{
+	uint32_t times[TIMES];
+	uint64_t n;
+	uint32_t count;
+
+	memset(s, 0, sizeof(*s));
+	if (!v)
+		return;
+	s->running = true;
+	s->width = v->o.width;
+	s->height = v->o.height;
+	n = atomic_load(&v->frame_count);
+	s->frames = n;
+	s->frame_max_s = atomic_load(&v->max_us) * 1e-6;
+	s->flash_cells_held = atomic_load(&v->cells_held);
+	s->flash_red_dropped = atomic_load(&v->red_dropped);
+	s->pngs_written = atomic_load(&v->pngs);
+	count = n < TIMES ? (uint32_t)n : TIMES;
+	for (uint32_t i = 0; i < count; i++)
+		times[i] = atomic_load_explicit(&v->times_us[i], memory_order_relaxed);
+	if (count) {
+		qsort(times, count, sizeof(times[0]), cmp_u32);
+		s->frame_p99_s = times[(count * 99) / 100 < count ? (count * 99) / 100 : count - 1] * 1e-6;
+	}
+}
+
+void visuals_stop(struct visuals *v)
+{
+	if (!v)
+		return;
+	atomic_store_explicit(&v->running, false, memory_order_release);
+	pthread_join(v->thread, NULL);
+	tribuf_free(&v->frames);
+	pthread_mutex_destroy(&v->lock);
+	pthread_cond_destroy(&v->ready_cond);
+	free(v);
+}

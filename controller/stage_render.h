@@ -1,0 +1,70 @@
+/*
+ * stage_render.h - the stage screen: an SDL2 render thread that draws the
+ * newest stage frame's scene at the display's rate, independent of the
+ * show tick, and passes every frame through the photosensitivity limiter
+ * (safety_flash.h) before anyone sees it.
+ *
+ * Modes: a window (on a chosen display, windowed or fullscreen), or
+ * offscreen (no display at all: SDL's software renderer draws into a
+ * surface whose pixels are read directly), each optionally writing PNG
+ * stills for rehearsal, the console and tests.
+ *
+ * Frames arrive through a triple buffer: the render thread never waits
+ * for the net thread and shares no lock with the audio thread.
+ *
+ * Thread: start/publish/stats/stop on the net thread; drawing on the
+ * render thread, which owns SDL.
+ */
+#ifndef TUTTI_STAGE_RENDER_H
+#define TUTTI_STAGE_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "stage_frame.h"
+
+enum visuals_mode { VISUALS_NONE, VISUALS_WINDOW, VISUALS_OFFSCREEN };
+
+struct visuals_options {
+	enum visuals_mode mode;
+	int width, height;		/* render size (the window scales it to fit) */
+	int display;			/* window: display index */
+	bool fullscreen;		/* window: borderless fullscreen on that display */
+	double fps;			/* frame rate cap (the window also follows vsync) */
+	const char *png_dir;		/* write PNG stills here; NULL = none */
+	double png_every_s;		/* how often; 0 = every frame */
+	bool keep_pngs;			/* numbered stills besides latest.png */
+	const char *font_path;
+};
+
+struct visuals_stats {
+	bool running;
+	uint64_t frames;
+	double frame_p99_s, frame_max_s;	/* draw + safety pass, last 1,024 frames */
+	uint64_t flash_cells_held;		/* screen cells the limiter held back */
+	uint64_t flash_red_dropped;		/* screen cells whose red it removed */
+	uint64_t pngs_written;
+	int width, height;
+};
+
+struct visuals;
+
+/*
+ * Starts the render thread and waits until it has a window (or surface)
+ * and its font. @max_dots: room for one dot per participant. NULL with a
+ * message in @err when it cannot (no display, say): the show runs on
+ * without a stage screen.
+ */
+struct visuals *visuals_start(const struct venue_config *cfg, const struct visuals_options *o,
+			      uint32_t max_dots, char *err, size_t err_size);
+/* Net thread: the newest frame (copied; the render thread draws the newest it finds). */
+void visuals_publish(struct visuals *v, const struct stage_frame *f);
+void visuals_stats_get(struct visuals *v, struct visuals_stats *s);
+/* Net thread: the venue's flash policy changed (the render thread applies it next frame). */
+void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_red_per_s);
+/* Stops and joins the render thread; NULL does nothing. */
+void visuals_stop(struct visuals *v);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * check_console_alarms.c - console alarms: raised with their condition, kept on
+ * the console until acknowledged, raised afresh when they come back; a
+ * storm of rate-limited inputs counted over its window.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "console_alarms.h"
+#include "test_util.h"
+
+START_TEST(test_an_alarm_stays_until_acknowledged_and_comes_back_afresh)
+{
+	struct alarms al;
+	struct alarm_inputs in = { .capacity = 100, .audio_error = "\"system\" stopped" };
+	struct alarm *a = &al.a[ALARM_AUDIO_LOST];
+
+	alarms_init(&al);
+	ck_assert_uint_eq(alarms_update(&al, &in, 0), 0);
+	ck_assert(!a->shown);
+	in.audio_lost = true;
+	ck_assert_uint_eq(alarms_update(&al, &in, 1), 1);
+	ck_assert(a->shown && a->active && !a->acknowledged);
+	ck_assert(strstr(a->message, "\"system\" stopped") != NULL);
+	ck_assert_uint_eq(alarms_update(&al, &in, 2), 0);	/* still the same alarm */
+	/* It clears before anyone saw it: it stays on the console. */
+	in.audio_lost = false;
+	alarms_update(&al, &in, 3);
+	ck_assert(a->shown && !a->active);
+	ck_assert_int_eq(alarms_ack(&al, "audio_lost"), 0);
+	ck_assert(!a->shown);
+	ck_assert_int_eq(alarms_ack(&al, "audio_lost"), -1);	/* nothing to acknowledge */
+	/* Acknowledged while active: still shown until it clears. */
+	in.audio_lost = true;
+	ck_assert_uint_eq(alarms_update(&al, &in, 4), 1);
+	ck_assert_int_eq(alarms_ack(&al, "audio_lost"), 0);
+	ck_assert(a->shown && a->acknowledged);
+	in.audio_lost = false;
+	alarms_update(&al, &in, 5);
+	ck_assert(!a->shown);
+	/* Back again: a new occurrence needs a new acknowledgement. */
+	in.audio_lost = true;
+	ck_assert_uint_eq(alarms_update(&al, &in, 6), 1);
+	ck_assert(a->shown && !a->acknowledged);
+	ck_assert_double_eq(a->since, 6);
+	ck_assert_int_eq(alarms_ack(&al, "fire"), -1);
+	ck_assert_uint_eq(al.raised_total, 3);
+}
+END_TEST
+
+START_TEST(test_venue_full_stage_down_and_a_rate_limit_storm)
+{
+	struct alarms al;
+	struct alarm_inputs in = { .capacity = 10, .participants = 10, .stage_wanted = true };
+
+	alarms_init(&al);
+	ck_assert_uint_eq(alarms_update(&al, &in, 0), 2);	/* full, and the stage is down */
+	ck_assert(al.a[ALARM_VENUE_FULL].active && al.a[ALARM_STAGE_DOWN].active);
+	in.participants = 9;
+	in.stage_running = true;
+	alarms_update(&al, &in, 1);
+	ck_assert(!al.a[ALARM_VENUE_FULL].active && !al.a[ALARM_STAGE_DOWN].active);
+	/* 150 rate-limited inputs in a window is not a storm; 250 is. */
+	in.rate_limited_total = 150;
+	alarms_update(&al, &in, 10.5);
+	ck_assert(!al.a[ALARM_RATE_STORM].active);
+	in.rate_limited_total = 400;
+	alarms_update(&al, &in, 21);
+	ck_assert(al.a[ALARM_RATE_STORM].active);
+	ck_assert(strstr(al.a[ALARM_RATE_STORM].message, "250 rate-limited") != NULL);
+	alarms_update(&al, &in, 31.5);	/* a quiet window */
+	ck_assert(!al.a[ALARM_RATE_STORM].active);
+	ck_assert(al.a[ALARM_RATE_STORM].shown);	/* until someone acknowledges it */
+}
+END_TEST
+
+static Suite *alarms_suite(void)
+{
+	Suite *s = suite_create("console_alarms");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_an_alarm_stays_until_acknowledged_and_comes_back_afresh);
+	tcase_add_test(tc, test_venue_full_stage_down_and_a_rate_limit_storm);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(alarms_suite());
+}

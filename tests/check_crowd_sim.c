@@ -1,0 +1,127 @@
+/*
+ * check_crowd_sim.c - the simulated crowd, driven through the real audience
+ * path on a virtual clock: the crowd shows life, the spammers among it
+ * are throttled and cannot swing the tempo, the xy median or a poll, and
+ * the same seed gives the same show.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "net_audience.h"
+#include "crowd_sim.h"
+#include "crowd_stats.h"
+#include "test_util.h"
+
+struct run {
+	struct crowd_summary venue;
+	struct crowd_summary zones[CONFIG_MAX_ZONES];
+	uint32_t tallies[CONFIG_POLL_OPTIONS_MAX];
+	struct metrics metrics;
+	uint32_t connected;
+	uint32_t spammers;
+};
+
+/* Runs @phones simulated phones for @seconds of virtual time at 60 Hz. */
+static void run_sim(uint32_t phones, uint64_t seed, double seconds, struct run *r)
+{
+	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
+	struct crowd *crowd = crowd_create(cfg, 300);
+	struct show *show = show_create(cfg, 0);
+	struct audience aud;
+	struct sim *sim;
+	double t = 0;
+
+	memset(r, 0, sizeof(*r));
+	audience_init(&aud, cfg, crowd, show, &r->metrics);
+	sim = sim_create(&aud, phones, seed, 0);
+	ck_assert_ptr_nonnull(sim);
+	r->spammers = sim_count_behaviour(sim, SIM_SPAMMER);
+	for (int tick = 1; t < seconds; tick++) {
+		t = tick / 60.0;
+		aud.tick = (uint64_t)tick;
+		sim_tick(sim, t);
+		show_tick(show, t);
+		crowd_tick(crowd, t);
+	}
+	crowd_summarize(crowd, t, &r->venue, r->zones);
+	crowd_poll_tallies(crowd, 0, r->tallies);
+	r->connected = crowd_connected(crowd);
+	sim_destroy(sim);
+	show_destroy(show);
+	crowd_destroy(crowd);
+	config_destroy(cfg);
+}
+
+START_TEST(test_sim_crowd_joins_and_plays_every_control)
+{
+	struct run r;
+
+	run_sim(60, 1, 20, &r);
+	ck_assert_uint_ge(r.connected, 60 - r.spammers);	/* spammers may be between reconnects */
+	ck_assert_uint_gt(r.venue.active, 30);
+	ck_assert_double_gt(r.venue.taps_per_s, 20);
+	ck_assert_uint_gt(r.venue.xy_n, 30);
+	ck_assert_uint_gt(r.venue.slider_n, 30);
+	ck_assert_uint_gt(r.venue.shake_n, 10);
+	ck_assert_uint_gt(r.zones[0].participants, 0);
+	ck_assert_uint_gt(r.zones[1].participants, 0);
+	ck_assert_uint_gt(r.metrics.inputs_accepted[CONTROL_TAP], 1000);
+}
+END_TEST
+
+START_TEST(test_sim_spammers_are_throttled_and_cannot_swing_the_crowd)
+{
+	struct run r;
+	uint32_t total = 0;
+
+	run_sim(60, 1, 20, &r);
+	ck_assert_uint_eq(r.spammers, 6);
+	ck_assert_uint_gt(r.metrics.rejected[REJECT_RATE_LIMITED], 100);
+	/* Steady tappers sit around 120 BPM; bursty and spammy phones are outliers. */
+	ck_assert_double_eq_tol(r.venue.tempo_bpm, 120, 4);
+	/* Spammers push xy to the corner (1, 1); the crowd's median stays near the middle. */
+	ck_assert_double_lt(r.venue.x_median, 0.65);
+	ck_assert_double_lt(r.venue.y_median, 0.65);
+	/* One vote per participant: however often a spammer votes, the poll counts it once. */
+	for (int o = 0; o < 3; o++)
+		total += r.tallies[o];
+	ck_assert_uint_le(total, 60);
+	ck_assert_uint_ge(total, 40);
+	ck_assert_uint_gt(r.metrics.rejected[REJECT_DUPLICATE] + r.metrics.inputs_accepted[CONTROL_VOTE],
+			  total);
+}
+END_TEST
+
+START_TEST(test_sim_same_seed_same_show)
+{
+	struct run a, b, c;
+
+	run_sim(40, 7, 8, &a);
+	run_sim(40, 7, 8, &b);
+	run_sim(40, 8, 8, &c);
+	ck_assert_int_eq(memcmp(a.tallies, b.tallies, sizeof(a.tallies)), 0);
+	ck_assert_double_eq(a.venue.x_mean, b.venue.x_mean);
+	ck_assert_double_eq(a.venue.tempo_bpm, b.venue.tempo_bpm);
+	ck_assert_uint_eq(a.metrics.inputs_accepted[CONTROL_TAP], b.metrics.inputs_accepted[CONTROL_TAP]);
+	ck_assert(a.venue.x_mean != c.venue.x_mean ||
+		  a.metrics.inputs_accepted[CONTROL_TAP] != c.metrics.inputs_accepted[CONTROL_TAP]);
+}
+END_TEST
+
+static Suite *sim_suite(void)
+{
+	Suite *s = suite_create("crowd_sim");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_sim_crowd_joins_and_plays_every_control);
+	tcase_add_test(tc, test_sim_spammers_are_throttled_and_cannot_swing_the_crowd);
+	tcase_add_test(tc, test_sim_same_seed_same_show);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(sim_suite());
+}

@@ -1,0 +1,557 @@
+/*
+ * check_net_audience.c - what phone messages do: join, refusals with their
+ * reasons, rate limiting and the 1008 close, venue full, resume without
+ * double votes, and the bounded outbox.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net_audience.h"
+#include "test_util.h"
+
+static struct venue_config *cfg;
+static struct crowd *crowd;
+static struct show *show;
+static struct metrics metrics;
+static struct audience aud;
+
+static void setup(void)
+{
+	cfg = test_config(TEST_VENUE_JSON);
+	crowd = crowd_create(cfg, 300);
+	show = show_create(cfg, 0);
+	memset(&metrics, 0, sizeof(metrics));
+	audience_init(&aud, cfg, crowd, show, &metrics);
+}
+
+static void teardown(void)
+{
+	show_destroy(show);
+	crowd_destroy(crowd);
+	config_destroy(cfg);
+}
+
+static void say(struct audience_peer *peer, double now, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(struct audience_peer *peer, double now, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	audience_handle_text(&aud, peer, msg, strlen(msg), now);
+}
+
+/* Pops the next personal message as JSON (NULL when none). */
+static json_t *next(struct audience_peer *peer, double now)
+{
+	char out[2048];
+	size_t n = audience_peer_next_personal(&aud, peer, out, sizeof(out), now);
+
+	if (!n)
+		return NULL;
+	json_t *j = json_loadb(out, n, 0, NULL);
+	ck_assert_msg(j != NULL, "not JSON: %.*s", (int)n, out);
+	return j;
+}
+
+static const char *type_of(json_t *j)
+{
+	return json_string_value(json_object_get(j, "type"));
+}
+
+/* Expects the next message to be an error with @code. */
+static void expect_error(struct audience_peer *peer, const char *code)
+{
+	json_t *j = next(peer, 0);
+
+	ck_assert_msg(j != NULL, "no message; wanted error %s", code);
+	ck_assert_str_eq(type_of(j), "error");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "code")), code);
+	json_decref(j);
+}
+
+static void drain(struct audience_peer *peer)
+{
+	json_t *j;
+
+	while ((j = next(peer, 0)))
+		json_decref(j);
+}
+
+/* A joined peer; returns its token in @token (may be NULL). */
+static void join(struct audience_peer *peer, char *token, const char *with_token)
+{
+	json_t *w;
+
+	audience_peer_init(&aud, peer, NULL, 0);
+	if (with_token)
+		say(peer, 0, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", with_token);
+	else
+		say(peer, 0, "{\"type\":\"hello\",\"token\":null,\"zone\":\"right\"}");
+	w = next(peer, 0);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_str_eq(type_of(w), "welcome");
+	if (token)
+		strcpy(token, json_string_value(json_object_get(w, "token")));
+	json_decref(w);
+	drain(peer);
+}
+
+START_TEST(test_audience_hello_gets_welcome_with_id_token_and_zone)
+{
+	struct audience_peer peer;
+	json_t *w;
+
+	audience_peer_init(&aud, &peer, NULL, 0);
+	say(&peer, 0, "{\"type\":\"hello\",\"token\":null,\"zone\":\"right\"}");
+	w = next(&peer, 0);
+	ck_assert_str_eq(type_of(w), "welcome");
+	ck_assert_str_eq(json_string_value(json_object_get(w, "zone")), "right");
+	ck_assert(json_is_false(json_object_get(w, "resumed")));
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(w, "token"))), CROWD_TOKEN_CHARS);
+	ck_assert_ptr_eq(next(&peer, 0), NULL);
+	json_decref(w);
+	ck_assert_uint_eq(crowd_connected(crowd), 1);
+}
+END_TEST
+
+START_TEST(test_audience_input_before_hello_is_refused_not_joined)
+{
+	struct audience_peer peer;
+
+	audience_peer_init(&aud, &peer, NULL, 0);
+	say(&peer, 0, "{\"type\":\"input\",\"seq\":1,\"control\":\"tap\"}");
+	expect_error(&peer, "not_joined");
+	ck_assert_uint_eq(metrics.rejected[REJECT_NOT_JOINED], 1);
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_TAP], 0);
+}
+END_TEST
+
+START_TEST(test_audience_unknown_zone_joins_first_zone_with_an_error)
+{
+	struct audience_peer peer;
+	json_t *w;
+
+	audience_peer_init(&aud, &peer, NULL, 0);
+	say(&peer, 0, "{\"type\":\"hello\",\"token\":null,\"zone\":\"balcony\"}");
+	w = next(&peer, 0);
+	ck_assert_str_eq(type_of(w), "welcome");
+	ck_assert_str_eq(json_string_value(json_object_get(w, "zone")), "left");
+	json_decref(w);
+	expect_error(&peer, "unknown_zone");
+}
+END_TEST
+
+START_TEST(test_audience_second_hello_is_refused_already_joined)
+{
+	struct audience_peer peer;
+
+	join(&peer, NULL, NULL);
+	say(&peer, 0, "{\"type\":\"hello\",\"token\":null}");
+	expect_error(&peer, "already_joined");
+	ck_assert_uint_eq(crowd_connected(crowd), 1);
+}
+END_TEST
+
+START_TEST(test_audience_accepted_input_is_acked_with_the_tick_that_includes_it)
+{
+	struct audience_peer peer;
+	json_t *ack;
+
+	join(&peer, NULL, NULL);
+	aud.tick = 41;
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":1,\"control\":\"xy\",\"x\":0.2,\"y\":0.4}");
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":2,\"control\":\"slider\",\"value\":0.7}");
+	ack = next(&peer, 1);
+	ck_assert_str_eq(type_of(ack), "ack");
+	ck_assert_int_eq(json_integer_value(json_object_get(ack, "seq")), 2);	/* coalesced */
+	ck_assert_int_eq(json_integer_value(json_object_get(ack, "tick")), 42);
+	json_decref(ack);
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_XY], 1);
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 1);
+}
+END_TEST
+
+START_TEST(test_audience_malformed_messages_get_errors_and_change_nothing)
+{
+	struct audience_peer peer;
+
+	join(&peer, NULL, NULL);
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":1,\"control\":\"xy\",\"x\":7,\"y\":0}");
+	expect_error(&peer, "out_of_range");
+	say(&peer, 1, "{\"type\":\"dance\"}");
+	expect_error(&peer, "unknown_type");
+	say(&peer, 1, "{oops");
+	expect_error(&peer, "malformed_json");
+	ck_assert_uint_eq(metrics.rejected[REJECT_OUT_OF_RANGE], 1);
+	ck_assert_uint_eq(metrics.rejected[REJECT_UNKNOWN_TYPE], 1);
+	ck_assert_uint_eq(metrics.rejected[REJECT_MALFORMED_JSON], 1);
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_XY], 0);
+}
+END_TEST
+
+START_TEST(test_audience_a_venue_freeze_refuses_every_input_and_vote)
+{
+	struct audience_peer peer;
+	json_t *e;
+
+	join(&peer, NULL, NULL);
+	aud.frozen = true;	/* the safety panel's freeze */
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":1,\"control\":\"slider\",\"value\":0.5}");
+	e = next(&peer, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "control_disabled");
+	ck_assert_str_eq(json_string_value(json_object_get(e, "message")),
+			 "the venue is listening: slider is paused");
+	json_decref(e);
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":2,\"poll\":\"song\",\"choice\":0}");
+	expect_error(&peer, "poll_closed");
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 0);
+	aud.frozen = false;
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":3,\"control\":\"slider\",\"value\":0.5}");
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 1);
+}
+END_TEST
+
+START_TEST(test_audience_control_not_in_this_cue_is_refused)
+{
+	struct audience_peer peer;
+	json_t *e;
+
+	join(&peer, NULL, NULL);
+	show_cue_go(show, 1, 1);	/* "quiet": no controls */
+	say(&peer, 1, "{\"type\":\"input\",\"seq\":1,\"control\":\"slider\",\"value\":0.5}");
+	e = next(&peer, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "control_disabled");
+	ck_assert_str_eq(json_string_value(json_object_get(e, "message")), "slider is not enabled in this cue");
+	ck_assert_int_eq(json_integer_value(json_object_get(e, "seq")), 1);
+	json_decref(e);
+	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 0);
+}
+END_TEST
+
+START_TEST(test_audience_votes_on_closed_or_unknown_polls_are_refused)
+{
+	struct audience_peer peer;
+	uint32_t t[3];
+
+	join(&peer, NULL, NULL);
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"encore\",\"choice\":0}");
+	expect_error(&peer, "unknown_poll");
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":2,\"poll\":\"song\",\"choice\":3}");
+	expect_error(&peer, "out_of_range");
+	show_poll_close(show, 0, 1);
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":3,\"poll\":\"song\",\"choice\":1}");
+	expect_error(&peer, "poll_closed");
+	crowd_poll_tallies(crowd, 0, t);
+	ck_assert_uint_eq(t[0] + t[1] + t[2], 0);
+}
+END_TEST
+
+START_TEST(test_audience_resend_after_reconnect_never_double_votes)
+{
+	struct audience_peer peer, again;
+	char token[64];
+	uint32_t t[3];
+	json_t *ack;
+
+	join(&peer, token, NULL);
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"song\",\"choice\":2}");
+	drain(&peer);
+	audience_peer_closed(&aud, &peer, 2);
+	/* The phone never saw the ack: it resumes and re-sends the same vote. */
+	join(&again, NULL, token);
+	say(&again, 3, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"song\",\"choice\":2}");
+	ack = next(&again, 3);
+	ck_assert_str_eq(type_of(ack), "ack");
+	ck_assert_int_eq(json_integer_value(json_object_get(ack, "seq")), 1);
+	json_decref(ack);
+	crowd_poll_tallies(crowd, 0, t);
+	ck_assert_uint_eq(t[2], 1);
+	ck_assert_uint_eq(metrics.rejected[REJECT_DUPLICATE], 1);
+	/* A new vote from the resumed phone changes its vote. */
+	say(&again, 4, "{\"type\":\"vote\",\"seq\":2,\"poll\":\"song\",\"choice\":0}");
+	crowd_poll_tallies(crowd, 0, t);
+	ck_assert_uint_eq(t[0], 1);
+	ck_assert_uint_eq(t[2], 0);
+}
+END_TEST
+
+START_TEST(test_audience_resumed_welcome_reports_votes_and_last_seq)
+{
+	struct audience_peer peer, again;
+	char token[64];
+	json_t *w;
+
+	join(&peer, token, NULL);
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":5,\"poll\":\"song\",\"choice\":1}");
+	audience_peer_closed(&aud, &peer, 2);
+	audience_peer_init(&aud, &again, NULL, 3);
+	say(&again, 3, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", token);
+	w = next(&again, 3);
+	ck_assert(json_is_true(json_object_get(w, "resumed")));
+	ck_assert_int_eq(json_integer_value(json_object_get(w, "last_seq")), 5);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(w, "votes"), "song")), 1);
+	json_decref(w);
+}
+END_TEST
+
+START_TEST(test_audience_flood_is_throttled_then_closed_1008)
+{
+	struct audience_peer peer;
+	uint64_t seq = 0;
+	int errors = 0;
+	json_t *j;
+
+	join(&peer, NULL, NULL);
+	/* 100 inputs a second against a limit of 10/s, burst 20. */
+	for (double t = 0; t < 2.0; t += 0.01)
+		say(&peer, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+		    (unsigned long long)++seq);
+	ck_assert_uint_le(metrics.inputs_accepted[CONTROL_TAP], 20 + 2 * 10 + 1);
+	ck_assert_uint_ge(metrics.inputs_accepted[CONTROL_TAP], 20 + 2 * 10 - 2);
+	ck_assert_uint_gt(metrics.rejected[REJECT_RATE_LIMITED], 100);
+	while ((j = next(&peer, 2))) {
+		if (strcmp(type_of(j), "error") == 0) {
+			ck_assert_str_eq(json_string_value(json_object_get(j, "code")), "rate_limited");
+			errors++;
+		}
+		json_decref(j);
+	}
+	ck_assert_int_le(errors, 3);	/* at most one a second, not one per input */
+	ck_assert_int_eq(peer.close_code, 0);
+	/* Keeping it up past throttle_close_s (3 s) closes the socket. */
+	for (double t = 2.0; t < 4.0; t += 0.01)
+		say(&peer, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+		    (unsigned long long)++seq);
+	ck_assert_int_eq(peer.close_code, 1008);
+}
+END_TEST
+
+START_TEST(test_audience_a_phone_back_within_its_rate_is_forgiven)
+{
+	struct audience_peer peer;
+	uint64_t seq = 0;
+
+	join(&peer, NULL, NULL);
+	for (double t = 0; t < 1.0; t += 0.01)
+		say(&peer, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+		    (unsigned long long)++seq);
+	for (double t = 1.0; t < 8.0; t += 0.2)
+		say(&peer, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+		    (unsigned long long)++seq);
+	ck_assert_int_eq(peer.close_code, 0);
+	ck_assert(crowd_participant_throttle(crowd, peer.participant)->throttled_since < 0);
+}
+END_TEST
+
+START_TEST(test_audience_venue_full_says_so_and_closes_1013)
+{
+	struct audience_peer peers[101];
+	json_t *e;
+
+	for (int i = 0; i < 100; i++)
+		join(&peers[i], NULL, NULL);
+	audience_peer_init(&aud, &peers[100], NULL, 0);
+	say(&peers[100], 0, "{\"type\":\"hello\",\"token\":null}");
+	e = next(&peers[100], 0);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "venue_full");
+	ck_assert_int_gt(json_integer_value(json_object_get(e, "retry_ms")), 0);
+	json_decref(e);
+	ck_assert_int_eq(peers[100].close_code, 1013);
+	ck_assert_int_lt(peers[100].participant, 0);
+	ck_assert_uint_eq(crowd_connected(crowd), 100);
+}
+END_TEST
+
+START_TEST(test_audience_outbox_stays_bounded_under_an_error_flood)
+{
+	struct audience_peer peer;
+	int count = 0;
+	json_t *j;
+
+	audience_peer_init(&aud, &peer, NULL, 0);
+	for (int i = 0; i < 1000; i++)
+		say(&peer, 0, "{\"type\":\"input\",\"seq\":1,\"control\":\"tap\"}");
+	while ((j = next(&peer, 0))) {
+		count++;
+		json_decref(j);
+	}
+	ck_assert_int_eq(count, AUDIENCE_ERRORS_MAX);
+	/* Every frame is accounted for: refused as not joined, or dropped by the message rate. */
+	ck_assert_uint_eq(metrics.rejected[REJECT_NOT_JOINED] + metrics.rejected[REJECT_RATE_LIMITED], 1000);
+	ck_assert_uint_gt(metrics.rejected[REJECT_RATE_LIMITED], 900);
+}
+END_TEST
+
+START_TEST(test_audience_ping_gets_pong_with_receive_and_send_times)
+{
+	struct audience_peer peer;
+	json_t *p;
+
+	join(&peer, NULL, NULL);
+	say(&peer, 10.0, "{\"type\":\"ping\",\"t0\":555.5}");
+	p = next(&peer, 10.002);
+	ck_assert_str_eq(type_of(p), "pong");
+	ck_assert_double_eq(json_number_value(json_object_get(p, "t0")), 555.5);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(p, "t1")), 10000.0, 1e-6);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(p, "t2")), 10002.0, 1e-6);
+	json_decref(p);
+}
+END_TEST
+
+START_TEST(test_audience_phones_behind_one_address_share_its_bucket)
+{
+	struct addrtable addrs;
+	struct audience_peer a, b;
+	struct addr_entry *ea, *eb;
+	uint64_t seq = 0;
+
+	/* Two sockets from one address: together they get the address's rate, not twice it. */
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 16), 0);
+	ea = addrtable_acquire(&addrs, "10.0.0.7", 40, 0);
+	eb = addrtable_acquire(&addrs, "10.0.0.7", 40, 0);
+	ck_assert_ptr_eq(ea, eb);
+	ck_assert_uint_eq(ea->connections, 2);
+	join(&a, NULL, NULL);
+	join(&b, NULL, NULL);
+	a.addr = ea;
+	b.addr = eb;
+	cfg->limits.max_connections_per_address = 1;	/* address rate = one phone's */
+	for (double t = 0; t < 1.0; t += 0.01) {
+		say(&a, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", (unsigned long long)++seq);
+		say(&b, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", (unsigned long long)seq);
+	}
+	ck_assert_uint_le(metrics.inputs_accepted[CONTROL_TAP], 20 + 10 + 1);
+	addrtable_release(&addrs, ea);
+	addrtable_release(&addrs, eb);
+	addrtable_free(&addrs);
+}
+END_TEST
+
+START_TEST(test_audience_address_connection_cap_refuses_the_extra_socket)
+{
+	struct addrtable addrs;
+
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 2), 0);
+	ck_assert_ptr_nonnull(addrtable_acquire(&addrs, "10.0.0.7", 1, 0));
+	ck_assert_ptr_nonnull(addrtable_acquire(&addrs, "10.0.0.7", 1, 0));
+	ck_assert_ptr_null(addrtable_acquire(&addrs, "10.0.0.7", 1, 0));
+	ck_assert_ptr_nonnull(addrtable_acquire(&addrs, "10.0.0.8", 1, 0));
+	addrtable_free(&addrs);
+}
+END_TEST
+
+START_TEST(test_audience_one_address_cannot_create_participants_without_end)
+{
+	struct addrtable addrs;
+	struct audience_peer peers[40];
+	struct addr_entry *e;
+	int joined = 0, refused = 0;
+
+	/* Connect, hello, vote, close, again: the loop that would stuff a poll. */
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 4), 0);
+	aud.addrs = &addrs;
+	for (int i = 0; i < 40; i++) {
+		e = addrtable_acquire(&addrs, "10.0.0.9", 40, i * 0.01);
+		ck_assert_ptr_nonnull(e);
+		audience_peer_init(&aud, &peers[i], e, i * 0.01);
+		say(&peers[i], i * 0.01, "{\"type\":\"hello\",\"token\":null}");
+		if (peers[i].participant >= 0)
+			joined++;
+		else if (peers[i].close_code == 1008)
+			refused++;
+		audience_peer_closed(&aud, &peers[i], i * 0.01);
+		addrtable_release(&addrs, e);
+	}
+	ck_assert_int_eq(joined, 4);	/* its connection cap, once; more only as minutes pass */
+	ck_assert_int_eq(refused, 36);
+	ck_assert_uint_eq(metrics.rejected[REJECT_TOO_MANY_JOINS], 36);
+	aud.addrs = NULL;
+	addrtable_free(&addrs);
+}
+END_TEST
+
+START_TEST(test_audience_reconnecting_does_not_refill_the_rate)
+{
+	struct audience_peer peer;
+	char token[64];
+	uint64_t seq = 0;
+
+	join(&peer, token, NULL);
+	/* Burst, reconnect, burst again: the bucket belongs to the participant, not the socket. */
+	for (int round = 0; round < 5; round++) {
+		for (int k = 0; k < 20; k++)
+			say(&peer, round * 0.01, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+			    (unsigned long long)++seq);
+		audience_peer_closed(&aud, &peer, round * 0.01);
+		join(&peer, NULL, token);
+	}
+	ck_assert_uint_le(metrics.inputs_accepted[CONTROL_TAP], 20 + 1);
+}
+END_TEST
+
+START_TEST(test_audience_a_resume_moves_the_participant_to_the_new_connection)
+{
+	struct audience_peer old, fresh;
+	char token[64];
+	uint32_t t[3];
+
+	join(&old, token, NULL);
+	say(&old, 1, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"song\",\"choice\":0}");
+	/* The phone switched from Wi-Fi to cellular; its old socket is not dead yet. */
+	join(&fresh, NULL, token);
+	ck_assert(fresh.resumed);
+	ck_assert_int_eq(fresh.participant, 0);
+	ck_assert_int_lt(old.participant, 0);
+	ck_assert_int_eq(old.close_code, AUDIENCE_CLOSE_RESUMED_ELSEWHERE);
+	ck_assert_ptr_eq(aud.displaced, &old);
+	say(&fresh, 2, "{\"type\":\"vote\",\"seq\":2,\"poll\":\"song\",\"choice\":0}");
+	crowd_poll_tallies(crowd, 0, t);
+	ck_assert_uint_eq(t[0], 1);	/* one phone, one vote */
+	audience_peer_closed(&aud, &old, 3);	/* the old socket finally closes */
+	ck_assert_uint_eq(crowd_connected(crowd), 1);
+}
+END_TEST
+
+static Suite *audience_suite(void)
+{
+	Suite *s = suite_create("net_audience");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_audience_hello_gets_welcome_with_id_token_and_zone);
+	tcase_add_test(tc, test_audience_input_before_hello_is_refused_not_joined);
+	tcase_add_test(tc, test_audience_unknown_zone_joins_first_zone_with_an_error);
+	tcase_add_test(tc, test_audience_second_hello_is_refused_already_joined);
+	tcase_add_test(tc, test_audience_accepted_input_is_acked_with_the_tick_that_includes_it);
+	tcase_add_test(tc, test_audience_malformed_messages_get_errors_and_change_nothing);
+	tcase_add_test(tc, test_audience_control_not_in_this_cue_is_refused);
+	tcase_add_test(tc, test_audience_a_venue_freeze_refuses_every_input_and_vote);
+	tcase_add_test(tc, test_audience_votes_on_closed_or_unknown_polls_are_refused);
+	tcase_add_test(tc, test_audience_resend_after_reconnect_never_double_votes);
+	tcase_add_test(tc, test_audience_resumed_welcome_reports_votes_and_last_seq);
+	tcase_add_test(tc, test_audience_flood_is_throttled_then_closed_1008);
+	tcase_add_test(tc, test_audience_a_phone_back_within_its_rate_is_forgiven);
+	tcase_add_test(tc, test_audience_venue_full_says_so_and_closes_1013);
+	tcase_add_test(tc, test_audience_outbox_stays_bounded_under_an_error_flood);
+	tcase_add_test(tc, test_audience_ping_gets_pong_with_receive_and_send_times);
+	tcase_add_test(tc, test_audience_phones_behind_one_address_share_its_bucket);
+	tcase_add_test(tc, test_audience_address_connection_cap_refuses_the_extra_socket);
+	tcase_add_test(tc, test_audience_one_address_cannot_create_participants_without_end);
+	tcase_add_test(tc, test_audience_reconnecting_does_not_refill_the_rate);
+	tcase_add_test(tc, test_audience_a_resume_moves_the_participant_to_the_new_connection);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(audience_suite());
+}
