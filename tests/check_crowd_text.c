@@ -1,71 +1,14 @@
 /*
- * check_crowd_text.c - crowd text before it reaches the screen: the word
- * filter, cleaning, the per-participant interval, the bounded queue, the
- * operator's verdicts and the wall.
+ * check_crowd_text.c - crowd text before it reaches the screen: cleaning,
+ * the per-participant interval, the bounded queue, the operator's verdicts
+ * and the wall (the word filter itself: check_crowd_wordfilter.c).
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crowd_text.h"
-#include "stage_font.h"
 #include "test_util.h"
-#include "crowd_wordfilter.h"
-
-static struct wordfilter *filter_of(const char *const *words, size_t n)
-{
-	struct wordfilter *wf = wordfilter_create(words, n);
-
-	ck_assert_ptr_nonnull(wf);
-	return wf;
-}
-
-START_TEST(test_filter_matches_whole_words_through_common_disguises)
-{
-	static const char *const words[] = { "boo", "hiss", "go home" };
-	static const char *const caught[] = {
-		"boo", "BOO", "you boo!", "b00", "B.O.O", "b o o", "booooo", "h1ss", "hi$$",
-		"well, GO   HOME now", "g0 h0me", "ok boo.", "¡boo!",
-		"boo\xcc\x81",	/* a combining accent does not hide it */
-	};
-	static const char *const passed[] = {
-		"book", "bo", "taboo", "hissing", "go homer", "go", "home", "", "gohome",
-		"b-o-o-k", "bo\xc3\xb3",	/* a precomposed accented letter is another letter */
-	};
-	struct wordfilter *wf = filter_of(words, 3);
-	size_t which = 99;
-
-	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
-		ck_assert_msg(wordfilter_match(wf, caught[i], NULL), "\"%s\" should be caught", caught[i]);
-	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
-		ck_assert_msg(!wordfilter_match(wf, passed[i], NULL), "\"%s\" should pass", passed[i]);
-	ck_assert(wordfilter_match(wf, "just go home", &which));
-	ck_assert_uint_eq(which, 2);
-	wordfilter_destroy(wf);
-}
-END_TEST
-
-START_TEST(test_filter_compares_other_scripts_byte_for_byte)
-{
-	static const char *const words[] = { "ДУРАК", "ばか" };
-	struct wordfilter *wf = filter_of(words, 2);
-
-	ck_assert(wordfilter_match(wf, "ты ДУРАК", NULL));
-	ck_assert(wordfilter_match(wf, "ばか!", NULL));
-	ck_assert(!wordfilter_match(wf, "ДУРАКИ", NULL));	/* a longer word */
-	wordfilter_destroy(wf);
-}
-END_TEST
-
-START_TEST(test_filter_with_no_words_passes_everything)
-{
-	struct wordfilter *wf = wordfilter_create(NULL, 0);
-
-	ck_assert_ptr_nonnull(wf);
-	ck_assert(!wordfilter_match(wf, "anything at all", NULL));
-	wordfilter_destroy(wf);
-}
-END_TEST
 
 /* Cleaning with no font coverage: every character is drawable. */
 static enum crowdtext_result crowdtext_clean_all(const char *raw, uint32_t max_chars, char *out)
@@ -224,45 +167,22 @@ START_TEST(test_invisible_characters_cannot_hide_a_word_from_the_filter)
 }
 END_TEST
 
-START_TEST(test_the_queue_holds_only_what_the_stage_font_can_draw)
-{
-	char err[256], out[CONFIG_TEXT_BYTES_MAX + 1];
-	uint8_t *font = stagefont_coverage(TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf", err, sizeof(err));
 
-	ck_assert_msg(font != NULL, "%s", err);
-	ck_assert(stagefont_has(font, 'A'));
-	ck_assert(stagefont_has(font, 0x416));		/* Cyrillic Zhe */
-	ck_assert(!stagefont_has(font, 0x1f3b8));	/* guitar emoji */
-	/* Fullwidth letters the font lacks go before the moderator reads it: what they approve is what shows. */
-	ck_assert_int_eq(crowdtext_clean("I do \xef\xbc\xae\xef\xbc\xaf\xef\xbc\xb4 support", 80, font, out),
-			 CROWDTEXT_QUEUED);
-	ck_assert_str_eq(out, "I do support");
-	ck_assert_int_eq(crowdtext_clean("Жжж \xf0\x9f\x8e\xb8", 80, font, out), CROWDTEXT_QUEUED);
-	ck_assert_str_eq(out, "Жжж");
-	ck_assert_int_eq(crowdtext_clean("\xf0\x9f\x8e\xb8\xf0\x9f\x8e\x82", 80, font, out), CROWDTEXT_UNDRAWABLE);
-	free(font);
-}
-END_TEST
-
-static Suite *moderation_suite(void)
+static Suite *crowd_text_suite(void)
 {
 	Suite *s = suite_create("crowd_text");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, test_filter_matches_whole_words_through_common_disguises);
-	tcase_add_test(tc, test_filter_compares_other_scripts_byte_for_byte);
-	tcase_add_test(tc, test_filter_with_no_words_passes_everything);
 	tcase_add_test(tc, test_clean_folds_whitespace_counts_characters_and_refuses_controls);
 	tcase_add_test(tc, test_texts_wait_for_the_operator_and_approved_ones_go_on_the_wall);
 	tcase_add_test(tc, test_one_text_per_interval_and_a_filtered_one_uses_the_turn);
 	tcase_add_test(tc, test_a_full_queue_refuses_and_withdraw_takes_a_participants_texts_away);
 	tcase_add_test(tc, test_invisible_characters_cannot_hide_a_word_from_the_filter);
-	tcase_add_test(tc, test_the_queue_holds_only_what_the_stage_font_can_draw);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	return test_run_suite(moderation_suite());
+	return test_run_suite(crowd_text_suite());
 }

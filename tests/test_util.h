@@ -42,6 +42,26 @@ static inline int test_run_suite(Suite *suite)
 	return failed ? 1 : 0;
 }
 
+/* Runs @n tests as one suite called @name, in one case; returns the exit status. */
+static inline int test_run_tests(const char *name, const TTest *const *tests, size_t n)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create("core");
+
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	suite_add_tcase(s, tc);
+	return test_run_suite(s);
+}
+
+/* A suite's main(): TEST_MAIN("spsc", test_a, test_b). */
+#define TEST_MAIN(name, ...)								\
+	int main(void)									\
+	{										\
+		const TTest *const tests_[] = { __VA_ARGS__ };				\
+		return test_run_tests(name, tests_, sizeof(tests_) / sizeof(tests_[0]));	\
+	}
+
 /* Two zones; cue 0 enables every control and has poll "song" (3 options). */
 #define TEST_VENUE_JSON							\
 	"{\"name\":\"Test\",\"capacity\":100,"				\
