@@ -1,0 +1,24 @@
+// The live numbers: crowd, zones, audio, stage and the daemon's network health.
+import { $, dbfs, h } from './dom.js';
+
+function statRows(live) {
+  return [
+    ['Participants', live.participants], ['Active (last 10 s)', live.active_10s],
+    ['Taps/s', live.taps_per_s.toFixed(1)], ['Inputs/s', live.net.inputs_per_s.toFixed(1)],
+    ['Controls', live.controls.join(', ') || 'none'],
+    ...live.zones.map((z) => [`Zone ${z.name || z.id}`, `${z.participants} (${z.active_10s} active)`]),
+    ['Audio', live.audio.lost ? `LOST: ${live.audio.error}` : live.audio.device],
+    ['Audio load', live.audio.load < 0 ? 'no device' : `${(live.audio.load * 100).toFixed(1)} %  xruns ${live.audio.xruns}`],
+    ['Audio levels', `in ${dbfs(live.audio.input_level)}, out peak ${live.audio.output_peak_dbfs.toFixed(1)} dBFS, `
+      + `limiter ${live.audio.limiter_db.toFixed(1)} dB`],
+    ['Stage', live.stage.running ? `${live.stage.p99_ms.toFixed(1)} ms p99` : 'off'],
+    ['Connections', live.net.connections],
+    ['Tick', `max ${live.net.tick_max_ms.toFixed(2)} ms, ${live.net.tick_overruns} overruns`],
+    ['Broadcasts', `${live.net.broadcasts} (${live.net.state_bytes} B)`],
+    ['Refused', Object.entries(live.net.rejected).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'],
+  ];
+}
+
+export function statsPanelRender(live) {
+  $('stats').replaceChildren(...statRows(live).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]));
+}
