@@ -15,17 +15,6 @@
 
 static const char *const role_names[] = { "none", "artist", "operator" };
 
-static const char *const action_names[CONSOLE_ACTION_COUNT] = {
-	"cue.go", "cue.back", "cue.jump",
-	"poll.open", "poll.close", "poll.reveal", "poll.veto",
-	"mix.set", "artist.control",
-	"safety.ceiling", "safety.fade", "safety.blackout", "safety.freeze",
-	"safety.flash_policy", "safety.curfew",
-	"moderate.mute", "moderate.kick",
-	"moderate.approve", "moderate.reject", "moderate.take_down",
-	"alarm.ack",
-};
-
 struct session {
 	char token[CONSOLE_TOKEN_CHARS + 1];
 	enum console_role role;
@@ -56,34 +45,6 @@ enum console_role console_role_from_name(const char *name)
 	if (name && strcmp(name, "operator") == 0)
 		return CONSOLE_ROLE_OPERATOR;
 	return CONSOLE_ROLE_NONE;
-}
-
-const char *console_action_name(enum console_action a)
-{
-	return (unsigned)a < CONSOLE_ACTION_COUNT ? action_names[a] : "unknown";
-}
-
-int console_action_from_name(const char *name)
-{
-	for (int i = 0; name && i < CONSOLE_ACTION_COUNT; i++)
-		if (strcmp(name, action_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-bool console_role_may(enum console_role r, enum console_action a)
-{
-	if ((unsigned)a >= CONSOLE_ACTION_COUNT)
-		return false;
-	switch (r) {
-	case CONSOLE_ROLE_OPERATOR:
-		return true;
-	case CONSOLE_ROLE_ARTIST:
-		/* The venue's safety and the audience's moderation are never the artist's call. */
-		return a <= CONSOLE_ARTIST_CONTROL || a == CONSOLE_ALARM_ACK;
-	default:
-		return false;
-	}
 }
 
 /* ---- passwords ---- */

@@ -1,8 +1,9 @@
 /*
- * console_auth.h - who may do what at the console: the two roles and
- * their permissions, password hashes (libsodium's Argon2id
- * crypto_pwhash_str, checked in constant time), login sessions with an
- * expiry, and a per-address slow-down for failed logins.
+ * console_auth.h - who is at the console: the two roles (what each may
+ * do is written in the command table, console_commands.h), password
+ * hashes (libsodium's Argon2id crypto_pwhash_str, checked in constant
+ * time), login sessions with an expiry, and a per-address slow-down for
+ * failed logins.
  *
  * Thread: the net thread owns a console_auth. console_password_check()
  * is deliberately slow (tens of milliseconds, by design of the hash):
@@ -22,28 +23,9 @@
 
 enum console_role { CONSOLE_ROLE_NONE, CONSOLE_ROLE_ARTIST, CONSOLE_ROLE_OPERATOR };
 
-/* Everything the console can ask for. */
-enum console_action {
-	CONSOLE_CUE_GO, CONSOLE_CUE_BACK, CONSOLE_CUE_JUMP,
-	CONSOLE_POLL_OPEN, CONSOLE_POLL_CLOSE, CONSOLE_POLL_REVEAL, CONSOLE_POLL_VETO,
-	CONSOLE_MIX_SET,		/* the co-creation mix */
-	CONSOLE_ARTIST_CONTROL,		/* the artist's own parameter moves */
-	CONSOLE_SAFETY_CEILING, CONSOLE_SAFETY_FADE, CONSOLE_SAFETY_BLACKOUT,
-	CONSOLE_SAFETY_FREEZE, CONSOLE_SAFETY_FLASH_POLICY, CONSOLE_SAFETY_CURFEW,
-	CONSOLE_MODERATE_MUTE, CONSOLE_MODERATE_KICK,
-	CONSOLE_MODERATE_APPROVE, CONSOLE_MODERATE_REJECT, CONSOLE_MODERATE_TAKE_DOWN,	/* crowd text */
-	CONSOLE_ALARM_ACK,
-	CONSOLE_ACTION_COUNT
-};
-
 const char *console_role_name(enum console_role r);
 /* CONSOLE_ROLE_NONE for an unknown name. */
 enum console_role console_role_from_name(const char *name);
-const char *console_action_name(enum console_action a);
-/* -1 for an unknown name. */
-int console_action_from_name(const char *name);
-/* The operator may do everything; the artist runs the show but never the safety panel or moderation. */
-bool console_role_may(enum console_role r, enum console_action a);
 
 /* Hashes @password for a venue config (`tutti hash-password`). 0, or -1 (out of memory). */
 int console_password_hash(const char *password, char out[CONSOLE_HASH_MAX]);

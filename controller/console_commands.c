@@ -32,18 +32,10 @@ static void reply_fail(struct console_reply *r, const char *code, const char *fm
 	va_end(ap);
 }
 
-void console_init(struct console *c, const struct venue_config *cfg, struct show *show,
-		  struct audiomap *audiomap, struct audience *audience)
+void console_init(struct console *c, const struct console_wiring *w)
 {
 	memset(c, 0, sizeof(*c));
-	c->cfg = cfg;
-	c->show = show;
-	c->audiomap = audiomap;
-	c->audience = audience;
-	c->safety.curfew_at = -1;
-	c->safety.ceiling_dbfs = cfg->safety.ceiling_dbfs;
-	c->safety.max_flashes_per_s = cfg->safety.max_flashes_per_s;
-	c->safety.max_red_flashes_per_s = cfg->safety.max_red_flashes_per_s;
+	c->w = *w;
 }
 
 /* The cue named by "cue", or the current one when it is absent. -1 (replied) when unknown. */
@@ -52,45 +44,19 @@ static int cue_arg(struct console *c, json_t *cmd, struct console_reply *r)
 	json_t *v = json_object_get(cmd, "cue");
 
 	if (!v)
-		return show_cue_index(c->show);
-	for (uint32_t i = 0; json_is_string(v) && i < c->cfg->cue_count; i++)
-		if (strcmp(c->cfg->cues[i].id, json_string_value(v)) == 0)
+		return show_cue_index(c->w.show);
+	for (uint32_t i = 0; json_is_string(v) && i < c->w.cfg->cue_count; i++)
+		if (strcmp(c->w.cfg->cues[i].id, json_string_value(v)) == 0)
 			return (int)i;
 	reply_fail(r, "unknown_cue", "no cue \"%.40s\"", json_is_string(v) ? json_string_value(v) : "?");
 	return -1;
-}
-
-/*
- * The artist's own value of a parameter in a cue: "target" is a mapping
- * target's name ("filter_cutoff", or "stem_gain:ID" for one stem), "value"
- * its value in its unit (clamped to its range), or null for the config's.
- */
-static void artist_control(struct console *c, json_t *cmd, struct console_reply *r)
-{
-	json_t *t = json_object_get(cmd, "target"), *v = json_object_get(cmd, "value");
-	enum audio_target target;
-	int cue, stem;
-
-	if ((cue = cue_arg(c, cmd, r)) < 0)
-		return;
-	if (!json_is_string(t) || !(json_is_number(v) || json_is_null(v))) {
-		reply_fail(r, "bad_command", "artist.control needs \"target\" (master_gain, filter_cutoff, "
-			   "stem_gain:ID, ...) and \"value\" (a number, or null)");
-		return;
-	}
-	/* The names mappings use, resolved the way the config resolves them. */
-	if (config_target_resolve(&c->cfg->cues[cue], json_string_value(t), &target, &stem) != 0 || !c->audiomap ||
-	    audiomap_set_artist_value(c->audiomap, (uint32_t)cue, target, stem,
-				      json_is_null(v) ? NAN : json_number_value(v)) != 0)
-		reply_fail(r, "unknown_target", "cue \"%s\" has no parameter \"%.40s\"", c->cfg->cues[cue].id,
-			   json_string_value(t));
 }
 
 /* The poll named by "poll", or the current cue's. -1 (replied) when there is none. */
 static int poll_arg(struct console *c, json_t *cmd, struct console_reply *r)
 {
 	json_t *v = json_object_get(cmd, "poll");
-	const struct config_cue *cue = show_cue(c->show);
+	const struct config_cue *cue = show_cue(c->w.show);
 
 	if (!v) {
 		if (cue->poll)
@@ -98,8 +64,8 @@ static int poll_arg(struct console *c, json_t *cmd, struct console_reply *r)
 		reply_fail(r, "unknown_poll", "cue \"%s\" has no poll; name one", cue->id);
 		return -1;
 	}
-	for (uint32_t i = 0; json_is_string(v) && i < c->cfg->poll_count; i++)
-		if (strcmp(c->cfg->polls[i].id, json_string_value(v)) == 0)
+	for (uint32_t i = 0; json_is_string(v) && i < c->w.cfg->poll_count; i++)
+		if (strcmp(c->w.cfg->polls[i].id, json_string_value(v)) == 0)
 			return (int)i;
 	reply_fail(r, "unknown_poll", "no poll \"%.40s\"", json_is_string(v) ? json_string_value(v) : "?");
 	return -1;
@@ -118,188 +84,334 @@ static bool on_arg(json_t *cmd, bool *on, struct console_reply *r)
 	return true;
 }
 
-static void run(struct console *c, enum console_action a, json_t *cmd, double now,
-		struct console_reply *r)
+/* ---- show control ---- */
+
+static void cmd_cue_go(struct console *c, json_t *cmd, double now, struct console_reply *r)
 {
-	int cue = show_cue_index(c->show), poll;
+	int cue = show_cue_index(c->w.show);
+
+	(void)cmd;
+	if ((uint32_t)cue + 1 >= c->w.cfg->cue_count)
+		reply_fail(r, "last_cue", "\"%s\" is the last cue", c->w.cfg->cues[cue].id);
+	else
+		show_cue_go(c->w.show, cue + 1, now);
+}
+
+static void cmd_cue_back(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	int cue = show_cue_index(c->w.show);
+
+	(void)cmd;
+	if (cue == 0)
+		reply_fail(r, "first_cue", "\"%s\" is the first cue", c->w.cfg->cues[0].id);
+	else
+		show_cue_go(c->w.show, cue - 1, now);
+}
+
+static void cmd_cue_jump(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	int cue;
+
+	if (!json_object_get(cmd, "cue"))
+		reply_fail(r, "bad_command", "cue.jump needs \"cue\"");
+	else if ((cue = cue_arg(c, cmd, r)) >= 0)
+		show_cue_go(c->w.show, cue, now);
+}
+
+static void cmd_poll_open(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	json_t *d = json_object_get(cmd, "duration_s");
+	int poll;
+
+	if ((poll = poll_arg(c, cmd, r)) < 0)
+		return;
+	if (d && (!json_is_number(d) || json_number_value(d) < 0 || json_number_value(d) > 86400)) {
+		reply_fail(r, "out_of_range", "duration_s must be 0 to 86400 seconds");
+		return;
+	}
+	show_poll_open(c->w.show, (uint32_t)poll, now);
+	if (d)
+		show_poll_set_timer(c->w.show, (uint32_t)poll, json_number_value(d), now);
+}
+
+static void cmd_poll_close(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	int poll = poll_arg(c, cmd, r);
+
+	if (poll >= 0 && !show_poll_is_open(c->w.show, (uint32_t)poll))
+		reply_fail(r, "not_open", "poll \"%s\" is not open", c->w.cfg->polls[poll].id);
+	else if (poll >= 0)
+		show_poll_hold(c->w.show, (uint32_t)poll, now);
+}
+
+static void cmd_poll_reveal(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	int poll = poll_arg(c, cmd, r);
+
+	if (poll >= 0)
+		show_poll_reveal(c->w.show, (uint32_t)poll, now);
+}
+
+static void cmd_poll_veto(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	int poll = poll_arg(c, cmd, r);
+
+	(void)now;
+	if (poll >= 0 && show_poll_veto(c->w.show, (uint32_t)poll) != 0)
+		reply_fail(r, "still_open", "close poll \"%s\" before vetoing it", c->w.cfg->polls[poll].id);
+}
+
+static void cmd_mix_set(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	json_t *m = json_object_get(cmd, "mapping"), *share = json_object_get(cmd, "crowd");
+	int cue;
+
+	(void)now;
+	if ((cue = cue_arg(c, cmd, r)) < 0)
+		return;
+	if (!json_is_integer(m) || !(json_is_number(share) || json_is_null(share))) {
+		reply_fail(r, "bad_command", "mix.set needs \"mapping\" (a number) and \"crowd\" (0 to 1, or null)");
+		return;
+	}
+	/* Out-of-range shares are clamped to 0..1; the venue's limits clamp the result again. */
+	if (audiomap_set_crowd_share(c->w.audiomap, (uint32_t)cue, (uint32_t)json_integer_value(m),
+				     json_is_null(share) ? NAN : json_number_value(share)) != 0)
+		reply_fail(r, "unknown_mapping", "cue \"%s\" has no mapping %lld", c->w.cfg->cues[cue].id,
+			   (long long)json_integer_value(m));
+}
+
+/*
+ * The artist's own value of a parameter in a cue: "target" is a mapping
+ * target's name ("filter_cutoff", or "stem_gain:ID" for one stem), "value"
+ * its value in its unit (clamped to its range), or null for the config's.
+ */
+static void cmd_artist_control(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	json_t *t = json_object_get(cmd, "target"), *v = json_object_get(cmd, "value");
+	enum audio_target target;
+	int cue, stem;
+
+	(void)now;
+	if ((cue = cue_arg(c, cmd, r)) < 0)
+		return;
+	if (!json_is_string(t) || !(json_is_number(v) || json_is_null(v))) {
+		reply_fail(r, "bad_command", "artist.control needs \"target\" (master_gain, filter_cutoff, "
+			   "stem_gain:ID, ...) and \"value\" (a number, or null)");
+		return;
+	}
+	/* The names mappings use, resolved the way the config resolves them. */
+	if (config_target_resolve(&c->w.cfg->cues[cue], json_string_value(t), &target, &stem) != 0 || !c->w.audiomap ||
+	    audiomap_set_artist_value(c->w.audiomap, (uint32_t)cue, target, stem,
+				      json_is_null(v) ? NAN : json_number_value(v)) != 0)
+		reply_fail(r, "unknown_target", "cue \"%s\" has no parameter \"%.40s\"", c->w.cfg->cues[cue].id,
+			   json_string_value(t));
+}
+
+static void cmd_alarm_ack(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	json_t *name = json_object_get(cmd, "alarm");
+
+	(void)now;
+	if (!json_is_string(name))
+		reply_fail(r, "bad_command", "alarm.ack needs \"alarm\" (audio_lost, venue_full, ...)");
+	else if (!c->w.alarms || alarms_ack(c->w.alarms, json_string_value(name)) != 0)
+		reply_fail(r, "unknown_alarm", "no alarm \"%.40s\" is up", json_string_value(name));
+}
+
+/* ---- the venue's safety: the safety module checks the venue's limits ---- */
+
+/* A boolean "on" for @set (replied when missing). */
+static void safety_switch(struct console *c, json_t *cmd, double now, struct console_reply *r,
+			  void (*set)(struct safety *, bool, double))
+{
 	bool on;
 
-	reply_ok(r);
-	switch (a) {
-	case CONSOLE_CUE_GO:
-		if ((uint32_t)cue + 1 >= c->cfg->cue_count)
-			reply_fail(r, "last_cue", "\"%s\" is the last cue", c->cfg->cues[cue].id);
-		else
-			show_cue_go(c->show, cue + 1, now);
-		break;
-	case CONSOLE_CUE_BACK:
-		if (cue == 0)
-			reply_fail(r, "first_cue", "\"%s\" is the first cue", c->cfg->cues[0].id);
-		else
-			show_cue_go(c->show, cue - 1, now);
-		break;
-	case CONSOLE_CUE_JUMP:
-		if (!json_object_get(cmd, "cue"))
-			reply_fail(r, "bad_command", "cue.jump needs \"cue\"");
-		else if ((cue = cue_arg(c, cmd, r)) >= 0)
-			show_cue_go(c->show, cue, now);
-		break;
-	case CONSOLE_POLL_OPEN: {
-		json_t *d = json_object_get(cmd, "duration_s");
+	if (on_arg(cmd, &on, r))
+		set(c->w.safety, on, now);
+}
 
-		if ((poll = poll_arg(c, cmd, r)) < 0)
-			break;
-		if (d && (!json_is_number(d) || json_number_value(d) < 0 || json_number_value(d) > 86400)) {
-			reply_fail(r, "out_of_range", "duration_s must be 0 to 86400 seconds");
-			break;
-		}
-		show_poll_open(c->show, (uint32_t)poll, now);
-		if (d)
-			show_poll_set_timer(c->show, (uint32_t)poll, json_number_value(d), now);
-		break;
-	}
-	case CONSOLE_POLL_CLOSE:
-		if ((poll = poll_arg(c, cmd, r)) >= 0 && !show_poll_is_open(c->show, (uint32_t)poll))
-			reply_fail(r, "not_open", "poll \"%s\" is not open", c->cfg->polls[poll].id);
-		else if (poll >= 0)
-			show_poll_hold(c->show, (uint32_t)poll, now);
-		break;
-	case CONSOLE_POLL_REVEAL:
-		if ((poll = poll_arg(c, cmd, r)) >= 0)
-			show_poll_reveal(c->show, (uint32_t)poll, now);
-		break;
-	case CONSOLE_POLL_VETO:
-		if ((poll = poll_arg(c, cmd, r)) >= 0 && show_poll_veto(c->show, (uint32_t)poll) != 0)
-			reply_fail(r, "still_open", "close poll \"%s\" before vetoing it", c->cfg->polls[poll].id);
-		break;
-	case CONSOLE_MIX_SET: {
-		json_t *m = json_object_get(cmd, "mapping"), *share = json_object_get(cmd, "crowd");
+static void cmd_safety_fade(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	safety_switch(c, cmd, now, r, safety_set_fade);
+}
 
-		if ((cue = cue_arg(c, cmd, r)) < 0)
-			break;
-		if (!json_is_integer(m) || !(json_is_number(share) || json_is_null(share))) {
-			reply_fail(r, "bad_command", "mix.set needs \"mapping\" (a number) and \"crowd\" (0 to 1, or null)");
-			break;
-		}
-		/* Out-of-range shares are clamped to 0..1; the venue's limits clamp the result again. */
-		if (audiomap_set_crowd_share(c->audiomap, (uint32_t)cue, (uint32_t)json_integer_value(m),
-					     json_is_null(share) ? NAN : json_number_value(share)) != 0)
-			reply_fail(r, "unknown_mapping", "cue \"%s\" has no mapping %lld", c->cfg->cues[cue].id,
-				   (long long)json_integer_value(m));
-		break;
-	}
-	case CONSOLE_ARTIST_CONTROL:
-		artist_control(c, cmd, r);
-		break;
-	case CONSOLE_SAFETY_FADE:
-		if (on_arg(cmd, &on, r))
-			c->safety.fade_to_silence = on;
-		break;
-	case CONSOLE_SAFETY_BLACKOUT:
-		if (on_arg(cmd, &on, r))
-			c->safety.blackout = on;
-		break;
-	case CONSOLE_SAFETY_FREEZE:
-		if (on_arg(cmd, &on, r))
-			c->safety.freeze = on;
-		break;
-	case CONSOLE_SAFETY_CURFEW: {
-		json_t *in = json_object_get(cmd, "in_s");
+static void cmd_safety_blackout(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	safety_switch(c, cmd, now, r, safety_set_blackout);
+}
 
-		if (json_is_null(in))
-			c->safety.curfew_at = -1;
-		else if (json_is_number(in) && json_number_value(in) >= 0 && json_number_value(in) <= 86400)
-			c->safety.curfew_at = now + json_number_value(in);
-		else
-			reply_fail(r, "bad_command", "safety.curfew needs \"in_s\" (seconds from now, or null)");
-		break;
-	}
-	case CONSOLE_SAFETY_CEILING: {
-		json_t *v = json_object_get(cmd, "dbfs");
-		double venue = c->cfg->safety.ceiling_dbfs;
+static void cmd_safety_freeze(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	safety_switch(c, cmd, now, r, safety_set_freeze);
+}
 
-		if (json_is_null(v)) {
-			c->safety.ceiling_dbfs = venue;
-		} else if (!json_is_number(v) || json_number_value(v) < -30 || json_number_value(v) > venue) {
-			reply_fail(r, "out_of_range", "the ceiling is -30 to the venue's %.1f dBFS (null = the venue's)",
-				   venue);
-			break;
-		} else {
-			c->safety.ceiling_dbfs = json_number_value(v);
-		}
-		break;
-	}
-	case CONSOLE_SAFETY_FLASH_POLICY: {
-		json_t *g = json_object_get(cmd, "max_per_s"), *red = json_object_get(cmd, "max_red_per_s");
-		json_int_t venue = c->cfg->safety.max_flashes_per_s, venue_red = c->cfg->safety.max_red_flashes_per_s;
+static void cmd_safety_curfew(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	json_t *in = json_object_get(cmd, "in_s");
 
-		/* Stricter than the venue's config, never looser: the config is the venue's limit. */
-		if (!json_is_integer(g) || json_integer_value(g) < 0 || json_integer_value(g) > venue ||
-		    (red && (!json_is_integer(red) || json_integer_value(red) < 0 ||
-			     json_integer_value(red) > venue_red))) {
-			reply_fail(r, "out_of_range", "flashes per second: 0 to the venue's %lld (red: 0 to %lld)",
-				   (long long)venue, (long long)venue_red);
-			break;
-		}
-		c->safety.max_flashes_per_s = (uint32_t)json_integer_value(g);
-		c->safety.max_red_flashes_per_s = red ? (uint32_t)json_integer_value(red) :
-			(uint32_t)(json_integer_value(g) < venue_red ? json_integer_value(g) : venue_red);
-		c->safety.flash_generation++;
-		break;
-	}
-	case CONSOLE_ALARM_ACK: {
-		json_t *name = json_object_get(cmd, "alarm");
+	if (!(json_is_null(in) || json_is_number(in)) ||
+	    safety_set_curfew(c->w.safety, json_is_null(in) ? NAN : json_number_value(in), now) != 0)
+		reply_fail(r, "bad_command", "safety.curfew needs \"in_s\" (seconds from now, or null)");
+}
 
-		if (!json_is_string(name))
-			reply_fail(r, "bad_command", "alarm.ack needs \"alarm\" (audio_lost, venue_full, ...)");
-		else if (!c->alarms || alarms_ack(c->alarms, json_string_value(name)) != 0)
-			reply_fail(r, "unknown_alarm", "no alarm \"%.40s\" is up", json_string_value(name));
-		break;
-	}
-	case CONSOLE_MODERATE_MUTE:
-	case CONSOLE_MODERATE_KICK: {
-		json_t *who = json_object_get(cmd, "participant");
-		int rc;
+static void cmd_safety_ceiling(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	json_t *v = json_object_get(cmd, "dbfs");
 
-		if (!json_is_string(who) || (a == CONSOLE_MODERATE_MUTE && !on_arg(cmd, &on, r))) {
-			if (r->ok)
-				reply_fail(r, "bad_command", "name the \"participant\" by the id phones show (p-...)");
-			break;
-		}
-		rc = a == CONSOLE_MODERATE_MUTE ? audience_mute(c->audience, json_string_value(who), on) :
-		     audience_kick(c->audience, json_string_value(who), now);
-		if (rc != 0)
-			reply_fail(r, "unknown_participant", "no participant \"%.20s\"", json_string_value(who));
-		break;
-	}
-	case CONSOLE_MODERATE_APPROVE:
-	case CONSOLE_MODERATE_REJECT:
-	case CONSOLE_MODERATE_TAKE_DOWN: {
-		json_t *id = json_object_get(cmd, "text");
-		struct crowdtext_item decided;
-		uint32_t n;
+	if (!(json_is_null(v) || json_is_number(v)) ||
+	    safety_set_ceiling(c->w.safety, json_is_null(v) ? NAN : json_number_value(v), now) != 0)
+		reply_fail(r, "out_of_range", "the ceiling is %.0f to the venue's %.1f dBFS (null = the venue's)",
+			   SAFETY_CEILING_MIN_DBFS, c->w.cfg->safety.ceiling_dbfs);
+}
 
-		if (!json_is_integer(id) || json_integer_value(id) < 1 || json_integer_value(id) > UINT32_MAX) {
-			reply_fail(r, "bad_command", "name the \"text\" by its number in the queue");
-			break;
-		}
-		n = (uint32_t)json_integer_value(id);
-		if (a == CONSOLE_MODERATE_TAKE_DOWN) {
-			if (!c->texts || crowdtext_unshow(c->texts, n) != 0)
-				reply_fail(r, "unknown_text", "text %u is not on the screen", n);
-		} else if (!c->texts || crowdtext_decide(c->texts, n, a == CONSOLE_MODERATE_APPROVE, &decided) != 0) {
-			reply_fail(r, "unknown_text", "text %u is not waiting (decided already, or withdrawn)", n);
-		} else {
-			audience_text_decided(c->audience, &decided, a == CONSOLE_MODERATE_APPROVE);
-			log_info("console: text %u from %s %s: \"%s\"", n, decided.from,
-				 a == CONSOLE_MODERATE_APPROVE ? "approved" : "rejected", decided.text);
-		}
-		break;
+static void cmd_safety_flash_policy(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	json_t *g = json_object_get(cmd, "max_per_s"), *red = json_object_get(cmd, "max_red_per_s");
+	int64_t red_n = json_is_integer(red) ? json_integer_value(red) : 0;
+
+	if (!json_is_integer(g) || (red && !json_is_integer(red)) ||
+	    safety_set_flash_policy(c->w.safety, json_integer_value(g), red ? &red_n : NULL, now) != 0)
+		reply_fail(r, "out_of_range", "flashes per second: 0 to the venue's %lld (red: 0 to %lld)",
+			   (long long)c->w.cfg->safety.max_flashes_per_s,
+			   (long long)c->w.cfg->safety.max_red_flashes_per_s);
+}
+
+/* ---- moderation ---- */
+
+/* The "participant" by the id phones show; NULL (replied) when missing. */
+static const char *participant_arg(json_t *cmd, struct console_reply *r)
+{
+	json_t *who = json_object_get(cmd, "participant");
+
+	if (json_is_string(who))
+		return json_string_value(who);
+	reply_fail(r, "bad_command", "name the \"participant\" by the id phones show (p-...)");
+	return NULL;
+}
+
+static void cmd_moderate_mute(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	const char *who = participant_arg(cmd, r);
+	bool on;
+
+	(void)now;
+	if (who && on_arg(cmd, &on, r) && audience_mute(c->w.audience, who, on) != 0)
+		reply_fail(r, "unknown_participant", "no participant \"%.20s\"", who);
+}
+
+static void cmd_moderate_kick(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	const char *who = participant_arg(cmd, r);
+
+	if (who && audience_kick(c->w.audience, who, now) != 0)
+		reply_fail(r, "unknown_participant", "no participant \"%.20s\"", who);
+}
+
+/* The crowd "text" by its number in the queue or on the wall; 0 (replied) when malformed. */
+static uint32_t text_arg(json_t *cmd, struct console_reply *r)
+{
+	json_t *id = json_object_get(cmd, "text");
+
+	if (json_is_integer(id) && json_integer_value(id) >= 1 && json_integer_value(id) <= UINT32_MAX)
+		return (uint32_t)json_integer_value(id);
+	reply_fail(r, "bad_command", "name the \"text\" by its number in the queue");
+	return 0;
+}
+
+/* Approves or rejects a waiting crowd text, and tells the phone. */
+static void text_decide(struct console *c, json_t *cmd, bool approve, struct console_reply *r)
+{
+	struct crowdtext_item decided;
+	uint32_t n = text_arg(cmd, r);
+
+	if (!n)
+		return;
+	if (!c->w.texts || crowdtext_decide(c->w.texts, n, approve, &decided) != 0) {
+		reply_fail(r, "unknown_text", "text %u is not waiting (decided already, or withdrawn)", n);
+		return;
 	}
-	default:
-		reply_fail(r, "not_here_yet", "%s is not available in this build", console_action_name(a));
-		break;
-	}
+	audience_text_decided(c->w.audience, &decided, approve);
+	log_info("console: text %u from %s %s: \"%s\"", n, decided.from, approve ? "approved" : "rejected",
+		 decided.text);
+}
+
+static void cmd_moderate_approve(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	(void)now;
+	text_decide(c, cmd, true, r);
+}
+
+static void cmd_moderate_reject(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	(void)now;
+	text_decide(c, cmd, false, r);
+}
+
+static void cmd_moderate_take_down(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	uint32_t n = text_arg(cmd, r);
+
+	(void)now;
+	if (n && (!c->w.texts || crowdtext_unshow(c->w.texts, n) != 0))
+		reply_fail(r, "unknown_text", "text %u is not on the screen", n);
+}
+
+/* ---- the table ---- */
+
+#define ARTIST		CONSOLE_ROLE_BIT(CONSOLE_ROLE_ARTIST)
+#define OPERATOR	CONSOLE_ROLE_BIT(CONSOLE_ROLE_OPERATOR)
+
+/*
+ * Every command, its roles written out per row: the venue's safety and the
+ * audience's moderation are never the artist's call. "changes the show":
+ * the journal records the command.
+ */
+static const struct console_command commands[] = {
+	/* name			roles			changes the show	handler */
+	{ "cue.go",		OPERATOR | ARTIST,	true,	cmd_cue_go },
+	{ "cue.back",		OPERATOR | ARTIST,	true,	cmd_cue_back },
+	{ "cue.jump",		OPERATOR | ARTIST,	true,	cmd_cue_jump },
+	{ "poll.open",		OPERATOR | ARTIST,	true,	cmd_poll_open },
+	{ "poll.close",		OPERATOR | ARTIST,	true,	cmd_poll_close },
+	{ "poll.reveal",	OPERATOR | ARTIST,	true,	cmd_poll_reveal },
+	{ "poll.veto",		OPERATOR | ARTIST,	true,	cmd_poll_veto },
+	{ "mix.set",		OPERATOR | ARTIST,	true,	cmd_mix_set },
+	{ "artist.control",	OPERATOR | ARTIST,	true,	cmd_artist_control },
+	{ "safety.fade",	OPERATOR,		true,	cmd_safety_fade },
+	{ "safety.blackout",	OPERATOR,		true,	cmd_safety_blackout },
+	{ "safety.freeze",	OPERATOR,		true,	cmd_safety_freeze },
+	{ "safety.curfew",	OPERATOR,		true,	cmd_safety_curfew },
+	{ "safety.ceiling",	OPERATOR,		true,	cmd_safety_ceiling },
+	{ "safety.flash_policy", OPERATOR,		true,	cmd_safety_flash_policy },
+	{ "moderate.mute",	OPERATOR,		true,	cmd_moderate_mute },
+	{ "moderate.kick",	OPERATOR,		true,	cmd_moderate_kick },
+	{ "moderate.approve",	OPERATOR,		true,	cmd_moderate_approve },
+	{ "moderate.reject",	OPERATOR,		true,	cmd_moderate_reject },
+	{ "moderate.take_down",	OPERATOR,		true,	cmd_moderate_take_down },
+	{ "alarm.ack",		OPERATOR | ARTIST,	false,	cmd_alarm_ack },
+};
+
+size_t console_command_count(void)
+{
+	return sizeof(commands) / sizeof(commands[0]);
+}
+
+const struct console_command *console_command_at(size_t i)
+{
+	return i < console_command_count() ? &commands[i] : NULL;
+}
+
+const struct console_command *console_command_find(const char *name)
+{
+	for (size_t i = 0; name && i < console_command_count(); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+bool console_command_allows(const struct console_command *cmd, enum console_role role)
+{
+	return cmd && (unsigned)role < 32 && (cmd->roles & CONSOLE_ROLE_BIT(role)) != 0;
 }
 
 void console_execute(struct console *c, enum console_role role, const char *who, const char *text,
@@ -308,20 +420,20 @@ void console_execute(struct console *c, enum console_role role, const char *who,
 	json_error_t jerr;
 	json_t *cmd = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	json_t *name = cmd ? json_object_get(cmd, "cmd") : NULL;
-	int action = json_is_string(name) ? console_action_from_name(json_string_value(name)) : -1;
+	const struct console_command *row = json_is_string(name) ? console_command_find(json_string_value(name)) : NULL;
 
+	reply_ok(reply);
 	if (!json_is_object(cmd) || !json_is_string(name))
 		reply_fail(reply, "bad_command", "a command is a JSON object with \"cmd\"");
-	else if (action < 0)
+	else if (!row)
 		reply_fail(reply, "bad_command", "unknown command \"%.40s\"", json_string_value(name));
-	else if (!console_role_may(role, (enum console_action)action))
-		reply_fail(reply, "forbidden", "%s may not %s", console_role_name(role),
-			   console_action_name((enum console_action)action));
+	else if (!console_command_allows(row, role))
+		reply_fail(reply, "forbidden", "%s may not %s", console_role_name(role), row->name);
 	else
-		run(c, (enum console_action)action, cmd, now, reply);
+		row->run(c, cmd, now, reply);
 	/* Every action, accepted or not, with who asked and when. */
 	log_info("console: %s %s %s at %.3f: %s%s%s", console_role_name(role), who,
-		 action >= 0 ? console_action_name((enum console_action)action) : "(bad command)", now,
+		 row ? row->name : "(bad command)", now,
 		 reply->ok ? "ok" : reply->code, reply->ok ? "" : ": ", reply->ok ? "" : reply->message);
 	if (reply->ok)
 		c->accepted++;

@@ -12,9 +12,13 @@
  * {"cmd":"poll.open","poll":"song","duration_s":30}, {"cmd":"mix.set","mapping":0,"crowd":0.5},
  * {"cmd":"safety.freeze","on":true}, ... (docs/protocol.md, tutti.console.v1).
  *
- * The safety state lives here, and only here: the daemon applies it to
- * sound, phones and screen at the start of every tick (safety_apply), so
- * nothing from phones or the artist role can undo it.
+ * The commands are one table (console_command_at()): each row holds the
+ * name as on the wire, the roles allowed to run it, its handler, and
+ * whether it changes the show (the journal records those). docs/protocol.md
+ * documents the same table, and a test holds the two together.
+ *
+ * The venue's safety state is not kept here: the safety commands ask the
+ * safety module (safety.h), which checks the venue's limits.
  *
  * Thread: net thread.
  */
@@ -30,28 +34,24 @@
 #include "config.h"
 #include "console_auth.h"
 #include "crowd_text.h"
+#include "safety.h"
 #include "show.h"
 
-/* The venue's safety actions now in force. */
-struct console_safety {
-	bool fade_to_silence;		/* the master fades at the venue's gain rate */
-	bool blackout;			/* the stage screen shows black */
-	bool freeze;			/* phones' controls are off ("listening") */
-	double curfew_at;		/* show time of the curfew, -1 = none */
-	double ceiling_dbfs;		/* the output ceiling now: at most the venue's */
-	uint32_t max_flashes_per_s;	/* the flash policy now: at most the venue's */
-	uint32_t max_red_flashes_per_s;
-	uint32_t flash_generation;	/* +1 at every policy change, for the daemon to apply */
+struct json_t;
+
+/* Everything a command may touch. Borrowed: all of it outlives the console. */
+struct console_wiring {
+	const struct venue_config *cfg;
+	struct show *show;
+	struct audiomap *audiomap;	/* the co-creation mix and the artist's values; NULL = none */
+	struct audience *audience;	/* for moderation; NULL = none */
+	struct crowdtext *texts;	/* the crowd text queue; NULL = none */
+	struct alarms *alarms;		/* for acknowledgement; NULL = none */
+	struct safety *safety;		/* the venue's safety state; NULL = none */
 };
 
 struct console {
-	const struct venue_config *cfg;
-	struct show *show;
-	struct audiomap *audiomap;
-	struct audience *audience;	/* for moderation */
-	struct crowdtext *texts;	/* the crowd text queue; NULL = none */
-	struct alarms *alarms;		/* for acknowledgement; NULL = none */
-	struct console_safety safety;
+	struct console_wiring w;
 	uint64_t accepted, refused;
 };
 
@@ -61,10 +61,34 @@ struct console_reply {
 	char message[160];
 };
 
-void console_init(struct console *c, const struct venue_config *cfg, struct show *show,
-		  struct audiomap *audiomap, struct audience *audience);
-/* Runs one command from @who (a name for the log) in @role at show time @now. */
+/* The set of roles a command allows: CONSOLE_ROLE_BIT(CONSOLE_ROLE_ARTIST) | ... */
+#define CONSOLE_ROLE_BIT(r)	(1u << (r))
+
+/* Runs one parsed command; replies only on failure (the reply starts as ok). */
+typedef void console_command_fn(struct console *c, struct json_t *cmd, double now, struct console_reply *r);
+
+/* One row of the command table. */
+struct console_command {
+	const char *name;		/* as on the wire: "cue.go" */
+	uint32_t roles;			/* CONSOLE_ROLE_BITs of the roles allowed; never CONSOLE_ROLE_NONE */
+	bool changes_show;		/* true when running it changes the show (the journal records it) */
+	console_command_fn *run;
+};
+
+void console_init(struct console *c, const struct console_wiring *w);
+/*
+ * Runs one command from @who (a name for the log) in @role at show time
+ * @now. Checks the role against the command's row first (forbidden).
+ */
 void console_execute(struct console *c, enum console_role role, const char *who, const char *text,
 		     size_t len, double now, struct console_reply *reply);
+
+/* The command table, read-only: rows 0 to console_command_count() - 1; NULL past the end. */
+size_t console_command_count(void);
+const struct console_command *console_command_at(size_t i);
+/* The row named @name, or NULL. */
+const struct console_command *console_command_find(const char *name);
+/* True when @role may run @cmd. */
+bool console_command_allows(const struct console_command *cmd, enum console_role role);
 
 #endif

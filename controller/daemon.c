@@ -17,6 +17,7 @@
 #include "audio_device.h"
 #include "audio_map.h"
 #include "audio_engine.h"
+#include "safety.h"
 #include "safety_flash.h"
 #include "clock.h"
 #include "console_commands.h"
@@ -50,13 +51,13 @@ struct daemon {
 	struct visuals *visuals;	/* the stage screen; NULL = none */
 	struct osc_out *osc;		/* stage gear over OSC */
 	struct osc_in *osc_in;		/* the artist's controller; NULL = none */
-	struct console console;		/* operator and artist commands; the venue's safety state */
+	struct console console;		/* operator and artist commands */
+	struct safety *safety;		/* the venue's safety state */
 	struct crowdtext *texts;	/* crowd text: the moderators' queue and the wall */
 	uint8_t *drawable;		/* the stage font's coverage, for crowd text */
 	uint32_t wall_generation;	/* the crowd-text wall last copied into the stage frame */
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
-	uint32_t flash_generation;	/* the console's flash policy last applied */
 	uint64_t rate_inputs;		/* inputs accepted at the previous health check, for the rate */
 	double rate_inputs_t;
 	double inputs_per_s;		/* accepted inputs per second, for the console */
@@ -112,7 +113,7 @@ static void frame_build(struct daemon *d, double now)
 	f->cue_started = show_cue_started(d->show);
 	f->cue_advance_at = show_cue_advance_at(d->show);
 	/* A freeze from the safety panel wins: phones show "listening". */
-	f->controls = d->console.safety.freeze ? 0 : show_controls(d->show);
+	f->controls = safety_state(d->safety)->freeze ? 0 : show_controls(d->show);
 	f->zone_count = d->cfg->zone_count;
 	crowd_summarize(d->crowd, now, &f->venue, f->zones);
 	memset(&f->poll, 0, sizeof(f->poll));
@@ -134,34 +135,6 @@ static void frame_build(struct daemon *d, double now)
 	}
 }
 
-/*
- * The venue's safety state (the console owns it) reaches sound, phones and
- * screen here, once a tick and before anything else moves: the crowd and
- * the artist act on top of it and cannot undo it. Blackout and the frozen
- * controls are read where the stage and phone frames are built.
- */
-static void safety_apply(struct daemon *d)
-{
-	const struct console_safety *s = &d->console.safety;
-
-	audiomap_set_fade_to_silence(d->audiomap, s->fade_to_silence);
-	audiomap_set_ceiling(d->audiomap, s->ceiling_dbfs);
-	d->audience.frozen = s->freeze;
-	if (s->flash_generation != d->flash_generation) {
-		struct flash_limits lim = {
-			.max_per_s = (uint8_t)s->max_flashes_per_s,
-			.max_red_per_s = (uint8_t)s->max_red_flashes_per_s,
-		};
-
-		/* Only on a change: the render thread then updates every cell's budget. */
-		d->flash_generation = s->flash_generation;
-		flash_gate_set_limits(&d->phone_flashes, &lim);
-		visuals_set_flash_limits(d->visuals, lim.max_per_s, lim.max_red_per_s);
-		log_info("safety: flash policy now %u flashes (%u red) per second", lim.max_per_s,
-			 lim.max_red_per_s);
-	}
-}
-
 /* A command from the artist's OSC controller: the artist's role, like the console. */
 static void run_osc_command(void *user, const char *who, const char *command)
 {
@@ -179,7 +152,7 @@ static void stage_tick(struct daemon *d, double now)
 
 	s->show = d->frame;
 	s->participants = crowd_connected(d->crowd);
-	s->blackout = d->console.safety.blackout;
+	s->blackout = safety_state(d->safety)->blackout;
 	memcpy(s->join_url, d->join_url, sizeof(s->join_url));
 	/* The stage frame keeps its wall between ticks: copy it only when the moderators changed it. */
 	if (crowdtext_wall_generation(d->texts) != d->wall_generation) {
@@ -292,7 +265,7 @@ static void daemon_tick(void *user)
 	d->tick++;
 	d->audience.tick = d->tick;
 	osc_in_drain(d->osc_in, run_osc_command, d);
-	safety_apply(d);
+	safety_apply(d->safety, d->visuals);
 	if (d->sim)
 		sim_tick(d->sim, now);
 	show_tick(d->show, now);
@@ -424,6 +397,7 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 {
 	struct daemon *d = user;
 	const struct show_frame *f = &d->frame;
+	const struct safety_state *safe = safety_state(d->safety);
 	const struct config_cue *cue = show_cue(d->show);
 	struct audio_status st;
 	struct engine_stats es;
@@ -509,12 +483,12 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 		      "taps_per_s", f->venue.taps_per_s,
 		      "zones", zones, "poll", poll, "alarms", alarms, "mix", mix, "recent", recent,
 		      "texts", texts, "artist", live_artist(d, (uint32_t)f->cue_index),
-		      "safety", "fade_to_silence", d->console.safety.fade_to_silence, "blackout",
-		      d->console.safety.blackout, "freeze", d->console.safety.freeze, "curfew_in_s",
-		      d->console.safety.curfew_at < 0 ? -1.0 : d->console.safety.curfew_at - now,
-		      "max_flashes_per_s", (int)d->console.safety.max_flashes_per_s,
-		      "max_red_flashes_per_s", (int)d->console.safety.max_red_flashes_per_s,
-		      "ceiling_dbfs", d->console.safety.ceiling_dbfs,
+		      "safety", "fade_to_silence", safe->fade_to_silence, "blackout",
+		      safe->blackout, "freeze", safe->freeze, "curfew_in_s",
+		      safe->curfew_at < 0 ? -1.0 : safe->curfew_at - now,
+		      "max_flashes_per_s", (int)safe->max_flashes_per_s,
+		      "max_red_flashes_per_s", (int)safe->max_red_flashes_per_s,
+		      "ceiling_dbfs", safe->ceiling_dbfs,
 		      "audio", "device", st.device_name, "lost", st.device_lost, "error", st.error,
 		      "xruns", (json_int_t)es.xruns, "load",
 		      /* The null device's timing is a thread's, not a sound card's deadline: not a load. */
@@ -746,8 +720,7 @@ int daemon_run(const struct daemon_options *o)
 	d->texts = crowdtext_create(&o->cfg->moderation, table_size);
 	if (!d->crowd || !d->show || !d->texts)
 		goto out;
-	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics);
-	d->audience.texts = d->texts;
+	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics, d->texts);
 	{
 		char err[256];
 
@@ -762,10 +735,14 @@ int daemon_run(const struct daemon_options *o)
 		.max_red_per_s = (uint8_t)o->cfg->safety.max_red_flashes_per_s });
 	if (audio_start(d, o) != 0)
 		goto out;
-	console_init(&d->console, o->cfg, d->show, d->audiomap, &d->audience);
-	d->console.texts = d->texts;
+	d->safety = safety_create(o->cfg, &(struct safety_wiring){ .audiomap = d->audiomap,
+		.audience = &d->audience, .phone_flashes = &d->phone_flashes });
+	if (!d->safety)
+		goto out;
 	alarms_init(&d->alarms);
-	d->console.alarms = &d->alarms;
+	console_init(&d->console, &(struct console_wiring){ .cfg = o->cfg, .show = d->show,
+		.audiomap = d->audiomap, .audience = &d->audience, .texts = d->texts,
+		.alarms = &d->alarms, .safety = d->safety });
 	d->stage_wanted = o->stage.mode != VISUALS_NONE;
 	{
 		char err[256];
@@ -824,6 +801,7 @@ out:
 	audio_close(d->audio);		/* the audio thread stops before the engine goes */
 	engine_destroy(d->engine);
 	audiomap_destroy(d->audiomap);
+	safety_destroy(d->safety);
 	show_destroy(d->show);
 	crowdtext_destroy(d->texts);
 	free(d->drawable);

@@ -25,13 +25,14 @@ static double message_burst(const struct audience *a)
 }
 
 void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
-		   struct show *show, struct metrics *metrics)
+		   struct show *show, struct metrics *metrics, struct crowdtext *texts)
 {
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
 	a->crowd = crowd;
 	a->show = show;
 	a->metrics = metrics;
+	a->texts = texts;
 }
 
 void audience_peer_init(struct audience *a, struct audience_peer *peer,

@@ -91,8 +91,9 @@ struct audience {
 						 * another connection: the caller wakes it to close */
 };
 
+/* @texts (crowd text for moderation) may be NULL: crowd text is then refused. All borrowed. */
 void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
-		   struct show *show, struct metrics *metrics);
+		   struct show *show, struct metrics *metrics, struct crowdtext *texts);
 
 /* A new connection at show time @now_s; @addr may be NULL (simulated). */
 void audience_peer_init(struct audience *a, struct audience_peer *peer,

@@ -2,10 +2,13 @@
  * check_console_commands.c - console commands: every command checked against the
  * role, cue transitions, the poll lifecycle with hold, reveal and veto,
  * the co-creation mix (clamped, and what it does to the sound's
- * parameters), the safety state, and malformed commands.
+ * parameters), the safety state, and malformed commands; the command
+ * table against the role table in docs/protocol.md.
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "console_commands.h"
@@ -28,6 +31,7 @@ struct rig {
 	struct venue_config *cfg;
 	struct show *show;
 	struct audiomap *map;
+	struct safety *safety;
 	struct console c;
 	struct console_reply r;
 };
@@ -37,11 +41,14 @@ static void rig_open(struct rig *g)
 	g->cfg = test_config(venue);
 	g->show = show_create(g->cfg, 0);
 	g->map = audiomap_create(g->cfg);
-	console_init(&g->c, g->cfg, g->show, g->map, NULL);
+	g->safety = safety_create(g->cfg, &(struct safety_wiring){ .audiomap = g->map });
+	console_init(&g->c, &(struct console_wiring){ .cfg = g->cfg, .show = g->show, .audiomap = g->map,
+							.safety = g->safety });
 }
 
 static void rig_close(struct rig *g)
 {
+	safety_destroy(g->safety);
 	audiomap_destroy(g->map);
 	show_destroy(g->show);
 	config_destroy(g->cfg);
@@ -53,6 +60,129 @@ static bool cmd(struct rig *g, enum console_role role, const char *json, double 
 	return g->r.ok;
 }
 
+/* One row of the role table in docs/protocol.md. */
+struct doc_row {
+	char name[64];
+	bool artist, operator, changes_show;
+	bool seen;			/* the command table has it */
+};
+
+/* "yes" or "no" in a cell; fails the test on anything else. */
+static bool doc_yes(const char *cell, const char *name)
+{
+	ck_assert_msg(strcmp(cell, "yes") == 0 || strcmp(cell, "no") == 0,
+		      "docs/protocol.md: role table, %s: \"%s\" is not yes or no", name, cell);
+	return strcmp(cell, "yes") == 0;
+}
+
+/* Reads the role table (command | artist | operator | changes the show) from docs/protocol.md. */
+static size_t doc_roles(struct doc_row *rows, size_t cap)
+{
+	const char *src = getenv("TUTTI_SOURCE_DIR");
+	char path[1024], line[512];
+	bool in_table = false;
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/docs/protocol.md", src ? src : TUTTI_SOURCE_DIR);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char cells[4][64];
+
+		if (!in_table) {
+			in_table = strncmp(line, "| command | artist | operator | changes the show |", 50) == 0;
+			continue;
+		}
+		if (line[0] != '|')
+			break;
+		if (strncmp(line, "| ---", 5) == 0)
+			continue;
+		ck_assert_msg(sscanf(line, "| `%63[^`]` | %63[^ |] | %63[^ |] | %63[^ |] |", cells[0], cells[1],
+				     cells[2], cells[3]) == 4, "docs/protocol.md: role table: cannot read %s", line);
+		ck_assert_uint_lt(n, cap);
+		memset(&rows[n], 0, sizeof(rows[n]));
+		snprintf(rows[n].name, sizeof(rows[n].name), "%s", cells[0]);
+		rows[n].artist = doc_yes(cells[1], cells[0]);
+		rows[n].operator = doc_yes(cells[2], cells[0]);
+		rows[n].changes_show = doc_yes(cells[3], cells[0]);
+		n++;
+	}
+	fclose(f);
+	ck_assert_msg(in_table, "docs/protocol.md has no table \"| command | artist | operator | changes the show |\"");
+	return n;
+}
+
+START_TEST(test_every_command_and_role_answers_as_the_protocol_doc_says)
+{
+	static const enum console_role roles[] = { CONSOLE_ROLE_NONE, CONSOLE_ROLE_ARTIST, CONSOLE_ROLE_OPERATOR };
+	struct doc_row doc[64];
+	size_t n_doc = doc_roles(doc, 64);
+	struct rig g;
+
+	ck_assert_uint_gt(n_doc, 0);
+	ck_assert_uint_gt(console_command_count(), 0);
+	ck_assert_ptr_null(console_command_at(console_command_count()));
+	rig_open(&g);
+	for (size_t i = 0; i < console_command_count(); i++) {
+		const struct console_command *row = console_command_at(i);
+		struct doc_row *d = NULL;
+		char json[128];
+
+		for (size_t k = 0; k < n_doc && !d; k++)
+			if (strcmp(doc[k].name, row->name) == 0)
+				d = &doc[k];
+		ck_assert_msg(d != NULL, "%s is a command but not in the role table of docs/protocol.md", row->name);
+		ck_assert_msg(!d->seen, "%s is in the command table twice", row->name);
+		d->seen = true;
+		ck_assert_ptr_eq(console_command_find(row->name), row);
+		ck_assert_msg(row->changes_show == d->changes_show, "%s: changes the show is %s, the doc says %s",
+			      row->name, row->changes_show ? "yes" : "no", d->changes_show ? "yes" : "no");
+		snprintf(json, sizeof(json), "{\"cmd\":\"%s\"}", row->name);
+		for (size_t k = 0; k < sizeof(roles) / sizeof(roles[0]); k++) {
+			bool documented = roles[k] == CONSOLE_ROLE_ARTIST ? d->artist :
+					  roles[k] == CONSOLE_ROLE_OPERATOR && d->operator;
+			int cue = show_cue_index(g.show);
+			uint64_t events = safety_event_count(g.safety);
+
+			ck_assert_msg(console_command_allows(row, roles[k]) == documented, "%s by %s",
+				      row->name, console_role_name(roles[k]));
+			/* Through the front door: refused with forbidden, or run (and then answered otherwise). */
+			cmd(&g, roles[k], json, 1);
+			ck_assert_msg((strcmp(g.r.code, "forbidden") != 0) == documented, "%s by %s: %s",
+				      row->name, console_role_name(roles[k]), g.r.ok ? "ok" : g.r.code);
+			if (!documented) {
+				ck_assert_int_eq(show_cue_index(g.show), cue);
+				ck_assert_uint_eq(safety_event_count(g.safety), events);
+			}
+		}
+	}
+	for (size_t k = 0; k < n_doc; k++)
+		ck_assert_msg(doc[k].seen, "docs/protocol.md documents %s, which is not a command", doc[k].name);
+	rig_close(&g);
+}
+END_TEST
+
+START_TEST(test_the_artist_never_runs_safety_or_moderation)
+{
+	for (size_t i = 0; i < console_command_count(); i++) {
+		const struct console_command *row = console_command_at(i);
+		bool venues = strncmp(row->name, "safety.", 7) == 0 || strncmp(row->name, "moderate.", 9) == 0;
+
+		ck_assert_msg(console_command_allows(row, CONSOLE_ROLE_OPERATOR), "%s", row->name);
+		ck_assert_msg(console_command_allows(row, CONSOLE_ROLE_ARTIST) == !venues, "%s", row->name);
+		ck_assert_msg(!console_command_allows(row, CONSOLE_ROLE_NONE), "%s", row->name);
+	}
+	ck_assert(console_command_allows(console_command_find("poll.veto"), CONSOLE_ROLE_ARTIST));
+	ck_assert(console_command_allows(console_command_find("mix.set"), CONSOLE_ROLE_ARTIST));
+	ck_assert(!console_command_allows(console_command_find("safety.fade"), CONSOLE_ROLE_ARTIST));
+	ck_assert(!console_command_allows(console_command_find("safety.fade"), (enum console_role)40));
+	ck_assert(!console_command_allows(NULL, CONSOLE_ROLE_OPERATOR));
+	ck_assert_ptr_null(console_command_find("safety.nuke"));
+	ck_assert_ptr_null(console_command_find(NULL));
+}
+END_TEST
+
 START_TEST(test_every_command_is_checked_against_the_role)
 {
 	struct rig g;
@@ -60,14 +190,14 @@ START_TEST(test_every_command_is_checked_against_the_role)
 	rig_open(&g);
 	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.freeze\",\"on\":true}", 1));
 	ck_assert_str_eq(g.r.code, "forbidden");
-	ck_assert(!g.c.safety.freeze);
+	ck_assert(!safety_state(g.safety)->freeze);
 	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.fade\",\"on\":true}", 1));
 	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.blackout\",\"on\":true}", 1));
 	ck_assert(!cmd(&g, CONSOLE_ROLE_NONE, "{\"cmd\":\"cue.go\"}", 1));
 	ck_assert_int_eq(show_cue_index(g.show), 0);
 	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.go\"}", 1));
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.freeze\",\"on\":true}", 1));
-	ck_assert(g.c.safety.freeze);
+	ck_assert(safety_state(g.safety)->freeze);
 	ck_assert_uint_eq(g.c.accepted, 2);
 	ck_assert_uint_eq(g.c.refused, 4);
 	rig_close(&g);
@@ -207,32 +337,32 @@ START_TEST(test_safety_state_and_malformed_commands)
 
 	rig_open(&g);
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.blackout\",\"on\":true}", 1));
-	ck_assert(g.c.safety.blackout);
+	ck_assert(safety_state(g.safety)->blackout);
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.fade\",\"on\":true}", 1));
-	ck_assert(g.c.safety.fade_to_silence);
+	ck_assert(safety_state(g.safety)->fade_to_silence);
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.curfew\",\"in_s\":600}", 10));
-	ck_assert_double_eq(g.c.safety.curfew_at, 610);
+	ck_assert_double_eq(safety_state(g.safety)->curfew_at, 610);
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.curfew\",\"in_s\":null}", 10));
-	ck_assert_double_eq(g.c.safety.curfew_at, -1);
+	ck_assert_double_eq(safety_state(g.safety)->curfew_at, -1);
 	/* The output ceiling: lower than the venue's -1 dBFS, never higher, never the artist's. */
 	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.ceiling\",\"dbfs\":-6}", 1));
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.ceiling\",\"dbfs\":-6}", 1));
-	ck_assert_double_eq(g.c.safety.ceiling_dbfs, -6);
+	ck_assert_double_eq(safety_state(g.safety)->ceiling_dbfs, -6);
 	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.ceiling\",\"dbfs\":0}", 1));
 	ck_assert_str_eq(g.r.code, "out_of_range");
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.ceiling\",\"dbfs\":null}", 1));
-	ck_assert_double_eq(g.c.safety.ceiling_dbfs, -1);
+	ck_assert_double_eq(safety_state(g.safety)->ceiling_dbfs, -1);
 	/* The flash policy: stricter than the venue's 3, never looser, and never the artist's. */
-	ck_assert_uint_eq(g.c.safety.max_flashes_per_s, 3);
+	ck_assert_uint_eq(safety_state(g.safety)->max_flashes_per_s, 3);
 	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"safety.flash_policy\",\"max_per_s\":1}", 1));
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.flash_policy\",\"max_per_s\":1}", 1));
-	ck_assert_uint_eq(g.c.safety.max_flashes_per_s, 1);
-	ck_assert_uint_eq(g.c.safety.max_red_flashes_per_s, 1);
-	ck_assert_uint_eq(g.c.safety.flash_generation, 1);
+	ck_assert_uint_eq(safety_state(g.safety)->max_flashes_per_s, 1);
+	ck_assert_uint_eq(safety_state(g.safety)->max_red_flashes_per_s, 1);
+	ck_assert_uint_eq(safety_state(g.safety)->flash_generation, 1);
 	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.flash_policy\",\"max_per_s\":4}", 1));
 	ck_assert_str_eq(g.r.code, "out_of_range");
 	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.flash_policy\",\"max_per_s\":0,\"max_red_per_s\":0}", 1));
-	ck_assert_uint_eq(g.c.safety.max_flashes_per_s, 0);
+	ck_assert_uint_eq(safety_state(g.safety)->max_flashes_per_s, 0);
 	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"safety.freeze\",\"on\":\"yes\"}", 1));
 	ck_assert_str_eq(g.r.code, "bad_command");
 	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\"", 1));
@@ -260,8 +390,9 @@ START_TEST(test_moderation_mutes_and_removes_participants_by_their_id)
 	rig_open(&g);
 	memset(&metrics, 0, sizeof(metrics));
 	crowd = crowd_create(g.cfg, 64);
-	audience_init(&aud, g.cfg, crowd, g.show, &metrics);
-	g.c.audience = &aud;
+	audience_init(&aud, g.cfg, crowd, g.show, &metrics, NULL);
+	console_init(&g.c, &(struct console_wiring){ .cfg = g.cfg, .show = g.show, .audiomap = g.map,
+						       .audience = &aud, .safety = g.safety });
 	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.jump\",\"cue\":\"vote\"}", 1);
 	audience_peer_init(&aud, &peer, NULL, 1);
 	audience_handle_text(&aud, &peer, hello, strlen(hello), 1);
@@ -328,10 +459,8 @@ START_TEST(test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdic
 	const char *rude = "{\"type\":\"input\",\"seq\":1,\"control\":\"text\",\"text\":\"B O O\"}";
 	const char *longer = "{\"type\":\"input\",\"seq\":2,\"control\":\"text\",\"text\":\"this is far too long for the wall\"}";
 
-	audience_init(&aud, cfg, crowd, show, &metrics);
-	aud.texts = texts;
-	console_init(&c, cfg, show, NULL, &aud);
-	c.texts = texts;
+	audience_init(&aud, cfg, crowd, show, &metrics, texts);
+	console_init(&c, &(struct console_wiring){ .cfg = cfg, .show = show, .audience = &aud, .texts = texts });
 	audience_peer_init(&aud, &peer, NULL, 1);
 	audience_peer_init(&aud, &other, NULL, 1);
 	audience_handle_text(&aud, &peer, hello, strlen(hello), 1);
@@ -451,6 +580,8 @@ static Suite *console_suite(void)
 	Suite *s = suite_create("console_commands");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, test_every_command_and_role_answers_as_the_protocol_doc_says);
+	tcase_add_test(tc, test_the_artist_never_runs_safety_or_moderation);
 	tcase_add_test(tc, test_every_command_is_checked_against_the_role);
 	tcase_add_test(tc, test_cue_go_back_and_jump);
 	tcase_add_test(tc, test_poll_open_hold_reveal_and_veto);

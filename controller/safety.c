@@ -1,0 +1,157 @@
+/*
+ * safety.c - the venue's safety state, its events, and applying it once a
+ * tick. See safety.h.
+ *
+ * Thread: the net thread.
+ */
+#include "safety.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+
+struct safety {
+	const struct venue_config *cfg;
+	struct safety_wiring w;
+	struct safety_state state;
+	uint64_t events;		/* raised so far */
+	uint32_t applied_flash_generation;	/* the flash policy last applied */
+};
+
+struct safety *safety_create(const struct venue_config *cfg, const struct safety_wiring *w)
+{
+	struct safety *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cfg = cfg;
+	if (w)
+		s->w = *w;
+	s->state.curfew_at = -1;
+	s->state.ceiling_dbfs = cfg->safety.ceiling_dbfs;
+	s->state.max_flashes_per_s = cfg->safety.max_flashes_per_s;
+	s->state.max_red_flashes_per_s = cfg->safety.max_red_flashes_per_s;
+	return s;
+}
+
+void safety_destroy(struct safety *s)
+{
+	free(s);
+}
+
+const struct safety_state *safety_state(const struct safety *s)
+{
+	return &s->state;
+}
+
+uint64_t safety_event_count(const struct safety *s)
+{
+	return s->events;
+}
+
+/* Every change of the state ends here: the one place a safety event is raised. */
+static void safety_raise(struct safety *s, enum safety_change change, double now, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void safety_raise(struct safety *s, enum safety_change change, double now, const char *fmt, ...)
+{
+	struct safety_event e = { .seq = ++s->events, .change = change, .t = now, .state = s->state };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	va_end(ap);
+	log_info("safety: %s", e.text);
+	if (s->w.on_event)
+		s->w.on_event(s->w.user, &e);
+}
+
+void safety_set_fade(struct safety *s, bool on, double now)
+{
+	s->state.fade_to_silence = on;
+	safety_raise(s, SAFETY_FADE, now, "fade to silence %s", on ? "on" : "off");
+}
+
+void safety_set_blackout(struct safety *s, bool on, double now)
+{
+	s->state.blackout = on;
+	safety_raise(s, SAFETY_BLACKOUT, now, "stage blackout %s", on ? "on" : "off");
+}
+
+void safety_set_freeze(struct safety *s, bool on, double now)
+{
+	s->state.freeze = on;
+	safety_raise(s, SAFETY_FREEZE, now, "crowd input %s", on ? "frozen" : "open");
+}
+
+int safety_set_curfew(struct safety *s, double in_s, double now)
+{
+	if (isnan(in_s)) {
+		s->state.curfew_at = -1;
+		safety_raise(s, SAFETY_CURFEW, now, "curfew cleared");
+		return 0;
+	}
+	if (!(in_s >= 0 && in_s <= SAFETY_CURFEW_MAX_S))
+		return -ERANGE;
+	s->state.curfew_at = now + in_s;
+	safety_raise(s, SAFETY_CURFEW, now, "curfew in %.0f s, at show time %.1f s", in_s, s->state.curfew_at);
+	return 0;
+}
+
+int safety_set_ceiling(struct safety *s, double dbfs, double now)
+{
+	double venue = s->cfg->safety.ceiling_dbfs;
+
+	if (isnan(dbfs))
+		dbfs = venue;
+	else if (!(dbfs >= SAFETY_CEILING_MIN_DBFS && dbfs <= venue))
+		return -ERANGE;
+	s->state.ceiling_dbfs = dbfs;
+	safety_raise(s, SAFETY_CEILING, now, "output ceiling now %.1f dBFS", dbfs);
+	return 0;
+}
+
+int safety_set_flash_policy(struct safety *s, int64_t max_per_s, const int64_t *max_red_per_s, double now)
+{
+	int64_t venue = s->cfg->safety.max_flashes_per_s, venue_red = s->cfg->safety.max_red_flashes_per_s;
+
+	/* Stricter than the venue's config, never looser: the config is the venue's limit. */
+	if (max_per_s < 0 || max_per_s > venue ||
+	    (max_red_per_s && (*max_red_per_s < 0 || *max_red_per_s > venue_red)))
+		return -ERANGE;
+	s->state.max_flashes_per_s = (uint32_t)max_per_s;
+	s->state.max_red_flashes_per_s = (uint32_t)(max_red_per_s ? *max_red_per_s :
+						    max_per_s < venue_red ? max_per_s : venue_red);
+	s->state.flash_generation++;
+	safety_raise(s, SAFETY_FLASH_POLICY, now, "flash policy now %u flashes (%u red) per second",
+		     s->state.max_flashes_per_s, s->state.max_red_flashes_per_s);
+	return 0;
+}
+
+void safety_apply(struct safety *s, struct visuals *stage)
+{
+	const struct safety_state *st = &s->state;
+
+	if (s->w.audiomap) {
+		audiomap_set_fade_to_silence(s->w.audiomap, st->fade_to_silence);
+		audiomap_set_ceiling(s->w.audiomap, st->ceiling_dbfs);
+	}
+	if (s->w.audience)
+		s->w.audience->frozen = st->freeze;
+	if (st->flash_generation != s->applied_flash_generation) {
+		struct flash_limits lim = {
+			.max_per_s = (uint8_t)st->max_flashes_per_s,
+			.max_red_per_s = (uint8_t)st->max_red_flashes_per_s,
+		};
+
+		/* Only on a change: the render thread then updates every cell's budget. */
+		s->applied_flash_generation = st->flash_generation;
+		if (s->w.phone_flashes)
+			flash_gate_set_limits(s->w.phone_flashes, &lim);
+		visuals_set_flash_limits(stage, lim.max_per_s, lim.max_red_per_s);
+	}
+}
