@@ -21,6 +21,7 @@
 #include "safety_flash.h"
 #include "clock.h"
 #include "console_commands.h"
+#include "console_net.h"
 #include "crowd.h"
 #include "crowd_text.h"
 #include "frame.h"
@@ -766,12 +767,13 @@ int daemon_run(const struct daemon_options *o)
 	}
 
 	no = (struct net_options){ .cfg = o->cfg, .listen_address = o->listen, .port = o->port,
-				   .clients_dir = o->clients_dir };
+				   .clients_dir = o->clients_dir,
+				   .service = console_net_create(o->cfg, &(struct console_net_handlers){
+					   .user = d, .now = daemon_now, .command = daemon_console_command,
+					   .live = daemon_console_live }, &d->metrics) };
 	h = (struct net_handlers){ .user = d, .tick = daemon_tick, .healthz = daemon_healthz,
-				   .metrics = daemon_metrics, .now = daemon_now,
-				   .console_command = daemon_console_command,
-				   .console_live = daemon_console_live };
-	d->net = net_create(&no, &h, &d->audience, &d->metrics);
+				   .metrics = daemon_metrics, .now = daemon_now };
+	d->net = no.service ? net_create(&no, &h, &d->audience, &d->metrics) : NULL;
 	if (!d->net)
 		goto out;
 	if (o->simulate) {

@@ -1,6 +1,7 @@
 /*
  * net.c - libwebsockets server: phone app, /healthz, /metrics and the
- * audience WebSocket. See net.h.
+ * audience WebSocket, plus the endpoints of a registered service (the
+ * console). See net.h and net_service.h.
  *
  * Thread: the net thread runs every function here, inside lws_service().
  * The only other entry is the SIGINT/SIGTERM handler, which sets a flag
@@ -20,10 +21,88 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 
-#include "net_addrtable.h"
 #include "log.h"
-#include "net_internal.h"
+#include "net_addrtable.h"
 #include "net_protocol.h"
+#include "net_pss_set.h"
+#include "net_service.h"
+
+#define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
+#define PERSONAL_MAX		65536	/* largest welcome (32 zones of escaped names, 64 votes) */
+#define FANOUT_SLICE		256	/* states written per slice of a broadcast */
+#define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
+#define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
+#define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
+#define SHUTDOWN_GRACE_US	(1000 * 1000)	/* for close frames to reach phones */
+#define HTTP_BODY_MAX		65536	/* /metrics fits with room to spare */
+#define MOUNTS_MAX		8
+#define PROTOCOLS_MAX		8
+#define HTTP_PROTOCOL		"tutti-http"
+#define CLOSE_TRY_AGAIN_LATER	1013	/* RFC 6455 registry; lws 4.1 has no name for it */
+
+/* The server's own paths; a service adds its own (net_service.h). */
+static const struct net_mount net_mounts[] = {
+	{ .path = "/healthz", .protocol = HTTP_PROTOCOL },
+	{ .path = "/metrics", .protocol = HTTP_PROTOCOL },
+	{ .path = "/", .folder = "audience" },
+	{ 0 }
+};
+
+struct net {
+	struct lws_context *ctx;
+	struct lws_vhost *vhost;
+	const struct venue_config *cfg;
+	struct audience *audience;
+	struct metrics *metrics;
+	struct net_handlers h;
+	struct net_service *service;		/* NULL = none */
+	struct addrtable addrs;
+	lws_sorted_usec_list_t tick_sul;
+	lws_usec_t tick_period_us;
+	lws_usec_t next_tick_us;
+	bool stopping;
+	lws_usec_t stop_deadline_us;		/* stop waiting for phones to close */
+	bool tls;
+	int port;
+	uint32_t max_connections;
+	int fd_ceiling;				/* accepted sockets at or above this fd are refused */
+	/* the newest state, one per zone, each with LWS_PRE headroom */
+	uint64_t state_gen;			/* every publish, broadcast or prompt */
+	uint64_t broadcast_gen;			/* broadcasts only: what "skipped" counts */
+	struct pss_set awaiting;		/* of net_pss: phones with an input applied since the last publish */
+	struct pss_set peers;			/* of net_pss: every admitted phone, for the broadcast */
+	uint32_t fanout_next;			/* the broadcast goes round peers from here */
+	uint32_t fanout_left;			/* phones still to visit for the newest broadcast */
+	lws_sorted_usec_list_t fanout_sul;
+	unsigned char *state_mem;
+	size_t state_len[CONFIG_MAX_ZONES];
+	unsigned char personal[LWS_PRE + PERSONAL_MAX];	/* scratch for one write */
+	char http_scratch[HTTP_BODY_MAX];		/* /healthz, /metrics rendered here */
+	char mount_origins[MOUNTS_MAX][CONFIG_PATH_MAX + 16];
+	struct lws_http_mount mounts[MOUNTS_MAX];
+	struct lws_protocols protocols[PROTOCOLS_MAX];	/* http, audience, the service's, a zeroed end */
+	lws_retry_bo_t retry;
+};
+
+/* Per audience connection. */
+struct net_pss {
+	struct audience_peer peer;
+	struct lws *wsi;
+	char *rx;			/* assembling a message split over callbacks */
+	uint32_t rx_len;
+	bool admitted;			/* counted in connections and the address table */
+	bool close_armed;		/* close frame set; the timer callback closes */
+	uint32_t awaiting_at;		/* slot in net.awaiting (net_pss_set.h) */
+	uint32_t peer_at;		/* slot in net.peers */
+	bool closing;			/* a close frame went or came: no more data frames */
+	uint64_t broadcast_seen;	/* the broadcast generation its last state covered */
+};
+
+/* Per HTTP connection to /healthz or /metrics. */
+struct http_pss {
+	char *body;			/* LWS_PRE headroom, then the response body */
+	size_t len;
+};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -39,57 +118,9 @@ void net_stop(struct net *n)
 	stop_requested = 1;
 }
 
-struct net *net_of(struct lws *wsi)
+struct net *net_from_wsi(struct lws *wsi)
 {
 	return lws_context_user(lws_get_context(wsi));
-}
-
-/* ---- sets of connections (pss_set, net_internal.h) ---- */
-
-static uint32_t *pss_slot(const struct pss_set *set, struct net_pss *pss)
-{
-	return (uint32_t *)(void *)((char *)pss + set->slot_offset);
-}
-
-static int pss_set_init(struct pss_set *set, uint32_t capacity, size_t slot_offset)
-{
-	set->items = calloc(capacity, sizeof(*set->items));
-	set->n = 0;
-	set->slot_offset = slot_offset;
-	return set->items ? 0 : -1;
-}
-
-/* Adds @pss unless it is in already; the caller sized the set for every connection. */
-static void pss_set_add(struct pss_set *set, struct net_pss *pss)
-{
-	uint32_t *slot = pss_slot(set, pss);
-
-	if (*slot)
-		return;
-	set->items[set->n++] = pss;
-	*slot = set->n;
-}
-
-/* Removes @pss if it is in; returns the member moved into its place, or NULL. */
-static struct net_pss *pss_set_remove(struct pss_set *set, struct net_pss *pss)
-{
-	uint32_t *slot = pss_slot(set, pss);
-	struct net_pss *last;
-
-	if (!*slot)
-		return NULL;
-	last = set->items[--set->n];
-	set->items[*slot - 1] = last;
-	*pss_slot(set, last) = *slot;
-	*slot = 0;
-	return last != pss ? last : NULL;
-}
-
-static void pss_set_clear(struct pss_set *set)
-{
-	for (uint32_t i = 0; i < set->n; i++)
-		*pss_slot(set, set->items[i]) = 0;
-	set->n = 0;
 }
 
 /* ---- HTTP: /healthz and /metrics ---- */
@@ -106,7 +137,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			 void *in, size_t len)
 {
 	struct http_pss *hp = user;
-	struct net *n = net_of(wsi);
+	struct net *n = net_from_wsi(wsi);
 	unsigned char headers[LWS_PRE + 512], *start = &headers[LWS_PRE], *p = start,
 		*end = &headers[sizeof(headers) - 1];
 	char uri[64] = "";
@@ -136,22 +167,15 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		return -1;
 	case LWS_CALLBACK_HTTP:
 		n->metrics->http_requests++;
-		/* The console's login and logout are POSTs (and so have no GET URI). */
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ||
-		    (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
-		     strncmp(uri, "/console/log", 12) == 0)) {
-			hp->console = 1;
-			return net_console_http(n, wsi, reason, hp, in, len);
-		}
 		/* @in is the path below the mount point: read the whole path instead. */
 		lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
 		http_body_free(hp);
 		/* Rendered into one shared buffer, then copied at its exact size. */
 		if (strcmp(uri, "/healthz") == 0) {
-			hp->len = n->h.healthz(n->h.user, n->http_scratch, NET_HTTP_BODY_MAX);
+			hp->len = n->h.healthz(n->h.user, n->http_scratch, HTTP_BODY_MAX);
 			type = "application/json";
 		} else if (strcmp(uri, "/metrics") == 0) {
-			hp->len = n->h.metrics(n->h.user, n->http_scratch, NET_HTTP_BODY_MAX);
+			hp->len = n->h.metrics(n->h.user, n->http_scratch, HTTP_BODY_MAX);
 			type = "text/plain; version=0.0.4; charset=utf-8";
 		} else {
 			http_body_free(hp);
@@ -170,14 +194,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			return 1;
 		lws_callback_on_writable(wsi);
 		return 0;
-	case LWS_CALLBACK_HTTP_BODY:
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (hp && hp->console)
-			return net_console_http(n, wsi, reason, hp, in, len);
-		break;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		if (hp && hp->console)
-			return net_console_http(n, wsi, reason, hp, in, len);
 		if (!hp || !hp->body)
 			break;
 		if (lws_write(wsi, (unsigned char *)hp->body + LWS_PRE, hp->len,
@@ -185,10 +202,9 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			return 1;
 		http_body_free(hp);
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:	/* a keep-alive connection's next request goes elsewhere */
 	case LWS_CALLBACK_CLOSED_HTTP:
 		http_body_free(hp);
-		if (hp && hp->console)
-			net_console_http(n, wsi, reason, hp, in, len);
 		break;
 	default:
 		break;
@@ -234,7 +250,7 @@ static bool host_is_ours(struct net *n, const char *host_header)
  * page's own origin (scheme://Host), Host naming this daemon. No Origin at all means not a browser
  * (a load generator, a test), which cannot be a hostile page: allowed.
  */
-bool origin_allowed(struct net *n, struct lws *wsi)
+bool net_origin_allowed(struct net *n, struct lws *wsi)
 {
 	char origin[CONFIG_ORIGIN_MAX + 1], host[256], own[300];
 	const struct config_limits *lim = &n->cfg->limits;
@@ -258,7 +274,7 @@ bool origin_allowed(struct net *n, struct lws *wsi)
 
 /* ---- audience WebSocket ---- */
 
-void close_with(struct net *n, struct lws *wsi, int code, const char *why)
+void net_close_with(struct net *n, struct lws *wsi, int code, const char *why)
 {
 	metrics_close_record(n->metrics, code);
 	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)why, strlen(why));
@@ -335,7 +351,7 @@ static int audience_receive(struct net *n, struct net_pss *pss, struct lws *wsi,
 
 	if (pss->rx_len + len > max) {
 		n->metrics->rejected[REJECT_TOO_LARGE]++;
-		close_with(n, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
+		net_close_with(n, wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
 		return -1;
 	}
 	if (lws_frame_is_binary(wsi)) {
@@ -376,7 +392,7 @@ static int audience_receive(struct net *n, struct net_pss *pss, struct lws *wsi,
 	return 0;
 bad_utf8:
 	n->metrics->rejected[REJECT_INVALID_UTF8]++;
-	close_with(n, wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8");
+	net_close_with(n, wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "invalid UTF-8");
 	return -1;
 }
 
@@ -403,6 +419,25 @@ static int send_state(struct net *n, struct net_pss *pss)
 	return 0;
 }
 
+/* The reason a phone's close frame carries. */
+static const char *close_reason(int code)
+{
+	static const struct {
+		int code;
+		const char *why;
+	} reasons[] = {
+		{ CLOSE_TRY_AGAIN_LATER, "venue full" },
+		{ LWS_CLOSE_STATUS_GOINGAWAY, "show over: daemon stopping" },
+		{ AUDIENCE_CLOSE_RESUMED_ELSEWHERE, "resumed on another connection" },
+		{ AUDIENCE_CLOSE_REMOVED, "removed by the venue" },
+	};
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == code)
+			return reasons[i].why;
+	return "policy";
+}
+
 /*
  * Close, then personal, then the newest state. More than one write per
  * callback only while lws buffered nothing (lws_partial_buffered).
@@ -416,7 +451,7 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 	if (pss->closing)
 		return 0;	/* a close frame went or came: no more data frames (RFC 6455 5.5.1) */
 	if (n->stopping && !peer->close_code)
-		peer->close_code = 1001;
+		peer->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
 
 	len = audience_peer_next_personal(n->audience, peer, (char *)n->personal + LWS_PRE,
 					  PERSONAL_MAX, now);
@@ -435,13 +470,7 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		 * socket and drops it without the close frame; closing from the
 		 * connection's timer callback sends our close code.
 		 */
-		const char *why = peer->close_code == 1013 ? "venue full" :
-				  peer->close_code == 1001 ? "show over: daemon stopping" :
-				  peer->close_code == AUDIENCE_CLOSE_RESUMED_ELSEWHERE ?
-				  "resumed on another connection" :
-				  peer->close_code == AUDIENCE_CLOSE_REMOVED ? "removed by the venue" : "policy";
-
-		close_with(n, wsi, peer->close_code, why);
+		net_close_with(n, wsi, peer->close_code, close_reason(peer->close_code));
 		pss->close_armed = true;
 		lws_set_timer_usecs(wsi, 1);
 		return 0;
@@ -487,7 +516,7 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 	n->metrics->connections_opened++;
 	if (n->metrics->connections >= n->max_connections) {
 		audience_peer_reject(n->audience, &pss->peer, REJECT_VENUE_FULL, 0, NULL);
-		pss->peer.close_code = 1013;
+		pss->peer.close_code = CLOSE_TRY_AGAIN_LATER;
 		lws_callback_on_writable(wsi);
 		return;
 	}
@@ -498,7 +527,7 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 			      now);
 	if (!e) {
 		audience_peer_reject(n->audience, &pss->peer, REJECT_TOO_MANY_CONNECTIONS, 0, NULL);
-		pss->peer.close_code = 1008;
+		pss->peer.close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
 		lws_callback_on_writable(wsi);
 		return;
 	}
@@ -549,11 +578,11 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 			     void *in, size_t len)
 {
 	struct net_pss *pss = user;
-	struct net *n = net_of(wsi);
+	struct net *n = net_from_wsi(wsi);
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		if (!origin_allowed(n, wsi)) {
+		if (!net_origin_allowed(n, wsi)) {
 			n->metrics->rejected[REJECT_ORIGIN]++;
 			lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin not allowed");
 			return 1;
@@ -584,23 +613,28 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 
 /* ---- ticks ---- */
 
+static void service_stop(struct net *n)
+{
+	if (n->service && n->service->stop)
+		n->service->stop(n->service->user);
+}
+
 static void tick_cb(lws_sorted_usec_list_t *sul)
 {
 	struct net *n = lws_container_of(sul, struct net, tick_sul);
 	lws_usec_t now;
 
 	if (stop_requested && !n->stopping) {
-		/* Tell every phone we are going away (1001), then stop the loop. */
+		/* Tell every phone we are going away (LWS_CLOSE_STATUS_GOINGAWAY), then stop the loop. */
 		n->stopping = true;
 		n->stop_deadline_us = lws_now_usecs() + SHUTDOWN_GRACE_US;
 		log_info("shutting down: closing %u connections", n->metrics->connections);
-		lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[1]);
-		lws_callback_on_writable_all_protocol(n->ctx, &n->protocols[2]);
+		/* Every protocol but the HTTP one: a writable WebSocket closes now. */
+		for (const struct lws_protocols *p = &n->protocols[1]; p->name; p++)
+			lws_callback_on_writable_all_protocol(n->ctx, p);
 	}
 	if (n->stopping && (n->metrics->connections == 0 || lws_now_usecs() > n->stop_deadline_us)) {
-		/* The login worker must not wake a context that is going away. */
-		net_console_destroy(n->console);
-		n->console = NULL;
+		service_stop(n);	/* no other thread may wake a context that is going away */
 		lws_sul_cancel(&n->fanout_sul);
 		n->fanout_left = 0;
 		/* Inside the loop: lws closes what is left and uv_run() then returns. */
@@ -686,6 +720,11 @@ void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
 	pss_set_clear(&n->awaiting);
 }
 
+bool net_stopping(const struct net *n)
+{
+	return n->stopping;
+}
+
 bool net_states_awaited(const struct net *n)
 {
 	return n->awaiting.n > 0;
@@ -723,8 +762,34 @@ static uint32_t connection_cap(const struct venue_config *cfg)
 	return cap;
 }
 
-struct net *net_create(const struct net_options *o, const struct net_handlers *h,
-		       struct audience *audience, struct metrics *metrics)
+/* The server's HTTP and audience protocols, then the service's, then the zeroed end lws wants. */
+static int protocols_fill(struct net *n)
+{
+	size_t k = 0;
+
+	n->protocols[k++] = (struct lws_protocols){
+		.name = HTTP_PROTOCOL, .callback = http_callback,
+		.per_session_data_size = sizeof(struct http_pss),
+	};
+	n->protocols[k++] = (struct lws_protocols){
+		.name = PROTOCOL_NAME, .callback = audience_callback,
+		.per_session_data_size = sizeof(struct net_pss),
+		.rx_buffer_size = RX_BUFFER_SIZE,
+		/* lets one lws_write() carry a whole state, whatever rx_buffer_size is */
+		.tx_packet_size = LWS_PRE + NET_STATE_MAX,
+	};
+	for (const struct lws_protocols *p = n->service ? n->service->protocols : NULL; p && p->name; p++) {
+		if (k == PROTOCOLS_MAX - 1) {
+			log_error("too many protocols for the server (at most %d)", PROTOCOLS_MAX - 1);
+			return -1;
+		}
+		n->protocols[k++] = *p;
+	}
+	return 0;
+}
+
+/* Appends the lws mounts for @table; a folder is served from below @clients_dir. */
+static int mounts_add(struct net *n, size_t *k, const struct net_mount *table, const char *clients_dir)
 {
 	static const struct lws_protocol_vhost_options mime_js = {
 		NULL, NULL, ".mjs", "text/javascript"
@@ -732,18 +797,59 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	static const struct lws_protocol_vhost_options mime_webmanifest = {
 		&mime_js, NULL, ".webmanifest", "application/manifest+json"
 	};
+
+	for (const struct net_mount *m = table; m && m->path; m++, (*k)++) {
+		struct lws_http_mount *lm = &n->mounts[*k];
+
+		if (*k == MOUNTS_MAX) {
+			log_error("too many paths for the server (at most %d)", MOUNTS_MAX);
+			return -1;
+		}
+		*lm = (struct lws_http_mount){
+			.mountpoint = m->path, .mountpoint_len = (unsigned char)strlen(m->path),
+			.origin = m->protocol, .origin_protocol = LWSMPRO_CALLBACK,
+		};
+		if (m->folder) {
+			snprintf(n->mount_origins[*k], sizeof(n->mount_origins[*k]), "%s/%s", clients_dir,
+				 m->folder);
+			lm->origin = n->mount_origins[*k];
+			lm->origin_protocol = LWSMPRO_FILE;
+			lm->def = "index.html";
+			lm->extra_mimetypes = &mime_webmanifest;
+		}
+		if (*k)
+			n->mounts[*k - 1].mount_next = lm;
+	}
+	return 0;
+}
+
+static int mounts_fill(struct net *n, const char *clients_dir)
+{
+	size_t k = 0;
+
+	return mounts_add(n, &k, net_mounts, clients_dir) != 0 ||
+	       mounts_add(n, &k, n->service ? n->service->mounts : NULL, clients_dir) != 0 ? -1 : 0;
+}
+
+struct net *net_create(const struct net_options *o, const struct net_handlers *h,
+		       struct audience *audience, struct metrics *metrics)
+{
 	static const uint32_t no_retry[] = { 1000 };
 	const struct venue_config *cfg = o->cfg;
 	struct lws_context_creation_info info;
 	struct net *n = calloc(1, sizeof(*n));
 	struct sigaction sa;
 
-	if (!n)
+	if (!n) {
+		if (o->service)
+			o->service->destroy(o->service->user);
 		return NULL;
+	}
 	n->cfg = cfg;
 	n->audience = audience;
 	n->metrics = metrics;
 	n->h = *h;
+	n->service = o->service;
 	n->tls = cfg->tls_cert[0] != '\0';
 	n->max_connections = connection_cap(cfg);
 	n->fd_ceiling = fd_ceiling();
@@ -757,52 +863,8 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 		goto fail;
 	audience->addrs = &n->addrs;
 
-	n->protocols[0] = (struct lws_protocols){
-		.name = "tutti-http", .callback = http_callback,
-		.per_session_data_size = sizeof(struct http_pss),
-	};
-	n->protocols[1] = (struct lws_protocols){
-		.name = PROTOCOL_NAME, .callback = audience_callback,
-		.per_session_data_size = sizeof(struct net_pss),
-		.rx_buffer_size = RX_BUFFER_SIZE,
-		/* lets one lws_write() carry a whole state, whatever rx_buffer_size is */
-		.tx_packet_size = LWS_PRE + NET_STATE_MAX,
-	};
-	n->protocols[2] = (struct lws_protocols){
-		.name = "tutti.console.v1", .callback = net_console_callback,
-		.per_session_data_size = net_console_pss_size(), .rx_buffer_size = 4096,
-		.tx_packet_size = LWS_PRE + 65536,
-	};
-	if (cfg->console.enabled && !(n->console = net_console_create(n)))
+	if (protocols_fill(n) != 0 || mounts_fill(n, o->clients_dir) != 0)
 		goto fail;
-
-	snprintf(n->mount_origin, sizeof(n->mount_origin), "%s/audience", o->clients_dir);
-	n->mounts[0] = (struct lws_http_mount){
-		.mount_next = &n->mounts[1], .mountpoint = "/healthz", .origin = "tutti-http",
-		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 8,
-	};
-	n->mounts[1] = (struct lws_http_mount){
-		.mount_next = &n->mounts[2], .mountpoint = "/metrics", .origin = "tutti-http",
-		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 8,
-	};
-	snprintf(n->console_origin, sizeof(n->console_origin), "%s/console", o->clients_dir);
-	n->mounts[2] = (struct lws_http_mount){
-		.mount_next = &n->mounts[3], .mountpoint = "/console/login", .origin = "tutti-http",
-		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 14,
-	};
-	n->mounts[3] = (struct lws_http_mount){
-		.mount_next = &n->mounts[4], .mountpoint = "/console/logout", .origin = "tutti-http",
-		.origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = 15,
-	};
-	n->mounts[4] = (struct lws_http_mount){
-		.mount_next = &n->mounts[5], .mountpoint = "/console", .origin = n->console_origin,
-		.def = "index.html", .origin_protocol = LWSMPRO_FILE, .mountpoint_len = 8,
-	};
-	n->mounts[5] = (struct lws_http_mount){
-		.mountpoint = "/", .origin = n->mount_origin, .def = "index.html",
-		.origin_protocol = LWSMPRO_FILE, .mountpoint_len = 1,
-		.extra_mimetypes = &mime_webmanifest,
-	};
 
 	/* Ping idle phones after 20 s, hang up after 45 s without a valid pong. */
 	n->retry = (lws_retry_bo_t){
@@ -875,13 +937,14 @@ void net_destroy(struct net *n)
 {
 	if (!n)
 		return;
-	net_console_destroy(n->console);
-	n->console = NULL;
+	service_stop(n);
 	if (n->ctx)
 		lws_context_destroy(n->ctx);
+	if (n->service)
+		n->service->destroy(n->service->user);
 	addrtable_free(&n->addrs);
 	free(n->state_mem);
-	free(n->awaiting.items);
-	free(n->peers.items);
+	pss_set_free(&n->awaiting);
+	pss_set_free(&n->peers);
 	free(n);
 }

@@ -5,7 +5,8 @@
  * GET /metrics, and the audience WebSocket (subprotocol tutti.audience.v1)
  * whose messages go to the audience module. It enforces the transport
  * rules: Origin allowlist, connection caps (total and per address),
- * message size (close 1009), UTF-8 (close 1007), idle ping/pong.
+ * message size (close 1009), UTF-8 (close 1007), idle ping/pong. Other
+ * modules add their own endpoints as a service (net_service.h).
  *
  * Phones get the newest state generation when their socket is writable:
  * a slow phone skips states and never grows a queue.
@@ -24,12 +25,19 @@
 #include "metrics.h"
 
 struct net;
+struct net_service;
 
 struct net_options {
 	const struct venue_config *cfg;
 	const char *listen_address;	/* NULL: cfg->listen_address */
 	int port;			/* < 0: cfg->port; 0: the OS picks one */
-	const char *clients_dir;	/* folder holding audience/ */
+	const char *clients_dir;	/* folder holding audience/ (and each service's folder) */
+	/*
+	 * Another module's endpoints (the console; net_service.h), or NULL.
+	 * net_create() takes it over, also when it fails: net_destroy() calls
+	 * its destroy.
+	 */
+	struct net_service *service;
 };
 
 /* What the daemon plugs into the loop. All run on the net thread. */
@@ -39,11 +47,6 @@ struct net_handlers {
 	size_t (*healthz)(void *user, char *out, size_t cap);
 	size_t (*metrics)(void *user, char *out, size_t cap);
 	double (*now)(void *user);	/* show time in seconds */
-	/* The console: runs a command in a role; writes the reply JSON; returns its length. */
-	size_t (*console_command)(void *user, int role, const char *who, const char *text, size_t len,
-				  char *out, size_t cap);
-	/* The console's live view JSON; returns its length (0 = does not fit). */
-	size_t (*console_live)(void *user, int role, char *out, size_t cap);
 };
 
 /*

@@ -3,8 +3,9 @@
 // SameSite=Strict session cookie; the console socket is refused without that cookie and
 // with a foreign Origin; with it, the live view arrives, GO moves the show (phones see the
 // new cue), the artist's role is refused the safety panel, a freeze reaches the phones, and
-// a session that ends (logout, like expiry) closes its socket with 1008, and an address that
-// keeps failing is slowed down (429).
+// a session that ends (logout, like expiry) closes its socket with 1008, login takes
+// only POST (405), a venue without a console answers 404 and refuses
+// the socket, and an address that keeps failing is slowed down (429).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -197,6 +198,29 @@ test('a session that ends closes its console socket with 1008', async () => {
   assert.equal(code, 1008);
   assert.match(reason, /session expired/);
   await assert.rejects(openConsole({ Cookie: cookie }), /HTTP 403/);
+});
+
+test('login takes only POST, and a venue without a console has none to log in to', async () => {
+  const get = await fetch(`${daemon.url}console/login`);
+  assert.equal(get.status, 405);
+  assert.equal((await get.json()).error, 'method');
+  const bare = await startDaemon({ config: writeConfig(smallVenue(), 'bare.json') });
+  try {
+    const res = await fetch(`${bare.url}console/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'operator', password: PASSWORD }),
+    });
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error, 'no_console');
+    const ws = new WebSocket(bare.wsUrl, 'tutti.console.v1');
+    const status = await new Promise((resolve, reject) => {
+      ws.once('unexpected-response', (req, r) => { resolve(r.statusCode); req.destroy(); });
+      ws.once('open', () => reject(new Error('a venue without a console accepted its socket')));
+    });
+    assert.equal(status, 403);
+  } finally {
+    assert.equal(await bare.stop(), 0);
+  }
 });
 
 // Last: it leaves this address slowed down for the tests after it.

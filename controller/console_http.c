@@ -1,0 +1,365 @@
+/*
+ * console_http.c - the console's login and logout: POST /console/login
+ * and POST /console/logout on their own lws protocol. See console_http.h.
+ *
+ * Thread: net thread, except login_worker.
+ */
+#include "console_http.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "net_service.h"
+
+#define LOGIN_BODY_MAX	1024
+#define LOGIN_JOBS	8		/* password checks in flight; more get 503 */
+#define COOKIE_NAME	"tutti_console"
+
+enum wait { WAIT_NONE, WAIT_BODY, WAIT_CHECK, WAIT_WRITE };
+enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+
+/* Per login or logout request. */
+struct console_http_pss {
+	enum wait wait;			/* what the request is waiting for */
+	char *body;			/* the login body, as it arrives */
+	size_t body_len;
+	int job;			/* its login job's slot + 1; 0, as lws zeroes it, = none */
+	int status;			/* the answer's HTTP status, once known */
+	char answer[160];		/* its JSON body */
+	char cookie[200];		/* its Set-Cookie, or "" */
+	char addr[64];			/* the client's address, for the slow-down */
+};
+
+struct login_job {
+	enum job_state state;
+	struct lws *wsi;		/* NULL once the client went away */
+	struct console_http_pss *hp;
+	enum console_role role;
+	char hash[CONSOLE_HASH_MAX];
+	char password[256];
+	bool ok;
+};
+
+struct console_http {
+	const struct config_console *cc;
+	struct console_auth *auth;		/* NULL: the venue has no console */
+	struct console_net_handlers h;
+	struct metrics *metrics;
+	char dummy_hash[CONSOLE_HASH_MAX];	/* checked for an unknown role: same time as a real one */
+	pthread_t worker;
+	bool worker_started;
+	bool stopped;
+	pthread_mutex_t lock;			/* guards what follows, shared with the worker */
+	pthread_cond_t wake;
+	bool stop;
+	struct lws_context *ctx;		/* the worker wakes it when a check is done */
+	struct login_job jobs[LOGIN_JOBS];
+};
+
+/* ---- the password worker ---- */
+
+static void *login_worker(void *arg)
+{
+	struct console_http *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop) {
+		struct login_job *job = NULL;
+
+		for (int i = 0; i < LOGIN_JOBS && !job; i++)
+			if (c->jobs[i].state == JOB_QUEUED)
+				job = &c->jobs[i];
+		if (!job) {
+			pthread_cond_wait(&c->wake, &c->lock);
+			continue;
+		}
+		job->state = JOB_RUNNING;
+		pthread_mutex_unlock(&c->lock);
+		job->ok = console_password_check(job->hash, job->password);
+		memset(job->password, 0, sizeof(job->password));
+		pthread_mutex_lock(&c->lock);
+		job->state = JOB_DONE;
+		lws_cancel_service(c->ctx);	/* the net thread answers (EVENT_WAIT_CANCELLED) */
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+struct console_http *console_http_create(const struct config_console *cc, struct console_auth *auth,
+					 const struct console_net_handlers *h, struct metrics *metrics)
+{
+	struct console_http *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cc = cc;
+	c->auth = auth;
+	c->h = *h;
+	c->metrics = metrics;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->wake, NULL);
+	if (!auth)
+		return c;	/* no console: nothing to check */
+	if (console_password_hash("tutti: no such role", c->dummy_hash) != 0 ||
+	    pthread_create(&c->worker, NULL, login_worker, c) != 0) {
+		console_http_destroy(c);
+		return NULL;
+	}
+	c->worker_started = true;
+	return c;
+}
+
+void console_http_stop(struct console_http *c)
+{
+	if (!c || c->stopped)
+		return;
+	c->stopped = true;
+	if (c->worker_started) {
+		pthread_mutex_lock(&c->lock);
+		c->stop = true;
+		pthread_cond_signal(&c->wake);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->worker, NULL);
+		c->worker_started = false;
+	}
+}
+
+void console_http_destroy(struct console_http *c)
+{
+	if (!c)
+		return;
+	console_http_stop(c);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->wake);
+	free(c);
+}
+
+/* ---- login and logout ---- */
+
+static double now_s(struct console_http *c)
+{
+	return c->h.now(c->h.user);
+}
+
+/* Queues the answer; the writeable callback sends it. */
+static int answer(struct lws *wsi, struct console_http_pss *hp, int status, const char *json)
+{
+	hp->status = status;
+	snprintf(hp->answer, sizeof(hp->answer), "%s", json);
+	hp->wait = WAIT_WRITE;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int answer_write(struct lws *wsi, struct console_http_pss *hp)
+{
+	unsigned char buf[LWS_PRE + 1024], *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof(buf) - 1];
+	size_t len = strlen(hp->answer);
+
+	if (lws_add_http_common_headers(wsi, (unsigned int)hp->status, "application/json", len, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
+					 (const unsigned char *)"no-store", 8, &p, end) ||
+	    (hp->cookie[0] && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_SET_COOKIE,
+							  (unsigned char *)hp->cookie,
+							  (int)strlen(hp->cookie), &p, end)) ||
+	    (hp->status == 429 && lws_add_http_header_by_name(wsi, (const unsigned char *)"retry-after:",
+							      (const unsigned char *)"30", 2, &p, end)) ||
+	    lws_finalize_http_header(wsi, &p, end))
+		return 1;
+	if ((size_t)(end - p) < len)
+		return 1;
+	memcpy(p, hp->answer, len);
+	p += len;
+	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL) != (int)(p - start))
+		return 1;
+	hp->wait = WAIT_NONE;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static void body_free(struct console_http_pss *hp)
+{
+	free(hp->body);
+	hp->body = NULL;
+	hp->body_len = 0;
+}
+
+/* The body is complete: check it and hand the password to the worker. */
+static int login_submit(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
+{
+	json_error_t jerr;
+	json_t *body = json_loadb(hp->body ? hp->body : "", hp->body_len, 0, &jerr);
+	const char *role = json_string_value(json_object_get(body, "role"));
+	const char *password = json_string_value(json_object_get(body, "password"));
+	enum console_role r = console_role_from_name(role);
+	const char *hash = r == CONSOLE_ROLE_OPERATOR ? c->cc->operator_hash :
+			   r == CONSOLE_ROLE_ARTIST ? c->cc->artist_hash : "";
+	int slot = -1;
+
+	body_free(hp);
+	if (!json_is_object(body) || !role || !password || strlen(password) >= sizeof(c->jobs[0].password)) {
+		json_decref(body);
+		return answer(wsi, hp, 400, "{\"error\":\"bad_request\",\"message\":\"send a JSON object with role and password\"}");
+	}
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < LOGIN_JOBS && slot < 0; i++)
+		if (c->jobs[i].state == JOB_FREE)
+			slot = i;
+	if (slot >= 0) {
+		struct login_job *job = &c->jobs[slot];
+
+		c->ctx = lws_get_context(wsi);
+		job->state = JOB_QUEUED;
+		job->wsi = wsi;
+		job->hp = hp;
+		job->role = r;
+		/* An unknown role, or one with no password, costs the same check and always fails. */
+		snprintf(job->hash, sizeof(job->hash), "%s", hash[0] ? hash : c->dummy_hash);
+		job->ok = false;
+		snprintf(job->password, sizeof(job->password), "%s", hash[0] ? password : "");
+		pthread_cond_signal(&c->wake);
+	}
+	pthread_mutex_unlock(&c->lock);
+	json_decref(body);
+	if (slot < 0)
+		return answer(wsi, hp, 503, "{\"error\":\"busy\",\"message\":\"too many logins at once; try again\"}");
+	hp->job = slot + 1;
+	hp->wait = WAIT_CHECK;
+	return 0;
+}
+
+/* Net thread, woken by the worker: answers every finished check whose client is still here. */
+static void login_finish(struct console_http *c)
+{
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < LOGIN_JOBS; i++) {
+		struct login_job *job = &c->jobs[i];
+		struct console_http_pss *hp = job->hp;
+		char token[CONSOLE_TOKEN_CHARS + 1], ok[160];
+
+		if (job->state != JOB_DONE)
+			continue;
+		job->state = JOB_FREE;
+		if (!job->wsi)
+			continue;	/* the client left while we checked */
+		hp->job = 0;
+		console_login_result(c->auth, hp->addr, job->ok, now_s(c));
+		log_info("console: login as %s from %s: %s", console_role_name(job->role), hp->addr,
+			 job->ok ? "ok" : "wrong password");
+		if (!job->ok || console_session_open(c->auth, job->role, now_s(c), token) != 0) {
+			answer(job->wsi, hp, 401, "{\"error\":\"wrong_password\",\"message\":\"wrong role or password\"}");
+			continue;
+		}
+		snprintf(hp->cookie, sizeof(hp->cookie), COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%.0f%s",
+			 token, c->cc->session_ttl_s, lws_is_ssl(job->wsi) ? "; Secure" : "");
+		snprintf(ok, sizeof(ok), "{\"role\":\"%s\",\"expires_in_s\":%.0f}",
+			 console_role_name(job->role), c->cc->session_ttl_s);
+		answer(job->wsi, hp, 200, ok);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* The request's client went away, or its connection moves on to another protocol. */
+static void request_end(struct console_http *c, struct console_http_pss *hp)
+{
+	body_free(hp);
+	if (hp->job) {
+		pthread_mutex_lock(&c->lock);
+		c->jobs[hp->job - 1].wsi = NULL;	/* its answer has nowhere to go */
+		pthread_mutex_unlock(&c->lock);
+		hp->job = 0;
+	}
+}
+
+bool console_http_session_token(struct lws *wsi, char token[CONSOLE_TOKEN_CHARS + 1])
+{
+	size_t max = CONSOLE_TOKEN_CHARS + 1;
+
+	token[0] = '\0';
+	return lws_http_cookie_get(wsi, COOKIE_NAME, token, &max) == 0 && token[0];
+}
+
+static int request_start(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
+{
+	char uri[64] = "", token[CONSOLE_TOKEN_CHARS + 1];
+
+	c->metrics->http_requests++;
+	lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI);
+	hp->job = 0;
+	hp->cookie[0] = '\0';
+	lws_get_peer_simple(wsi, hp->addr, sizeof(hp->addr));
+	if (!c->auth || c->stopped)
+		return answer(wsi, hp, 404, "{\"error\":\"no_console\",\"message\":\"this venue has no console section\"}");
+	if (!uri[0])
+		return answer(wsi, hp, 405, "{\"error\":\"method\",\"message\":\"POST only\"}");
+	if (!net_origin_allowed(net_from_wsi(wsi), wsi)) {
+		c->metrics->rejected[REJECT_ORIGIN]++;
+		return answer(wsi, hp, 403, "{\"error\":\"origin\",\"message\":\"origin not allowed\"}");
+	}
+	if (strcmp(uri, "/console/logout") == 0) {
+		if (console_http_session_token(wsi, token))
+			console_session_close(c->auth, token);
+		snprintf(hp->cookie, sizeof(hp->cookie), COOKIE_NAME "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		hp->wait = WAIT_BODY;	/* answered when the (empty) body is done */
+		hp->status = 200;
+		return 0;
+	}
+	if (console_login_wait(c->auth, hp->addr, now_s(c)) > 0)
+		return answer(wsi, hp, 429, "{\"error\":\"slow_down\",\"message\":\"too many wrong passwords; wait and try again\"}");
+	hp->wait = WAIT_BODY;
+	hp->status = 0;
+	return 0;
+}
+
+static int console_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+				 void *in, size_t len)
+{
+	struct console_http *c = lws_get_protocol(wsi)->user;
+	struct console_http_pss *hp = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (c->worker_started)
+			login_finish(c);
+		return 0;
+	case LWS_CALLBACK_HTTP:
+		return request_start(c, wsi, hp);
+	case LWS_CALLBACK_HTTP_BODY:
+		if (hp->wait != WAIT_BODY || hp->status)
+			return 0;	/* logout ignores its body */
+		if (hp->body_len + len > LOGIN_BODY_MAX)
+			return answer(wsi, hp, 413, "{\"error\":\"too_large\",\"message\":\"login body too large\"}");
+		if (!hp->body && !(hp->body = malloc(LOGIN_BODY_MAX)))
+			return 1;
+		memcpy(hp->body + hp->body_len, in, len);
+		hp->body_len += len;
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (hp->wait != WAIT_BODY)
+			return 0;
+		if (hp->status == 200)
+			return answer(wsi, hp, 200, "{\"ok\":true}");
+		return login_submit(c, wsi, hp);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return hp && hp->wait == WAIT_WRITE ? answer_write(wsi, hp) : 0;
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (hp)
+			request_end(c, hp);
+		break;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+struct lws_protocols console_http_protocol(struct console_http *c)
+{
+	return (struct lws_protocols){
+		.name = CONSOLE_HTTP_PROTOCOL, .callback = console_http_callback,
+		.per_session_data_size = sizeof(struct console_http_pss), .user = c,
+	};
+}
