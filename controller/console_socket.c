@@ -38,6 +38,7 @@ struct console_socket_pss {
 	char replies[REPLIES][512];
 	uint32_t reply_head, reply_count;
 	bool live_due;
+	bool close_armed;		/* close frame set; the timer callback closes */
 };
 
 struct console_socket *console_socket_create(struct console_auth *auth, const struct console_net_handlers *h,
@@ -185,13 +186,21 @@ static int console_socket_callback(struct lws *wsi, enum lws_callback_reasons re
 	case LWS_CALLBACK_RECEIVE:
 		return s->stopped ? -1 : socket_receive(s, pss, wsi, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (pss->close_armed)
+			return 0;
 		if (net_stopping(net_from_wsi(wsi))) {
+			/*
+			 * A WRITEABLE callback that returns -1 drops the socket without
+			 * the close frame (lws 4.1); the timer callback sends it.
+			 */
 			net_close_with(net_from_wsi(wsi), wsi, LWS_CLOSE_STATUS_GOINGAWAY, "show over: daemon stopping");
-			return -1;
+			pss->close_armed = true;
+			lws_set_timer_usecs(wsi, 1);
+			return 0;
 		}
 		return socket_writeable(s, pss, wsi);
 	case LWS_CALLBACK_TIMER:
-		if (s->stopped)
+		if (s->stopped || pss->close_armed)
 			return -1;
 		if (!session_live(s, pss)) {
 			net_close_with(net_from_wsi(wsi), wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,

@@ -632,8 +632,8 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		/* Every protocol but the HTTP one: a writable WebSocket closes now. */
 		for (const struct lws_protocols *p = &n->protocols[1]; p->name; p++)
 			lws_callback_on_writable_all_protocol(n->ctx, p);
-	}
-	if (n->stopping && (n->metrics->connections == 0 || lws_now_usecs() > n->stop_deadline_us)) {
+	} else if (n->stopping && (n->metrics->connections == 0 || lws_now_usecs() > n->stop_deadline_us)) {
+		/* Not in the tick that began it: sockets no phone count holds (the console's) close first. */
 		service_stop(n);	/* no other thread may wake a context that is going away */
 		lws_sul_cancel(&n->fanout_sul);
 		n->fanout_left = 0;

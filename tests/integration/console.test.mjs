@@ -3,8 +3,8 @@
 // SameSite=Strict session cookie; the console socket is refused without that cookie and
 // with a foreign Origin; with it, the live view arrives, GO moves the show (phones see the
 // new cue), the artist's role is refused the safety panel, a freeze reaches the phones, and
-// a session that ends (logout, like expiry) closes its socket with 1008, login takes
-// only POST (405), a venue without a console answers 404 and refuses
+// a session that ends (logout, like expiry) closes its socket with 1008, shutdown closes it
+// with 1001, login takes only POST (405), a venue without a console answers 404 and refuses
 // the socket, and an address that keeps failing is slowed down (429).
 
 import { test, before, after } from 'node:test';
@@ -221,6 +221,24 @@ test('login takes only POST, and a venue without a console has none to log in to
   } finally {
     assert.equal(await bare.stop(), 0);
   }
+});
+
+test('SIGTERM closes the console socket with 1001', async () => {
+  const d = await startDaemon({ config: writeConfig(smallVenue({
+    console: { operator_password_hash: hash(PASSWORD) },
+  }), 'stopping.json') });
+  const res = await fetch(`${d.url}console/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role: 'operator', password: PASSWORD }),
+  });
+  const ws = new WebSocket(d.wsUrl, 'tutti.console.v1', { headers: { Cookie: cookieOf(res) } });
+  sockets.push(ws);
+  await new Promise((resolve, reject) => { ws.once('message', resolve); ws.once('error', reject); });
+  const closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  assert.equal(await d.stop(), 0, d.output());
+  const { code, reason } = await closed;
+  assert.equal(code, 1001);
+  assert.match(reason, /daemon stopping/);
 });
 
 // Last: it leaves this address slowed down for the tests after it.
