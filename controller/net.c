@@ -861,7 +861,6 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	    addrtable_init(&n->addrs, n->max_connections,
 					    cfg->limits.max_connections_per_address))
 		goto fail;
-	audience->addrs = &n->addrs;
 
 	if (protocols_fill(n) != 0 || mounts_fill(n, o->clients_dir) != 0)
 		goto fail;

@@ -100,6 +100,7 @@ struct addr_entry *addrtable_acquire(struct addrtable *t, const char *address, d
 		e->idle = false;
 		token_bucket_init(&e->bucket, burst, now_s);
 		token_bucket_init(&e->joins, t->max_per_address, now_s);
+		e->joins_burst = t->max_per_address;
 		idmap_put(&t->map, key, (uint32_t)i);
 	}
 	e = &t->entries[i];
@@ -118,9 +119,8 @@ void addrtable_release(struct addrtable *t, struct addr_entry *e)
 		idle_append(t, (uint32_t)(e - t->entries));
 }
 
-bool addrtable_join_allowed(struct addrtable *t, struct addr_entry *e, double now_s)
+bool addrtable_join_allowed(struct addr_entry *e, double now_s)
 {
-	double per_s = t->max_per_address * ADDR_JOINS_PER_MINUTE_FACTOR / 60.0;
-
-	return !e || token_bucket_take(&e->joins, per_s, t->max_per_address, now_s);
+	return !e || token_bucket_take(&e->joins, e->joins_burst * ADDR_JOINS_PER_MINUTE_FACTOR / 60.0,
+				       e->joins_burst, now_s);
 }

@@ -22,6 +22,7 @@ struct addr_entry {
 	uint32_t connections;
 	struct token_bucket bucket;	/* inputs from every connection of this address */
 	struct token_bucket joins;	/* new participants this address may create */
+	uint32_t joins_burst;		/* the table's max_per_address: the join budget */
 	uint32_t idle_prev, idle_next;	/* in the idle list while it has no connection */
 	bool idle;
 };
@@ -58,6 +59,6 @@ struct addr_entry *addrtable_acquire(struct addrtable *t, const char *address, d
 /* The connection counted by addrtable_acquire() closed; the entry stays, idle, for reuse. */
 void addrtable_release(struct addrtable *t, struct addr_entry *e);
 /* Takes one new-participant token from @e (NULL: always allowed). False when over budget. */
-bool addrtable_join_allowed(struct addrtable *t, struct addr_entry *e, double now_s);
+bool addrtable_join_allowed(struct addr_entry *e, double now_s);
 
 #endif

@@ -109,7 +109,7 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 		}
 	}
 	if (!(m->has_token && crowd_token_known(a->crowd, m->token)) &&
-	    a->addrs && !addrtable_join_allowed(a->addrs, peer->addr, now_s)) {
+	    !addrtable_join_allowed(peer->addr, now_s)) {
 		/* A new participant from an address that made too many: no poll stuffing. */
 		audience_peer_reject(a, peer, REJECT_TOO_MANY_JOINS, 0, NULL);
 		peer->close_code = 1008;

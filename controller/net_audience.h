@@ -83,7 +83,6 @@ struct audience {
 	struct crowd *crowd;
 	struct show *show;
 	struct metrics *metrics;
-	struct addrtable *addrs;	/* for the per-address join budget; NULL = none */
 	struct crowdtext *texts;	/* crowd text for moderation; NULL = text refused */
 	uint64_t tick;			/* current show tick, for acks */
 	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */

@@ -457,7 +457,6 @@ START_TEST(test_audience_one_address_cannot_create_participants_without_end)
 
 	/* Connect, hello, vote, close, again: the loop that would stuff a poll. */
 	ck_assert_int_eq(addrtable_init(&addrs, 8, 4), 0);
-	aud.addrs = &addrs;
 	for (int i = 0; i < 40; i++) {
 		e = addrtable_acquire(&addrs, "10.0.0.9", 40, i * 0.01);
 		ck_assert_ptr_nonnull(e);
@@ -473,7 +472,6 @@ START_TEST(test_audience_one_address_cannot_create_participants_without_end)
 	ck_assert_int_eq(joined, 4);	/* its connection cap, once; more only as minutes pass */
 	ck_assert_int_eq(refused, 36);
 	ck_assert_uint_eq(metrics.rejected[REJECT_TOO_MANY_JOINS], 36);
-	aud.addrs = NULL;
 	addrtable_free(&addrs);
 }
 END_TEST
