@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "net_addrtable.h"
+#include "net_origin.h"
 #include "net_protocol.h"
 #include "net_pss_set.h"
 #include "net_service.h"
@@ -212,64 +213,19 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
-/* ---- Origin ---- */
+/* ---- Origin (net_origin.h) ---- */
 
-/*
- * Whether the Host header names this daemon: an IP address, localhost, or
- * the host of public_url. A page on another name that resolves here (DNS
- * rebinding) is then not "same origin".
- */
-static bool host_is_ours(struct net *n, const char *host_header)
-{
-	char host[256];
-	unsigned char buf[16];
-	const char *pub = n->cfg->public_url, *start, *end;
-
-	snprintf(host, sizeof(host), "%s", host_header);
-	if (host[0] == '[') {
-		char *close = strchr(host, ']');
-
-		if (close)
-			*close = '\0';
-		return inet_pton(AF_INET6, host + 1, buf) == 1;
-	}
-	if (strchr(host, ':'))
-		*strchr(host, ':') = '\0';
-	if (inet_pton(AF_INET, host, buf) == 1 || strcmp(host, "localhost") == 0)
-		return true;
-	start = strstr(pub, "://");
-	if (!start)
-		return false;
-	start += 3;
-	end = start + strcspn(start, ":/");
-	return (size_t)(end - start) == strlen(host) && strncmp(start, host, strlen(host)) == 0;
-}
-
-/*
- * Exact match against the allowlist; with no list, the Origin must be this
- * page's own origin (scheme://Host), Host naming this daemon. No Origin at all means not a browser
- * (a load generator, a test), which cannot be a hostile page: allowed.
- */
 bool net_origin_allowed(struct net *n, struct lws *wsi)
 {
-	char origin[CONFIG_ORIGIN_MAX + 1], host[256], own[300];
-	const struct config_limits *lim = &n->cfg->limits;
+	char origin[CONFIG_ORIGIN_MAX + 1] = "", host[256] = "";
 
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
-		return true;
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) >= (int)sizeof(origin) ||
-	    lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) < 0)
+	    (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0 &&
+	     lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0))
 		return false;
-	if (lim->allowed_origin_count) {
-		for (uint32_t i = 0; i < lim->allowed_origin_count; i++)
-			if (strcmp(origin, lim->allowed_origins[i]) == 0)
-				return true;
-		return false;
-	}
-	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0 || !host_is_ours(n, host))
-		return false;
-	snprintf(own, sizeof(own), "%s://%s", n->tls ? "https" : "http", host);
-	return strcmp(origin, own) == 0;
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+		host[0] = '\0';
+	return net_origin_check(n->cfg, n->tls, origin, host);
 }
 
 /* ---- audience WebSocket ---- */

@@ -42,7 +42,7 @@ struct net_service {
 
 /* The server a connection belongs to. */
 struct net *net_from_wsi(struct lws *wsi);
-/* The Origin rules phones get: the allowlist, or same-origin on a Host that names us. */
+/* The Origin rules phones get (net_origin.h), applied to this request's headers. */
 bool net_origin_allowed(struct net *n, struct lws *wsi);
 /* Sets the close frame's code and reason, and counts the close in /metrics. */
 void net_close_with(struct net *n, struct lws *wsi, int code, const char *why);
