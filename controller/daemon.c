@@ -84,29 +84,9 @@ static double daemon_now(void *user)
 	return clock_now_s(&d->clock);
 }
 
-/* The winning option of a closed poll, or -1 on a tie or no votes. */
-static int poll_winner(const uint32_t *tallies, uint32_t options)
-{
-	int best = -1;
-	uint32_t best_n = 0;
-	bool tie = false;
-
-	for (uint32_t o = 0; o < options; o++) {
-		if (tallies[o] > best_n) {
-			best = (int)o;
-			best_n = tallies[o];
-			tie = false;
-		} else if (tallies[o] == best_n && best_n > 0) {
-			tie = true;
-		}
-	}
-	return tie ? -1 : best;
-}
-
 static void frame_build(struct daemon *d, double now)
 {
 	struct show_frame *f = &d->frame;
-	int poll = show_poll_shown(d->show);
 
 	f->tick = d->tick;
 	f->t = now;
@@ -118,22 +98,9 @@ static void frame_build(struct daemon *d, double now)
 	f->zone_count = d->cfg->zone_count;
 	crowd_summarize(d->crowd, now, &f->venue, f->zones);
 	memset(&f->poll, 0, sizeof(f->poll));
-	f->poll.index = poll;
-	f->poll.winner = -1;
-	f->poll.closes_at = -1;
-	if (poll >= 0) {
-		uint32_t options = d->cfg->polls[poll].option_count;
-
-		f->poll.open = show_poll_is_open(d->show, (uint32_t)poll);
-		f->poll.closes_at = show_poll_closes_at(d->show, (uint32_t)poll);
-		crowd_poll_tallies(d->crowd, (uint32_t)poll, f->poll.tallies);
-		for (uint32_t o = 0; o < options; o++)
-			f->poll.total += f->poll.tallies[o];
-		f->poll.revealed = !f->poll.open && show_poll_revealed(d->show, (uint32_t)poll);
-		f->poll.vetoed = show_poll_vetoed(d->show, (uint32_t)poll);
-		if (f->poll.revealed && !f->poll.vetoed)
-			f->poll.winner = poll_winner(f->poll.tallies, options);
-	}
+	if (show_poll_shown(d->show) >= 0)
+		crowd_poll_tallies(d->crowd, (uint32_t)show_poll_shown(d->show), f->poll.tallies);
+	show_poll_frame(d->show, &f->poll);
 }
 
 /* A command from the artist's OSC controller: the artist's role, like the console. */

@@ -184,3 +184,44 @@ int show_poll_shown(const struct show *s)
 		return s->last_closed_poll;
 	return -1;
 }
+
+void show_poll_frame(const struct show *s, struct frame_poll *fp)
+{
+	int poll = show_poll_shown(s);
+	uint32_t options;
+
+	fp->index = poll;
+	fp->open = fp->revealed = fp->vetoed = false;
+	fp->closes_at = -1;
+	fp->total = 0;
+	fp->winner = -1;
+	if (poll < 0)
+		return;
+	options = s->cfg->polls[poll].option_count;
+	fp->open = show_poll_is_open(s, (uint32_t)poll);
+	fp->closes_at = show_poll_closes_at(s, (uint32_t)poll);
+	for (uint32_t o = 0; o < options; o++)
+		fp->total += fp->tallies[o];
+	fp->revealed = !fp->open && show_poll_revealed(s, (uint32_t)poll);
+	fp->vetoed = show_poll_vetoed(s, (uint32_t)poll);
+	if (fp->revealed && !fp->vetoed)
+		fp->winner = show_poll_winner(fp->tallies, options);
+}
+
+int show_poll_winner(const uint32_t *tallies, uint32_t options)
+{
+	int best = -1;
+	uint32_t best_n = 0;
+	bool tie = false;
+
+	for (uint32_t o = 0; o < options; o++) {
+		if (tallies[o] > best_n) {
+			best = (int)o;
+			best_n = tallies[o];
+			tie = false;
+		} else if (tallies[o] == best_n && best_n > 0) {
+			tie = true;
+		}
+	}
+	return tie ? -1 : best;
+}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "frame.h"
 
 struct show;
 
@@ -60,5 +61,13 @@ double show_poll_closes_at(const struct show *s, uint32_t poll);
  * scene is "poll" but which has none, the poll that closed last. -1 = none.
  */
 int show_poll_shown(const struct show *s);
+/*
+ * The poll phones see now, into @fp, whose tallies the crowd filled (all
+ * zero when no poll is shown): its index (-1 = none), open or closed, its
+ * timer, the total, and the winner once it is revealed and not vetoed.
+ */
+void show_poll_frame(const struct show *s, struct frame_poll *fp);
+/* The winning option of a closed poll's @tallies (@options of them), or -1 on a tie or no votes. */
+int show_poll_winner(const uint32_t *tallies, uint32_t options);
 
 #endif
