@@ -278,13 +278,13 @@ bool engine_feedback_pop(struct engine *e, struct engine_feedback *fb)
 		return false;
 	/* The live-input features come from the worker; the rest from the callback. */
 	tribuf_read(&e->features, &af);
-	fb->level = af.rms;
-	fb->peak = af.peak;
-	memcpy(fb->bands, af.bands, sizeof(fb->bands));
-	fb->bpm = af.bpm;
+	fb->music.level = af.rms;
+	fb->music.peak = af.peak;
+	memcpy(fb->music.bands, af.bands, sizeof(fb->music.bands));
+	fb->music.bpm = af.bpm;
 	fb->bpm_confidence = af.bpm_confidence;
-	fb->beats = af.beats;
-	fb->onsets = af.onsets;
+	fb->music.beats = af.beats;
+	fb->music.onsets = af.onsets;
 	return true;
 }
 
@@ -523,8 +523,8 @@ static void report(struct engine *e, uint32_t frames)
 	}
 	e->feedback_countdown = e->feedback_every;
 	memset(&fb, 0, sizeof(fb));
-	fb.output_peak_dbfs = dsp_gain_to_db(e->out_peak);
-	fb.limiter_db = -e->limiter.reduction_db;
+	fb.music.output_peak_dbfs = dsp_gain_to_db(e->out_peak);
+	fb.music.limiter_db = -e->limiter.reduction_db;
 	fb.master_gain_db = (float)e->master.db;
 	fb.frames = atomic_load_explicit(&e->frames, memory_order_relaxed);
 	e->out_peak = 0;

@@ -19,6 +19,7 @@
 
 #include "audio_map.h"
 #include "config.h"
+#include "frame.h"
 
 #define ENGINE_MAX_BLOCK	1024	/* frames per engine_process call */
 #define ENGINE_MAX_VOICES	16	/* one-shots sounding at once */
@@ -27,12 +28,8 @@
 
 /* Audio thread -> net thread, about 50 times a second. */
 struct engine_feedback {
-	float level, peak;		/* live input */
-	float bands[4];
-	float bpm, bpm_confidence;
-	uint32_t beats, onsets;
-	float output_peak_dbfs;		/* since the previous report */
-	float limiter_db;		/* gain reduction now, <= 0 */
+	struct frame_music music;	/* live input and output, for the show frame; flashes is 0 */
+	float bpm_confidence;
 	float master_gain_db;		/* as applied, after the rate limit */
 	uint64_t frames;		/* engine frames rendered so far */
 };

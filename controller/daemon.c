@@ -181,14 +181,10 @@ static void audio_tick(struct daemon *d, double now)
 	while (engine_feedback_pop(d->engine, &fb))
 		got = true;
 	if (got) {
-		m->level = fb.level;
-		m->peak = fb.peak;
-		memcpy(m->bands, fb.bands, sizeof(m->bands));
-		m->bpm = fb.bpm;
-		m->beats = fb.beats;
-		m->onsets = fb.onsets;
-		m->output_peak_dbfs = fb.output_peak_dbfs;
-		m->limiter_db = fb.limiter_db;
+		uint32_t flashes = m->flashes;	/* counted here, not by the engine */
+
+		*m = fb.music;
+		m->flashes = flashes;
 	}
 	/*
 	 * During an audio cue, phones flash on the beat: each beat asks the

@@ -38,7 +38,7 @@ struct frame_poll {
 	bool vetoed;			/* the artist rejected the result: the cue plays its default */
 };
 
-/* What the audio engine reports back (live-input analysis and health). */
+/* What the audio engine reports back (live-input analysis and health), and the phones' beat flashes. */
 struct frame_music {
 	float level;			/* live input RMS, 0..1 */
 	float peak;			/* live input peak, 0..1 */
@@ -46,7 +46,7 @@ struct frame_music {
 	float bpm;			/* live input tempo, 0 = unknown */
 	uint32_t beats;			/* beats detected so far (a counter) */
 	uint32_t onsets;		/* onsets detected so far (a counter) */
-	uint32_t flashes;		/* beat flashes phones may show so far (a counter, flash-limited) */
+	uint32_t flashes;		/* beat flashes phones may show so far (a counter, flash-limited; the net thread's) */
 	float output_peak_dbfs;		/* stage output, after the limiter */
 	float limiter_db;		/* gain reduction now, <= 0 */
 };
