@@ -59,9 +59,6 @@ struct daemon {
 	uint32_t wall_generation;	/* the crowd-text wall last copied into the stage frame */
 	struct alarms alarms;		/* for the console */
 	double next_alarms_s;
-	uint64_t rate_inputs;		/* inputs accepted at the previous health check, for the rate */
-	double rate_inputs_t;
-	double inputs_per_s;		/* accepted inputs per second, for the console */
 	bool stage_wanted;
 	struct stage_frame *stage;	/* built each tick for it */
 	char join_url[STAGE_URL_MAX];
@@ -248,15 +245,9 @@ static void daemon_tick(void *user)
 	/* Four times a second: the alarms, and the input rate the console shows. */
 	if (now >= d->next_alarms_s) {
 		struct audio_status st;
-		uint64_t inputs = 0;
 
 		d->next_alarms_s = now + 0.25;
-		for (int c = 0; c < CONTROL_COUNT; c++)
-			inputs += d->metrics.inputs_accepted[c];
-		if (d->rate_inputs_t > 0)
-			d->inputs_per_s = (double)(inputs - d->rate_inputs) / (now - d->rate_inputs_t);
-		d->rate_inputs = inputs;
-		d->rate_inputs_t = now;
+		metrics_inputs_rate_update(&d->metrics, now);
 		audio_status_get(d->audio, &st);
 		alarms_update(&d->alarms, &(struct alarm_inputs){
 			.audio_lost = st.device_lost, .audio_error = st.error,
@@ -464,7 +455,7 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 		      "net", "connections", (json_int_t)d->metrics.connections, "tick_max_ms",
 		      d->metrics.tick_seconds_max * 1e3, "tick_overruns", (json_int_t)d->metrics.tick_overruns,
 		      "broadcasts", (json_int_t)d->metrics.broadcasts, "state_bytes",
-		      (json_int_t)d->last_state_bytes, "inputs_per_s", d->inputs_per_s,
+		      (json_int_t)d->last_state_bytes, "inputs_per_s", d->metrics.inputs_per_s,
 		      "rejected", rejected);
 	n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
 	json_decref(j);
@@ -496,105 +487,18 @@ static size_t daemon_healthz(void *user, char *out, size_t cap)
 	return n < cap ? n : 0;
 }
 
-/* Appends the audio engine's health to /metrics text of length @len. */
-static size_t metrics_render_audio(struct daemon *d, char *out, size_t cap, size_t len)
-{
-	struct engine_stats s;
-	struct audio_status st;
-	const struct frame_music *m = &d->frame.music;
-	int n;
-
-	engine_stats_get(d->engine, &s);
-	audio_status_get(d->audio, &st);
-	n = snprintf(out + len, cap - len,
-		     "# HELP tutti_audio_callbacks_total Audio callbacks run.\n"
-		     "# TYPE tutti_audio_callbacks_total counter\ntutti_audio_callbacks_total %llu\n"
-		     "# HELP tutti_audio_frames_total Audio frames rendered.\n"
-		     "# TYPE tutti_audio_frames_total counter\ntutti_audio_frames_total %llu\n"
-		     "# HELP tutti_audio_xruns_total Buffer underflows and overflows the device reported.\n"
-		     "# TYPE tutti_audio_xruns_total counter\ntutti_audio_xruns_total %llu\n"
-		     "# HELP tutti_audio_late_callbacks_total Callbacks that took longer than their block.\n"
-		     "# TYPE tutti_audio_late_callbacks_total counter\ntutti_audio_late_callbacks_total %llu\n"
-		     "# HELP tutti_audio_callback_seconds Audio callback time.\n"
-		     "# TYPE tutti_audio_callback_seconds gauge\n"
-		     "tutti_audio_callback_seconds{stat=\"max\"} %.9f\n"
-		     "tutti_audio_callback_seconds{stat=\"p99.9\"} %.9f\n"
-		     "tutti_audio_callback_seconds{stat=\"budget\"} %.9f\n"
-		     "# HELP tutti_audio_callback_load p99.9 callback time over the block's duration.\n"
-		     "# TYPE tutti_audio_callback_load gauge\ntutti_audio_callback_load %.4f\n"
-		     "# HELP tutti_audio_device_lost 1 while the audio device is gone (alarm).\n"
-		     "# TYPE tutti_audio_device_lost gauge\ntutti_audio_device_lost %d\n"
-		     "# HELP tutti_audio_device_reopen_attempts_total Tries to reopen a lost device.\n"
-		     "# TYPE tutti_audio_device_reopen_attempts_total counter\n"
-		     "tutti_audio_device_reopen_attempts_total %u\n"
-		     "# HELP tutti_audio_limiter_reduction_db Master limiter gain reduction now.\n"
-		     "# TYPE tutti_audio_limiter_reduction_db gauge\ntutti_audio_limiter_reduction_db %.2f\n"
-		     "# HELP tutti_audio_limiter_clamped_samples_total Samples the last-resort clamp held.\n"
-		     "# TYPE tutti_audio_limiter_clamped_samples_total counter\n"
-		     "tutti_audio_limiter_clamped_samples_total %llu\n"
-		     "# HELP tutti_audio_output_peak_dbfs Stage output peak, last report.\n"
-		     "# TYPE tutti_audio_output_peak_dbfs gauge\ntutti_audio_output_peak_dbfs %.2f\n"
-		     "# HELP tutti_audio_input_level Live input RMS (0..1).\n"
-		     "# TYPE tutti_audio_input_level gauge\ntutti_audio_input_level %.4f\n"
-		     "# HELP tutti_audio_input_bpm Live input tempo (0 = unknown).\n"
-		     "# TYPE tutti_audio_input_bpm gauge\ntutti_audio_input_bpm %.2f\n"
-		     "# HELP tutti_audio_input_beats_total Beats detected in the live input.\n"
-		     "# TYPE tutti_audio_input_beats_total counter\ntutti_audio_input_beats_total %u\n"
-		     "# HELP tutti_audio_triggers_dropped_total One-shots dropped (ring full).\n"
-		     "# TYPE tutti_audio_triggers_dropped_total counter\ntutti_audio_triggers_dropped_total %llu\n",
-		     (unsigned long long)s.callbacks, (unsigned long long)s.frames,
-		     (unsigned long long)s.xruns, (unsigned long long)s.late_callbacks,
-		     s.callback_max_s, s.callback_p999_s, s.budget_s,
-		     s.budget_s > 0 ? s.callback_p999_s / s.budget_s : 0.0, st.device_lost ? 1 : 0,
-		     st.reopen_attempts, m->limiter_db, (unsigned long long)s.clamped_samples,
-		     m->output_peak_dbfs, m->level, m->bpm, m->beats,
-		     (unsigned long long)s.triggers_dropped);
-
-	return (n > 0 && (size_t)n < cap - len) ? len + (size_t)n : 0;
-}
-
-/* Appends the stage screen's health to /metrics text of length @len. */
-static size_t metrics_render_stage(struct daemon *d, char *out, size_t cap, size_t len)
-{
-	struct visuals_stats v;
-	int n;
-
-	visuals_stats_get(d->visuals, &v);
-	n = snprintf(out + len, cap - len,
-		     "# HELP tutti_stage_running 1 while the stage screen renders.\n"
-		     "# TYPE tutti_stage_running gauge\ntutti_stage_running %d\n"
-		     "# HELP tutti_stage_frames_total Stage frames rendered.\n"
-		     "# TYPE tutti_stage_frames_total counter\ntutti_stage_frames_total %llu\n"
-		     "# HELP tutti_stage_frame_seconds Stage frame time (draw and safety pass), last 1024 frames.\n"
-		     "# TYPE tutti_stage_frame_seconds gauge\n"
-		     "tutti_stage_frame_seconds{stat=\"p99\"} %.6f\n"
-		     "tutti_stage_frame_seconds{stat=\"max\"} %.6f\n"
-		     "# HELP tutti_stage_flash_cells_held_total Screen cells the flash limiter held back.\n"
-		     "# TYPE tutti_stage_flash_cells_held_total counter\n"
-		     "tutti_stage_flash_cells_held_total %llu\n"
-		     "# HELP tutti_stage_flash_red_dropped_total Screen cells whose red the flash limiter removed.\n"
-		     "# TYPE tutti_stage_flash_red_dropped_total counter\n"
-		     "tutti_stage_flash_red_dropped_total %llu\n"
-		     "# HELP tutti_stage_stills_total PNG stills written.\n"
-		     "# TYPE tutti_stage_stills_total counter\ntutti_stage_stills_total %llu\n"
-		     "# HELP tutti_osc_sent_total OSC messages sent to stage gear.\n"
-		     "# TYPE tutti_osc_sent_total counter\ntutti_osc_sent_total %llu\n"
-		     "# HELP tutti_osc_errors_total OSC messages that could not be sent.\n"
-		     "# TYPE tutti_osc_errors_total counter\ntutti_osc_errors_total %llu\n"
-		     "# HELP tutti_osc_input_refused_total OSC input refused (address not allowed, unknown message).\n"
-		     "# TYPE tutti_osc_input_refused_total counter\ntutti_osc_input_refused_total %llu\n",
-		     v.running, (unsigned long long)v.frames, v.frame_p99_s, v.frame_max_s,
-		     (unsigned long long)v.flash_cells_held, (unsigned long long)v.flash_red_dropped,
-		     (unsigned long long)v.pngs_written, (unsigned long long)osc_out_sent(d->osc),
-		     (unsigned long long)osc_out_errors(d->osc),
-		     (unsigned long long)osc_in_refused(d->osc_in));
-	return n > 0 && (size_t)n < cap - len ? len + (size_t)n : 0;
-}
-
 static size_t daemon_metrics(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
-	struct metrics_live live = {
+	struct engine_stats es = { 0 };
+	struct audio_status st;
+	struct visuals_stats vs;
+
+	if (d->engine)
+		engine_stats_get(d->engine, &es);
+	audio_status_get(d->audio, &st);
+	visuals_stats_get(d->visuals, &vs);
+	return metrics_render(&d->metrics, &(struct metrics_live){
 		.participants = crowd_connected(d->crowd),
 		.participants_known = crowd_table_used(d->crowd),
 		.active = d->frame.venue.active,
@@ -604,15 +508,9 @@ static size_t daemon_metrics(void *user, char *out, size_t cap)
 		.cue_index = (uint32_t)show_cue_index(d->show),
 		.simulated = d->sim ? sim_count(d->sim) : 0,
 		.state_bytes = d->last_state_bytes,
-	};
-
-	size_t n = metrics_render(&d->metrics, &live, out, cap);
-
-	if (n && d->engine)
-		n = metrics_render_audio(d, out, cap, n);
-	if (n)
-		n = metrics_render_stage(d, out, cap, n);
-	return n;
+		.engine = d->engine ? &es : NULL, .audio = &st, .music = &d->frame.music, .stage = &vs,
+		.osc = { .sent = osc_out_sent(d->osc), .errors = osc_out_errors(d->osc),
+			 .input_refused = osc_in_refused(d->osc_in) } }, out, cap);
 }
 
 static void announce(struct daemon *d, const struct daemon_options *o)

@@ -1,5 +1,6 @@
 /*
- * metrics.c - counters and Prometheus text format. See metrics.h.
+ * metrics.c - counters and Prometheus text format, written as rows
+ * {name, type, help, value} by one function. See metrics.h.
  * Thread: net thread only.
  */
 #include "metrics.h"
@@ -7,6 +8,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+
+#include "audio_device.h"
+#include "audio_engine.h"
+#include "frame.h"
+#include "stage_render.h"
 
 static const double tick_bucket_le[METRICS_TICK_BUCKETS] = {
 	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1
@@ -28,6 +34,18 @@ void metrics_tick_record(struct metrics *m, double seconds, double period_s)
 			break;
 		}
 	}
+}
+
+void metrics_inputs_rate_update(struct metrics *m, double now)
+{
+	uint64_t inputs = 0;
+
+	for (int c = 0; c < CONTROL_COUNT; c++)
+		inputs += m->inputs_accepted[c];
+	if (m->rate_t > 0)
+		m->inputs_per_s = (double)(inputs - m->rate_inputs) / (now - m->rate_t);
+	m->rate_inputs = inputs;
+	m->rate_t = now;
 }
 
 void metrics_close_record(struct metrics *m, int code)
@@ -61,82 +79,200 @@ static void put(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
-static void gauge(struct out *o, const char *name, const char *help, double v)
+size_t metrics_write_rows(char *out, size_t cap, size_t len, const struct metrics_row *rows, size_t n)
 {
-	put(o, "# HELP %s %s\n# TYPE %s gauge\n%s %.17g\n", name, help, name, name, v);
+	struct out o = { .p = out, .cap = cap, .len = len, .overflow = len >= cap };
+
+	for (size_t i = 0; i < n; i++) {
+		const struct metrics_row *r = &rows[i];
+
+		if (r->type)
+			put(&o, "# HELP %s %s\n# TYPE %s %s\n", r->name, r->help, r->name, r->type);
+		put(&o, "%s%s", r->name, r->suffix ? r->suffix : "");
+		if (r->label)
+			put(&o, "{%s=\"%s\"}", r->label, r->label_value);
+		if (r->prec == METRICS_INT)
+			put(&o, " %llu\n", (unsigned long long)r->n);
+		else if (r->prec == METRICS_G17)
+			put(&o, " %.17g\n", r->v);
+		else
+			put(&o, " %.*f\n", r->prec, r->v);
+	}
+	return o.overflow ? 0 : o.len;
 }
 
-static void counter(struct out *o, const char *name, const char *help, uint64_t v)
+/* The rows of one render, filled in order. */
+struct rows {
+	struct metrics_row r[64 + CONTROL_COUNT + REJECT_COUNT + METRICS_TICK_BUCKETS];
+	size_t n;
+};
+
+static void rows_add(struct rows *rs, const struct metrics_row *add, size_t n)
 {
-	put(o, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name, name,
-	    (unsigned long long)v);
+	for (size_t i = 0; i < n && rs->n < sizeof(rs->r) / sizeof(rs->r[0]); i++)
+		rs->r[rs->n++] = add[i];
+}
+
+#define ROWS_ADD(rs, table) rows_add((rs), (table), sizeof(table) / sizeof((table)[0]))
+
+/* Appends the stage audio's health to text of length @len. */
+static size_t render_audio(const struct engine_stats *s, const struct audio_status *st,
+			   const struct frame_music *mu, char *out, size_t cap, size_t len)
+{
+	const struct metrics_row rows[] = {
+		{ "tutti_audio_callbacks_total", "counter", "Audio callbacks run.", .n = s->callbacks },
+		{ "tutti_audio_frames_total", "counter", "Audio frames rendered.", .n = s->frames },
+		{ "tutti_audio_xruns_total", "counter", "Buffer underflows and overflows the device reported.",
+		  .n = s->xruns },
+		{ "tutti_audio_late_callbacks_total", "counter", "Callbacks that took longer than their block.",
+		  .n = s->late_callbacks },
+		{ "tutti_audio_callback_seconds", "gauge", "Audio callback time.",
+		  .v = s->callback_max_s, .prec = 9, .label = "stat", .label_value = "max" },
+		{ "tutti_audio_callback_seconds",
+		  .v = s->callback_p999_s, .prec = 9, .label = "stat", .label_value = "p99.9" },
+		{ "tutti_audio_callback_seconds",
+		  .v = s->budget_s, .prec = 9, .label = "stat", .label_value = "budget" },
+		{ "tutti_audio_callback_load", "gauge", "p99.9 callback time over the block's duration.",
+		  .v = s->budget_s > 0 ? s->callback_p999_s / s->budget_s : 0.0, .prec = 4 },
+		{ "tutti_audio_device_lost", "gauge", "1 while the audio device is gone (alarm).",
+		  .n = st->device_lost ? 1 : 0 },
+		{ "tutti_audio_device_reopen_attempts_total", "counter", "Tries to reopen a lost device.",
+		  .n = st->reopen_attempts },
+		{ "tutti_audio_limiter_reduction_db", "gauge", "Master limiter gain reduction now.",
+		  .v = mu->limiter_db, .prec = 2 },
+		{ "tutti_audio_limiter_clamped_samples_total", "counter", "Samples the last-resort clamp held.",
+		  .n = s->clamped_samples },
+		{ "tutti_audio_output_peak_dbfs", "gauge", "Stage output peak, last report.",
+		  .v = mu->output_peak_dbfs, .prec = 2 },
+		{ "tutti_audio_input_level", "gauge", "Live input RMS (0..1).", .v = mu->level, .prec = 4 },
+		{ "tutti_audio_input_bpm", "gauge", "Live input tempo (0 = unknown).", .v = mu->bpm, .prec = 2 },
+		{ "tutti_audio_input_beats_total", "counter", "Beats detected in the live input.", .n = mu->beats },
+		{ "tutti_audio_triggers_dropped_total", "counter", "One-shots dropped (ring full).",
+		  .n = s->triggers_dropped },
+	};
+
+	return metrics_write_rows(out, cap, len, rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+/* Appends the stage screen's and the OSC gear's health to text of length @len. */
+static size_t render_stage(const struct visuals_stats *v, const struct metrics_osc *osc,
+			   char *out, size_t cap, size_t len)
+{
+	const struct metrics_row rows[] = {
+		{ "tutti_stage_running", "gauge", "1 while the stage screen renders.", .n = v->running },
+		{ "tutti_stage_frames_total", "counter", "Stage frames rendered.", .n = v->frames },
+		{ "tutti_stage_frame_seconds", "gauge",
+		  "Stage frame time (draw and safety pass), last 1024 frames.",
+		  .v = v->frame_p99_s, .prec = 6, .label = "stat", .label_value = "p99" },
+		{ "tutti_stage_frame_seconds",
+		  .v = v->frame_max_s, .prec = 6, .label = "stat", .label_value = "max" },
+		{ "tutti_stage_flash_cells_held_total", "counter", "Screen cells the flash limiter held back.",
+		  .n = v->flash_cells_held },
+		{ "tutti_stage_flash_red_dropped_total", "counter",
+		  "Screen cells whose red the flash limiter removed.", .n = v->flash_red_dropped },
+		{ "tutti_stage_stills_total", "counter", "PNG stills written.", .n = v->pngs_written },
+		{ "tutti_osc_sent_total", "counter", "OSC messages sent to stage gear.", .n = osc->sent },
+		{ "tutti_osc_errors_total", "counter", "OSC messages that could not be sent.", .n = osc->errors },
+		{ "tutti_osc_input_refused_total", "counter",
+		  "OSC input refused (address not allowed, unknown message).", .n = osc->input_refused },
+	};
+
+	return metrics_write_rows(out, cap, len, rows, sizeof(rows) / sizeof(rows[0]));
 }
 
 size_t metrics_render(const struct metrics *m, const struct metrics_live *live,
 		      char *buf, size_t cap)
 {
-	struct out o = { .p = buf, .cap = cap, .overflow = cap == 0 };
+	struct rows rs = { .n = 0 };
+	char codes[4][8], le[METRICS_TICK_BUCKETS][16];
 	uint64_t cumulative = 0;
+	size_t n;
+	const struct metrics_row connections[] = {
+		{ "tutti_uptime_seconds", "gauge", "Seconds since the daemon started.",
+		  .v = live->uptime_s, .prec = METRICS_G17 },
+		{ "tutti_connections", "gauge", "Open audience WebSocket connections.", .n = m->connections },
+		{ "tutti_connections_max", "gauge", "Hard cap on audience connections.",
+		  .n = live->max_connections },
+		{ "tutti_connections_opened_total", "counter", "Audience WebSocket connections established.",
+		  .n = m->connections_opened },
+		{ "tutti_connections_closed_total", "counter", "Audience WebSocket connections closed.",
+		  .n = m->connections_closed },
+	};
+	const struct metrics_row crowd[] = {
+		{ "tutti_participants", "gauge", "Participants joined now.", .n = live->participants },
+		{ "tutti_participants_known", "gauge", "Participants joined or waiting to resume.",
+		  .n = live->participants_known },
+		{ "tutti_participants_active", "gauge", "Participants with an input in the active window.",
+		  .n = live->active },
+		{ "tutti_participants_simulated", "gauge", "Simulated participants (--simulate).",
+		  .n = live->simulated },
+		{ "tutti_capacity", "gauge", "Venue capacity (participants).", .n = live->capacity },
+		{ "tutti_cue_index", "gauge", "Index of the current cue.", .n = live->cue_index },
+		{ "tutti_messages_received_total", "counter", "Text frames received from phones.",
+		  .n = m->messages_received },
+		{ "tutti_bytes_received_total", "counter", "Bytes received from phones.", .n = m->bytes_received },
+	};
+	const struct metrics_row ticks[] = {
+		{ "tutti_ticks_total", "counter", "Show ticks run.", .n = m->ticks },
+		{ "tutti_tick_overruns_total", "counter", "Ticks that took longer than the tick period.",
+		  .n = m->tick_overruns },
+		{ "tutti_tick_duration_max_seconds", "gauge", "Longest tick so far.",
+		  .v = m->tick_seconds_max, .prec = METRICS_G17 },
+	};
+	const struct metrics_row tick_total[] = {
+		{ "tutti_tick_duration_seconds", .n = m->ticks, .label = "le", .label_value = "+Inf",
+		  .suffix = "_bucket" },
+		{ "tutti_tick_duration_seconds", .v = m->tick_seconds_sum, .prec = 9, .suffix = "_sum" },
+		{ "tutti_tick_duration_seconds", .n = m->ticks, .suffix = "_count" },
+	};
+	const struct metrics_row states[] = {
+		{ "tutti_broadcasts_total", "counter", "State generations published to phones.",
+		  .n = m->broadcasts },
+		{ "tutti_prompt_states_total", "counter",
+		  "States published between broadcasts for phones whose input was just applied.",
+		  .n = m->prompt_states },
+		{ "tutti_states_sent_total", "counter", "State frames written to phones.", .n = m->states_sent },
+		{ "tutti_states_skipped_total", "counter", "State generations slow phones skipped.",
+		  .n = m->states_skipped },
+		{ "tutti_broadcast_bytes_total", "counter", "Bytes of state written to phones.",
+		  .n = m->broadcast_bytes },
+		{ "tutti_state_bytes", "gauge", "Size of the newest state message.", .n = live->state_bytes },
+		{ "tutti_personal_messages_total", "counter", "welcome, ack, pong and error frames sent.",
+		  .n = m->personal_sent },
+		{ "tutti_http_requests_total", "counter", "HTTP requests for /healthz and /metrics.",
+		  .n = m->http_requests },
+	};
 
-	gauge(&o, "tutti_uptime_seconds", "Seconds since the daemon started.", live->uptime_s);
-	gauge(&o, "tutti_connections", "Open audience WebSocket connections.", m->connections);
-	gauge(&o, "tutti_connections_max", "Hard cap on audience connections.", live->max_connections);
-	counter(&o, "tutti_connections_opened_total", "Audience WebSocket connections established.",
-		m->connections_opened);
-	counter(&o, "tutti_connections_closed_total", "Audience WebSocket connections closed.",
-		m->connections_closed);
-	put(&o, "# HELP tutti_connections_closed_by_code_total Connections the daemon closed, by close code.\n"
-		"# TYPE tutti_connections_closed_by_code_total counter\n");
-	for (int i = 0; i < 4; i++)
-		put(&o, "tutti_connections_closed_by_code_total{code=\"%d\"} %llu\n", close_codes[i],
-		    (unsigned long long)m->closes[i]);
-	gauge(&o, "tutti_participants", "Participants joined now.", live->participants);
-	gauge(&o, "tutti_participants_known", "Participants joined or waiting to resume.",
-	      live->participants_known);
-	gauge(&o, "tutti_participants_active", "Participants with an input in the active window.",
-	      live->active);
-	gauge(&o, "tutti_participants_simulated", "Simulated participants (--simulate).", live->simulated);
-	gauge(&o, "tutti_capacity", "Venue capacity (participants).", live->capacity);
-	gauge(&o, "tutti_cue_index", "Index of the current cue.", live->cue_index);
-	counter(&o, "tutti_messages_received_total", "Text frames received from phones.",
-		m->messages_received);
-	counter(&o, "tutti_bytes_received_total", "Bytes received from phones.", m->bytes_received);
-	put(&o, "# HELP tutti_inputs_accepted_total Inputs and votes applied to the show, by control.\n"
-		"# TYPE tutti_inputs_accepted_total counter\n");
+	ROWS_ADD(&rs, connections);
+	for (int i = 0; i < 4; i++) {
+		snprintf(codes[i], sizeof(codes[i]), "%d", close_codes[i]);
+		rows_add(&rs, &(struct metrics_row){ "tutti_connections_closed_by_code_total",
+			i ? NULL : "counter", "Connections the daemon closed, by close code.",
+			.n = m->closes[i], .label = "code", .label_value = codes[i] }, 1);
+	}
+	ROWS_ADD(&rs, crowd);
 	for (int c = 0; c < CONTROL_COUNT; c++)
-		put(&o, "tutti_inputs_accepted_total{control=\"%s\"} %llu\n",
-		    control_name((enum control)c), (unsigned long long)m->inputs_accepted[c]);
-	put(&o, "# HELP tutti_inputs_rejected_total Messages and connections refused, by reason.\n"
-		"# TYPE tutti_inputs_rejected_total counter\n");
+		rows_add(&rs, &(struct metrics_row){ "tutti_inputs_accepted_total",
+			c ? NULL : "counter", "Inputs and votes applied to the show, by control.",
+			.n = m->inputs_accepted[c], .label = "control",
+			.label_value = control_name((enum control)c) }, 1);
 	for (int r = 1; r < REJECT_COUNT; r++)
-		put(&o, "tutti_inputs_rejected_total{reason=\"%s\"} %llu\n",
-		    reject_reason_name((enum reject_reason)r), (unsigned long long)m->rejected[r]);
-	counter(&o, "tutti_ticks_total", "Show ticks run.", m->ticks);
-	counter(&o, "tutti_tick_overruns_total", "Ticks that took longer than the tick period.",
-		m->tick_overruns);
-	gauge(&o, "tutti_tick_duration_max_seconds", "Longest tick so far.", m->tick_seconds_max);
-	put(&o, "# HELP tutti_tick_duration_seconds Time spent in one show tick.\n"
-		"# TYPE tutti_tick_duration_seconds histogram\n");
+		rows_add(&rs, &(struct metrics_row){ "tutti_inputs_rejected_total",
+			r > 1 ? NULL : "counter", "Messages and connections refused, by reason.",
+			.n = m->rejected[r], .label = "reason",
+			.label_value = reject_reason_name((enum reject_reason)r) }, 1);
+	ROWS_ADD(&rs, ticks);
 	for (int i = 0; i < METRICS_TICK_BUCKETS; i++) {
 		cumulative += m->tick_buckets[i];
-		put(&o, "tutti_tick_duration_seconds_bucket{le=\"%g\"} %llu\n", tick_bucket_le[i],
-		    (unsigned long long)cumulative);
+		snprintf(le[i], sizeof(le[i]), "%g", tick_bucket_le[i]);
+		rows_add(&rs, &(struct metrics_row){ "tutti_tick_duration_seconds",
+			i ? NULL : "histogram", "Time spent in one show tick.", .n = cumulative,
+			.label = "le", .label_value = le[i], .suffix = "_bucket" }, 1);
 	}
-	put(&o, "tutti_tick_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-		"tutti_tick_duration_seconds_sum %.9f\ntutti_tick_duration_seconds_count %llu\n",
-	    (unsigned long long)m->ticks, m->tick_seconds_sum, (unsigned long long)m->ticks);
-	counter(&o, "tutti_broadcasts_total", "State generations published to phones.", m->broadcasts);
-	counter(&o, "tutti_prompt_states_total",
-		"States published between broadcasts for phones whose input was just applied.", m->prompt_states);
-	counter(&o, "tutti_states_sent_total", "State frames written to phones.", m->states_sent);
-	counter(&o, "tutti_states_skipped_total", "State generations slow phones skipped.",
-		m->states_skipped);
-	counter(&o, "tutti_broadcast_bytes_total", "Bytes of state written to phones.",
-		m->broadcast_bytes);
-	gauge(&o, "tutti_state_bytes", "Size of the newest state message.", (double)live->state_bytes);
-	counter(&o, "tutti_personal_messages_total", "welcome, ack, pong and error frames sent.",
-		m->personal_sent);
-	counter(&o, "tutti_http_requests_total", "HTTP requests for /healthz and /metrics.",
-		m->http_requests);
-	return o.overflow ? 0 : o.len;
+	ROWS_ADD(&rs, tick_total);
+	ROWS_ADD(&rs, states);
+	n = metrics_write_rows(buf, cap, 0, rs.r, rs.n);
+	if (n && live->engine)
+		n = render_audio(live->engine, live->audio, live->music, buf, cap, n);
+	return n ? render_stage(live->stage, &live->osc, buf, cap, n) : 0;
 }
