@@ -21,6 +21,7 @@
 #include "safety_flash.h"
 #include "clock.h"
 #include "console_commands.h"
+#include "console_live.h"
 #include "console_net.h"
 #include "crowd.h"
 #include "crowd_text.h"
@@ -68,6 +69,7 @@ struct daemon {
 	double next_supervise_s;
 	bool state_too_big_logged;
 	struct show_frame frame;
+	struct console_live_sources live;	/* what the console's live view reads */
 	uint64_t tick;
 	double next_broadcast_s;
 	size_t last_state_bytes;
@@ -288,203 +290,19 @@ static size_t daemon_console_command(void *user, int role, const char *who, cons
 	return n < cap ? n : 0;
 }
 
-/* The crowd text queue (its oldest LIVE_TEXTS_MAX) and the wall, for the moderators. */
-#define LIVE_TEXTS_MAX 20
-#define LIVE_ACTIVE_S 10	/* the live view's "active": an input within this */
-static json_t *live_texts(struct daemon *d, double now)
-{
-	const struct crowdtext_counts *c = crowdtext_counts(d->texts);
-	uint32_t waiting = crowdtext_pending_count(d->texts);
-	json_t *pending = json_array(), *wall = json_array();
-
-	for (uint32_t i = 0; i < waiting && i < LIVE_TEXTS_MAX; i++) {
-		const struct crowdtext_item *it = crowdtext_pending(d->texts, i);
-
-		json_array_append_new(pending, json_pack("{s:I, s:s, s:s, s:s, s:f}", "id", (json_int_t)it->id,
-			"from", it->from, "zone", d->cfg->zones[it->zone].id, "text", it->text,
-			"age_s", now - it->at_s));
-	}
-	for (uint32_t i = 0; i < crowdtext_wall_count(d->texts); i++) {
-		const struct crowdtext_item *it = crowdtext_wall(d->texts, i);
-
-		json_array_append_new(wall, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)it->id, "from",
-						      it->from, "text", it->text));
-	}
-	return json_pack("{s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "waiting", (json_int_t)waiting,
-			 "pending", pending, "wall", wall, "submitted", (json_int_t)c->submitted,
-			 "filtered", (json_int_t)c->filtered, "refused", (json_int_t)c->refused,
-			 "approved", (json_int_t)c->approved, "rejected", (json_int_t)c->rejected);
-}
-
-/* One artist control of the current cue: its value now, the config's, and its range. */
-static json_t *live_control(struct daemon *d, uint32_t cue, enum audio_target t, int arg, const char *name)
-{
-	double lo, hi;
-
-	audiomap_artist_range(d->cfg, t, &lo, &hi);
-	return json_pack("{s:s, s:f, s:f, s:f, s:f}", "target", name, "value",
-			 audiomap_artist_value(d->audiomap, cue, t, arg), "config",
-			 audiomap_config_value(d->cfg, cue, t, arg), "min", lo, "max", hi);
-}
-
-/* The artist's controls of the current cue: every parameter the cue's sound has. */
-static json_t *live_artist(struct daemon *d, uint32_t cue)
-{
-	const struct config_cue_audio *a = &d->cfg->cues[cue].audio;
-	json_t *list = json_array();
-	char name[CONFIG_ID_MAX * 2 + 2];
-
-	if (!d->audiomap)
-		return list;
-	for (int t = 0; t < TARGET_COUNT; t++)
-		if (t != TARGET_STEM_GAIN)
-			json_array_append_new(list, live_control(d, cue, (enum audio_target)t, 0,
-								 audio_target_name((enum audio_target)t)));
-	for (uint32_t s = 0; s < a->stem_count; s++) {
-		snprintf(name, sizeof(name), "stem_gain:%s", a->stems[s].id);
-		json_array_append_new(list, live_control(d, cue, TARGET_STEM_GAIN, (int)s, name));
-	}
-	return list;
-}
-
-/* The console's live view: the show, the crowd, the venue's safety state, the machine's health. */
+/* The console's live view and GET /healthz: what console_live reads is wired in daemon_run. */
 static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 {
 	struct daemon *d = user;
-	const struct show_frame *f = &d->frame;
-	const struct safety_state *safe = safety_state(d->safety);
-	const struct config_cue *cue = show_cue(d->show);
-	struct audio_status st;
-	struct engine_stats es;
-	struct visuals_stats vs;
-	json_t *j, *cues = json_array(), *zones = json_array(), *controls = json_array(), *poll = json_null();
-	json_t *alarms = json_array(), *mix = json_array(), *recent = json_array(), *rejected = json_object();
-	struct stage_dot newest[20];
-	uint32_t n_newest;
-	double now = clock_now_s(&d->clock);
-	size_t n;
 
-	/* Moderation is the operator's: the artist's view has no participant ids and no unread crowd text. */
-	bool operator = role == CONSOLE_ROLE_OPERATOR;
-	uint32_t active_10s, active_10s_zones[CONFIG_MAX_ZONES];
-	json_t *texts = operator ? live_texts(d, now) : json_null();
-
-	audio_status_get(d->audio, &st);
-	engine_stats_get(d->engine, &es);
-	visuals_stats_get(d->visuals, &vs);
-	for (uint32_t i = 0; i < d->cfg->cue_count; i++)
-		json_array_append_new(cues, json_pack("{s:s, s:s, s:s}", "id", d->cfg->cues[i].id, "title",
-						      d->cfg->cues[i].title, "scene",
-						      scene_name(d->cfg->cues[i].scene)));
-	/* The console's own measure of who plays: an input in the last 10 s, however the venue sets active_window_s. */
-	active_10s = crowd_active_since(d->crowd, now - LIVE_ACTIVE_S, active_10s_zones);
-	for (uint32_t z = 0; z < f->zone_count; z++)
-		json_array_append_new(zones, json_pack("{s:s, s:s, s:I, s:I, s:I}", "id", d->cfg->zones[z].id, "name",
-						       d->cfg->zones[z].name, "participants",
-						       (json_int_t)f->zones[z].participants, "active",
-						       (json_int_t)f->zones[z].active, "active_10s",
-						       (json_int_t)active_10s_zones[z]));
-	/* The co-creation mix of the current cue: one entry per mapping, with the share in force. */
-	for (uint32_t i = 0; i < cue->audio.mapping_count; i++) {
-		const struct config_mapping *m = &cue->audio.mappings[i];
-
-		json_array_append_new(mix, json_pack("{s:i, s:s, s:s, s:f}", "mapping", (int)i, "source",
-			audio_source_name(m->source), "target", audio_target_name(m->target), "crowd",
-			audiomap_crowd_share(d->audiomap, (uint32_t)f->cue_index, i)));
-	}
-	for (int r = 1; r < REJECT_COUNT; r++)
-		if (d->metrics.rejected[r])
-			json_object_set_new(rejected, reject_reason_name((enum reject_reason)r),
-					    json_integer((json_int_t)d->metrics.rejected[r]));
-	/* Who acted last, by the anonymous id phones show: what moderation needs. */
-	n_newest = operator ? crowd_dots(d->crowd, now, newest, 20) : 0;
-	for (uint32_t i = 0; i < n_newest; i++) {
-		char id[16];
-
-		snprintf(id, sizeof(id), "p-%08x", newest[i].id);
-		json_array_append_new(recent, json_string(id));
-	}
-	for (int a = 0; a < ALARM_COUNT; a++)
-		if (d->alarms.a[a].shown)
-			json_array_append_new(alarms, json_pack("{s:s, s:s, s:b, s:b, s:f}", "id",
-				alarm_name((enum alarm_id)a), "message", d->alarms.a[a].message, "active",
-				d->alarms.a[a].active, "acknowledged", d->alarms.a[a].acknowledged, "since_s",
-				now - d->alarms.a[a].since));
-	for (int c = 0; c < CONTROL_COUNT; c++)
-		if (f->controls & (1u << c))
-			json_array_append_new(controls, json_string(control_name((enum control)c)));
-	if (f->poll.index >= 0) {
-		const struct config_poll *p = &d->cfg->polls[f->poll.index];
-		json_t *options = json_array(), *tallies = json_array();
-
-		for (uint32_t o = 0; o < p->option_count; o++) {
-			json_array_append_new(options, json_string(p->options[o]));
-			json_array_append_new(tallies, json_integer(f->poll.tallies[o]));
-		}
-		poll = json_pack("{s:s, s:s, s:o, s:o, s:I, s:b, s:b, s:b, s:i}", "id", p->id, "question",
-				 p->question, "options", options, "tallies", tallies, "total",
-				 (json_int_t)f->poll.total, "open", f->poll.open, "revealed", f->poll.revealed,
-				 "vetoed", f->poll.vetoed, "winner", f->poll.winner);
-	}
-	j = json_pack("{s:s, s:f, s:{s:i, s:s, s:s, s:s}, s:o, s:o, s:I, s:I, s:I, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-		      " s:{s:b, s:b, s:b, s:f, s:i, s:i, s:f}, s:{s:s, s:b, s:s, s:I, s:f, s:f, s:f, s:f},"
-		      " s:{s:b, s:I, s:f}, s:{s:I, s:f, s:I, s:I, s:I, s:f, s:o}}",
-		      "type", "live", "t", now,
-		      "cue", "index", f->cue_index, "id", cue->id, "title", cue->title, "scene",
-		      scene_name(cue->scene),
-		      "cues", cues, "controls", controls,
-		      "participants", (json_int_t)crowd_connected(d->crowd),
-		      "active", (json_int_t)f->venue.active, "active_10s", (json_int_t)active_10s,
-		      "taps_per_s", f->venue.taps_per_s,
-		      "zones", zones, "poll", poll, "alarms", alarms, "mix", mix, "recent", recent,
-		      "texts", texts, "artist", live_artist(d, (uint32_t)f->cue_index),
-		      "safety", "fade_to_silence", safe->fade_to_silence, "blackout",
-		      safe->blackout, "freeze", safe->freeze, "curfew_in_s",
-		      safe->curfew_at < 0 ? -1.0 : safe->curfew_at - now,
-		      "max_flashes_per_s", (int)safe->max_flashes_per_s,
-		      "max_red_flashes_per_s", (int)safe->max_red_flashes_per_s,
-		      "ceiling_dbfs", safe->ceiling_dbfs,
-		      "audio", "device", st.device_name, "lost", st.device_lost, "error", st.error,
-		      "xruns", (json_int_t)es.xruns, "load",
-		      /* The null device's timing is a thread's, not a sound card's deadline: not a load. */
-		      st.kind == AUDIO_NULL || es.budget_s <= 0 ? -1.0 : es.callback_p999_s / es.budget_s,
-		      "output_peak_dbfs", (double)f->music.output_peak_dbfs,
-		      "input_level", (double)f->music.level, "limiter_db", (double)f->music.limiter_db,
-		      "stage", "running", vs.running, "frames", (json_int_t)vs.frames, "p99_ms",
-		      vs.frame_p99_s * 1e3,
-		      "net", "connections", (json_int_t)d->metrics.connections, "tick_max_ms",
-		      d->metrics.tick_seconds_max * 1e3, "tick_overruns", (json_int_t)d->metrics.tick_overruns,
-		      "broadcasts", (json_int_t)d->metrics.broadcasts, "state_bytes",
-		      (json_int_t)d->last_state_bytes, "inputs_per_s", d->metrics.inputs_per_s,
-		      "rejected", rejected);
-	n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
-	json_decref(j);
-	return n < cap ? n : 0;
+	return console_live_render(&d->live, (enum console_role)role, clock_now_s(&d->clock), out, cap);
 }
 
 static size_t daemon_healthz(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
-	struct audio_status st;
-	json_t *j;
 
-	audio_status_get(d->audio, &st);
-	/* "ok" means the show runs; a lost audio device is an alarm, not an outage. */
-	j = json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:I, s:{s:s, s:b, s:s}}",
-			      "status", "ok",
-			      "participants", (json_int_t)crowd_connected(d->crowd),
-			      "connections", (json_int_t)d->metrics.connections,
-			      "simulated", (json_int_t)(d->sim ? sim_count(d->sim) : 0),
-			      "uptime_s", clock_now_s(&d->clock),
-			      "venue", d->cfg->name,
-			      "cue", show_cue(d->show)->id,
-			      "tick", (json_int_t)d->tick,
-			      "audio", "device", st.device_name, "lost", st.device_lost,
-			      "error", st.error);
-	size_t n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
-
-	json_decref(j);
-	return n < cap ? n : 0;
+	return console_live_healthz(&d->live, clock_now_s(&d->clock), out, cap);
 }
 
 static size_t daemon_metrics(void *user, char *out, size_t cap)
@@ -651,6 +469,11 @@ int daemon_run(const struct daemon_options *o)
 	}
 	announce(d, o);
 	stage_start(d, o);
+	d->live = (struct console_live_sources){
+		.cfg = o->cfg, .show = d->show, .crowd = d->crowd, .texts = d->texts,
+		.audiomap = d->audiomap, .alarms = &d->alarms, .safety = safety_state(d->safety),
+		.metrics = &d->metrics, .frame = &d->frame, .audio = d->audio, .engine = d->engine,
+		.visuals = d->visuals, .sim = d->sim, .tick = &d->tick, .state_bytes = &d->last_state_bytes };
 	status = net_run(d->net);
 	log_info("stopped after %llu ticks; %u participants were connected",
 		 (unsigned long long)d->tick, crowd_connected(d->crowd));

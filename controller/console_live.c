@@ -1,0 +1,342 @@
+/*
+ * console_live.c - the console's live view, one builder per panel, and
+ * GET /healthz. See console_live.h.
+ *
+ * Thread: net thread only.
+ */
+#include "console_live.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "audio_device.h"
+#include "audio_engine.h"
+#include "audio_map.h"
+#include "console_alarms.h"
+#include "crowd.h"
+#include "crowd_sim.h"
+#include "crowd_text.h"
+#include "frame.h"
+#include "metrics.h"
+#include "net_protocol.h"
+#include "safety.h"
+#include "show.h"
+#include "stage_frame.h"
+#include "stage_render.h"
+
+#define LIVE_TEXTS_MAX	20	/* the oldest crowd texts waiting for the moderators */
+#define LIVE_RECENT_MAX	20	/* participants who acted last */
+#define LIVE_ACTIVE_S	10	/* the live view's "active": an input within this */
+
+/* One render: what every panel reads. */
+struct live_req {
+	const struct console_live_sources *src;
+	double now;
+	bool operator;			/* moderation is the operator's */
+};
+
+/* A panel adds its keys to the live view, in the order the console has always had them. */
+typedef void live_panel_fn(json_t *live, const struct live_req *r);
+
+static size_t live_dump(json_t *j, char *out, size_t cap)
+{
+	size_t n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
+
+	json_decref(j);
+	return n < cap ? n : 0;
+}
+
+/* The current cue, the cue list, and the phone controls enabled now. */
+static void live_cue(json_t *live, const struct live_req *r)
+{
+	const struct venue_config *cfg = r->src->cfg;
+	const struct show_frame *f = r->src->frame;
+	const struct config_cue *cue = show_cue(r->src->show);
+	json_t *cues = json_array(), *controls = json_array();
+
+	for (uint32_t i = 0; i < cfg->cue_count; i++)
+		json_array_append_new(cues, json_pack("{s:s, s:s, s:s}", "id", cfg->cues[i].id,
+						      "title", cfg->cues[i].title,
+						      "scene", scene_name(cfg->cues[i].scene)));
+	for (int c = 0; c < CONTROL_COUNT; c++)
+		if (f->controls & (1u << c))
+			json_array_append_new(controls, json_string(control_name((enum control)c)));
+	json_object_set_new(live, "cue", json_pack("{s:i, s:s, s:s, s:s}", "index", f->cue_index,
+						   "id", cue->id, "title", cue->title,
+						   "scene", scene_name(cue->scene)));
+	json_object_set_new(live, "cues", cues);
+	json_object_set_new(live, "controls", controls);
+}
+
+/* Who is here and who plays, in the venue and per zone. */
+static void live_crowd(json_t *live, const struct live_req *r)
+{
+	const struct venue_config *cfg = r->src->cfg;
+	const struct show_frame *f = r->src->frame;
+	uint32_t active_10s, active_10s_zones[CONFIG_MAX_ZONES];
+	json_t *zones = json_array();
+
+	/* The console's own measure of who plays: an input in the last 10 s, however the venue sets active_window_s. */
+	active_10s = crowd_active_since(r->src->crowd, r->now - LIVE_ACTIVE_S, active_10s_zones);
+	for (uint32_t z = 0; z < f->zone_count; z++)
+		json_array_append_new(zones, json_pack("{s:s, s:s, s:I, s:I, s:I}", "id", cfg->zones[z].id,
+						       "name", cfg->zones[z].name,
+						       "participants", (json_int_t)f->zones[z].participants,
+						       "active", (json_int_t)f->zones[z].active,
+						       "active_10s", (json_int_t)active_10s_zones[z]));
+	json_object_set_new(live, "participants", json_integer(crowd_connected(r->src->crowd)));
+	json_object_set_new(live, "active", json_integer(f->venue.active));
+	json_object_set_new(live, "active_10s", json_integer(active_10s));
+	json_object_set_new(live, "taps_per_s", json_real(f->venue.taps_per_s));
+	json_object_set_new(live, "zones", zones);
+}
+
+/* The poll phones see, or null. */
+static void live_poll(json_t *live, const struct live_req *r)
+{
+	const struct frame_poll *fp = &r->src->frame->poll;
+	const struct config_poll *p;
+	json_t *poll, *options, *tallies;
+
+	if (fp->index < 0) {
+		json_object_set_new(live, "poll", json_null());
+		return;
+	}
+	p = &r->src->cfg->polls[fp->index];
+	options = json_array();
+	tallies = json_array();
+	for (uint32_t o = 0; o < p->option_count; o++) {
+		json_array_append_new(options, json_string(p->options[o]));
+		json_array_append_new(tallies, json_integer(fp->tallies[o]));
+	}
+	poll = json_pack("{s:s, s:s, s:o, s:o}", "id", p->id, "question", p->question,
+			 "options", options, "tallies", tallies);
+	json_object_set_new(poll, "total", json_integer(fp->total));
+	json_object_set_new(poll, "open", json_boolean(fp->open));
+	json_object_set_new(poll, "revealed", json_boolean(fp->revealed));
+	json_object_set_new(poll, "vetoed", json_boolean(fp->vetoed));
+	json_object_set_new(poll, "winner", json_integer(fp->winner));
+	json_object_set_new(live, "poll", poll);
+}
+
+/* The alarms raised and not yet acknowledged, or still active. */
+static void live_alarms(json_t *live, const struct live_req *r)
+{
+	const struct alarms *al = r->src->alarms;
+	json_t *alarms = json_array();
+
+	for (int a = 0; a < ALARM_COUNT; a++)
+		if (al->a[a].shown)
+			json_array_append_new(alarms, json_pack("{s:s, s:s, s:b, s:b, s:f}",
+				"id", alarm_name((enum alarm_id)a), "message", al->a[a].message,
+				"active", al->a[a].active, "acknowledged", al->a[a].acknowledged,
+				"since_s", r->now - al->a[a].since));
+	json_object_set_new(live, "alarms", alarms);
+}
+
+/* The co-creation mix of the current cue: one entry per mapping, with the share in force. */
+static void live_mix(json_t *live, const struct live_req *r)
+{
+	const struct config_cue *cue = show_cue(r->src->show);
+	uint32_t cue_index = (uint32_t)r->src->frame->cue_index;
+	json_t *mix = json_array();
+
+	for (uint32_t i = 0; i < cue->audio.mapping_count; i++) {
+		const struct config_mapping *m = &cue->audio.mappings[i];
+
+		json_array_append_new(mix, json_pack("{s:i, s:s, s:s, s:f}", "mapping", (int)i,
+			"source", audio_source_name(m->source), "target", audio_target_name(m->target),
+			"crowd", audiomap_crowd_share(r->src->audiomap, cue_index, i)));
+	}
+	json_object_set_new(live, "mix", mix);
+}
+
+/* The crowd text queue (its oldest LIVE_TEXTS_MAX) and the wall, for the moderators. */
+static json_t *live_texts(const struct live_req *r)
+{
+	const struct crowdtext *ct = r->src->texts;
+	const struct crowdtext_counts *c = crowdtext_counts(ct);
+	uint32_t waiting = crowdtext_pending_count(ct);
+	json_t *texts, *pending = json_array(), *wall = json_array();
+
+	for (uint32_t i = 0; i < waiting && i < LIVE_TEXTS_MAX; i++) {
+		const struct crowdtext_item *it = crowdtext_pending(ct, i);
+
+		json_array_append_new(pending, json_pack("{s:I, s:s, s:s, s:s, s:f}", "id", (json_int_t)it->id,
+			"from", it->from, "zone", r->src->cfg->zones[it->zone].id, "text", it->text,
+			"age_s", r->now - it->at_s));
+	}
+	for (uint32_t i = 0; i < crowdtext_wall_count(ct); i++) {
+		const struct crowdtext_item *it = crowdtext_wall(ct, i);
+
+		json_array_append_new(wall, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)it->id,
+						      "from", it->from, "text", it->text));
+	}
+	texts = json_pack("{s:I, s:o, s:o}", "waiting", (json_int_t)waiting, "pending", pending, "wall", wall);
+	json_object_set_new(texts, "submitted", json_integer((json_int_t)c->submitted));
+	json_object_set_new(texts, "filtered", json_integer((json_int_t)c->filtered));
+	json_object_set_new(texts, "refused", json_integer((json_int_t)c->refused));
+	json_object_set_new(texts, "approved", json_integer((json_int_t)c->approved));
+	json_object_set_new(texts, "rejected", json_integer((json_int_t)c->rejected));
+	return texts;
+}
+
+/*
+ * Moderation: who acted last, by the anonymous id phones show, and the
+ * crowd text. The operator's only: the artist gets an empty list and null.
+ */
+static void live_moderation(json_t *live, const struct live_req *r)
+{
+	struct stage_dot newest[LIVE_RECENT_MAX];
+	uint32_t n = r->operator ? crowd_dots(r->src->crowd, r->now, newest, LIVE_RECENT_MAX) : 0;
+	json_t *recent = json_array();
+
+	for (uint32_t i = 0; i < n; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "p-%08x", newest[i].id);
+		json_array_append_new(recent, json_string(id));
+	}
+	json_object_set_new(live, "recent", recent);
+	json_object_set_new(live, "texts", r->operator ? live_texts(r) : json_null());
+}
+
+/* One artist control of cue @cue: its value now, the config's, and its range. */
+static json_t *live_control(const struct live_req *r, uint32_t cue, enum audio_target t, int arg,
+			    const char *name)
+{
+	const struct venue_config *cfg = r->src->cfg;
+	double lo, hi;
+
+	audiomap_artist_range(cfg, t, &lo, &hi);
+	return json_pack("{s:s, s:f, s:f, s:f, s:f}", "target", name,
+			 "value", audiomap_artist_value(r->src->audiomap, cue, t, arg),
+			 "config", audiomap_config_value(cfg, cue, t, arg), "min", lo, "max", hi);
+}
+
+/* The artist's controls of the current cue: every parameter the cue's sound has. */
+static void live_artist(json_t *live, const struct live_req *r)
+{
+	uint32_t cue = (uint32_t)r->src->frame->cue_index;
+	const struct config_cue_audio *a = &r->src->cfg->cues[cue].audio;
+	json_t *list = json_array();
+	char name[CONFIG_ID_MAX * 2 + 2];
+
+	json_object_set_new(live, "artist", list);
+	if (!r->src->audiomap)
+		return;
+	for (int t = 0; t < TARGET_COUNT; t++)
+		if (t != TARGET_STEM_GAIN)
+			json_array_append_new(list, live_control(r, cue, (enum audio_target)t, 0,
+								 audio_target_name((enum audio_target)t)));
+	for (uint32_t s = 0; s < a->stem_count; s++) {
+		snprintf(name, sizeof(name), "stem_gain:%s", a->stems[s].id);
+		json_array_append_new(list, live_control(r, cue, TARGET_STEM_GAIN, (int)s, name));
+	}
+}
+
+/* The venue's safety state, which neither the crowd nor the artist can undo. */
+static void live_safety(json_t *live, const struct live_req *r)
+{
+	const struct safety_state *s = r->src->safety;
+	json_t *safety = json_pack("{s:b, s:b, s:b}", "fade_to_silence", s->fade_to_silence,
+				   "blackout", s->blackout, "freeze", s->freeze);
+
+	json_object_set_new(safety, "curfew_in_s", json_real(s->curfew_at < 0 ? -1.0 : s->curfew_at - r->now));
+	json_object_set_new(safety, "max_flashes_per_s", json_integer(s->max_flashes_per_s));
+	json_object_set_new(safety, "max_red_flashes_per_s", json_integer(s->max_red_flashes_per_s));
+	json_object_set_new(safety, "ceiling_dbfs", json_real(s->ceiling_dbfs));
+	json_object_set_new(live, "safety", safety);
+}
+
+/* The sound: the device, the engine's health and the levels. */
+static void live_audio(json_t *live, const struct live_req *r)
+{
+	const struct frame_music *m = &r->src->frame->music;
+	struct audio_status st;
+	struct engine_stats es;
+	json_t *audio;
+
+	audio_status_get(r->src->audio, &st);
+	engine_stats_get(r->src->engine, &es);
+	audio = json_pack("{s:s, s:b, s:s, s:I}", "device", st.device_name, "lost", st.device_lost,
+			  "error", st.error, "xruns", (json_int_t)es.xruns);
+	/* The null device's timing is a thread's, not a sound card's deadline: not a load. */
+	json_object_set_new(audio, "load", json_real(st.kind == AUDIO_NULL || es.budget_s <= 0 ? -1.0 :
+						     es.callback_p999_s / es.budget_s));
+	json_object_set_new(audio, "output_peak_dbfs", json_real(m->output_peak_dbfs));
+	json_object_set_new(audio, "input_level", json_real(m->level));
+	json_object_set_new(audio, "limiter_db", json_real(m->limiter_db));
+	json_object_set_new(live, "audio", audio);
+}
+
+/* The stage screen. */
+static void live_stage(json_t *live, const struct live_req *r)
+{
+	struct visuals_stats vs;
+
+	visuals_stats_get(r->src->visuals, &vs);
+	json_object_set_new(live, "stage", json_pack("{s:b, s:I, s:f}", "running", vs.running,
+						     "frames", (json_int_t)vs.frames,
+						     "p99_ms", vs.frame_p99_s * 1e3));
+}
+
+/* The daemon's own health: connections, ticks, states to phones, inputs and what was refused. */
+static void live_net(json_t *live, const struct live_req *r)
+{
+	const struct metrics *mt = r->src->metrics;
+	json_t *net = json_pack("{s:I, s:f, s:I}", "connections", (json_int_t)mt->connections,
+				"tick_max_ms", mt->tick_seconds_max * 1e3,
+				"tick_overruns", (json_int_t)mt->tick_overruns);
+	json_t *rejected = json_object();
+
+	for (int i = 1; i < REJECT_COUNT; i++)
+		if (mt->rejected[i])
+			json_object_set_new(rejected, reject_reason_name((enum reject_reason)i),
+					    json_integer((json_int_t)mt->rejected[i]));
+	json_object_set_new(net, "broadcasts", json_integer((json_int_t)mt->broadcasts));
+	json_object_set_new(net, "state_bytes", json_integer((json_int_t)*r->src->state_bytes));
+	json_object_set_new(net, "inputs_per_s", json_real(mt->inputs_per_s));
+	json_object_set_new(net, "rejected", rejected);
+	json_object_set_new(live, "net", net);
+}
+
+/* The panels, in the order their keys appear in the live view. */
+static live_panel_fn *const live_panels[] = {
+	live_cue, live_crowd, live_poll, live_alarms, live_mix, live_moderation, live_artist,
+	live_safety, live_audio, live_stage, live_net,
+};
+
+size_t console_live_render(const struct console_live_sources *src, enum console_role role, double now,
+			   char *out, size_t cap)
+{
+	struct live_req r = { .src = src, .now = now, .operator = role == CONSOLE_ROLE_OPERATOR };
+	json_t *live = json_pack("{s:s, s:f}", "type", "live", "t", now);
+
+	if (!live)
+		return 0;
+	for (size_t i = 0; i < sizeof(live_panels) / sizeof(live_panels[0]); i++)
+		live_panels[i](live, &r);
+	return live_dump(live, out, cap);
+}
+
+size_t console_live_healthz(const struct console_live_sources *src, double now, char *out, size_t cap)
+{
+	struct audio_status st;
+	json_t *health = json_pack("{s:s, s:I, s:I}", "status", "ok",
+				   "participants", (json_int_t)crowd_connected(src->crowd),
+				   "connections", (json_int_t)src->metrics->connections);
+
+	if (!health)
+		return 0;
+	audio_status_get(src->audio, &st);
+	/* "ok" means the show runs; a lost audio device is an alarm, not an outage. */
+	json_object_set_new(health, "simulated", json_integer(src->sim ? sim_count(src->sim) : 0));
+	json_object_set_new(health, "uptime_s", json_real(now));
+	json_object_set_new(health, "venue", json_string(src->cfg->name));
+	json_object_set_new(health, "cue", json_string(show_cue(src->show)->id));
+	json_object_set_new(health, "tick", json_integer((json_int_t)*src->tick));
+	json_object_set_new(health, "audio", json_pack("{s:s, s:b, s:s}", "device", st.device_name,
+						       "lost", st.device_lost, "error", st.error));
+	return live_dump(health, out, cap);
+}

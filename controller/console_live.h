@@ -1,0 +1,63 @@
+/*
+ * console_live.h - the console's live view: the show, the crowd, the
+ * venue's safety state and the machine's health as one JSON message,
+ * built panel by panel; and its short form for GET /healthz.
+ *
+ * It only reads: the modules it reads are named once in struct
+ * console_live_sources, and none of them calls back into it.
+ *
+ * Thread: net thread only (it reads the show state the net thread owns).
+ */
+#ifndef TUTTI_CONSOLE_LIVE_H
+#define TUTTI_CONSOLE_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "console_auth.h"
+
+struct alarms;
+struct audio_device;
+struct audiomap;
+struct crowd;
+struct crowdtext;
+struct engine;
+struct metrics;
+struct safety_state;
+struct show;
+struct show_frame;
+struct sim;
+struct venue_config;
+struct visuals;
+
+/* What the live view reads. Every pointer must outlive the renders; those marked NULL may be. */
+struct console_live_sources {
+	const struct venue_config *cfg;
+	const struct show *show;
+	const struct crowd *crowd;
+	const struct crowdtext *texts;		/* the moderators' queue and the wall */
+	const struct audiomap *audiomap;	/* NULL = no artist controls */
+	const struct alarms *alarms;
+	const struct safety_state *safety;	/* the venue's safety state */
+	const struct metrics *metrics;
+	const struct show_frame *frame;		/* the newest tick's */
+	const struct audio_device *audio;
+	const struct engine *engine;
+	struct visuals *visuals;		/* the stage screen; NULL = none */
+	const struct sim *sim;			/* the simulated crowd; NULL = none */
+	const uint64_t *tick;			/* ticks run */
+	const size_t *state_bytes;		/* the newest state to phones (venue zone 0) */
+};
+
+/*
+ * The live view for a console in @role at show time @now, as compact JSON
+ * in @out. The artist's view has no participant ids and no unread crowd
+ * text. Returns the length, or 0 when it does not fit in @cap.
+ */
+size_t console_live_render(const struct console_live_sources *src, enum console_role role, double now,
+			   char *out, size_t cap);
+
+/* GET /healthz at show time @now: whether the show runs, and its headline numbers. As above. */
+size_t console_live_healthz(const struct console_live_sources *src, double now, char *out, size_t cap);
+
+#endif
