@@ -31,7 +31,9 @@ void cli_usage(FILE *out)
 	      "  --stage-fps N     frame rate cap (default 60)\n"
 	      "  --stage-png DIR   write the stage screen to DIR/latest.png every second\n"
 	      "  --stage-png-every S  ... every S seconds instead (0 = every frame)\n"
-	      "  --stage-png-keep  also keep numbered stills (DIR/stage-000001.png, ...)\n"
+	      "  --stage-png-keep  also keep numbered stills (DIR/stage-000001.png, ...), numbered on\n"
+	      "                    from the stills already there\n"
+	      "  --stage-png-keep-max N  keep at most N numbered stills, the oldest go (default 3600)\n"
 	      "  --audio DEVICE    none (no sound card: a paced null device), default, or a\n"
 	      "                    device name (exact, else part of it); default: the config's\n"
 
@@ -81,6 +83,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	o->stage_height = 720;
 	o->stage_fps = 60;
 	o->stage_png_every = 1;
+	o->stage_png_keep_max = CLI_STILLS_KEPT;
 	if (argc < 2)
 		return fail(err, err_size, "missing command (run or check)");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -144,7 +147,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 		    strcmp(name, "--simulate") && strcmp(name, "--seed") && strcmp(name, "--stage") &&
 		    strcmp(name, "--stage-size") && strcmp(name, "--stage-display") &&
 		    strcmp(name, "--stage-fps") && strcmp(name, "--stage-png") &&
-		    strcmp(name, "--stage-png-every"))
+		    strcmp(name, "--stage-png-every") && strcmp(name, "--stage-png-keep-max"))
 			return fail(err, err_size, "unknown option '%s'", name);
 		if (o->command != CLI_RUN)
 			return fail(err, err_size, "%s is an option of 'tutti run'", name);
@@ -205,6 +208,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			if (*end || end == value || !(s >= 0 && s <= 3600))
 				return fail(err, err_size, "--stage-png-every: '%s' is not seconds (0 to 3600)", value);
 			o->stage_png_every = s;
+		} else if (strcmp(name, "--stage-png-keep-max") == 0) {
+			if (parse_uint(value, 1000000, &v) || v < 1)
+				return fail(err, err_size, "--stage-png-keep-max: '%s' is not a number of stills (1 to 1000000)",
+					    value);
+			o->stage_png_keep_max = (uint32_t)v;
 		} else if (strcmp(name, "--simulate") == 0) {
 			if (parse_uint(value, CONFIG_MAX_CONNECTIONS, &v))
 				return fail(err, err_size, "--simulate: '%s' is not a number of phones (0 to %d)",

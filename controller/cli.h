@@ -13,6 +13,7 @@
 enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD };
 
 #define CLI_AUDIO_MAX 128
+#define CLI_STILLS_KEPT 3600	/* an hour of stills at one a second */
 
 /* Where the stage screen goes. */
 enum cli_stage { CLI_STAGE_AUTO, CLI_STAGE_WINDOW, CLI_STAGE_FULLSCREEN, CLI_STAGE_OFFSCREEN, CLI_STAGE_NONE };
@@ -30,6 +31,7 @@ struct cli_options {
 	const char *stage_png;		/* directory for PNG stills, NULL = none */
 	double stage_png_every;		/* seconds, default 1 */
 	bool stage_png_keep;		/* numbered stills besides latest.png */
+	uint32_t stage_png_keep_max;	/* at most this many, default CLI_STILLS_KEPT */
 	char audio[CLI_AUDIO_MAX];	/* "none", "default", a device name, or "" = the config's */
 	uint32_t simulate;		/* simulated phones */
 	uint64_t seed;			/* simulated crowd's seed */

@@ -50,7 +50,7 @@ static struct visuals_options stage_options(const struct cli_options *o, bool *a
 		.mode = modes[o->stage], .width = o->stage_width, .height = o->stage_height,
 		.display = o->stage_display, .fullscreen = o->stage == CLI_STAGE_FULLSCREEN,
 		.fps = o->stage_fps, .png_dir = o->stage_png, .png_every_s = o->stage_png_every,
-		.keep_pngs = o->stage_png_keep, .font_path = font_path(),
+		.keep_pngs = o->stage_png_keep, .keep_pngs_max = o->stage_png_keep_max, .font_path = font_path(),
 	};
 
 	*auto_mode = o->stage == CLI_STAGE_AUTO;

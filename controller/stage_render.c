@@ -33,6 +33,7 @@ struct visuals {
 	const struct venue_config *cfg;
 	struct visuals_options o;
 	char png_dir[512], font_path[512];
+	struct still_keeper kept;	/* numbered stills: the render thread's alone once started */
 	uint32_t max_dots;
 	size_t frame_size;
 	struct tribuf frames;		/* net -> render */
@@ -175,9 +176,9 @@ static void handle_events(struct screen *sc)
 	}
 }
 
-static void write_still(struct visuals *v, struct screen *sc, uint64_t n)
+static void write_still(struct visuals *v, struct screen *sc)
 {
-	char latest[600], kept[600], err[700];
+	char latest[600], err[700];
 
 	snprintf(latest, sizeof(latest), "%s/latest.png", v->png_dir);
 	if (stillframe_write_png(latest, sc->surface->pixels, sc->surface->w, sc->surface->h,
@@ -190,9 +191,8 @@ static void write_still(struct visuals *v, struct screen *sc, uint64_t n)
 	 * A numbered still is the same file under a second name: the next
 	 * latest.png replaces its name, not its bytes, so one encode serves both.
 	 */
-	snprintf(kept, sizeof(kept), "%s/stage-%06llu.png", v->png_dir, (unsigned long long)n);
-	if (v->o.keep_pngs && link(latest, kept) != 0)
-		log_error("stage: cannot keep %s: %s", kept, strerror(errno));
+	if (v->o.keep_pngs && still_keeper_add(&v->kept, latest, err, sizeof(err)) != 0)
+		log_error("stage: %s", err);
 }
 
 static void *render_thread(void *arg)
@@ -202,7 +202,7 @@ static void *render_thread(void *arg)
 	struct stage_frame *f = malloc(v->frame_size);
 	char err[256];
 	double period = 1.0 / (v->o.fps > 0 ? v->o.fps : 60), next, last, next_png;
-	uint64_t n = 0, stills = 0;
+	uint64_t n = 0;
 
 	if (!f || screen_open(v, &sc, err, sizeof(err)) != 0) {
 		report_ready(v, -1, f ? err : "out of memory");
@@ -241,7 +241,7 @@ static void *render_thread(void *arg)
 		atomic_store(&v->red_dropped, fs.cells_red_dropped);
 		atomic_store(&v->frame_count, ++n);
 		if (v->png_dir[0] && start >= next_png) {
-			write_still(v, &sc, stills++);
+			write_still(v, &sc);
 			next_png = start + v->o.png_every_s;
 		}
 		if (sc.window) {
@@ -277,6 +277,11 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 	v->frame_size = stage_frame_size(max_dots);
 	snprintf(v->png_dir, sizeof(v->png_dir), "%s", o->png_dir ? o->png_dir : "");
 	snprintf(v->font_path, sizeof(v->font_path), "%s", o->font_path);
+	if (o->png_dir && o->keep_pngs &&
+	    still_keeper_open(&v->kept, o->png_dir, o->keep_pngs_max, err, err_size) != 0) {
+		free(v);
+		return NULL;
+	}
 	blank = calloc(1, v->frame_size);
 	if (!blank || tribuf_init(&v->frames, NULL, v->frame_size, blank) != 0) {
 		free(blank);

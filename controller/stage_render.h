@@ -36,6 +36,7 @@ struct visuals_options {
 	const char *png_dir;		/* write PNG stills here; NULL = none */
 	double png_every_s;		/* how often; 0 = every frame */
 	bool keep_pngs;			/* numbered stills besides latest.png */
+	uint32_t keep_pngs_max;		/* at most this many numbered stills; the oldest go */
 	const char *font_path;
 };
 

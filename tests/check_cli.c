@@ -51,6 +51,10 @@ START_TEST(test_cli_stage_flags_and_hash_password)
 	ck_assert_str_eq(o.stage_png, "/tmp/s");
 	ck_assert_double_eq(o.stage_png_every, 0.5);
 	ck_assert(o.stage_png_keep);
+	ck_assert_uint_eq(o.stage_png_keep_max, CLI_STILLS_KEPT);
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--stage-png-keep-max", "5"), 0);
+	ck_assert_uint_eq(o.stage_png_keep_max, 5);
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--stage-png-keep-max", "0"), -1);
 	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--headless"), 0);
 	ck_assert_int_eq(o.stage, CLI_STAGE_NONE);
 	ck_assert_int_eq(PARSE(&o, err, "hash-password"), 0);
