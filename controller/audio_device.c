@@ -31,6 +31,7 @@
 #include "audio_backend.h"
 #include "clock.h"
 #include "log.h"
+#include "utf8.h"
 
 #define REOPEN_EVERY_S		2.0	/* between rounds of reopen attempts */
 #define OPEN_TIMEOUT_S		10.0	/* a host still opening after this is killed */
@@ -195,15 +196,17 @@ bool audio_supervise(struct audio_device *d)
 			char why[sizeof(d->error)];
 
 			if (stalled)
-				snprintf(why, sizeof(why), "\"%.120s\" stopped calling back for %.0f s",
-					 d->ctl->name, STALL_S);
+				snprintf(why, sizeof(why), "\"%.*s\" stopped calling back for %.0f s",
+					 utf8_fit(d->ctl->name, 120), d->ctl->name, STALL_S);
 			else if (state == HOST_FAILED || state == HOST_LOST)
-				snprintf(why, sizeof(why), "%.200s", d->ctl->err);
+				snprintf(why, sizeof(why), "%.*s", utf8_fit(d->ctl->err, 200), d->ctl->err);
 			else if (state == HOST_STARTING && !exited)
-				snprintf(why, sizeof(why), "opening \"%.120s\" hung for %.0f s",
+				snprintf(why, sizeof(why), "opening \"%.*s\" hung for %.0f s",
+					 utf8_fit(candidate_name(d, d->candidate), 120),
 					 candidate_name(d, d->candidate), OPEN_TIMEOUT_S);
 			else
-				snprintf(why, sizeof(why), "the audio host for \"%.120s\" exited",
+				snprintf(why, sizeof(why), "the audio host for \"%.*s\" exited",
+					 utf8_fit(candidate_name(d, d->candidate), 120),
 					 candidate_name(d, d->candidate));
 			host_failed(d, why);
 			changed = true;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static const char *const reason_names[REJECT_COUNT] = {
 	[REJECT_NONE] = "none",
 	[REJECT_MALFORMED_JSON] = "malformed_json",
@@ -219,7 +221,8 @@ static enum reject_reason decode_input(struct client_msg *m, json_t *root)
 		return fail(m, REJECT_INVALID_FIELD, "\"control\" must be a string");
 	control = control_from_name(json_string_value(c));
 	if (control < 0 || control == CONTROL_VOTE)
-		return fail(m, REJECT_INVALID_FIELD, "unknown control \"%.32s\"", json_string_value(c));
+		return fail(m, REJECT_INVALID_FIELD, "unknown control \"%.*s\"", utf8_fit(json_string_value(c), 32),
+			    json_string_value(c));
 	m->control = (enum control)control;
 	switch (m->control) {
 	case CONTROL_XY:
@@ -297,7 +300,7 @@ enum reject_reason protocol_decode(const char *buf, size_t len, struct client_ms
 	memset(msg, 0, sizeof(*msg));
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return fail(msg, REJECT_MALFORMED_JSON, "%.80s", jerr.text);
+		return fail(msg, REJECT_MALFORMED_JSON, "%.*s", utf8_fit(jerr.text, 80), jerr.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return fail(msg, REJECT_MALFORMED_JSON, "message must be a JSON object");
@@ -307,7 +310,8 @@ enum reject_reason protocol_decode(const char *buf, size_t len, struct client_ms
 		r = fail(msg, REJECT_UNKNOWN_TYPE, "\"type\" is missing");
 		goto out;
 	}
-	fail(msg, REJECT_UNKNOWN_TYPE, "unknown type \"%.32s\"", json_string_value(type));
+	fail(msg, REJECT_UNKNOWN_TYPE, "unknown type \"%.*s\"", utf8_fit(json_string_value(type), 32),
+	     json_string_value(type));
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		if (strcmp(json_string_value(type), types[i].name) == 0) {
 			msg->type = types[i].type;

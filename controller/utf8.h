@@ -1,7 +1,7 @@
 /*
  * utf8.h - one UTF-8 code point at a time, for the modules that read
  * crowd text: crowdtext (cleaning), wordfilter (words), scene (what the
- * stage font draws). Texts that reach them are valid UTF-8 (the socket
+ * stage font draws); and cutting any text on a character boundary. Texts that reach them are valid UTF-8 (the socket
  * refuses any other), but each still reads defensively.
  *
  * Thread: any.
@@ -32,6 +32,27 @@ static inline int32_t utf8_next(const unsigned char *s, size_t left, size_t *len
 	}
 	*len = n;
 	return cp;
+}
+
+/*
+ * How many bytes of @s to print so that at most @max bytes and only whole
+ * characters go out: printf("%.*s", utf8_fit(s, 32), s). A cut by bytes
+ * alone ("%.32s") can split a character and make the whole message invalid
+ * UTF-8, which a phone's WebSocket and jansson both refuse. Stops at the
+ * first byte that does not start a valid character.
+ */
+static inline int utf8_fit(const char *s, size_t max)
+{
+	size_t n = 0, len, left = 0;
+
+	while (s[left] && left < max + 4)
+		left++;
+	while (n < left && s[n]) {
+		if (utf8_next((const unsigned char *)s + n, left - n, &len) < 0 || n + len > max)
+			break;
+		n += len;
+	}
+	return (int)n;
 }
 
 #endif

@@ -142,6 +142,31 @@ START_TEST(test_protocol_utf8_validation)
 }
 END_TEST
 
+/* A name cut to fit the error's detail is cut between characters: the error stays valid UTF-8. */
+START_TEST(test_protocol_error_detail_cuts_on_a_character_boundary)
+{
+	static const char *const msgs[] = {
+		/* "x" then 2-byte characters: a cut at 32 bytes falls inside one */
+		"{\"type\":\"x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}",
+		"{\"type\":\"input\",\"seq\":1,\"control\":\"\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+		"\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\"}",
+	};
+
+	for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		struct client_msg m;
+		char out[512];
+		size_t n;
+
+		ck_assert_int_ne(protocol_decode(msgs[i], strlen(msgs[i]), &m), REJECT_NONE);
+		ck_assert_msg(protocol_utf8_valid(m.detail, strlen(m.detail)), "detail \"%s\" is not UTF-8", m.detail);
+		n = protocol_encode_error(out, sizeof(out), REJECT_UNKNOWN_TYPE, m.detail, 0, -1);
+		ck_assert_uint_gt(n, 0);
+		ck_assert(protocol_utf8_valid(out, n));
+	}
+}
+END_TEST
+
 START_TEST(test_protocol_error_carries_code_message_seq_and_retry)
 {
 	char out[256];
@@ -306,6 +331,7 @@ static Suite *protocol_suite(void)
 	tcase_add_loop_test(tc, test_protocol_refuses_each_malformed_message_with_its_reason, 0,
 			    sizeof(malformed) / sizeof(malformed[0]));
 	tcase_add_test(tc, test_protocol_utf8_validation);
+	tcase_add_test(tc, test_protocol_error_detail_cuts_on_a_character_boundary);
 	tcase_add_test(tc, test_protocol_error_carries_code_message_seq_and_retry);
 	tcase_add_test(tc, test_protocol_encoders_refuse_a_buffer_too_small);
 	tcase_add_test(tc, test_protocol_pong_reports_ms_and_echoes_t0);
