@@ -18,6 +18,10 @@ void cli_usage(FILE *out)
 	      "       tutti check VENUE.json           validate a venue config (exit 1 on errors)\n"
 	      "       tutti --list-audio                list audio devices\n"
 	      "       tutti hash-password               read a console password on stdin, print its hash\n"
+	      "       tutti tls-cert DIR [--name HOST]... [--days N]\n"
+	      "                                        make DIR/console.crt and .key, a self-signed\n"
+	      "                                        certificate for the console on the venue LAN\n"
+	      "                                        (default names: this machine's; 365 days)\n"
 	      "       tutti --help | --version\n"
 	      "\n"
 	      "run options:\n"
@@ -71,6 +75,42 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 	return 0;
 }
 
+/* tutti tls-cert DIR [--name HOST]... [--days N] */
+static int parse_tls_cert(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
+{
+	unsigned long long v;
+
+	o->command = CLI_TLS_CERT;
+	o->tls_days = CLI_TLS_DAYS;
+	for (int i = 2; i < argc; i++) {
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(argv[i], "--name") == 0) {
+			if (!value || !*value)
+				return fail(err, err_size, "tls-cert: --name needs a host name or an IP address");
+			if (o->tls_name_count == CLI_TLS_NAMES_MAX)
+				return fail(err, err_size, "tls-cert: at most %d names", CLI_TLS_NAMES_MAX);
+			o->tls_names[o->tls_name_count++] = value;
+			i++;
+		} else if (strcmp(argv[i], "--days") == 0) {
+			if (parse_uint(value, 825, &v) || v < 1)
+				return fail(err, err_size, "tls-cert: --days: '%s' is not 1 to 825 days",
+					    value ? value : "");
+			o->tls_days = (int)v;
+			i++;
+		} else if (argv[i][0] == '-') {
+			return fail(err, err_size, "tls-cert: unknown option '%s'", argv[i]);
+		} else if (o->tls_dir) {
+			return fail(err, err_size, "tls-cert: one folder only ('%s' and '%s')", o->tls_dir, argv[i]);
+		} else {
+			o->tls_dir = argv[i];
+		}
+	}
+	if (!o->tls_dir)
+		return fail(err, err_size, "tls-cert: give the folder to write console.crt and console.key to");
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
 {
 	int i = 1;
@@ -97,6 +137,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 		o->command = CLI_HASH_PASSWORD;
 		return 0;
 	}
+	if (strcmp(argv[1], "tls-cert") == 0)
+		return parse_tls_cert(argc, argv, o, err, err_size);
 	if (strcmp(argv[1], "--list-audio") == 0) {
 		o->command = CLI_LIST_AUDIO;
 		return 0;

@@ -10,9 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD };
+enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD, CLI_TLS_CERT };
 
 #define CLI_AUDIO_MAX 128
+#define CLI_TLS_NAMES_MAX 32
+#define CLI_TLS_DAYS 365	/* a year: under the 825 days Apple devices accept */
 #define CLI_STILLS_KEPT 3600	/* an hour of stills at one a second */
 
 /* Where the stage screen goes. */
@@ -35,6 +37,11 @@ struct cli_options {
 	char audio[CLI_AUDIO_MAX];	/* "none", "default", a device name, or "" = the config's */
 	uint32_t simulate;		/* simulated phones */
 	uint64_t seed;			/* simulated crowd's seed */
+	/* tls-cert DIR [--name NAME]... [--days N] */
+	const char *tls_dir;
+	const char *tls_names[CLI_TLS_NAMES_MAX];
+	size_t tls_name_count;
+	int tls_days;
 };
 
 /*

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "console_auth.h"
 #include "daemon.h"
+#include "net_tlscert.h"
 
 static void print_errors(const struct config_errors *errors, const char *path)
 {
@@ -87,6 +88,27 @@ static int hash_password(void)
 	return 0;
 }
 
+/* `tutti tls-cert DIR`: the console's certificate, and what to put in the venue config. */
+static int tls_cert(const struct cli_options *o)
+{
+	struct tlscert_request req = { .dir = o->tls_dir, .name_count = o->tls_name_count, .days = o->tls_days };
+	char fingerprint[TLSCERT_FINGERPRINT_CHARS], err[700];
+
+	for (size_t i = 0; i < o->tls_name_count; i++)
+		req.names[i] = o->tls_names[i];
+	if (tlscert_make(&req, fingerprint, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tutti: tls-cert: %s\n", err);
+		return 1;
+	}
+	printf("tutti: wrote %s/console.crt and %s/console.key (valid %d days)\n"
+	       "tutti: SHA-256 fingerprint %s\n"
+	       "tutti: add to the venue config:  \"tls\": { \"cert\": \"%s/console.crt\", \"key\": \"%s/console.key\" }\n"
+	       "tutti: the first time a browser opens the console it warns; check that the fingerprint it\n"
+	       "tutti: shows is the one above, then accept it (docs/operations.md, TLS for the console)\n",
+	       o->tls_dir, o->tls_dir, o->tls_days, fingerprint, o->tls_dir, o->tls_dir);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options o;
@@ -110,6 +132,8 @@ int main(int argc, char **argv)
 	}
 	if (o.command == CLI_HASH_PASSWORD)
 		return hash_password();
+	if (o.command == CLI_TLS_CERT)
+		return tls_cert(&o);
 	if (o.command == CLI_VERSION) {
 		printf("tutti %s\n", TUTTI_VERSION);
 		return 0;
@@ -131,6 +155,11 @@ int main(int argc, char **argv)
 	}
 	bool stage_auto;
 	struct visuals_options stage = stage_options(&o, &stage_auto);
+
+	if (tlscert_console_in_cleartext(cfg->console.enabled, cfg->tls_cert, o.listen ? o.listen : cfg->listen_address))
+		fprintf(stderr, "tutti: WARNING: console passwords and session cookies would cross the network in "
+			"cleartext (no \"tls\" in %s and listening beyond this machine); make a certificate in one "
+			"step with `tutti tls-cert DIR` (docs/operations.md)\n", o.config_path);
 
 	status = daemon_run(&(struct daemon_options){
 		.cfg = cfg, .listen = o.listen, .port = o.port, .clients_dir = clients_dir(),

@@ -59,6 +59,15 @@ START_TEST(test_cli_stage_flags_and_hash_password)
 	ck_assert_int_eq(o.stage, CLI_STAGE_NONE);
 	ck_assert_int_eq(PARSE(&o, err, "hash-password"), 0);
 	ck_assert_int_eq(o.command, CLI_HASH_PASSWORD);
+	ck_assert_int_eq(PARSE(&o, err, "tls-cert", "/etc/tutti", "--name", "10.0.0.2", "--name", "tutti.lan",
+			       "--days", "90"), 0);
+	ck_assert_int_eq(o.command, CLI_TLS_CERT);
+	ck_assert_str_eq(o.tls_dir, "/etc/tutti");
+	ck_assert_uint_eq(o.tls_name_count, 2);
+	ck_assert_str_eq(o.tls_names[1], "tutti.lan");
+	ck_assert_int_eq(o.tls_days, 90);
+	ck_assert_int_eq(PARSE(&o, err, "tls-cert"), -1);
+	ck_assert_int_eq(PARSE(&o, err, "tls-cert", "/x", "--days", "9999"), -1);
 }
 END_TEST
 

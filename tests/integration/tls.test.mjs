@@ -1,5 +1,5 @@
-// TLS test: makes a self-signed certificate with openssl, starts the real daemon with
-// "tls" in its venue config, and checks that phones get the app, /healthz and the
+// TLS test: makes a self-signed certificate with `tutti tls-cert` (the one step the
+// operations guide gives), starts the real daemon with "tls" in its venue config, and checks that phones get the app, /healthz and the
 // audience WebSocket over HTTPS/WSS (what motion sensors and wake lock require), and
 // that the server speaks HTTP/1.1 only.
 
@@ -11,19 +11,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
 import tls from 'node:tls';
-import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 import { Phone } from '../lib/client.mjs';
 
-let daemon, ca;
+let daemon, ca, certDir;
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tutti-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  ca = readFileSync(join(dir, 'cert.pem'));
+  certDir = dir;
+  const said = execFileSync(TUTTI_BIN, ['tls-cert', dir, '--name', 'localhost', '--name', '127.0.0.1',
+    '--days', '2'], { encoding: 'utf8' });
+  assert.match(said, /SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+  ca = readFileSync(join(dir, 'console.crt'));
   daemon = await startDaemon({ config: writeConfig(smallVenue({
-    tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') },
+    tls: { cert: join(dir, 'console.crt'), key: join(dir, 'console.key') },
+    console: { operator_password_hash: execFileSync(TUTTI_BIN, ['hash-password'], { input: 'stage-door-42\n' }).toString().trim() },
   })) });
 });
 
@@ -66,4 +68,23 @@ test('ALPN offers HTTP/1.1 only', async () => {
     s.on('error', reject);
   });
   assert.equal(proto, 'http/1.1');
+});
+
+test('over TLS the console session cookie is Secure and HttpOnly', async () => {
+  const body = JSON.stringify({ role: 'operator', password: 'stage-door-42' });
+  const res = await new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port: daemon.port, path: '/console/login', method: 'POST', ca,
+      servername: 'localhost', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+    (r) => { r.resume(); r.on('end', () => resolve(r)); });
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(res.statusCode, 200);
+  const cookie = String(res.headers['set-cookie']);
+  assert.match(cookie, /; Secure/);
+  assert.match(cookie, /HttpOnly/);
+});
+
+test('tls-cert never overwrites a venue key', () => {
+  assert.throws(() => execFileSync(TUTTI_BIN, ['tls-cert', certDir], { stdio: 'pipe' }), /already exists/);
 });
