@@ -431,6 +431,13 @@ bool crowd_token_known(const struct crowd *c, const char *token)
 	return find_waiting(c, token) >= 0;
 }
 
+bool crowd_token_connected(const struct crowd *c, const char *token)
+{
+	int i = find_waiting(c, token);
+
+	return i >= 0 && c->p[i].state == SLOT_CONNECTED;
+}
+
 void *crowd_participant_owner(const struct crowd *c, int i)
 {
 	return c->p[i].owner;

@@ -61,6 +61,8 @@ int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, 
 	       bool *taken_over);
 /* True when @token belongs to a participant that can resume. */
 bool crowd_token_known(const struct crowd *c, const char *token);
+/* True when @token belongs to a participant connected now: a hello with it is a takeover. */
+bool crowd_token_connected(const struct crowd *c, const char *token);
 /* The connection object that owns participant @p (set by its owner), or NULL. */
 void *crowd_participant_owner(const struct crowd *c, int p);
 void crowd_participant_set_owner(struct crowd *c, int p, void *owner);

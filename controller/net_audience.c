@@ -96,7 +96,9 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 		audience_peer_reject(a, peer, REJECT_ALREADY_JOINED, 0, NULL);
 		return;
 	}
-	if (crowd_connected(a->crowd) >= a->cfg->capacity) {
+	/* A phone taking its place back from its own old socket adds nobody: a full venue still takes it. */
+	if (crowd_connected(a->crowd) >= a->cfg->capacity &&
+	    !(m->has_token && crowd_token_connected(a->crowd, m->token))) {
 		audience_peer_reject(a, peer, REJECT_VENUE_FULL, 0, NULL);
 		peer->close_code = 1013;
 		return;

@@ -518,6 +518,30 @@ START_TEST(test_audience_a_resume_moves_the_participant_to_the_new_connection)
 }
 END_TEST
 
+/* A full venue still takes a phone back on its new network: a takeover adds nobody. */
+START_TEST(test_audience_a_takeover_at_full_capacity_keeps_the_phones_place)
+{
+	struct audience_peer peers[100], fresh, stranger;
+	char token[64];
+	json_t *e;
+
+	join(&peers[0], token, NULL);
+	for (int i = 1; i < 100; i++)
+		join(&peers[i], NULL, NULL);
+	ck_assert_uint_eq(crowd_connected(crowd), 100);
+	join(&fresh, NULL, token);
+	ck_assert(fresh.resumed);
+	ck_assert_int_eq(peers[0].close_code, AUDIENCE_CLOSE_RESUMED_ELSEWHERE);
+	ck_assert_uint_eq(crowd_connected(crowd), 100);
+	/* A new phone is still refused: the venue is as full as before. */
+	audience_peer_init(&aud, &stranger, NULL, 0);
+	say(&stranger, 0, "{\"type\":\"hello\",\"token\":null}");
+	e = next(&stranger, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "venue_full");
+	json_decref(e);
+}
+END_TEST
+
 static Suite *audience_suite(void)
 {
 	Suite *s = suite_create("net_audience");
@@ -545,6 +569,7 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_one_address_cannot_create_participants_without_end);
 	tcase_add_test(tc, test_audience_reconnecting_does_not_refill_the_rate);
 	tcase_add_test(tc, test_audience_a_resume_moves_the_participant_to_the_new_connection);
+	tcase_add_test(tc, test_audience_a_takeover_at_full_capacity_keeps_the_phones_place);
 	suite_add_tcase(s, tc);
 	return s;
 }
