@@ -34,6 +34,7 @@ struct participant {
 	bool active;			/* counted in its zone's active */
 	bool has_xy, has_slider, has_tempo, has_shake;
 	bool muted;			/* the venue muted it: its inputs and votes are refused */
+	uint64_t origin;		/* opaque key of where it connected from, for sanctions */
 	uint64_t last_seq;
 	double last_input_s;		/* orders the active list */
 	double last_kinetic_s;		/* last tap or shake: orders the kinetic list */
@@ -371,6 +372,7 @@ static int new_participant(struct crowd *c, uint32_t zone)
 	snprintf(p->id, sizeof(p->id), "p-%08x", p->anon_id);
 	p->zone = (uint8_t)zone;
 	p->muted = false;
+	p->origin = 0;
 	p->last_seq = 0;
 	p->throttle.throttled_since = -1;
 	memset(c->votes + (size_t)i * (c->cfg->poll_count ? c->cfg->poll_count : 1), -1,
@@ -453,6 +455,16 @@ void crowd_participant_set_muted(struct crowd *c, int i, bool muted)
 	c->p[i].muted = muted;
 	if (muted)
 		drop_activity(c, (uint32_t)i);	/* what it contributed goes at once */
+}
+
+void crowd_participant_set_origin(struct crowd *c, int i, uint64_t origin)
+{
+	c->p[i].origin = origin;
+}
+
+uint64_t crowd_participant_origin(const struct crowd *c, int i)
+{
+	return c->p[i].origin;
 }
 
 bool crowd_participant_muted(const struct crowd *c, int i)

@@ -69,6 +69,9 @@ void crowd_participant_set_owner(struct crowd *c, int p, void *owner);
 /* Moderation: a muted participant's contributions go at once and its inputs are refused. */
 void crowd_participant_set_muted(struct crowd *c, int p, bool muted);
 bool crowd_participant_muted(const struct crowd *c, int p);
+/* An opaque key of where @p last connected from (never an address), 0 = unknown: for sanctions. */
+void crowd_participant_set_origin(struct crowd *c, int p, uint64_t origin);
+uint64_t crowd_participant_origin(const struct crowd *c, int p);
 /* Participant @p's rate state. */
 struct crowd_throttle *crowd_participant_throttle(struct crowd *c, int p);
 /* The connection of participant @p closed: it may resume until the resume window ends. */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 #define PING_RATE	2.0	/* pings per second a phone may send */
 #define PING_BURST	8.0
 #define RATE_ERROR_EVERY_S 1.0	/* at most one rate_limited error a second */
@@ -33,6 +35,7 @@ void audience_init(struct audience *a, const struct venue_config *cfg, struct cr
 	a->show = show;
 	a->metrics = metrics;
 	a->texts = texts;
+	sanctions_init(&a->sanctions);
 }
 
 void audience_peer_init(struct audience *a, struct audience_peer *peer,
@@ -90,6 +93,7 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 {
 	int zone = 0;
 	bool taken_over = false;
+	unsigned sanctioned;
 	int p;
 
 	if (peer->participant >= 0) {
@@ -109,6 +113,12 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 			audience_peer_reject(a, peer, REJECT_UNKNOWN_ZONE, 0, NULL);
 			zone = 0;
 		}
+	}
+	sanctioned = sanctions_of_origin(&a->sanctions, peer->addr ? peer->addr->key : 0);
+	if (sanctioned & SANCTION_REMOVE) {
+		audience_peer_reject(a, peer, REJECT_REMOVED, 0, NULL);
+		peer->close_code = AUDIENCE_CLOSE_REMOVED;
+		return;
 	}
 	if (!(m->has_token && crowd_token_known(a->crowd, m->token)) &&
 	    !addrtable_join_allowed(peer->addr, now_s)) {
@@ -137,6 +147,10 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 	if (!peer->resumed && a->texts)
 		crowdtext_participant_new(a->texts, p);	/* the slot's last owner's interval is not theirs */
 	crowd_participant_set_owner(a->crowd, p, peer);
+	if (peer->addr)
+		crowd_participant_set_origin(a->crowd, p, peer->addr->key);
+	if (sanctioned & SANCTION_MUTE)	/* the same phone under a new id: still muted */
+		crowd_participant_set_muted(a->crowd, p, true);
 	peer->participant = p;
 	peer->zone = crowd_participant_zone(a->crowd, p);
 	peer->pending |= PEER_SEND_WELCOME;
@@ -428,9 +442,22 @@ int audience_mute(struct audience *a, const char *id, bool muted)
 	if (p < 0)
 		return -1;
 	crowd_participant_set_muted(a->crowd, p, muted);
-	if (muted && a->texts)
+	if (!muted) {
+		sanctions_lift(&a->sanctions, id, crowd_participant_origin(a->crowd, p), SANCTION_MUTE);
+		return 0;
+	}
+	if (sanctions_add(&a->sanctions, crowd_participant_origin(a->crowd, p), crowd_participant_id(a->crowd, p),
+			  SANCTION_MUTE, 0) != 0)
+		log_warn("moderation: %d sanctions already; %s is muted until it reconnects without its token",
+			 SANCTIONS_MAX, id);
+	if (a->texts)
 		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
 	return 0;
+}
+
+int audience_readmit(struct audience *a, const char *id)
+{
+	return sanctions_lift(&a->sanctions, id, 0, SANCTION_REMOVE) ? 0 : -1;
 }
 
 void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved)
@@ -460,6 +487,9 @@ int audience_kick(struct audience *a, const char *id, double now_s)
 		return -1;
 	if (a->texts)	/* by its own id: the console may have typed it another way */
 		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
+	if (sanctions_add(&a->sanctions, crowd_participant_origin(a->crowd, p), crowd_participant_id(a->crowd, p),
+			  SANCTION_REMOVE, now_s) != 0)
+		log_warn("moderation: %d sanctions already; %s can come back as a new participant", SANCTIONS_MAX, id);
 	owner = crowd_participant_owner(a->crowd, p);
 	if (owner) {
 		/* Its socket closes with 4003 once the net thread wakes it (as a displaced one). */

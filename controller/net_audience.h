@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crowd_sanctions.h"
 #include "net_addrtable.h"
 #include "config.h"
 #include "crowd.h"
@@ -88,6 +89,7 @@ struct audience {
 	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */
 	struct audience_peer *displaced;	/* set when a resume took a participant from
 						 * another connection: the caller wakes it to close */
+	struct crowd_sanctions sanctions;	/* mutes and removals for the rest of the show */
 };
 
 /* @texts (crowd text for moderation) may be NULL: crowd text is then refused. All borrowed. */
@@ -123,6 +125,14 @@ int audience_mute(struct audience *a, const char *id, bool muted);
  * wakes a->displaced) and its token is forgotten. 0, or -1 when unknown.
  */
 int audience_kick(struct audience *a, const char *id, double now_s);
+/*
+ * Mutes and removals outlive a reconnect: a phone from the address of a
+ * muted participant joins muted, from a removed one's is refused with 4003,
+ * for the rest of the show. audience_mute(id, false) lifts a mute (on that
+ * address too); audience_readmit() lifts a removal by the id it was given
+ * for. 0, or -1 when @id has no removal to lift.
+ */
+int audience_readmit(struct audience *a, const char *id);
 /*
  * Tells the participant who sent @it (if it is still connected, and still
  * the same participant) the moderators' verdict.

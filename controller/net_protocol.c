@@ -39,6 +39,7 @@ static const char *const reason_names[REJECT_COUNT] = {
 	[REJECT_TEXT_REFUSED] = "text_refused",
 	[REJECT_TOO_SOON] = "too_soon",
 	[REJECT_QUEUE_FULL] = "queue_full",
+	[REJECT_REMOVED] = "removed",
 };
 
 static const char *const reason_messages[REJECT_COUNT] = {
@@ -66,6 +67,7 @@ static const char *const reason_messages[REJECT_COUNT] = {
 	[REJECT_TEXT_REFUSED] = "that message cannot go on the screen",
 	[REJECT_TOO_SOON] = "one message at a time: wait a little",
 	[REJECT_QUEUE_FULL] = "lots of messages are waiting: try again in a minute",
+	[REJECT_REMOVED] = "the venue has removed you from this show",
 };
 
 const char *reject_reason_name(enum reject_reason r)

@@ -48,6 +48,7 @@ enum reject_reason {
 	REJECT_TEXT_REFUSED,		/* the venue's word filter refused a crowd text */
 	REJECT_TOO_SOON,		/* a crowd text within the participant's interval */
 	REJECT_QUEUE_FULL,		/* the moderators' queue is full */
+	REJECT_REMOVED,			/* the venue removed this phone for the rest of the show */
 	REJECT_COUNT
 };
 

@@ -542,6 +542,69 @@ START_TEST(test_audience_a_takeover_at_full_capacity_keeps_the_phones_place)
 }
 END_TEST
 
+/* A hello from @address without a token; the peer as the daemon left it. */
+static void hello_from(struct addrtable *addrs, struct audience_peer *peer, const char *address, double now)
+{
+	audience_peer_init(&aud, peer, addrtable_acquire(addrs, address, 40, now), now);
+	say(peer, now, "{\"type\":\"hello\",\"token\":null}");
+}
+
+/* Reload, cleared storage, a new participant: a mute stays on the phone until the operator lifts it. */
+START_TEST(test_audience_a_mute_outlives_a_reconnect_without_a_token)
+{
+	struct addrtable addrs;
+	struct audience_peer first, again, other, after;
+	char id[16];
+
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 4), 0);
+	hello_from(&addrs, &first, "10.0.0.7", 0);
+	strcpy(id, crowd_participant_id(crowd, first.participant));
+	ck_assert_int_eq(audience_mute(&aud, id, true), 0);
+	audience_peer_closed(&aud, &first, 1);
+	hello_from(&addrs, &again, "10.0.0.7", 2);
+	ck_assert_int_ge(again.participant, 0);
+	ck_assert_str_ne(crowd_participant_id(crowd, again.participant), id);	/* a new participant... */
+	ck_assert(crowd_participant_muted(crowd, again.participant));		/* ...still muted */
+	hello_from(&addrs, &other, "10.0.0.8", 2);
+	ck_assert(!crowd_participant_muted(crowd, other.participant));	/* another phone is not */
+	/* The operator lifts it by the id they muted: the phone's new participant is heard again. */
+	ck_assert_int_eq(audience_mute(&aud, id, false), 0);
+	audience_peer_closed(&aud, &again, 3);
+	hello_from(&addrs, &after, "10.0.0.7", 4);
+	ck_assert(!crowd_participant_muted(crowd, after.participant));
+	addrtable_free(&addrs);
+}
+END_TEST
+
+START_TEST(test_audience_a_removal_outlives_a_reconnect_until_the_operator_readmits)
+{
+	struct addrtable addrs;
+	struct audience_peer first, again, other, after;
+	char id[16];
+	json_t *e;
+
+	ck_assert_int_eq(addrtable_init(&addrs, 8, 4), 0);
+	hello_from(&addrs, &first, "10.0.0.7", 0);
+	strcpy(id, crowd_participant_id(crowd, first.participant));
+	ck_assert_int_eq(audience_kick(&aud, id, 1), 0);
+	ck_assert_int_eq(first.close_code, AUDIENCE_CLOSE_REMOVED);
+	audience_peer_closed(&aud, &first, 1);
+	hello_from(&addrs, &again, "10.0.0.7", 2);
+	ck_assert_int_lt(again.participant, 0);
+	ck_assert_int_eq(again.close_code, AUDIENCE_CLOSE_REMOVED);
+	e = next(&again, 2);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "removed");
+	json_decref(e);
+	hello_from(&addrs, &other, "10.0.0.8", 2);
+	ck_assert_int_ge(other.participant, 0);
+	ck_assert_int_eq(audience_readmit(&aud, "p-00000000"), -1);	/* nobody removed by that id */
+	ck_assert_int_eq(audience_readmit(&aud, id), 0);
+	hello_from(&addrs, &after, "10.0.0.7", 3);
+	ck_assert_int_ge(after.participant, 0);
+	addrtable_free(&addrs);
+}
+END_TEST
+
 static Suite *audience_suite(void)
 {
 	Suite *s = suite_create("net_audience");
@@ -570,6 +633,8 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_reconnecting_does_not_refill_the_rate);
 	tcase_add_test(tc, test_audience_a_resume_moves_the_participant_to_the_new_connection);
 	tcase_add_test(tc, test_audience_a_takeover_at_full_capacity_keeps_the_phones_place);
+	tcase_add_test(tc, test_audience_a_mute_outlives_a_reconnect_without_a_token);
+	tcase_add_test(tc, test_audience_a_removal_outlives_a_reconnect_until_the_operator_readmits);
 	suite_add_tcase(s, tc);
 	return s;
 }
