@@ -38,10 +38,13 @@ export function smallVenue(overrides = {}) {
   };
 }
 
-// Starts the daemon; resolves to { port, url, wsUrl, proc, output(), stop() }.
-export async function startDaemon({ config, args = [], env = {}, timeoutMs = 10000 } = {}) {
-  const proc = spawn(TUTTI_BIN, ['run', config, '--listen', '127.0.0.1', '--port', '0',
-    '--headless', '--audio', 'none', ...args], {
+// Starts the daemon; resolves to { port, url, wsUrl, proc, output(), stop() }. @prefix runs it
+// under another command (e.g. ['prlimit', '--nofile=600']).
+export async function startDaemon({ config, args = [], env = {}, timeoutMs = 10000, prefix = [] } = {}) {
+  const argv = [TUTTI_BIN, 'run', config, '--listen', '127.0.0.1', '--port', '0',
+    '--headless', '--audio', 'none', ...args];
+  const command = [...prefix, ...argv];
+  const proc = spawn(command[0], command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
