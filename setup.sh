@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 # server whose dummy driver stands in for a sound card, sox for the assets,
 # Xvfb and ImageMagick to open and screenshot the real stage window).
 PACKAGES="build-essential cmake pkg-config git ca-certificates
-  libwebsockets-dev libuv1-dev libssl-dev libjansson-dev libqrencode-dev check
+  libwebsockets-dev libuv1-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libqrencode-dev check
   portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev
   libsdl2-dev libsdl2-ttf-dev libfribidi-dev libpng-dev libsodium-dev liblo-dev
   jackd2 sox xvfb xauth imagemagick liblo-tools ola python3

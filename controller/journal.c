@@ -1,0 +1,526 @@
+/*
+ * journal.c - the show's memory in SQLite (WAL), written by its own thread.
+ * See journal.h; the schema is in docs/journal.md.
+ *
+ * Threads: journal_push() and the getters run on the net thread; the
+ * writer thread owns the database connection from journal_open() to
+ * journal_close(). They share only the ring and a few atomics.
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "log.h"
+#include "spsc.h"
+
+#define RETRY_S		1.0	/* a degraded journal tries again this often */
+#define BATCH_MAX	1024	/* events in one transaction at most */
+#define COMMIT_TIMES	1024
+#define UNIX_NOW	"(julianday('now') - 2440587.5) * 86400.0"	/* unixepoch('subsec') before SQLite 3.42 */
+
+static const char *const kind_names[JOURNAL_KIND_COUNT] = {
+	[JOURNAL_CUE] = "cue", [JOURNAL_POLL] = "poll", [JOURNAL_VOTE] = "vote",
+	[JOURNAL_JOIN] = "join", [JOURNAL_RESUME] = "resume", [JOURNAL_LEAVE] = "leave",
+	[JOURNAL_FORGET] = "forget", [JOURNAL_INPUT] = "input", [JOURNAL_CONSOLE] = "console",
+	[JOURNAL_SAFETY] = "safety", [JOURNAL_MODERATION] = "moderation", [JOURNAL_ALARM] = "alarm",
+	[JOURNAL_METRICS] = "metrics",
+};
+
+/* Version 1 of the schema; a later version adds a migration step after it (docs/journal.md). */
+static const char schema_v1[] =
+	"CREATE TABLE show (id INTEGER PRIMARY KEY CHECK (id = 1), config_sha256 TEXT NOT NULL,"
+	" config TEXT NOT NULL, venue TEXT NOT NULL, started_unix REAL NOT NULL, ended_unix REAL,"
+	" last_t REAL NOT NULL DEFAULT 0);"
+	"CREATE TABLE event (seq INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL,"
+	" participant TEXT, a INTEGER, b INTEGER, x REAL, y REAL, text TEXT);"
+	"CREATE INDEX event_by_kind ON event (kind, seq);"
+	"CREATE INDEX event_by_participant ON event (participant) WHERE participant IS NOT NULL;"
+	"CREATE TABLE participant (id TEXT PRIMARY KEY, token TEXT NOT NULL, zone INTEGER NOT NULL,"
+	" joined_t REAL NOT NULL, left_t REAL);"
+	"CREATE TABLE vote (participant TEXT NOT NULL, poll INTEGER NOT NULL, choice INTEGER NOT NULL,"
+	" input_seq INTEGER NOT NULL, t REAL NOT NULL, PRIMARY KEY (participant, poll));"
+	"CREATE TABLE anonymous_vote (poll INTEGER NOT NULL, choice INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, PRIMARY KEY (poll, choice));";
+
+struct journal {
+	sqlite3 *db;
+	char path[512];
+	struct spsc ring;			/* net thread -> writer */
+	pthread_t writer;
+	_Atomic bool stopping;
+	uint64_t pushed;			/* net thread only */
+	_Atomic uint64_t lost;
+	_Atomic uint64_t committed;		/* written by the writer */
+	_Atomic uint64_t transactions;
+	_Atomic bool degraded;
+	pthread_mutex_t problem_lock;		/* guards problem: written rarely, read by the console */
+	char problem[200];
+	double commit_s[COMMIT_TIMES];		/* writer only, read racily for a percentile */
+	_Atomic uint32_t commit_n;
+	journal_commit_fn *on_commit;
+	void *user;
+	/* the writer's own */
+	struct journal_event batch[BATCH_MAX];
+	uint32_t batch_n;
+	uint64_t batch_last_seq;
+	uint64_t written_seq;			/* sequence number of the last event taken from the ring */
+	double last_t;
+	sqlite3_stmt *insert_event, *upsert_participant, *participant_left, *upsert_vote, *forget_votes,
+		     *forget_vote_rows, *forget_events, *forget_participant, *last_t_stmt;
+};
+
+const char *journal_kind_name(enum journal_kind k)
+{
+	return (unsigned)k < JOURNAL_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+void journal_config_hash(const char *config, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	EVP_Digest(config, len, md, &n, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void set_problem(struct journal *j, const char *what)
+{
+	pthread_mutex_lock(&j->problem_lock);
+	snprintf(j->problem, sizeof(j->problem), "%s: %s", what, j->db ? sqlite3_errmsg(j->db) : "no database");
+	pthread_mutex_unlock(&j->problem_lock);
+	if (!atomic_exchange(&j->degraded, true))
+		log_error("journal: DEGRADED: %s; the show goes on in memory and the journal retries", j->problem);
+}
+
+static void clear_problem(struct journal *j)
+{
+	if (atomic_exchange(&j->degraded, false))
+		log_info("journal: writing again (%llu events lost meanwhile)",
+			 (unsigned long long)atomic_load(&j->lost));
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static void finalize_statements(struct journal *j)
+{
+	sqlite3_stmt **all[] = { &j->insert_event, &j->upsert_participant, &j->participant_left, &j->upsert_vote,
+				 &j->forget_votes, &j->forget_vote_rows, &j->forget_events, &j->forget_participant,
+				 &j->last_t_stmt };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static int prepare_statements(struct journal *j)
+{
+	static const struct { size_t offset; const char *sql; } table[] = {
+		{ offsetof(struct journal, insert_event),
+		  "INSERT INTO event (seq, t, kind, participant, a, b, x, y, text) VALUES (?,?,?,?,?,?,?,?,?)" },
+		{ offsetof(struct journal, upsert_participant),
+		  "INSERT INTO participant (id, token, zone, joined_t) VALUES (?,?,?,?)"
+		  " ON CONFLICT (id) DO UPDATE SET left_t = NULL" },
+		{ offsetof(struct journal, participant_left), "UPDATE participant SET left_t = ? WHERE id = ?" },
+		{ offsetof(struct journal, upsert_vote),
+		  "INSERT INTO vote (participant, poll, choice, input_seq, t) VALUES (?,?,?,?,?)"
+		  " ON CONFLICT (participant, poll) DO UPDATE SET choice = excluded.choice,"
+		  " input_seq = excluded.input_seq, t = excluded.t" },
+		/* Forget me: the votes stay as anonymous counts, everything naming the participant goes. */
+		{ offsetof(struct journal, forget_votes),
+		  "INSERT INTO anonymous_vote (poll, choice, count) SELECT poll, choice, 1 FROM vote"
+		  " WHERE participant = ?1 ON CONFLICT (poll, choice) DO UPDATE SET count = count + 1" },
+		{ offsetof(struct journal, forget_vote_rows), "DELETE FROM vote WHERE participant = ?" },
+		{ offsetof(struct journal, forget_events), "DELETE FROM event WHERE participant = ?" },
+		{ offsetof(struct journal, forget_participant), "DELETE FROM participant WHERE id = ?" },
+		{ offsetof(struct journal, last_t_stmt), "UPDATE show SET last_t = ? WHERE id = 1" },
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		sqlite3_stmt **s = (sqlite3_stmt **)((char *)j + table[i].offset);
+
+		if (sqlite3_prepare_v3(j->db, table[i].sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int schema_version(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Brings the file to JOURNAL_SCHEMA_VERSION: each step is one transaction. */
+static int migrate(sqlite3 *db, char *err, size_t err_size)
+{
+	int v = schema_version(db);
+
+	if (v < 0) {
+		snprintf(err, err_size, "cannot read its schema version: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v > JOURNAL_SCHEMA_VERSION) {
+		snprintf(err, err_size, "it was written by a newer tutti (schema %d, this one knows %d)", v,
+			 JOURNAL_SCHEMA_VERSION);
+		return -1;
+	}
+	if (v == 0 && (exec(db, "BEGIN IMMEDIATE") || exec(db, schema_v1) || exec(db, "PRAGMA user_version = 1") ||
+		       exec(db, "COMMIT"))) {
+		snprintf(err, err_size, "cannot create its tables: %s", sqlite3_errmsg(db));
+		exec(db, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+/* The stored show's config hash into @hash ("" when the file holds no show). */
+static int stored_show(sqlite3 *db, char hash[65])
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	hash[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT config_sha256 FROM show WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int start_show(struct journal *j, const struct journal_show *show, const char *hash)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (exec(j->db, "BEGIN IMMEDIATE; DELETE FROM event; DELETE FROM participant; DELETE FROM vote;"
+			"DELETE FROM anonymous_vote; DELETE FROM show;"))
+		return -1;
+	if (sqlite3_prepare_v2(j->db, "INSERT INTO show (id, config_sha256, config, venue, started_unix)"
+			       " VALUES (1, ?, ?, ?, " UNIX_NOW ")", -1, &s, NULL) != SQLITE_OK) {
+		exec(j->db, "ROLLBACK");
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, show->config, (int)show->config_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, show->venue, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE || exec(j->db, "COMMIT")) {
+		exec(j->db, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+static void bind_id(sqlite3_stmt *s, int i, const char *id)
+{
+	if (id[0])
+		sqlite3_bind_text(s, i, id, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static int step_reset(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The rows one event writes besides its own: participants, votes, forget-me. */
+static int write_side_tables(struct journal *j, const struct journal_event *e)
+{
+	sqlite3_stmt *s;
+
+	switch (e->kind) {
+	case JOURNAL_JOIN:
+		s = j->upsert_participant;
+		sqlite3_bind_text(s, 1, e->participant, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, e->text, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(s, 3, e->a);
+		sqlite3_bind_double(s, 4, e->t);
+		return step_reset(s);
+	case JOURNAL_LEAVE:
+		s = j->participant_left;
+		sqlite3_bind_double(s, 1, e->t);
+		sqlite3_bind_text(s, 2, e->participant, -1, SQLITE_TRANSIENT);
+		return step_reset(s);
+	case JOURNAL_VOTE:
+		s = j->upsert_vote;
+		sqlite3_bind_text(s, 1, e->participant, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(s, 2, e->a);
+		sqlite3_bind_int(s, 3, e->b);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)e->x);
+		sqlite3_bind_double(s, 5, e->t);
+		return step_reset(s);
+	case JOURNAL_FORGET: {
+		sqlite3_stmt *steps[] = { j->forget_votes, j->forget_vote_rows, j->forget_events,
+					  j->forget_participant };
+
+		for (size_t i = 0; i < 4; i++) {
+			sqlite3_bind_text(steps[i], 1, e->participant, -1, SQLITE_TRANSIENT);
+			if (step_reset(steps[i]) != 0)
+				return -1;
+		}
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int write_event(struct journal *j, const struct journal_event *e, uint64_t seq)
+{
+	sqlite3_stmt *s = j->insert_event;
+
+	if (e->kind == JOURNAL_FORGET)	/* its own record would name it again */
+		return write_side_tables(j, e);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
+	sqlite3_bind_double(s, 2, e->t);
+	sqlite3_bind_text(s, 3, journal_kind_name((enum journal_kind)e->kind), -1, SQLITE_STATIC);
+	bind_id(s, 4, e->participant);
+	sqlite3_bind_int(s, 5, e->a);
+	sqlite3_bind_int(s, 6, e->b);
+	sqlite3_bind_double(s, 7, e->x);
+	sqlite3_bind_double(s, 8, e->y);
+	if (e->text[0] && e->kind != JOURNAL_JOIN)	/* a join's text is its token: in participant only */
+		sqlite3_bind_text(s, 9, e->text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 9);
+	if (step_reset(s) != 0)
+		return -1;
+	if (e->t > j->last_t)
+		j->last_t = e->t;
+	return write_side_tables(j, e);
+}
+
+/* Writes the held batch in one transaction. 0, or -1 with the batch still held for a retry. */
+static int commit_batch(struct journal *j)
+{
+	double t0 = mono_s();
+	uint64_t first = j->batch_last_seq - j->batch_n + 1;
+
+	if (!j->db)
+		return -1;
+	if (exec(j->db, "BEGIN IMMEDIATE")) {
+		set_problem(j, "cannot begin a transaction");
+		return -1;
+	}
+	for (uint32_t i = 0; i < j->batch_n; i++)
+		if (write_event(j, &j->batch[i], first + i) != 0) {
+			set_problem(j, "cannot write");
+			exec(j->db, "ROLLBACK");
+			return -1;
+		}
+	sqlite3_bind_double(j->last_t_stmt, 1, j->last_t);
+	if (step_reset(j->last_t_stmt) != 0 || exec(j->db, "COMMIT")) {
+		set_problem(j, "cannot commit");
+		exec(j->db, "ROLLBACK");
+		return -1;
+	}
+	j->commit_s[atomic_load(&j->commit_n) % COMMIT_TIMES] = mono_s() - t0;
+	atomic_fetch_add(&j->commit_n, 1);
+	atomic_fetch_add(&j->transactions, 1);
+	atomic_store_explicit(&j->committed, j->batch_last_seq, memory_order_release);
+	j->batch_n = 0;
+	clear_problem(j);
+	if (j->on_commit)
+		j->on_commit(j->user);
+	return 0;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+static void *writer_main(void *arg)
+{
+	struct journal *j = arg;
+	double next_retry = 0;
+
+	for (;;) {
+		bool stopping = atomic_load(&j->stopping);
+		uint32_t got = 0;
+
+		/* A held batch (a failed commit) goes first, whole, before anything newer. */
+		if (j->batch_n == 0) {
+			got = spsc_read(&j->ring, j->batch, BATCH_MAX);
+			j->batch_n = got;
+			j->written_seq += got;
+			j->batch_last_seq = j->written_seq;
+		}
+		if (j->batch_n && (!atomic_load(&j->degraded) || mono_s() >= next_retry)) {
+			if (commit_batch(j) != 0)
+				next_retry = mono_s() + RETRY_S;
+			else if (got == BATCH_MAX)
+				continue;	/* more is waiting: no pause */
+		}
+		if (stopping && (j->batch_n == 0 || atomic_load(&j->degraded)))
+			break;
+		sleep_s(JOURNAL_BATCH_MS / 1000.0);
+	}
+	return NULL;
+}
+
+struct journal *journal_open(const char *path, const struct journal_show *show, enum journal_open_mode mode,
+			     journal_commit_fn *on_commit, void *user, bool *resumed, char *err, size_t err_size)
+{
+	struct journal *j = calloc(1, sizeof(*j));
+	char hash[65], stored[65], why[300] = "";
+
+	*resumed = false;
+	if (!j || spsc_init(&j->ring, NULL, JOURNAL_RING, sizeof(struct journal_event)) != 0) {
+		free(j);
+		snprintf(err, err_size, "out of memory");
+		return NULL;
+	}
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	pthread_mutex_init(&j->problem_lock, NULL);
+	j->on_commit = on_commit;
+	j->user = user;
+	journal_config_hash(show->config, show->config_len, hash);
+	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "%s: cannot open: %s", path, j->db ? sqlite3_errmsg(j->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(j->db, 2000);
+	/* WAL and FULL: a commit survives a pulled power cable, and readers never block the writer. */
+	if (exec(j->db, "PRAGMA journal_mode = WAL") || exec(j->db, "PRAGMA synchronous = FULL")) {
+		snprintf(err, err_size, "%s: not a journal this tutti can write: %s", path, sqlite3_errmsg(j->db));
+		goto fail;
+	}
+	if (migrate(j->db, why, sizeof(why)) != 0 || stored_show(j->db, stored) != 0) {
+		snprintf(err, err_size, "%s: %s", path, why[0] ? why : sqlite3_errmsg(j->db));
+		goto fail;
+	}
+	if (mode == JOURNAL_CONTINUE && stored[0] && strcmp(stored, hash) != 0) {
+		snprintf(err, err_size, "%s holds a show of another venue config (or an edited one); keep that "
+			 "file for its report and give another --journal path, or start a new show in it with "
+			 "--journal-fresh", path);
+		goto fail;
+	}
+	if (mode == JOURNAL_FRESH || !stored[0]) {
+		if (start_show(j, show, hash) != 0) {
+			snprintf(err, err_size, "%s: cannot start the show: %s", path, sqlite3_errmsg(j->db));
+			goto fail;
+		}
+	} else {
+		*resumed = true;
+	}
+	if (prepare_statements(j) != 0) {
+		snprintf(err, err_size, "%s: %s", path, sqlite3_errmsg(j->db));
+		goto fail;
+	}
+	if (pthread_create(&j->writer, NULL, writer_main, j) != 0) {
+		snprintf(err, err_size, "cannot start the journal's writer thread");
+		goto fail;
+	}
+	return j;
+fail:
+	finalize_statements(j);
+	sqlite3_close(j->db);
+	spsc_free(&j->ring);
+	pthread_mutex_destroy(&j->problem_lock);
+	free(j);
+	return NULL;
+}
+
+void journal_close(struct journal *j)
+{
+	if (!j)
+		return;
+	atomic_store(&j->stopping, true);
+	pthread_join(j->writer, NULL);
+	if (j->batch_n)
+		log_error("journal: %u events could not be written before the end", j->batch_n);
+	exec(j->db, "UPDATE show SET ended_unix = " UNIX_NOW " WHERE id = 1");
+	finalize_statements(j);
+	sqlite3_close(j->db);
+	spsc_free(&j->ring);
+	pthread_mutex_destroy(&j->problem_lock);
+	free(j);
+}
+
+uint64_t journal_push(struct journal *j, const struct journal_event *ev)
+{
+	if (!spsc_push(&j->ring, ev)) {
+		atomic_fetch_add(&j->lost, 1);
+		return 0;
+	}
+	return ++j->pushed;
+}
+
+uint64_t journal_committed(const struct journal *j)
+{
+	return atomic_load_explicit(&j->committed, memory_order_acquire);
+}
+
+bool journal_settled(const struct journal *j, uint64_t seq)
+{
+	return journal_committed(j) >= seq || atomic_load(&j->degraded);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void journal_status_get(const struct journal *j, struct journal_status *st)
+{
+	static double sorted[COMMIT_TIMES];	/* net thread only */
+	uint32_t n = atomic_load(&((struct journal *)j)->commit_n);
+
+	memset(st, 0, sizeof(*st));
+	st->degraded = atomic_load(&((struct journal *)j)->degraded);
+	pthread_mutex_lock(&((struct journal *)j)->problem_lock);
+	snprintf(st->problem, sizeof(st->problem), "%s", st->degraded ? j->problem : "");
+	pthread_mutex_unlock(&((struct journal *)j)->problem_lock);
+	st->pushed = j->pushed;
+	st->committed = journal_committed(j);
+	st->lost = atomic_load(&((struct journal *)j)->lost);
+	st->transactions = atomic_load(&((struct journal *)j)->transactions);
+	if (n > COMMIT_TIMES)
+		n = COMMIT_TIMES;
+	memcpy(sorted, j->commit_s, n * sizeof(double));
+	qsort(sorted, n, sizeof(double), cmp_double);
+	st->commit_p99_s = n ? sorted[(n * 99) / 100] : 0;
+}

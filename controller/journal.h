@@ -1,0 +1,113 @@
+/*
+ * journal.h - the show's memory: every cue, poll event, vote, participant,
+ * input, console action, safety event, moderation decision, alarm, and the
+ * metrics once a second, in a SQLite database in WAL mode (docs/journal.md).
+ *
+ * The net thread pushes fixed-size events into a bounded lock-free ring and
+ * never waits; a writer thread of the journal's own drains the ring and
+ * commits them in batches, a transaction every JOURNAL_BATCH_MS. Each event
+ * gets a sequence number at push; journal_committed() says how far the
+ * database holds them, so a vote's ack can wait for its commit (durable
+ * before acknowledged) without the tick ever waiting.
+ *
+ * When the disk is full, the file is locked or damaged, or any write fails,
+ * the journal is degraded: the show goes on in memory, the writer retries
+ * every second, and the events that did not fit the ring meanwhile are
+ * counted as lost. journal_status() says which.
+ *
+ * Thread: journal_open/close on the net thread (before and after the show);
+ * journal_push and the getters on the net thread; the rest is the writer's.
+ */
+#ifndef TUTTI_JOURNAL_H
+#define TUTTI_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JOURNAL_SCHEMA_VERSION	1
+#define JOURNAL_BATCH_MS	20	/* one transaction at most this often */
+#define JOURNAL_RING		16384	/* events waiting for the writer */
+#define JOURNAL_TEXT_MAX	240
+#define JOURNAL_ID_MAX		16
+
+enum journal_kind {
+	JOURNAL_CUE,			/* a: cue index; text: how (go, back, jump, advance, restore) */
+	JOURNAL_POLL,			/* a: poll; text: open, close, reveal, veto, reset */
+	JOURNAL_VOTE,			/* participant; a: poll, b: choice; x: the phone's seq */
+	JOURNAL_JOIN,			/* participant; a: zone; text: its token */
+	JOURNAL_RESUME,			/* participant */
+	JOURNAL_LEAVE,			/* participant */
+	JOURNAL_FORGET,			/* participant: delete its rows, keep its votes as counts */
+	JOURNAL_INPUT,			/* participant; a: control; x, y: values */
+	JOURNAL_CONSOLE,		/* a: role, b: 1 accepted / 0 refused; text: command JSON */
+	JOURNAL_SAFETY,			/* text: what changed */
+	JOURNAL_MODERATION,		/* participant (may be ""); text: the decision */
+	JOURNAL_ALARM,			/* text: alarm id and message */
+	JOURNAL_METRICS,		/* a: participants, b: active; x: inputs/s, y: tick max ms */
+	JOURNAL_KIND_COUNT
+};
+
+struct journal_event {
+	uint8_t kind;			/* enum journal_kind */
+	double t;			/* show time */
+	char participant[JOURNAL_ID_MAX];	/* anonymous id ("p-1a2b3c4d"), "" = none */
+	int32_t a, b;
+	double x, y;
+	char text[JOURNAL_TEXT_MAX];
+};
+
+/* What the show is: stored once, checked at every open. */
+struct journal_show {
+	const char *venue;		/* the venue's name */
+	const char *config;		/* the venue config's text */
+	size_t config_len;
+};
+
+struct journal_status {
+	bool degraded;			/* the last write failed; the show goes on in memory */
+	char problem[200];		/* why, for the alarm and /healthz */
+	uint64_t pushed;		/* events handed over */
+	uint64_t committed;		/* events the database holds */
+	uint64_t lost;			/* events that found the ring full */
+	uint64_t transactions;
+	double commit_p99_s;		/* commit time, last 1,024 transactions */
+};
+
+struct journal;
+
+/* Called on the writer thread after each commit (e.g. to wake the net thread's loop). */
+typedef void journal_commit_fn(void *user);
+
+enum journal_open_mode {
+	JOURNAL_CONTINUE,		/* resume the show in the file; refuse another venue config */
+	JOURNAL_FRESH,			/* start a new show: the file's old contents are replaced */
+};
+
+/*
+ * Opens (creating or migrating) the journal at @path for @show and starts
+ * its writer. With JOURNAL_CONTINUE a file holding another venue config is
+ * refused with a message that says what to do. Returns NULL with @err.
+ * *@resumed is true when the file already held this show.
+ */
+struct journal *journal_open(const char *path, const struct journal_show *show, enum journal_open_mode mode,
+			     journal_commit_fn *on_commit, void *user, bool *resumed, char *err, size_t err_size);
+/* Commits what is queued, records the show's end, stops the writer. NULL does nothing. */
+void journal_close(struct journal *j);
+
+/*
+ * Queues @ev (copied). Returns its sequence number (from 1), or 0 when the
+ * ring was full (counted as lost). Never blocks. Net thread only.
+ */
+uint64_t journal_push(struct journal *j, const struct journal_event *ev);
+/* The highest sequence number the database holds (every event up to it is committed). */
+uint64_t journal_committed(const struct journal *j);
+/* True when @seq is committed, or the journal is degraded (the show does not wait for it then). */
+bool journal_settled(const struct journal *j, uint64_t seq);
+void journal_status_get(const struct journal *j, struct journal_status *st);
+/* The SHA-256 of a venue config's text, in hex (65 bytes with the NUL). */
+void journal_config_hash(const char *config, size_t len, char out[65]);
+
+const char *journal_kind_name(enum journal_kind k);
+
+#endif

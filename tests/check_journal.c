@@ -1,0 +1,213 @@
+/*
+ * check_journal.c - the show's memory on a real SQLite file: events are
+ * committed in order and counted as committed only once they are; a vote
+ * changed is one row; a journal of another venue config is refused with
+ * what to do; forget-me leaves only anonymous counts; a full disk degrades
+ * the journal without blocking the show, and it catches up when there is
+ * room again.
+ */
+#include <check.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "test_util.h"
+
+static const char config_a[] = "{\"name\":\"Club\"}";
+static const char config_b[] = "{\"name\":\"Club\",\"capacity\":10}";
+static char path[64];
+
+static void setup(void)
+{
+	char dir[] = "/tmp/tutti-journal-XXXXXX";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+}
+
+static struct journal *open_show(const char *config, enum journal_open_mode mode, bool *resumed)
+{
+	struct journal_show show = { .venue = "Club", .config = config, .config_len = strlen(config) };
+	char err[512] = "";
+	struct journal *j = journal_open(path, &show, mode, NULL, NULL, resumed, err, sizeof(err));
+
+	ck_assert_msg(j != NULL, "%s", err);
+	return j;
+}
+
+static void wait_committed(struct journal *j, uint64_t seq)
+{
+	for (int i = 0; i < 500 && journal_committed(j) < seq; i++)
+		usleep(10000);
+	ck_assert_uint_ge(journal_committed(j), seq);
+}
+
+static long long query_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static uint64_t push(struct journal *j, enum journal_kind kind, const char *who, int a, int b, double x,
+		     const char *text)
+{
+	struct journal_event e = { .kind = (uint8_t)kind, .t = 1.5, .a = a, .b = b, .x = x };
+
+	snprintf(e.participant, sizeof(e.participant), "%s", who);
+	snprintf(e.text, sizeof(e.text), "%s", text);
+	return journal_push(j, &e);
+}
+
+START_TEST(test_events_are_committed_in_order_and_a_changed_vote_is_one_row)
+{
+	bool resumed;
+	struct journal *j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	uint64_t last;
+
+	ck_assert(!resumed);
+	ck_assert_uint_eq(push(j, JOURNAL_JOIN, "p-00000001", 0, 0, 0, "tokentokentokentoken12"), 1);
+	push(j, JOURNAL_VOTE, "p-00000001", 0, 2, 1, "");
+	push(j, JOURNAL_CUE, "", 1, 0, 0, "go");
+	last = push(j, JOURNAL_VOTE, "p-00000001", 0, 1, 2, "");
+	wait_committed(j, last);
+	ck_assert(journal_settled(j, last));
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), 4);
+	ck_assert_int_eq(query_int("SELECT max(seq) FROM event"), 4);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM vote"), 1);
+	ck_assert_int_eq(query_int("SELECT choice FROM vote WHERE participant = 'p-00000001' AND poll = 0"), 1);
+	ck_assert_int_eq(query_int("SELECT input_seq FROM vote"), 2);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM participant WHERE token = 'tokentokentokentoken12'"), 1);
+	/* The token lives in the participant table only, not in the event stream a report reads. */
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE text LIKE '%tokentoken%'"), 0);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), JOURNAL_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int("SELECT ended_unix > started_unix FROM show"), 1);
+}
+END_TEST
+
+START_TEST(test_another_venue_config_is_refused_with_what_to_do_and_fresh_starts_over)
+{
+	struct journal_show other = { .venue = "Club", .config = config_b, .config_len = strlen(config_b) };
+	char err[512] = "";
+	bool resumed;
+	struct journal *j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+
+	push(j, JOURNAL_CUE, "", 2, 0, 0, "go");
+	journal_close(j);
+	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	ck_assert(resumed);
+	journal_close(j);
+	ck_assert_ptr_null(journal_open(path, &other, JOURNAL_CONTINUE, NULL, NULL, &resumed, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "another venue config") && strstr(err, "--journal-fresh"), "%s", err);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), 1);	/* nothing was touched */
+	j = open_show(config_b, JOURNAL_FRESH, &resumed);
+	ck_assert(!resumed);
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), 0);
+}
+END_TEST
+
+START_TEST(test_forget_me_leaves_only_anonymous_vote_counts)
+{
+	bool resumed;
+	struct journal *j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+
+	push(j, JOURNAL_JOIN, "p-00000001", 0, 0, 0, "aaaaaaaaaaaaaaaaaaaaaa");
+	push(j, JOURNAL_JOIN, "p-00000002", 1, 0, 0, "bbbbbbbbbbbbbbbbbbbbbb");
+	push(j, JOURNAL_INPUT, "p-00000001", 0, 0, 0.5, "");
+	push(j, JOURNAL_VOTE, "p-00000001", 0, 2, 1, "");
+	push(j, JOURNAL_VOTE, "p-00000002", 0, 2, 1, "");
+	wait_committed(j, push(j, JOURNAL_FORGET, "p-00000001", 0, 0, 0, ""));
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE participant = 'p-00000001'"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM participant WHERE id = 'p-00000001'"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM vote WHERE participant = 'p-00000001'"), 0);
+	ck_assert_int_eq(query_int("SELECT count FROM anonymous_vote WHERE poll = 0 AND choice = 2"), 1);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM vote"), 1);	/* the other phone's vote stays its own */
+}
+END_TEST
+
+START_TEST(test_a_full_disk_degrades_without_blocking_and_the_journal_catches_up)
+{
+	struct rlimit lim;
+	struct journal_status st;
+	bool resumed;
+	struct journal *j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	uint64_t last = 0;
+	char text[JOURNAL_TEXT_MAX];
+	double t0;
+
+	wait_committed(j, push(j, JOURNAL_CUE, "", 0, 0, 0, "go"));
+	signal(SIGXFSZ, SIG_IGN);	/* a write past the limit fails with EFBIG instead of killing us */
+	getrlimit(RLIMIT_FSIZE, &lim);
+	lim.rlim_cur = 256 * 1024;	/* the disk is full at 256 KiB */
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	memset(text, 'x', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	t0 = (double)clock() / CLOCKS_PER_SEC;
+	for (int i = 0; i < 4000; i++) {
+		uint64_t s = push(j, JOURNAL_MODERATION, "", i, 0, 0, text);
+
+		if (s)
+			last = s;
+		if (i % 200 == 0)
+			usleep(20000);
+	}
+	ck_assert_double_lt((double)clock() / CLOCKS_PER_SEC - t0, 1.0);	/* pushing never waited */
+	for (int i = 0; i < 300; i++) {
+		journal_status_get(j, &st);
+		if (st.degraded)
+			break;
+		usleep(10000);
+	}
+	ck_assert_msg(st.degraded, "4,000 events of 240 bytes fit in 256 KiB?");
+	ck_assert_str_ne(st.problem, "");
+	ck_assert(journal_settled(j, last));	/* the show does not wait for a degraded journal */
+	lim.rlim_cur = RLIM_INFINITY;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	for (int i = 0; i < 500 && (st.degraded || st.committed < last); i++) {
+		usleep(10000);
+		journal_status_get(j, &st);
+	}
+	ck_assert(!st.degraded);
+	ck_assert_uint_eq(st.committed, last);
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), (long long)last);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+END_TEST
+
+static Suite *journal_suite(void)
+{
+	Suite *s = suite_create("journal");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_events_are_committed_in_order_and_a_changed_vote_is_one_row);
+	tcase_add_test(tc, test_another_venue_config_is_refused_with_what_to_do_and_fresh_starts_over);
+	tcase_add_test(tc, test_forget_me_leaves_only_anonymous_vote_counts);
+	tcase_add_test(tc, test_a_full_disk_degrades_without_blocking_and_the_journal_catches_up);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(journal_suite());
+}
