@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static void reply_ok(struct console_reply *r)
 {
@@ -30,6 +31,13 @@ static void reply_fail(struct console_reply *r, const char *code, const char *fm
 	va_start(ap, fmt);
 	vsnprintf(r->message, sizeof(r->message), fmt, ap);
 	va_end(ap);
+	protocol_utf8_trim(r->message);	/* a message cut by its buffer ends on a whole character */
+}
+
+/* A JSON string's text for a message, "?" for anything else. */
+static const char *name_of(json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : "?";
 }
 
 void console_init(struct console *c, const struct console_wiring *w)
@@ -48,7 +56,7 @@ static int cue_arg(struct console *c, json_t *cmd, struct console_reply *r)
 	for (uint32_t i = 0; json_is_string(v) && i < c->w.cfg->cue_count; i++)
 		if (strcmp(c->w.cfg->cues[i].id, json_string_value(v)) == 0)
 			return (int)i;
-	reply_fail(r, "unknown_cue", "no cue \"%.40s\"", json_is_string(v) ? json_string_value(v) : "?");
+	reply_fail(r, "unknown_cue", "no cue \"%.*s\"", utf8_fit(name_of(v), 40), name_of(v));
 	return -1;
 }
 
@@ -67,7 +75,7 @@ static int poll_arg(struct console *c, json_t *cmd, struct console_reply *r)
 	for (uint32_t i = 0; json_is_string(v) && i < c->w.cfg->poll_count; i++)
 		if (strcmp(c->w.cfg->polls[i].id, json_string_value(v)) == 0)
 			return (int)i;
-	reply_fail(r, "unknown_poll", "no poll \"%.40s\"", json_is_string(v) ? json_string_value(v) : "?");
+	reply_fail(r, "unknown_poll", "no poll \"%.*s\"", utf8_fit(name_of(v), 40), name_of(v));
 	return -1;
 }
 
@@ -203,8 +211,8 @@ static void cmd_artist_control(struct console *c, json_t *cmd, double now, struc
 	if (config_target_resolve(&c->w.cfg->cues[cue], json_string_value(t), &target, &stem) != 0 || !c->w.audiomap ||
 	    audiomap_set_artist_value(c->w.audiomap, (uint32_t)cue, target, stem,
 				      json_is_null(v) ? NAN : json_number_value(v)) != 0)
-		reply_fail(r, "unknown_target", "cue \"%s\" has no parameter \"%.40s\"", c->w.cfg->cues[cue].id,
-			   json_string_value(t));
+		reply_fail(r, "unknown_target", "cue \"%s\" has no parameter \"%.*s\"", c->w.cfg->cues[cue].id,
+			   utf8_fit(json_string_value(t), 40), json_string_value(t));
 }
 
 static void cmd_alarm_ack(struct console *c, json_t *cmd, double now, struct console_reply *r)
@@ -215,7 +223,7 @@ static void cmd_alarm_ack(struct console *c, json_t *cmd, double now, struct con
 	if (!json_is_string(name))
 		reply_fail(r, "bad_command", "alarm.ack needs \"alarm\" (audio_lost, venue_full, ...)");
 	else if (!c->w.alarms || alarms_ack(c->w.alarms, json_string_value(name)) != 0)
-		reply_fail(r, "unknown_alarm", "no alarm \"%.40s\" is up", json_string_value(name));
+		reply_fail(r, "unknown_alarm", "no alarm \"%.*s\" is up", utf8_fit(name_of(name), 40), name_of(name));
 }
 
 /* ---- the venue's safety: the safety module checks the venue's limits ---- */
@@ -296,7 +304,7 @@ static void cmd_moderate_mute(struct console *c, json_t *cmd, double now, struct
 
 	(void)now;
 	if (who && on_arg(cmd, &on, r) && audience_mute(c->w.audience, who, on) != 0)
-		reply_fail(r, "unknown_participant", "no participant \"%.20s\"", who);
+		reply_fail(r, "unknown_participant", "no participant \"%.*s\"", utf8_fit(who, 20), who);
 }
 
 static void cmd_moderate_kick(struct console *c, json_t *cmd, double now, struct console_reply *r)
@@ -304,7 +312,16 @@ static void cmd_moderate_kick(struct console *c, json_t *cmd, double now, struct
 	const char *who = participant_arg(cmd, r);
 
 	if (who && audience_kick(c->w.audience, who, now) != 0)
-		reply_fail(r, "unknown_participant", "no participant \"%.20s\"", who);
+		reply_fail(r, "unknown_participant", "no participant \"%.*s\"", utf8_fit(who, 20), who);
+}
+
+static void cmd_moderate_readmit(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	const char *who = participant_arg(cmd, r);
+
+	(void)now;
+	if (who && audience_readmit(c->w.audience, who) != 0)
+		reply_fail(r, "unknown_participant", "nobody was removed as \"%.*s\"", utf8_fit(who, 20), who);
 }
 
 /* The crowd "text" by its number in the queue or on the wall; 0 (replied) when malformed. */
@@ -385,6 +402,7 @@ static const struct console_command commands[] = {
 	{ "safety.flash_policy", OPERATOR,		true,	cmd_safety_flash_policy },
 	{ "moderate.mute",	OPERATOR,		true,	cmd_moderate_mute },
 	{ "moderate.kick",	OPERATOR,		true,	cmd_moderate_kick },
+	{ "moderate.readmit",	OPERATOR,		true,	cmd_moderate_readmit },
 	{ "moderate.approve",	OPERATOR,		true,	cmd_moderate_approve },
 	{ "moderate.reject",	OPERATOR,		true,	cmd_moderate_reject },
 	{ "moderate.take_down",	OPERATOR,		true,	cmd_moderate_take_down },
@@ -426,7 +444,7 @@ void console_execute(struct console *c, enum console_role role, const char *who,
 	if (!json_is_object(cmd) || !json_is_string(name))
 		reply_fail(reply, "bad_command", "a command is a JSON object with \"cmd\"");
 	else if (!row)
-		reply_fail(reply, "bad_command", "unknown command \"%.40s\"", json_string_value(name));
+		reply_fail(reply, "bad_command", "unknown command \"%.*s\"", utf8_fit(name_of(name), 40), name_of(name));
 	else if (!console_command_allows(row, role))
 		reply_fail(reply, "forbidden", "%s may not %s", console_role_name(role), row->name);
 	else

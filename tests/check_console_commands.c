@@ -6,6 +6,7 @@
  * table against the role table in docs/protocol.md.
  */
 #include <check.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -376,6 +377,29 @@ START_TEST(test_safety_state_and_malformed_commands)
 }
 END_TEST
 
+/* Names from the command are cut between characters: a reply is always valid UTF-8 for jansson. */
+START_TEST(test_a_reply_naming_a_long_non_ascii_name_stays_valid_utf8)
+{
+	static const char *const commands[] = {
+		"{\"cmd\":\"cue.jump\",\"cue\":\"x\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\"}",
+		"{\"cmd\":\"x\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\"}",
+		"{\"cmd\":\"poll.open\",\"poll\":\"p\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\"}",
+	};
+	struct rig g;
+
+	rig_open(&g);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		json_t *reply;
+
+		ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, commands[i], 1));
+		reply = json_pack("{s:s, s:s}", "code", g.r.code, "message", g.r.message);
+		ck_assert_msg(reply != NULL, "reply \"%s\" is not valid UTF-8", g.r.message);
+		json_decref(reply);
+	}
+	rig_close(&g);
+}
+END_TEST
+
 START_TEST(test_moderation_mutes_and_removes_participants_by_their_id)
 {
 	struct rig g;
@@ -414,6 +438,12 @@ START_TEST(test_moderation_mutes_and_removes_participants_by_their_id)
 	ck_assert(!crowd_token_known(crowd, token));
 	ck_assert_int_eq(crowd_find_by_id(crowd, id), -1);
 	ck_assert_uint_eq(crowd_connected(crowd), 0);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, kick, 5));
+	ck_assert_str_eq(g.r.code, "unknown_participant");
+	/* The operator lifts the removal by the id it was given for, once. */
+	snprintf(kick, sizeof(kick), "{\"cmd\":\"moderate.readmit\",\"participant\":\"%s\"}", id);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, kick, 5));
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, kick, 5));
 	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, kick, 5));
 	ck_assert_str_eq(g.r.code, "unknown_participant");
 	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"moderate.mute\",\"participant\":7}", 5));
@@ -589,6 +619,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, test_the_artist_sets_their_own_values_live);
 	tcase_add_test(tc, test_safety_state_and_malformed_commands);
 	tcase_add_test(tc, test_moderation_mutes_and_removes_participants_by_their_id);
+	tcase_add_test(tc, test_a_reply_naming_a_long_non_ascii_name_stays_valid_utf8);
 	tcase_add_test(tc, test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdict);
 	suite_add_tcase(s, tc);
 	return s;
