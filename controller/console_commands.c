@@ -459,3 +459,13 @@ void console_execute(struct console *c, enum console_role role, const char *who,
 		c->refused++;
 	json_decref(cmd);
 }
+
+size_t console_reply_encode(const struct console_reply *r, char *out, size_t cap)
+{
+	json_t *j = r->ok ? json_pack("{s:s, s:b}", "type", "reply", "ok", 1) :
+		    json_pack("{s:s, s:b, s:s, s:s}", "type", "reply", "ok", 0, "code", r->code, "message", r->message);
+	size_t n = j ? json_dumpb(j, out, cap, JSON_COMPACT) : 0;
+
+	json_decref(j);
+	return n < cap ? n : 0;
+}

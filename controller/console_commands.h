@@ -83,6 +83,9 @@ void console_init(struct console *c, const struct console_wiring *w);
 void console_execute(struct console *c, enum console_role role, const char *who, const char *text,
 		     size_t len, double now, struct console_reply *reply);
 
+/* @r as the console's "reply" message (JSON). Returns its length, or 0 when it does not fit @cap. */
+size_t console_reply_encode(const struct console_reply *r, char *out, size_t cap);
+
 /* The command table, read-only: rows 0 to console_command_count() - 1; NULL past the end. */
 size_t console_command_count(void);
 const struct console_command *console_command_at(size_t i);

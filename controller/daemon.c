@@ -7,11 +7,9 @@
  */
 #include "daemon.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "net_audience.h"
 #include "audio_device.h"
@@ -136,29 +134,6 @@ static void stage_tick(struct daemon *d, double now)
 	visuals_publish(d->visuals, s);
 }
 
-/* Opens the stage screen; the show goes on without one. */
-static void stage_start(struct daemon *d, const struct daemon_options *o)
-{
-	char err[256];
-
-	if (o->stage.mode == VISUALS_NONE)
-		return;
-	d->stage = calloc(1, stage_frame_size(d->cfg->capacity));
-	if (!d->stage) {
-		log_error("stage: out of memory; running without a stage screen");
-		return;
-	}
-	d->visuals = visuals_start(d->cfg, &o->stage, d->cfg->capacity, err, sizeof(err));
-	if (!d->visuals) {
-		log_error("stage: %s; running without a stage screen", err);
-		return;
-	}
-	log_info("stage: %s %dx%d%s%s", o->stage.mode == VISUALS_WINDOW ?
-		 (o->stage.fullscreen ? "fullscreen" : "window") : "offscreen",
-		 o->stage.width, o->stage.height, o->stage.png_dir ? ", stills in " : "",
-		 o->stage.png_dir ? o->stage.png_dir : "");
-}
-
 static void on_trigger(void *user, const struct audio_trigger *t)
 {
 	struct daemon *d = user;
@@ -279,15 +254,9 @@ static size_t daemon_console_command(void *user, int role, const char *who, cons
 {
 	struct daemon *d = user;
 	struct console_reply r;
-	json_t *j;
-	size_t n;
 
 	console_execute(&d->console, (enum console_role)role, who, text, len, clock_now_s(&d->clock), &r);
-	j = r.ok ? json_pack("{s:s, s:b}", "type", "reply", "ok", 1) :
-	    json_pack("{s:s, s:b, s:s, s:s}", "type", "reply", "ok", 0, "code", r.code, "message", r.message);
-	n = j ? json_dumpb(j, out, cap, JSON_COMPACT) : 0;
-	json_decref(j);
-	return n < cap ? n : 0;
+	return console_reply_encode(&r, out, cap);
 }
 
 /* The console's live view and GET /healthz: what console_live reads is wired in daemon_run. */
@@ -329,30 +298,6 @@ static size_t daemon_metrics(void *user, char *out, size_t cap)
 		.engine = d->engine ? &es : NULL, .audio = &st, .music = &d->frame.music, .stage = &vs,
 		.osc = { .sent = osc_out_sent(d->osc), .errors = osc_out_errors(d->osc),
 			 .input_refused = osc_in_refused(d->osc_in) } }, out, cap);
-}
-
-static void announce(struct daemon *d, const struct daemon_options *o)
-{
-	const char *listen = o->listen ? o->listen : d->cfg->listen_address;
-	char url[300], local[300];
-
-	joinqr_url(url, sizeof(url), d->cfg, net_scheme(d->net), listen, net_port(d->net));
-	snprintf(d->join_url, sizeof(d->join_url), "%s", url);
-	snprintf(local, sizeof(local), "%s://%s:%d/", net_scheme(d->net),
-		 strcmp(listen, "0.0.0.0") == 0 ? "127.0.0.1" : listen, net_port(d->net));
-	/* Tests and scripts wait for this exact line. */
-	printf("tutti: listening on %s\n", local);
-	printf("tutti: venue \"%s\", capacity %u, %u zone(s), %u cue(s)%s\n", d->cfg->name,
-	       d->cfg->capacity, d->cfg->zone_count, d->cfg->cue_count,
-	       o->simulate ? ", simulated crowd" : "");
-	printf("tutti: phones join at %s\n", url);
-	if (d->cfg->zone_count > 1)
-		for (uint32_t z = 0; z < d->cfg->zone_count; z++)
-			printf("tutti:   zone %-12s %s%szone=%s\n", d->cfg->zones[z].id, url,
-			       strchr(url, '?') ? "&" : "?", d->cfg->zones[z].id);
-	if (isatty(STDOUT_FILENO))
-		joinqr_print(stdout, url);
-	fflush(stdout);
 }
 
 /* Decodes the show's audio and opens the device; the show goes on without a device. */
@@ -467,8 +412,10 @@ int daemon_run(const struct daemon_options *o)
 		if (!d->sim)
 			goto out;
 	}
-	announce(d, o);
-	stage_start(d, o);
+	joinqr_announce(stdout, d->cfg, net_scheme(d->net), o->listen ? o->listen : d->cfg->listen_address,
+			net_port(d->net), o->simulate, d->join_url, sizeof(d->join_url));
+	if (o->stage.mode != VISUALS_NONE)
+		d->visuals = visuals_start_for_show(d->cfg, &o->stage, &d->stage);
 	d->live = (struct console_live_sources){
 		.cfg = o->cfg, .show = d->show, .crowd = d->crowd, .texts = d->texts,
 		.audiomap = d->audiomap, .alarms = &d->alarms, .safety = safety_state(d->safety),

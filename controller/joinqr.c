@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <qrencode.h>
 #include <string.h>
+#include <unistd.h>
 
 #define QUIET_ZONE 2	/* modules of light border; 4 is the standard, 2 reads fine on screens */
 
@@ -78,4 +79,25 @@ int joinqr_print(FILE *out, const char *url)
 	}
 	QRcode_free(qr);
 	return 0;
+}
+
+void joinqr_announce(FILE *out, const struct venue_config *cfg, const char *scheme, const char *listen, int port,
+		     bool simulated, char *join_url, size_t join_url_cap)
+{
+	char url[300];
+
+	joinqr_url(url, sizeof(url), cfg, scheme, listen, port);
+	snprintf(join_url, join_url_cap, "%s", url);
+	fprintf(out, "tutti: listening on %s://%s:%d/\n", scheme, strcmp(listen, "0.0.0.0") == 0 ? "127.0.0.1" : listen,
+		port);
+	fprintf(out, "tutti: venue \"%s\", capacity %u, %u zone(s), %u cue(s)%s\n", cfg->name, cfg->capacity,
+		cfg->zone_count, cfg->cue_count, simulated ? ", simulated crowd" : "");
+	fprintf(out, "tutti: phones join at %s\n", url);
+	if (cfg->zone_count > 1)
+		for (uint32_t z = 0; z < cfg->zone_count; z++)
+			fprintf(out, "tutti:   zone %-12s %s%szone=%s\n", cfg->zones[z].id, url,
+				strchr(url, '?') ? "&" : "?", cfg->zones[z].id);
+	if (isatty(fileno(out)))
+		joinqr_print(out, url);
+	fflush(out);
 }

@@ -5,6 +5,7 @@
 #ifndef TUTTI_JOINQR_H
 #define TUTTI_JOINQR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -25,5 +26,14 @@ void joinqr_url(char *out, size_t cap, const struct venue_config *cfg, const cha
  * on dark terminals. Returns 0, or -1 when the code cannot be made.
  */
 int joinqr_print(FILE *out, const char *url);
+
+/*
+ * Prints the start-up lines to @out: where the daemon listens ("tutti:
+ * listening on URL", which tests and scripts wait for), the venue, the join
+ * URL (and one per zone), and its QR code when @out is a terminal. The join
+ * URL goes into @join_url too, for the stage screen's join scene.
+ */
+void joinqr_announce(FILE *out, const struct venue_config *cfg, const char *scheme, const char *listen, int port,
+		     bool simulated, char *join_url, size_t join_url_cap);
 
 #endif

@@ -370,3 +370,24 @@ void visuals_stop(struct visuals *v)
 	pthread_cond_destroy(&v->ready_cond);
 	free(v);
 }
+
+struct visuals *visuals_start_for_show(const struct venue_config *cfg, const struct visuals_options *o,
+				       struct stage_frame **frame)
+{
+	struct visuals *v;
+	char err[256];
+
+	*frame = calloc(1, stage_frame_size(cfg->capacity));
+	if (!*frame) {
+		log_error("stage: out of memory; running without a stage screen");
+		return NULL;
+	}
+	v = visuals_start(cfg, o, cfg->capacity, err, sizeof(err));
+	if (!v) {
+		log_error("stage: %s; running without a stage screen", err);
+		return NULL;
+	}
+	log_info("stage: %s %dx%d%s%s", o->mode == VISUALS_WINDOW ? (o->fullscreen ? "fullscreen" : "window") :
+		 "offscreen", o->width, o->height, o->png_dir ? ", stills in " : "", o->png_dir ? o->png_dir : "");
+	return v;
+}

@@ -67,5 +67,13 @@ void visuals_stats_get(struct visuals *v, struct visuals_stats *s);
 void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_red_per_s);
 /* Stops and joins the render thread; NULL does nothing. */
 void visuals_stop(struct visuals *v);
+/*
+ * The stage screen of a live show: allocates the stage frame the net thread
+ * fills (*@frame, freed by the caller) and starts the render thread, logging
+ * what it opened. On any failure it logs why and returns NULL: the show goes
+ * on without a stage screen.
+ */
+struct visuals *visuals_start_for_show(const struct venue_config *cfg, const struct visuals_options *o,
+				       struct stage_frame **frame);
 
 #endif

@@ -116,6 +116,30 @@ START_TEST(test_joinqr_url_prefers_public_url_then_listen_address)
 }
 END_TEST
 
+/* The start-up lines scripts and tests wait for, one join URL per zone, and no QR code into a file. */
+START_TEST(test_joinqr_announce_says_where_to_listen_and_join_per_zone)
+{
+	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
+	char text[2048] = "", url[300];
+	FILE *f = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	joinqr_announce(f, cfg, "http", "127.0.0.1", 8080, true, url, sizeof(url));
+	rewind(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	ck_assert_str_eq(url, "http://127.0.0.1:8080/");
+	ck_assert_ptr_nonnull(strstr(text, "tutti: listening on http://127.0.0.1:8080/\n"));
+	ck_assert_ptr_nonnull(strstr(text, "capacity 100, 2 zone(s)"));
+	ck_assert_ptr_nonnull(strstr(text, ", simulated crowd"));
+	ck_assert_ptr_nonnull(strstr(text, "http://127.0.0.1:8080/?zone=right\n"));
+	ck_assert_ptr_null(strstr(text, "\xe2\x96"));	/* no half blocks: a file is not a terminal */
+	config_destroy(cfg);
+}
+END_TEST
+
 static Suite *joinqr_suite(void)
 {
 	Suite *s = suite_create("joinqr");
@@ -123,6 +147,7 @@ static Suite *joinqr_suite(void)
 
 	tcase_add_test(tc, test_joinqr_terminal_code_scans_back_to_the_join_url);
 	tcase_add_test(tc, test_joinqr_url_prefers_public_url_then_listen_address);
+	tcase_add_test(tc, test_joinqr_announce_says_where_to_listen_and_join_per_zone);
 	suite_add_tcase(s, tc);
 	return s;
 }
