@@ -103,6 +103,7 @@ struct net_pss {
 struct http_pss {
 	char *body;			/* LWS_PRE headroom, then the response body */
 	size_t len;
+	bool closes;			/* the request asked to close after the response */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -124,7 +125,58 @@ struct net *net_from_wsi(struct lws *wsi)
 	return lws_context_user(lws_get_context(wsi));
 }
 
-/* ---- HTTP: /healthz and /metrics ---- */
+/* ---- HTTP: /healthz, /metrics, and headers for the static files ---- */
+
+/*
+ * True when the connection ends after this response: a "close" option in
+ * the request's Connection header, or HTTP/1.0 without "keep-alive". The
+ * response then says so (RFC 9112 9.6), or a client that pools sockets
+ * sends its next request down one that is closing.
+ */
+static bool http_request_closes(struct lws *wsi)
+{
+	char conn[128] = "", version[16] = "";
+	bool keep_alive = false;
+
+	lws_hdr_copy(wsi, version, sizeof(version), WSI_TOKEN_HTTP);
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_CONNECTION) < (int)sizeof(conn) &&
+	    lws_hdr_copy(wsi, conn, sizeof(conn), WSI_TOKEN_CONNECTION) > 0) {
+		for (char *save = NULL, *t = strtok_r(conn, ", \t", &save); t;
+		     t = strtok_r(NULL, ", \t", &save)) {
+			if (strcasecmp(t, "close") == 0)
+				return true;
+			keep_alive |= strcasecmp(t, "keep-alive") == 0;
+		}
+	}
+	return strcmp(version, "HTTP/1.0") == 0 && !keep_alive;
+}
+
+/* Adds "connection: close" to a response when the request asked for it. Returns non-zero when out of room. */
+static int http_add_connection_close(struct lws *wsi, unsigned char **p, unsigned char *end)
+{
+	if (!http_request_closes(wsi))
+		return 0;
+	return lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
+					    p, end);
+}
+
+/* The headers of a static file's response (the mount binds this protocol for them). */
+static int http_file_headers(struct lws *wsi, struct lws_process_html_args *args)
+{
+	unsigned char *p = (unsigned char *)args->p, *end = p + args->max_len;
+
+	if (http_add_connection_close(wsi, &p, end))
+		return 1;
+	args->max_len -= lws_ptr_diff(p, (unsigned char *)args->p);
+	args->p = (char *)p;
+	return 0;
+}
+
+/* After a response of ours: keep the connection for the next request, or end it (-1). */
+static int http_done(struct lws *wsi, bool closes)
+{
+	return lws_http_transaction_completed(wsi) || closes ? -1 : 0;
+}
 
 static void http_body_free(struct http_pss *hp)
 {
@@ -182,7 +234,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			http_body_free(hp);
 			if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL))
 				return -1;
-			return lws_http_transaction_completed(wsi) ? -1 : 0;
+			return http_done(wsi, http_request_closes(wsi));
 		}
 		hp->body = malloc(LWS_PRE + hp->len + 1);
 		if (!hp->body)
@@ -191,10 +243,14 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, hp->len, &p, end) ||
 		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
 						 (const unsigned char *)"no-store", 8, &p, end) ||
+		    http_add_connection_close(wsi, &p, end) ||
 		    lws_finalize_write_http_header(wsi, start, &p, end))
 			return 1;
+		hp->closes = http_request_closes(wsi);
 		lws_callback_on_writable(wsi);
 		return 0;
+	case LWS_CALLBACK_ADD_HEADERS:
+		return http_file_headers(wsi, in);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		if (!hp || !hp->body)
 			break;
@@ -202,7 +258,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			      LWS_WRITE_HTTP_FINAL) != (int)hp->len)
 			return 1;
 		http_body_free(hp);
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
+		return http_done(wsi, hp->closes);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:	/* a keep-alive connection's next request goes elsewhere */
 	case LWS_CALLBACK_CLOSED_HTTP:
 		http_body_free(hp);
@@ -770,6 +826,7 @@ static int mounts_add(struct net *n, size_t *k, const struct net_mount *table, c
 				 m->folder);
 			lm->origin = n->mount_origins[*k];
 			lm->origin_protocol = LWSMPRO_FILE;
+			lm->protocol = HTTP_PROTOCOL;	/* its LWS_CALLBACK_ADD_HEADERS: "connection: close" */
 			lm->def = "index.html";
 			lm->extra_mimetypes = &mime_webmanifest;
 		}

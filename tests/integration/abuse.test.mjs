@@ -201,18 +201,24 @@ test('artist logins never evict the operator', async () => {
 test('Connection: close is answered with Connection: close', async () => {
   const d = await startDaemon({ config: writeConfig(smallVenue()) });
   try {
-    const raw = await new Promise((resolve, reject) => {
-      const s = net.connect({ host: '127.0.0.1', port: d.port }, () => {
-        s.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    for (const path of ['/healthz', '/metrics', '/', '/app.js']) {
+      const raw = await new Promise((resolve, reject) => {
+        const s = net.connect({ host: '127.0.0.1', port: d.port }, () => {
+          s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+        });
+        let data = '';
+        const timer = setTimeout(() => { s.destroy(); resolve(data); }, 3000);
+        s.on('data', (x) => { data += x; });
+        s.on('close', () => { clearTimeout(timer); resolve(data); });
+        s.on('error', reject);
       });
-      let data = '';
-      s.on('data', (x) => { data += x; });
-      s.on('close', () => resolve(data));
-      s.on('error', reject);
-      setTimeout(() => { s.destroy(); resolve(data); }, 3000);
-    });
-    assert.match(raw, /^HTTP\/1\.1 200/);
-    assert.match(raw, /\r\nconnection: close\r\n/i);
+      assert.match(raw, /^HTTP\/1\.1 200/, path);
+      assert.match(raw, /\r\nconnection: close\r\n/i, path);
+    }
+    // Without it the connection stays open for the next request, and says nothing of closing.
+    const kept = await fetch(new URL('healthz', d.url));
+    assert.equal(kept.status, 200);
+    assert.notEqual(kept.headers.get('connection'), 'close');
   } finally {
     assert.equal(await d.stop(), 0);
   }
