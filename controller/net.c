@@ -338,6 +338,16 @@ static void send_personal_now(struct net *n, struct net_pss *pss)
 		lws_callback_on_writable(pss->wsi);
 }
 
+/* What a handled message leaves to do: its answer, a displaced phone, a close. */
+static void after_message(struct net *n, struct net_pss *pss)
+{
+	send_personal_now(n, pss);
+	net_wake_displaced(n);
+	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
+	if (pss->peer.close_code && !pss->close_armed)
+		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
+}
+
 static void handle_complete_message(struct net *n, struct net_pss *pss, const char *buf,
 				    size_t len)
 {
@@ -347,11 +357,7 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 	/* An input or vote was applied: this phone gets the next tick's state, not the next broadcast's. */
 	if ((pss->peer.pending & PEER_SEND_ACK) && pss->peer.participant >= 0 && !pss->closing)
 		pss_set_add(&n->awaiting, pss);
-	send_personal_now(n, pss);
-	net_wake_displaced(n);
-	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
-	if (pss->peer.close_code && !pss->close_armed)
-		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
+	after_message(n, pss);
 }
 
 /* Returns -1 to close the connection. */
@@ -370,12 +376,9 @@ static int audience_receive(struct net *n, struct net_pss *pss, struct lws *wsi,
 		/* Not part of the protocol: counted (size included) and answered once it ends. */
 		pss->rx_len += (uint32_t)len;
 		if (done) {
+			audience_handle_binary(n->audience, &pss->peer, pss->rx_len, n->h.now(n->h.user));
 			pss->rx_len = 0;
-			if (!pss->peer.close_code) {
-				n->metrics->messages_received++;
-				audience_peer_reject(n->audience, &pss->peer, REJECT_BINARY_FRAME, 0, NULL);
-				lws_callback_on_writable(wsi);
-			}
+			after_message(n, pss);
 		}
 		return 0;
 	}

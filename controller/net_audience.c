@@ -12,7 +12,7 @@
 
 #define PING_RATE	2.0	/* pings per second a phone may send */
 #define PING_BURST	8.0
-#define RATE_ERROR_EVERY_S 1.0	/* at most one rate_limited error a second */
+#define RATE_ERROR_EVERY_S 1.0	/* at most one rate_limited or binary_frame error a second */
 #define THROTTLE_FORGIVE_S 1.0	/* a second within its rate ends a throttle */
 
 /* Every frame, of any kind, counts against this: twice the input rate plus room for pings. */
@@ -46,6 +46,7 @@ void audience_peer_init(struct audience *a, struct audience_peer *peer,
 	peer->addr = addr;
 	peer->flood_since = -1;
 	peer->last_rate_error_s = -1e9;
+	peer->last_binary_error_s = -1e9;
 	token_bucket_init(&peer->messages, message_burst(a), now_s);
 	token_bucket_init(&peer->ping_bucket, PING_BURST, now_s);
 }
@@ -78,6 +79,22 @@ void audience_peer_reject(struct audience *a, struct audience_peer *peer,
 	peer->errors[peer->error_count].has_detail = has_detail;
 	peer->errors[peer->error_count].seq = seq;
 	peer->error_count++;
+}
+
+/*
+ * A refusal that can come with every frame of a flood: the phone hears of
+ * it at most once a second (the error per frame would cost more than the
+ * frame); every one is counted.
+ */
+static void reject_coalesced(struct audience *a, struct audience_peer *peer, enum reject_reason reason,
+			     uint64_t seq, double *last_s, double now_s)
+{
+	if (now_s - *last_s >= RATE_ERROR_EVERY_S) {
+		*last_s = now_s;
+		audience_peer_reject(a, peer, reason, seq, NULL);
+	} else {
+		a->metrics->rejected[reason]++;
+	}
 }
 
 static void queue_ack(struct audience *a, struct audience_peer *peer, uint64_t seq)
@@ -181,12 +198,7 @@ static bool within_rate(struct audience *a, struct audience_peer *peer, uint64_t
 	th->last_limited_s = now_s;
 	if (th->throttled_since < 0)
 		th->throttled_since = now_s;
-	if (now_s - peer->last_rate_error_s >= RATE_ERROR_EVERY_S) {
-		peer->last_rate_error_s = now_s;
-		audience_peer_reject(a, peer, REJECT_RATE_LIMITED, seq, NULL);
-	} else {
-		a->metrics->rejected[REJECT_RATE_LIMITED]++;
-	}
+	reject_coalesced(a, peer, REJECT_RATE_LIMITED, seq, &peer->last_rate_error_s, now_s);
 	if (now_s - th->throttled_since >= lim->throttle_close_s)
 		peer->close_code = 1008;
 	return false;
@@ -378,6 +390,15 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 	else
 		handle_vote(a, peer, &m, now_s);
 	queue_ack(a, peer, m.seq);
+}
+
+void audience_handle_binary(struct audience *a, struct audience_peer *peer, size_t len, double now_s)
+{
+	a->metrics->messages_received++;
+	a->metrics->bytes_received += len;
+	if (peer->close_code || !within_message_rate(a, peer, now_s))
+		return;
+	reject_coalesced(a, peer, REJECT_BINARY_FRAME, 0, &peer->last_binary_error_s, now_s);
 }
 
 bool audience_peer_has_personal(const struct audience_peer *peer)

@@ -65,6 +65,7 @@ struct audience_peer {
 	double flood_since;		/* over the message rate since, -1 = not */
 	double last_flood_s;
 	double last_rate_error_s;
+	double last_binary_error_s;	/* binary_frame errors go at most once a second */
 	uint8_t pending;		/* PEER_SEND_* */
 	uint8_t error_count;
 	struct peer_error errors[AUDIENCE_ERRORS_MAX];	/* oldest first */
@@ -105,6 +106,12 @@ void audience_peer_closed(struct audience *a, struct audience_peer *peer, double
 /* Handles one text message from @peer. */
 void audience_handle_text(struct audience *a, struct audience_peer *peer,
 			  const char *buf, size_t len, double now_s);
+/*
+ * Handles one binary frame (@len bytes) from @peer: not part of the
+ * protocol, it counts against the message rate like any frame (a flood is
+ * closed with 1008) and is answered with binary_frame at most once a second.
+ */
+void audience_handle_binary(struct audience *a, struct audience_peer *peer, size_t len, double now_s);
 /*
  * Records a refusal for @peer and queues the error; @seq may be 0; @detail
  * (may be NULL) says what was wrong and replaces the generic message.

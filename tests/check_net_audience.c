@@ -334,6 +334,34 @@ START_TEST(test_audience_flood_is_throttled_then_closed_1008)
 }
 END_TEST
 
+START_TEST(test_audience_binary_flood_is_throttled_then_closed_1008)
+{
+	struct audience_peer peer;
+	int errors = 0;
+	json_t *j;
+
+	join(&peer, NULL, NULL);
+	audience_handle_binary(&aud, &peer, 7, 0);
+	expect_error(&peer, "binary_frame");
+	/* 1,000 binary frames a second, the way a script floods: counted, answered once a second. */
+	for (double t = 0.001; t < 2.0; t += 0.001)
+		audience_handle_binary(&aud, &peer, 7, t);
+	while ((j = next(&peer, 2))) {
+		ck_assert_str_eq(json_string_value(json_object_get(j, "code")), "binary_frame");
+		errors++;
+		json_decref(j);
+	}
+	ck_assert_int_le(errors, 2);
+	ck_assert_uint_gt(metrics.rejected[REJECT_RATE_LIMITED], 1900);
+	ck_assert_uint_ge(metrics.messages_received, 2000);
+	ck_assert_int_eq(peer.close_code, 0);
+	/* Like any frame: kept up past throttle_close_s (3 s), the socket closes. */
+	for (double t = 2.0; t < 4.0 && !peer.close_code; t += 0.001)
+		audience_handle_binary(&aud, &peer, 7, t);
+	ck_assert_int_eq(peer.close_code, 1008);
+}
+END_TEST
+
 START_TEST(test_audience_a_phone_back_within_its_rate_is_forgiven)
 {
 	struct audience_peer peer;
@@ -623,6 +651,7 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_resend_after_reconnect_never_double_votes);
 	tcase_add_test(tc, test_audience_resumed_welcome_reports_votes_and_last_seq);
 	tcase_add_test(tc, test_audience_flood_is_throttled_then_closed_1008);
+	tcase_add_test(tc, test_audience_binary_flood_is_throttled_then_closed_1008);
 	tcase_add_test(tc, test_audience_a_phone_back_within_its_rate_is_forgiven);
 	tcase_add_test(tc, test_audience_venue_full_says_so_and_closes_1013);
 	tcase_add_test(tc, test_audience_outbox_stays_bounded_under_an_error_flood);
