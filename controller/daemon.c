@@ -423,7 +423,7 @@ int daemon_run(const struct daemon_options *o)
 		.visuals = d->visuals, .sim = d->sim, .tick = &d->tick, .state_bytes = &d->last_state_bytes };
 	status = net_run(d->net);
 	log_info("stopped after %llu ticks; %u participants were connected",
-		 (unsigned long long)d->tick, crowd_connected(d->crowd));
+		 (unsigned long long)d->tick, net_participants_at_stop(d->net));
 out:
 	visuals_stop(d->visuals);
 	free(d->stage);

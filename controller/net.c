@@ -4,8 +4,8 @@
  * console). See net.h and net_service.h.
  *
  * Thread: the net thread runs every function here, inside lws_service().
- * The only other entry is the SIGINT/SIGTERM handler, which sets a flag
- * that the next tick reads.
+ * The only other entries are the signal handlers (SIGINT, SIGTERM, SIGHUP),
+ * which set a flag that the next tick reads.
  */
 #include "net.h"
 
@@ -62,6 +62,7 @@ struct net {
 	lws_usec_t tick_period_us;
 	lws_usec_t next_tick_us;
 	bool stopping;
+	uint32_t participants_at_stop;		/* joined phones when the stop began */
 	lws_usec_t stop_deadline_us;		/* stop waiting for phones to close */
 	bool tls;
 	int port;
@@ -107,11 +108,47 @@ struct http_pss {
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t hangup_received;
 
-static void on_signal(int sig)
+static void on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static void on_hangup_signal(int sig)
+{
+	(void)sig;
+	hangup_received = 1;
+}
+
+/*
+ * What each signal means to the daemon (docs/operations.md, "Signals").
+ * A crash (SIGSEGV, SIGFPE, SIGBUS, SIGABRT) keeps its default action: the
+ * process dies, with a core where the system allows one, and the audio
+ * host dies with it (PR_SET_PDEATHSIG).
+ */
+static const struct {
+	int sig;
+	void (*handler)(int);
+} net_signals[] = {
+	{ SIGINT, on_stop_signal },	/* clean stop: phones get 1001 */
+	{ SIGTERM, on_stop_signal },	/* the same, from systemd or kill */
+	{ SIGHUP, on_hangup_signal },	/* logged and ignored: logs go to stderr, nothing to reopen */
+	{ SIGPIPE, SIG_IGN },		/* a phone gone mid-write is an error return, not a death */
+};
+
+/* After lws and libuv set up theirs: ours own these signals. */
+static void signals_install(void)
+{
+	struct sigaction sa;
+
+	for (size_t i = 0; i < sizeof(net_signals) / sizeof(net_signals[0]); i++) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = net_signals[i].handler;
+		sigemptyset(&sa.sa_mask);
+		sigaction(net_signals[i].sig, &sa, NULL);
+	}
 }
 
 void net_stop(struct net *n)
@@ -639,10 +676,15 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 	struct net *n = lws_container_of(sul, struct net, tick_sul);
 	lws_usec_t now;
 
+	if (hangup_received) {
+		hangup_received = 0;
+		log_info("SIGHUP: ignored, the show goes on (logs go to stderr: nothing to reopen)");
+	}
 	if (stop_requested && !n->stopping) {
 		/* Tell every phone we are going away (LWS_CLOSE_STATUS_GOINGAWAY), then stop the loop. */
 		n->stopping = true;
 		n->stop_deadline_us = lws_now_usecs() + SHUTDOWN_GRACE_US;
+		n->participants_at_stop = crowd_connected(n->audience->crowd);
 		log_info("shutting down: closing %u connections", n->metrics->connections);
 		/* Every protocol but the HTTP one: a writable WebSocket closes now. */
 		for (const struct lws_protocols *p = &n->protocols[1]; p->name; p++)
@@ -738,6 +780,11 @@ void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
 bool net_stopping(const struct net *n)
 {
 	return n->stopping;
+}
+
+uint32_t net_participants_at_stop(const struct net *n)
+{
+	return n->participants_at_stop;
 }
 
 bool net_states_awaited(const struct net *n)
@@ -854,7 +901,6 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	const struct venue_config *cfg = o->cfg;
 	struct lws_context_creation_info info;
 	struct net *n = calloc(1, sizeof(*n));
-	struct sigaction sa;
 
 	if (!n) {
 		if (o->service)
@@ -890,7 +936,14 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	/* lws speaks only about trouble; the daemon's own log says what happens. */
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	memset(&info, 0, sizeof(info));
-	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE;
+	/*
+	 * Without NO_SIGSEGV_SIGFPE_SPIN, lws' libuv loop catches SIGSEGV and
+	 * SIGFPE and spins at full CPU (to wait for a debugger), and SIGHUP
+	 * ends the loop with no close frames: a crash must die instead, so a
+	 * supervisor restarts it; net_signals says what the others do.
+	 */
+	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
+		       LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE;
 	info.port = o->port >= 0 ? o->port : cfg->port;
 	info.iface = o->listen_address ? o->listen_address : cfg->listen_address;
 	if (strcmp(info.iface, "0.0.0.0") == 0 || strcmp(info.iface, "::") == 0)
@@ -923,13 +976,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->vhost = lws_get_vhost_by_name(n->ctx, "tutti");
 	n->port = n->vhost ? lws_get_vhost_listen_port(n->vhost) : info.port;
 
-	/* After lws and libuv set up theirs: our handlers own SIGINT and SIGTERM. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_install();
 
 	n->tick_period_us = (lws_usec_t)(1e6 / cfg->tick_hz);
 	n->next_tick_us = lws_now_usecs();

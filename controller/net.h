@@ -64,11 +64,15 @@ const char *net_scheme(const struct net *n);
 
 /*
  * Runs the event loop until SIGINT or SIGTERM (or net_stop()), then
- * closes every connection. Returns 0.
+ * closes every connection (phones with 1001). SIGHUP is logged and
+ * ignored; a crash signal keeps its default action (docs/operations.md,
+ * "Signals"). Returns 0.
  */
 int net_run(struct net *n);
 /* Asks the loop to stop at its next tick. Safe from a signal handler. */
 void net_stop(struct net *n);
+/* The participants connected when the stop began (by then net_run() has closed them all). */
+uint32_t net_participants_at_stop(const struct net *n);
 
 /*
  * Buffer for the state of zone @zone, with LWS_PRE bytes of headroom before

@@ -161,12 +161,24 @@ test('SIGHUP does not end the show; a crash dies instead of spinning', async () 
   assert.equal(phone.closed, null, 'the phone is still connected');
   phone.send({ type: 'ping', t0: 1 });
   await phone.waitForNext((m) => m.type === 'pong', 'a pong after SIGHUP');
+  assert.match(d.output(), /SIGHUP: ignored/);
   const exited = new Promise((resolve) => d.proc.once('exit', (code, signal) => resolve({ code, signal })));
   d.proc.kill('SIGSEGV');
   const how = await Promise.race([exited, sleep(5000).then(() => null)]);
   if (!how) d.proc.kill('SIGKILL');
   assert.ok(how, 'the daemon still runs 5 s after a SIGSEGV (spinning)');
   assert.equal(how.signal, 'SIGSEGV');
+});
+
+test('after a SIGHUP, SIGTERM still stops the show cleanly and counts who was there', async () => {
+  const d = await startDaemon({ config: writeConfig(smallVenue()) });
+  const phones = [new Phone(d.wsUrl), new Phone(d.wsUrl)];
+  for (const p of phones) await p.hello();
+  d.proc.kill('SIGHUP');
+  await sleep(300);
+  assert.equal(await d.stop(), 0);
+  for (const p of phones) assert.equal((await p.waitClose()).code, 1001);
+  assert.match(d.output(), /2 participants were connected/);
 });
 
 test('artist logins never evict the operator', async () => {
