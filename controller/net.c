@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/resource.h>
 
 #include "log.h"
@@ -34,6 +32,7 @@
 #define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
 #define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
 #define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
+#define HANDSHAKE_TIMEOUT_S	5	/* a request's headers, from accept or from the last request */
 #define SHUTDOWN_GRACE_US	(1000 * 1000)	/* for close frames to reach phones */
 #define HTTP_BODY_MAX		65536	/* /metrics fits with room to spare */
 #define MOUNTS_MAX		8
@@ -58,6 +57,8 @@ struct net {
 	struct net_handlers h;
 	struct net_service *service;		/* NULL = none */
 	struct addrtable addrs;
+	struct addr_entry *accepted;		/* counted at accept, for the connection lws makes next */
+	uint32_t ipv6_prefix;			/* bits of an IPv6 address that make one client */
 	lws_sorted_usec_list_t tick_sul;
 	lws_usec_t tick_period_us;
 	lws_usec_t next_tick_us;
@@ -223,6 +224,42 @@ static void http_body_free(struct http_pss *hp)
 	hp->body = NULL;
 }
 
+/* ---- accept: the file ceiling and the per-address socket cap ---- */
+
+/*
+ * A socket was just accepted; returns non-zero to close it at once. The
+ * kernel gives the lowest free descriptor, so one at the ceiling means
+ * every one below is taken: refuse it before the process runs out
+ * (accept() failing in a level-triggered loop would spin). lws' own fd
+ * limit would do this, but setting it turns its socket lookup into a
+ * linear search. Then the address's share: one machine holding idle or
+ * half-sent sockets fills its own cap, never the daemon's files.
+ */
+static int accept_filter(struct net *n, const struct lws_filter_network_conn_args *filt, int fd)
+{
+	const struct config_limits *lim = &n->cfg->limits;
+	char address[ADDR_TEXT_MAX];
+
+	/* lws made no connection of the last one (it failed after accept): give its place back. */
+	addrtable_socket_close(&n->addrs, n->accepted);
+	n->accepted = NULL;
+	if (fd >= n->fd_ceiling) {
+		n->metrics->rejected[REJECT_TOO_MANY_CONNECTIONS]++;
+		return 1;
+	}
+	if (addrtable_address_from_sockaddr((const struct sockaddr *)&filt->cli_addr,
+					    n->ipv6_prefix, address, sizeof(address)) != 0)
+		return 0;	/* not IP (a local socket): nobody else's share to take */
+	n->accepted = addrtable_socket_open(&n->addrs, address,
+					    lim->input_burst * lim->max_connections_per_address,
+					    n->h.now(n->h.user));
+	if (!n->accepted) {
+		n->metrics->rejected[REJECT_TOO_MANY_CONNECTIONS]++;
+		return 1;
+	}
+	return 0;
+}
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			 void *in, size_t len)
 {
@@ -235,18 +272,17 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-		/*
-		 * The kernel gives the lowest free descriptor, so an accepted one at
-		 * the ceiling means every one below is taken: refuse it here, before
-		 * the process runs out (accept() failing in a level-triggered loop
-		 * would spin). lws' own fd limit would do this, but setting it turns
-		 * its socket lookup into a linear search.
-		 */
-		if ((int)(lws_intptr_t)in >= n->fd_ceiling) {
-			n->metrics->rejected[REJECT_TOO_MANY_CONNECTIONS]++;
-			return 1;
-		}
-		return 0;
+		return accept_filter(n, user, (int)(lws_intptr_t)in);
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		/* Right after accept_filter(), for the socket it let in: it carries its address's count. */
+		lws_set_opaque_user_data(wsi, n->accepted);
+		n->accepted = NULL;
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* Every socket ends here, whatever it became (HTTP, either WebSocket) and however it closed. */
+		addrtable_socket_close(&n->addrs, lws_get_opaque_user_data(wsi));
+		lws_set_opaque_user_data(wsi, NULL);
+		break;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 	case LWS_CALLBACK_ESTABLISHED:
 		/*
@@ -304,6 +340,16 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- the client's address (net_service.h) ---- */
+
+void net_peer_address(struct lws *wsi, char *out, size_t cap)
+{
+	char raw[ADDR_TEXT_MAX] = "";
+
+	lws_get_peer_simple(wsi, raw, sizeof(raw));
+	addrtable_address_normalize(raw, net_from_wsi(wsi)->ipv6_prefix, out, cap);
 }
 
 /* ---- Origin (net_origin.h) ---- */
@@ -539,27 +585,8 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 	return 0;
 }
 
-/*
- * One key per client: "::ffff:a.b.c.d" is plain IPv4, and IPv6 counts per
- * /64, since one phone (or one attacker) can use any address in its /64.
- */
-static void address_normalize(char *address, size_t size)
-{
-	struct in6_addr a6;
-
-	if (strncmp(address, "::ffff:", 7) == 0 && strchr(address + 7, '.')) {
-		memmove(address, address + 7, strlen(address + 7) + 1);
-		return;
-	}
-	if (strchr(address, ':') && inet_pton(AF_INET6, address, &a6) == 1) {
-		memset(a6.s6_addr + 8, 0, 8);
-		inet_ntop(AF_INET6, &a6, address, (socklen_t)size);
-	}
-}
-
 static void audience_established(struct net *n, struct net_pss *pss, struct lws *wsi)
 {
-	char address[64] = "";
 	double now = n->h.now(n->h.user);
 	struct addr_entry *e;
 
@@ -572,12 +599,9 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 		lws_callback_on_writable(wsi);
 		return;
 	}
-	lws_get_peer_simple(wsi, address, sizeof(address));
-	address_normalize(address, sizeof(address));
-	e = addrtable_acquire(&n->addrs, address,
-			      n->cfg->limits.input_burst * n->cfg->limits.max_connections_per_address,
-			      now);
-	if (!e) {
+	/* The socket's address entry, counted since accept (accept_filter). */
+	e = lws_get_opaque_user_data(wsi);
+	if (!addrtable_admit(&n->addrs, e)) {
 		audience_peer_reject(n->audience, &pss->peer, REJECT_TOO_MANY_CONNECTIONS, 0, NULL);
 		pss->peer.close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
 		lws_callback_on_writable(wsi);
@@ -915,13 +939,14 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->tls = cfg->tls_cert[0] != '\0';
 	n->max_connections = connection_cap(cfg);
 	n->fd_ceiling = fd_ceiling();
+	n->ipv6_prefix = ADDR_IPV6_PREFIX_DEFAULT;
 	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
 	if (!n->state_mem ||
 	    pss_set_init(&n->awaiting, n->max_connections + FD_RESERVE,
 			 offsetof(struct net_pss, awaiting_at)) != 0 ||
 	    pss_set_init(&n->peers, n->max_connections + FD_RESERVE, offsetof(struct net_pss, peer_at)) != 0 ||
-	    addrtable_init(&n->addrs, n->max_connections,
-					    cfg->limits.max_connections_per_address))
+	    addrtable_init(&n->addrs, n->max_connections * 2 + FD_RESERVE,
+			   cfg->limits.max_connections_per_address))
 		goto fail;
 
 	if (protocols_fill(n) != 0 || mounts_fill(n, o->clients_dir) != 0)
@@ -959,6 +984,11 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	 */
 	info.retry_and_idle_policy = &n->retry;
 	info.timeout_secs = 20;	/* HTTP: slow or stuck clients */
+	/*
+	 * A socket that sends no request, or only part of its headers, holds a
+	 * place of its address's: it loses it after this (lws' default is 10 s).
+	 */
+	info.timeout_secs_ah_idle = HANDSHAKE_TIMEOUT_S;
 	info.alpn = "http/1.1";	/* HTTP/1.1 only, also over TLS */
 	info.vhost_name = "tutti";
 	if (n->tls) {

@@ -4,7 +4,8 @@
  * Serves the phone app (clients/audience/) at "/", GET /healthz and
  * GET /metrics, and the audience WebSocket (subprotocol tutti.audience.v1)
  * whose messages go to the audience module. It enforces the transport
- * rules: Origin allowlist, connection caps (total and per address),
+ * rules: Origin allowlist, connection caps (total, and per address from
+ * the moment a socket is accepted), a 5 s limit on a request's headers,
  * message size (close 1009), UTF-8 (close 1007), idle ping/pong. Other
  * modules add their own endpoints as a service (net_service.h).
  *

@@ -50,5 +50,12 @@ void net_close_with(struct net *n, struct lws *wsi, int code, const char *why);
 bool net_stopping(const struct net *n);
 /* Closes the old connection of a participant that resumed elsewhere or was removed. */
 void net_wake_displaced(struct net *n);
+/*
+ * The client's address as every per-address limit counts it (IPv4-mapped
+ * as plain IPv4, IPv6 cut to limits.ipv6_prefix; net_addrtable.h), into
+ * @out (at least ADDR_TEXT_MAX bytes for any address). Use it for a
+ * module's own per-address rules, so they see clients as net does.
+ */
+void net_peer_address(struct lws *wsi, char *out, size_t cap);
 
 #endif
