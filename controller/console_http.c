@@ -290,7 +290,7 @@ static int request_start(struct console_http *c, struct lws *wsi, struct console
 	lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_POST_URI);
 	hp->job = 0;
 	hp->cookie[0] = '\0';
-	lws_get_peer_simple(wsi, hp->addr, sizeof(hp->addr));
+	net_peer_address(wsi, hp->addr, sizeof(hp->addr));
 	if (!c->auth || c->stopped)
 		return answer(wsi, hp, 404, "{\"error\":\"no_console\",\"message\":\"this venue has no console section\"}");
 	if (!uri[0])
