@@ -1,0 +1,346 @@
+/*
+ * config_cues.c - the cue list and the polls that belong to cues: scenes,
+ * controls, auto-advance, and the names of scenes and controls.
+ * See docs/config.md, "cues" and "poll".
+ *
+ * Thread: whichever thread loads the config.
+ */
+#include "config_sections.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const control_names[CONTROL_COUNT] = {
+	[CONTROL_TAP] = "tap",
+	[CONTROL_XY] = "xy",
+	[CONTROL_SLIDER] = "slider",
+	[CONTROL_SHAKE] = "shake",
+	[CONTROL_VOTE] = "vote",
+	[CONTROL_TEXT] = "text",
+};
+
+static const char *const scene_names[SCENE_COUNT] = {
+	[SCENE_JOIN] = "join",
+	[SCENE_CROWD_FIELD] = "crowd-field",
+	[SCENE_POLL] = "poll",
+	[SCENE_CROWD_MAP] = "crowd-map",
+	[SCENE_AUDIO] = "audio",
+	[SCENE_TITLE] = "title",
+	[SCENE_WALL] = "wall",
+};
+
+/* ---- poll ---- */
+
+static enum reader_got poll_id_read(struct config_reader *r, struct reader_object *o,
+				    const struct reader_key *k)
+{
+	const struct config_poll *polls = r->cfg->polls;
+	const char *id = reader_field(o, k);
+	enum reader_got got = reader_key_read(r, o, k);
+
+	if (got != GOT_OK || reader_same_id(o, k, polls, sizeof(polls[0]), 0) == SIZE_MAX)
+		return got;
+	return reader_key_fail(r, o, k, "duplicate poll id \"%s\" (also in another cue)", id);
+}
+
+/* Options of a poll: non-empty strings, no two the same. */
+static bool poll_option_item(struct config_reader *r, struct reader_object *o, json_t *v,
+			     const char *iptr, size_t i, const char *aptr)
+{
+	struct config_poll *poll = o->base;
+
+	poll->option_count = (uint32_t)i + 1;	/* every option counts, good or not */
+	if (!reader_item_is_string(r, v, iptr) ||
+	    reader_text_item(r, v, iptr, 1, CONFIG_TEXT_MAX, poll->options[i]) != GOT_OK)
+		return false;
+	for (size_t j = 0; j < i; j++) {
+		if (strcmp(poll->options[j], poll->options[i]) == 0) {
+			reader_fail(r, iptr, "duplicate option \"%.80s\" (also %s/%zu)",
+				    poll->options[i], aptr, j);
+			return false;
+		}
+	}
+	return true;
+}
+
+static enum reader_got poll_options_read(struct config_reader *r, struct reader_object *o,
+					 const struct reader_key *k)
+{
+	return reader_key_items(r, o, k, poll_option_item);
+}
+
+static const struct reader_key poll_keys[] = {
+	KEY_ID("id", true, struct config_poll, id, poll_id_read,
+	       "Unique among all polls of the show."),
+	KEY_TEXT("question", true, struct config_poll, question, 1, NULL, NULL,
+		 "Shown on phones and on stage."),
+	KEY_ARRAY("options", true, CONFIG_POLL_OPTIONS_MIN, CONFIG_POLL_OPTIONS_MAX, "options",
+		  poll_options_read, "The choices, in the order shown; no two the same."),
+	KEY_BOOL("open_with_cue", struct config_poll, open_with_cue, true,
+		 "Opens when its cue starts; false: the operator opens it."),
+	KEY_NUMBER("duration_s", false, struct config_poll, duration_s, 0, 3600, 0, NULL,
+		   "Closes by itself this long after opening; 0: stays open."),
+};
+const struct reader_section config_poll_section =
+	READER_SECTION("/cues/N/poll", poll_keys, NULL);
+
+/* ---- cue ---- */
+
+static enum reader_got cue_id_read(struct config_reader *r, struct reader_object *o,
+				   const struct reader_key *k)
+{
+	const struct config_cue *cues = r->cfg->cues;
+
+	return reader_id_unique(r, o, k, cues, sizeof(cues[0]), "cue", "/cues");
+}
+
+static enum reader_got cue_scene_read(struct config_reader *r, struct reader_object *o,
+				      const struct reader_key *k)
+{
+	struct config_cue *c = o->base;
+	char kptr[READER_PTR_MAX];
+	json_t *v = reader_value(r, o->json, o->ptr, k->name, k->required, JSON_STRING, kptr);
+	const char *name, *hint;
+	int scene;
+
+	if (!v)
+		return reader_missing(o->json, k->name);
+	name = json_string_value(v);
+	scene = scene_from_name(name);
+	if (scene >= 0) {
+		c->scene = (enum scene)scene;
+		return GOT_OK;
+	}
+	hint = reader_did_you_mean(name, scene_names, SCENE_COUNT);
+	if (hint)
+		reader_fail(r, kptr, "unknown scene \"%.40s\"; did you mean \"%s\"?", name, hint);
+	else
+		reader_fail(r, kptr,
+			    "unknown scene \"%.40s\"; expected join, crowd-field, poll, crowd-map, audio, title or wall",
+			    name);
+	return GOT_BAD;
+}
+
+/* Sets the control's bit in the cue; false for an unknown one (a duplicate is known). */
+static bool cue_control_item(struct config_reader *r, struct reader_object *o, json_t *v,
+			     const char *iptr, size_t i, const char *aptr)
+{
+	struct config_cue *c = o->base;
+	const char *name, *hint;
+	int ctl;
+
+	if (!reader_item_is_string(r, v, iptr))
+		return false;
+	name = json_string_value(v);
+	ctl = control_from_name(name);
+	if (ctl >= 0 && (c->controls & (1u << ctl))) {
+		reader_fail(r, iptr, "duplicate control \"%s\"", name);
+	} else if (ctl >= 0) {
+		c->controls |= 1u << ctl;
+	} else {
+		hint = reader_did_you_mean(name, control_names, CONTROL_COUNT);
+		if (hint)
+			reader_fail(r, iptr, "unknown control \"%.40s\"; did you mean \"%s\"?", name,
+				    hint);
+		else
+			reader_fail(r, iptr,
+				    "unknown control \"%.40s\"; expected tap, xy, slider, shake, vote or text",
+				    name);
+	}
+	return ctl >= 0;
+}
+
+/* GOT_BAD when some entry is not a known control. */
+static enum reader_got cue_controls_read(struct config_reader *r, struct reader_object *o,
+					 const struct reader_key *k)
+{
+	return reader_key_items(r, o, k, cue_control_item);
+}
+
+/* The cue's poll, added to cfg->polls; and "vote" and "poll" go together. */
+static enum reader_got cue_poll_read(struct config_reader *r, struct reader_object *o,
+				     const struct reader_key *k)
+{
+	struct venue_config *cfg = r->cfg;
+	struct config_cue *c = o->base;
+	struct config_poll *poll = NULL;
+	char ptr[READER_PTR_MAX], kptr[READER_PTR_MAX];
+	json_t *v = reader_value(r, o->json, o->ptr, k->name, false, JSON_OBJECT, ptr);
+	struct reader_object po;
+
+	if (v && cfg->poll_count == CONFIG_MAX_POLLS) {
+		reader_keys_check(r, v, ptr, &config_poll_section);
+		reader_fail(r, ptr, "too many polls: at most %d across all cues", CONFIG_MAX_POLLS);
+	} else if (v) {
+		poll = &cfg->polls[cfg->poll_count];
+		reader_defaults_apply(&config_poll_section, poll);
+		poll->index = cfg->poll_count++;
+		reader_section_read(r, &po, v, ptr, &config_poll_section, poll, true);
+	}
+	c->poll = poll;
+	if ((c->controls & (1u << CONTROL_VOTE)) && !json_object_get(o->json, k->name)) {
+		reader_ptr_key(kptr, o->ptr, "controls");
+		reader_fail(r, kptr, "\"vote\" needs a \"poll\"");
+	}
+	/* With an unknown control in the list, "vote" may be the typo: said once already. */
+	if (poll && reader_got(o, "controls") != GOT_BAD && !(c->controls & (1u << CONTROL_VOTE)))
+		reader_fail(r, ptr, "a poll needs \"vote\" in \"controls\"");
+	if (poll)
+		return GOT_OK;
+	return reader_missing(o->json, k->name);
+}
+
+static const struct reader_key cue_keys[] = {
+	KEY_ID("id", true, struct config_cue, id, cue_id_read,
+	       "Unique among cues; the console, advance_to and OSC name it."),
+	KEY_TEXT("title", false, struct config_cue, title, 1, NULL, reader_text_or_id,
+		 "Shown on the console and by the title scene; default: the id."),
+	KEY_TEXT("prompt", false, struct config_cue, prompt, 0, NULL, NULL,
+		 "The instruction shown on phones."),
+	KEY_CUSTOM("scene", true, cue_scene_read, "What the stage screen shows."),
+	KEY_ARRAY("controls", false, 0, CONTROL_COUNT * 4, "controls", cue_controls_read,
+		  "What phones offer during the cue, each at most once."),
+	KEY_CUSTOM("poll", false, cue_poll_read, "A poll of this cue; needs \"vote\"."),
+	KEY_NUMBER("advance_after_s", false, struct config_cue, advance_after_s, 0, 86400, 0, NULL,
+		   "Move on by itself this long after the cue starts; 0: stay."),
+	KEY_LATER("advance_to", "Where auto-advance goes; default: the next cue."),
+	KEY_OBJECT("audio", false, struct config_cue, audio, &config_cue_audio_section,
+		   "Stems, one-shots and crowd mappings while the cue is current."),
+	KEY_OBJECTS("osc", false, struct config_cue, osc, osc_count, 0, CONFIG_MAX_OSC_SENDS,
+		    "OSC messages", &config_osc_send_section,
+		    "OSC messages to stage gear while the cue is current."),
+};
+const struct reader_section config_cue_section = READER_SECTION("/cues/N", cue_keys, NULL);
+
+/* ---- the cue list ---- */
+
+/* Auto-advance targets; runs after every cue id is known to be good. */
+static void advance_resolve(struct config_reader *r, json_t *cues, const char *aptr)
+{
+	struct venue_config *cfg = r->cfg;
+	const char *ids[CONFIG_MAX_CUES];
+	char cptr[READER_PTR_MAX], kptr[READER_PTR_MAX];
+	size_t n = cfg->cue_count;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = cfg->cues[i].id;
+	for (size_t i = 0; i < n; i++) {
+		struct config_cue *c = &cfg->cues[i];
+		json_t *cue = json_array_get(cues, i);
+		json_t *to, *after;
+		const char *hint;
+		int target;
+
+		c->advance_to = i + 1 < n ? (int)(i + 1) : -1;
+		reader_ptr_index(cptr, aptr, i);
+		to = reader_value(r, cue, cptr, "advance_to", false, JSON_STRING, kptr);
+		if (!to) {
+			if (c->advance_after_s > 0 && i + 1 == n &&
+			    !json_object_get(cue, "advance_to")) {
+				reader_ptr_key(kptr, cptr, "advance_after_s");
+				reader_fail(r, kptr, "the last cue has no next cue; set advance_to");
+			}
+			continue;
+		}
+		after = json_object_get(cue, "advance_after_s");
+		if (!after || (json_is_number(after) && json_number_value(after) == 0)) {
+			reader_fail(r, kptr, "advance_to needs advance_after_s");
+			continue;
+		}
+		target = config_cue_index(cfg, json_string_value(to));
+		if (target >= 0) {
+			c->advance_to = target;
+			continue;
+		}
+		hint = reader_did_you_mean(json_string_value(to), ids, n);
+		if (hint)
+			reader_fail(r, kptr, "unknown cue \"%.40s\"; did you mean \"%s\"?",
+				    json_string_value(to), hint);
+		else
+			reader_fail(r, kptr, "unknown cue \"%.40s\"", json_string_value(to));
+	}
+}
+
+enum reader_got config_cues_read(struct config_reader *r, struct reader_object *o,
+				 const struct reader_key *k)
+{
+	struct venue_config *cfg = r->cfg;
+	char aptr[READER_PTR_MAX], cptr[READER_PTR_MAX], kptr[READER_PTR_MAX];
+	json_t *a = reader_key_array(r, o, k, aptr);
+	struct reader_object co;
+	json_t *cue;
+	size_t i;
+	bool ids_ok = true;
+
+	if (!a)
+		return reader_missing(o->json, k->name);
+	json_array_foreach(a, i, cue) {
+		reader_ptr_index(cptr, aptr, i);
+		if (!json_is_object(cue)) {
+			reader_fail(r, cptr, "expected an object, got %s", reader_type_name(cue));
+			ids_ok = false;
+			continue;
+		}
+		r->cue = &cfg->cues[i];
+		reader_section_read(r, &co, cue, cptr, &config_cue_section, &cfg->cues[i], true);
+		if (reader_got(&co, "id") != GOT_OK)
+			ids_ok = false;
+	}
+	r->cue = NULL;
+	cfg->cue_count = (uint32_t)json_array_size(a);
+	if (ids_ok) {
+		advance_resolve(r, a, aptr);
+		return GOT_OK;
+	}
+	/* Cue ids are broken, so targets cannot be looked up; check the types only. */
+	json_array_foreach(a, i, cue) {
+		reader_ptr_index(cptr, aptr, i);
+		if (json_is_object(cue))
+			reader_value(r, cue, cptr, "advance_to", false, JSON_STRING, kptr);
+	}
+	return GOT_BAD;
+}
+
+/* ---- lookups ---- */
+
+int config_cue_index(const struct venue_config *cfg, const char *id)
+{
+	for (uint32_t i = 0; id && i < cfg->cue_count; i++)
+		if (strcmp(cfg->cues[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct config_poll *config_poll_find(const struct venue_config *cfg, const char *id)
+{
+	for (uint32_t i = 0; id && i < cfg->poll_count; i++)
+		if (strcmp(cfg->polls[i].id, id) == 0)
+			return &cfg->polls[i];
+	return NULL;
+}
+
+const char *control_name(enum control c)
+{
+	return (unsigned)c < CONTROL_COUNT ? control_names[c] : NULL;
+}
+
+const char *scene_name(enum scene s)
+{
+	return (unsigned)s < SCENE_COUNT ? scene_names[s] : NULL;
+}
+
+int control_from_name(const char *name)
+{
+	for (int i = 0; name && i < CONTROL_COUNT; i++)
+		if (strcmp(name, control_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int scene_from_name(const char *name)
+{
+	for (int i = 0; name && i < SCENE_COUNT; i++)
+		if (strcmp(name, scene_names[i]) == 0)
+			return i;
+	return -1;
+}
