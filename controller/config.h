@@ -5,6 +5,10 @@
  * validates everything and collects every problem, not just the first, so
  * `tutti check` and the console's "reload config" can show them all.
  *
+ * Each key's range and default are in its row of the key tables
+ * (config_venue.c, config_cues.c, config_audio.c, config_osc.c,
+ * config_console.c, config_moderation.c), which docs/config.md follows.
+ *
  * Thread: any. The returned struct venue_config is immutable after loading
  * and may be read from any thread.
  */
@@ -100,7 +104,7 @@ enum audio_curve {
 struct config_stem {
 	char id[CONFIG_ID_MAX + 1];
 	uint32_t clip;			/* index into venue_config.clips */
-	double gain_db;			/* base gain, -60..+6, default 0 */
+	double gain_db;			/* base gain */
 	int choice;			/* -1: always plays; N: plays while the cue's poll
 					 * leader (or winner) is option N */
 };
@@ -113,13 +117,13 @@ enum sample_trigger {
 struct config_sample {
 	char id[CONFIG_ID_MAX + 1];
 	uint32_t clip;
-	double gain_db;			/* -60..+6, default 0 */
+	double gain_db;
 	enum sample_trigger trigger;
 	enum audio_source source;	/* TRIGGER_RISE */
 	int source_arg;			/* option or zone index for the source, else -1 */
 	double above;			/* TRIGGER_RISE threshold; re-arms below 80 % of it */
 	int zone;			/* TRIGGER_ZONE_LOUDEST: zone index */
-	double cooldown_s;		/* at least this long between two plays, default 2 */
+	double cooldown_s;		/* at least this long between two plays */
 };
 
 struct config_mapping {
@@ -130,8 +134,8 @@ struct config_mapping {
 	double in_min, in_max;		/* source range, mapped to 0..1 and clamped */
 	double out_min, out_max;	/* target range */
 	enum audio_curve curve;
-	double smoothing_s;		/* time constant, 0..10, default 0.2 */
-	double crowd;			/* how far the crowd moves it, 0..1 (default 1):
+	double smoothing_s;		/* time constant */
+	double crowd;			/* how far the crowd moves it:
 					 * value = base + crowd * (mapped - base) */
 };
 
@@ -143,14 +147,14 @@ struct config_cue_audio {
 	uint32_t sample_count;
 	struct config_mapping mappings[CONFIG_MAX_MAPPINGS];
 	uint32_t mapping_count;
-	double crossfade_s;		/* into this cue, 0.05..30, default 2 */
-	double master_gain_db;		/* base values (the artist's): -60..0, default 0 */
-	double filter_cutoff_hz;	/* 20..20000, default 20000 (open) */
-	double filter_resonance;	/* 0..1, default 0 */
-	double delay_time_s;		/* 0.01..2, default 0.375 */
-	double delay_feedback;		/* 0..0.95, default 0.3 */
-	double delay_mix;		/* 0..1, default 0 */
-	double playback_rate;		/* default 1 */
+	double crossfade_s;		/* into this cue */
+	double master_gain_db;		/* base values (the artist's) */
+	double filter_cutoff_hz;
+	double filter_resonance;
+	double delay_time_s;
+	double delay_feedback;
+	double delay_mix;
+	double playback_rate;
 };
 
 /* The venue's audio device. */
@@ -158,20 +162,20 @@ struct config_audio {
 	char host_api[32];		/* "" = PortAudio's default; e.g. "JACK Audio Connection Kit", "ALSA" */
 	char device[128];		/* "default" = the host API's default output */
 	char fallback_device[128];	/* tried when the device is gone; "" = none */
-	uint32_t sample_rate;		/* 44100, 48000 or 96000; default 48000 */
-	uint32_t frames_per_buffer;	/* 64..1024, default 128 */
-	uint32_t input_channels;	/* 0..2: the artist's or mixer's feed, default 1 */
-	uint32_t output_channels;	/* 1..2, default 2 */
+	uint32_t sample_rate;
+	uint32_t frames_per_buffer;
+	uint32_t input_channels;	/* the artist's or mixer's feed */
+	uint32_t output_channels;
 };
 
 /* Limits nobody on stage or in the crowd can exceed. */
 struct config_safety {
-	double ceiling_dbfs;		/* output sample peak, -30..0, default -1 */
-	double max_gain_rate_db_s;	/* how fast any gain may move, 0.5..60, default 6 */
-	double min_playback_rate;	/* 0.5..1, default 0.9 */
-	double max_playback_rate;	/* 1..2, default 1.1 */
-	uint32_t max_flashes_per_s;	/* stage screen and phones, in any second: 0..3, default 3 */
-	uint32_t max_red_flashes_per_s;	/* saturated red flashes, 0..3, default 3 */
+	double ceiling_dbfs;		/* output sample peak */
+	double max_gain_rate_db_s;	/* how fast any gain may move */
+	double min_playback_rate;
+	double max_playback_rate;
+	uint32_t max_flashes_per_s;	/* stage screen and phones, in any second */
+	uint32_t max_red_flashes_per_s;	/* saturated red flashes */
 };
 
 struct config_zone {
@@ -185,7 +189,7 @@ struct config_poll {
 	char question[CONFIG_TEXT_MAX + 1];
 	char options[CONFIG_POLL_OPTIONS_MAX][CONFIG_TEXT_MAX + 1];
 	uint32_t option_count;		/* 2..8 */
-	bool open_with_cue;		/* opens when its cue starts (default true) */
+	bool open_with_cue;		/* opens when its cue starts */
 	double duration_s;		/* closes by itself after this; 0 = stays open */
 	uint32_t index;			/* position in venue_config.polls order */
 };
@@ -212,7 +216,7 @@ struct config_osc_send {
 	int source_arg;
 	double in_min, in_max;		/* source range, mapped to 0..1 and clamped */
 	double out_min, out_max;	/* sent as a float in this range */
-	double rate_hz;			/* at most this often, 0.1..100, default 20 */
+	double rate_hz;			/* at most this often */
 };
 
 /* ---- the console (docs/config.md, "console") ---- */
@@ -223,7 +227,7 @@ struct config_console {
 	bool enabled;			/* a "console" section is present */
 	char operator_hash[CONFIG_HASH_MAX];	/* Argon2id, from `tutti hash-password` */
 	char artist_hash[CONFIG_HASH_MAX];	/* "" = no artist login */
-	double session_ttl_s;		/* a login lasts this long, 60..86400, default 8 h */
+	double session_ttl_s;		/* a login lasts this long */
 };
 
 /* ---- crowd text and its moderation (docs/config.md, "moderation") ---- */
@@ -238,10 +242,10 @@ struct config_console {
 struct config_moderation {
 	char banned[CONFIG_BANNED_MAX][CONFIG_BANNED_BYTES + 1];	/* words and phrases */
 	uint32_t banned_count;
-	uint32_t text_max_chars;	/* 1..140, default 80 */
-	double text_interval_s;		/* one text per participant this often, default 30 */
-	uint32_t queue_max;		/* 1..200, default 100: more are refused with queue_full */
-	uint32_t wall_size;		/* 1..6, default 6 */
+	uint32_t text_max_chars;
+	double text_interval_s;		/* one text per participant this often */
+	uint32_t queue_max;		/* more are refused with queue_full */
+	uint32_t wall_size;
 };
 
 struct config_cue {
@@ -278,9 +282,9 @@ struct venue_config {
 	char tls_cert[CONFIG_PATH_MAX];	/* "" = plain HTTP */
 	char tls_key[CONFIG_PATH_MAX];
 	uint32_t capacity;		/* participants connected at once */
-	double tick_hz;			/* show tick rate, default 60 */
-	double broadcast_hz;		/* state to phones, default 20 */
-	double active_window_s;		/* "active" = input within this, default 5 */
+	double tick_hz;			/* show tick rate */
+	double broadcast_hz;		/* state to phones */
+	double active_window_s;		/* "active" = input within this */
 	double resume_window_s;		/* a dropped participant may resume this long */
 	struct config_limits limits;
 	struct config_zone zones[CONFIG_MAX_ZONES];

@@ -8,12 +8,15 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "config_sections.h"
 #include "console_auth.h"
 
 #define CUE_TAP "{'id':'a','scene':'join','controls':['tap']}"
@@ -928,6 +931,181 @@ START_TEST(test_config_audio_errors_name_their_pointer)
 }
 END_TEST
 
+/* ---- docs/config.md and the key tables ---- */
+
+#define DOC_KEYS_MAX	400
+
+/* One key documented in docs/config.md: a row of the table after "Keys of `WHERE`". */
+struct doc_key {
+	char where[64];
+	char key[64];
+	bool read;			/* a table row of the parser has it */
+};
+
+struct doc_keys {
+	struct doc_key keys[DOC_KEYS_MAX];
+	size_t count;
+	char problems[4096];		/* one line per disagreement */
+	size_t problem_count;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void doc_problem(struct doc_keys *d, const char *fmt, ...)
+{
+	size_t n = strlen(d->problems);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->problems + n, sizeof(d->problems) - n, fmt, ap);
+	va_end(ap);
+	n = strlen(d->problems);
+	snprintf(d->problems + n, sizeof(d->problems) - n, "\n");
+	d->problem_count++;
+}
+
+/*
+ * The documented keys of @text: every table whose header starts "| key |"
+ * must follow a line "Keys of `WHERE`..." naming the object it describes;
+ * each row's first cell is the key, in backquotes.
+ */
+static void doc_keys_read(struct doc_keys *d, char *text)
+{
+	char where[64] = "";
+	bool in_table = false;
+
+	for (char *line = text, *next; line; line = next) {
+		char key[64];
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (sscanf(line, "Keys of `%63[^`]`", where) == 1) {
+			in_table = false;
+			continue;
+		}
+		if (strncmp(line, "| key |", 7) == 0) {
+			if (!where[0])
+				doc_problem(d, "docs/config.md: a key table with no \"Keys of `...`\" line before it, near \"%.60s\"",
+					    line);
+			in_table = where[0] != '\0';
+			continue;
+		}
+		if (line[0] != '|') {
+			if (in_table)
+				where[0] = '\0';	/* one caption, one table */
+			in_table = false;
+			continue;
+		}
+		if (!in_table || strncmp(line, "| ---", 5) == 0)
+			continue;
+		if (sscanf(line, "| `%63[^`]` |", key) != 1) {
+			doc_problem(d, "docs/config.md: %s: a row whose key is not in backquotes: \"%.60s\"",
+				    where, line);
+			continue;
+		}
+		ck_assert_uint_lt(d->count, DOC_KEYS_MAX);
+		snprintf(d->keys[d->count].where, sizeof(d->keys[0].where), "%s", where);
+		snprintf(d->keys[d->count].key, sizeof(d->keys[0].key), "%s", key);
+		d->count++;
+	}
+}
+
+/* Every row of every table against @d; disagreements go to d->problems. */
+static void doc_keys_compare(struct doc_keys *d)
+{
+	for (size_t s = 0; s < config_section_count; s++) {
+		const struct reader_section *sec = config_sections[s];
+
+		ck_assert_uint_le(sec->count, READER_KEYS_MAX);
+		for (size_t k = 0; k < sec->count; k++) {
+			bool found = false;
+
+			for (size_t i = 0; i < d->count; i++) {
+				if (strcmp(d->keys[i].where, sec->where) == 0 &&
+				    strcmp(d->keys[i].key, sec->keys[k].name) == 0) {
+					d->keys[i].read = true;
+					found = true;
+				}
+			}
+			if (!found)
+				doc_problem(d, "%s: key \"%s\" is read but not in docs/config.md",
+					    sec->where, sec->keys[k].name);
+		}
+	}
+	for (size_t i = 0; i < d->count; i++)
+		if (!d->keys[i].read)
+			doc_problem(d, "%s: key \"%s\" is in docs/config.md but no table reads it",
+				    d->keys[i].where, d->keys[i].key);
+}
+
+/* docs/config.md, with @drop (a whole line) removed and @add appended when not NULL. */
+static char *doc_text(const char *drop, const char *add)
+{
+	const char *src = getenv("TUTTI_SOURCE_DIR");
+	char path[600], *text, *at;
+	long size;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/docs/config.md", src && *src ? src : ".");
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s (set TUTTI_SOURCE_DIR)", path);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)size + (add ? strlen(add) : 0) + 2);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(fread(text, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	if (drop) {
+		at = strstr(text, drop);
+		ck_assert_msg(at != NULL, "docs/config.md has no line \"%s\"", drop);
+		memmove(at, at + strlen(drop), strlen(at + strlen(drop)) + 1);
+	}
+	if (add)
+		strcat(text, add);
+	return text;
+}
+
+START_TEST(test_config_every_key_is_documented_and_every_documented_key_is_read)
+{
+	struct doc_keys *d = calloc(1, sizeof(*d));
+	char *text = doc_text(NULL, NULL);
+	size_t rows = 0;
+
+	for (size_t s = 0; s < config_section_count; s++)
+		rows += config_sections[s]->count;
+	doc_keys_read(d, text);
+	doc_keys_compare(d);
+	ck_assert_msg(d->problem_count == 0, "docs/config.md and the key tables disagree:\n%s",
+		      d->problems);
+	/* Not vacuous: every section has its table, every row its line. */
+	ck_assert_uint_ge(config_section_count, 22);
+	ck_assert_uint_eq(d->count, rows);
+	free(text);
+	free(d);
+}
+END_TEST
+
+START_TEST(test_config_docs_check_catches_a_missing_and_an_extra_key)
+{
+	struct doc_keys *d = calloc(1, sizeof(*d));
+	char *text = doc_text("| `crowd` | number 0–1 | `1` |",
+			      "\nKeys of `/timing`:\n\n| key | type |\n| --- | --- |\n| `tick_rate` | number |\n"
+			      "\n| key | type |\n| --- | --- |\n| `orphan` | number |\n");
+
+	doc_keys_read(d, text);
+	doc_keys_compare(d);
+	ck_assert_uint_eq(d->problem_count, 3);
+	ck_assert_ptr_nonnull(strstr(d->problems, "a key table with no \"Keys of `...`\" line"));
+	ck_assert_ptr_nonnull(strstr(d->problems,
+		"/cues/N/audio/mappings/N: key \"crowd\" is read but not in docs/config.md"));
+	ck_assert_ptr_nonnull(strstr(d->problems,
+		"/timing: key \"tick_rate\" is in docs/config.md but no table reads it"));
+	free(text);
+	free(d);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -988,6 +1166,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_moderation_takes_banned_words_inline_and_from_a_file);
 	tcase_add_test(tc, test_config_cue_audio_parses_into_exact_structs);
 	tcase_add_test(tc, test_config_audio_errors_name_their_pointer);
+	tcase_add_test(tc, test_config_every_key_is_documented_and_every_documented_key_is_read);
+	tcase_add_test(tc, test_config_docs_check_catches_a_missing_and_an_extra_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
