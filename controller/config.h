@@ -268,6 +268,7 @@ struct config_limits {
 	double throttle_close_s;	/* over the rate this long: close 1008 */
 	uint32_t max_message_bytes;	/* larger frames close with 1009 */
 	uint32_t max_connections_per_address;
+	uint32_t ipv6_prefix;		/* an IPv6 client is its address's first this many bits */
 	uint32_t max_connections;	/* hard socket cap, <= CONFIG_MAX_CONNECTIONS */
 	char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
 	uint32_t allowed_origin_count;	/* 0 = same-origin as the Host header */

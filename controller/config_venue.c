@@ -271,6 +271,8 @@ static const struct reader_key limits_keys[] = {
 	KEY_WHOLE("max_connections_per_address", false, struct config_limits,
 		  max_connections_per_address, 1, CONFIG_MAX_CONNECTIONS, 16, NULL,
 		  "Open sockets from one IP address."),
+	KEY_WHOLE("ipv6_prefix", false, struct config_limits, ipv6_prefix, 48, 128, 128, NULL,
+		  "IPv6 addresses alike in this many leading bits count as one address."),
 	/* Its default, capacity + capacity/10 + 16, is set by config_capacity_read(). */
 	KEY_WHOLE("max_connections", false, struct config_limits, max_connections, 1,
 		  CONFIG_MAX_CONNECTIONS, 0, max_connections_read,

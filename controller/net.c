@@ -939,7 +939,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->tls = cfg->tls_cert[0] != '\0';
 	n->max_connections = connection_cap(cfg);
 	n->fd_ceiling = fd_ceiling();
-	n->ipv6_prefix = ADDR_IPV6_PREFIX_DEFAULT;
+	n->ipv6_prefix = cfg->limits.ipv6_prefix;
 	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
 	if (!n->state_mem ||
 	    pss_set_init(&n->awaiting, n->max_connections + FD_RESERVE,

@@ -52,8 +52,6 @@ struct addrtable {
  */
 #define ADDR_SOCKETS_EXTRA 8
 
-/* IPv6 addresses count whole unless the venue groups them (limits.ipv6_prefix). */
-#define ADDR_IPV6_PREFIX_DEFAULT 128
 /* Room for any address as addrtable_address_normalize() writes it. */
 #define ADDR_TEXT_MAX 64
 

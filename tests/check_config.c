@@ -95,6 +95,7 @@ START_TEST(test_config_minimal_document_gets_every_default)
 	ck_assert_double_eq(cfg->limits.throttle_close_s, 10);
 	ck_assert_uint_eq(cfg->limits.max_message_bytes, 1024);
 	ck_assert_uint_eq(cfg->limits.max_connections_per_address, 16);
+	ck_assert_uint_eq(cfg->limits.ipv6_prefix, 128);
 	ck_assert_uint_eq(cfg->limits.max_connections, 300 + 30 + 16);
 	ck_assert_uint_eq(cfg->limits.allowed_origin_count, 0);
 	ck_assert_uint_eq(cfg->cue_count, 1);
@@ -117,6 +118,18 @@ START_TEST(test_config_input_burst_defaults_to_twice_the_rate)
 
 	ck_assert_double_eq(cfg->limits.input_burst, 8);
 	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_ipv6_prefix_groups_from_48_to_128_bits)
+{
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':10,"
+					    "'limits':{'ipv6_prefix':64},'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(cfg->limits.ipv6_prefix, 64);
+	config_destroy(cfg);
+	expect_one("{'name':'X','capacity':10,'limits':{'ipv6_prefix':32},'cues':[" CUE_TAP "]}",
+		   "/limits/ipv6_prefix", "must be between 48 and 128, got 32");
 }
 END_TEST
 
@@ -1113,6 +1126,7 @@ static Suite *config_suite(void)
 
 	tcase_add_test(tc, test_config_minimal_document_gets_every_default);
 	tcase_add_test(tc, test_config_input_burst_defaults_to_twice_the_rate);
+	tcase_add_test(tc, test_config_ipv6_prefix_groups_from_48_to_128_bits);
 	tcase_add_test(tc, test_config_max_connections_default_stays_under_the_hard_cap);
 	tcase_add_test(tc, test_config_without_zones_has_one_zone_all_for_the_whole_venue);
 	tcase_add_test(tc, test_config_zones_cues_and_polls_are_found_by_id);
