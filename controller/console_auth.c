@@ -12,8 +12,17 @@
 #define FREE_FAILURES	3	/* failed logins before any wait */
 #define WAIT_FIRST_S	1.0
 #define WAIT_MAX_S	30.0
+#define WAIT_BUSY_S	1.0	/* this address's checks are still running */
 
-static const char *const role_names[] = { "none", "artist", "operator" };
+/* Each role: its name, and its share of the session table. */
+static const struct role_rule {
+	const char *name;
+	unsigned sessions;
+} role_rules[] = {
+	[CONSOLE_ROLE_NONE] = { "none", 0 },
+	[CONSOLE_ROLE_ARTIST] = { "artist", CONSOLE_SESSIONS_ARTIST },
+	[CONSOLE_ROLE_OPERATOR] = { "operator", CONSOLE_SESSIONS_OPERATOR },
+};
 
 struct session {
 	char token[CONSOLE_TOKEN_CHARS + 1];
@@ -24,6 +33,7 @@ struct session {
 struct throttle {
 	char addr[64];
 	uint32_t failures;
+	uint32_t pending;		/* checks started and not yet ended */
 	double next_try, last_seen;
 };
 
@@ -33,17 +43,27 @@ struct console_auth {
 	struct throttle throttles[CONSOLE_THROTTLE_ADDRS];
 };
 
+static const struct role_rule *role_rule(enum console_role r)
+{
+	return (unsigned)r < sizeof(role_rules) / sizeof(role_rules[0]) ? &role_rules[r] :
+								     &role_rules[CONSOLE_ROLE_NONE];
+}
+
 const char *console_role_name(enum console_role r)
 {
-	return (unsigned)r <= CONSOLE_ROLE_OPERATOR ? role_names[r] : "none";
+	return role_rule(r)->name;
+}
+
+unsigned console_role_sessions(enum console_role r)
+{
+	return role_rule(r)->sessions;
 }
 
 enum console_role console_role_from_name(const char *name)
 {
-	if (name && strcmp(name, "artist") == 0)
-		return CONSOLE_ROLE_ARTIST;
-	if (name && strcmp(name, "operator") == 0)
-		return CONSOLE_ROLE_OPERATOR;
+	for (size_t r = CONSOLE_ROLE_NONE + 1; name && r < sizeof(role_rules) / sizeof(role_rules[0]); r++)
+		if (strcmp(name, role_rules[r].name) == 0)
+			return (enum console_role)r;
 	return CONSOLE_ROLE_NONE;
 }
 
@@ -92,30 +112,57 @@ void console_auth_destroy(struct console_auth *a)
 
 static struct throttle *throttle_find(struct console_auth *a, const char *addr, bool create, double now)
 {
-	struct throttle *oldest = &a->throttles[0];
+	struct throttle *room = NULL;
 
 	for (int i = 0; i < CONSOLE_THROTTLE_ADDRS; i++) {
 		struct throttle *t = &a->throttles[i];
 
 		if (t->addr[0] && strcmp(t->addr, addr) == 0)
 			return t;
-		if (t->last_seen < oldest->last_seen)
-			oldest = t;
+		if (t->pending)
+			continue;	/* its checks still have to end here */
+		if (!room || t->last_seen < room->last_seen)
+			room = t;
 	}
-	if (!create)
+	if (!create || !room)
 		return NULL;
 	/* A full table forgets the address seen longest ago, never the one being slowed now. */
-	memset(oldest, 0, sizeof(*oldest));
-	snprintf(oldest->addr, sizeof(oldest->addr), "%s", addr);
-	oldest->last_seen = now;
-	return oldest;
+	memset(room, 0, sizeof(*room));
+	snprintf(room->addr, sizeof(room->addr), "%s", addr);
+	room->last_seen = now;
+	return room;
+}
+
+/* A check still running is counted as a failure: parallel tries get the free ones, no more. */
+static double throttle_wait(const struct throttle *t, double now)
+{
+	if (!t)
+		return 0;
+	if (t->next_try > now)
+		return t->next_try - now;
+	if (t->pending >= CONSOLE_LOGIN_PENDING || (t->pending && t->failures + t->pending >= FREE_FAILURES))
+		return WAIT_BUSY_S;
+	return 0;
 }
 
 double console_login_wait(struct console_auth *a, const char *addr, double now)
 {
-	struct throttle *t = throttle_find(a, addr, false, now);
+	return throttle_wait(throttle_find(a, addr, false, now), now);
+}
 
-	return t && t->next_try > now ? t->next_try - now : 0;
+double console_login_begin(struct console_auth *a, const char *addr, double now)
+{
+	struct throttle *t = throttle_find(a, addr, true, now);
+	double wait;
+
+	if (!t)
+		return WAIT_BUSY_S;	/* every remembered address has a check running */
+	wait = throttle_wait(t, now);
+	if (wait > 0)
+		return wait;
+	t->pending++;
+	t->last_seen = now;
+	return 0;
 }
 
 void console_login_result(struct console_auth *a, const char *addr, bool ok, double now)
@@ -125,8 +172,13 @@ void console_login_result(struct console_auth *a, const char *addr, bool ok, dou
 
 	if (!t)
 		return;
+	if (t->pending)
+		t->pending--;
 	if (ok) {
-		memset(t, 0, sizeof(*t));
+		t->failures = 0;
+		t->next_try = 0;
+		if (!t->pending)
+			memset(t, 0, sizeof(*t));
 		return;
 	}
 	t->failures++;
@@ -141,23 +193,38 @@ void console_login_result(struct console_auth *a, const char *addr, bool ok, dou
 
 /* ---- sessions ---- */
 
-int console_session_open(struct console_auth *a, enum console_role role, double now, char *token)
+/*
+ * Where a new session of @role goes: a free or expired slot while the
+ * role is under its share, else the role's own oldest session. The shares
+ * add up to the table, so a role under its share always finds a free slot.
+ */
+static struct session *session_slot(struct console_auth *a, enum console_role role, double now)
 {
-	struct session *slot = &a->sessions[0];
-	unsigned char raw[CONSOLE_TOKEN_CHARS / 2];
+	struct session *free_slot = NULL, *oldest_own = NULL;
+	unsigned own = 0;
 
-	if (role == CONSOLE_ROLE_NONE)
-		return -1;
 	for (int i = 0; i < CONSOLE_SESSIONS; i++) {
 		struct session *s = &a->sessions[i];
 
 		if (s->role == CONSOLE_ROLE_NONE || s->expires <= now) {
-			slot = s;
-			break;
+			if (!free_slot)
+				free_slot = s;
+		} else if (s->role == role) {
+			own++;
+			if (!oldest_own || s->opened < oldest_own->opened)
+				oldest_own = s;
 		}
-		if (s->opened < slot->opened)
-			slot = s;
 	}
+	return own < console_role_sessions(role) && free_slot ? free_slot : oldest_own;
+}
+
+int console_session_open(struct console_auth *a, enum console_role role, double now, char *token)
+{
+	struct session *slot;
+	unsigned char raw[CONSOLE_TOKEN_CHARS / 2];
+
+	if (console_role_sessions(role) == 0 || !(slot = session_slot(a, role, now)))
+		return -1;
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(slot->token, sizeof(slot->token), raw, sizeof(raw));
 	slot->role = role;

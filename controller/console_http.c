@@ -36,8 +36,10 @@ struct console_http_pss {
 
 struct login_job {
 	enum job_state state;
+	uint64_t seq;			/* queued checks run oldest first */
 	struct lws *wsi;		/* NULL once the client went away */
 	struct console_http_pss *hp;
+	char addr[64];			/* whose try it is, to record even when the client left */
 	enum console_role role;
 	char hash[CONSOLE_HASH_MAX];
 	char password[256];
@@ -57,6 +59,7 @@ struct console_http {
 	pthread_cond_t wake;
 	bool stop;
 	struct lws_context *ctx;		/* the worker wakes it when a check is done */
+	uint64_t next_seq;
 	struct login_job jobs[LOGIN_JOBS];
 };
 
@@ -70,8 +73,8 @@ static void *login_worker(void *arg)
 	while (!c->stop) {
 		struct login_job *job = NULL;
 
-		for (int i = 0; i < LOGIN_JOBS && !job; i++)
-			if (c->jobs[i].state == JOB_QUEUED)
+		for (int i = 0; i < LOGIN_JOBS; i++)
+			if (c->jobs[i].state == JOB_QUEUED && (!job || c->jobs[i].seq < job->seq))
 				job = &c->jobs[i];
 		if (!job) {
 			pthread_cond_wait(&c->wake, &c->lock);
@@ -180,6 +183,11 @@ static int answer_write(struct lws *wsi, struct console_http_pss *hp)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+static int answer_slow_down(struct lws *wsi, struct console_http_pss *hp)
+{
+	return answer(wsi, hp, 429, "{\"error\":\"slow_down\",\"message\":\"too many wrong passwords; wait and try again\"}");
+}
+
 static void body_free(struct console_http_pss *hp)
 {
 	free(hp->body);
@@ -187,7 +195,46 @@ static void body_free(struct console_http_pss *hp)
 	hp->body_len = 0;
 }
 
-/* The body is complete: check it and hand the password to the worker. */
+/*
+ * Hands a password check to the worker and counts it against the client's
+ * address from now, whether or not the client stays for the answer
+ * (console_login_begin()). The job's slot, or -1 when every slot is taken.
+ */
+static int login_queue(struct console_http *c, struct lws *wsi, struct console_http_pss *hp,
+		       enum console_role r, const char *hash, const char *password)
+{
+	int slot = -1;
+
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < LOGIN_JOBS && slot < 0; i++)
+		if (c->jobs[i].state == JOB_FREE)
+			slot = i;
+	if (slot >= 0 && console_login_begin(c->auth, hp->addr, now_s(c)) != 0)
+		slot = -1;	/* every address auth remembers has a check running */
+	if (slot >= 0) {
+		struct login_job *job = &c->jobs[slot];
+
+		c->ctx = lws_get_context(wsi);
+		job->state = JOB_QUEUED;
+		job->seq = c->next_seq++;
+		job->wsi = wsi;
+		job->hp = hp;
+		snprintf(job->addr, sizeof(job->addr), "%s", hp->addr);
+		job->role = r;
+		/* An unknown role, or one with no password, costs the same check and always fails. */
+		snprintf(job->hash, sizeof(job->hash), "%s", hash[0] ? hash : c->dummy_hash);
+		job->ok = false;
+		snprintf(job->password, sizeof(job->password), "%s", hash[0] ? password : "");
+		pthread_cond_signal(&c->wake);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return slot;
+}
+
+/*
+ * The body is complete: check it, and unless its address must wait (429)
+ * or every check slot is taken (503), hand it to the worker.
+ */
 static int login_submit(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
 {
 	json_error_t jerr;
@@ -197,32 +244,19 @@ static int login_submit(struct console_http *c, struct lws *wsi, struct console_
 	enum console_role r = console_role_from_name(role);
 	const char *hash = r == CONSOLE_ROLE_OPERATOR ? c->cc->operator_hash :
 			   r == CONSOLE_ROLE_ARTIST ? c->cc->artist_hash : "";
-	int slot = -1;
+	int slot;
 
 	body_free(hp);
 	if (!json_is_object(body) || !role || !password || strlen(password) >= sizeof(c->jobs[0].password)) {
 		json_decref(body);
 		return answer(wsi, hp, 400, "{\"error\":\"bad_request\",\"message\":\"send a JSON object with role and password\"}");
 	}
-	pthread_mutex_lock(&c->lock);
-	for (int i = 0; i < LOGIN_JOBS && slot < 0; i++)
-		if (c->jobs[i].state == JOB_FREE)
-			slot = i;
-	if (slot >= 0) {
-		struct login_job *job = &c->jobs[slot];
-
-		c->ctx = lws_get_context(wsi);
-		job->state = JOB_QUEUED;
-		job->wsi = wsi;
-		job->hp = hp;
-		job->role = r;
-		/* An unknown role, or one with no password, costs the same check and always fails. */
-		snprintf(job->hash, sizeof(job->hash), "%s", hash[0] ? hash : c->dummy_hash);
-		job->ok = false;
-		snprintf(job->password, sizeof(job->password), "%s", hash[0] ? password : "");
-		pthread_cond_signal(&c->wake);
+	/* Tries sent in parallel pass request_start() together: the address's share is checked again here. */
+	if (console_login_wait(c->auth, hp->addr, now_s(c)) > 0) {
+		json_decref(body);
+		return answer_slow_down(wsi, hp);
 	}
-	pthread_mutex_unlock(&c->lock);
+	slot = login_queue(c, wsi, hp, r, hash, password);
 	json_decref(body);
 	if (slot < 0)
 		return answer(wsi, hp, 503, "{\"error\":\"busy\",\"message\":\"too many logins at once; try again\"}");
@@ -231,7 +265,10 @@ static int login_submit(struct console_http *c, struct lws *wsi, struct console_
 	return 0;
 }
 
-/* Net thread, woken by the worker: answers every finished check whose client is still here. */
+/*
+ * Net thread, woken by the worker: records every finished check against
+ * its address, and answers those whose client is still here.
+ */
 static void login_finish(struct console_http *c)
 {
 	pthread_mutex_lock(&c->lock);
@@ -243,12 +280,12 @@ static void login_finish(struct console_http *c)
 		if (job->state != JOB_DONE)
 			continue;
 		job->state = JOB_FREE;
+		console_login_result(c->auth, job->addr, job->ok, now_s(c));
+		log_info("console: login as %s from %s: %s%s", console_role_name(job->role), job->addr,
+			 job->ok ? "ok" : "wrong password", job->wsi ? "" : " (client gone)");
 		if (!job->wsi)
 			continue;	/* the client left while we checked */
 		hp->job = 0;
-		console_login_result(c->auth, hp->addr, job->ok, now_s(c));
-		log_info("console: login as %s from %s: %s", console_role_name(job->role), hp->addr,
-			 job->ok ? "ok" : "wrong password");
 		if (!job->ok || console_session_open(c->auth, job->role, now_s(c), token) != 0) {
 			answer(job->wsi, hp, 401, "{\"error\":\"wrong_password\",\"message\":\"wrong role or password\"}");
 			continue;
@@ -308,7 +345,7 @@ static int request_start(struct console_http *c, struct lws *wsi, struct console
 		return 0;
 	}
 	if (console_login_wait(c->auth, hp->addr, now_s(c)) > 0)
-		return answer(wsi, hp, 429, "{\"error\":\"slow_down\",\"message\":\"too many wrong passwords; wait and try again\"}");
+		return answer_slow_down(wsi, hp);
 	hp->wait = WAIT_BODY;
 	hp->status = 0;
 	return 0;

@@ -4,10 +4,12 @@
  * and POST /console/logout, and the session cookie they set and clear.
  *
  * Login: JSON {"role":"operator","password":"..."}. Origin must pass the
- * phones' rules (403), an address that keeps failing waits (429,
- * Retry-After), and the password is checked against its Argon2id hash on
- * a worker thread, because that check takes tens of milliseconds by
- * design and the tick must never wait for it. Success sets an HttpOnly,
+ * phones' rules (403), an address that keeps failing or already has its
+ * share of checks running waits (429, Retry-After; console_auth.h), and
+ * the password is checked against its Argon2id hash on a worker thread,
+ * because that check takes tens of milliseconds by design and the tick
+ * must never wait for it. A check counts against its address once queued,
+ * even when the client leaves before the answer. Success sets an HttpOnly,
  * SameSite=Strict session cookie.
  *
  * Thread: net thread, except the worker, which only checks passwords and
