@@ -27,6 +27,22 @@
 #define LIVE_TEXTS_MAX	20	/* the oldest crowd texts waiting for the moderators */
 #define LIVE_RECENT_MAX	20	/* participants who acted last */
 #define LIVE_ACTIVE_S	10	/* the live view's "active": an input within this */
+#define LIVE_JSON_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(6))
+
+/*
+ * Upper bounds, in bytes, of the live view's parts whose size the config
+ * does not fix, for console_live_estimate(). Numbers are at most 13
+ * characters at the live view's precision; keys and punctuation included.
+ */
+#define EST_OTHER	4096	/* the cue's header, crowd numbers, safety, audio, stage, net */
+#define EST_ZONE	120	/* a zone besides its id and name */
+#define EST_ALARM	320	/* an alarm with its message */
+#define EST_MAPPING	140	/* one co-creation mapping */
+#define EST_CONTROL	(2 * CONFIG_ID_MAX + 120)	/* one artist control */
+#define EST_TEXT	(CROWDTEXT_FROM_MAX + CONFIG_ID_MAX + 120)	/* a crowd text besides its text */
+#define EST_TEXT_CHAR	4	/* a text's character: UTF-8 (control codes never reach the queue) */
+#define EST_RECENT	16	/* one participant id */
+#define EST_POLL_TALLY	4000000000u	/* a tally with all its digits */
 
 /* One render: what every panel reads. */
 struct live_req {
@@ -40,10 +56,31 @@ typedef void live_panel_fn(json_t *live, const struct live_req *r);
 
 static size_t live_dump(json_t *j, char *out, size_t cap)
 {
-	size_t n = j ? json_dumpb(j, out, cap, JSON_COMPACT | JSON_REAL_PRECISION(6)) : 0;
+	size_t n = j ? json_dumpb(j, out, cap, LIVE_JSON_FLAGS) : 0;
 
 	json_decref(j);
 	return n < cap ? n : 0;
+}
+
+/* The bytes @j takes in the live view; takes @j over. */
+static size_t live_size(json_t *j)
+{
+	size_t n = j ? json_dumpb(j, NULL, 0, LIVE_JSON_FLAGS) : 0;
+
+	json_decref(j);
+	return n;
+}
+
+/* The cue list, as the live view carries it. */
+static json_t *live_cue_list(const struct venue_config *cfg)
+{
+	json_t *cues = json_array();
+
+	for (uint32_t i = 0; i < cfg->cue_count; i++)
+		json_array_append_new(cues, json_pack("{s:s, s:s, s:s}", "id", cfg->cues[i].id,
+						      "title", cfg->cues[i].title,
+						      "scene", scene_name(cfg->cues[i].scene)));
+	return cues;
 }
 
 /* The current cue, the cue list, and the phone controls enabled now. */
@@ -52,12 +89,8 @@ static void live_cue(json_t *live, const struct live_req *r)
 	const struct venue_config *cfg = r->src->cfg;
 	const struct show_frame *f = r->src->frame;
 	const struct config_cue *cue = show_cue(r->src->show);
-	json_t *cues = json_array(), *controls = json_array();
+	json_t *cues = live_cue_list(cfg), *controls = json_array();
 
-	for (uint32_t i = 0; i < cfg->cue_count; i++)
-		json_array_append_new(cues, json_pack("{s:s, s:s, s:s}", "id", cfg->cues[i].id,
-						      "title", cfg->cues[i].title,
-						      "scene", scene_name(cfg->cues[i].scene)));
 	for (int c = 0; c < CONTROL_COUNT; c++)
 		if (f->controls & (1u << c))
 			json_array_append_new(controls, json_string(control_name((enum control)c)));
@@ -91,20 +124,11 @@ static void live_crowd(json_t *live, const struct live_req *r)
 	json_object_set_new(live, "zones", zones);
 }
 
-/* The poll phones see, or null. */
-static void live_poll(json_t *live, const struct live_req *r)
+/* Poll @p with the tallies and state of @fp. */
+static json_t *live_poll_json(const struct config_poll *p, const struct frame_poll *fp)
 {
-	const struct frame_poll *fp = &r->src->frame->poll;
-	const struct config_poll *p;
-	json_t *poll, *options, *tallies;
+	json_t *poll, *options = json_array(), *tallies = json_array();
 
-	if (fp->index < 0) {
-		json_object_set_new(live, "poll", json_null());
-		return;
-	}
-	p = &r->src->cfg->polls[fp->index];
-	options = json_array();
-	tallies = json_array();
 	for (uint32_t o = 0; o < p->option_count; o++) {
 		json_array_append_new(options, json_string(p->options[o]));
 		json_array_append_new(tallies, json_integer(fp->tallies[o]));
@@ -116,7 +140,16 @@ static void live_poll(json_t *live, const struct live_req *r)
 	json_object_set_new(poll, "revealed", json_boolean(fp->revealed));
 	json_object_set_new(poll, "vetoed", json_boolean(fp->vetoed));
 	json_object_set_new(poll, "winner", json_integer(fp->winner));
-	json_object_set_new(live, "poll", poll);
+	return poll;
+}
+
+/* The poll phones see, or null. */
+static void live_poll(json_t *live, const struct live_req *r)
+{
+	const struct frame_poll *fp = &r->src->frame->poll;
+
+	json_object_set_new(live, "poll", fp->index < 0 ? json_null() :
+			    live_poll_json(&r->src->cfg->polls[fp->index], fp));
 }
 
 /* The alarms raised and not yet acknowledged, or still active. */
@@ -339,4 +372,74 @@ size_t console_live_healthz(const struct console_live_sources *src, double now, 
 	json_object_set_new(health, "audio", json_pack("{s:s, s:b, s:s}", "device", st.device_name,
 						       "lost", st.device_lost, "error", st.error));
 	return live_dump(health, out, cap);
+}
+
+/* The largest poll panel any of the venue's polls can make. */
+static size_t estimate_polls(const struct venue_config *cfg)
+{
+	struct frame_poll fp = { .total = EST_POLL_TALLY, .winner = CONFIG_POLL_OPTIONS_MAX };
+	size_t most = 0;
+
+	for (int o = 0; o < CONFIG_POLL_OPTIONS_MAX; o++)
+		fp.tallies[o] = EST_POLL_TALLY;
+	for (uint32_t i = 0; i < cfg->poll_count; i++) {
+		size_t n = live_size(live_poll_json(&cfg->polls[i], &fp));
+
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
+/* The largest mix and artist panels any cue makes, and its title again as the current cue. */
+static size_t estimate_cues(const struct venue_config *cfg)
+{
+	size_t most = 0;
+
+	for (uint32_t i = 0; i < cfg->cue_count; i++) {
+		const struct config_cue_audio *a = &cfg->cues[i].audio;
+		size_t n = a->mapping_count * EST_MAPPING + (TARGET_COUNT + a->stem_count) * EST_CONTROL +
+			   live_size(json_string(cfg->cues[i].title));
+
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
+static size_t estimate_zones(const struct venue_config *cfg)
+{
+	size_t n = 0;
+
+	for (uint32_t z = 0; z < cfg->zone_count; z++)
+		n += EST_ZONE + live_size(json_string(cfg->zones[z].id)) + live_size(json_string(cfg->zones[z].name));
+	return n;
+}
+
+/* The operator's crowd text: the oldest waiting and the wall, each text as long as the venue allows. */
+static size_t estimate_texts(const struct venue_config *cfg)
+{
+	size_t text = EST_TEXT + (size_t)cfg->moderation.text_max_chars * EST_TEXT_CHAR;
+
+	return (LIVE_TEXTS_MAX + CONFIG_WALL_MAX) * text + LIVE_RECENT_MAX * EST_RECENT;
+}
+
+size_t console_live_estimate(const struct venue_config *cfg)
+{
+	return EST_OTHER + live_size(live_cue_list(cfg)) + estimate_polls(cfg) + estimate_cues(cfg) +
+	       estimate_zones(cfg) + ALARM_COUNT * EST_ALARM + estimate_texts(cfg);
+}
+
+bool console_live_warning(const struct venue_config *cfg, char *out, size_t cap)
+{
+	size_t kib = (console_live_estimate(cfg) + 1023) / 1024;
+
+	if (!cfg->console.enabled || kib * 1024 <= CONSOLE_LIVE_FIRST)
+		return false;
+	if (kib * 1024 > CONSOLE_LIVE_MAX)
+		snprintf(out, cap, "/cues: the console's live view may reach about %zu KiB, over the %u KiB it can "
+			 "send: the console would show an error instead; shorten cue titles, poll texts or the cue list",
+			 kib, CONSOLE_LIVE_MAX / 1024);
+	else
+		snprintf(out, cap, "/cues: the console's live view may reach about %zu KiB, sent to each console four "
+			 "times a second (%zu KiB/s); shorter cue titles and poll texts make it lighter", kib, kib * 4);
+	return true;
 }

@@ -11,10 +11,14 @@
 #ifndef TUTTI_CONSOLE_LIVE_H
 #define TUTTI_CONSOLE_LIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "console_auth.h"
+
+#define CONSOLE_LIVE_FIRST	65536		/* the console's first buffer for one live view */
+#define CONSOLE_LIVE_MAX	(1u << 20)	/* the most it grows to: beyond, the console shows an error */
 
 struct alarms;
 struct audio_device;
@@ -56,6 +60,21 @@ struct console_live_sources {
  */
 size_t console_live_render(const struct console_live_sources *src, enum console_role role, double now,
 			   char *out, size_t cap);
+
+/*
+ * An upper bound of the operator's live view for @cfg, in bytes: the cue
+ * list, the largest poll, mix and artist panel, zones, alarms and crowd
+ * texts as long as the venue allows. For `tutti check`: a venue whose
+ * live view may pass CONSOLE_LIVE_FIRST costs each console that much four
+ * times a second, and one past CONSOLE_LIVE_MAX gets no live view.
+ */
+size_t console_live_estimate(const struct venue_config *cfg);
+/*
+ * `tutti check`'s warning about the live view's size, into @out: true when
+ * @cfg has a console and its estimate passes CONSOLE_LIVE_FIRST (heavy on
+ * the network) or CONSOLE_LIVE_MAX (the console would get an error instead).
+ */
+bool console_live_warning(const struct venue_config *cfg, char *out, size_t cap);
 
 /* GET /healthz at show time @now: whether the show runs, and its headline numbers. As above. */
 size_t console_live_healthz(const struct console_live_sources *src, double now, char *out, size_t cap);

@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "console_http.h"
+#include "console_live.h"
 #include "log.h"
 #include "net_service.h"
 
 #define CONSOLE_RX_MAX	4096
-#define CONSOLE_OUT_MAX	65536
 #define LIVE_EVERY_US	250000		/* the live view, four times a second */
 #define REPLIES		8
 
@@ -24,8 +24,14 @@ struct console_socket {
 	struct console_net_handlers h;
 	struct metrics *metrics;
 	bool stopped;
-	unsigned char out[LWS_PRE + CONSOLE_OUT_MAX];	/* scratch for one write */
+	unsigned char *out;			/* scratch for one write, LWS_PRE + out_cap */
+	size_t out_cap;				/* grows with the live view, up to CONSOLE_LIVE_MAX */
 };
+
+/* When the live view does not fit even CONSOLE_LIVE_MAX: the console shows this instead of going blind. */
+static const char live_error[] =
+	"{\"type\":\"live_error\",\"code\":\"live_too_large\",\"message\":\"the live view does not fit "
+	"in 1 MiB: shorten cue titles, poll texts or the cue list (tutti check estimates it)\"}";
 
 /* Per console socket. */
 struct console_socket_pss {
@@ -51,6 +57,11 @@ struct console_socket *console_socket_create(struct console_auth *auth, const st
 	s->auth = auth;
 	s->h = *h;
 	s->metrics = metrics;
+	s->out_cap = CONSOLE_LIVE_FIRST;
+	if (!(s->out = malloc(LWS_PRE + s->out_cap))) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -62,6 +73,8 @@ void console_socket_stop(struct console_socket *s)
 
 void console_socket_destroy(struct console_socket *s)
 {
+	if (s)
+		free(s->out);
 	free(s);
 }
 
@@ -111,6 +124,29 @@ static int socket_receive(struct console_socket *s, struct console_socket_pss *p
 	return 0;
 }
 
+/*
+ * The live view for @pss into the scratch buffer, which doubles until the
+ * view fits, up to CONSOLE_LIVE_MAX, and stays grown. Its length, or that
+ * of live_error when it does not fit.
+ */
+static size_t socket_live_render(struct console_socket *s, struct console_socket_pss *pss)
+{
+	for (;;) {
+		size_t len = s->h.live(s->h.user, (int)pss->role, (char *)s->out + LWS_PRE, s->out_cap);
+		unsigned char *bigger;
+
+		if (len)
+			return len;
+		if (s->out_cap >= CONSOLE_LIVE_MAX || !(bigger = realloc(s->out, LWS_PRE + s->out_cap * 2)))
+			break;
+		s->out = bigger;
+		s->out_cap *= 2;
+		log_info("console: the live view outgrew its buffer: now %zu KiB", s->out_cap / 1024);
+	}
+	memcpy(s->out + LWS_PRE, live_error, sizeof(live_error) - 1);
+	return sizeof(live_error) - 1;
+}
+
 static int socket_writeable(struct console_socket *s, struct console_socket_pss *pss, struct lws *wsi)
 {
 	size_t len;
@@ -124,9 +160,7 @@ static int socket_writeable(struct console_socket *s, struct console_socket_pss 
 		pss->reply_count--;
 	} else if (pss->live_due) {
 		pss->live_due = false;
-		len = s->h.live(s->h.user, (int)pss->role, (char *)s->out + LWS_PRE, CONSOLE_OUT_MAX);
-		if (!len)
-			return 0;
+		len = socket_live_render(s, pss);
 	} else {
 		return 0;
 	}
@@ -221,6 +255,6 @@ struct lws_protocols console_socket_protocol(struct console_socket *s)
 	return (struct lws_protocols){
 		.name = CONSOLE_SOCKET_PROTOCOL, .callback = console_socket_callback,
 		.per_session_data_size = sizeof(struct console_socket_pss), .rx_buffer_size = CONSOLE_RX_MAX,
-		.tx_packet_size = LWS_PRE + CONSOLE_OUT_MAX, .user = s,
+		.tx_packet_size = LWS_PRE + CONSOLE_LIVE_FIRST, .user = s,
 	};
 }

@@ -5,8 +5,10 @@
  * A socket is accepted only with a live session cookie (console_http.h)
  * and an allowed Origin; every command goes to the daemon's command
  * handler with the session's role, which checks it; the live view is
- * pushed four times a second; an expired session is closed with
- * LWS_CLOSE_STATUS_POLICY_VIOLATION.
+ * pushed four times a second, in a buffer that grows with it up to
+ * CONSOLE_LIVE_MAX (console_live.h), past which the console gets a
+ * "live_error" message in its place, never silence; an expired session is
+ * closed with LWS_CLOSE_STATUS_POLICY_VIOLATION.
  *
  * Thread: net thread.
  */

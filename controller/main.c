@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "console_auth.h"
+#include "console_live.h"
 #include "daemon.h"
 #include "net_tlscert.h"
 
@@ -150,6 +151,8 @@ int main(int argc, char **argv)
 		printf("%s: ok: \"%s\", capacity %u, %u zone(s), %u cue(s), %u poll(s)\n",
 		       o.config_path, cfg->name, cfg->capacity, cfg->zone_count, cfg->cue_count,
 		       cfg->poll_count);
+		if (console_live_warning(cfg, err, sizeof(err)))
+			fprintf(stderr, "%s: warning: %s\n", o.config_path, err);
 		config_destroy(cfg);
 		return 0;
 	}

@@ -23,6 +23,13 @@ function showReply(message) {
   el.classList.toggle('bad', !message.ok);
 }
 
+// The live view could not be sent: say so on the desk rather than show a stale one as live.
+function showLiveError(message) {
+  $('live-error').hidden = !message;
+  $('live-error').textContent = message ? `No live view: ${message.message}` : '';
+  $('link').textContent = message ? 'no live view' : 'live';
+}
+
 function showLogin(message = '') {
   $('desk').hidden = true;
   $('login').hidden = false;
@@ -35,7 +42,11 @@ function showDesk() {
   $('whoami').textContent = role;
   $('safety').hidden = role !== 'operator';
   linkOpen({
-    onLive: (live) => { for (const render of PANELS) render(live, role); },
+    onLive: (live) => {
+      if (!$('live-error').hidden) showLiveError(null);
+      for (const render of PANELS) render(live, role);
+    },
+    onLiveError: showLiveError,
     onReply: showReply,
     onSessionEnd: () => showLogin('Your session ended: log in again.'),
   });

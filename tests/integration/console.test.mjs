@@ -5,11 +5,13 @@
 // new cue), the artist's role is refused the safety panel, a freeze reaches the phones, and
 // a session that ends (logout, like expiry) closes its socket with 1008, shutdown closes it
 // with 1001, login takes only POST (405), a venue without a console answers 404 and refuses
-// the socket, and an address that keeps failing is slowed down (429).
+// the socket, and an address that keeps failing is slowed down (429). A venue whose live view
+// outgrows the first 64 KiB buffer (many long cue titles) still reaches the console, and
+// `tutti check` warns about its size beforehand.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import WebSocket from 'ws';
 import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 import { Phone } from '../lib/client.mjs';
@@ -239,6 +241,44 @@ test('SIGTERM closes the console socket with 1001', async () => {
   const { code, reason } = await closed;
   assert.equal(code, 1001);
   assert.match(reason, /daemon stopping/);
+});
+
+test('a live view over 64 KiB still reaches the console, and tutti check warns about it', async () => {
+  // 256 cues whose titles are all quotes: each title doubles when escaped in JSON.
+  const cues = Array.from({ length: 256 }, (_, i) => ({
+    id: `cue-${i}`, title: `"Act ${i}" ${'"'.repeat(150)}`.slice(0, 160), scene: 'title', controls: [],
+  }));
+  const config = writeConfig(smallVenue({ cues, console: { operator_password_hash: hash(PASSWORD) } }), 'long.json');
+  const check = spawnSync(TUTTI_BIN, ['check', config]);
+  assert.equal(check.status, 0, check.stderr.toString());
+  const warned = check.stderr.toString().match(/warning: \/cues: the console's live view may reach about (\d+) KiB/);
+  assert.ok(warned, `tutti check did not warn: ${check.stderr}`);
+  const long = await startDaemon({ config });
+  try {
+    const res = await fetch(`${long.url}console/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'operator', password: PASSWORD }),
+    });
+    assert.equal(res.status, 200);
+    const ws = new WebSocket(long.wsUrl, 'tutti.console.v1', { headers: { Cookie: cookieOf(res) } });
+    sockets.push(ws);
+    const views = await new Promise((resolve, reject) => {
+      const got = [];
+      const timer = setTimeout(() => reject(new Error(`${got.length} live views in 3 s`)), 3000);
+      ws.on('message', (data) => {
+        got.push(data.length);
+        const m = JSON.parse(data.toString());
+        assert.equal(m.type, 'live', `not a live view: ${data.toString().slice(0, 200)}`);
+        assert.equal(m.cues.length, 256);
+        if (got.length === 3) { clearTimeout(timer); resolve(got); }
+      });
+    });
+    assert.ok(views.every((n) => n > 65536), `live views of ${views} bytes: the test venue is too small`);
+    assert.ok(views.every((n) => n <= Number(warned[1]) * 1024), `live views of ${views} bytes, estimated ${warned[1]} KiB`);
+    ws.close();
+  } finally {
+    assert.equal(await long.stop(), 0);
+  }
 });
 
 // Last: it leaves this address slowed down for the tests after it.
