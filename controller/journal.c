@@ -74,6 +74,7 @@ struct journal {
 	uint64_t batch_last_seq;
 	uint64_t written_seq;			/* sequence number of the last event taken from the ring */
 	double last_t;
+	double resumed_t;
 	sqlite3_stmt *insert_event, *upsert_participant, *participant_left, *upsert_vote, *forget_votes,
 		     *forget_vote_rows, *forget_events, *forget_participant, *last_t_stmt;
 };
@@ -398,9 +399,59 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-struct journal *journal_open(const char *path, const struct journal_show *show, enum journal_open_mode mode,
-			     journal_commit_fn *on_commit, void *user, bool *resumed, char *err, size_t err_size)
+/* Hands the stored show back to @o->replay, and carries the sequence numbers and show time on. */
+static int replay_stored(struct journal *j, const struct journal_options *o)
 {
+	static const char sql[] =
+		"SELECT e.seq, e.t, e.kind, coalesce(e.participant, ''), e.a, e.b, e.x, e.y,"
+		" coalesce(p.token, e.text, '') FROM event e"
+		" LEFT JOIN participant p ON e.kind = 'join' AND p.id = e.participant"
+		" WHERE e.kind NOT IN ('input', 'metrics') ORDER BY e.seq";
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(j->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct journal_event e = { .t = sqlite3_column_double(s, 1), .a = sqlite3_column_int(s, 4),
+					   .b = sqlite3_column_int(s, 5), .x = sqlite3_column_double(s, 6),
+					   .y = sqlite3_column_double(s, 7) };
+		const char *kind = (const char *)sqlite3_column_text(s, 2);
+
+		for (int k = 0; k < JOURNAL_KIND_COUNT; k++)
+			if (strcmp(kind, kind_names[k]) == 0)
+				e.kind = (uint8_t)k;
+		snprintf(e.participant, sizeof(e.participant), "%s", (const char *)sqlite3_column_text(s, 3));
+		snprintf(e.text, sizeof(e.text), "%s", (const char *)sqlite3_column_text(s, 8));
+		if (o->replay)
+			o->replay(o->user, &e, (uint64_t)sqlite3_column_int64(s, 0));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return -1;
+	/* Sequence numbers go on after the stored ones (inputs included), and so does show time. */
+	if (sqlite3_prepare_v2(j->db, "SELECT coalesce(max(seq), 0), (SELECT last_t FROM show) FROM event", -1, &s,
+			       NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		j->pushed = j->written_seq = (uint64_t)sqlite3_column_int64(s, 0);
+		atomic_store(&j->committed, j->pushed);
+		j->resumed_t = j->last_t = sqlite3_column_double(s, 1);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+double journal_resumed_t(const struct journal *j)
+{
+	return j->resumed_t;
+}
+
+struct journal *journal_open(const struct journal_options *o, bool *resumed, char *err, size_t err_size)
+{
+	const char *path = o->path;
+	const struct journal_show *show = &o->show;
+	enum journal_open_mode mode = o->mode;
 	struct journal *j = calloc(1, sizeof(*j));
 	char hash[65], stored[65], why[300] = "";
 
@@ -412,8 +463,8 @@ struct journal *journal_open(const char *path, const struct journal_show *show, 
 	}
 	snprintf(j->path, sizeof(j->path), "%s", path);
 	pthread_mutex_init(&j->problem_lock, NULL);
-	j->on_commit = on_commit;
-	j->user = user;
+	j->on_commit = o->on_commit;
+	j->user = o->user;
 	journal_config_hash(show->config, show->config_len, hash);
 	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
@@ -443,6 +494,10 @@ struct journal *journal_open(const char *path, const struct journal_show *show, 
 		}
 	} else {
 		*resumed = true;
+		if (replay_stored(j, o) != 0) {
+			snprintf(err, err_size, "%s: cannot read the show back: %s", path, sqlite3_errmsg(j->db));
+			goto fail;
+		}
 	}
 	if (prepare_statements(j) != 0) {
 		snprintf(err, err_size, "%s: %s", path, sqlite3_errmsg(j->db));

@@ -84,14 +84,29 @@ enum journal_open_mode {
 	JOURNAL_FRESH,			/* start a new show: the file's old contents are replaced */
 };
 
+/* One stored event, handed back in order when a show resumes; a join's text is its token again. */
+typedef void journal_replay_fn(void *user, const struct journal_event *ev, uint64_t seq);
+
+struct journal_options {
+	const char *path;
+	struct journal_show show;
+	enum journal_open_mode mode;
+	journal_commit_fn *on_commit;	/* may be NULL */
+	journal_replay_fn *replay;	/* may be NULL */
+	void *user;			/* for both */
+};
+
 /*
- * Opens (creating or migrating) the journal at @path for @show and starts
- * its writer. With JOURNAL_CONTINUE a file holding another venue config is
- * refused with a message that says what to do. Returns NULL with @err.
- * *@resumed is true when the file already held this show.
+ * Opens (creating or migrating) the journal at o->path for o->show and
+ * starts its writer. With JOURNAL_CONTINUE a file holding another venue
+ * config is refused with a message that says what to do. When the file
+ * already holds this show, *@resumed is set and o->replay is called for
+ * each stored event but inputs and metrics (they do not outlive a restart),
+ * in order, before this returns. Returns NULL with @err.
  */
-struct journal *journal_open(const char *path, const struct journal_show *show, enum journal_open_mode mode,
-			     journal_commit_fn *on_commit, void *user, bool *resumed, char *err, size_t err_size);
+struct journal *journal_open(const struct journal_options *o, bool *resumed, char *err, size_t err_size);
+/* The newest show time the file held when it was opened (0 for a new show): the show clock goes on from it. */
+double journal_resumed_t(const struct journal *j);
 /* Commits what is queued, records the show's end, stops the writer. NULL does nothing. */
 void journal_close(struct journal *j);
 

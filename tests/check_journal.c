@@ -31,11 +31,28 @@ static void setup(void)
 	snprintf(path, sizeof(path), "%s/show.db", dir);
 }
 
+/* What a resumed show was handed back. */
+static struct journal_event replayed[64];
+static uint64_t replayed_seq[64];
+static int replayed_n;
+
+static void on_replay(void *user, const struct journal_event *ev, uint64_t seq)
+{
+	(void)user;
+	ck_assert_int_lt(replayed_n, 64);
+	replayed_seq[replayed_n] = seq;
+	replayed[replayed_n++] = *ev;
+}
+
 static struct journal *open_show(const char *config, enum journal_open_mode mode, bool *resumed)
 {
-	struct journal_show show = { .venue = "Club", .config = config, .config_len = strlen(config) };
+	struct journal_options o = { .path = path, .mode = mode, .replay = on_replay,
+				     .show = { .venue = "Club", .config = config, .config_len = strlen(config) } };
 	char err[512] = "";
-	struct journal *j = journal_open(path, &show, mode, NULL, NULL, resumed, err, sizeof(err));
+	struct journal *j;
+
+	replayed_n = 0;
+	j = journal_open(&o, resumed, err, sizeof(err));
 
 	ck_assert_msg(j != NULL, "%s", err);
 	return j;
@@ -102,7 +119,8 @@ END_TEST
 
 START_TEST(test_another_venue_config_is_refused_with_what_to_do_and_fresh_starts_over)
 {
-	struct journal_show other = { .venue = "Club", .config = config_b, .config_len = strlen(config_b) };
+	struct journal_options other = { .path = path, .mode = JOURNAL_CONTINUE,
+					 .show = { .venue = "Club", .config = config_b, .config_len = strlen(config_b) } };
 	char err[512] = "";
 	bool resumed;
 	struct journal *j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
@@ -112,7 +130,7 @@ START_TEST(test_another_venue_config_is_refused_with_what_to_do_and_fresh_starts
 	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
 	ck_assert(resumed);
 	journal_close(j);
-	ck_assert_ptr_null(journal_open(path, &other, JOURNAL_CONTINUE, NULL, NULL, &resumed, err, sizeof(err)));
+	ck_assert_ptr_null(journal_open(&other, &resumed, err, sizeof(err)));
 	ck_assert_msg(strstr(err, "another venue config") && strstr(err, "--journal-fresh"), "%s", err);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), 1);	/* nothing was touched */
 	j = open_show(config_b, JOURNAL_FRESH, &resumed);
@@ -192,6 +210,43 @@ START_TEST(test_a_full_disk_degrades_without_blocking_and_the_journal_catches_up
 }
 END_TEST
 
+/* A restart is handed the show back: everything but inputs and metrics, in order, the token again. */
+START_TEST(test_a_resumed_show_is_handed_back_in_order_and_numbering_goes_on)
+{
+	bool resumed;
+	struct journal *j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	struct journal_event e = { .kind = JOURNAL_CUE, .t = 42.5, .a = 3 };
+	uint64_t last;
+
+	push(j, JOURNAL_JOIN, "p-00000001", 1, 0, 0, "tokentokentokentoken12");
+	push(j, JOURNAL_INPUT, "p-00000001", 0, 0, 0.5, "");
+	push(j, JOURNAL_VOTE, "p-00000001", 0, 2, 7, "");
+	push(j, JOURNAL_METRICS, "", 1, 1, 0, "");
+	snprintf(e.text, sizeof(e.text), "go");
+	wait_committed(j, journal_push(j, &e));
+	journal_close(j);
+	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	ck_assert(resumed);
+	ck_assert_int_eq(replayed_n, 3);
+	ck_assert_int_eq(replayed[0].kind, JOURNAL_JOIN);
+	ck_assert_str_eq(replayed[0].participant, "p-00000001");
+	ck_assert_str_eq(replayed[0].text, "tokentokentokentoken12");
+	ck_assert_int_eq(replayed[0].a, 1);
+	ck_assert_int_eq(replayed[1].kind, JOURNAL_VOTE);
+	ck_assert_int_eq(replayed[1].b, 2);
+	ck_assert_double_eq(replayed[1].x, 7);
+	ck_assert_int_eq(replayed[2].kind, JOURNAL_CUE);
+	ck_assert_uint_eq(replayed_seq[2], 5);
+	ck_assert_double_eq(journal_resumed_t(j), 42.5);
+	/* New events number on after the stored ones. */
+	last = push(j, JOURNAL_CUE, "", 4, 0, 0, "go");
+	ck_assert_uint_eq(last, 6);
+	wait_committed(j, last);
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), 6);
+}
+END_TEST
+
 static Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -202,6 +257,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, test_events_are_committed_in_order_and_a_changed_vote_is_one_row);
 	tcase_add_test(tc, test_another_venue_config_is_refused_with_what_to_do_and_fresh_starts_over);
 	tcase_add_test(tc, test_forget_me_leaves_only_anonymous_vote_counts);
+	tcase_add_test(tc, test_a_resumed_show_is_handed_back_in_order_and_numbering_goes_on);
 	tcase_add_test(tc, test_a_full_disk_degrades_without_blocking_and_the_journal_catches_up);
 	suite_add_tcase(s, tc);
 	return s;
