@@ -352,6 +352,37 @@ static int slot_take(struct crowd *c)
 	return (int)c->free_stack[--c->free_count];
 }
 
+static int find_waiting(const struct crowd *c, const char *token)
+{
+	uint8_t raw[16];
+	int64_t i;
+
+	if (!token || !token_decode(token, raw))
+		return -1;
+	i = idmap_get(&c->by_token, token_key(raw));
+	if (i < 0 || !token_equal(c->p[i].token, raw))
+		return -1;
+	return (int)i;
+}
+
+/* Slot @i becomes a participant of @zone with @p's token and anon_id already set. */
+static void participant_init(struct crowd *c, int i, uint32_t zone)
+{
+	struct participant *p = &c->p[i];
+
+	idmap_put(&c->by_token, token_key(p->token), (uint32_t)i);
+	idmap_put(&c->by_id, (uint64_t)p->anon_id | (1ULL << 32), (uint32_t)i);
+	token_encode(p->token, p->token_text);
+	snprintf(p->id, sizeof(p->id), "p-%08x", p->anon_id);
+	p->zone = (uint8_t)zone;
+	p->muted = false;
+	p->origin = 0;
+	p->last_seq = 0;
+	p->throttle.throttled_since = -1;
+	memset(c->votes + (size_t)i * (c->cfg->poll_count ? c->cfg->poll_count : 1), -1,
+	       c->cfg->poll_count ? c->cfg->poll_count : 1);
+}
+
 static int new_participant(struct crowd *c, uint32_t zone)
 {
 	int i = slot_take(c);
@@ -366,32 +397,34 @@ static int new_participant(struct crowd *c, uint32_t zone)
 	do {
 		fill_random(&p->anon_id, sizeof(p->anon_id));
 	} while (idmap_get(&c->by_id, (uint64_t)p->anon_id | (1ULL << 32)) >= 0);
-	idmap_put(&c->by_token, token_key(p->token), (uint32_t)i);
-	idmap_put(&c->by_id, (uint64_t)p->anon_id | (1ULL << 32), (uint32_t)i);
-	token_encode(p->token, p->token_text);
-	snprintf(p->id, sizeof(p->id), "p-%08x", p->anon_id);
-	p->zone = (uint8_t)zone;
-	p->muted = false;
-	p->origin = 0;
-	p->last_seq = 0;
-	p->throttle.throttled_since = -1;
-	memset(c->votes + (size_t)i * (c->cfg->poll_count ? c->cfg->poll_count : 1), -1,
-	       c->cfg->poll_count ? c->cfg->poll_count : 1);
+	participant_init(c, i, zone);
 	return i;
 }
 
-static int find_waiting(const struct crowd *c, const char *token)
+int crowd_restore(struct crowd *c, const char *id, const char *token, uint32_t zone, double now_s)
 {
 	uint8_t raw[16];
-	int64_t i;
+	unsigned int anon;
+	int end = 0, i;
 
-	if (!token || !token_decode(token, raw))
+	if (!token_decode(token, raw) || token_key(raw) == 0 || sscanf(id, "p-%8x%n", &anon, &end) != 1 ||
+	    end != 10 || id[end])
 		return -1;
-	i = idmap_get(&c->by_token, token_key(raw));
-	if (i < 0 || !token_equal(c->p[i].token, raw))
+	i = find_waiting(c, token);
+	if (i >= 0)
+		return i;	/* already back */
+	if (idmap_get(&c->by_id, (uint64_t)anon | (1ULL << 32)) >= 0 || (i = slot_take(c)) < 0)
 		return -1;
-	return (int)i;
+	memcpy(c->p[i].token, raw, sizeof(raw));
+	c->p[i].anon_id = anon;
+	participant_init(c, i, zone < c->cfg->zone_count ? zone : 0);
+	token_bucket_init(&c->p[i].throttle.bucket, c->cfg->limits.input_burst, now_s);
+	c->p[i].state = SLOT_WAITING;
+	c->p[i].left_s = now_s;
+	plist_touch(&c->waiting, (uint32_t)i);
+	return i;
 }
+
 
 int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed,
 	       bool *taken_over)

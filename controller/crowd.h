@@ -59,6 +59,14 @@ void crowd_destroy(struct crowd *c);
  */
 int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed,
 	       bool *taken_over);
+/*
+ * A participant from the show's journal, after a restart: anonymous id @id
+ * ("p-1a2b3c4d"), its @token and @zone, waiting to resume from @now_s (its
+ * phone's hello with the token brings it back, as after a dropped
+ * connection). Returns its index, or -1 when @id or @token is malformed,
+ * the id is taken, or the table is full.
+ */
+int crowd_restore(struct crowd *c, const char *id, const char *token, uint32_t zone, double now_s);
 /* True when @token belongs to a participant that can resume. */
 bool crowd_token_known(const struct crowd *c, const char *token);
 /* True when @token belongs to a participant connected now: a hello with it is a takeover. */

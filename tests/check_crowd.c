@@ -96,6 +96,33 @@ START_TEST(test_crowd_resume_by_token_restores_participant_votes_and_seq)
 }
 END_TEST
 
+/* After a restart, a participant from the journal waits for its phone's token, with its id and zone. */
+START_TEST(test_crowd_restored_participant_resumes_by_its_token)
+{
+	int p = join(1, 0), r, again;
+	char token[CROWD_TOKEN_CHARS + 1], id[CROWD_ID_CHARS + 1];
+	struct crowd *fresh = crowd_create(cfg, 200);
+	bool resumed;
+
+	strcpy(token, crowd_participant_token(crowd, p));
+	strcpy(id, crowd_participant_id(crowd, p));
+	r = crowd_restore(fresh, id, token, 1, 10);
+	ck_assert_int_ge(r, 0);
+	ck_assert_uint_eq(crowd_connected(fresh), 0);
+	ck_assert(crowd_token_known(fresh, token));
+	ck_assert_int_eq(crowd_find_by_id(fresh, id), r);
+	ck_assert_int_eq(crowd_restore(fresh, id, token, 1, 10), r);	/* twice is once */
+	ck_assert_int_eq(crowd_restore(fresh, "p-zz", token, 1, 10), -1);
+	ck_assert_int_eq(crowd_restore(fresh, "p-00000001", "not a token", 1, 10), -1);
+	again = crowd_join(fresh, token, 0, 11, &resumed, NULL);
+	ck_assert(resumed);
+	ck_assert_int_eq(again, r);
+	ck_assert_str_eq(crowd_participant_id(fresh, again), id);
+	ck_assert_uint_eq(crowd_participant_zone(fresh, again), 1);
+	crowd_destroy(fresh);
+}
+END_TEST
+
 START_TEST(test_crowd_token_of_a_connected_participant_moves_it_to_the_new_connection)
 {
 	int p = join(0, 0), other;
@@ -364,6 +391,7 @@ static Suite *crowd_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_crowd_new_participants_get_distinct_ids_and_tokens);
 	tcase_add_test(tc, test_crowd_resume_by_token_restores_participant_votes_and_seq);
+	tcase_add_test(tc, test_crowd_restored_participant_resumes_by_its_token);
 	tcase_add_test(tc, test_crowd_token_of_a_connected_participant_moves_it_to_the_new_connection);
 	tcase_add_test(tc, test_crowd_unknown_or_garbled_token_joins_as_new);
 	tcase_add_test(tc, test_crowd_changing_a_vote_never_counts_twice);
