@@ -57,6 +57,7 @@ struct journal {
 	struct spsc ring;			/* net thread -> writer */
 	pthread_t writer;
 	_Atomic bool stopping;
+	bool started, replaying;		/* net thread only */
 	uint64_t pushed;			/* net thread only */
 	_Atomic uint64_t lost;
 	_Atomic uint64_t committed;		/* written by the writer */
@@ -219,7 +220,7 @@ static int stored_show(sqlite3 *db, char hash[65])
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int start_show(struct journal *j, const struct journal_show *show, const char *hash)
+static int start_show(struct journal *j, const struct journal_show_info *show, const char *hash)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -399,8 +400,8 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* Hands the stored show back to @o->replay, and carries the sequence numbers and show time on. */
-static int replay_stored(struct journal *j, const struct journal_options *o)
+/* Hands the stored show back to @fn, and carries the sequence numbers and show time on. */
+static int replay_stored(struct journal *j, journal_replay_fn *fn, void *user)
 {
 	static const char sql[] =
 		"SELECT e.seq, e.t, e.kind, coalesce(e.participant, ''), e.a, e.b, e.x, e.y,"
@@ -423,8 +424,7 @@ static int replay_stored(struct journal *j, const struct journal_options *o)
 				e.kind = (uint8_t)k;
 		snprintf(e.participant, sizeof(e.participant), "%s", (const char *)sqlite3_column_text(s, 3));
 		snprintf(e.text, sizeof(e.text), "%s", (const char *)sqlite3_column_text(s, 8));
-		if (o->replay)
-			o->replay(o->user, &e, (uint64_t)sqlite3_column_int64(s, 0));
+		fn(user, &e, (uint64_t)sqlite3_column_int64(s, 0));
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -450,7 +450,7 @@ double journal_resumed_t(const struct journal *j)
 struct journal *journal_open(const struct journal_options *o, bool *resumed, char *err, size_t err_size)
 {
 	const char *path = o->path;
-	const struct journal_show *show = &o->show;
+	const struct journal_show_info *show = &o->show;
 	enum journal_open_mode mode = o->mode;
 	struct journal *j = calloc(1, sizeof(*j));
 	char hash[65], stored[65], why[300] = "";
@@ -463,8 +463,6 @@ struct journal *journal_open(const struct journal_options *o, bool *resumed, cha
 	}
 	snprintf(j->path, sizeof(j->path), "%s", path);
 	pthread_mutex_init(&j->problem_lock, NULL);
-	j->on_commit = o->on_commit;
-	j->user = o->user;
 	journal_config_hash(show->config, show->config_len, hash);
 	if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
@@ -494,17 +492,9 @@ struct journal *journal_open(const struct journal_options *o, bool *resumed, cha
 		}
 	} else {
 		*resumed = true;
-		if (replay_stored(j, o) != 0) {
-			snprintf(err, err_size, "%s: cannot read the show back: %s", path, sqlite3_errmsg(j->db));
-			goto fail;
-		}
 	}
 	if (prepare_statements(j) != 0) {
 		snprintf(err, err_size, "%s: %s", path, sqlite3_errmsg(j->db));
-		goto fail;
-	}
-	if (pthread_create(&j->writer, NULL, writer_main, j) != 0) {
-		snprintf(err, err_size, "cannot start the journal's writer thread");
 		goto fail;
 	}
 	return j;
@@ -517,12 +507,35 @@ fail:
 	return NULL;
 }
 
+int journal_replay(struct journal *j, journal_replay_fn *fn, void *user, char *err, size_t err_size)
+{
+	int rc;
+
+	j->replaying = true;
+	rc = replay_stored(j, fn, user);
+	j->replaying = false;
+	if (rc != 0)
+		snprintf(err, err_size, "%s: cannot read the show back: %s", j->path, sqlite3_errmsg(j->db));
+	return rc;
+}
+
+int journal_start(struct journal *j, journal_commit_fn *on_commit, void *user)
+{
+	j->on_commit = on_commit;
+	j->user = user;
+	if (pthread_create(&j->writer, NULL, writer_main, j) != 0)
+		return -1;
+	j->started = true;
+	return 0;
+}
+
 void journal_close(struct journal *j)
 {
 	if (!j)
 		return;
 	atomic_store(&j->stopping, true);
-	pthread_join(j->writer, NULL);
+	if (j->started)
+		pthread_join(j->writer, NULL);
 	if (j->batch_n)
 		log_error("journal: %u events could not be written before the end", j->batch_n);
 	exec(j->db, "UPDATE show SET ended_unix = " UNIX_NOW " WHERE id = 1");
@@ -535,6 +548,8 @@ void journal_close(struct journal *j)
 
 uint64_t journal_push(struct journal *j, const struct journal_event *ev)
 {
+	if (!j || j->replaying)
+		return 0;
 	if (!spsc_push(&j->ring, ev)) {
 		atomic_fetch_add(&j->lost, 1);
 		return 0;

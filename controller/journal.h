@@ -58,7 +58,7 @@ struct journal_event {
 };
 
 /* What the show is: stored once, checked at every open. */
-struct journal_show {
+struct journal_show_info {
 	const char *venue;		/* the venue's name */
 	const char *config;		/* the venue config's text */
 	size_t config_len;
@@ -89,30 +89,36 @@ typedef void journal_replay_fn(void *user, const struct journal_event *ev, uint6
 
 struct journal_options {
 	const char *path;
-	struct journal_show show;
+	struct journal_show_info show;
 	enum journal_open_mode mode;
-	journal_commit_fn *on_commit;	/* may be NULL */
-	journal_replay_fn *replay;	/* may be NULL */
-	void *user;			/* for both */
 };
 
 /*
- * Opens (creating or migrating) the journal at o->path for o->show and
- * starts its writer. With JOURNAL_CONTINUE a file holding another venue
- * config is refused with a message that says what to do. When the file
- * already holds this show, *@resumed is set and o->replay is called for
- * each stored event but inputs and metrics (they do not outlive a restart),
- * in order, before this returns. Returns NULL with @err.
+ * Opens (creating or migrating) the journal at o->path for o->show. With
+ * JOURNAL_CONTINUE a file holding another venue config is refused with a
+ * message that says what to do; *@resumed is set when the file already
+ * holds this show. Nothing is written until journal_start(). Returns NULL
+ * with @err.
  */
 struct journal *journal_open(const struct journal_options *o, bool *resumed, char *err, size_t err_size);
+/*
+ * Before journal_start(), on a resumed show: calls @fn for each stored
+ * event but inputs and metrics (they do not outlive a restart), in order.
+ * Whatever is pushed meanwhile (the show re-applying them) is not written
+ * again. 0, or -1 when the file cannot be read (with @err).
+ */
+int journal_replay(struct journal *j, journal_replay_fn *fn, void *user, char *err, size_t err_size);
+/* Starts the writer; @on_commit (may be NULL) hears each commit. 0, or -1 when no thread can start. */
+int journal_start(struct journal *j, journal_commit_fn *on_commit, void *user);
 /* The newest show time the file held when it was opened (0 for a new show): the show clock goes on from it. */
 double journal_resumed_t(const struct journal *j);
-/* Commits what is queued, records the show's end, stops the writer. NULL does nothing. */
+/* Commits what is queued, records the show's end, stops the writer (if started). NULL does nothing. */
 void journal_close(struct journal *j);
 
 /*
  * Queues @ev (copied). Returns its sequence number (from 1), or 0 when the
- * ring was full (counted as lost). Never blocks. Net thread only.
+ * ring was full (counted as lost) or during journal_replay(). Never blocks.
+ * Net thread only. @j may be NULL (no journal): returns 0.
  */
 uint64_t journal_push(struct journal *j, const struct journal_event *ev);
 /* The highest sequence number the database holds (every event up to it is committed). */

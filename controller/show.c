@@ -225,3 +225,25 @@ int show_poll_winner(const uint32_t *tallies, uint32_t options)
 	}
 	return tie ? -1 : best;
 }
+
+void show_poll_snapshot_get(const struct show *s, uint32_t poll, struct show_poll_snapshot *out)
+{
+	const struct poll_state *p = &s->polls[poll];
+
+	*out = (struct show_poll_snapshot){ .open = p->open, .revealed = p->revealed, .vetoed = p->vetoed,
+					    .closes_at = p->closes_at };
+}
+
+int show_poll_restore(struct show *s, uint32_t poll, const struct show_poll_snapshot *st)
+{
+	struct poll_state *p;
+
+	if (poll >= s->cfg->poll_count)
+		return -1;
+	p = &s->polls[poll];
+	if (p->open && !st->open)
+		s->last_closed_poll = (int)poll;
+	*p = (struct poll_state){ .open = st->open, .revealed = st->revealed, .vetoed = st->vetoed,
+				  .closes_at = st->closes_at };
+	return 0;
+}

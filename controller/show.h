@@ -67,6 +67,16 @@ int show_poll_shown(const struct show *s);
  * timer, the total, and the winner once it is revealed and not vetoed.
  */
 void show_poll_frame(const struct show *s, struct frame_poll *fp);
+/* A poll's whole state, as the journal keeps it. */
+struct show_poll_snapshot {
+	bool open, revealed, vetoed;
+	double closes_at;		/* -1 = no timer */
+};
+
+void show_poll_snapshot_get(const struct show *s, uint32_t poll, struct show_poll_snapshot *out);
+/* Puts poll @poll back in state @st (after a restart). 0, or -1 when @poll is not a poll. */
+int show_poll_restore(struct show *s, uint32_t poll, const struct show_poll_snapshot *st);
+
 /* The winning option of a closed poll's @tallies (@options of them), or -1 on a tie or no votes. */
 int show_poll_winner(const uint32_t *tallies, uint32_t options);
 

@@ -46,15 +46,17 @@ static void on_replay(void *user, const struct journal_event *ev, uint64_t seq)
 
 static struct journal *open_show(const char *config, enum journal_open_mode mode, bool *resumed)
 {
-	struct journal_options o = { .path = path, .mode = mode, .replay = on_replay,
+	struct journal_options o = { .path = path, .mode = mode,
 				     .show = { .venue = "Club", .config = config, .config_len = strlen(config) } };
 	char err[512] = "";
 	struct journal *j;
 
 	replayed_n = 0;
 	j = journal_open(&o, resumed, err, sizeof(err));
-
 	ck_assert_msg(j != NULL, "%s", err);
+	if (*resumed)
+		ck_assert_msg(journal_replay(j, on_replay, NULL, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(journal_start(j, NULL, NULL), 0);
 	return j;
 }
 

@@ -1,0 +1,195 @@
+/*
+ * journal_show.c - what the show writes to its journal and reads back after
+ * a restart. See journal_show.h.
+ * Thread: net thread only.
+ */
+#include "journal_show.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define METRICS_EVERY_S 1.0
+
+struct journal_show {
+	struct journal_show_wiring w;
+	struct journal *journal;
+	int cue;				/* the cue last written */
+	double cue_started;
+	struct show_poll_snapshot polls[CONFIG_MAX_POLLS];	/* the polls as last written */
+	double next_metrics_s;
+	uint32_t restored;			/* participants a replay brought back */
+};
+
+/* Console commands whose effect only the command itself records: run again after a restart. */
+static const char *const replayed_commands[] = {
+	"mix.set", "artist.control", "moderate.mute", "moderate.kick", "moderate.readmit",
+};
+
+struct journal_show *journal_show_create(const struct journal_show_wiring *w, struct journal *j)
+{
+	struct journal_show *js = calloc(1, sizeof(*js));
+
+	if (!js)
+		return NULL;
+	js->w = *w;
+	js->journal = j;
+	journal_show_resume(js);
+	return js;
+}
+
+void journal_show_destroy(struct journal_show *js)
+{
+	free(js);
+}
+
+void journal_show_resume(struct journal_show *js)
+{
+	js->cue = show_cue_index(js->w.show);
+	js->cue_started = show_cue_started(js->w.show);
+	for (uint32_t p = 0; p < js->w.cfg->poll_count; p++)
+		show_poll_snapshot_get(js->w.show, p, &js->polls[p]);
+}
+
+static uint64_t push(struct journal_show *js, struct journal_event *e)
+{
+	return journal_push(js->journal, e);
+}
+
+/* The poll's state in one word, for people reading the journal. */
+static const char *poll_state_name(const struct show_poll_snapshot *p)
+{
+	return p->open ? "open" : p->vetoed ? "vetoed" : p->revealed ? "revealed" : "held";
+}
+
+void journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m)
+{
+	int cue = show_cue_index(js->w.show);
+
+	if (cue != js->cue || show_cue_started(js->w.show) != js->cue_started) {
+		struct journal_event e = { .kind = JOURNAL_CUE, .t = show_cue_started(js->w.show), .a = cue };
+
+		snprintf(e.text, sizeof(e.text), "%s", show_cue(js->w.show)->id);
+		push(js, &e);
+		js->cue = cue;
+		js->cue_started = e.t;
+	}
+	for (uint32_t p = 0; p < js->w.cfg->poll_count; p++) {
+		struct show_poll_snapshot now_p;
+
+		show_poll_snapshot_get(js->w.show, p, &now_p);
+		if (memcmp(&now_p, &js->polls[p], sizeof(now_p)) != 0) {
+			struct journal_event e = { .kind = JOURNAL_POLL, .t = now, .a = (int32_t)p,
+						   .b = now_p.open | now_p.revealed << 1 | now_p.vetoed << 2,
+						   .x = now_p.closes_at };
+
+			snprintf(e.text, sizeof(e.text), "%s", poll_state_name(&now_p));
+			push(js, &e);
+			js->polls[p] = now_p;
+		}
+	}
+	if (m && now >= js->next_metrics_s) {
+		struct journal_event e = { .kind = JOURNAL_METRICS, .t = now, .a = (int32_t)m->participants,
+					   .b = (int32_t)m->active, .x = m->inputs_per_s, .y = m->tick_max_ms };
+
+		js->next_metrics_s = now + METRICS_EVERY_S;
+		push(js, &e);
+	}
+}
+
+uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,
+			      bool accepted, double now)
+{
+	struct journal_event e = { .kind = JOURNAL_CONSOLE, .t = now, .a = role, .b = accepted };
+
+	if (len >= sizeof(e.text)) {
+		/* Too long to replay whole: kept as refused, so a restart never runs half a command. */
+		len = sizeof(e.text) - 1;
+		e.b = 0;
+	}
+	memcpy(e.text, text, len);
+	return push(js, &e);
+}
+
+void journal_show_safety_event(void *user, const struct safety_event *e)
+{
+	struct journal_show *js = user;
+	const struct safety_state *s = &e->state;
+	struct journal_event ev = { .kind = JOURNAL_SAFETY, .t = e->t,
+				    .a = s->fade_to_silence | s->blackout << 1 | s->freeze << 2,
+				    .b = (int32_t)(s->max_flashes_per_s | s->max_red_flashes_per_s << 8),
+				    .x = s->ceiling_dbfs, .y = s->curfew_at };
+
+	snprintf(ev.text, sizeof(ev.text), "%s", e->text);
+	push(js, &ev);
+}
+
+/* ---- after a restart ---- */
+
+static void replay_safety(struct journal_show *js, const struct journal_event *e)
+{
+	struct safety *s = js->w.safety;
+	int64_t red = (e->b >> 8) & 0xff;
+
+	safety_set_fade(s, e->a & 1, e->t);
+	safety_set_blackout(s, e->a & 2, e->t);
+	safety_set_freeze(s, e->a & 4, e->t);
+	safety_set_curfew(s, e->y < 0 ? NAN : e->y - e->t, e->t);
+	safety_set_ceiling(s, e->x >= js->w.cfg->safety.ceiling_dbfs ? NAN : e->x, e->t);
+	safety_set_flash_policy(s, e->b & 0xff, &red, e->t);
+}
+
+static void replay_console(struct journal_show *js, const struct journal_event *e)
+{
+	json_error_t jerr;
+	json_t *cmd = json_loads(e->text, 0, &jerr);
+	const char *name = json_string_value(json_object_get(cmd, "cmd"));
+	struct console_reply reply;
+
+	for (size_t i = 0; e->b && name && i < sizeof(replayed_commands) / sizeof(replayed_commands[0]); i++)
+		if (strcmp(name, replayed_commands[i]) == 0)
+			console_execute(js->w.console, (enum console_role)e->a, "journal", e->text, strlen(e->text),
+					e->t, &reply);
+	json_decref(cmd);
+}
+
+void journal_show_replay(void *user, const struct journal_event *e, uint64_t seq)
+{
+	struct journal_show *js = user;
+	int p;
+
+	(void)seq;
+	switch (e->kind) {
+	case JOURNAL_JOIN:
+		if (crowd_restore(js->w.crowd, e->participant, e->text, (uint32_t)e->a, e->t) >= 0)
+			js->restored++;
+		break;
+	case JOURNAL_VOTE:
+		p = crowd_find_by_id(js->w.crowd, e->participant);
+		if (p >= 0 && crowd_seq_take(js->w.crowd, p, (uint64_t)e->x))
+			crowd_vote(js->w.crowd, p, (uint32_t)e->a, (uint32_t)e->b, e->t);
+		break;
+	case JOURNAL_FORGET:
+		crowd_forget(js->w.crowd, crowd_find_by_id(js->w.crowd, e->participant));
+		break;
+	case JOURNAL_CUE:
+		show_cue_go(js->w.show, e->a, e->t);
+		break;
+	case JOURNAL_POLL:
+		show_poll_restore(js->w.show, (uint32_t)e->a, &(struct show_poll_snapshot){
+			.open = e->b & 1, .revealed = e->b & 2, .vetoed = e->b & 4, .closes_at = e->x });
+		break;
+	case JOURNAL_SAFETY:
+		replay_safety(js, e);
+		break;
+	case JOURNAL_CONSOLE:
+		replay_console(js, e);
+		break;
+	default:
+		break;	/* leaves, resumes, alarms, moderation notes: nothing to restore */
+	}
+}

@@ -1,0 +1,68 @@
+/*
+ * journal_show.h - the show's side of the journal: what the net thread
+ * writes as the show runs, and how a restarted daemon applies it back.
+ *
+ * Each tick it compares the cue and every poll with what it last wrote and
+ * journals the changes (so auto-advance and poll timers are kept as well as
+ * the console's moves), and the metrics once a second. The console's
+ * commands, safety events, and the phones' joins, votes and inputs are
+ * handed to it as they happen.
+ *
+ * After a restart, journal_show_replay() is the journal's replay callback:
+ * participants come back waiting for their phones, with their votes and
+ * the seq of each vote (a re-sent vote is acked, never counted twice); the
+ * cue with its start time; each poll's state; the safety state; and the
+ * console's mix, artist values and moderation, by running its accepted
+ * commands again. Address-level sanctions do not outlive a restart (the
+ * journal keeps no address, not even a hash of one).
+ *
+ * Thread: net thread only.
+ */
+#ifndef TUTTI_JOURNAL_SHOW_H
+#define TUTTI_JOURNAL_SHOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "console_commands.h"
+#include "crowd.h"
+#include "journal.h"
+#include "safety.h"
+#include "show.h"
+
+/* What the show's journal reads and restores. Borrowed: they outlive it. */
+struct journal_show_wiring {
+	const struct venue_config *cfg;
+	struct show *show;
+	struct crowd *crowd;
+	struct safety *safety;
+	struct console *console;
+};
+
+/* What the metrics row holds, once a second. */
+struct journal_show_metrics {
+	uint32_t participants, active;
+	double inputs_per_s, tick_max_ms;
+};
+
+struct journal_show;
+
+/* NULL when out of memory. */
+struct journal_show *journal_show_create(const struct journal_show_wiring *w, struct journal *j);
+void journal_show_destroy(struct journal_show *js);
+
+/* The journal's replay callback (@user is the journal_show): applies one stored event. */
+void journal_show_replay(void *user, const struct journal_event *ev, uint64_t seq);
+/* After the replay: what the show is now counts as written, so only later changes are journaled. */
+void journal_show_resume(struct journal_show *js);
+
+/* Once a tick, after show_tick: cue and poll changes; the metrics once a second. */
+void journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m);
+/* A console command in @role and whether it was accepted. Returns its sequence number (0 = none). */
+uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,
+			      bool accepted, double now);
+/* The safety module's event hook (@user is the journal_show). */
+void journal_show_safety_event(void *user, const struct safety_event *e);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * check_journal_show.c - a show run with its journal, stopped, and started
+ * again from the journal with fresh modules: the cue and its start, the
+ * poll's state and tallies, participants resuming by their tokens with a
+ * re-sent vote never counted twice, the safety state, and a mute.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audio_map.h"
+#include "console_commands.h"
+#include "crowd.h"
+#include "journal.h"
+#include "journal_show.h"
+#include "metrics.h"
+#include "net_audience.h"
+#include "safety.h"
+#include "show.h"
+#include "test_util.h"
+
+/* One run of the show: every module the journal reads and restores. */
+struct run {
+	struct venue_config *cfg;
+	struct show *show;
+	struct crowd *crowd;
+	struct audiomap *map;
+	struct metrics metrics;
+	struct audience aud;
+	struct safety *safety;
+	struct console console;
+	struct journal *journal;
+	struct journal_show *js;
+	bool resumed;
+};
+
+static char path[64];
+
+static void on_safety(void *user, const struct safety_event *e)
+{
+	struct run *r = user;
+
+	if (r->js)
+		journal_show_safety_event(r->js, e);
+}
+
+static void run_start(struct run *r)
+{
+	struct journal_options o = { .path = path, .mode = JOURNAL_CONTINUE,
+				     .show = { .venue = "Test", .config = TEST_VENUE_JSON,
+					       .config_len = strlen(TEST_VENUE_JSON) } };
+	char err[512];
+
+	memset(r, 0, sizeof(*r));
+	r->cfg = test_config(TEST_VENUE_JSON);
+	r->show = show_create(r->cfg, 0);
+	r->crowd = crowd_create(r->cfg, 64);
+	r->map = audiomap_create(r->cfg);
+	audience_init(&r->aud, r->cfg, r->crowd, r->show, &r->metrics, NULL);
+	r->safety = safety_create(r->cfg, &(struct safety_wiring){ .audiomap = r->map, .audience = &r->aud,
+								    .on_event = on_safety, .user = r });
+	console_init(&r->console, &(struct console_wiring){ .cfg = r->cfg, .show = r->show, .audiomap = r->map,
+								.audience = &r->aud, .safety = r->safety });
+	r->journal = journal_open(&o, &r->resumed, err, sizeof(err));
+	ck_assert_msg(r->journal != NULL, "%s", err);
+	r->js = journal_show_create(&(struct journal_show_wiring){ .cfg = r->cfg, .show = r->show,
+		.crowd = r->crowd, .safety = r->safety, .console = &r->console }, r->journal);
+	if (r->resumed) {
+		ck_assert_msg(journal_replay(r->journal, journal_show_replay, r->js, err, sizeof(err)) == 0, "%s", err);
+		journal_show_resume(r->js);
+	}
+	ck_assert_int_eq(journal_start(r->journal, NULL, NULL), 0);
+}
+
+static void run_stop(struct run *r)
+{
+	journal_close(r->journal);
+	journal_show_destroy(r->js);
+	safety_destroy(r->safety);
+	audiomap_destroy(r->map);
+	crowd_destroy(r->crowd);
+	show_destroy(r->show);
+	config_destroy(r->cfg);
+}
+
+static bool console(struct run *r, const char *json, double now)
+{
+	struct console_reply reply;
+
+	console_execute(&r->console, CONSOLE_ROLE_OPERATOR, "test", json, strlen(json), now, &reply);
+	journal_show_console(r->js, CONSOLE_ROLE_OPERATOR, json, strlen(json), reply.ok, now);
+	return reply.ok;
+}
+
+/* A phone joins and votes, journaled as the audience journals them. */
+static int phone_votes(struct run *r, uint32_t zone, uint32_t choice, uint64_t seq, double now, char *token)
+{
+	bool resumed;
+	int p = crowd_join(r->crowd, NULL, zone, now, &resumed, NULL);
+	struct journal_event e = { .kind = JOURNAL_JOIN, .t = now, .a = (int32_t)zone };
+
+	ck_assert_int_ge(p, 0);
+	snprintf(e.participant, sizeof(e.participant), "%s", crowd_participant_id(r->crowd, p));
+	snprintf(e.text, sizeof(e.text), "%s", crowd_participant_token(r->crowd, p));
+	strcpy(token, e.text);
+	journal_push(r->journal, &e);
+	ck_assert(crowd_seq_take(r->crowd, p, seq));
+	crowd_vote(r->crowd, p, 0, choice, now);
+	e = (struct journal_event){ .kind = JOURNAL_VOTE, .t = now, .a = 0, .b = (int32_t)choice, .x = (double)seq };
+	snprintf(e.participant, sizeof(e.participant), "%s", crowd_participant_id(r->crowd, p));
+	journal_push(r->journal, &e);
+	return p;
+}
+
+START_TEST(test_a_restarted_show_comes_back_as_it_was)
+{
+	char dir[] = "/tmp/tutti-journal-show-XXXXXX", tokens[3][64], id0[16];
+	uint32_t tallies[3];
+	struct run r;
+	bool resumed;
+	int p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	run_start(&r);
+	ck_assert(!r.resumed);
+	phone_votes(&r, 0, 2, 1, 1.0, tokens[0]);
+	phone_votes(&r, 1, 2, 1, 1.5, tokens[1]);
+	phone_votes(&r, 1, 0, 4, 2.0, tokens[2]);
+	snprintf(id0, sizeof(id0), "%s", crowd_participant_id(r.crowd, 0));
+	ck_assert(console(&r, "{\"cmd\":\"poll.close\"}", 3.0));
+	ck_assert(console(&r, "{\"cmd\":\"safety.blackout\",\"on\":true}", 4.0));
+	ck_assert(console(&r, "{\"cmd\":\"safety.ceiling\",\"dbfs\":-6}", 4.5));
+	ck_assert(console(&r, "{\"cmd\":\"safety.flash_policy\",\"max_per_s\":1}", 4.6));
+	journal_show_tick(r.js, 5.0, NULL);
+	ck_assert(console(&r, "{\"cmd\":\"cue.go\"}", 6.0));
+	journal_show_tick(r.js, 6.0, NULL);
+	{
+		char mute[128];
+
+		snprintf(mute, sizeof(mute), "{\"cmd\":\"moderate.mute\",\"participant\":\"%s\",\"on\":true}", id0);
+		ck_assert(console(&r, mute, 7.0));
+	}
+	ck_assert(!console(&r, "{\"cmd\":\"moderate.mute\",\"participant\":\"p-00000000\",\"on\":true}", 7.5));
+	run_stop(&r);	/* the daemon dies here; whatever was pushed is committed at close */
+
+	run_start(&r);
+	ck_assert(r.resumed);
+	ck_assert_int_eq(show_cue_index(r.show), 1);
+	ck_assert_double_eq(show_cue_started(r.show), 6.0);
+	ck_assert(!show_poll_is_open(r.show, 0));
+	ck_assert(show_poll_revealed(r.show, 0));
+	crowd_poll_tallies(r.crowd, 0, tallies);
+	ck_assert_uint_eq(tallies[0], 1);
+	ck_assert_uint_eq(tallies[2], 2);
+	ck_assert(safety_state(r.safety)->blackout);
+	ck_assert_double_eq(safety_state(r.safety)->ceiling_dbfs, -6);
+	ck_assert_uint_eq(safety_state(r.safety)->max_flashes_per_s, 1);
+	ck_assert_uint_eq(crowd_connected(r.crowd), 0);	/* everyone waits for their phone */
+	/* A phone comes back with its token: the same participant, its vote, still muted. */
+	p = crowd_join(r.crowd, tokens[0], 0, 10, &resumed, NULL);
+	ck_assert(resumed);
+	ck_assert_str_eq(crowd_participant_id(r.crowd, p), id0);
+	ck_assert_int_eq(crowd_participant_votes(r.crowd, p)[0], 2);
+	ck_assert(crowd_participant_muted(r.crowd, p));
+	/* Its vote, re-sent with the same seq after the restart, is a duplicate. */
+	ck_assert(!crowd_seq_take(r.crowd, p, 1));
+	p = crowd_join(r.crowd, tokens[2], 0, 10, &resumed, NULL);
+	ck_assert(!crowd_seq_take(r.crowd, p, 4));
+	ck_assert(crowd_seq_take(r.crowd, p, 5));
+	ck_assert(!crowd_participant_muted(r.crowd, p));
+	run_stop(&r);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+TEST_MAIN("journal_show", test_a_restarted_show_comes_back_as_it_was)
