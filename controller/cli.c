@@ -41,6 +41,9 @@ void cli_usage(FILE *out)
 	      "  --audio DEVICE    none (no sound card: a paced null device), default, or a\n"
 	      "                    device name (exact, else part of it); default: the config's\n"
 
+	      "  --journal PATH    keep the show's memory in PATH (SQLite): a restart resumes the show\n"
+	      "                    there; default: none, the show is kept in memory only\n"
+	      "  --journal-fresh   start a new show in the --journal file instead of resuming it\n"
 	      "  --simulate N      add N simulated phones (steady, bursty, idle, spammers)\n"
 	      "  --seed N          seed for the simulated crowd (default 1)\n"
 	      "\n"
@@ -179,6 +182,12 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			o->stage = CLI_STAGE_NONE;
 			continue;
 		}
+		if (strcmp(name, "--journal-fresh") == 0) {
+			if (eq)
+				return fail(err, err_size, "--journal-fresh takes no value");
+			o->journal_fresh = true;
+			continue;
+		}
 		if (strcmp(name, "--stage-png-keep") == 0) {
 			if (eq)
 				return fail(err, err_size, "--stage-png-keep takes no value");
@@ -189,7 +198,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 		    strcmp(name, "--simulate") && strcmp(name, "--seed") && strcmp(name, "--stage") &&
 		    strcmp(name, "--stage-size") && strcmp(name, "--stage-display") &&
 		    strcmp(name, "--stage-fps") && strcmp(name, "--stage-png") &&
-		    strcmp(name, "--stage-png-every") && strcmp(name, "--stage-png-keep-max"))
+		    strcmp(name, "--stage-png-every") && strcmp(name, "--stage-png-keep-max") &&
+		    strcmp(name, "--journal"))
 			return fail(err, err_size, "unknown option '%s'", name);
 		if (o->command != CLI_RUN)
 			return fail(err, err_size, "%s is an option of 'tutti run'", name);
@@ -250,6 +260,10 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			if (*end || end == value || !(s >= 0 && s <= 3600))
 				return fail(err, err_size, "--stage-png-every: '%s' is not seconds (0 to 3600)", value);
 			o->stage_png_every = s;
+		} else if (strcmp(name, "--journal") == 0) {
+			if (!*value)
+				return fail(err, err_size, "--journal needs a file");
+			o->journal = value;
 		} else if (strcmp(name, "--stage-png-keep-max") == 0) {
 			if (parse_uint(value, 1000000, &v) || v < 1)
 				return fail(err, err_size, "--stage-png-keep-max: '%s' is not a number of stills (1 to 1000000)",

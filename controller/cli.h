@@ -37,6 +37,8 @@ struct cli_options {
 	char audio[CLI_AUDIO_MAX];	/* "none", "default", a device name, or "" = the config's */
 	uint32_t simulate;		/* simulated phones */
 	uint64_t seed;			/* simulated crowd's seed */
+	const char *journal;		/* --journal PATH: the show's memory; NULL = in memory only */
+	bool journal_fresh;		/* --journal-fresh: a new show in that file */
 	/* tls-cert DIR [--name NAME]... [--days N] */
 	const char *tls_dir;
 	const char *tls_names[CLI_TLS_NAMES_MAX];

@@ -21,6 +21,12 @@ void clock_init_real(struct show_clock *c)
 	c->virtual_s = 0;
 }
 
+void clock_init_real_at(struct show_clock *c, double start_s)
+{
+	clock_init_real(c);
+	c->origin_s -= start_s;
+}
+
 void clock_init_virtual(struct show_clock *c, double start_s)
 {
 	c->is_virtual = true;

@@ -21,6 +21,8 @@ struct show_clock {
 
 /* A real clock whose show time starts at 0 now. */
 void clock_init_real(struct show_clock *c);
+/* A real clock whose show time is @start_s now (a show resumed from its journal goes on from there). */
+void clock_init_real_at(struct show_clock *c, double start_s);
 /* A virtual clock at show time @start_s. */
 void clock_init_virtual(struct show_clock *c, double start_s);
 /* Current show time in seconds. */

@@ -35,6 +35,10 @@
 #include "stage_frame.h"
 #include "stage_font.h"
 #include "crowd_sim.h"
+#include "journal.h"
+#include "journal_show.h"
+
+#define VENUE_CONFIG_MAX (4 << 20)	/* the largest venue config the journal keeps a copy of */
 
 struct daemon {
 	const struct venue_config *cfg;
@@ -53,6 +57,9 @@ struct daemon {
 	struct osc_in *osc_in;		/* the artist's controller; NULL = none */
 	struct console console;		/* operator and artist commands */
 	struct safety *safety;		/* the venue's safety state */
+	struct journal *journal;	/* the show's memory; NULL = none */
+	bool journal_resumed;		/* it held this show when it was opened */
+	struct journal_show *js;	/* what the show writes to it and reads back */
 	struct crowdtext *texts;	/* crowd text: the moderators' queue and the wall */
 	uint8_t *drawable;		/* the stage font's coverage, for crowd text */
 	uint32_t wall_generation;	/* the crowd-text wall last copied into the stage frame */
@@ -108,6 +115,15 @@ static void run_osc_command(void *user, const char *who, const char *command)
 
 	console_execute(&d->console, CONSOLE_ROLE_ARTIST, who, command, strlen(command),
 			clock_now_s(&d->clock), &reply);
+	journal_show_console(d->js, CONSOLE_ROLE_ARTIST, command, strlen(command), reply.ok, clock_now_s(&d->clock));
+}
+
+static void on_safety_event(void *user, const struct safety_event *e)
+{
+	struct daemon *d = user;
+
+	if (d->js)
+		journal_show_safety_event(d->js, e);
 }
 
 /* Show -> stage screen: the frame, the join URL and one dot per active participant. */
@@ -207,6 +223,9 @@ static void daemon_tick(void *user)
 	if (d->sim)
 		sim_tick(d->sim, now);
 	show_tick(d->show, now);
+	journal_show_tick(d->js, now, &(struct journal_show_metrics){
+		.participants = crowd_connected(d->crowd), .active = d->frame.venue.active,
+		.inputs_per_s = d->metrics.inputs_per_s, .tick_max_ms = d->metrics.tick_seconds_max * 1e3 });
 	if (show_cue_index(d->show) != d->last_cue) {
 		d->last_cue = show_cue_index(d->show);
 		log_info("cue %d \"%s\" (%s)", d->last_cue, show_cue(d->show)->title,
@@ -256,6 +275,7 @@ static size_t daemon_console_command(void *user, int role, const char *who, cons
 	struct console_reply r;
 
 	console_execute(&d->console, (enum console_role)role, who, text, len, clock_now_s(&d->clock), &r);
+	journal_show_console(d->js, (enum console_role)role, text, len, r.ok, clock_now_s(&d->clock));
 	return console_reply_encode(&r, out, cap);
 }
 
@@ -325,6 +345,76 @@ static int audio_start(struct daemon *d, const struct daemon_options *o)
 	return 0;
 }
 
+/*
+ * Opens the show's journal (--journal), before the modules that write to
+ * it. Without --journal the show is kept in memory only.
+ */
+static int journal_open_show(struct daemon *d, const struct daemon_options *o)
+{
+	struct journal_options jo = { .path = o->journal_path, .mode = o->journal_fresh ? JOURNAL_FRESH :
+				      JOURNAL_CONTINUE, .show = { .venue = o->cfg->name } };
+	char *text = NULL, err[700];
+	size_t len = 0;
+	FILE *f;
+
+	if (!o->journal_path)
+		return 0;
+	f = fopen(o->config_path, "rb");
+	if (f && (text = malloc(VENUE_CONFIG_MAX)))
+		len = fread(text, 1, VENUE_CONFIG_MAX, f);
+	if (f)
+		fclose(f);
+	if (len == 0) {
+		log_error("journal: cannot read %s again to keep a copy of it", o->config_path);
+		free(text);
+		return -1;
+	}
+	jo.show.config = text;
+	jo.show.config_len = len;
+	d->journal = journal_open(&jo, &d->journal_resumed, err, sizeof(err));
+	free(text);
+	if (!d->journal) {
+		log_error("journal: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Once every module exists: a show the journal holds is applied back (the
+ * show clock goes on from its last show time), then the journal's writer
+ * starts.
+ */
+static int journal_resume_show(struct daemon *d, const struct daemon_options *o)
+{
+	char err[700];
+
+	if (!d->journal)
+		return 0;
+	d->js = journal_show_create(&(struct journal_show_wiring){ .cfg = o->cfg, .show = d->show,
+		.crowd = d->crowd, .safety = d->safety, .console = &d->console }, d->journal);
+	if (!d->js)
+		return -1;
+	if (d->journal_resumed) {
+		if (journal_replay(d->journal, journal_show_replay, d->js, err, sizeof(err)) != 0) {
+			log_error("journal: %s", err);
+			return -1;
+		}
+		journal_show_resume(d->js);
+		clock_init_real_at(&d->clock, journal_resumed_t(d->journal));
+		log_info("journal: resumed the show in %s at %.1f s: cue %d, %u participants waiting for their phones",
+			 o->journal_path, journal_resumed_t(d->journal), show_cue_index(d->show),
+			 crowd_table_used(d->crowd));
+	} else {
+		log_info("journal: a new show in %s", o->journal_path);
+	}
+	if (journal_start(d->journal, NULL, NULL) != 0) {
+		log_error("journal: cannot start its writer thread");
+		return -1;
+	}
+	return 0;
+}
+
 int daemon_run(const struct daemon_options *o)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -343,9 +433,9 @@ int daemon_run(const struct daemon_options *o)
 	d->crowd = crowd_create(o->cfg, table_size);
 	d->show = show_create(o->cfg, 0);
 	d->texts = crowdtext_create(&o->cfg->moderation, table_size);
-	if (!d->crowd || !d->show || !d->texts)
+	if (!d->crowd || !d->show || !d->texts || journal_open_show(d, o) != 0)
 		goto out;
-	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics, d->texts);
+	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics, d->texts, d->journal);
 	{
 		char err[256];
 
@@ -361,13 +451,16 @@ int daemon_run(const struct daemon_options *o)
 	if (audio_start(d, o) != 0)
 		goto out;
 	d->safety = safety_create(o->cfg, &(struct safety_wiring){ .audiomap = d->audiomap,
-		.audience = &d->audience, .phone_flashes = &d->phone_flashes });
+		.audience = &d->audience, .phone_flashes = &d->phone_flashes, .on_event = on_safety_event,
+		.user = d });
 	if (!d->safety)
 		goto out;
 	alarms_init(&d->alarms);
 	console_init(&d->console, &(struct console_wiring){ .cfg = o->cfg, .show = d->show,
 		.audiomap = d->audiomap, .audience = &d->audience, .texts = d->texts,
 		.alarms = &d->alarms, .safety = d->safety });
+	if (journal_resume_show(d, o) != 0)
+		goto out;
 	d->stage_wanted = o->stage.mode != VISUALS_NONE;
 	{
 		char err[256];
@@ -436,6 +529,8 @@ out:
 	audiomap_destroy(d->audiomap);
 	safety_destroy(d->safety);
 	show_destroy(d->show);
+	journal_close(d->journal);	/* after the net thread's last push */
+	journal_show_destroy(d->js);
 	crowdtext_destroy(d->texts);
 	free(d->drawable);
 	crowd_destroy(d->crowd);

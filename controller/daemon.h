@@ -24,6 +24,9 @@ struct daemon_options {
 	const char *audio_device;	/* "none", "default" or a device name */
 	struct visuals_options stage;	/* mode VISUALS_NONE = no stage screen */
 	bool stage_auto;		/* chosen by default: a failing window is not an error */
+	const char *config_path;	/* the venue config's file, whose text the journal keeps */
+	const char *journal_path;	/* the show's journal; NULL = in memory only */
+	bool journal_fresh;		/* start a new show in the journal instead of resuming it */
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit status (0 = clean). */

@@ -39,6 +39,7 @@ struct journal_show *journal_show_create(const struct journal_show_wiring *w, st
 	js->w = *w;
 	js->journal = j;
 	journal_show_resume(js);
+	js->cue = -1;	/* a new show's first cue is written at the first tick */
 	return js;
 }
 
@@ -68,8 +69,11 @@ static const char *poll_state_name(const struct show_poll_snapshot *p)
 
 void journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m)
 {
-	int cue = show_cue_index(js->w.show);
+	int cue;
 
+	if (!js)
+		return;
+	cue = show_cue_index(js->w.show);
 	if (cue != js->cue || show_cue_started(js->w.show) != js->cue_started) {
 		struct journal_event e = { .kind = JOURNAL_CUE, .t = show_cue_started(js->w.show), .a = cue };
 
@@ -106,6 +110,8 @@ uint64_t journal_show_console(struct journal_show *js, enum console_role role, c
 {
 	struct journal_event e = { .kind = JOURNAL_CONSOLE, .t = now, .a = role, .b = accepted };
 
+	if (!js)
+		return 0;
 	if (len >= sizeof(e.text)) {
 		/* Too long to replay whole: kept as refused, so a restart never runs half a command. */
 		len = sizeof(e.text) - 1;

@@ -57,9 +57,9 @@ void journal_show_replay(void *user, const struct journal_event *ev, uint64_t se
 /* After the replay: what the show is now counts as written, so only later changes are journaled. */
 void journal_show_resume(struct journal_show *js);
 
-/* Once a tick, after show_tick: cue and poll changes; the metrics once a second. */
+/* Once a tick, after show_tick: cue and poll changes; the metrics once a second. @js NULL (no journal): nothing. */
 void journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m);
-/* A console command in @role and whether it was accepted. Returns its sequence number (0 = none). */
+/* A console command in @role and whether it was accepted. Returns its sequence number (0 = none, or @js NULL). */
 uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,
 			      bool accepted, double now);
 /* The safety module's event hook (@user is the journal_show). */

@@ -168,7 +168,8 @@ int main(int argc, char **argv)
 		.cfg = cfg, .listen = o.listen, .port = o.port, .clients_dir = clients_dir(),
 		.simulate = o.simulate, .seed = o.seed, .headless = o.headless,
 		.audio_device = o.audio[0] ? o.audio : cfg->audio.device,
-		.stage = stage, .stage_auto = stage_auto,
+		.stage = stage, .stage_auto = stage_auto, .config_path = o.config_path,
+		.journal_path = o.journal, .journal_fresh = o.journal_fresh,
 	});
 	config_destroy(cfg);
 	return status;

@@ -27,7 +27,7 @@ static double message_burst(const struct audience *a)
 }
 
 void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
-		   struct show *show, struct metrics *metrics, struct crowdtext *texts)
+		   struct show *show, struct metrics *metrics, struct crowdtext *texts, struct journal *journal)
 {
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
@@ -35,6 +35,7 @@ void audience_init(struct audience *a, const struct venue_config *cfg, struct cr
 	a->show = show;
 	a->metrics = metrics;
 	a->texts = texts;
+	a->journal = journal;
 	sanctions_init(&a->sanctions);
 }
 
@@ -43,6 +44,7 @@ void audience_peer_init(struct audience *a, struct audience_peer *peer,
 {
 	memset(peer, 0, sizeof(*peer));
 	peer->participant = -1;
+	peer->journal = a->journal;
 	peer->addr = addr;
 	peer->flood_since = -1;
 	peer->last_rate_error_s = -1e9;
@@ -51,10 +53,26 @@ void audience_peer_init(struct audience *a, struct audience_peer *peer,
 	token_bucket_init(&peer->ping_bucket, PING_BURST, now_s);
 }
 
+/* Journals what participant @p did (NULL journal: nothing). Returns the event's sequence number. */
+static uint64_t journal_note(struct audience *a, enum journal_kind kind, int p, int32_t x1, int32_t x2, double x,
+			     double y, const char *text, double now_s)
+{
+	struct journal_event e = { .kind = (uint8_t)kind, .t = now_s, .a = x1, .b = x2, .x = x, .y = y };
+
+	if (!a->journal)
+		return 0;
+	snprintf(e.participant, sizeof(e.participant), "%s", crowd_participant_id(a->crowd, p));
+	if (text)
+		snprintf(e.text, sizeof(e.text), "%s", text);
+	return journal_push(a->journal, &e);
+}
+
 void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s)
 {
-	if (peer->participant >= 0 && crowd_participant_owner(a->crowd, peer->participant) == peer)
+	if (peer->participant >= 0 && crowd_participant_owner(a->crowd, peer->participant) == peer) {
 		crowd_leave(a->crowd, peer->participant, now_s);
+		journal_note(a, JOURNAL_LEAVE, peer->participant, 0, 0, 0, 0, NULL, now_s);
+	}
 	peer->participant = -1;
 }
 
@@ -163,6 +181,9 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 	}
 	if (!peer->resumed && a->texts)
 		crowdtext_participant_new(a->texts, p);	/* the slot's last owner's interval is not theirs */
+	/* A new participant's token goes to the journal so a restarted daemon knows it again. */
+	journal_note(a, peer->resumed ? JOURNAL_RESUME : JOURNAL_JOIN, p, crowd_participant_zone(a->crowd, p), 0, 0, 0,
+		     peer->resumed ? NULL : crowd_participant_token(a->crowd, p), now_s);
 	crowd_participant_set_owner(a->crowd, p, peer);
 	if (peer->addr)
 		crowd_participant_set_origin(a->crowd, p, peer->addr->key);
@@ -312,6 +333,9 @@ static void handle_input(struct audience *a, struct audience_peer *peer,
 		return;
 	}
 	a->metrics->inputs_accepted[m->control]++;
+	if (m->control != CONTROL_TEXT)	/* what a phone writes stays out of the journal */
+		journal_note(a, JOURNAL_INPUT, p, m->control, 0, m->control == CONTROL_XY ? m->x : m->value,
+			     m->y, NULL, now_s);
 }
 
 static void handle_vote(struct audience *a, struct audience_peer *peer,
@@ -338,6 +362,9 @@ static void handle_vote(struct audience *a, struct audience_peer *peer,
 	}
 	crowd_vote(a->crowd, peer->participant, poll->index, (uint32_t)m->choice, now_s);
 	a->metrics->inputs_accepted[CONTROL_VOTE]++;
+	/* Durable before acknowledged: the ack waits for the journal to hold the vote. */
+	peer->ack_journal = journal_note(a, JOURNAL_VOTE, peer->participant, (int32_t)poll->index,
+					 (int32_t)m->choice, (double)m->seq, 0, NULL, now_s);
 }
 
 void audience_handle_text(struct audience *a, struct audience_peer *peer,
@@ -401,9 +428,19 @@ void audience_handle_binary(struct audience *a, struct audience_peer *peer, size
 	reject_coalesced(a, peer, REJECT_BINARY_FRAME, 0, &peer->last_binary_error_s, now_s);
 }
 
+/* An ack whose vote the journal does not hold yet waits (the show never waits for a degraded journal). */
+static bool ack_held(const struct audience_peer *peer)
+{
+	return peer->ack_journal && !journal_settled(peer->journal, peer->ack_journal);
+}
+
 bool audience_peer_has_personal(const struct audience_peer *peer)
 {
-	return peer->pending || peer->error_count;
+	uint8_t pending = peer->pending;
+
+	if (ack_held(peer))
+		pending &= (uint8_t)~PEER_SEND_ACK;
+	return pending || peer->error_count;
 }
 
 size_t audience_peer_next_personal(struct audience *a, struct audience_peer *peer,
@@ -438,8 +475,9 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	} else if (peer->pending & PEER_SEND_PONG) {
 		peer->pending &= (uint8_t)~PEER_SEND_PONG;
 		n = protocol_encode_pong(out, cap, peer->ping_t0, peer->ping_t1, now_s);
-	} else if (peer->pending & PEER_SEND_ACK) {
+	} else if ((peer->pending & PEER_SEND_ACK) && !ack_held(peer)) {
 		peer->pending &= (uint8_t)~PEER_SEND_ACK;
+		peer->ack_journal = 0;
 		n = protocol_encode_ack(out, cap, peer->ack_seq, peer->ack_tick);
 	} else if (peer->pending & PEER_SEND_TEXT_STATUS) {
 		struct peer_verdict v = peer->verdicts[0];

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "crowd.h"
 #include "crowd_text.h"
+#include "journal.h"
 #include "metrics.h"
 #include "net_protocol.h"
 #include "ratelimit.h"
@@ -72,6 +73,8 @@ struct audience_peer {
 	char detail[80];		/* what was wrong, for the newest error only */
 	bool resumed;
 	uint64_t ack_seq, ack_tick;
+	uint64_t ack_journal;		/* the ack waits until the journal holds this event (a vote); 0 = no wait */
+	const struct journal *journal;	/* the audience's, for that wait */
 	struct peer_verdict verdicts[AUDIENCE_VERDICTS_MAX];	/* moderators' verdicts to tell, oldest first */
 	uint8_t verdict_count;
 	double ping_t0, ping_t1;
@@ -86,6 +89,7 @@ struct audience {
 	struct show *show;
 	struct metrics *metrics;
 	struct crowdtext *texts;	/* crowd text for moderation; NULL = text refused */
+	struct journal *journal;	/* joins, leaves, inputs and votes go here; NULL = none */
 	uint64_t tick;			/* current show tick, for acks */
 	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */
 	struct audience_peer *displaced;	/* set when a resume took a participant from
@@ -95,7 +99,7 @@ struct audience {
 
 /* @texts (crowd text for moderation) may be NULL: crowd text is then refused. All borrowed. */
 void audience_init(struct audience *a, const struct venue_config *cfg, struct crowd *crowd,
-		   struct show *show, struct metrics *metrics, struct crowdtext *texts);
+		   struct show *show, struct metrics *metrics, struct crowdtext *texts, struct journal *journal);
 
 /* A new connection at show time @now_s; @addr may be NULL (simulated). */
 void audience_peer_init(struct audience *a, struct audience_peer *peer,

@@ -52,6 +52,11 @@ START_TEST(test_cli_stage_flags_and_hash_password)
 	ck_assert_double_eq(o.stage_png_every, 0.5);
 	ck_assert(o.stage_png_keep);
 	ck_assert_uint_eq(o.stage_png_keep_max, CLI_STILLS_KEPT);
+	ck_assert_ptr_null(o.journal);
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--journal", "/var/lib/tutti/show.db", "--journal-fresh"), 0);
+	ck_assert_str_eq(o.journal, "/var/lib/tutti/show.db");
+	ck_assert(o.journal_fresh);
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--journal"), -1);
 	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--stage-png-keep-max", "5"), 0);
 	ck_assert_uint_eq(o.stage_png_keep_max, 5);
 	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--stage-png-keep-max", "0"), -1);

@@ -414,7 +414,7 @@ START_TEST(test_moderation_mutes_and_removes_participants_by_their_id)
 	rig_open(&g);
 	memset(&metrics, 0, sizeof(metrics));
 	crowd = crowd_create(g.cfg, 64);
-	audience_init(&aud, g.cfg, crowd, g.show, &metrics, NULL);
+	audience_init(&aud, g.cfg, crowd, g.show, &metrics, NULL, NULL);
 	console_init(&g.c, &(struct console_wiring){ .cfg = g.cfg, .show = g.show, .audiomap = g.map,
 						       .audience = &aud, .safety = g.safety });
 	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.jump\",\"cue\":\"vote\"}", 1);
@@ -489,7 +489,7 @@ START_TEST(test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdic
 	const char *rude = "{\"type\":\"input\",\"seq\":1,\"control\":\"text\",\"text\":\"B O O\"}";
 	const char *longer = "{\"type\":\"input\",\"seq\":2,\"control\":\"text\",\"text\":\"this is far too long for the wall\"}";
 
-	audience_init(&aud, cfg, crowd, show, &metrics, texts);
+	audience_init(&aud, cfg, crowd, show, &metrics, texts, NULL);
 	console_init(&c, &(struct console_wiring){ .cfg = cfg, .show = show, .audience = &aud, .texts = texts });
 	audience_peer_init(&aud, &peer, NULL, 1);
 	audience_peer_init(&aud, &other, NULL, 1);

@@ -32,7 +32,7 @@ static void run_sim(uint32_t phones, uint64_t seed, double seconds, struct run *
 	double t = 0;
 
 	memset(r, 0, sizeof(*r));
-	audience_init(&aud, cfg, crowd, show, &r->metrics, NULL);
+	audience_init(&aud, cfg, crowd, show, &r->metrics, NULL, NULL);
 	sim = sim_create(&aud, phones, seed, 0);
 	ck_assert_ptr_nonnull(sim);
 	r->spammers = sim_count_behaviour(sim, SIM_SPAMMER);

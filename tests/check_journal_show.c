@@ -58,7 +58,7 @@ static void run_start(struct run *r)
 	r->show = show_create(r->cfg, 0);
 	r->crowd = crowd_create(r->cfg, 64);
 	r->map = audiomap_create(r->cfg);
-	audience_init(&r->aud, r->cfg, r->crowd, r->show, &r->metrics, NULL);
+	audience_init(&r->aud, r->cfg, r->crowd, r->show, &r->metrics, NULL, NULL);
 	r->safety = safety_create(r->cfg, &(struct safety_wiring){ .audiomap = r->map, .audience = &r->aud,
 								    .on_event = on_safety, .user = r });
 	console_init(&r->console, &(struct console_wiring){ .cfg = r->cfg, .show = r->show, .audiomap = r->map,

@@ -24,7 +24,7 @@ static void setup(void)
 	crowd = crowd_create(cfg, 300);
 	show = show_create(cfg, 0);
 	memset(&metrics, 0, sizeof(metrics));
-	audience_init(&aud, cfg, crowd, show, &metrics, NULL);
+	audience_init(&aud, cfg, crowd, show, &metrics, NULL, NULL);
 }
 
 static void teardown(void)

@@ -41,7 +41,7 @@ static void rig_open(struct rig *g)
 	memset(g, 0, sizeof(*g));
 	g->cfg = test_config(venue);
 	g->map = audiomap_create(g->cfg);
-	audience_init(&g->aud, g->cfg, NULL, NULL, NULL, NULL);
+	audience_init(&g->aud, g->cfg, NULL, NULL, NULL, NULL, NULL);
 	flash_gate_init(&g->gate, &(struct flash_limits){ .max_per_s = 2, .max_red_per_s = 1 });
 	g->s = safety_create(g->cfg, &(struct safety_wiring){ .audiomap = g->map, .audience = &g->aud,
 		.phone_flashes = &g->gate, .on_event = hear, .user = g });

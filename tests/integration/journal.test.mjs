@@ -1,0 +1,105 @@
+// Journal test: the real daemon with --journal, killed with SIGKILL mid-show and started again
+// on the same file. Phones that voted (and were acknowledged) resume as the same participants
+// with their votes; a vote re-sent after the restart is acknowledged but never counted twice;
+// the cue, the poll and the venue's safety state come back; a journal of another venue config
+// is refused with what to do, and --journal-fresh starts a new show.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
+import { Phone } from '../lib/client.mjs';
+
+const PASSWORD = 'front-of-house';
+
+async function consoleSession(d, cookie) {
+  const ws = new WebSocket(d.wsUrl, 'tutti.console.v1', { headers: { Cookie: cookie } });
+  const messages = [];
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  const next = (test, ms = 5000) => new Promise((resolve, reject) => {
+    const start = messages.length;
+    const timer = setInterval(() => {
+      const m = messages.slice(start).find(test);
+      if (m) { clearInterval(timer); clearTimeout(t); resolve(m); }
+    }, 20);
+    const t = setTimeout(() => { clearInterval(timer); reject(new Error('timed out')); }, ms);
+  });
+  const command = async (cmd) => { ws.send(JSON.stringify(cmd)); return next((m) => m.type === 'reply'); };
+  return { ws, next, command };
+}
+
+async function login(d) {
+  const res = await fetch(`${d.url}console/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role: 'operator', password: PASSWORD }),
+  });
+  assert.equal(res.status, 200);
+  return res.headers.get('set-cookie').split(';')[0];
+}
+
+test('a show killed with SIGKILL comes back from its journal with nothing acknowledged lost', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tutti-journal-'));
+  const hash = execFileSync(TUTTI_BIN, ['hash-password'], { input: `${PASSWORD}\n` }).toString().trim();
+  const config = writeConfig(smallVenue({ console: { operator_password_hash: hash } }));
+  const journal = join(dir, 'show.db');
+  let d = await startDaemon({ config, args: ['--journal', journal] });
+  const phones = [new Phone(d.wsUrl), new Phone(d.wsUrl), new Phone(d.wsUrl)];
+  const welcomes = [];
+  for (const p of phones) welcomes.push(await p.hello());
+  const op = await consoleSession(d, await login(d));
+  assert.equal((await op.command({ cmd: 'safety.blackout', on: true })).ok, true);
+  assert.equal((await op.command({ cmd: 'safety.ceiling', dbfs: -6 })).ok, true);
+  await new Promise((r) => setTimeout(r, 100));	// a console reply does not wait for the journal yet
+  const choices = [2, 2, 0];
+  const seqs = [];
+  for (let i = 0; i < 3; i += 1) {
+    seqs.push(phones[i].vote('song', choices[i]));
+    await phones[i].waitFor((m) => m.type === 'ack' && m.seq >= seqs[i], 'the vote\'s ack');
+  }
+  // Killed the moment the last ack arrived: an acknowledged vote is on disk already.
+  d.proc.kill('SIGKILL');
+  await new Promise((r) => d.proc.once('exit', r));
+  for (const p of phones) p.ws.terminate();
+
+  d = await startDaemon({ config, args: ['--journal', journal] });
+  try {
+    assert.match(d.output(), /journal: resumed the show/);
+    const again = [];
+    for (let i = 0; i < 3; i += 1) {
+      const p = new Phone(d.wsUrl);
+      const w = await p.hello({ token: welcomes[i].token });
+      assert.equal(w.resumed, true, 'the phone resumes');
+      assert.equal(w.id, welcomes[i].id, 'as the same participant');
+      assert.equal(w.last_seq, seqs[i]);
+      again.push(p);
+    }
+    // The first phone never saw its ack after all (say) and sends the vote again with the same seq.
+    again[0].send({ type: 'vote', seq: seqs[0], poll: 'song', choice: 1 });
+    await again[0].waitFor((m) => m.type === 'ack' && m.seq >= seqs[0], 'an ack for the re-sent vote');
+    const state = await again[1].waitForNext((m) => m.type === 'state' && m.poll, 'a state with the poll');
+    assert.deepEqual(state.poll.tallies, [1, 0, 2], 'the tallies as acknowledged, nothing counted twice');
+    const op2 = await consoleSession(d, await login(d));
+    const live = await op2.next((m) => m.type === 'live');
+    assert.equal(live.safety.blackout, true);
+    assert.equal(live.safety.ceiling_dbfs, -6);
+    assert.equal(live.cue.id, 'play');
+    op2.ws.close();
+    for (const p of again) await p.close();
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+  // Another venue config: refused, with what to do; --journal-fresh starts a new show in the file.
+  const other = writeConfig(smallVenue({ name: 'Another Venue' }));
+  const refused = spawnSync(TUTTI_BIN, ['run', other, '--journal', journal, '--headless', '--audio', 'none',
+    '--port', '0'], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /another venue config.*--journal-fresh/s);
+  d = await startDaemon({ config: other, args: ['--journal', journal, '--journal-fresh'] });
+  assert.match(d.output(), /journal: a new show/);
+  assert.equal(await d.stop(), 0);
+});
