@@ -6,6 +6,7 @@
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -55,8 +56,8 @@ static bool poll_option_item(struct config_reader *r, struct reader_object *o, j
 		return false;
 	for (size_t j = 0; j < i; j++) {
 		if (strcmp(poll->options[j], poll->options[i]) == 0) {
-			reader_fail(r, iptr, "duplicate option \"%.80s\" (also %s/%zu)",
-				    poll->options[i], aptr, j);
+			reader_fail(r, iptr, "duplicate option \"%.*s\" (also %s/%zu)",
+				    utf8_fit(poll->options[i], 80), poll->options[i], aptr, j);
 			return false;
 		}
 	}
@@ -113,11 +114,11 @@ static enum reader_got cue_scene_read(struct config_reader *r, struct reader_obj
 	}
 	hint = reader_did_you_mean(name, scene_names, SCENE_COUNT);
 	if (hint)
-		reader_fail(r, kptr, "unknown scene \"%.40s\"; did you mean \"%s\"?", name, hint);
+		reader_fail(r, kptr, "unknown scene \"%.*s\"; did you mean \"%s\"?", utf8_fit(name, 40), name, hint);
 	else
 		reader_fail(r, kptr,
-			    "unknown scene \"%.40s\"; expected join, crowd-field, poll, crowd-map, audio, title or wall",
-			    name);
+			    "unknown scene \"%.*s\"; expected join, crowd-field, poll, crowd-map, audio, title or wall",
+			    utf8_fit(name, 40), name);
 	return GOT_BAD;
 }
 
@@ -140,12 +141,12 @@ static bool cue_control_item(struct config_reader *r, struct reader_object *o, j
 	} else {
 		hint = reader_did_you_mean(name, control_names, CONTROL_COUNT);
 		if (hint)
-			reader_fail(r, iptr, "unknown control \"%.40s\"; did you mean \"%s\"?", name,
-				    hint);
+			reader_fail(r, iptr, "unknown control \"%.*s\"; did you mean \"%s\"?", utf8_fit(name, 40),
+				    name, hint);
 		else
 			reader_fail(r, iptr,
-				    "unknown control \"%.40s\"; expected tap, xy, slider, shake, vote or text",
-				    name);
+				    "unknown control \"%.*s\"; expected tap, xy, slider, shake, vote or text",
+				    utf8_fit(name, 40), name);
 	}
 	return ctl >= 0;
 }
@@ -254,10 +255,11 @@ static void advance_resolve(struct config_reader *r, json_t *cues, const char *a
 		}
 		hint = reader_did_you_mean(json_string_value(to), ids, n);
 		if (hint)
-			reader_fail(r, kptr, "unknown cue \"%.40s\"; did you mean \"%s\"?",
-				    json_string_value(to), hint);
+			reader_fail(r, kptr, "unknown cue \"%.*s\"; did you mean \"%s\"?",
+				    utf8_fit(json_string_value(to), 40), json_string_value(to), hint);
 		else
-			reader_fail(r, kptr, "unknown cue \"%.40s\"", json_string_value(to));
+			reader_fail(r, kptr, "unknown cue \"%.*s\"", utf8_fit(json_string_value(to), 40),
+				    json_string_value(to));
 	}
 }
 

@@ -5,6 +5,7 @@
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
+#include "utf8.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -78,8 +79,8 @@ static enum reader_got target_host_read(struct config_reader *r, struct reader_o
 
 	if (got != GOT_OK || ip_is_valid(t->host))
 		return got;
-	return reader_key_fail(r, o, k, "\"%.40s\" is not an IP address (names are not looked up during a show)",
-				           t->host);
+	return reader_key_fail(r, o, k, "\"%.*s\" is not an IP address (names are not looked up during a show)",
+				           utf8_fit(t->host, 40), t->host);
 }
 
 static const struct reader_key target_keys[] = {
@@ -124,7 +125,7 @@ static enum reader_got send_target_read(struct config_reader *r, struct reader_o
 		}
 	if (found)
 		return GOT_OK;
-	return reader_key_fail(r, o, k, "unknown OSC target \"%.40s\"%s", target,
+	return reader_key_fail(r, o, k, "unknown OSC target \"%.*s\"%s", utf8_fit(target, 40), target,
 				           cfg->osc_target_count ? "" : " (there is no \"osc\" section with targets)");
 }
 

@@ -6,6 +6,7 @@
  * Thread: whichever thread loads the config. Nothing here keeps global state.
  */
 #include "config_reader.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,6 +43,7 @@ static void errors_push(struct config_reader *r, const char *ptr, int line, int 
 	e->line = line;
 	e->column = column;
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	utf8_trim(e->message);	/* a message cut by its buffer ends on a whole character */
 }
 
 void reader_fail(struct config_reader *r, const char *ptr, const char *fmt, ...)
@@ -186,9 +188,10 @@ void reader_fail_unknown(struct config_reader *r, const char *kptr, const char *
 	const char *hint = reader_did_you_mean(name, names, (size_t)count);
 
 	if (hint)
-		reader_fail(r, kptr, "unknown %s \"%.40s\"; did you mean \"%s\"?", what, name, hint);
+		reader_fail(r, kptr, "unknown %s \"%.*s\"; did you mean \"%s\"?", what, utf8_fit(name, 40), name,
+			    hint);
 	else
-		reader_fail(r, kptr, "unknown %s \"%.40s\"", what, name);
+		reader_fail(r, kptr, "unknown %s \"%.*s\"", what, utf8_fit(name, 40), name);
 }
 
 void reader_name_split(const char *s, char *base, size_t base_size, const char **arg)
@@ -426,8 +429,8 @@ enum reader_got reader_id(struct config_reader *r, json_t *obj, const char *ptr,
 		return reader_missing(obj, key);
 	s = json_string_value(v);
 	if (!id_is_valid(s) || strlen(s) != json_string_length(v)) {
-		reader_fail(r, kptr, "must be 1 to %d of a-z, 0-9, _ and -, got \"%.40s\"",
-			    CONFIG_ID_MAX, s);
+		reader_fail(r, kptr, "must be 1 to %d of a-z, 0-9, _ and -, got \"%.*s\"",
+			    CONFIG_ID_MAX, utf8_fit(s, 40), s);
 		return GOT_BAD;
 	}
 	memcpy(out, s, strlen(s) + 1);

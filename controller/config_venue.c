@@ -5,6 +5,7 @@
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
+#include "utf8.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -38,8 +39,8 @@ enum reader_got config_public_url_read(struct config_reader *r, struct reader_ob
 	if (strncmp(cfg->public_url, "http://", 7) != 0 &&
 	    strncmp(cfg->public_url, "https://", 8) != 0) {
 		reader_key_ptr(o, k, kptr);
-		reader_fail(r, kptr, "must start with http:// or https://, got \"%.100s\"",
-			    cfg->public_url);
+		reader_fail(r, kptr, "must start with http:// or https://, got \"%.*s\"",
+			    utf8_fit(cfg->public_url, 100), cfg->public_url);
 		cfg->public_url[0] = '\0';
 		return GOT_BAD;
 	}
@@ -203,8 +204,8 @@ static void origin_fail(struct config_reader *r, const char *iptr, const char *s
 		reader_fail(r, iptr, "an origin has no trailing slash; did you mean \"%s\"?", fix);
 	else
 		reader_fail(r, iptr,
-			    "expected an origin \"http(s)://host[:port]\" in lower case with no path, got \"%.128s\"",
-			    slot);
+			    "expected an origin \"http(s)://host[:port]\" in lower case with no path, got \"%.*s\"",
+			    utf8_fit(slot, 128), slot);
 }
 
 static bool origin_item(struct config_reader *r, struct reader_object *o, json_t *v,

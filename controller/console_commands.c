@@ -31,7 +31,7 @@ static void reply_fail(struct console_reply *r, const char *code, const char *fm
 	va_start(ap, fmt);
 	vsnprintf(r->message, sizeof(r->message), fmt, ap);
 	va_end(ap);
-	protocol_utf8_trim(r->message);	/* a message cut by its buffer ends on a whole character */
+	utf8_trim(r->message);	/* a message cut by its buffer ends on a whole character */
 }
 
 /* A JSON string's text for a message, "?" for anything else. */

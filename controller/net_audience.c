@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "utf8.h"
 
 #define PING_RATE	2.0	/* pings per second a phone may send */
 #define PING_BURST	8.0
@@ -91,7 +92,7 @@ void audience_peer_reject(struct audience *a, struct audience_peer *peer,
 		for (int i = 0; i < peer->error_count; i++)
 			peer->errors[i].has_detail = false;
 		snprintf(peer->detail, sizeof(peer->detail), "%s", detail);
-		protocol_utf8_trim(peer->detail);
+		utf8_trim(peer->detail);
 	}
 	peer->errors[peer->error_count].code = (uint8_t)reason;
 	peer->errors[peer->error_count].has_detail = has_detail;

@@ -120,24 +120,6 @@ bool protocol_utf8_valid(const char *buf, size_t len)
 	return true;
 }
 
-void protocol_utf8_trim(char *s)
-{
-	size_t n = strlen(s), start = n;
-
-	/* Find where the last character starts; drop it if its bytes are not all there. */
-	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
-		start--;
-	if (start > 0 && (unsigned char)s[start - 1] >= 0xc0) {
-		unsigned char lead = (unsigned char)s[start - 1];
-		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-
-		if (n - (start - 1) < need)
-			s[start - 1] = '\0';
-	} else if (start < n && start == 0) {
-		s[0] = '\0';	/* only continuation bytes: nothing whole */
-	}
-}
-
 /* ---- decoding ---- */
 
 static enum reject_reason fail(struct client_msg *m, enum reject_reason r, const char *fmt, ...)
@@ -150,7 +132,7 @@ static enum reject_reason fail(struct client_msg *m, enum reject_reason r, const
 	va_start(ap, fmt);
 	vsnprintf(m->detail, sizeof(m->detail), fmt, ap);
 	va_end(ap);
-	protocol_utf8_trim(m->detail);	/* a cut in the middle of a character is not UTF-8 */
+	utf8_trim(m->detail);	/* a cut in the middle of a character is not UTF-8 */
 	return r;
 }
 

@@ -92,9 +92,6 @@ enum reject_reason protocol_decode(const char *buf, size_t len, struct client_ms
 /* True when @buf holds valid UTF-8 (RFC 3629: no overlongs, no surrogates). */
 bool protocol_utf8_valid(const char *buf, size_t len);
 
-/* Cuts @s (NUL-terminated) back to whole UTF-8 characters, after a truncating copy. */
-void protocol_utf8_trim(char *s);
-
 /* The wire name of a reason ("malformed_json", ...), also the metrics label. */
 const char *reject_reason_name(enum reject_reason r);
 /* A sentence for a person, used in error messages when there is no detail. */

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * The code point starting at @s (at most @left bytes) and its length in
@@ -53,6 +54,25 @@ static inline int utf8_fit(const char *s, size_t max)
 		n += len;
 	}
 	return (int)n;
+}
+
+/* Ends @s before a last character whose bytes are not all there (a buffer cut it short). */
+static inline void utf8_trim(char *s)
+{
+	size_t n = strlen(s), start = n;
+
+	/* Find where the last character starts; drop it if its bytes are not all there. */
+	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)s[start - 1] >= 0xc0) {
+		unsigned char lead = (unsigned char)s[start - 1];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (n - (start - 1) < need)
+			s[start - 1] = '\0';
+	} else if (start < n && start == 0) {
+		s[0] = '\0';	/* only continuation bytes: nothing whole */
+	}
 }
 
 #endif

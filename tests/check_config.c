@@ -7,6 +7,7 @@
  * into JSON double quotes before parsing.
  */
 #include <check.h>
+#include <jansson.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -252,6 +253,24 @@ START_TEST(test_config_duplicate_key_is_a_syntax_error)
 	ck_assert_uint_eq(errors.count, 1);
 	ck_assert_int_eq(errors.items[0].line, 2);
 	ck_assert_ptr_nonnull(strstr(errors.items[0].message, "duplicate"));
+	config_errors_free(&errors);
+}
+END_TEST
+
+/* A name quoted back in an error is cut between characters: the message stays valid UTF-8. */
+START_TEST(test_config_errors_quote_long_non_ascii_names_on_a_character_boundary)
+{
+	struct config_errors errors = parse_bad("{'name':'X','capacity':10,'cues':[{'id':'a','scene':"
+		"'x\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+		"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9'}]}");
+	json_t *as_json;
+
+	ck_assert_uint_ge(errors.count, 1);
+	ck_assert_ptr_nonnull(strstr(errors.items[0].message, "unknown scene"));
+	/* jansson refuses invalid UTF-8: the console's reload would have dropped this message */
+	as_json = json_string(errors.items[0].message);
+	ck_assert_msg(as_json != NULL, "\"%s\" is not valid UTF-8", errors.items[0].message);
+	json_decref(as_json);
 	config_errors_free(&errors);
 }
 END_TEST
@@ -1136,6 +1155,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_syntax_error_gives_line_and_column);
 	tcase_add_test(tc, test_config_duplicate_key_is_a_syntax_error);
 	tcase_add_test(tc, test_config_unknown_key_names_pointer_and_did_you_mean);
+	tcase_add_test(tc, test_config_errors_quote_long_non_ascii_names_on_a_character_boundary);
 	tcase_add_test(tc, test_config_unknown_key_far_from_any_has_no_hint);
 	tcase_add_test(tc, test_config_wrong_type_says_what_was_expected_and_got);
 	tcase_add_test(tc, test_config_document_must_be_an_object);
