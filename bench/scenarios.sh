@@ -50,8 +50,10 @@ if [ "$audio" = system ]; then
 	jack_wait -w -t 10 >>"$work/jackd.log" 2>&1 || { echo "jackd did not start"; cat "$work/jackd.log"; exit 1; }
 fi
 
+# DAEMON_ARGS: more options for the daemon, e.g. DAEMON_ARGS="--journal /tmp/show.db".
+# shellcheck disable=SC2086
 "$build/controller/tutti" run "$root/bench/venue-load.json" --listen 127.0.0.1 --port 0 --headless \
-	--audio "$audio" >"$work/tutti.log" 2>&1 &
+	--audio "$audio" ${DAEMON_ARGS:-} >"$work/tutti.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/tutti.log" && break; sleep 0.1; done
 port=$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$work/tutti.log" | head -1)

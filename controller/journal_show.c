@@ -61,6 +61,13 @@ static uint64_t push(struct journal_show *js, struct journal_event *e)
 	return journal_push(js->journal, e);
 }
 
+/* Field by field: memcmp would also compare the struct's padding, which is not set. */
+static bool poll_same(const struct show_poll_snapshot *a, const struct show_poll_snapshot *b)
+{
+	return a->open == b->open && a->revealed == b->revealed && a->vetoed == b->vetoed &&
+	       a->closes_at == b->closes_at;
+}
+
 /* The poll's state in one word, for people reading the journal. */
 static const char *poll_state_name(const struct show_poll_snapshot *p)
 {
@@ -86,7 +93,7 @@ void journal_show_tick(struct journal_show *js, double now, const struct journal
 		struct show_poll_snapshot now_p;
 
 		show_poll_snapshot_get(js->w.show, p, &now_p);
-		if (memcmp(&now_p, &js->polls[p], sizeof(now_p)) != 0) {
+		if (!poll_same(&now_p, &js->polls[p])) {
 			struct journal_event e = { .kind = JOURNAL_POLL, .t = now, .a = (int32_t)p,
 						   .b = now_p.open | now_p.revealed << 1 | now_p.vetoed << 2,
 						   .x = now_p.closes_at };

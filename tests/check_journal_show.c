@@ -135,6 +135,18 @@ START_TEST(test_a_restarted_show_comes_back_as_it_was)
 	ck_assert(console(&r, "{\"cmd\":\"safety.ceiling\",\"dbfs\":-6}", 4.5));
 	ck_assert(console(&r, "{\"cmd\":\"safety.flash_policy\",\"max_per_s\":1}", 4.6));
 	journal_show_tick(r.js, 5.0, NULL);
+	{
+		struct journal_status st;
+		uint64_t before;
+
+		/* Ticks that change nothing write nothing. */
+		journal_status_get(r.journal, &st);
+		before = st.pushed;
+		for (int i = 0; i < 100; i++)
+			journal_show_tick(r.js, 5.0 + i * 0.01, NULL);
+		journal_status_get(r.journal, &st);
+		ck_assert_uint_eq(st.pushed, before);
+	}
 	ck_assert(console(&r, "{\"cmd\":\"cue.go\"}", 6.0));
 	journal_show_tick(r.js, 6.0, NULL);
 	{
