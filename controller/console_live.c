@@ -19,6 +19,8 @@
 #include "frame.h"
 #include "metrics.h"
 #include "net_protocol.h"
+#include "osc_in.h"
+#include "osc_out.h"
 #include "safety.h"
 #include "show.h"
 #include "stage_frame.h"
@@ -442,4 +444,29 @@ bool console_live_warning(const struct venue_config *cfg, char *out, size_t cap)
 		snprintf(out, cap, "/cues: the console's live view may reach about %zu KiB, sent to each console four "
 			 "times a second (%zu KiB/s); shorter cue titles and poll texts make it lighter", kib, kib * 4);
 	return true;
+}
+
+size_t console_live_metrics(const struct console_live_sources *src, double now, char *out, size_t cap)
+{
+	struct engine_stats es = { 0 };
+	struct audio_status st;
+	struct visuals_stats vs;
+
+	if (src->engine)
+		engine_stats_get(src->engine, &es);
+	audio_status_get(src->audio, &st);
+	visuals_stats_get(src->visuals, &vs);
+	return metrics_render(src->metrics, &(struct metrics_live){
+		.participants = crowd_connected(src->crowd),
+		.participants_known = crowd_table_used(src->crowd),
+		.active = src->frame->venue.active,
+		.capacity = src->cfg->capacity,
+		.max_connections = src->cfg->limits.max_connections,
+		.uptime_s = now,
+		.cue_index = (uint32_t)show_cue_index(src->show),
+		.simulated = src->sim ? sim_count(src->sim) : 0,
+		.state_bytes = *src->state_bytes,
+		.engine = src->engine ? &es : NULL, .audio = &st, .music = &src->frame->music, .stage = &vs,
+		.osc = { .sent = osc_out_sent(src->osc), .errors = osc_out_errors(src->osc),
+			 .input_refused = osc_in_refused(src->osc_in) } }, out, cap);
 }

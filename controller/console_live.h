@@ -51,6 +51,8 @@ struct console_live_sources {
 	const struct sim *sim;			/* the simulated crowd; NULL = none */
 	const uint64_t *tick;			/* ticks run */
 	const size_t *state_bytes;		/* the newest state to phones (venue zone 0) */
+	const struct osc_out *osc;		/* stage gear over OSC */
+	const struct osc_in *osc_in;		/* the artist's controller; NULL = none */
 };
 
 /*
@@ -76,6 +78,8 @@ size_t console_live_estimate(const struct venue_config *cfg);
  */
 bool console_live_warning(const struct venue_config *cfg, char *out, size_t cap);
 
+/* GET /metrics: the daemon's counters and the machine's health as Prometheus text. 0 when it does not fit. */
+size_t console_live_metrics(const struct console_live_sources *src, double now, char *out, size_t cap);
 /* GET /healthz at show time @now: whether the show runs, and its headline numbers. As above. */
 size_t console_live_healthz(const struct console_live_sources *src, double now, char *out, size_t cap);
 

@@ -38,8 +38,6 @@
 #include "journal.h"
 #include "journal_show.h"
 
-#define VENUE_CONFIG_MAX (4 << 20)	/* the largest venue config the journal keeps a copy of */
-
 struct daemon {
 	const struct venue_config *cfg;
 	struct show_clock clock;
@@ -135,17 +133,7 @@ static void stage_tick(struct daemon *d, double now)
 	s->participants = crowd_connected(d->crowd);
 	s->blackout = safety_state(d->safety)->blackout;
 	memcpy(s->join_url, d->join_url, sizeof(s->join_url));
-	/* The stage frame keeps its wall between ticks: copy it only when the moderators changed it. */
-	if (crowdtext_wall_generation(d->texts) != d->wall_generation) {
-		d->wall_generation = crowdtext_wall_generation(d->texts);
-		s->wall_count = crowdtext_wall_count(d->texts);
-		for (uint32_t i = 0; i < s->wall_count; i++) {
-			const struct crowdtext_item *it = crowdtext_wall(d->texts, i);
-
-			memcpy(s->wall[i].from, it->from, sizeof(s->wall[i].from));
-			memcpy(s->wall[i].text, it->text, strlen(it->text) + 1);
-		}
-	}
+	stage_frame_copy_wall(s, d->texts, &d->wall_generation);
 	s->dot_count = crowd_dots(d->crowd, now, s->dots, d->cfg->capacity);
 	visuals_publish(d->visuals, s);
 }
@@ -297,27 +285,8 @@ static size_t daemon_healthz(void *user, char *out, size_t cap)
 static size_t daemon_metrics(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
-	struct engine_stats es = { 0 };
-	struct audio_status st;
-	struct visuals_stats vs;
 
-	if (d->engine)
-		engine_stats_get(d->engine, &es);
-	audio_status_get(d->audio, &st);
-	visuals_stats_get(d->visuals, &vs);
-	return metrics_render(&d->metrics, &(struct metrics_live){
-		.participants = crowd_connected(d->crowd),
-		.participants_known = crowd_table_used(d->crowd),
-		.active = d->frame.venue.active,
-		.capacity = d->cfg->capacity,
-		.max_connections = d->cfg->limits.max_connections,
-		.uptime_s = clock_now_s(&d->clock),
-		.cue_index = (uint32_t)show_cue_index(d->show),
-		.simulated = d->sim ? sim_count(d->sim) : 0,
-		.state_bytes = d->last_state_bytes,
-		.engine = d->engine ? &es : NULL, .audio = &st, .music = &d->frame.music, .stage = &vs,
-		.osc = { .sent = osc_out_sent(d->osc), .errors = osc_out_errors(d->osc),
-			 .input_refused = osc_in_refused(d->osc_in) } }, out, cap);
+	return console_live_metrics(&d->live, clock_now_s(&d->clock), out, cap);
 }
 
 /* Decodes the show's audio and opens the device; the show goes on without a device. */
@@ -345,76 +314,6 @@ static int audio_start(struct daemon *d, const struct daemon_options *o)
 	return 0;
 }
 
-/*
- * Opens the show's journal (--journal), before the modules that write to
- * it. Without --journal the show is kept in memory only.
- */
-static int journal_open_show(struct daemon *d, const struct daemon_options *o)
-{
-	struct journal_options jo = { .path = o->journal_path, .mode = o->journal_fresh ? JOURNAL_FRESH :
-				      JOURNAL_CONTINUE, .show = { .venue = o->cfg->name } };
-	char *text = NULL, err[700];
-	size_t len = 0;
-	FILE *f;
-
-	if (!o->journal_path)
-		return 0;
-	f = fopen(o->config_path, "rb");
-	if (f && (text = malloc(VENUE_CONFIG_MAX)))
-		len = fread(text, 1, VENUE_CONFIG_MAX, f);
-	if (f)
-		fclose(f);
-	if (len == 0) {
-		log_error("journal: cannot read %s again to keep a copy of it", o->config_path);
-		free(text);
-		return -1;
-	}
-	jo.show.config = text;
-	jo.show.config_len = len;
-	d->journal = journal_open(&jo, &d->journal_resumed, err, sizeof(err));
-	free(text);
-	if (!d->journal) {
-		log_error("journal: %s", err);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Once every module exists: a show the journal holds is applied back (the
- * show clock goes on from its last show time), then the journal's writer
- * starts.
- */
-static int journal_resume_show(struct daemon *d, const struct daemon_options *o)
-{
-	char err[700];
-
-	if (!d->journal)
-		return 0;
-	d->js = journal_show_create(&(struct journal_show_wiring){ .cfg = o->cfg, .show = d->show,
-		.crowd = d->crowd, .safety = d->safety, .console = &d->console }, d->journal);
-	if (!d->js)
-		return -1;
-	if (d->journal_resumed) {
-		if (journal_replay(d->journal, journal_show_replay, d->js, err, sizeof(err)) != 0) {
-			log_error("journal: %s", err);
-			return -1;
-		}
-		journal_show_resume(d->js);
-		clock_init_real_at(&d->clock, journal_resumed_t(d->journal));
-		log_info("journal: resumed the show in %s at %.1f s: cue %d, %u participants waiting for their phones",
-			 o->journal_path, journal_resumed_t(d->journal), show_cue_index(d->show),
-			 crowd_table_used(d->crowd));
-	} else {
-		log_info("journal: a new show in %s", o->journal_path);
-	}
-	if (journal_start(d->journal, NULL, NULL) != 0) {
-		log_error("journal: cannot start its writer thread");
-		return -1;
-	}
-	return 0;
-}
-
 int daemon_run(const struct daemon_options *o)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -433,7 +332,10 @@ int daemon_run(const struct daemon_options *o)
 	d->crowd = crowd_create(o->cfg, table_size);
 	d->show = show_create(o->cfg, 0);
 	d->texts = crowdtext_create(&o->cfg->moderation, table_size);
-	if (!d->crowd || !d->show || !d->texts || journal_open_show(d, o) != 0)
+	if (!d->crowd || !d->show || !d->texts)
+		goto out;
+	if (o->journal_path && !(d->journal = journal_show_open(o->journal_path, o->config_path, o->cfg->name,
+							       o->journal_fresh, &d->journal_resumed)))
 		goto out;
 	audience_init(&d->audience, o->cfg, d->crowd, d->show, &d->metrics, d->texts, d->journal);
 	{
@@ -459,8 +361,17 @@ int daemon_run(const struct daemon_options *o)
 	console_init(&d->console, &(struct console_wiring){ .cfg = o->cfg, .show = d->show,
 		.audiomap = d->audiomap, .audience = &d->audience, .texts = d->texts,
 		.alarms = &d->alarms, .safety = d->safety });
-	if (journal_resume_show(d, o) != 0)
-		goto out;
+	if (d->journal) {
+		double resumed_t = 0;
+
+		d->js = journal_show_begin(&(struct journal_show_wiring){ .cfg = o->cfg, .show = d->show,
+			.crowd = d->crowd, .safety = d->safety, .console = &d->console }, d->journal,
+			d->journal_resumed, &resumed_t);
+		if (!d->js)
+			goto out;
+		if (d->journal_resumed)	/* the show clock goes on from the journal's last show time */
+			clock_init_real_at(&d->clock, resumed_t);
+	}
 	d->stage_wanted = o->stage.mode != VISUALS_NONE;
 	{
 		char err[256];
@@ -513,7 +424,8 @@ int daemon_run(const struct daemon_options *o)
 		.cfg = o->cfg, .show = d->show, .crowd = d->crowd, .texts = d->texts,
 		.audiomap = d->audiomap, .alarms = &d->alarms, .safety = safety_state(d->safety),
 		.metrics = &d->metrics, .frame = &d->frame, .audio = d->audio, .engine = d->engine,
-		.visuals = d->visuals, .sim = d->sim, .tick = &d->tick, .state_bytes = &d->last_state_bytes };
+		.visuals = d->visuals, .sim = d->sim, .tick = &d->tick, .state_bytes = &d->last_state_bytes,
+		.osc = d->osc, .osc_in = d->osc_in };
 	status = net_run(d->net);
 	log_info("stopped after %llu ticks; %u participants were connected",
 		 (unsigned long long)d->tick, net_participants_at_stop(d->net));

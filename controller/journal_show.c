@@ -14,6 +14,7 @@
 #include "log.h"
 
 #define METRICS_EVERY_S 1.0
+#define VENUE_CONFIG_MAX (4 << 20)	/* the largest venue config the journal keeps a copy of */
 
 struct journal_show {
 	struct journal_show_wiring w;
@@ -205,4 +206,64 @@ void journal_show_replay(void *user, const struct journal_event *e, uint64_t seq
 	default:
 		break;	/* leaves, resumes, alarms, moderation notes: nothing to restore */
 	}
+}
+
+/* ---- opening and starting ---- */
+
+struct journal *journal_show_open(const char *path, const char *config_path, const char *venue, bool fresh,
+				  bool *resumed)
+{
+	struct journal_options o = { .path = path, .mode = fresh ? JOURNAL_FRESH : JOURNAL_CONTINUE,
+				     .show = { .venue = venue } };
+	char *text = malloc(VENUE_CONFIG_MAX), err[700];
+	FILE *f = fopen(config_path, "rb");
+	struct journal *j = NULL;
+	size_t len = 0;
+
+	if (f && text)
+		len = fread(text, 1, VENUE_CONFIG_MAX, f);
+	if (f)
+		fclose(f);
+	if (len == 0) {
+		log_error("journal: cannot read %s again to keep a copy of it", config_path);
+	} else {
+		o.show.config = text;
+		o.show.config_len = len;
+		j = journal_open(&o, resumed, err, sizeof(err));
+		if (!j)
+			log_error("journal: %s", err);
+	}
+	free(text);
+	return j;
+}
+
+struct journal_show *journal_show_begin(const struct journal_show_wiring *w, struct journal *j, bool resumed,
+					double *resumed_t)
+{
+	struct journal_show *js = journal_show_create(w, j);
+	char err[700];
+
+	if (!js)
+		return NULL;
+	*resumed_t = 0;
+	if (resumed) {
+		if (journal_replay(j, journal_show_replay, js, err, sizeof(err)) != 0) {
+			log_error("journal: %s", err);
+			goto fail;
+		}
+		journal_show_resume(js);
+		*resumed_t = journal_resumed_t(j);
+		log_info("journal: resumed the show at %.1f s: cue %d, %u participants waiting for their phones",
+			 *resumed_t, show_cue_index(w->show), crowd_table_used(w->crowd));
+	} else {
+		log_info("journal: a new show");
+	}
+	if (journal_start(j, NULL, NULL) != 0) {
+		log_error("journal: cannot start its writer thread");
+		goto fail;
+	}
+	return js;
+fail:
+	journal_show_destroy(js);
+	return NULL;
 }

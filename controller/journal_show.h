@@ -48,6 +48,22 @@ struct journal_show_metrics {
 
 struct journal_show;
 
+/*
+ * Opens the show's journal at @path for the venue config in the file
+ * @config_path (its text is kept and hashed), to resume the show it holds
+ * or, with @fresh, to start a new one; *@resumed says which. Before the
+ * modules that write to it exist. NULL (the reason logged) on failure.
+ */
+struct journal *journal_show_open(const char *path, const char *config_path, const char *venue, bool fresh,
+				  bool *resumed);
+/*
+ * Once every module exists: the show's side of journal @j; a @resumed show
+ * is applied back (*@resumed_t: its last show time, for the show clock),
+ * then the writer starts. NULL (the reason logged) on failure.
+ */
+struct journal_show *journal_show_begin(const struct journal_show_wiring *w, struct journal *j, bool resumed,
+					double *resumed_t);
+
 /* NULL when out of memory. */
 struct journal_show *journal_show_create(const struct journal_show_wiring *w, struct journal *j);
 void journal_show_destroy(struct journal_show *js);

@@ -4,14 +4,12 @@
  * console). See net.h and net_service.h.
  *
  * Thread: the net thread runs every function here, inside lws_service().
- * The only other entries are the signal handlers (SIGINT, SIGTERM, SIGHUP),
- * which set a flag that the next tick reads.
+ * Signals only set flags (net_signals.c) that the next tick reads.
  */
 #include "net.h"
 
 #include <libwebsockets.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -24,6 +22,7 @@
 #include "net_origin.h"
 #include "net_protocol.h"
 #include "net_pss_set.h"
+#include "net_signals.h"
 #include "net_service.h"
 
 #define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
@@ -108,54 +107,10 @@ struct http_pss {
 	bool closes;			/* the request asked to close after the response */
 };
 
-static volatile sig_atomic_t stop_requested;
-static volatile sig_atomic_t hangup_received;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static void on_hangup_signal(int sig)
-{
-	(void)sig;
-	hangup_received = 1;
-}
-
-/*
- * What each signal means to the daemon (docs/operations.md, "Signals").
- * A crash (SIGSEGV, SIGFPE, SIGBUS, SIGABRT) keeps its default action: the
- * process dies, with a core where the system allows one, and the audio
- * host dies with it (PR_SET_PDEATHSIG).
- */
-static const struct {
-	int sig;
-	void (*handler)(int);
-} net_signals[] = {
-	{ SIGINT, on_stop_signal },	/* clean stop: phones get 1001 */
-	{ SIGTERM, on_stop_signal },	/* the same, from systemd or kill */
-	{ SIGHUP, on_hangup_signal },	/* logged and ignored: logs go to stderr, nothing to reopen */
-	{ SIGPIPE, SIG_IGN },		/* a phone gone mid-write is an error return, not a death */
-};
-
-/* After lws and libuv set up theirs: ours own these signals. */
-static void signals_install(void)
-{
-	struct sigaction sa;
-
-	for (size_t i = 0; i < sizeof(net_signals) / sizeof(net_signals[0]); i++) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = net_signals[i].handler;
-		sigemptyset(&sa.sa_mask);
-		sigaction(net_signals[i].sig, &sa, NULL);
-	}
-}
-
 void net_stop(struct net *n)
 {
 	(void)n;
-	stop_requested = 1;
+	net_signals_request_stop();
 }
 
 struct net *net_from_wsi(struct lws *wsi)
@@ -700,11 +655,9 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 	struct net *n = lws_container_of(sul, struct net, tick_sul);
 	lws_usec_t now;
 
-	if (hangup_received) {
-		hangup_received = 0;
+	if (net_signals_take_hangup())
 		log_info("SIGHUP: ignored, the show goes on (logs go to stderr: nothing to reopen)");
-	}
-	if (stop_requested && !n->stopping) {
+	if (net_signals_stop_requested() && !n->stopping) {
 		/* Tell every phone we are going away (LWS_CLOSE_STATUS_GOINGAWAY), then stop the loop. */
 		n->stopping = true;
 		n->stop_deadline_us = lws_now_usecs() + SHUTDOWN_GRACE_US;
@@ -1006,7 +959,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->vhost = lws_get_vhost_by_name(n->ctx, "tutti");
 	n->port = n->vhost ? lws_get_vhost_listen_port(n->vhost) : info.port;
 
-	signals_install();
+	net_signals_install();
 
 	n->tick_period_us = (lws_usec_t)(1e6 / cfg->tick_hz);
 	n->next_tick_us = lws_now_usecs();

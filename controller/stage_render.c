@@ -23,6 +23,7 @@
 #include "safety_flash.h"
 #include "log.h"
 #include "stage_scene.h"
+#include "crowd_text.h"
 #include "stage_still.h"
 #include "tribuf.h"
 
@@ -390,4 +391,18 @@ struct visuals *visuals_start_for_show(const struct venue_config *cfg, const str
 	log_info("stage: %s %dx%d%s%s", o->mode == VISUALS_WINDOW ? (o->fullscreen ? "fullscreen" : "window") :
 		 "offscreen", o->width, o->height, o->png_dir ? ", stills in " : "", o->png_dir ? o->png_dir : "");
 	return v;
+}
+
+void stage_frame_copy_wall(struct stage_frame *s, const struct crowdtext *texts, uint32_t *generation)
+{
+	if (crowdtext_wall_generation(texts) == *generation)
+		return;
+	*generation = crowdtext_wall_generation(texts);
+	s->wall_count = crowdtext_wall_count(texts);
+	for (uint32_t i = 0; i < s->wall_count; i++) {
+		const struct crowdtext_item *it = crowdtext_wall(texts, i);
+
+		memcpy(s->wall[i].from, it->from, sizeof(s->wall[i].from));
+		memcpy(s->wall[i].text, it->text, strlen(it->text) + 1);
+	}
 }

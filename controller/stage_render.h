@@ -68,6 +68,14 @@ void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_
 /* Stops and joins the render thread; NULL does nothing. */
 void visuals_stop(struct visuals *v);
 /*
+ * Copies the crowd-text wall @texts shows into @s when the moderators
+ * changed it since *@generation (the stage frame keeps its wall between
+ * ticks), and updates *@generation.
+ */
+struct crowdtext;
+void stage_frame_copy_wall(struct stage_frame *s, const struct crowdtext *texts, uint32_t *generation);
+
+/*
  * The stage screen of a live show: allocates the stage frame the net thread
  * fills (*@frame, freed by the caller) and starts the render thread, logging
  * what it opened. On any failure it logs why and returns NULL: the show goes
