@@ -11,6 +11,7 @@
 static const char *const names[ALARM_COUNT] = {
 	[ALARM_AUDIO_LOST] = "audio_lost", [ALARM_VENUE_FULL] = "venue_full",
 	[ALARM_RATE_STORM] = "rate_storm", [ALARM_STAGE_DOWN] = "stage_down",
+	[ALARM_JOURNAL_DEGRADED] = "journal_degraded",
 };
 
 const char *alarm_name(enum alarm_id id)
@@ -72,6 +73,9 @@ uint32_t alarms_update(struct alarms *al, const struct alarm_inputs *in, double 
 	}
 	raised += set(al, ALARM_STAGE_DOWN, in->stage_wanted && !in->stage_running, now,
 		      "the stage screen is not running");
+	snprintf(msg, sizeof(msg), "the show's journal cannot write (%s); the show goes on in memory and the "
+		 "journal retries", in->journal_problem && in->journal_problem[0] ? in->journal_problem : "no reason given");
+	raised += set(al, ALARM_JOURNAL_DEGRADED, in->journal_degraded, now, msg);
 	return raised;
 }
 

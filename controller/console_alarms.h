@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum alarm_id { ALARM_AUDIO_LOST, ALARM_VENUE_FULL, ALARM_RATE_STORM, ALARM_STAGE_DOWN, ALARM_COUNT };
+enum alarm_id { ALARM_AUDIO_LOST, ALARM_VENUE_FULL, ALARM_RATE_STORM, ALARM_STAGE_DOWN, ALARM_JOURNAL_DEGRADED,
+		ALARM_COUNT };
 
 #define ALARM_STORM_WINDOW_S	10.0	/* rate-limited inputs counted over this window */
 #define ALARM_STORM_REJECTS	200	/* ... this many is a storm */
@@ -26,6 +27,8 @@ struct alarm_inputs {
 	uint32_t participants, capacity;
 	uint64_t rate_limited_total;	/* the metrics counter */
 	bool stage_wanted, stage_running;
+	bool journal_degraded;		/* the show's journal cannot write; the show goes on in memory */
+	const char *journal_problem;	/* why, for the message */
 };
 
 struct alarm {

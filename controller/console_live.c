@@ -17,6 +17,7 @@
 #include "crowd_sim.h"
 #include "crowd_text.h"
 #include "frame.h"
+#include "journal.h"
 #include "metrics.h"
 #include "net_protocol.h"
 #include "osc_in.h"
@@ -373,6 +374,14 @@ size_t console_live_healthz(const struct console_live_sources *src, double now, 
 	json_object_set_new(health, "tick", json_integer((json_int_t)*src->tick));
 	json_object_set_new(health, "audio", json_pack("{s:s, s:b, s:s}", "device", st.device_name,
 						       "lost", st.device_lost, "error", st.error));
+	if (src->journal) {
+		struct journal_status js;
+
+		/* A degraded journal is an alarm too: the show goes on in memory. */
+		journal_status_get(src->journal, &js);
+		json_object_set_new(health, "journal", json_pack("{s:b, s:s, s:I, s:I}", "degraded", js.degraded,
+			"problem", js.problem, "committed", (json_int_t)js.committed, "lost", (json_int_t)js.lost));
+	}
 	return live_dump(health, out, cap);
 }
 

@@ -53,6 +53,7 @@ struct console_live_sources {
 	const size_t *state_bytes;		/* the newest state to phones (venue zone 0) */
 	const struct osc_out *osc;		/* stage gear over OSC */
 	const struct osc_in *osc_in;		/* the artist's controller; NULL = none */
+	const struct journal *journal;		/* the show's memory; NULL = none */
 };
 
 /*

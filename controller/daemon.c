@@ -229,15 +229,19 @@ static void daemon_tick(void *user)
 	/* Four times a second: the alarms, and the input rate the console shows. */
 	if (now >= d->next_alarms_s) {
 		struct audio_status st;
+		struct journal_status js = { 0 };
 
 		d->next_alarms_s = now + 0.25;
 		metrics_inputs_rate_update(&d->metrics, now);
 		audio_status_get(d->audio, &st);
+		if (d->journal)
+			journal_status_get(d->journal, &js);
 		alarms_update(&d->alarms, &(struct alarm_inputs){
 			.audio_lost = st.device_lost, .audio_error = st.error,
 			.participants = crowd_connected(d->crowd), .capacity = d->cfg->capacity,
 			.rate_limited_total = d->metrics.rejected[REJECT_RATE_LIMITED],
-			.stage_wanted = d->stage_wanted, .stage_running = d->visuals != NULL }, now);
+			.stage_wanted = d->stage_wanted, .stage_running = d->visuals != NULL,
+			.journal_degraded = js.degraded, .journal_problem = js.problem }, now);
 	}
 	/*
 	 * Half a tick early counts as on time: ticks and broadcasts share one
@@ -425,7 +429,7 @@ int daemon_run(const struct daemon_options *o)
 		.audiomap = d->audiomap, .alarms = &d->alarms, .safety = safety_state(d->safety),
 		.metrics = &d->metrics, .frame = &d->frame, .audio = d->audio, .engine = d->engine,
 		.visuals = d->visuals, .sim = d->sim, .tick = &d->tick, .state_bytes = &d->last_state_bytes,
-		.osc = d->osc, .osc_in = d->osc_in };
+		.osc = d->osc, .osc_in = d->osc_in, .journal = d->journal };
 	status = net_run(d->net);
 	log_info("stopped after %llu ticks; %u participants were connected",
 		 (unsigned long long)d->tick, net_participants_at_stop(d->net));

@@ -37,6 +37,7 @@ static const struct {
 	{ SIGTERM, on_stop_signal },	/* the same, from systemd or kill */
 	{ SIGHUP, on_hangup_signal },	/* logged and ignored: logs go to stderr, nothing to reopen */
 	{ SIGPIPE, SIG_IGN },		/* a phone gone mid-write is an error return, not a death */
+	{ SIGXFSZ, SIG_IGN },		/* a journal past the file-size limit degrades, the show goes on */
 };
 
 void net_signals_install(void)

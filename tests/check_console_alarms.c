@@ -74,6 +74,23 @@ START_TEST(test_venue_full_stage_down_and_a_rate_limit_storm)
 }
 END_TEST
 
+START_TEST(test_a_degraded_journal_is_an_alarm_with_its_reason)
+{
+	struct alarms al;
+	struct alarm_inputs in = { .journal_degraded = true, .journal_problem = "cannot commit: database or disk is full" };
+
+	alarms_init(&al);
+	ck_assert_uint_eq(alarms_update(&al, &in, 0), 1);
+	ck_assert(al.a[ALARM_JOURNAL_DEGRADED].active);
+	ck_assert_str_eq(alarm_name(ALARM_JOURNAL_DEGRADED), "journal_degraded");
+	ck_assert_ptr_nonnull(strstr(al.a[ALARM_JOURNAL_DEGRADED].message, "disk is full"));
+	ck_assert_ptr_nonnull(strstr(al.a[ALARM_JOURNAL_DEGRADED].message, "the show goes on"));
+	in.journal_degraded = false;
+	alarms_update(&al, &in, 1);
+	ck_assert(!al.a[ALARM_JOURNAL_DEGRADED].active);
+}
+END_TEST
+
 static Suite *alarms_suite(void)
 {
 	Suite *s = suite_create("console_alarms");
@@ -81,6 +98,7 @@ static Suite *alarms_suite(void)
 
 	tcase_add_test(tc, test_an_alarm_stays_until_acknowledged_and_comes_back_afresh);
 	tcase_add_test(tc, test_venue_full_stage_down_and_a_rate_limit_storm);
+	tcase_add_test(tc, test_a_degraded_journal_is_an_alarm_with_its_reason);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -102,4 +102,48 @@ test('a show killed with SIGKILL comes back from its journal with nothing acknow
   d = await startDaemon({ config: other, args: ['--journal', journal, '--journal-fresh'] });
   assert.match(d.output(), /journal: a new show/);
   assert.equal(await d.stop(), 0);
+});
+
+test('a full disk raises journal_degraded and the show goes on; no phone address or user agent is kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tutti-journal-'));
+  const hash = execFileSync(TUTTI_BIN, ['hash-password'], { input: `${PASSWORD}\n` }).toString().trim();
+  const config = writeConfig(smallVenue({ console: { operator_password_hash: hash } }));
+  const journal = join(dir, 'show.db');
+  // The "disk" holds 192 KiB: the journal fills it with taps within seconds.
+  const d = await startDaemon({ config, args: ['--journal', journal], prefix: ['prlimit', '--fsize=196608'] });
+  try {
+    const ua = 'TuttiTestPhone/9.9 (privacy probe)';
+    const phones = [];
+    for (let i = 0; i < 4; i += 1) {
+      const p = new Phone(d.wsUrl, { localAddress: '127.0.0.77', headers: { 'User-Agent': ua } });
+      await p.hello();
+      phones.push(p);
+    }
+    const op = await consoleSession(d, await login(d));
+    let degraded = null;
+    for (let round = 0; round < 150 && !degraded; round += 1) {
+      for (const p of phones) for (let k = 0; k < 5; k += 1) p.input('slider', { value: (k + round) % 10 / 10 });
+      await new Promise((r) => setTimeout(r, 100));
+      degraded = (await fetch(`${d.url}healthz`).then((r) => r.json())).journal?.degraded ? true : null;
+    }
+    assert.ok(degraded, 'the journal never reported itself degraded');
+    const live = await op.next((m) => m.type === 'live' && m.alarms.some((a) => a.id === 'journal_degraded'));
+    assert.match(live.alarms.find((a) => a.id === 'journal_degraded').message, /the show goes on/);
+    // The show goes on: phones are still answered.
+    phones[0].send({ type: 'ping', t0: 1 });
+    await phones[0].waitForNext((m) => m.type === 'pong', 'a pong while the journal is degraded');
+    assert.equal(d.proc.exitCode, null);
+    op.ws.close();
+    for (const p of phones) await p.close();
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+  // Privacy: neither the phones' address nor their user agent is anywhere in the journal files or the log.
+  for (const f of readdirSync(dir)) {
+    const bytes = readFileSync(join(dir, f)).toString('latin1');
+    assert.ok(!bytes.includes('127.0.0.77'), `${f} holds a phone's address`);
+    assert.ok(!bytes.includes('TuttiTestPhone'), `${f} holds a phone's user agent`);
+  }
+  assert.ok(!d.output().includes('127.0.0.77'), 'the log holds a phone\'s address');
+  assert.ok(!d.output().includes('TuttiTestPhone'), 'the log holds a phone\'s user agent');
 });
