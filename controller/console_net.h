@@ -20,9 +20,15 @@ struct net_service;
 struct console_net_handlers {
 	void *user;
 	double (*now)(void *user);	/* show time in seconds */
-	/* Runs a command in a role (enum console_role); writes the reply JSON; returns its length. */
+	/*
+	 * Runs a command in a role (enum console_role); writes the reply JSON;
+	 * returns its length. *@hold is what the reply waits for (the journal
+	 * event that records the command, 0 = nothing): see settled.
+	 */
 	size_t (*command)(void *user, int role, const char *who, const char *text, size_t len,
-			  char *out, size_t cap);
+			  char *out, size_t cap, uint64_t *hold);
+	/* True when what a reply waits for is done (the show's journal holds the command). */
+	bool (*settled)(void *user, uint64_t hold);
 	/* The live view JSON for a role; returns its length (0 = does not fit). */
 	size_t (*live)(void *user, int role, char *out, size_t cap);
 };

@@ -42,6 +42,7 @@ struct console_socket_pss {
 	char rx[CONSOLE_RX_MAX];
 	size_t rx_len;
 	char replies[REPLIES][512];
+	uint64_t reply_hold[REPLIES];	/* each reply goes out once its command is in the journal */
 	uint32_t reply_head, reply_count;
 	bool live_due;
 	bool close_armed;		/* close frame set; the timer callback closes */
@@ -83,13 +84,23 @@ static double now_s(struct console_socket *s)
 	return s->h.now(s->h.user);
 }
 
-static void reply_queue(struct console_socket_pss *pss, const char *json, size_t len)
+static void reply_queue(struct console_socket_pss *pss, const char *json, size_t len, uint64_t hold)
 {
+	uint32_t at = (pss->reply_head + pss->reply_count) % REPLIES;
+
 	if (pss->reply_count == REPLIES)
 		return;		/* a console sending faster than it reads: it loses replies, not the show */
-	snprintf(pss->replies[(pss->reply_head + pss->reply_count++) % REPLIES], sizeof(pss->replies[0]),
-		 "%.*s", (int)len, json);
+	snprintf(pss->replies[at], sizeof(pss->replies[0]), "%.*s", (int)len, json);
+	pss->reply_hold[at] = hold;
+	pss->reply_count++;
 	lws_callback_on_writable(pss->wsi);
+}
+
+/* The oldest reply may go: what it waits for is done (durable before acknowledged). */
+static bool reply_ready(struct console_socket *s, const struct console_socket_pss *pss)
+{
+	return pss->reply_count &&
+	       (!pss->reply_hold[pss->reply_head] || s->h.settled(s->h.user, pss->reply_hold[pss->reply_head]));
 }
 
 static bool session_live(struct console_socket *s, struct console_socket_pss *pss)
@@ -102,6 +113,7 @@ static int socket_receive(struct console_socket *s, struct console_socket_pss *p
 {
 	struct net *n = net_from_wsi(wsi);
 	char reply[512];
+	uint64_t hold = 0;
 	size_t rlen;
 
 	if (pss->rx_len + len > sizeof(pss->rx)) {
@@ -116,10 +128,10 @@ static int socket_receive(struct console_socket *s, struct console_socket_pss *p
 		net_close_with(n, wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session expired: log in again");
 		return -1;
 	}
-	rlen = s->h.command(s->h.user, (int)pss->role, pss->who, pss->rx, pss->rx_len, reply, sizeof(reply));
+	rlen = s->h.command(s->h.user, (int)pss->role, pss->who, pss->rx, pss->rx_len, reply, sizeof(reply), &hold);
 	pss->rx_len = 0;
 	if (rlen)
-		reply_queue(pss, reply, rlen);
+		reply_queue(pss, reply, rlen, hold);
 	net_wake_displaced(n);	/* a kick closes the phone now, not at the next tick */
 	return 0;
 }
@@ -151,7 +163,7 @@ static int socket_writeable(struct console_socket *s, struct console_socket_pss 
 {
 	size_t len;
 
-	if (pss->reply_count) {
+	if (reply_ready(s, pss)) {
 		const char *r = pss->replies[pss->reply_head];
 
 		len = strlen(r);
@@ -166,8 +178,10 @@ static int socket_writeable(struct console_socket *s, struct console_socket_pss 
 	}
 	if (lws_write(wsi, s->out + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 		return -1;
-	if (pss->reply_count || pss->live_due)
-		lws_callback_on_writable(wsi);	/* one write per writeable */
+	/* One write per writeable. A reply still waiting for the journal goes at a later one: the live
+	 * view's timer asks again four times a second. */
+	if (reply_ready(s, pss) || pss->live_due)
+		lws_callback_on_writable(wsi);
 	return 0;
 }
 

@@ -261,14 +261,22 @@ static void daemon_tick(void *user)
 
 /* The console: one command in the sender's role; the reply as JSON. */
 static size_t daemon_console_command(void *user, int role, const char *who, const char *text,
-				     size_t len, char *out, size_t cap)
+				     size_t len, char *out, size_t cap, uint64_t *hold)
 {
 	struct daemon *d = user;
 	struct console_reply r;
 
 	console_execute(&d->console, (enum console_role)role, who, text, len, clock_now_s(&d->clock), &r);
-	journal_show_console(d->js, (enum console_role)role, text, len, r.ok, clock_now_s(&d->clock));
+	*hold = journal_show_console(d->js, (enum console_role)role, text, len, r.ok, clock_now_s(&d->clock));
 	return console_reply_encode(&r, out, cap);
+}
+
+/* A console reply waits until the journal holds its command (never for a degraded journal). */
+static bool daemon_console_settled(void *user, uint64_t hold)
+{
+	struct daemon *d = user;
+
+	return !d->journal || journal_settled(d->journal, hold);
 }
 
 /* The console's live view and GET /healthz: what console_live reads is wired in daemon_run. */
@@ -402,6 +410,7 @@ int daemon_run(const struct daemon_options *o)
 				   .clients_dir = o->clients_dir,
 				   .service = console_net_create(o->cfg, &(struct console_net_handlers){
 					   .user = d, .now = daemon_now, .command = daemon_console_command,
+					   .settled = daemon_console_settled,
 					   .live = daemon_console_live }, &d->metrics) };
 	h = (struct net_handlers){ .user = d, .tick = daemon_tick, .healthz = daemon_healthz,
 				   .metrics = daemon_metrics, .now = daemon_now };

@@ -18,16 +18,16 @@ const PASSWORD = 'front-of-house';
 
 async function consoleSession(d, cookie) {
   const ws = new WebSocket(d.wsUrl, 'tutti.console.v1', { headers: { Cookie: cookie } });
-  const messages = [];
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  // Resolves on the first matching message after the call, as it arrives (no polling delay:
+  // the kill right after a reply must come before the journal's next batch would).
   const next = (test, ms = 5000) => new Promise((resolve, reject) => {
-    const start = messages.length;
-    const timer = setInterval(() => {
-      const m = messages.slice(start).find(test);
-      if (m) { clearInterval(timer); clearTimeout(t); resolve(m); }
-    }, 20);
-    const t = setTimeout(() => { clearInterval(timer); reject(new Error('timed out')); }, ms);
+    const on = (data) => {
+      const m = JSON.parse(data.toString());
+      if (test(m)) { clearTimeout(t); ws.off('message', on); resolve(m); }
+    };
+    const t = setTimeout(() => { ws.off('message', on); reject(new Error('timed out')); }, ms);
+    ws.on('message', on);
   });
   const command = async (cmd) => { ws.send(JSON.stringify(cmd)); return next((m) => m.type === 'reply'); };
   return { ws, next, command };
@@ -54,14 +54,14 @@ test('a show killed with SIGKILL comes back from its journal with nothing acknow
   const op = await consoleSession(d, await login(d));
   assert.equal((await op.command({ cmd: 'safety.blackout', on: true })).ok, true);
   assert.equal((await op.command({ cmd: 'safety.ceiling', dbfs: -6 })).ok, true);
-  await new Promise((r) => setTimeout(r, 100));	// a console reply does not wait for the journal yet
   const choices = [2, 2, 0];
   const seqs = [];
   for (let i = 0; i < 3; i += 1) {
     seqs.push(phones[i].vote('song', choices[i]));
     await phones[i].waitFor((m) => m.type === 'ack' && m.seq >= seqs[i], 'the vote\'s ack');
   }
-  // Killed the moment the last ack arrived: an acknowledged vote is on disk already.
+  // The last thing before the kill is a console reply: a reply, like an ack, means it is on disk.
+  assert.equal((await op.command({ cmd: 'safety.flash_policy', max_per_s: 1 })).ok, true);
   d.proc.kill('SIGKILL');
   await new Promise((r) => d.proc.once('exit', r));
   for (const p of phones) p.ws.terminate();
@@ -87,6 +87,7 @@ test('a show killed with SIGKILL comes back from its journal with nothing acknow
     const live = await op2.next((m) => m.type === 'live');
     assert.equal(live.safety.blackout, true);
     assert.equal(live.safety.ceiling_dbfs, -6);
+    assert.equal(live.safety.max_flashes_per_s, 1, 'the command replied to just before the kill');
     assert.equal(live.cue.id, 'play');
     op2.ws.close();
     for (const p of again) await p.close();
