@@ -76,7 +76,6 @@ struct daemon {
 	uint64_t tick;
 	double next_broadcast_s;
 	size_t last_state_bytes;
-	int last_cue;
 };
 
 static double daemon_now(void *user)
@@ -214,11 +213,6 @@ static void daemon_tick(void *user)
 	journal_show_tick(d->js, now, &(struct journal_show_metrics){
 		.participants = crowd_connected(d->crowd), .active = d->frame.venue.active,
 		.inputs_per_s = d->metrics.inputs_per_s, .tick_max_ms = d->metrics.tick_seconds_max * 1e3 });
-	if (show_cue_index(d->show) != d->last_cue) {
-		d->last_cue = show_cue_index(d->show);
-		log_info("cue %d \"%s\" (%s)", d->last_cue, show_cue(d->show)->title,
-			 scene_name(show_cue(d->show)->scene));
-	}
 	crowd_tick(d->crowd, now);
 	frame_build(d, now);
 	if (d->engine)
@@ -337,7 +331,6 @@ int daemon_run(const struct daemon_options *o)
 	if (!d)
 		return 1;
 	d->cfg = o->cfg;
-	d->last_cue = -1;
 	clock_init_real(&d->clock);
 	/* Room for a full venue plus as many phones again waiting to resume. */
 	table_size = o->cfg->capacity * 2 + 64;

@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include "log.h"
+
 struct poll_state {
 	bool open;
 	double closes_at;		/* -1 = no timer */
@@ -157,6 +159,7 @@ int show_cue_go(struct show *s, int index, double now_s)
 	cue = show_cue(s);
 	if (cue->poll && cue->poll->open_with_cue)
 		show_poll_open(s, cue->poll->index, now_s);
+	log_info("cue %d \"%s\" (%s)", index, cue->title, scene_name(cue->scene));
 	return 0;
 }
 
