@@ -41,7 +41,7 @@ struct safety_state {
 	double ceiling_dbfs;		/* the output ceiling now: at most the venue's */
 	uint32_t max_flashes_per_s;	/* the flash policy now: at most the venue's */
 	uint32_t max_red_flashes_per_s;
-	uint32_t flash_generation;	/* +1 at every flash policy change */
+	uint32_t flash_generation;	/* +1 at every flash policy change (not at a repeat of the same) */
 };
 
 enum safety_change {

@@ -114,13 +114,13 @@ START_TEST(test_the_flash_policy_can_only_be_made_stricter)
 	ck_assert_int_eq(safety_set_flash_policy(g.s, -1, NULL, 1), -ERANGE);
 	ck_assert_int_eq(safety_set_flash_policy(g.s, 1, &too_red, 1), -ERANGE);
 	ck_assert_uint_eq(safety_state(g.s)->flash_generation, 0);
-	/* Without a red limit, red follows the general one, capped at the venue's red. */
-	ck_assert_int_eq(safety_set_flash_policy(g.s, 2, NULL, 2), 0);
-	ck_assert_uint_eq(safety_state(g.s)->max_flashes_per_s, 2);
-	ck_assert_uint_eq(safety_state(g.s)->max_red_flashes_per_s, 1);
-	ck_assert_int_eq(safety_set_flash_policy(g.s, 1, &red, 3), 0);
+	ck_assert_int_eq(safety_set_flash_policy(g.s, 1, &red, 2), 0);
 	ck_assert_uint_eq(safety_state(g.s)->max_flashes_per_s, 1);
 	ck_assert_uint_eq(safety_state(g.s)->max_red_flashes_per_s, 0);
+	/* Without a red limit, red follows the general one, capped at the venue's red. */
+	ck_assert_int_eq(safety_set_flash_policy(g.s, 2, NULL, 3), 0);
+	ck_assert_uint_eq(safety_state(g.s)->max_flashes_per_s, 2);
+	ck_assert_uint_eq(safety_state(g.s)->max_red_flashes_per_s, 1);
 	ck_assert_uint_eq(safety_state(g.s)->flash_generation, 2);
 	rig_close(&g);
 }
@@ -138,6 +138,26 @@ START_TEST(test_the_curfew_is_set_from_now_and_cleared)
 	ck_assert_double_eq(safety_state(g.s)->curfew_at, 610);
 	ck_assert_int_eq(safety_set_curfew(g.s, NAN, 12), 0);
 	ck_assert_double_eq(safety_state(g.s)->curfew_at, -1);
+	rig_close(&g);
+}
+END_TEST
+
+/* The same value again is no change: no event, no log line, no new flash policy for the stage. */
+START_TEST(test_setting_what_is_already_in_force_raises_nothing)
+{
+	struct rig g;
+	int64_t red = 1;
+
+	rig_open(&g);
+	safety_set_blackout(g.s, true, 1);
+	safety_set_blackout(g.s, true, 2);
+	safety_set_fade(g.s, false, 3);				/* off already */
+	ck_assert_int_eq(safety_set_ceiling(g.s, NAN, 4), 0);	/* the venue's already */
+	ck_assert_int_eq(safety_set_flash_policy(g.s, 1, &red, 5), 0);
+	ck_assert_int_eq(safety_set_flash_policy(g.s, 1, &red, 6), 0);
+	ck_assert_uint_eq(safety_event_count(g.s), 2);
+	ck_assert_uint_eq(g.heard, 2);
+	ck_assert_uint_eq(safety_state(g.s)->flash_generation, 1);
 	rig_close(&g);
 }
 END_TEST
@@ -212,6 +232,7 @@ int main(void)
 	tcase_add_test(tc, test_the_flash_policy_can_only_be_made_stricter);
 	tcase_add_test(tc, test_the_curfew_is_set_from_now_and_cleared);
 	tcase_add_test(tc, test_every_change_raises_one_event_with_the_state_after_it);
+	tcase_add_test(tc, test_setting_what_is_already_in_force_raises_nothing);
 	tcase_add_test(tc, test_apply_reaches_the_sound_the_phones_and_their_flashes);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
