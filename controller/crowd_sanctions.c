@@ -12,15 +12,14 @@ void sanctions_init(struct crowd_sanctions *s)
 	s->count = 0;
 }
 
-int sanctions_add(struct crowd_sanctions *s, uint64_t origin, const char *id, enum sanction_kind kind,
-		  double now_s)
+int sanctions_add(struct crowd_sanctions *s, uint64_t origin, const char *id, enum sanction_kind kind)
 {
 	for (uint32_t i = 0; i < s->count; i++)
 		if (s->items[i].kind == kind && strcmp(s->items[i].id, id) == 0)
 			return 0;
 	if (s->count == SANCTIONS_MAX)
 		return -1;
-	s->items[s->count] = (struct sanction){ .origin = origin, .kind = kind, .since_s = now_s };
+	s->items[s->count] = (struct sanction){ .origin = origin, .kind = kind };
 	snprintf(s->items[s->count].id, sizeof(s->items[s->count].id), "%s", id);
 	s->count++;
 	return 0;

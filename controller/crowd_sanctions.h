@@ -33,7 +33,6 @@ struct sanction {
 	uint64_t origin;		/* 0 = none known (a simulated phone) */
 	char id[CROWD_ID_CHARS + 1];	/* the participant it was given to */
 	enum sanction_kind kind;
-	double since_s;
 };
 
 struct crowd_sanctions {
@@ -43,11 +42,10 @@ struct crowd_sanctions {
 
 void sanctions_init(struct crowd_sanctions *s);
 /*
- * Records @kind for participant @id from @origin at show time @now_s; the
- * same id and kind again changes nothing. 0, or -1 when the list is full.
+ * Records @kind for participant @id from @origin; the same id and kind
+ * again changes nothing. 0, or -1 when the list is full.
  */
-int sanctions_add(struct crowd_sanctions *s, uint64_t origin, const char *id, enum sanction_kind kind,
-		  double now_s);
+int sanctions_add(struct crowd_sanctions *s, uint64_t origin, const char *id, enum sanction_kind kind);
 /* The kinds (a bit set) in force for phones from @origin; 0 for origin 0. */
 unsigned sanctions_of_origin(const struct crowd_sanctions *s, uint64_t origin);
 /*

@@ -24,7 +24,6 @@
 
 #define RETRY_S		1.0	/* a degraded journal tries again this often */
 #define BATCH_MAX	1024	/* events in one transaction at most */
-#define COMMIT_TIMES	1024
 #define UNIX_NOW	"(julianday('now') - 2440587.5) * 86400.0"	/* unixepoch('subsec') before SQLite 3.42 */
 
 static const char *const kind_names[JOURNAL_KIND_COUNT] = {
@@ -61,12 +60,9 @@ struct journal {
 	uint64_t pushed;			/* net thread only */
 	_Atomic uint64_t lost;
 	_Atomic uint64_t committed;		/* written by the writer */
-	_Atomic uint64_t transactions;
 	_Atomic bool degraded;
 	pthread_mutex_t problem_lock;		/* guards problem: written rarely, read by the console */
 	char problem[200];
-	double commit_s[COMMIT_TIMES];		/* writer only, read racily for a percentile */
-	_Atomic uint32_t commit_n;
 	journal_commit_fn *on_commit;
 	void *user;
 	/* the writer's own */
@@ -332,7 +328,6 @@ static int write_event(struct journal *j, const struct journal_event *e, uint64_
 /* Writes the held batch in one transaction. 0, or -1 with the batch still held for a retry. */
 static int commit_batch(struct journal *j)
 {
-	double t0 = mono_s();
 	uint64_t first = j->batch_last_seq - j->batch_n + 1;
 
 	if (!j->db)
@@ -353,9 +348,6 @@ static int commit_batch(struct journal *j)
 		exec(j->db, "ROLLBACK");
 		return -1;
 	}
-	j->commit_s[atomic_load(&j->commit_n) % COMMIT_TIMES] = mono_s() - t0;
-	atomic_fetch_add(&j->commit_n, 1);
-	atomic_fetch_add(&j->transactions, 1);
 	atomic_store_explicit(&j->committed, j->batch_last_seq, memory_order_release);
 	j->batch_n = 0;
 	clear_problem(j);
@@ -567,30 +559,17 @@ bool journal_settled(const struct journal *j, uint64_t seq)
 	return journal_committed(j) >= seq || atomic_load(&j->degraded);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 void journal_status_get(const struct journal *j, struct journal_status *st)
 {
-	static double sorted[COMMIT_TIMES];	/* net thread only */
-	uint32_t n = atomic_load(&((struct journal *)j)->commit_n);
+	/* The lock guards a string the writer sets rarely; taking it does not change the journal. */
+	pthread_mutex_t *lock = (pthread_mutex_t *)&j->problem_lock;
 
 	memset(st, 0, sizeof(*st));
-	st->degraded = atomic_load(&((struct journal *)j)->degraded);
-	pthread_mutex_lock(&((struct journal *)j)->problem_lock);
+	st->degraded = atomic_load(&j->degraded);
+	pthread_mutex_lock(lock);
 	snprintf(st->problem, sizeof(st->problem), "%s", st->degraded ? j->problem : "");
-	pthread_mutex_unlock(&((struct journal *)j)->problem_lock);
+	pthread_mutex_unlock(lock);
 	st->pushed = j->pushed;
 	st->committed = journal_committed(j);
-	st->lost = atomic_load(&((struct journal *)j)->lost);
-	st->transactions = atomic_load(&((struct journal *)j)->transactions);
-	if (n > COMMIT_TIMES)
-		n = COMMIT_TIMES;
-	memcpy(sorted, j->commit_s, n * sizeof(double));
-	qsort(sorted, n, sizeof(double), cmp_double);
-	st->commit_p99_s = n ? sorted[(n * 99) / 100] : 0;
+	st->lost = atomic_load(&j->lost);
 }

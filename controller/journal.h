@@ -70,8 +70,6 @@ struct journal_status {
 	uint64_t pushed;		/* events handed over */
 	uint64_t committed;		/* events the database holds */
 	uint64_t lost;			/* events that found the ring full */
-	uint64_t transactions;
-	double commit_p99_s;		/* commit time, last 1,024 transactions */
 };
 
 struct journal;

@@ -507,7 +507,7 @@ int audience_mute(struct audience *a, const char *id, bool muted)
 		return 0;
 	}
 	if (sanctions_add(&a->sanctions, crowd_participant_origin(a->crowd, p), crowd_participant_id(a->crowd, p),
-			  SANCTION_MUTE, 0) != 0)
+			  SANCTION_MUTE) != 0)
 		log_warn("moderation: %d sanctions already; %s is muted until it reconnects without its token",
 			 SANCTIONS_MAX, id);
 	if (a->texts)
@@ -548,7 +548,7 @@ int audience_kick(struct audience *a, const char *id, double now_s)
 	if (a->texts)	/* by its own id: the console may have typed it another way */
 		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
 	if (sanctions_add(&a->sanctions, crowd_participant_origin(a->crowd, p), crowd_participant_id(a->crowd, p),
-			  SANCTION_REMOVE, now_s) != 0)
+			  SANCTION_REMOVE) != 0)
 		log_warn("moderation: %d sanctions already; %s can come back as a new participant", SANCTIONS_MAX, id);
 	owner = crowd_participant_owner(a->crowd, p);
 	if (owner) {
