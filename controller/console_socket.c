@@ -178,8 +178,8 @@ static int socket_writeable(struct console_socket *s, struct console_socket_pss 
 	}
 	if (lws_write(wsi, s->out + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 		return -1;
-	/* One write per writeable. A reply still waiting for the journal goes at a later one: the live
-	 * view's timer asks again four times a second. */
+	/* One write per writeable. A reply still waiting for the journal goes at a later one: the
+	 * journal's commit wakes the loop (EVENT_WAIT_CANCELLED), and the live view asks again anyway. */
 	if (reply_ready(s, pss) || pss->live_due)
 		lws_callback_on_writable(wsi);
 	return 0;
@@ -247,6 +247,11 @@ static int console_socket_callback(struct lws *wsi, enum lws_callback_reasons re
 			return 0;
 		}
 		return socket_writeable(s, pss, wsi);
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* The journal committed (net_wake): a reply that waited for it can go now. A few consoles: ask them all. */
+		if (!s->stopped)
+			lws_callback_on_writable_all_protocol(lws_get_context(wsi), lws_get_protocol(wsi));
+		return 0;
 	case LWS_CALLBACK_TIMER:
 		if (s->stopped || pss->close_armed)
 			return -1;

@@ -265,6 +265,14 @@ static size_t daemon_console_command(void *user, int role, const char *who, cons
 	return console_reply_encode(&r, out, cap);
 }
 
+/* The journal's writer thread, after each commit: the phones' held answers can go now. */
+static void daemon_journal_committed(void *user)
+{
+	struct daemon *d = user;
+
+	net_wake(d->net);
+}
+
 /* A console reply waits until the journal holds its command (never for a degraded journal). */
 static bool daemon_console_settled(void *user, uint64_t hold)
 {
@@ -410,6 +418,11 @@ int daemon_run(const struct daemon_options *o)
 	d->net = no.service ? net_create(&no, &h, &d->audience, &d->metrics) : NULL;
 	if (!d->net)
 		goto out;
+	/* The writer starts once the loop its commits wake exists; the daemon closes it before the loop goes. */
+	if (d->journal && journal_start(d->journal, daemon_journal_committed, d) != 0) {
+		log_error("journal: cannot start its writer thread");
+		goto out;
+	}
 	if (o->simulate) {
 		uint32_t n = o->simulate;
 
@@ -441,13 +454,13 @@ out:
 	osc_out_destroy(d->osc);
 	osc_in_destroy(d->osc_in);
 	sim_destroy(d->sim);
+	journal_close(d->journal);	/* after the net thread's last push, before the loop it wakes goes */
 	net_destroy(d->net);
 	audio_close(d->audio);		/* the audio thread stops before the engine goes */
 	engine_destroy(d->engine);
 	audiomap_destroy(d->audiomap);
 	safety_destroy(d->safety);
 	show_destroy(d->show);
-	journal_close(d->journal);	/* after the net thread's last push */
 	journal_show_destroy(d->js);
 	crowdtext_destroy(d->texts);
 	free(d->drawable);

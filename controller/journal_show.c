@@ -258,10 +258,6 @@ struct journal_show *journal_show_begin(const struct journal_show_wiring *w, str
 	} else {
 		log_info("journal: a new show");
 	}
-	if (journal_start(j, NULL, NULL) != 0) {
-		log_error("journal: cannot start its writer thread");
-		goto fail;
-	}
 	return js;
 fail:
 	journal_show_destroy(js);

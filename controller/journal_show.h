@@ -58,8 +58,9 @@ struct journal *journal_show_open(const char *path, const char *config_path, con
 				  bool *resumed);
 /*
  * Once every module exists: the show's side of journal @j; a @resumed show
- * is applied back (*@resumed_t: its last show time, for the show clock),
- * then the writer starts. NULL (the reason logged) on failure.
+ * is applied back (*@resumed_t: its last show time, for the show clock).
+ * The caller then starts the writer (journal_start), once whatever its
+ * commits wake exists. NULL (the reason logged) on failure.
  */
 struct journal_show *journal_show_begin(const struct journal_show_wiring *w, struct journal *j, bool resumed,
 					double *resumed_t);

@@ -10,15 +10,16 @@
 
 #include <libwebsockets.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/resource.h>
 
 #include "log.h"
 #include "net_addrtable.h"
+#include "net_http.h"
 #include "net_origin.h"
 #include "net_protocol.h"
 #include "net_pss_set.h"
@@ -84,6 +85,8 @@ struct net {
 	struct lws_http_mount mounts[MOUNTS_MAX];
 	struct lws_protocols protocols[PROTOCOLS_MAX];	/* http, audience, the service's, a zeroed end */
 	lws_retry_bo_t retry;
+	pthread_mutex_t wake_lock;		/* net_wake() from other threads against the loop's end */
+	bool wakeable;				/* the context is up and not stopping (under wake_lock) */
 };
 
 /* Per audience connection. */
@@ -118,52 +121,7 @@ struct net *net_from_wsi(struct lws *wsi)
 	return lws_context_user(lws_get_context(wsi));
 }
 
-/* ---- HTTP: /healthz, /metrics, and headers for the static files ---- */
-
-/*
- * True when the connection ends after this response: a "close" option in
- * the request's Connection header, or HTTP/1.0 without "keep-alive". The
- * response then says so (RFC 9112 9.6), or a client that pools sockets
- * sends its next request down one that is closing.
- */
-static bool http_request_closes(struct lws *wsi)
-{
-	char conn[128] = "", version[16] = "";
-	bool keep_alive = false;
-
-	lws_hdr_copy(wsi, version, sizeof(version), WSI_TOKEN_HTTP);
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_CONNECTION) < (int)sizeof(conn) &&
-	    lws_hdr_copy(wsi, conn, sizeof(conn), WSI_TOKEN_CONNECTION) > 0) {
-		for (char *save = NULL, *t = strtok_r(conn, ", \t", &save); t;
-		     t = strtok_r(NULL, ", \t", &save)) {
-			if (strcasecmp(t, "close") == 0)
-				return true;
-			keep_alive |= strcasecmp(t, "keep-alive") == 0;
-		}
-	}
-	return strcmp(version, "HTTP/1.0") == 0 && !keep_alive;
-}
-
-/* Adds "connection: close" to a response when the request asked for it. Returns non-zero when out of room. */
-static int http_add_connection_close(struct lws *wsi, unsigned char **p, unsigned char *end)
-{
-	if (!http_request_closes(wsi))
-		return 0;
-	return lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
-					    p, end);
-}
-
-/* The headers of a static file's response (the mount binds this protocol for them). */
-static int http_file_headers(struct lws *wsi, struct lws_process_html_args *args)
-{
-	unsigned char *p = (unsigned char *)args->p, *end = p + args->max_len;
-
-	if (http_add_connection_close(wsi, &p, end))
-		return 1;
-	args->max_len -= lws_ptr_diff(p, (unsigned char *)args->p);
-	args->p = (char *)p;
-	return 0;
-}
+/* ---- HTTP: /healthz, /metrics, and headers for the static files (net_http.h) ---- */
 
 /* After a response of ours: keep the connection for the next request, or end it (-1). */
 static int http_done(struct lws *wsi, bool closes)
@@ -262,7 +220,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 			http_body_free(hp);
 			if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL))
 				return -1;
-			return http_done(wsi, http_request_closes(wsi));
+			return http_done(wsi, net_http_request_closes(wsi));
 		}
 		hp->body = malloc(LWS_PRE + hp->len + 1);
 		if (!hp->body)
@@ -271,14 +229,14 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, hp->len, &p, end) ||
 		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
 						 (const unsigned char *)"no-store", 8, &p, end) ||
-		    http_add_connection_close(wsi, &p, end) ||
+		    net_http_add_connection_close(wsi, &p, end) ||
 		    lws_finalize_write_http_header(wsi, start, &p, end))
 			return 1;
-		hp->closes = http_request_closes(wsi);
+		hp->closes = net_http_request_closes(wsi);
 		lws_callback_on_writable(wsi);
 		return 0;
 	case LWS_CALLBACK_ADD_HEADERS:
-		return http_file_headers(wsi, in);
+		return net_http_file_headers(wsi, in);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		if (!hp || !hp->body)
 			break;
@@ -376,6 +334,15 @@ static void send_personal_now(struct net *n, struct net_pss *pss)
 		lws_callback_on_writable(pss->wsi);
 }
 
+/* Phones whose welcome, ack or "forgotten" waited for the journal, which now holds it. */
+static void release_held(struct net *n)
+{
+	struct audience_peer *peer;
+
+	while ((peer = audience_next_released(n->audience)))
+		send_personal_now(n, lws_container_of(peer, struct net_pss, peer));
+}
+
 /* What a handled message leaves to do: its answer, a displaced phone, a close. */
 static void after_message(struct net *n, struct net_pss *pss)
 {
@@ -459,7 +426,8 @@ static int send_state(struct net *n, struct net_pss *pss)
 	unsigned char *buf = n->state_mem + (size_t)peer->zone * (LWS_PRE + NET_STATE_MAX);
 	size_t len = n->state_len[peer->zone];
 
-	if (peer->participant < 0 || peer->state_gen >= n->state_gen || !len)
+	/* No state before the welcome (which may wait for the journal). */
+	if (peer->participant < 0 || (peer->pending & PEER_SEND_WELCOME) || peer->state_gen >= n->state_gen || !len)
 		return 0;
 	if (lws_write(pss->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 		return -1;
@@ -483,6 +451,7 @@ static const char *close_reason(int code)
 		{ LWS_CLOSE_STATUS_GOINGAWAY, "show over: daemon stopping" },
 		{ AUDIENCE_CLOSE_RESUMED_ELSEWHERE, "resumed on another connection" },
 		{ AUDIENCE_CLOSE_REMOVED, "removed by the venue" },
+		{ AUDIENCE_CLOSE_FORGOTTEN, "forgotten, as asked" },
 	};
 
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
@@ -547,6 +516,7 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 
 	pss->wsi = wsi;
 	audience_peer_init(n->audience, &pss->peer, NULL, now);
+	pss->peer.on_socket = true;
 	n->metrics->connections_opened++;
 	if (n->metrics->connections >= n->max_connections) {
 		audience_peer_reject(n->audience, &pss->peer, REJECT_VENUE_FULL, 0, NULL);
@@ -637,6 +607,9 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 	case LWS_CALLBACK_CLOSED:
 		audience_closed(n, pss);
 		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:	/* net_wake(): the journal committed */
+		release_held(n);
+		return 0;
 	default:
 		return 0;
 	}
@@ -646,6 +619,9 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 
 static void service_stop(struct net *n)
 {
+	pthread_mutex_lock(&n->wake_lock);
+	n->wakeable = false;
+	pthread_mutex_unlock(&n->wake_lock);
 	if (n->service && n->service->stop)
 		n->service->stop(n->service->user);
 }
@@ -677,6 +653,7 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 	}
 	n->h.tick(n->h.user);
 	net_wake_displaced(n);	/* the venue may have removed a participant this tick */
+	release_held(n);	/* a wake that came while the loop was busy is not lost */
 	/* Schedule against an absolute timeline so the tick rate does not drift. */
 	now = lws_now_usecs();
 	n->next_tick_us += n->tick_period_us;
@@ -884,6 +861,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 			o->service->destroy(o->service->user);
 		return NULL;
 	}
+	pthread_mutex_init(&n->wake_lock, NULL);
 	n->cfg = cfg;
 	n->audience = audience;
 	n->metrics = metrics;
@@ -956,6 +934,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 			  info.iface ? info.iface : "*", info.port);
 		goto fail;
 	}
+	n->wakeable = true;
 	n->vhost = lws_get_vhost_by_name(n->ctx, "tutti");
 	n->port = n->vhost ? lws_get_vhost_listen_port(n->vhost) : info.port;
 
@@ -968,6 +947,14 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 fail:
 	net_destroy(n);
 	return NULL;
+}
+
+void net_wake(struct net *n)
+{
+	pthread_mutex_lock(&n->wake_lock);
+	if (n->wakeable)
+		lws_cancel_service(n->ctx);
+	pthread_mutex_unlock(&n->wake_lock);
 }
 
 int net_run(struct net *n)
@@ -991,5 +978,6 @@ void net_destroy(struct net *n)
 	free(n->state_mem);
 	pss_set_free(&n->awaiting);
 	pss_set_free(&n->peers);
+	pthread_mutex_destroy(&n->wake_lock);
 	free(n);
 }

@@ -13,7 +13,8 @@
  * a slow phone skips states and never grows a queue.
  *
  * Thread: everything here runs on the net thread (the lws service loop),
- * which also runs the show tick through the tick handler.
+ * which also runs the show tick through the tick handler; net_wake() alone
+ * may be called from any thread.
  */
 #ifndef TUTTI_NET_H
 #define TUTTI_NET_H
@@ -72,6 +73,12 @@ const char *net_scheme(const struct net *n);
 int net_run(struct net *n);
 /* Asks the loop to stop at its next tick. Safe from a signal handler. */
 void net_stop(struct net *n);
+/*
+ * Any thread: wakes the loop to send what waited for another thread (a
+ * phone's answer held until the journal's commit). Does nothing once the
+ * loop has begun to stop; the caller keeps @n alive meanwhile.
+ */
+void net_wake(struct net *n);
 /* The participants connected when the stop began (by then net_run() has closed them all). */
 uint32_t net_participants_at_stop(const struct net *n);
 

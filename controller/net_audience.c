@@ -68,6 +68,55 @@ static uint64_t journal_note(struct audience *a, enum journal_kind kind, int p, 
 	return journal_push(a->journal, &e);
 }
 
+static bool held_listed(const struct audience *a, const struct audience_peer *peer)
+{
+	return peer->held_prev || a->held_first == peer;
+}
+
+static void held_unlink(struct audience *a, struct audience_peer *peer)
+{
+	if (!held_listed(a, peer))
+		return;
+	*(peer->held_prev ? &peer->held_prev->held_next : &a->held_first) = peer->held_next;
+	*(peer->held_next ? &peer->held_next->held_prev : &a->held_last) = peer->held_prev;
+	peer->held_prev = peer->held_next = NULL;
+}
+
+/*
+ * The peer's answer waits until the journal holds event @seq (0: no
+ * journal, nothing to wait for). Moved to the list's end, so the list
+ * stays in seq order and release stops at the first one still waiting.
+ */
+static void hold_until_journal(struct audience *a, struct audience_peer *peer, uint64_t seq)
+{
+	if (!seq)
+		return;
+	peer->hold_journal = seq;
+	if (!peer->on_socket)
+		return;		/* a simulated phone reads its outbox every tick: nothing to wake */
+	held_unlink(a, peer);
+	peer->held_prev = a->held_last;
+	*(a->held_last ? &a->held_last->held_next : &a->held_first) = peer;
+	a->held_last = peer;
+}
+
+/* An answer the journal does not hold yet waits (the show never waits for a degraded journal). */
+static bool held(const struct audience_peer *peer)
+{
+	return peer->hold_journal && !journal_settled(peer->journal, peer->hold_journal);
+}
+
+struct audience_peer *audience_next_released(struct audience *a)
+{
+	struct audience_peer *peer = a->held_first;
+
+	if (!peer || held(peer))
+		return NULL;
+	held_unlink(a, peer);
+	peer->hold_journal = 0;
+	return peer;
+}
+
 void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s)
 {
 	if (peer->participant >= 0 && crowd_participant_owner(a->crowd, peer->participant) == peer) {
@@ -75,6 +124,7 @@ void audience_peer_closed(struct audience *a, struct audience_peer *peer, double
 		journal_note(a, JOURNAL_LEAVE, peer->participant, 0, 0, 0, 0, NULL, now_s);
 	}
 	peer->participant = -1;
+	held_unlink(a, peer);
 }
 
 void audience_peer_reject(struct audience *a, struct audience_peer *peer,
@@ -130,6 +180,7 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 	int zone = 0;
 	bool taken_over = false;
 	unsigned sanctioned;
+	uint64_t seq;
 	int p;
 
 	if (peer->participant >= 0) {
@@ -182,9 +233,15 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 	}
 	if (!peer->resumed && a->texts)
 		crowdtext_participant_new(a->texts, p);	/* the slot's last owner's interval is not theirs */
-	/* A new participant's token goes to the journal so a restarted daemon knows it again. */
-	journal_note(a, peer->resumed ? JOURNAL_RESUME : JOURNAL_JOIN, p, crowd_participant_zone(a->crowd, p), 0, 0, 0,
-		     peer->resumed ? NULL : crowd_participant_token(a->crowd, p), now_s);
+	/*
+	 * A new participant's token goes to the journal so a restarted daemon
+	 * knows it again; its welcome waits for that, so a phone that was
+	 * given an id and a token can always come back as it.
+	 */
+	seq = journal_note(a, peer->resumed ? JOURNAL_RESUME : JOURNAL_JOIN, p, crowd_participant_zone(a->crowd, p),
+			   0, 0, 0, peer->resumed ? NULL : crowd_participant_token(a->crowd, p), now_s);
+	if (!peer->resumed)
+		hold_until_journal(a, peer, seq);
 	crowd_participant_set_owner(a->crowd, p, peer);
 	if (peer->addr)
 		crowd_participant_set_origin(a->crowd, p, peer->addr->key);
@@ -364,8 +421,30 @@ static void handle_vote(struct audience *a, struct audience_peer *peer,
 	crowd_vote(a->crowd, peer->participant, poll->index, (uint32_t)m->choice, now_s);
 	a->metrics->inputs_accepted[CONTROL_VOTE]++;
 	/* Durable before acknowledged: the ack waits for the journal to hold the vote. */
-	peer->ack_journal = journal_note(a, JOURNAL_VOTE, peer->participant, (int32_t)poll->index,
-					 (int32_t)m->choice, (double)m->seq, 0, NULL, now_s);
+	hold_until_journal(a, peer, journal_note(a, JOURNAL_VOTE, peer->participant, (int32_t)poll->index,
+						 (int32_t)m->choice, (double)m->seq, 0, NULL, now_s));
+}
+
+/*
+ * Forget me: the participant's rows leave the journal (its votes stay only
+ * as anonymous counts), its crowd texts leave the queue and the wall, and
+ * it leaves the show with its token ended. "forgotten" goes once the
+ * journal holds that, then the connection closes. A mute or removal stays
+ * on the phone's address: forgetting is no way around moderation.
+ */
+static void handle_forget(struct audience *a, struct audience_peer *peer, double now_s)
+{
+	int p = peer->participant;
+	uint64_t seq;
+
+	if (a->texts)
+		crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
+	seq = journal_note(a, JOURNAL_FORGET, p, 0, 0, 0, 0, NULL, now_s);
+	crowd_leave(a->crowd, p, now_s);
+	crowd_forget(a->crowd, p);
+	peer->participant = -1;
+	peer->pending |= PEER_SEND_FORGOTTEN;
+	hold_until_journal(a, peer, seq);
 }
 
 void audience_handle_text(struct audience *a, struct audience_peer *peer,
@@ -398,6 +477,12 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 		peer->ping_t1 = now_s;
 		peer->pending |= PEER_SEND_PONG;
 		return;
+	case CLIENT_FORGET:
+		if (peer->participant < 0)
+			audience_peer_reject(a, peer, REJECT_NOT_JOINED, 0, NULL);
+		else
+			handle_forget(a, peer, now_s);
+		return;
 	case CLIENT_INPUT:
 	case CLIENT_VOTE:
 		break;
@@ -429,18 +514,15 @@ void audience_handle_binary(struct audience *a, struct audience_peer *peer, size
 	reject_coalesced(a, peer, REJECT_BINARY_FRAME, 0, &peer->last_binary_error_s, now_s);
 }
 
-/* An ack whose vote the journal does not hold yet waits (the show never waits for a degraded journal). */
-static bool ack_held(const struct audience_peer *peer)
-{
-	return peer->ack_journal && !journal_settled(peer->journal, peer->ack_journal);
-}
-
 bool audience_peer_has_personal(const struct audience_peer *peer)
 {
 	uint8_t pending = peer->pending;
 
-	if (ack_held(peer))
-		pending &= (uint8_t)~PEER_SEND_ACK;
+	if (held(peer)) {
+		if (pending & PEER_SEND_WELCOME)
+			return false;	/* nothing goes before the welcome */
+		pending &= (uint8_t)~(PEER_SEND_ACK | PEER_SEND_FORGOTTEN);
+	}
 	return pending || peer->error_count;
 }
 
@@ -450,6 +532,8 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	size_t n = 0;
 	bool attempted = audience_peer_has_personal(peer);
 
+	if (!attempted)
+		return 0;
 	if (peer->pending & PEER_SEND_WELCOME) {
 		int p = peer->participant;
 		struct welcome_info w = {
@@ -476,10 +560,13 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	} else if (peer->pending & PEER_SEND_PONG) {
 		peer->pending &= (uint8_t)~PEER_SEND_PONG;
 		n = protocol_encode_pong(out, cap, peer->ping_t0, peer->ping_t1, now_s);
-	} else if ((peer->pending & PEER_SEND_ACK) && !ack_held(peer)) {
+	} else if ((peer->pending & PEER_SEND_ACK) && !held(peer)) {
 		peer->pending &= (uint8_t)~PEER_SEND_ACK;
-		peer->ack_journal = 0;
 		n = protocol_encode_ack(out, cap, peer->ack_seq, peer->ack_tick);
+	} else if ((peer->pending & PEER_SEND_FORGOTTEN) && !held(peer)) {
+		peer->pending &= (uint8_t)~PEER_SEND_FORGOTTEN;
+		n = protocol_encode_forgotten(out, cap);
+		peer->close_code = AUDIENCE_CLOSE_FORGOTTEN;	/* after "forgotten", nothing more */
 	} else if (peer->pending & PEER_SEND_TEXT_STATUS) {
 		struct peer_verdict v = peer->verdicts[0];
 

@@ -37,12 +37,14 @@
 #define AUDIENCE_RETRY_FULL_MS	5000	/* venue full: when to try again */
 #define AUDIENCE_CLOSE_RESUMED_ELSEWHERE 4001	/* the participant moved to a newer connection */
 #define AUDIENCE_CLOSE_REMOVED		4003	/* the venue removed the participant (moderation) */
+#define AUDIENCE_CLOSE_FORGOTTEN	4004	/* the participant asked to be forgotten, and was */
 
 enum {
 	PEER_SEND_WELCOME = 1 << 0,
 	PEER_SEND_PONG = 1 << 1,
 	PEER_SEND_ACK = 1 << 2,
 	PEER_SEND_TEXT_STATUS = 1 << 3,	/* the moderators decided on its crowd text */
+	PEER_SEND_FORGOTTEN = 1 << 4,	/* its rows are deleted; the connection closes after it */
 };
 
 struct peer_error {
@@ -73,8 +75,15 @@ struct audience_peer {
 	char detail[80];		/* what was wrong, for the newest error only */
 	bool resumed;
 	uint64_t ack_seq, ack_tick;
-	uint64_t ack_journal;		/* the ack waits until the journal holds this event (a vote); 0 = no wait */
+	/*
+	 * Durable before acknowledged: a new participant's welcome, a vote's
+	 * ack and "forgotten" wait until the journal holds this event; 0 = no
+	 * wait. While it is set, a peer on a socket is in audience.held.
+	 */
+	uint64_t hold_journal;
 	const struct journal *journal;	/* the audience's, for that wait */
+	bool on_socket;			/* a real phone's connection (the caller sets it): it is woken on release */
+	struct audience_peer *held_prev, *held_next;
 	struct peer_verdict verdicts[AUDIENCE_VERDICTS_MAX];	/* moderators' verdicts to tell, oldest first */
 	uint8_t verdict_count;
 	double ping_t0, ping_t1;
@@ -95,6 +104,8 @@ struct audience {
 	struct audience_peer *displaced;	/* set when a resume took a participant from
 						 * another connection: the caller wakes it to close */
 	struct crowd_sanctions sanctions;	/* mutes and removals for the rest of the show */
+	/* Peers on sockets whose answer waits for the journal, oldest hold first (so in seq order). */
+	struct audience_peer *held_first, *held_last;
 };
 
 /* @texts (crowd text for moderation) may be NULL: crowd text is then refused. All borrowed. */
@@ -122,6 +133,13 @@ void audience_handle_binary(struct audience *a, struct audience_peer *peer, size
  */
 void audience_peer_reject(struct audience *a, struct audience_peer *peer,
 			  enum reject_reason reason, uint64_t seq, const char *detail);
+
+/*
+ * The next peer on a socket whose held answer the journal now holds (or
+ * that no longer waits: a degraded journal holds nothing back), taken off
+ * the held list; NULL when none. The caller writes its personal messages.
+ */
+struct audience_peer *audience_next_released(struct audience *a);
 
 /* True when @peer has a personal message waiting. */
 bool audience_peer_has_personal(const struct audience_peer *peer);

@@ -265,6 +265,14 @@ static enum reject_reason decode_ping(struct client_msg *m, json_t *root)
 	return REJECT_NONE;
 }
 
+/* forget has no fields: whatever else it carries is ignored, like any unknown field. */
+static enum reject_reason decode_forget(struct client_msg *m, json_t *root)
+{
+	(void)m;
+	(void)root;
+	return REJECT_NONE;
+}
+
 enum reject_reason protocol_decode(const char *buf, size_t len, struct client_msg *msg)
 {
 	static const struct {
@@ -276,6 +284,7 @@ enum reject_reason protocol_decode(const char *buf, size_t len, struct client_ms
 		{ "input", CLIENT_INPUT, decode_input },
 		{ "vote", CLIENT_VOTE, decode_vote },
 		{ "ping", CLIENT_PING, decode_ping },
+		{ "forget", CLIENT_FORGET, decode_forget },
 	};
 	json_error_t jerr;
 	json_t *root, *type;
@@ -422,6 +431,14 @@ size_t protocol_encode_text_status(char *out, size_t cap, uint64_t seq, bool app
 
 	jw_fmt(&w, "{\"type\":\"text\",\"seq\":%llu,\"status\":\"%s\"}",
 	       (unsigned long long)seq, approved ? "approved" : "rejected");
+	return jw_done(&w);
+}
+
+size_t protocol_encode_forgotten(char *out, size_t cap)
+{
+	struct jw w = JW_INIT(out, cap);
+
+	jw_fmt(&w, "{\"type\":\"forgotten\"}");
 	return jw_done(&w);
 }
 

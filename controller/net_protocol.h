@@ -56,7 +56,8 @@ enum client_msg_type {
 	CLIENT_HELLO = 0,
 	CLIENT_INPUT,
 	CLIENT_VOTE,
-	CLIENT_PING
+	CLIENT_PING,
+	CLIENT_FORGET			/* forget me: the participant's data is deleted */
 };
 
 struct client_msg {
@@ -105,6 +106,8 @@ size_t protocol_encode_pong(char *out, size_t cap, double t0, double t1_s, doubl
 size_t protocol_encode_ack(char *out, size_t cap, uint64_t seq, uint64_t tick);
 /* The moderators' verdict on the crowd text sent by input @seq. */
 size_t protocol_encode_text_status(char *out, size_t cap, uint64_t seq, bool approved);
+/* The participant's data is deleted, as it asked (the connection then closes with 4004). */
+size_t protocol_encode_forgotten(char *out, size_t cap);
 /* @seq = 0 leaves seq out; @retry_ms < 0 leaves retry_ms out. */
 size_t protocol_encode_error(char *out, size_t cap, enum reject_reason code,
 			     const char *message, uint64_t seq, int retry_ms);

@@ -1,13 +1,16 @@
 /*
  * check_net_audience.c - what phone messages do: join, refusals with their
  * reasons, rate limiting and the 1008 close, venue full, resume without
- * double votes, and the bounded outbox.
+ * double votes, the bounded outbox, forget-me, and answers held until the
+ * journal holds what they acknowledge.
  */
 #include <check.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "net_audience.h"
 #include "test_util.h"
@@ -299,6 +302,133 @@ START_TEST(test_audience_resumed_welcome_reports_votes_and_last_seq)
 	ck_assert_int_eq(json_integer_value(json_object_get(w, "last_seq")), 5);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(w, "votes"), "song")), 1);
 	json_decref(w);
+}
+END_TEST
+
+START_TEST(test_audience_forget_me_ends_the_participant_and_keeps_its_vote_as_a_count)
+{
+	struct audience_peer peer, again, stranger;
+	char token[64];
+	uint32_t t[3];
+	json_t *m;
+
+	audience_peer_init(&aud, &stranger, NULL, 0);
+	say(&stranger, 0, "{\"type\":\"forget\"}");
+	expect_error(&stranger, "not_joined");
+	join(&peer, token, NULL);
+	say(&peer, 1, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"song\",\"choice\":2}");
+	drain(&peer);
+	say(&peer, 2, "{\"type\":\"forget\"}");
+	m = next(&peer, 2);
+	ck_assert_str_eq(type_of(m), "forgotten");
+	json_decref(m);
+	ck_assert_int_eq(peer.close_code, AUDIENCE_CLOSE_FORGOTTEN);
+	ck_assert_int_eq(peer.participant, -1);
+	ck_assert_uint_eq(crowd_connected(crowd), 0);
+	crowd_poll_tallies(crowd, 0, t);
+	ck_assert_uint_eq(t[2], 1);	/* the vote still counts, no longer as anyone's */
+	/* Its token is dead: the same phone comes back as a stranger. */
+	audience_peer_init(&aud, &again, NULL, 3);
+	say(&again, 3, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", token);
+	m = next(&again, 3);
+	ck_assert(json_is_false(json_object_get(m, "resumed")));
+	ck_assert_int_eq(json_integer_value(json_object_get(m, "last_seq")), 0);
+	ck_assert_int_eq(json_object_size(json_object_get(m, "votes")), 0);
+	json_decref(m);
+}
+END_TEST
+
+/* A journal file whose writer has not started: nothing it is given is held yet. */
+static struct journal *unstarted_journal(char *dir)
+{
+	static const char text[] = "{\"name\":\"Club\"}";
+	struct journal_options o = { .mode = JOURNAL_FRESH,
+				     .show = { .venue = "Club", .config = text, .config_len = sizeof(text) - 1 } };
+	char path[64], err[256];
+	struct journal *j;
+	bool resumed;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	o.path = path;
+	j = journal_open(&o, &resumed, err, sizeof(err));
+	ck_assert_msg(j != NULL, "%s", err);
+	return j;
+}
+
+static void wait_settled(struct journal *j)
+{
+	struct journal_status st;
+
+	for (int i = 0; i < 500; i++) {
+		journal_status_get(j, &st);
+		if (st.committed == st.pushed)
+			return;
+		usleep(10000);
+	}
+	ck_abort_msg("the journal never committed");
+}
+
+START_TEST(test_audience_welcome_vote_ack_and_forgotten_wait_for_the_journal)
+{
+	char dir[] = "/tmp/tutti-audience-XXXXXX";
+	struct journal *j = unstarted_journal(dir);
+	struct audience_peer a, b;
+	json_t *m;
+
+	audience_init(&aud, cfg, crowd, show, &metrics, NULL, j);
+	audience_peer_init(&aud, &a, NULL, 0);
+	audience_peer_init(&aud, &b, NULL, 0);
+	a.on_socket = b.on_socket = true;
+	say(&a, 0, "{\"type\":\"hello\",\"token\":null,\"zone\":null}");
+	say(&a, 0, "{\"type\":\"ping\",\"t0\":1}");
+	/* Not on disk yet: no welcome, and nothing goes before it. */
+	ck_assert(!audience_peer_has_personal(&a));
+	ck_assert_ptr_null(next(&a, 0));
+	ck_assert_ptr_null(audience_next_released(&aud));
+	ck_assert_int_eq(journal_start(j, NULL, NULL), 0);
+	wait_settled(j);
+	ck_assert_ptr_eq(audience_next_released(&aud), &a);
+	ck_assert_ptr_null(audience_next_released(&aud));
+	m = next(&a, 0);
+	ck_assert_str_eq(type_of(m), "welcome");
+	json_decref(m);
+	drain(&a);
+	/* A vote's ack and "forgotten" wait too, in the order of their events. */
+	say(&b, 1, "{\"type\":\"hello\",\"token\":null,\"zone\":null}");
+	wait_settled(j);
+	ck_assert_ptr_eq(audience_next_released(&aud), &b);
+	drain(&b);
+	say(&a, 1, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"song\",\"choice\":1}");
+	say(&b, 1, "{\"type\":\"forget\"}");
+	wait_settled(j);
+	ck_assert_ptr_eq(audience_next_released(&aud), &a);
+	ck_assert_ptr_eq(audience_next_released(&aud), &b);
+	m = next(&a, 1);
+	ck_assert_str_eq(type_of(m), "ack");
+	json_decref(m);
+	m = next(&b, 1);
+	ck_assert_str_eq(type_of(m), "forgotten");
+	json_decref(m);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(test_audience_a_closed_phone_leaves_the_held_list)
+{
+	char dir[] = "/tmp/tutti-audience-XXXXXX";
+	struct journal *j = unstarted_journal(dir);
+	struct audience_peer a;
+
+	audience_init(&aud, cfg, crowd, show, &metrics, NULL, j);
+	audience_peer_init(&aud, &a, NULL, 0);
+	a.on_socket = true;
+	say(&a, 0, "{\"type\":\"hello\",\"token\":null,\"zone\":null}");
+	audience_peer_closed(&aud, &a, 1);
+	ck_assert_int_eq(journal_start(j, NULL, NULL), 0);
+	wait_settled(j);
+	ck_assert_ptr_null(audience_next_released(&aud));	/* never a peer that is gone */
+	journal_close(j);
 }
 END_TEST
 
@@ -664,6 +794,9 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_a_takeover_at_full_capacity_keeps_the_phones_place);
 	tcase_add_test(tc, test_audience_a_mute_outlives_a_reconnect_without_a_token);
 	tcase_add_test(tc, test_audience_a_removal_outlives_a_reconnect_until_the_operator_readmits);
+	tcase_add_test(tc, test_audience_forget_me_ends_the_participant_and_keeps_its_vote_as_a_count);
+	tcase_add_test(tc, test_audience_welcome_vote_ack_and_forgotten_wait_for_the_journal);
+	tcase_add_test(tc, test_audience_a_closed_phone_leaves_the_held_list);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,7 +6,7 @@ import { ShowClock } from './clock.js';
 import { InputSender } from './inputs.js';
 import { ControlPanels } from './controls.js';
 import { keepScreenOn } from './wakelock.js';
-import { load, save } from './storage.js';
+import { load, save, forgetAll } from './storage.js';
 import { setText, setHidden, toast, replayClass, prefersReducedMotion, formatCountdown, formatNumber } from './ui.js';
 
 const PING_EVERY_MS = 3000;
@@ -28,6 +28,8 @@ const ui = {
   participants: $('participants'), active: $('active'), controls: $('controls'),
   idle: $('no-controls'), meLine: $('me'), me: $('participant-id'), counted: $('counted'),
   overlay: $('overlay'), overlayTitle: $('overlay-title'), overlayText: $('overlay-text'),
+  forgetMe: $('forget-me'), forgetDialog: $('forget-dialog'), forgetConfirm: $('forget-confirm'),
+  forgetCancel: $('forget-cancel'), joinAgain: $('join-again'),
 };
 
 const urlZone = new URLSearchParams(location.search).get('zone');
@@ -85,6 +87,7 @@ function handleMessage(message) {
       for (const l of textListeners) l.verdict(message);
       return undefined;
     case 'pong': return clock.onPong(message);
+    case 'forgotten': return onForgotten();
     case 'error': return onError(message);
     default: return undefined;
   }
@@ -109,6 +112,7 @@ function onWelcome(welcome) {
   confirmedVotes = { ...(welcome.votes ?? {}) };
   setText(ui.me, welcome.id);
   setHidden(ui.meLine, false);
+  setHidden(ui.forgetMe, false);
   setText(ui.venue, welcome.venue || 'Tutti');
   document.title = welcome.venue ? `${welcome.venue} · Tutti` : 'Tutti';
   setText(ui.zone, zoneNames.get(welcome.zone) ?? welcome.zone ?? '');
@@ -147,7 +151,7 @@ function startPinging() {
 let fullCountdownTimer = 0;
 function showStatus(status, detail) {
   const text = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', full: 'Venue full',
-    removed: 'Removed' }[status];
+    removed: 'Removed', forgotten: 'Forgotten' }[status];
   ui.status.dataset.state = status;
   setText(ui.statusText, text);
   document.body.classList.toggle('stale', status !== 'live');
@@ -165,12 +169,50 @@ function showStatus(status, detail) {
     setText(ui.overlayTitle, 'The venue has removed you from the crowd');
     setText(ui.overlayText, 'Enjoy the rest of the show.');
     setHidden(ui.overlay, false);
+  } else if (status === 'forgotten') {
+    showForgotten();
   } else if (status === 'live') {
     setHidden(ui.overlay, true);
   } else if (!ui.overlay.hidden) {
     setText(ui.overlayText, 'Trying again now…');
   }
 }
+
+// Forget me: asked for on the phone, confirmed in a dialog, done once the venue's record has
+// let go of this participant ("forgotten", then the daemon closes with 4004).
+function askToForget() {
+  if (!connection.joined) {
+    toast('Not connected: try again when the page says Live');
+    return;
+  }
+  ui.forgetDialog.showModal();
+}
+
+function confirmForget() {
+  ui.forgetDialog.close();
+  if (!connection.send({ type: 'forget' })) toast('Not connected: try again when the page says Live');
+}
+
+function onForgotten() {
+  forgetAll();
+  showForgotten();
+}
+
+function showForgotten() {
+  clearInterval(pingTimer);
+  setHidden(ui.meLine, true);
+  setHidden(ui.forgetMe, true);
+  setText(ui.overlayTitle, "You've been forgotten");
+  setText(ui.overlayText, 'Your id, taps and votes are gone from the show\'s record; your votes still count, '
+    + 'with no name on them.');
+  setHidden(ui.joinAgain, false);
+  setHidden(ui.overlay, false);
+}
+
+ui.forgetMe.addEventListener('click', askToForget);
+ui.forgetConfirm.addEventListener('click', confirmForget);
+ui.forgetCancel.addEventListener('click', () => ui.forgetDialog.close());
+ui.joinAgain.addEventListener('click', () => location.reload());
 
 function showCounted() {
   setHidden(ui.counted, false);

@@ -8,6 +8,7 @@ const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 10000;
 const POLICY_CLOSE_MIN_MS = 5000; // 1008: "reconnect later, slower"
 const REMOVED_BY_VENUE = 4003; // close code: moderation removed this participant
+const FORGOTTEN = 4004; // close code: the participant asked to be forgotten, and was
 const OPEN_TIMEOUT_MS = 8000;
 const SILENCE_LIMIT_MS = 8000; // state arrives many times a second; silence means a dead link
 
@@ -125,6 +126,11 @@ export class Connection {
     if (code === REMOVED_BY_VENUE) {
       // The venue's moderators removed this phone: coming straight back would undo it.
       this.#onStatus('removed');
+      return;
+    }
+    if (code === FORGOTTEN) {
+      // Coming back on its own would make a new participant the person did not ask for.
+      this.#onStatus('forgotten');
       return;
     }
     this.#scheduleReconnect(code === 1008 ? POLICY_CLOSE_MIN_MS : 0);

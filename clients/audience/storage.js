@@ -21,3 +21,12 @@ export function save(key, value) {
     // Storage unavailable: the app still works for this page's lifetime.
   }
 }
+
+// Forget me: everything this page remembers about the participant, gone.
+export function forgetAll() {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+  } catch {
+    // Storage unavailable: there is nothing stored to forget.
+  }
+}

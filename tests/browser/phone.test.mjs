@@ -104,3 +104,53 @@ test('a phone joins, taps, votes and resumes after a reload', { timeout: 90000 }
     await context.close().catch(() => {});
   }
 });
+
+test('a phone asks to be forgotten: its id goes, its vote stays as a count', { timeout: 90000 }, async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1,
+  });
+  try {
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(daemon.url, { timeout: WAIT_MS });
+    await waitForText(page, 'participant-id', (t) => /^p-/.test(t), 'joining');
+    const forgottenId = (await byTestId(page, 'participant-id').textContent()).trim();
+    const before = Number(await byTestId(page, 'vote-count-1').textContent());
+    await byTestId(page, 'vote-option-1').tap({ timeout: WAIT_MS });
+    await waitForText(page, 'vote-count-1', (t) => Number(t) === before + 1, 'the vote counted');
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('tutti.outbox') || '[]').length === 0,
+      null, { timeout: WAIT_MS });
+
+    // Asked first: cancelling keeps everything.
+    await byTestId(page, 'forget-me').tap({ timeout: WAIT_MS });
+    await byTestId(page, 'forget-dialog').waitFor({ state: 'visible', timeout: WAIT_MS });
+    await byTestId(page, 'forget-cancel').tap({ timeout: WAIT_MS });
+    await byTestId(page, 'forget-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    assert.equal(await page.evaluate(() => localStorage.getItem('tutti.id')), JSON.stringify(forgottenId));
+
+    await byTestId(page, 'forget-me').tap({ timeout: WAIT_MS });
+    await byTestId(page, 'forget-dialog').waitFor({ state: 'visible', timeout: WAIT_MS });
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'phone-forget-me.png') });
+    await byTestId(page, 'forget-confirm').tap({ timeout: WAIT_MS });
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.dataset.state === 'forgotten',
+      null, { timeout: WAIT_MS });
+    assert.match(await byTestId(page, 'overlay').textContent(), /forgotten/);
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tutti.'))), [],
+      'the phone keeps nothing about the participant');
+    // It does not come back on its own: no new participant the person did not ask for.
+    await page.waitForTimeout(1500);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid="status"]').dataset.state), 'forgotten');
+
+    // Joining again makes someone new; the forgotten vote still counts, with no name on it.
+    await byTestId(page, 'join-again').tap({ timeout: WAIT_MS });
+    await waitForText(page, 'participant-id', (t) => /^p-/.test(t) && t !== forgottenId, 'a new participant');
+    await waitForText(page, 'vote-count-1', (t) => Number(t) === before + 1, 'the anonymous vote');
+    assert.equal(await byTestId(page, 'vote-option-1').getAttribute('aria-pressed'), 'false',
+      'the new participant has not voted');
+    assert.deepEqual(pageErrors, [], 'no script errors on the page');
+  } finally {
+    await context.close().catch(() => {});
+  }
+});
