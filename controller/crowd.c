@@ -707,6 +707,13 @@ void crowd_vote(struct crowd *c, int i, uint32_t poll, uint32_t choice, double n
 	mark_active(c, (uint32_t)i, now_s);
 }
 
+void crowd_count_anonymous_votes(struct crowd *c, uint32_t poll, uint32_t choice, uint32_t count)
+{
+	if (poll >= c->cfg->poll_count || choice >= c->cfg->polls[poll].option_count)
+		return;
+	c->tallies[(size_t)poll * CONFIG_POLL_OPTIONS_MAX + choice] += count;
+}
+
 void crowd_poll_tallies(const struct crowd *c, uint32_t poll, uint32_t *tallies)
 {
 	if (poll >= c->cfg->poll_count)

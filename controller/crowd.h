@@ -117,6 +117,12 @@ void crowd_shake(struct crowd *c, int p, double energy, double now_s);
  * @choice is one of its options.
  */
 void crowd_vote(struct crowd *c, int p, uint32_t poll, uint32_t choice, double now_s);
+/*
+ * After a restart: @count votes for @choice of @poll that belong to nobody
+ * any more (participants who asked to be forgotten). They count in the
+ * tallies like any vote; nobody can change them.
+ */
+void crowd_count_anonymous_votes(struct crowd *c, uint32_t poll, uint32_t choice, uint32_t count);
 /* Exact tallies of @poll over the whole venue into @tallies (option_count entries). */
 void crowd_poll_tallies(const struct crowd *c, uint32_t poll, uint32_t *tallies);
 

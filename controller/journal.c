@@ -511,6 +511,25 @@ int journal_replay(struct journal *j, journal_replay_fn *fn, void *user, char *e
 	return rc;
 }
 
+int journal_replay_anonymous_votes(struct journal *j, journal_anonymous_fn *fn, void *user, char *err,
+				   size_t err_size)
+{
+	sqlite3_stmt *s;
+	int rc = SQLITE_ERROR;
+
+	if (sqlite3_prepare_v2(j->db, "SELECT poll, choice, count FROM anonymous_vote", -1, &s, NULL) == SQLITE_OK) {
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			fn(user, (uint32_t)sqlite3_column_int(s, 0), (uint32_t)sqlite3_column_int(s, 1),
+			   (uint32_t)sqlite3_column_int(s, 2));
+		sqlite3_finalize(s);
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, err_size, "%s: cannot read the anonymous votes back: %s", j->path, sqlite3_errmsg(j->db));
+		return -1;
+	}
+	return 0;
+}
+
 int journal_start(struct journal *j, journal_commit_fn *on_commit, void *user)
 {
 	j->on_commit = on_commit;

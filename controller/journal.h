@@ -106,6 +106,14 @@ struct journal *journal_open(const struct journal_options *o, bool *resumed, cha
  * again. 0, or -1 when the file cannot be read (with @err).
  */
 int journal_replay(struct journal *j, journal_replay_fn *fn, void *user, char *err, size_t err_size);
+/* One count of votes that belong to nobody any more (forget me): @count for @choice of @poll. */
+typedef void journal_anonymous_fn(void *user, uint32_t poll, uint32_t choice, uint32_t count);
+/*
+ * Before journal_start(), on a resumed show: calls @fn for each anonymous
+ * vote count, which the events no longer carry. 0, or -1 (with @err).
+ */
+int journal_replay_anonymous_votes(struct journal *j, journal_anonymous_fn *fn, void *user, char *err,
+				   size_t err_size);
 /* Starts the writer; @on_commit (may be NULL) hears each commit. 0, or -1 when no thread can start. */
 int journal_start(struct journal *j, journal_commit_fn *on_commit, void *user);
 /* The newest show time the file held when it was opened (0 for a new show): the show clock goes on from it. */

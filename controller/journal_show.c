@@ -31,6 +31,8 @@ static const char *const replayed_commands[] = {
 	"mix.set", "artist.control", "moderate.mute", "moderate.kick", "moderate.readmit",
 };
 
+static void journal_show_resume(struct journal_show *js);
+
 struct journal_show *journal_show_create(const struct journal_show_wiring *w, struct journal *j)
 {
 	struct journal_show *js = calloc(1, sizeof(*js));
@@ -49,7 +51,7 @@ void journal_show_destroy(struct journal_show *js)
 	free(js);
 }
 
-void journal_show_resume(struct journal_show *js)
+static void journal_show_resume(struct journal_show *js)
 {
 	js->cue = show_cue_index(js->w.show);
 	js->cue_started = show_cue_started(js->w.show);
@@ -171,7 +173,14 @@ static void replay_console(struct journal_show *js, const struct journal_event *
 	json_decref(cmd);
 }
 
-void journal_show_replay(void *user, const struct journal_event *e, uint64_t seq)
+static void replay_anonymous_votes(void *user, uint32_t poll, uint32_t choice, uint32_t count)
+{
+	struct journal_show *js = user;
+
+	crowd_count_anonymous_votes(js->w.crowd, poll, choice, count);
+}
+
+static void journal_show_replay(void *user, const struct journal_event *e, uint64_t seq)
 {
 	struct journal_show *js = user;
 	int p;
@@ -206,6 +215,15 @@ void journal_show_replay(void *user, const struct journal_event *e, uint64_t seq
 	default:
 		break;	/* leaves, resumes, alarms, moderation notes: nothing to restore */
 	}
+}
+
+int journal_show_apply(struct journal_show *js, char *err, size_t err_size)
+{
+	if (journal_replay(js->journal, journal_show_replay, js, err, err_size) != 0 ||
+	    journal_replay_anonymous_votes(js->journal, replay_anonymous_votes, js, err, err_size) != 0)
+		return -1;
+	journal_show_resume(js);
+	return 0;
 }
 
 /* ---- opening and starting ---- */
@@ -247,11 +265,10 @@ struct journal_show *journal_show_begin(const struct journal_show_wiring *w, str
 		return NULL;
 	*resumed_t = 0;
 	if (resumed) {
-		if (journal_replay(j, journal_show_replay, js, err, sizeof(err)) != 0) {
+		if (journal_show_apply(js, err, sizeof(err)) != 0) {
 			log_error("journal: %s", err);
 			goto fail;
 		}
-		journal_show_resume(js);
 		*resumed_t = journal_resumed_t(j);
 		log_info("journal: resumed the show at %.1f s: cue %d, %u participants waiting for their phones",
 			 *resumed_t, show_cue_index(w->show), crowd_table_used(w->crowd));

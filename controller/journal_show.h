@@ -69,10 +69,12 @@ struct journal_show *journal_show_begin(const struct journal_show_wiring *w, str
 struct journal_show *journal_show_create(const struct journal_show_wiring *w, struct journal *j);
 void journal_show_destroy(struct journal_show *js);
 
-/* The journal's replay callback (@user is the journal_show): applies one stored event. */
-void journal_show_replay(void *user, const struct journal_event *ev, uint64_t seq);
-/* After the replay: what the show is now counts as written, so only later changes are journaled. */
-void journal_show_resume(struct journal_show *js);
+/*
+ * A resumed show applied back from its journal: every stored event, then
+ * the votes that belong to nobody any more; what the show is then counts
+ * as written, so only later changes are journaled. 0, or -1 with @err.
+ */
+int journal_show_apply(struct journal_show *js, char *err, size_t err_size);
 
 /* Once a tick, after show_tick: cue and poll changes; the metrics once a second. @js NULL (no journal): nothing. */
 void journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m);
