@@ -22,6 +22,9 @@ void cli_usage(FILE *out)
 	      "                                        make DIR/console.crt and .key, a self-signed\n"
 	      "                                        certificate for the console on the venue LAN\n"
 	      "                                        (default names: this machine's; 365 days)\n"
+	      "       tutti purge SHOW.db...            apply each show's retention period (privacy.retention_days):\n"
+	      "                                        once it is over, who did what is deleted, the\n"
+	      "                                        aggregates stay (run it daily, docs/privacy.md)\n"
 	      "       tutti --help | --version\n"
 	      "\n"
 	      "run options:\n"
@@ -142,6 +145,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	}
 	if (strcmp(argv[1], "tls-cert") == 0)
 		return parse_tls_cert(argc, argv, o, err, err_size);
+	if (strcmp(argv[1], "purge") == 0) {
+		if (argc < 3)
+			return fail(err, err_size, "purge: give the show journals (SHOW.db) to purge");
+		for (i = 2; i < argc; i++)
+			if (argv[i][0] == '-')
+				return fail(err, err_size, "purge: unknown option '%s'", argv[i]);
+		o->command = CLI_PURGE;
+		o->journals = argv + 2;
+		o->journal_count = argc - 2;
+		return 0;
+	}
 	if (strcmp(argv[1], "--list-audio") == 0) {
 		o->command = CLI_LIST_AUDIO;
 		return 0;

@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD, CLI_TLS_CERT };
+enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD, CLI_TLS_CERT,
+		   CLI_PURGE };
 
 #define CLI_AUDIO_MAX 128
 #define CLI_TLS_NAMES_MAX 32
@@ -44,6 +45,9 @@ struct cli_options {
 	const char *tls_names[CLI_TLS_NAMES_MAX];
 	size_t tls_name_count;
 	int tls_days;
+	/* purge SHOW.db... */
+	char **journals;
+	int journal_count;
 };
 
 /*

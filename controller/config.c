@@ -48,6 +48,8 @@ static const struct reader_key root_keys[] = {
 		   "Logins for the operator's and the artist's console."),
 	KEY_OBJECT("moderation", false, struct venue_config, moderation,
 		   &config_moderation_section, "Crowd messages: word filter, length, rate, queue, wall."),
+	KEY_OBJECT("privacy", false, struct venue_config, privacy, &config_privacy_section,
+		   "What the show's journal keeps about the crowd, and for how long."),
 };
 const struct reader_section config_root_section = READER_SECTION("/", root_keys, NULL);
 
@@ -59,7 +61,7 @@ const struct reader_section *const config_sections[] = {
 	&config_sample_section, &config_trigger_section, &config_mapping_section,
 	&config_console_section, &config_secrets_section, &config_moderation_section,
 	&config_osc_section, &config_osc_input_section, &config_osc_target_section,
-	&config_osc_send_section,
+	&config_osc_send_section, &config_privacy_section,
 };
 const size_t config_section_count = sizeof(config_sections) / sizeof(config_sections[0]);
 

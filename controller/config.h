@@ -168,6 +168,11 @@ struct config_audio {
 	uint32_t output_channels;
 };
 
+/* What the show's journal keeps about the crowd, and for how long (docs/privacy.md). */
+struct config_privacy {
+	double retention_days;		/* after the show, who did what is kept this long */
+};
+
 /* Limits nobody on stage or in the crowd can exceed. */
 struct config_safety {
 	double ceiling_dbfs;		/* output sample peak */
@@ -300,6 +305,7 @@ struct venue_config {
 	uint32_t osc_target_count;
 	struct config_console console;
 	struct config_moderation moderation;
+	struct config_privacy privacy;
 	uint32_t osc_input_port;	/* 0 = no OSC input */
 	char osc_allowed[CONFIG_MAX_OSC_ALLOWED][64];	/* IP addresses OSC input is taken from */
 	uint32_t osc_allowed_count;

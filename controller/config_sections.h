@@ -18,7 +18,7 @@ extern const size_t config_section_count;
 /* config_venue.c */
 extern const struct reader_section config_listen_section, config_tls_section,
 	config_timing_section, config_limits_section, config_zone_section,
-	config_safety_section;
+	config_safety_section, config_privacy_section;
 reader_key_fn config_capacity_read;	/* and the max_connections it implies */
 reader_key_fn config_public_url_read;
 reader_key_fn config_zones_read;	/* none: one zone "all" */

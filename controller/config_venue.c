@@ -1,10 +1,11 @@
 /*
  * config_venue.c - the venue's own keys: its size, where it listens, TLS,
- * timing, per-phone limits, zones and safety limits. See docs/config.md.
+ * timing, per-phone limits, zones, safety limits and privacy. See docs/config.md.
  *
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
+#include "journal_retention.h"
 #include "utf8.h"
 
 #include <arpa/inet.h>
@@ -377,3 +378,14 @@ static const struct reader_key safety_keys[] = {
 };
 const struct reader_section config_safety_section =
 	READER_SECTION("/safety", safety_keys, NULL);
+
+/* ---- privacy ---- */
+
+/* journal_retention.c reads this key from a stored show's config text: keep the two in step. */
+static const struct reader_key privacy_keys[] = {
+	KEY_NUMBER("retention_days", false, struct config_privacy, retention_days, 0, 3650,
+		   JOURNAL_RETENTION_DEFAULT_DAYS, NULL,
+		   "After the show, who did what is kept this long, then only the aggregates."),
+};
+const struct reader_section config_privacy_section =
+	READER_SECTION("/privacy", privacy_keys, NULL);

@@ -19,6 +19,7 @@
 
 #include <openssl/evp.h>
 
+#include "journal_retention.h"
 #include "log.h"
 #include "spsc.h"
 
@@ -34,7 +35,7 @@ static const char *const kind_names[JOURNAL_KIND_COUNT] = {
 	[JOURNAL_METRICS] = "metrics",
 };
 
-/* Version 1 of the schema; a later version adds a migration step after it (docs/journal.md). */
+/* Version 1 of the schema; each later version is a migration step after it (docs/journal.md). */
 static const char schema_v1[] =
 	"CREATE TABLE show (id INTEGER PRIMARY KEY CHECK (id = 1), config_sha256 TEXT NOT NULL,"
 	" config TEXT NOT NULL, venue TEXT NOT NULL, started_unix REAL NOT NULL, ended_unix REAL,"
@@ -49,6 +50,14 @@ static const char schema_v1[] =
 	" input_seq INTEGER NOT NULL, t REAL NOT NULL, PRIMARY KEY (participant, poll));"
 	"CREATE TABLE anonymous_vote (poll INTEGER NOT NULL, choice INTEGER NOT NULL,"
 	" count INTEGER NOT NULL, PRIMARY KEY (poll, choice));";
+
+/* Version 2: when the show last wrote (wall clock) and when retention purged it (journal_retention.h). */
+static const char schema_v2[] =
+	"ALTER TABLE show ADD COLUMN last_unix REAL;"
+	"ALTER TABLE show ADD COLUMN purged_unix REAL;"
+	"UPDATE show SET last_unix = started_unix + last_t;";	/* a v1 file's best guess */
+
+static const char *const schema_steps[JOURNAL_SCHEMA_VERSION] = { schema_v1, schema_v2 };
 
 struct journal {
 	sqlite3 *db;
@@ -152,7 +161,8 @@ static int prepare_statements(struct journal *j)
 		{ offsetof(struct journal, forget_vote_rows), "DELETE FROM vote WHERE participant = ?" },
 		{ offsetof(struct journal, forget_events), "DELETE FROM event WHERE participant = ?" },
 		{ offsetof(struct journal, forget_participant), "DELETE FROM participant WHERE id = ?" },
-		{ offsetof(struct journal, last_t_stmt), "UPDATE show SET last_t = ? WHERE id = 1" },
+		{ offsetof(struct journal, last_t_stmt),
+		  "UPDATE show SET last_t = ?, last_unix = " UNIX_NOW " WHERE id = 1" },
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
@@ -177,10 +187,11 @@ static int schema_version(sqlite3 *db)
 	return v;
 }
 
-/* Brings the file to JOURNAL_SCHEMA_VERSION: each step is one transaction. */
+/* Brings the file to JOURNAL_SCHEMA_VERSION: each step is one transaction, with its user_version. */
 static int migrate(sqlite3 *db, char *err, size_t err_size)
 {
 	int v = schema_version(db);
+	char set_version[40];
 
 	if (v < 0) {
 		snprintf(err, err_size, "cannot read its schema version: %s", sqlite3_errmsg(db));
@@ -191,12 +202,39 @@ static int migrate(sqlite3 *db, char *err, size_t err_size)
 			 JOURNAL_SCHEMA_VERSION);
 		return -1;
 	}
-	if (v == 0 && (exec(db, "BEGIN IMMEDIATE") || exec(db, schema_v1) || exec(db, "PRAGMA user_version = 1") ||
-		       exec(db, "COMMIT"))) {
-		snprintf(err, err_size, "cannot create its tables: %s", sqlite3_errmsg(db));
-		exec(db, "ROLLBACK");
-		return -1;
+	for (; v < JOURNAL_SCHEMA_VERSION; v++) {
+		snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d", v + 1);
+		if (exec(db, "BEGIN IMMEDIATE") || exec(db, schema_steps[v]) || exec(db, set_version) ||
+		    exec(db, "COMMIT")) {
+			snprintf(err, err_size, "cannot bring its tables to schema %d: %s", v + 1, sqlite3_errmsg(db));
+			exec(db, "ROLLBACK");
+			return -1;
+		}
 	}
+	return 0;
+}
+
+static double unix_now(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (double)now.tv_sec + now.tv_nsec * 1e-9;
+}
+
+/* The stored show's own retention period, before anything else reads the file (docs/privacy.md). */
+static int retention_apply(struct journal *j, char *err, size_t err_size)
+{
+	double retention_days = journal_retention_stored_days(j->db);
+	struct journal_purge p;
+
+	if (journal_retention_apply(j->db, retention_days, unix_now(), &p, err, err_size) != 0)
+		return -1;
+	if (p.due)
+		log_info("journal: the show ended %.0f days ago, more than the venue keeps (%g days): purged %lld "
+			 "inputs, %lld participants and who cast %lld votes; the tallies and metrics stay",
+			 (unix_now() - p.over_unix) / 86400.0, retention_days, p.inputs, p.participants,
+			 p.votes);
 	return 0;
 }
 
@@ -434,6 +472,38 @@ static int replay_stored(struct journal *j, journal_replay_fn *fn, void *user)
 	return 0;
 }
 
+int journal_purge_file(const char *path, struct journal_purge *out, double *retention_days, char *err,
+		       size_t err_size)
+{
+	sqlite3 *db = NULL;
+	char why[300] = "";
+	int rc = -1;
+
+	*out = (struct journal_purge){ 0 };
+	*retention_days = 0;
+	/* Never creates a file: a typo in the path is an error, not an empty journal. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 2000);
+	/* A database with no schema version is not a journal: it is left as it is, not given tables. */
+	if (exec(db, "PRAGMA journal_mode = WAL") || exec(db, "PRAGMA secure_delete = ON") ||
+	    schema_version(db) <= 0 || migrate(db, why, sizeof(why)) != 0) {
+		snprintf(err, err_size, "%s: not a show journal: %s", path, why[0] ? why : sqlite3_errmsg(db));
+		goto out;
+	}
+	*retention_days = journal_retention_stored_days(db);
+	if (journal_retention_apply(db, *retention_days, unix_now(), out, why, sizeof(why)) != 0) {
+		snprintf(err, err_size, "%s: %s", path, why);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_close(db);
+	return rc;
+}
+
 double journal_resumed_t(const struct journal *j)
 {
 	return j->resumed_t;
@@ -462,12 +532,18 @@ struct journal *journal_open(const struct journal_options *o, bool *resumed, cha
 		goto fail;
 	}
 	sqlite3_busy_timeout(j->db, 2000);
-	/* WAL and FULL: a commit survives a pulled power cable, and readers never block the writer. */
-	if (exec(j->db, "PRAGMA journal_mode = WAL") || exec(j->db, "PRAGMA synchronous = FULL")) {
+	/*
+	 * WAL and FULL: a commit survives a pulled power cable, and readers
+	 * never block the writer. secure_delete: a forgotten participant's rows
+	 * are overwritten in the file, not left in its free pages.
+	 */
+	if (exec(j->db, "PRAGMA journal_mode = WAL") || exec(j->db, "PRAGMA synchronous = FULL") ||
+	    exec(j->db, "PRAGMA secure_delete = ON")) {
 		snprintf(err, err_size, "%s: not a journal this tutti can write: %s", path, sqlite3_errmsg(j->db));
 		goto fail;
 	}
-	if (migrate(j->db, why, sizeof(why)) != 0 || stored_show(j->db, stored) != 0) {
+	if (migrate(j->db, why, sizeof(why)) != 0 || retention_apply(j, why, sizeof(why)) != 0 ||
+	    stored_show(j->db, stored) != 0) {
 		snprintf(err, err_size, "%s: %s", path, why[0] ? why : sqlite3_errmsg(j->db));
 		goto fail;
 	}

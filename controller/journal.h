@@ -25,7 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JOURNAL_SCHEMA_VERSION	1
+#include "journal_retention.h"
+
+#define JOURNAL_SCHEMA_VERSION	2
 #define JOURNAL_BATCH_MS	20	/* one transaction at most this often */
 #define JOURNAL_RING		16384	/* events waiting for the writer */
 #define JOURNAL_TEXT_MAX	240
@@ -92,7 +94,9 @@ struct journal_options {
 };
 
 /*
- * Opens (creating or migrating) the journal at o->path for o->show. With
+ * Opens (creating or migrating) the journal at o->path for o->show. A
+ * stored show that has been over for longer than its config's
+ * privacy.retention_days is purged first (journal_retention.h). With
  * JOURNAL_CONTINUE a file holding another venue config is refused with a
  * message that says what to do; *@resumed is set when the file already
  * holds this show. Nothing is written until journal_start(). Returns NULL
@@ -136,5 +140,14 @@ void journal_status_get(const struct journal *j, struct journal_status *st);
 void journal_config_hash(const char *config, size_t len, char out[65]);
 
 const char *journal_kind_name(enum journal_kind k);
+
+/*
+ * `tutti purge`: brings the journal at @path to this schema and applies
+ * its show's own retention period (*@retention_days, from the config it
+ * keeps) at the current time, as journal_open() does. Fills @out. 0, or
+ * -1 with @err (not a journal, unreadable, locked).
+ */
+int journal_purge_file(const char *path, struct journal_purge *out, double *retention_days, char *err,
+		       size_t err_size);
 
 #endif

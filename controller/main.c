@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audio_device.h"
 #include "cli.h"
@@ -13,6 +14,7 @@
 #include "console_auth.h"
 #include "console_live.h"
 #include "daemon.h"
+#include "journal.h"
 #include "net_tlscert.h"
 
 static void print_errors(const struct config_errors *errors, const char *path)
@@ -110,6 +112,33 @@ static int tls_cert(const struct cli_options *o)
 	return 0;
 }
 
+/* `tutti purge SHOW.db...`: each show's retention period applied; status 1 when a file could not be. */
+static int purge(const struct cli_options *o)
+{
+	int status = 0;
+
+	for (int i = 0; i < o->journal_count; i++) {
+		const char *path = o->journals[i];
+		struct journal_purge p;
+		double days;
+		char err[700];
+
+		if (journal_purge_file(path, &p, &days, err, sizeof(err)) != 0) {
+			fprintf(stderr, "tutti: purge: %s\n", err);
+			status = 1;
+		} else if (p.due) {
+			printf("%s: purged (the show was over %.0f days ago, kept %g days): %lld inputs, %lld "
+			       "participants, and who cast %lld votes; the tallies and metrics stay\n", path,
+			       ((double)time(NULL) - p.over_unix) / 86400.0, days, p.inputs, p.participants, p.votes);
+		} else if (p.already) {
+			printf("%s: purged already\n", path);
+		} else {
+			printf("%s: kept: within its %g days after the show\n", path, days);
+		}
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options o;
@@ -135,6 +164,8 @@ int main(int argc, char **argv)
 		return hash_password();
 	if (o.command == CLI_TLS_CERT)
 		return tls_cert(&o);
+	if (o.command == CLI_PURGE)
+		return purge(&o);
 	if (o.command == CLI_VERSION) {
 		printf("tutti %s\n", TUTTI_VERSION);
 		return 0;

@@ -4,7 +4,8 @@
  * changed is one row; a journal of another venue config is refused with
  * what to do; forget-me leaves only anonymous counts; a full disk degrades
  * the journal without blocking the show, and it catches up when there is
- * room again.
+ * room again; the venue's retention period purges who did what and keeps
+ * the aggregates; a schema 1 file is migrated.
  */
 #include <check.h>
 #include <signal.h>
@@ -249,6 +250,131 @@ START_TEST(test_a_resumed_show_is_handed_back_in_order_and_numbering_goes_on)
 }
 END_TEST
 
+static void exec_sql(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* A show with two phones that joined, tapped and voted, a cue and the metrics; then it ended @days_ago. */
+static void a_show_that_ended(const char *config, double days_ago)
+{
+	bool resumed;
+	struct journal *j = open_show(config, JOURNAL_FRESH, &resumed);
+	char sql[160];
+
+	push(j, JOURNAL_JOIN, "p-00000001", 0, 0, 0, "aaaaaaaaaaaaaaaaaaaaaa");
+	push(j, JOURNAL_JOIN, "p-00000002", 1, 0, 0, "bbbbbbbbbbbbbbbbbbbbbb");
+	push(j, JOURNAL_INPUT, "p-00000001", 0, 0, 0.5, "");
+	push(j, JOURNAL_INPUT, "p-00000002", 0, 0, 0.7, "");
+	push(j, JOURNAL_VOTE, "p-00000001", 0, 2, 3, "");
+	push(j, JOURNAL_VOTE, "p-00000002", 0, 1, 4, "");
+	push(j, JOURNAL_MODERATION, "p-00000002", 0, 0, 0, "mute");
+	push(j, JOURNAL_CUE, "", 1, 0, 0, "go");
+	wait_committed(j, push(j, JOURNAL_METRICS, "", 2, 2, 1.0, ""));
+	journal_close(j);
+	snprintf(sql, sizeof(sql), "UPDATE show SET ended_unix = ended_unix - %f", days_ago * 86400.0);
+	exec_sql(sql);
+}
+
+START_TEST(test_retention_purges_who_did_what_and_keeps_the_aggregates)
+{
+	struct journal_purge p;
+	double days;
+	bool resumed;
+	char err[512];
+	struct journal *j;
+
+	a_show_that_ended(config_a, 29);	/* within the default 30 days: all kept */
+	ck_assert_int_eq(journal_purge_file(path, &p, &days, err, sizeof(err)), 0);
+	ck_assert(!p.due);
+	ck_assert_double_eq(days, 30);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM participant"), 2);
+
+	a_show_that_ended(config_a, 31);	/* past it: the next open purges */
+	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE kind IN ('input', 'join', 'resume', 'leave')"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE participant IS NOT NULL"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM participant"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM vote"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE text LIKE '%aaaaaaaaaa%'"), 0);
+	/* The tallies, the poll's timeline without names, the cue, the moderation decision and the metrics stay. */
+	ck_assert_int_eq(query_int("SELECT count FROM anonymous_vote WHERE poll = 0 AND choice = 2"), 1);
+	ck_assert_int_eq(query_int("SELECT count FROM anonymous_vote WHERE poll = 0 AND choice = 1"), 1);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE kind = 'vote' AND x IS NULL"), 2);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE kind IN ('cue', 'metrics', 'moderation')"), 3);
+	ck_assert_int_eq(query_int("SELECT purged_unix IS NOT NULL FROM show"), 1);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	ck_assert_int_eq(journal_purge_file(path, &p, &days, err, sizeof(err)), 0);
+	ck_assert(p.already && !p.due);
+}
+END_TEST
+
+START_TEST(test_retention_is_the_one_the_show_was_run_with)
+{
+	static const char seven_days[] = "{\"name\":\"Club\",\"privacy\":{\"retention_days\":7}}";
+	struct journal_purge p;
+	double days;
+	char err[512];
+
+	a_show_that_ended(seven_days, 6);
+	ck_assert_int_eq(journal_purge_file(path, &p, &days, err, sizeof(err)), 0);
+	ck_assert_double_eq(days, 7);
+	ck_assert(!p.due);
+	a_show_that_ended(seven_days, 8);
+	ck_assert_int_eq(journal_purge_file(path, &p, &days, err, sizeof(err)), 0);
+	ck_assert(p.due);
+	ck_assert_int_eq(p.inputs, 2);
+	ck_assert_int_eq(p.participants, 2);
+	ck_assert_int_eq(p.votes, 2);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM participant"), 0);
+}
+END_TEST
+
+START_TEST(test_a_crashed_show_counts_from_its_last_write_and_other_databases_are_left_alone)
+{
+	struct journal_purge p;
+	double days;
+	char err[512];
+
+	/* No end recorded (a crash): the period runs from the last write. */
+	a_show_that_ended(config_a, 0);
+	exec_sql("UPDATE show SET ended_unix = NULL, last_unix = last_unix - 31 * 86400.0");
+	ck_assert_int_eq(journal_purge_file(path, &p, &days, err, sizeof(err)), 0);
+	ck_assert(p.due);
+	/* A database that is not a journal is refused and not given tables. */
+	ck_assert_int_eq(unlink(path), 0);
+	exec_sql("CREATE TABLE mine (x)");
+	ck_assert_int_eq(journal_purge_file(path, &p, &days, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "not a show journal"), "%s", err);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_schema"), 1);
+}
+END_TEST
+
+START_TEST(test_a_schema_1_journal_is_migrated_and_resumes)
+{
+	bool resumed;
+	struct journal *j = open_show(config_a, JOURNAL_FRESH, &resumed);
+
+	wait_committed(j, push(j, JOURNAL_CUE, "", 1, 0, 0, "go"));
+	journal_close(j);
+	/* As an older tutti left it: no last_unix, no purged_unix, user_version 1. */
+	exec_sql("ALTER TABLE show DROP COLUMN last_unix; ALTER TABLE show DROP COLUMN purged_unix;"
+		 "PRAGMA user_version = 1");
+	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	ck_assert(resumed);
+	ck_assert_int_eq(replayed_n, 1);
+	journal_close(j);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(query_int("SELECT last_unix >= started_unix FROM show"), 1);
+}
+END_TEST
+
 static Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -261,6 +387,10 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, test_forget_me_leaves_only_anonymous_vote_counts);
 	tcase_add_test(tc, test_a_resumed_show_is_handed_back_in_order_and_numbering_goes_on);
 	tcase_add_test(tc, test_a_full_disk_degrades_without_blocking_and_the_journal_catches_up);
+	tcase_add_test(tc, test_retention_purges_who_did_what_and_keeps_the_aggregates);
+	tcase_add_test(tc, test_retention_is_the_one_the_show_was_run_with);
+	tcase_add_test(tc, test_a_crashed_show_counts_from_its_last_write_and_other_databases_are_left_alone);
+	tcase_add_test(tc, test_a_schema_1_journal_is_migrated_and_resumes);
 	suite_add_tcase(s, tc);
 	return s;
 }

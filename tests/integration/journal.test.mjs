@@ -105,6 +105,48 @@ test('a show killed with SIGKILL comes back from its journal with nothing acknow
   assert.equal(await d.stop(), 0);
 });
 
+test('a phone that asked to be forgotten is gone from the journal, and stays gone after a crash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tutti-journal-'));
+  const config = writeConfig(smallVenue());
+  const journal = join(dir, 'show.db');
+  const sql = (q) => execFileSync('sqlite3', [journal, q], { encoding: 'utf8' }).trim();
+  let d = await startDaemon({ config, args: ['--journal', journal] });
+  const leaving = new Phone(d.wsUrl);
+  const staying = new Phone(d.wsUrl);
+  const gone = await leaving.hello();
+  await staying.hello();
+  for (const p of [leaving, staying]) {
+    const seq = p.vote('song', 1);
+    await p.waitFor((m) => m.type === 'ack' && m.seq >= seq, 'the vote\'s ack');
+  }
+  leaving.send({ type: 'forget' });
+  await leaving.waitFor((m) => m.type === 'forgotten', 'forgotten');
+  const closed = await leaving.waitClose();
+  assert.equal(closed.code, 4004);
+  // "forgotten" means it is on disk: kill the daemon at once.
+  d.proc.kill('SIGKILL');
+  await new Promise((r) => d.proc.once('exit', r));
+  staying.ws.terminate();
+  assert.equal(sql(`SELECT count(*) FROM event WHERE participant = '${gone.id}'`), '0');
+  assert.equal(sql(`SELECT count(*) FROM participant WHERE id = '${gone.id}' OR token = '${gone.token}'`), '0');
+  assert.equal(sql(`SELECT count(*) FROM vote WHERE participant = '${gone.id}'`), '0');
+  assert.equal(sql('SELECT count FROM anonymous_vote WHERE poll = 0 AND choice = 1'), '1');
+
+  d = await startDaemon({ config, args: ['--journal', journal] });
+  try {
+    const back = new Phone(d.wsUrl);
+    const w = await back.hello({ token: gone.token });
+    assert.equal(w.resumed, false, 'its token resumes nobody');
+    assert.notEqual(w.id, gone.id);
+    assert.deepEqual(w.votes, {});
+    const state = await back.waitForNext((m) => m.type === 'state' && m.poll, 'a state with the poll');
+    assert.deepEqual(state.poll.tallies, [0, 2, 0], 'its vote still counts, as nobody\'s');
+    await back.close();
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+});
+
 test('a full disk raises journal_degraded and the show goes on; no phone address or user agent is kept', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tutti-journal-'));
   const hash = execFileSync(TUTTI_BIN, ['hash-password'], { input: `${PASSWORD}\n` }).toString().trim();
