@@ -140,6 +140,22 @@ START_TEST(test_cli_bad_flags_and_values_name_the_problem)
 }
 END_TEST
 
+START_TEST(test_cli_purge_takes_show_journals_and_nothing_else)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "purge", "a.db", "b.db"), 0);
+	ck_assert_int_eq(o.command, CLI_PURGE);
+	ck_assert_int_eq(o.journal_count, 2);
+	ck_assert_str_eq(o.journals[1], "b.db");
+	ck_assert_int_eq(PARSE(&o, err, "purge"), -1);
+	ck_assert_msg(strstr(err, "show journals"), "%s", err);
+	ck_assert_int_eq(PARSE(&o, err, "purge", "--all", "a.db"), -1);
+	ck_assert_msg(strstr(err, "unknown option '--all'"), "%s", err);
+}
+END_TEST
+
 START_TEST(test_cli_no_arguments_is_an_error)
 {
 	struct cli_options o;
@@ -162,6 +178,7 @@ static Suite *cli_suite(void)
 	tcase_add_loop_test(tc, test_cli_bad_flags_and_values_name_the_problem, 0,
 			    sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_cli_no_arguments_is_an_error);
+	tcase_add_test(tc, test_cli_purge_takes_show_journals_and_nothing_else);
 	suite_add_tcase(s, tc);
 	return s;
 }
