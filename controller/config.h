@@ -137,6 +137,7 @@ struct config_mapping {
 	double smoothing_s;		/* time constant */
 	double crowd;			/* how far the crowd moves it:
 					 * value = base + crowd * (mapped - base) */
+	char label[CONFIG_TEXT_MAX + 1];	/* the console's name for it; "" = made from source and target */
 };
 
 /* A cue's sound: the artist's base settings, and what the crowd may move. */
@@ -196,6 +197,7 @@ struct config_poll {
 	uint32_t option_count;		/* 2..8 */
 	bool open_with_cue;		/* opens when its cue starts */
 	double duration_s;		/* closes by itself after this; 0 = stays open */
+	bool hide_results;		/* phones and the stage see no counts until the reveal */
 	uint32_t index;			/* position in venue_config.polls order */
 };
 

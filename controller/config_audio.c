@@ -548,6 +548,8 @@ static const struct reader_key mapping_keys[] = {
 		   "Time constant: how fast the sound follows the crowd."),
 	KEY_NUMBER("crowd", false, struct config_mapping, crowd, 0, 1, 1, NULL,
 		   "The co-creation share: 0 keeps the artist's value, 1 gives the crowd it all."),
+	KEY_TEXT("label", false, struct config_mapping, label, 0, NULL, NULL,
+		 "The console's name for it; default: made from its source and target."),
 };
 static void mapping_init(void *base)
 {

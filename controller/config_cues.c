@@ -81,6 +81,8 @@ static const struct reader_key poll_keys[] = {
 		 "Opens when its cue starts; false: the operator opens it."),
 	KEY_NUMBER("duration_s", false, struct config_poll, duration_s, 0, 3600, 0, NULL,
 		   "Closes by itself this long after opening; 0: stays open."),
+	KEY_BOOL("hide_results", struct config_poll, hide_results, false,
+		 "Phones and the stage see no counts until the operator reveals the result."),
 };
 const struct reader_section config_poll_section =
 	READER_SECTION("/cues/N/poll", poll_keys, NULL);

@@ -126,6 +126,20 @@ static void cmd_cue_jump(struct console *c, json_t *cmd, double now, struct cons
 		show_cue_go(c->w.show, cue, now);
 }
 
+static void cmd_cue_hold(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	(void)cmd;
+	if (show_cue_hold(c->w.show, now) != 0)
+		reply_fail(r, "no_follow", "\"%s\" does not follow on by itself", show_cue(c->w.show)->id);
+}
+
+static void cmd_cue_resume(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	(void)cmd;
+	if (show_cue_resume(c->w.show, now) != 0)
+		reply_fail(r, "not_held", "\"%s\" is not held", show_cue(c->w.show)->id);
+}
+
 static void cmd_poll_open(struct console *c, json_t *cmd, double now, struct console_reply *r)
 {
 	json_t *d = json_object_get(cmd, "duration_s");
@@ -158,6 +172,29 @@ static void cmd_poll_reveal(struct console *c, json_t *cmd, double now, struct c
 
 	if (poll >= 0)
 		show_poll_reveal(c->w.show, (uint32_t)poll, now);
+}
+
+/* The poll starts over, closed, with every vote in it gone: open it again for a fresh round. */
+static void cmd_poll_reset(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	int poll = poll_arg(c, cmd, r);
+
+	(void)now;
+	if (poll < 0)
+		return;
+	show_poll_reset(c->w.show, (uint32_t)poll);
+	if (c->w.audience)
+		crowd_poll_reset(c->w.audience->crowd, (uint32_t)poll);
+}
+
+static void cmd_poll_hide(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	int poll = poll_arg(c, cmd, r);
+	bool on;
+
+	(void)now;
+	if (poll >= 0 && on_arg(cmd, &on, r))
+		show_poll_hide(c->w.show, (uint32_t)poll, on);
 }
 
 static void cmd_poll_veto(struct console *c, json_t *cmd, double now, struct console_reply *r)
@@ -388,10 +425,14 @@ static const struct console_command commands[] = {
 	{ "cue.go",		OPERATOR | ARTIST,	true,	cmd_cue_go },
 	{ "cue.back",		OPERATOR | ARTIST,	true,	cmd_cue_back },
 	{ "cue.jump",		OPERATOR | ARTIST,	true,	cmd_cue_jump },
+	{ "cue.hold",		OPERATOR | ARTIST,	true,	cmd_cue_hold },
+	{ "cue.resume",		OPERATOR | ARTIST,	true,	cmd_cue_resume },
 	{ "poll.open",		OPERATOR | ARTIST,	true,	cmd_poll_open },
 	{ "poll.close",		OPERATOR | ARTIST,	true,	cmd_poll_close },
 	{ "poll.reveal",	OPERATOR | ARTIST,	true,	cmd_poll_reveal },
 	{ "poll.veto",		OPERATOR | ARTIST,	true,	cmd_poll_veto },
+	{ "poll.reset",		OPERATOR | ARTIST,	true,	cmd_poll_reset },
+	{ "poll.hide",		OPERATOR | ARTIST,	true,	cmd_poll_hide },
 	{ "mix.set",		OPERATOR | ARTIST,	true,	cmd_mix_set },
 	{ "artist.control",	OPERATOR | ARTIST,	true,	cmd_artist_control },
 	{ "safety.fade",	OPERATOR,		true,	cmd_safety_fade },
@@ -406,7 +447,7 @@ static const struct console_command commands[] = {
 	{ "moderate.approve",	OPERATOR,		true,	cmd_moderate_approve },
 	{ "moderate.reject",	OPERATOR,		true,	cmd_moderate_reject },
 	{ "moderate.take_down",	OPERATOR,		true,	cmd_moderate_take_down },
-	{ "alarm.ack",		OPERATOR | ARTIST,	false,	cmd_alarm_ack },
+	{ "alarm.ack",		OPERATOR,		false,	cmd_alarm_ack },	/* the venue's alarms */
 };
 
 size_t console_command_count(void)
@@ -432,6 +473,67 @@ bool console_command_allows(const struct console_command *cmd, enum console_role
 	return cmd && (unsigned)role < 32 && (cmd->roles & CONSOLE_ROLE_BIT(role)) != 0;
 }
 
+/*
+ * A command may say which cue its sender was looking at ("expect_cue"). An
+ * auto-follow or another console may have moved the show on since: a GO
+ * would then skip a cue, a veto land on the next cue's poll. False (and
+ * replied "cue_moved") when the cue is not the one expected.
+ */
+static bool cue_as_expected(struct console *c, json_t *cmd, struct console_reply *r)
+{
+	json_t *want = json_object_get(cmd, "expect_cue");
+	const char *now_id = show_cue(c->w.show)->id;
+
+	if (!want || (json_is_string(want) && strcmp(json_string_value(want), now_id) == 0))
+		return true;
+	reply_fail(r, "cue_moved", "the show moved on to \"%s\" before this arrived: nothing done", now_id);
+	return false;
+}
+
+/* What a command acted on, in a few words: the cue it led to, or its first argument of note. */
+static void activity_what(const struct console *c, const char *name, json_t *cmd, char *out, size_t cap)
+{
+	static const char *const keys[] = { "participant", "poll", "target", "alarm", "text", "mapping", "on",
+					    "in_s", "dbfs", "max_per_s" };
+	json_t *v = NULL;
+
+	out[0] = '\0';
+	if (strncmp(name, "cue.", 4) == 0) {
+		snprintf(out, cap, "%s", show_cue(c->w.show)->id);
+		return;
+	}
+	for (size_t i = 0; !v && i < sizeof(keys) / sizeof(keys[0]); i++)
+		v = json_object_get(cmd, keys[i]);
+	if (json_is_string(v))
+		snprintf(out, cap, "%.*s", utf8_fit(json_string_value(v), (int)cap - 1), json_string_value(v));
+	else if (json_is_boolean(v))
+		snprintf(out, cap, "%s", json_is_true(v) ? "on" : "off");
+	else if (json_is_integer(v))
+		snprintf(out, cap, "%lld", (long long)json_integer_value(v));
+	else if (json_is_number(v))
+		snprintf(out, cap, "%g", json_number_value(v));
+	else if (json_is_null(v))
+		snprintf(out, cap, "default");
+}
+
+static void activity_note(struct console *c, enum console_role role, const char *name, json_t *cmd, double now,
+			  const struct console_reply *reply)
+{
+	struct console_activity *a = &c->activity[c->activity_count++ % CONSOLE_ACTIVITY_MAX];
+
+	*a = (struct console_activity){ .t = now, .role = role, .ok = reply->ok };
+	snprintf(a->cmd, sizeof(a->cmd), "%s", name);
+	snprintf(a->code, sizeof(a->code), "%s", reply->code);
+	activity_what(c, name, cmd, a->what, sizeof(a->what));
+}
+
+const struct console_activity *console_activity_at(const struct console *c, uint32_t i)
+{
+	if (i >= c->activity_count || i >= CONSOLE_ACTIVITY_MAX)
+		return NULL;
+	return &c->activity[(c->activity_count - 1 - i) % CONSOLE_ACTIVITY_MAX];
+}
+
 void console_execute(struct console *c, enum console_role role, const char *who, const char *text,
 		     size_t len, double now, struct console_reply *reply)
 {
@@ -447,6 +549,8 @@ void console_execute(struct console *c, enum console_role role, const char *who,
 		reply_fail(reply, "bad_command", "unknown command \"%.*s\"", utf8_fit(name_of(name), 40), name_of(name));
 	else if (!console_command_allows(row, role))
 		reply_fail(reply, "forbidden", "%s may not %s", console_role_name(role), row->name);
+	else if (!cue_as_expected(c, cmd, reply))
+		;	/* the show moved on since the console sent it: nothing done */
 	else
 		row->run(c, cmd, now, reply);
 	/* Every action, accepted or not, with who asked and when. */
@@ -457,6 +561,8 @@ void console_execute(struct console *c, enum console_role role, const char *who,
 		c->accepted++;
 	else
 		c->refused++;
+	if (row)	/* malformed commands stay in the log; the feed shows what people did */
+		activity_note(c, role, row->name, cmd, now, reply);
 	json_decref(cmd);
 }
 

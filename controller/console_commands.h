@@ -50,9 +50,23 @@ struct console_wiring {
 	struct safety *safety;		/* the venue's safety state; NULL = none */
 };
 
+#define CONSOLE_ACTIVITY_MAX	32	/* the newest commands, for every console's activity feed */
+
+/* One command as the activity feed shows it: "artist: GO -> encore", "operator: mute p-1a2b3c4d". */
+struct console_activity {
+	double t;			/* show time */
+	enum console_role role;
+	bool ok;
+	char cmd[24];			/* "cue.go" */
+	char what[48];			/* what it acted on: the cue it led to, the poll, the participant, ... */
+	char code[32];			/* why it was refused, "" when ok */
+};
+
 struct console {
 	struct console_wiring w;
 	uint64_t accepted, refused;
+	struct console_activity activity[CONSOLE_ACTIVITY_MAX];	/* a ring */
+	uint64_t activity_count;	/* commands ever run: the newest is at (count - 1) % MAX */
 };
 
 struct console_reply {
@@ -82,6 +96,9 @@ void console_init(struct console *c, const struct console_wiring *w);
  */
 void console_execute(struct console *c, enum console_role role, const char *who, const char *text,
 		     size_t len, double now, struct console_reply *reply);
+
+/* The @i-th newest command run (0 = the newest), or NULL past the ones kept. */
+const struct console_activity *console_activity_at(const struct console *c, uint32_t i);
 
 /* @r as the console's "reply" message (JSON). Returns its length, or 0 when it does not fit @cap. */
 size_t console_reply_encode(const struct console_reply *r, char *out, size_t cap);

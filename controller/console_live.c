@@ -6,6 +6,7 @@
  */
 #include "console_live.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -13,6 +14,8 @@
 #include "audio_engine.h"
 #include "audio_map.h"
 #include "console_alarms.h"
+#include "console_commands.h"
+#include "crowd_sanctions.h"
 #include "crowd.h"
 #include "crowd_sim.h"
 #include "crowd_text.h"
@@ -29,6 +32,8 @@
 
 #define LIVE_TEXTS_MAX	20	/* the oldest crowd texts waiting for the moderators */
 #define LIVE_RECENT_MAX	20	/* participants who acted last */
+#define LIVE_SANCTIONS_MAX 100	/* the newest mutes and removals listed (all are counted) */
+#define LIVE_ACTIVITY_MAX 20	/* the newest console commands in the feed */
 #define LIVE_ACTIVE_S	10	/* the live view's "active": an input within this */
 #define LIVE_JSON_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(6))
 
@@ -40,12 +45,14 @@
 #define EST_OTHER	4096	/* the cue's header, crowd numbers, safety, audio, stage, net */
 #define EST_ZONE	120	/* a zone besides its id and name */
 #define EST_ALARM	320	/* an alarm with its message */
-#define EST_MAPPING	140	/* one co-creation mapping */
-#define EST_CONTROL	(2 * CONFIG_ID_MAX + 120)	/* one artist control */
+#define EST_MAPPING	(180 + 2 * CONFIG_TEXT_MAX)	/* one co-creation mapping, its label included */
+#define EST_CONTROL	(3 * CONFIG_ID_MAX + 140)	/* one artist control, its label included */
 #define EST_TEXT	(CROWDTEXT_FROM_MAX + CONFIG_ID_MAX + 120)	/* a crowd text besides its text */
 #define EST_TEXT_CHAR	4	/* a text's character: UTF-8 (control codes never reach the queue) */
 #define EST_RECENT	16	/* one participant id */
 #define EST_POLL_TALLY	4000000000u	/* a tally with all its digits */
+#define EST_SANCTIONS	(LIVE_SANCTIONS_MAX * 40)	/* the muted and removed lists */
+#define EST_ACTIVITY	(LIVE_ACTIVITY_MAX * 200)	/* the activity feed */
 
 /* One render: what every panel reads. */
 struct live_req {
@@ -97,9 +104,20 @@ static void live_cue(json_t *live, const struct live_req *r)
 	for (int c = 0; c < CONTROL_COUNT; c++)
 		if (f->controls & (1u << c))
 			json_array_append_new(controls, json_string(control_name((enum control)c)));
-	json_object_set_new(live, "cue", json_pack("{s:i, s:s, s:s, s:s}", "index", f->cue_index,
-						   "id", cue->id, "title", cue->title,
-						   "scene", scene_name(cue->scene)));
+	json_t *now_cue = json_pack("{s:i, s:s, s:s, s:s}", "index", f->cue_index, "id", cue->id,
+				    "title", cue->title, "scene", scene_name(cue->scene));
+	double advance_at = show_cue_advance_at(r->src->show), held_left = show_cue_held_left(r->src->show);
+	/* The standby cue: where GO goes, or where the auto-follow goes when there is one. */
+	int standby = cue->advance_after_s > 0 ? cue->advance_to : f->cue_index + 1;
+
+	/* The auto-follow: seconds to go (null: none), and whether the show caller holds it. */
+	json_object_set_new(now_cue, "follow_in_s", advance_at >= 0 ? json_real(advance_at - r->now) :
+			    held_left >= 0 ? json_real(held_left) : json_null());
+	json_object_set_new(now_cue, "held", json_boolean(held_left >= 0));
+	json_object_set_new(live, "cue", now_cue);
+	json_object_set_new(live, "standby", standby >= 0 && (uint32_t)standby < cfg->cue_count ?
+			    json_pack("{s:i, s:s, s:s}", "index", standby, "id", cfg->cues[standby].id,
+				      "title", cfg->cues[standby].title) : json_null());
 	json_object_set_new(live, "cues", cues);
 	json_object_set_new(live, "controls", controls);
 }
@@ -143,6 +161,8 @@ static json_t *live_poll_json(const struct config_poll *p, const struct frame_po
 	json_object_set_new(poll, "revealed", json_boolean(fp->revealed));
 	json_object_set_new(poll, "vetoed", json_boolean(fp->vetoed));
 	json_object_set_new(poll, "winner", json_integer(fp->winner));
+	json_object_set_new(poll, "hidden", json_boolean(fp->hidden));
+	json_object_set_new(poll, "round", json_integer(fp->round));
 	return poll;
 }
 
@@ -170,19 +190,81 @@ static void live_alarms(json_t *live, const struct live_req *r)
 	json_object_set_new(live, "alarms", alarms);
 }
 
-/* The co-creation mix of the current cue: one entry per mapping, with the share in force. */
+/* A sound parameter in words, for the console: "Drums level", "Filter cutoff". */
+static void target_words(const struct config_cue *cue, enum audio_target t, int stem, char *out, size_t cap)
+{
+	static const char *const words[TARGET_COUNT] = {
+		[TARGET_MASTER_GAIN] = "Master level", [TARGET_FILTER_CUTOFF] = "Filter cutoff",
+		[TARGET_FILTER_RESONANCE] = "Filter resonance", [TARGET_DELAY_MIX] = "Echo amount",
+		[TARGET_DELAY_FEEDBACK] = "Echo repeats", [TARGET_DELAY_TIME] = "Echo time",
+		[TARGET_PLAYBACK_RATE] = "Playback speed",
+	};
+
+	if (t == TARGET_STEM_GAIN && stem >= 0 && (uint32_t)stem < cue->audio.stem_count)
+		snprintf(out, cap, "%c%s level", toupper((unsigned char)cue->audio.stems[stem].id[0]),
+			 cue->audio.stems[stem].id + 1);
+	else
+		snprintf(out, cap, "%s", (unsigned)t < TARGET_COUNT && words[t] ? words[t] : audio_target_name(t));
+}
+
+/* What the crowd does, in words: "Crowd slider", "Votes for Encore", "Left taps". */
+static void source_words(const struct venue_config *cfg, const struct config_cue *cue,
+			 const struct config_mapping *m, char *out, size_t cap)
+{
+	static const char *const words[SOURCE_COUNT] = {
+		[SOURCE_TAPS_PER_S] = "Crowd taps", [SOURCE_TEMPO_BPM] = "Crowd tempo",
+		[SOURCE_ACTIVE_SHARE] = "Crowd playing", [SOURCE_SHAKE_ENERGY] = "Crowd shake",
+		[SOURCE_X_MEDIAN] = "Crowd left-right", [SOURCE_Y_MEDIAN] = "Crowd up-down",
+		[SOURCE_SLIDER_MEDIAN] = "Crowd slider", [SOURCE_X_MEAN] = "Crowd left-right (mean)",
+		[SOURCE_Y_MEAN] = "Crowd up-down (mean)", [SOURCE_SLIDER_MEAN] = "Crowd slider (mean)",
+		[SOURCE_POLL_LEADER] = "Leading vote", [SOURCE_INPUT_LEVEL] = "Live input level",
+	};
+
+	if (m->source == SOURCE_POLL_SHARE && cue->poll && m->source_arg >= 0 &&
+	    (uint32_t)m->source_arg < cue->poll->option_count)
+		snprintf(out, cap, "Votes for %s", cue->poll->options[m->source_arg]);
+	else if ((m->source == SOURCE_ZONE_TAPS || m->source == SOURCE_ZONE_ACTIVITY) && m->source_arg >= 0 &&
+		 (uint32_t)m->source_arg < cfg->zone_count)
+		snprintf(out, cap, "%s %s", cfg->zones[m->source_arg].name,
+			 m->source == SOURCE_ZONE_TAPS ? "taps" : "playing");
+	else
+		snprintf(out, cap, "%s", (unsigned)m->source < SOURCE_COUNT && words[m->source] ? words[m->source] :
+			 audio_source_name(m->source));
+}
+
+/* A mapping's name on the console: the config's label, or its source and target in words. */
+static void mapping_label(const struct venue_config *cfg, const struct config_cue *cue,
+			  const struct config_mapping *m, char *out, size_t cap)
+{
+	char from[CONFIG_TEXT_MAX + 16], to[CONFIG_ID_MAX + 16];
+
+	if (m->label[0]) {
+		snprintf(out, cap, "%s", m->label);
+		return;
+	}
+	source_words(cfg, cue, m, from, sizeof(from));
+	target_words(cue, m->target, m->target_arg, to, sizeof(to));
+	snprintf(out, cap, "%s \u2192 %s", from, to);
+}
+
+/*
+ * The co-creation mix of the current cue: one entry per mapping, with its
+ * name, the share in force and the config's (what a reset goes back to).
+ */
 static void live_mix(json_t *live, const struct live_req *r)
 {
 	const struct config_cue *cue = show_cue(r->src->show);
 	uint32_t cue_index = (uint32_t)r->src->frame->cue_index;
 	json_t *mix = json_array();
+	char label[2 * CONFIG_TEXT_MAX + 40];
 
 	for (uint32_t i = 0; i < cue->audio.mapping_count; i++) {
 		const struct config_mapping *m = &cue->audio.mappings[i];
 
-		json_array_append_new(mix, json_pack("{s:i, s:s, s:s, s:f}", "mapping", (int)i,
-			"source", audio_source_name(m->source), "target", audio_target_name(m->target),
-			"crowd", audiomap_crowd_share(r->src->audiomap, cue_index, i)));
+		mapping_label(r->src->cfg, cue, m, label, sizeof(label));
+		json_array_append_new(mix, json_pack("{s:i, s:s, s:s, s:s, s:f, s:f}", "mapping", (int)i,
+			"label", label, "source", audio_source_name(m->source), "target", audio_target_name(m->target),
+			"crowd", audiomap_crowd_share(r->src->audiomap, cue_index, i), "config", m->crowd));
 	}
 	json_object_set_new(live, "mix", mix);
 }
@@ -218,6 +300,29 @@ static json_t *live_texts(const struct live_req *r)
 }
 
 /*
+ * The muted and the removed, newest first, so a muted person never just
+ * vanishes from the console: the operator's only.
+ */
+static void live_sanctions(json_t *live, const struct live_req *r)
+{
+	const struct crowd_sanctions *s = r->operator ? r->src->sanctions : NULL;
+	json_t *muted = json_array(), *removed = json_array();
+	uint32_t n_muted = 0, n_removed = 0;
+
+	for (uint32_t i = s ? s->count : 0; i-- > 0;) {
+		const struct sanction *it = &s->items[i];
+		bool mute = it->kind == SANCTION_MUTE;
+		uint32_t *n = mute ? &n_muted : &n_removed;
+
+		if ((*n)++ < LIVE_SANCTIONS_MAX)
+			json_array_append_new(mute ? muted : removed, json_string(it->id));
+	}
+	json_object_set_new(live, "sanctions", json_pack("{s:o, s:o, s:I, s:I}", "muted", muted, "removed", removed,
+							 "muted_count", (json_int_t)n_muted,
+							 "removed_count", (json_int_t)n_removed));
+}
+
+/*
  * Moderation: who acted last, by the anonymous id phones show, and the
  * crowd text. The operator's only: the artist gets an empty list and null.
  */
@@ -235,17 +340,20 @@ static void live_moderation(json_t *live, const struct live_req *r)
 	}
 	json_object_set_new(live, "recent", recent);
 	json_object_set_new(live, "texts", r->operator ? live_texts(r) : json_null());
+	live_sanctions(live, r);
 }
 
-/* One artist control of cue @cue: its value now, the config's, and its range. */
+/* One artist control of cue @cue: its name in words, its value now, the config's, and its range. */
 static json_t *live_control(const struct live_req *r, uint32_t cue, enum audio_target t, int arg,
 			    const char *name)
 {
 	const struct venue_config *cfg = r->src->cfg;
+	char label[CONFIG_ID_MAX + 16];
 	double lo, hi;
 
 	audiomap_artist_range(cfg, t, &lo, &hi);
-	return json_pack("{s:s, s:f, s:f, s:f, s:f}", "target", name,
+	target_words(&cfg->cues[cue], t, arg, label, sizeof(label));
+	return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "target", name, "label", label,
 			 "value", audiomap_artist_value(r->src->audiomap, cue, t, arg),
 			 "config", audiomap_config_value(cfg, cue, t, arg), "min", lo, "max", hi);
 }
@@ -337,10 +445,24 @@ static void live_net(json_t *live, const struct live_req *r)
 	json_object_set_new(live, "net", net);
 }
 
+/* Who did what from the consoles, newest first: "artist: cue.go -> encore". */
+static void live_activity(json_t *live, const struct live_req *r)
+{
+	json_t *feed = json_array();
+	const struct console_activity *a;
+
+	for (uint32_t i = 0; r->src->console && i < LIVE_ACTIVITY_MAX &&
+			     (a = console_activity_at(r->src->console, i)); i++)
+		json_array_append_new(feed, json_pack("{s:f, s:s, s:s, s:s, s:b, s:s}", "ago_s", r->now - a->t,
+						      "role", console_role_name(a->role), "cmd", a->cmd,
+						      "what", a->what, "ok", a->ok, "code", a->code));
+	json_object_set_new(live, "activity", feed);
+}
+
 /* The panels, in the order their keys appear in the live view. */
 static live_panel_fn *const live_panels[] = {
 	live_cue, live_crowd, live_poll, live_alarms, live_mix, live_moderation, live_artist,
-	live_safety, live_audio, live_stage, live_net,
+	live_safety, live_audio, live_stage, live_net, live_activity,
 };
 
 size_t console_live_render(const struct console_live_sources *src, enum console_role role, double now,
@@ -436,7 +558,7 @@ static size_t estimate_texts(const struct venue_config *cfg)
 size_t console_live_estimate(const struct venue_config *cfg)
 {
 	return EST_OTHER + live_size(live_cue_list(cfg)) + estimate_polls(cfg) + estimate_cues(cfg) +
-	       estimate_zones(cfg) + ALARM_COUNT * EST_ALARM + estimate_texts(cfg);
+	       estimate_zones(cfg) + ALARM_COUNT * EST_ALARM + estimate_texts(cfg) + EST_SANCTIONS + EST_ACTIVITY;
 }
 
 bool console_live_warning(const struct venue_config *cfg, char *out, size_t cap)

@@ -22,6 +22,8 @@
 
 struct alarms;
 struct audio_device;
+struct console;
+struct crowd_sanctions;
 struct audiomap;
 struct crowd;
 struct crowdtext;
@@ -54,6 +56,8 @@ struct console_live_sources {
 	const struct osc_out *osc;		/* stage gear over OSC */
 	const struct osc_in *osc_in;		/* the artist's controller; NULL = none */
 	const struct journal *journal;		/* the show's memory; NULL = none */
+	const struct console *console;		/* its activity feed; NULL = none */
+	const struct crowd_sanctions *sanctions;	/* the muted and removed; NULL = none */
 };
 
 /*

@@ -707,6 +707,18 @@ void crowd_vote(struct crowd *c, int i, uint32_t poll, uint32_t choice, double n
 	mark_active(c, (uint32_t)i, now_s);
 }
 
+void crowd_poll_reset(struct crowd *c, uint32_t poll)
+{
+	uint32_t stride = c->cfg->poll_count;
+
+	if (poll >= stride)
+		return;
+	/* Every slot, free ones too: a vote must not come back with the next owner of a slot. */
+	for (uint32_t i = 0; i < c->size; i++)
+		c->votes[(size_t)i * stride + poll] = -1;
+	memset(c->tallies + (size_t)poll * CONFIG_POLL_OPTIONS_MAX, 0, CONFIG_POLL_OPTIONS_MAX * sizeof(*c->tallies));
+}
+
 void crowd_count_anonymous_votes(struct crowd *c, uint32_t poll, uint32_t choice, uint32_t count)
 {
 	if (poll >= c->cfg->poll_count || choice >= c->cfg->polls[poll].option_count)

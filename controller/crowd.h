@@ -117,6 +117,8 @@ void crowd_shake(struct crowd *c, int p, double energy, double now_s);
  * @choice is one of its options.
  */
 void crowd_vote(struct crowd *c, int p, uint32_t poll, uint32_t choice, double now_s);
+/* The poll starts over: nobody has voted in @poll, its tallies are zero. */
+void crowd_poll_reset(struct crowd *c, uint32_t poll);
 /*
  * After a restart: @count votes for @choice of @poll that belong to nobody
  * any more (participants who asked to be forgotten). They count in the

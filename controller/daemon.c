@@ -444,7 +444,8 @@ int daemon_run(const struct daemon_options *o)
 		.audiomap = d->audiomap, .alarms = &d->alarms, .safety = safety_state(d->safety),
 		.metrics = &d->metrics, .frame = &d->frame, .audio = d->audio, .engine = d->engine,
 		.visuals = d->visuals, .sim = d->sim, .tick = &d->tick, .state_bytes = &d->last_state_bytes,
-		.osc = d->osc, .osc_in = d->osc_in, .journal = d->journal };
+		.osc = d->osc, .osc_in = d->osc_in, .journal = d->journal, .console = &d->console,
+		.sanctions = &d->audience.sanctions };
 	status = net_run(d->net);
 	log_info("stopped after %llu ticks; %u participants were connected",
 		 (unsigned long long)d->tick, net_participants_at_stop(d->net));

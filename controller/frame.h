@@ -36,6 +36,8 @@ struct frame_poll {
 	int winner;			/* option index once closed and revealed; -1 while open, held, tied or vetoed */
 	bool revealed;			/* closed and its result shown */
 	bool vetoed;			/* the artist rejected the result: the cue plays its default */
+	bool hidden;			/* counts held back from phones and the stage until the reveal */
+	uint32_t round;			/* the poll's resets so far: a new round, a fresh vote */
 };
 
 /* What the audio engine reports back (live-input analysis and health), and the phones' beat flashes. */

@@ -82,7 +82,8 @@ struct journal {
 	double last_t;
 	double resumed_t;
 	sqlite3_stmt *insert_event, *upsert_participant, *participant_left, *upsert_vote, *forget_votes,
-		     *forget_vote_rows, *forget_events, *forget_participant, *last_t_stmt;
+		     *forget_vote_rows, *forget_events, *forget_participant, *last_t_stmt, *reset_votes,
+		     *reset_anonymous;
 };
 
 const char *journal_kind_name(enum journal_kind k)
@@ -133,7 +134,7 @@ static void finalize_statements(struct journal *j)
 {
 	sqlite3_stmt **all[] = { &j->insert_event, &j->upsert_participant, &j->participant_left, &j->upsert_vote,
 				 &j->forget_votes, &j->forget_vote_rows, &j->forget_events, &j->forget_participant,
-				 &j->last_t_stmt };
+				 &j->last_t_stmt, &j->reset_votes, &j->reset_anonymous };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		sqlite3_finalize(*all[i]);
@@ -161,6 +162,9 @@ static int prepare_statements(struct journal *j)
 		{ offsetof(struct journal, forget_vote_rows), "DELETE FROM vote WHERE participant = ?" },
 		{ offsetof(struct journal, forget_events), "DELETE FROM event WHERE participant = ?" },
 		{ offsetof(struct journal, forget_participant), "DELETE FROM participant WHERE id = ?" },
+		/* A poll reset: a fresh round, nobody's vote in it any more. */
+		{ offsetof(struct journal, reset_votes), "DELETE FROM vote WHERE poll = ?" },
+		{ offsetof(struct journal, reset_anonymous), "DELETE FROM anonymous_vote WHERE poll = ?" },
 		{ offsetof(struct journal, last_t_stmt),
 		  "UPDATE show SET last_t = ?, last_unix = " UNIX_NOW " WHERE id = 1" },
 	};
@@ -314,6 +318,12 @@ static int write_side_tables(struct journal *j, const struct journal_event *e)
 		sqlite3_bind_double(s, 1, e->t);
 		sqlite3_bind_text(s, 2, e->participant, -1, SQLITE_TRANSIENT);
 		return step_reset(s);
+	case JOURNAL_POLL:
+		if (strcmp(e->text, "reset") != 0)
+			return 0;
+		sqlite3_bind_int(j->reset_votes, 1, e->a);
+		sqlite3_bind_int(j->reset_anonymous, 1, e->a);
+		return step_reset(j->reset_votes) || step_reset(j->reset_anonymous) ? -1 : 0;
 	case JOURNAL_VOTE:
 		s = j->upsert_vote;
 		sqlite3_bind_text(s, 1, e->participant, -1, SQLITE_TRANSIENT);

@@ -35,7 +35,7 @@
 
 enum journal_kind {
 	JOURNAL_CUE,			/* a: cue index; text: how (go, back, jump, advance, restore) */
-	JOURNAL_POLL,			/* a: poll; text: open, close, reveal, veto, reset */
+	JOURNAL_POLL,			/* a: poll; b: open, revealed, vetoed, hidden bits; x: closes at; y: round; text: state or reset */
 	JOURNAL_VOTE,			/* participant; a: poll, b: choice; x: the phone's seq */
 	JOURNAL_JOIN,			/* participant; a: zone; text: its token */
 	JOURNAL_RESUME,			/* participant */

@@ -28,7 +28,7 @@ struct journal_show {
 
 /* Console commands whose effect only the command itself records: run again after a restart. */
 static const char *const replayed_commands[] = {
-	"mix.set", "artist.control", "moderate.mute", "moderate.kick", "moderate.readmit",
+	"mix.set", "artist.control", "moderate.mute", "moderate.kick", "moderate.readmit", "cue.hold", "cue.resume",
 };
 
 static void journal_show_resume(struct journal_show *js);
@@ -68,7 +68,7 @@ static uint64_t push(struct journal_show *js, struct journal_event *e)
 static bool poll_same(const struct show_poll_snapshot *a, const struct show_poll_snapshot *b)
 {
 	return a->open == b->open && a->revealed == b->revealed && a->vetoed == b->vetoed &&
-	       a->closes_at == b->closes_at;
+	       a->hidden == b->hidden && a->round == b->round && a->closes_at == b->closes_at;
 }
 
 /* The poll's state in one word, for people reading the journal. */
@@ -98,10 +98,13 @@ void journal_show_tick(struct journal_show *js, double now, const struct journal
 		show_poll_snapshot_get(js->w.show, p, &now_p);
 		if (!poll_same(&now_p, &js->polls[p])) {
 			struct journal_event e = { .kind = JOURNAL_POLL, .t = now, .a = (int32_t)p,
-						   .b = now_p.open | now_p.revealed << 1 | now_p.vetoed << 2,
-						   .x = now_p.closes_at };
+						   .b = now_p.open | now_p.revealed << 1 | now_p.vetoed << 2 |
+							now_p.hidden << 3,
+						   .x = now_p.closes_at, .y = now_p.round };
 
-			snprintf(e.text, sizeof(e.text), "%s", poll_state_name(&now_p));
+			/* A new round: its votes (and forgotten ones' counts) go, in the file and on replay. */
+			snprintf(e.text, sizeof(e.text), "%s", now_p.round != js->polls[p].round ? "reset" :
+				 poll_state_name(&now_p));
 			push(js, &e);
 			js->polls[p] = now_p;
 		}
@@ -203,8 +206,11 @@ static void journal_show_replay(void *user, const struct journal_event *e, uint6
 		show_cue_go(js->w.show, e->a, e->t);
 		break;
 	case JOURNAL_POLL:
+		if (strcmp(e->text, "reset") == 0)
+			crowd_poll_reset(js->w.crowd, (uint32_t)e->a);
 		show_poll_restore(js->w.show, (uint32_t)e->a, &(struct show_poll_snapshot){
-			.open = e->b & 1, .revealed = e->b & 2, .vetoed = e->b & 4, .closes_at = e->x });
+			.open = e->b & 1, .revealed = e->b & 2, .vetoed = e->b & 4, .hidden = e->b & 8,
+			.round = (uint32_t)e->y, .closes_at = e->x });
 		break;
 	case JOURNAL_SAFETY:
 		replay_safety(js, e);

@@ -590,10 +590,12 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 				jw_lit(&w, ",");
 			jw_str(&w, p->options[o]);
 		}
-		jw_fmt(&w, "],\"open\":%s,\"tallies\":[", f->poll.open ? "true" : "false");
+		/* Counts held back for the reveal are zeros to phones: nothing to read off the wire. */
+		jw_fmt(&w, "],\"open\":%s,\"hidden\":%s,\"round\":%u,\"tallies\":[", f->poll.open ? "true" : "false",
+		       f->poll.hidden ? "true" : "false", f->poll.round);
 		for (uint32_t o = 0; o < p->option_count; o++)
-			jw_fmt(&w, o ? ",%u" : "%u", f->poll.tallies[o]);
-		jw_fmt(&w, "],\"total\":%u,\"closes_at\":", f->poll.total);
+			jw_fmt(&w, o ? ",%u" : "%u", f->poll.hidden ? 0 : f->poll.tallies[o]);
+		jw_fmt(&w, "],\"total\":%u,\"closes_at\":", f->poll.hidden ? 0 : f->poll.total);
 		jw_ms(&w, f->poll.closes_at);
 		jw_fmt(&w, ",\"revealed\":%s,\"vetoed\":%s", f->poll.revealed ? "true" : "false",
 		       f->poll.vetoed ? "true" : "false");

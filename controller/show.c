@@ -13,12 +13,16 @@ struct poll_state {
 	double closes_at;		/* -1 = no timer */
 	bool revealed;			/* its result may be shown (closed by time or cue, or revealed) */
 	bool vetoed;			/* the artist rejected its result */
+	bool hidden;			/* phones and the stage see no counts until the reveal */
+	uint32_t round;			/* bumped by each reset: a fresh vote, fresh tallies */
 };
 
 struct show {
 	const struct venue_config *cfg;
 	int cue;
 	double cue_started;
+	double advance_at;		/* when the cue follows on by itself, -1 = never or held */
+	double held_left_s;		/* while held: the auto-follow's time left, -1 = not held */
 	int last_closed_poll;
 	struct poll_state polls[CONFIG_MAX_POLLS];
 };
@@ -32,6 +36,10 @@ struct show *show_create(const struct venue_config *cfg, double now_s)
 	s->cfg = cfg;
 	s->cue = -1;
 	s->last_closed_poll = -1;
+	for (uint32_t p = 0; p < cfg->poll_count; p++) {
+		s->polls[p].closes_at = -1;
+		s->polls[p].hidden = cfg->polls[p].hide_results;
+	}
 	show_cue_go(s, 0, now_s);
 	return s;
 }
@@ -58,9 +66,32 @@ double show_cue_started(const struct show *s)
 
 double show_cue_advance_at(const struct show *s)
 {
-	const struct config_cue *cue = show_cue(s);
+	return s->advance_at;
+}
 
-	return cue->advance_after_s > 0 ? s->cue_started + cue->advance_after_s : -1;
+int show_cue_hold(struct show *s, double now_s)
+{
+	if (s->held_left_s >= 0)
+		return 0;	/* held already */
+	if (s->advance_at < 0)
+		return -1;
+	s->held_left_s = s->advance_at > now_s ? s->advance_at - now_s : 0;
+	s->advance_at = -1;
+	return 0;
+}
+
+int show_cue_resume(struct show *s, double now_s)
+{
+	if (s->held_left_s < 0)
+		return -1;
+	s->advance_at = now_s + s->held_left_s;
+	s->held_left_s = -1;
+	return 0;
+}
+
+double show_cue_held_left(const struct show *s)
+{
+	return s->held_left_s;
 }
 
 uint32_t show_controls(const struct show *s)
@@ -79,6 +110,27 @@ int show_poll_open(struct show *s, uint32_t poll, double now_s)
 	s->polls[poll].closes_at = p->duration_s > 0 ? now_s + p->duration_s : -1;
 	s->polls[poll].revealed = false;
 	s->polls[poll].vetoed = false;
+	return 0;
+}
+
+int show_poll_reset(struct show *s, uint32_t poll)
+{
+	struct poll_state *p;
+
+	if (poll >= s->cfg->poll_count)
+		return -1;
+	p = &s->polls[poll];
+	*p = (struct poll_state){ .closes_at = -1, .hidden = p->hidden, .round = p->round + 1 };
+	if (s->last_closed_poll == (int)poll)
+		s->last_closed_poll = -1;
+	return 0;
+}
+
+int show_poll_hide(struct show *s, uint32_t poll, bool hidden)
+{
+	if (poll >= s->cfg->poll_count)
+		return -1;
+	s->polls[poll].hidden = hidden;
 	return 0;
 }
 
@@ -157,6 +209,8 @@ int show_cue_go(struct show *s, int index, double now_s)
 	s->cue = index;
 	s->cue_started = now_s;
 	cue = show_cue(s);
+	s->advance_at = cue->advance_after_s > 0 ? now_s + cue->advance_after_s : -1;
+	s->held_left_s = -1;
 	if (cue->poll && cue->poll->open_with_cue)
 		show_poll_open(s, cue->poll->index, now_s);
 	log_info("cue %d \"%s\" (%s)", index, cue->title, scene_name(cue->scene));
@@ -194,7 +248,8 @@ void show_poll_frame(const struct show *s, struct frame_poll *fp)
 	uint32_t options;
 
 	fp->index = poll;
-	fp->open = fp->revealed = fp->vetoed = false;
+	fp->open = fp->revealed = fp->vetoed = fp->hidden = false;
+	fp->round = 0;
 	fp->closes_at = -1;
 	fp->total = 0;
 	fp->winner = -1;
@@ -207,6 +262,8 @@ void show_poll_frame(const struct show *s, struct frame_poll *fp)
 		fp->total += fp->tallies[o];
 	fp->revealed = !fp->open && show_poll_revealed(s, (uint32_t)poll);
 	fp->vetoed = show_poll_vetoed(s, (uint32_t)poll);
+	fp->hidden = s->polls[poll].hidden && !fp->revealed;
+	fp->round = s->polls[poll].round;
 	if (fp->revealed && !fp->vetoed)
 		fp->winner = show_poll_winner(fp->tallies, options);
 }
@@ -234,7 +291,7 @@ void show_poll_snapshot_get(const struct show *s, uint32_t poll, struct show_pol
 	const struct poll_state *p = &s->polls[poll];
 
 	*out = (struct show_poll_snapshot){ .open = p->open, .revealed = p->revealed, .vetoed = p->vetoed,
-					    .closes_at = p->closes_at };
+					    .hidden = p->hidden, .round = p->round, .closes_at = p->closes_at };
 }
 
 int show_poll_restore(struct show *s, uint32_t poll, const struct show_poll_snapshot *st)
@@ -247,6 +304,6 @@ int show_poll_restore(struct show *s, uint32_t poll, const struct show_poll_snap
 	if (p->open && !st->open)
 		s->last_closed_poll = (int)poll;
 	*p = (struct poll_state){ .open = st->open, .revealed = st->revealed, .vetoed = st->vetoed,
-				  .closes_at = st->closes_at };
+				  .hidden = st->hidden, .round = st->round, .closes_at = st->closes_at };
 	return 0;
 }

@@ -25,8 +25,17 @@ void show_destroy(struct show *s);
 int show_cue_index(const struct show *s);
 const struct config_cue *show_cue(const struct show *s);
 double show_cue_started(const struct show *s);
-/* When the current cue advances by itself, or -1. */
+/* When the current cue advances by itself, or -1 (none, or held). */
 double show_cue_advance_at(const struct show *s);
+/*
+ * Console: holds the current cue's auto-follow (its time left is kept) or
+ * resumes it from where it was held. The next cue change ends a hold.
+ * 0, or -1 when there is nothing to hold (no auto-follow) or to resume.
+ */
+int show_cue_hold(struct show *s, double now_s);
+int show_cue_resume(struct show *s, double now_s);
+/* While held: the auto-follow's time left; -1 when not held. */
+double show_cue_held_left(const struct show *s);
 /* Phone controls enabled now (bits of enum control). */
 uint32_t show_controls(const struct show *s);
 
@@ -50,6 +59,14 @@ int show_poll_set_timer(struct show *s, uint32_t poll, double duration_s, double
 int show_poll_hold(struct show *s, uint32_t poll, double now_s);
 /* Closes the poll if it is open, and shows its result. 0 or -1. */
 int show_poll_reveal(struct show *s, uint32_t poll, double now_s);
+/*
+ * Console: the poll starts over, closed, with nothing revealed; its round
+ * goes up, so phones forget their vote (the caller clears the crowd's
+ * votes in it). 0 or -1.
+ */
+int show_poll_reset(struct show *s, uint32_t poll);
+/* Console: phones and the stage see no counts of the poll until its reveal (or see them again). 0 or -1. */
+int show_poll_hide(struct show *s, uint32_t poll, bool hidden);
 /* The artist rejects a closed poll's result: it shows no winner, the cue plays its default. 0 or -1. */
 int show_poll_veto(struct show *s, uint32_t poll);
 bool show_poll_revealed(const struct show *s, uint32_t poll);
@@ -69,7 +86,8 @@ int show_poll_shown(const struct show *s);
 void show_poll_frame(const struct show *s, struct frame_poll *fp);
 /* A poll's whole state, as the journal keeps it. */
 struct show_poll_snapshot {
-	bool open, revealed, vetoed;
+	bool open, revealed, vetoed, hidden;
+	uint32_t round;			/* resets so far */
 	double closes_at;		/* -1 = no timer */
 };
 

@@ -358,11 +358,15 @@ static void draw_poll(struct scene_view *s, const struct stage_frame *f, double 
 	} else if (!p->open && !p->revealed) {
 		draw_text(s, FONT_MEDIUM, "Voting closed…", s->w / 20, s->h * 13 / 100, s->w * 9 / 10,
 			  ALIGN_LEFT, 0xffffff);
+	} else if (p->hidden) {
+		draw_text(s, FONT_MEDIUM, "Vote now: results at the reveal", s->w / 20, s->h * 13 / 100,
+			  s->w * 9 / 10, ALIGN_LEFT, 0xffffff);
 	}
 	slot = s->w / (int)cp->option_count;
 	bar_w = slot * 6 / 10;
 	for (uint32_t i = 0; i < cp->option_count; i++) {
-		float want = p->total ? (float)p->tallies[i] / (float)p->total : 0.0f;
+		/* Counts held back for the reveal: the options stand, with no bars and no numbers. */
+		float want = p->total && !p->hidden ? (float)p->tallies[i] / (float)p->total : 0.0f;
 		int x = (int)i * slot + (slot - bar_w) / 2, h;
 		char tally[32];
 		bool loser = p->winner >= 0 && (int)i != p->winner;
@@ -371,7 +375,10 @@ static void draw_poll(struct scene_view *s, const struct stage_frame *f, double 
 		h = (int)lrintf(s->bars[i] * (float)full);
 		set_color(s, scene_option_color(i), loser ? 0.4f : 1.0f);
 		fill(s, x, top + full - h, bar_w, h);
-		snprintf(tally, sizeof(tally), "%u", p->tallies[i]);
+		if (p->hidden)
+			snprintf(tally, sizeof(tally), "?");
+		else
+			snprintf(tally, sizeof(tally), "%u", p->tallies[i]);
 		draw_text(s, FONT_SMALL, tally, x + bar_w / 2, top + full - h - s->h * 5 / 100, slot,
 			  ALIGN_CENTER, 0xffffff);
 		draw_text(s, FONT_SMALL, cp->options[i], x + bar_w / 2, top + full + s->h / 50, slot - 4,

@@ -164,11 +164,12 @@ START_TEST(test_every_command_and_role_answers_as_the_protocol_doc_says)
 }
 END_TEST
 
-START_TEST(test_the_artist_never_runs_safety_or_moderation)
+START_TEST(test_the_artist_never_runs_safety_moderation_or_alarms)
 {
 	for (size_t i = 0; i < console_command_count(); i++) {
 		const struct console_command *row = console_command_at(i);
-		bool venues = strncmp(row->name, "safety.", 7) == 0 || strncmp(row->name, "moderate.", 9) == 0;
+		bool venues = strncmp(row->name, "safety.", 7) == 0 || strncmp(row->name, "moderate.", 9) == 0 ||
+			      strncmp(row->name, "alarm.", 6) == 0;
 
 		ck_assert_msg(console_command_allows(row, CONSOLE_ROLE_OPERATOR), "%s", row->name);
 		ck_assert_msg(console_command_allows(row, CONSOLE_ROLE_ARTIST) == !venues, "%s", row->name);
@@ -201,6 +202,115 @@ START_TEST(test_every_command_is_checked_against_the_role)
 	ck_assert(safety_state(g.safety)->freeze);
 	ck_assert_uint_eq(g.c.accepted, 2);
 	ck_assert_uint_eq(g.c.refused, 4);
+	rig_close(&g);
+}
+END_TEST
+
+/* A command on a console of its own (not the rig's). */
+static void run_on(struct console *c, enum console_role role, const char *json, double now, struct console_reply *r)
+{
+	console_execute(c, role, "test", json, strlen(json), now, r);
+}
+
+START_TEST(test_hold_and_resume_the_auto_follow)
+{
+	static const char *follows =
+		"{\"name\":\"V\",\"capacity\":10,\"cues\":["
+		"{\"id\":\"intro\",\"scene\":\"title\",\"advance_after_s\":10},"
+		"{\"id\":\"main\",\"scene\":\"title\"}]}";
+	struct venue_config *cfg = test_config(follows);
+	struct show *show = show_create(cfg, 0);
+	struct console c;
+	struct console_reply r;
+
+	console_init(&c, &(struct console_wiring){ .cfg = cfg, .show = show });
+	run_on(&c, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.hold\"}", 4, &r);
+	ck_assert(r.ok);
+	ck_assert_double_eq(show_cue_held_left(show), 6);
+	ck_assert(!show_tick(show, 30));		/* held: it does not follow on */
+	ck_assert_int_eq(show_cue_index(show), 0);
+	run_on(&c, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.resume\"}", 30, &r);
+	ck_assert(r.ok);
+	ck_assert_double_eq(show_cue_advance_at(show), 36);	/* the 6 s it had left */
+	ck_assert(!show_tick(show, 35.9));
+	ck_assert(show_tick(show, 36));
+	ck_assert_int_eq(show_cue_index(show), 1);
+	run_on(&c, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.hold\"}", 37, &r);
+	ck_assert_str_eq(r.code, "no_follow");
+	run_on(&c, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.resume\"}", 37, &r);
+	ck_assert_str_eq(r.code, "not_held");
+	show_destroy(show);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_a_command_for_a_cue_the_show_left_does_nothing)
+{
+	struct rig g;
+
+	rig_open(&g);
+	/* Two consoles press GO on "intro" at once: the second must not skip "vote". */
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\",\"expect_cue\":\"intro\"}", 1));
+	ck_assert(!cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"cue.go\",\"expect_cue\":\"intro\"}", 1));
+	ck_assert_str_eq(g.r.code, "cue_moved");
+	ck_assert_msg(strstr(g.r.message, "\"vote\""), "%s", g.r.message);
+	ck_assert_int_eq(show_cue_index(g.show), 1);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\",\"expect_cue\":\"vote\"}", 2));
+	/* The activity feed says who did what, newest first, refusals too. */
+	ck_assert_str_eq(console_activity_at(&g.c, 0)->cmd, "poll.open");
+	ck_assert_str_eq(console_activity_at(&g.c, 0)->what, "");
+	ck_assert(!console_activity_at(&g.c, 1)->ok);
+	ck_assert_str_eq(console_activity_at(&g.c, 1)->code, "cue_moved");
+	ck_assert_int_eq(console_activity_at(&g.c, 1)->role, CONSOLE_ROLE_ARTIST);
+	ck_assert_str_eq(console_activity_at(&g.c, 2)->what, "vote");	/* where the GO led */
+	ck_assert_ptr_null(console_activity_at(&g.c, 3));
+	rig_close(&g);
+}
+END_TEST
+
+START_TEST(test_a_poll_reset_starts_a_fresh_round_and_hidden_counts_wait_for_the_reveal)
+{
+	struct rig g;
+	struct crowd *crowd;
+	struct metrics metrics;
+	struct audience aud;
+	struct frame_poll fp;
+	uint32_t tallies[2];
+	bool resumed;
+	int p;
+
+	rig_open(&g);
+	memset(&metrics, 0, sizeof(metrics));
+	crowd = crowd_create(g.cfg, 8);
+	audience_init(&aud, g.cfg, crowd, g.show, &metrics, NULL, NULL);
+	console_init(&g.c, &(struct console_wiring){ .cfg = g.cfg, .show = g.show, .audience = &aud });
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.jump\",\"cue\":\"vote\"}", 1);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.hide\",\"poll\":\"song\",\"on\":true}", 1));
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\"}", 2);
+	p = crowd_join(crowd, NULL, 0, 2, &resumed, NULL);
+	crowd_vote(crowd, p, 0, 1, 3);
+	show_poll_frame(g.show, &fp);
+	ck_assert(fp.hidden);
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.close\"}", 4);
+	show_poll_frame(g.show, &fp);
+	ck_assert(fp.hidden);				/* held back: still hidden */
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.reveal\"}", 5);
+	show_poll_frame(g.show, &fp);
+	ck_assert(!fp.hidden);				/* the reveal shows it */
+	ck_assert_uint_eq(fp.round, 0);
+	/* Reset: closed, nothing revealed, nobody's vote; open again for a fresh round. */
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST, "{\"cmd\":\"poll.reset\",\"poll\":\"song\"}", 6));
+	crowd_poll_tallies(crowd, 0, tallies);
+	ck_assert_uint_eq(tallies[1], 0);
+	ck_assert_int_eq(crowd_participant_votes(crowd, p)[0], -1);
+	show_poll_frame(g.show, &fp);
+	ck_assert(!fp.open && !fp.revealed && fp.hidden);
+	ck_assert_uint_eq(fp.round, 1);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.open\"}", 7));
+	crowd_vote(crowd, p, 0, 0, 8);
+	crowd_poll_tallies(crowd, 0, tallies);
+	ck_assert_uint_eq(tallies[0], 1);
+	crowd_destroy(crowd);
 	rig_close(&g);
 }
 END_TEST
@@ -611,9 +721,12 @@ static Suite *console_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_every_command_and_role_answers_as_the_protocol_doc_says);
-	tcase_add_test(tc, test_the_artist_never_runs_safety_or_moderation);
+	tcase_add_test(tc, test_the_artist_never_runs_safety_moderation_or_alarms);
 	tcase_add_test(tc, test_every_command_is_checked_against_the_role);
 	tcase_add_test(tc, test_cue_go_back_and_jump);
+	tcase_add_test(tc, test_hold_and_resume_the_auto_follow);
+	tcase_add_test(tc, test_a_command_for_a_cue_the_show_left_does_nothing);
+	tcase_add_test(tc, test_a_poll_reset_starts_a_fresh_round_and_hidden_counts_wait_for_the_reveal);
 	tcase_add_test(tc, test_poll_open_hold_reveal_and_veto);
 	tcase_add_test(tc, test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share);
 	tcase_add_test(tc, test_the_artist_sets_their_own_values_live);

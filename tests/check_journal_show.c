@@ -5,6 +5,7 @@
  * re-sent vote never counted twice, the safety state, and a mute.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,5 +225,52 @@ START_TEST(test_a_forgotten_participants_vote_still_counts_after_a_restart)
 }
 END_TEST
 
+START_TEST(test_a_poll_reset_outlives_a_restart)
+{
+	char dir[] = "/tmp/tutti-journal-show-XXXXXX", tokens[2][64];
+	uint32_t tallies[3];
+	struct run r;
+	bool resumed;
+	int p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	run_start(&r);
+	phone_votes(&r, 0, 2, 1, 1.0, tokens[0]);
+	journal_show_tick(r.js, 1.5, NULL);
+	ck_assert(console(&r, "{\"cmd\":\"poll.reset\"}", 2.0));
+	journal_show_tick(r.js, 2.0, NULL);
+	ck_assert(console(&r, "{\"cmd\":\"poll.open\"}", 3.0));
+	journal_show_tick(r.js, 3.0, NULL);
+	phone_votes(&r, 1, 0, 1, 4.0, tokens[1]);	/* the new round's one vote */
+	run_stop(&r);
+
+	run_start(&r);
+	crowd_poll_tallies(r.crowd, 0, tallies);
+	ck_assert_uint_eq(tallies[2], 0);		/* the old round's vote is gone */
+	ck_assert_uint_eq(tallies[0], 1);
+	ck_assert(show_poll_is_open(r.show, 0));
+	p = crowd_join(r.crowd, tokens[0], 0, 5, &resumed, NULL);
+	ck_assert(resumed);
+	ck_assert_int_eq(crowd_participant_votes(r.crowd, p)[0], -1);	/* it may vote again */
+	run_stop(&r);
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM vote WHERE poll = 0", -1, &st, NULL),
+				 SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 TEST_MAIN("journal_show", test_a_restarted_show_comes_back_as_it_was,
-	  test_a_forgotten_participants_vote_still_counts_after_a_restart)
+	  test_a_forgotten_participants_vote_still_counts_after_a_restart, test_a_poll_reset_outlives_a_restart)
