@@ -319,6 +319,28 @@ bool console_http_session_token(struct lws *wsi, char token[CONSOLE_TOKEN_CHARS 
 	return lws_http_cookie_get(wsi, COOKIE_NAME, token, &max) == 0 && token[0];
 }
 
+/*
+ * GET /console/session: whether this browser's session is live, and as
+ * which role. A console asks before it opens its socket, after a reload or
+ * a lost connection, so it asks for the password only when the session is
+ * really gone, and never knocks on the socket's door (a 403 each time).
+ */
+static int session_status(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
+{
+	char uri[64] = "", token[CONSOLE_TOKEN_CHARS + 1], ok[96];
+	enum console_role role;
+
+	lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
+	if (strcmp(uri, "/console/session") != 0)
+		return answer(wsi, hp, 405, "{\"error\":\"method\",\"message\":\"POST only\"}");
+	role = console_http_session_token(wsi, token) ? console_session_role(c->auth, token, now_s(c)) :
+							CONSOLE_ROLE_NONE;
+	if (role == CONSOLE_ROLE_NONE)
+		return answer(wsi, hp, 401, "{\"error\":\"no_session\",\"message\":\"log in\"}");
+	snprintf(ok, sizeof(ok), "{\"role\":\"%s\"}", console_role_name(role));
+	return answer(wsi, hp, 200, ok);
+}
+
 static int request_start(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
 {
 	char uri[64] = "", token[CONSOLE_TOKEN_CHARS + 1];
@@ -331,7 +353,7 @@ static int request_start(struct console_http *c, struct lws *wsi, struct console
 	if (!c->auth || c->stopped)
 		return answer(wsi, hp, 404, "{\"error\":\"no_console\",\"message\":\"this venue has no console section\"}");
 	if (!uri[0])
-		return answer(wsi, hp, 405, "{\"error\":\"method\",\"message\":\"POST only\"}");
+		return session_status(c, wsi, hp);
 	if (!net_origin_allowed(net_from_wsi(wsi), wsi)) {
 		c->metrics->rejected[REJECT_ORIGIN]++;
 		return answer(wsi, hp, 403, "{\"error\":\"origin\",\"message\":\"origin not allowed\"}");

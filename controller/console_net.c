@@ -18,6 +18,7 @@
 static const struct net_mount console_mounts[] = {
 	{ .path = "/console/login", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console/logout", .protocol = CONSOLE_HTTP_PROTOCOL },
+	{ .path = "/console/session", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console", .folder = "console" },
 	{ 0 }
 };

@@ -137,6 +137,19 @@ test('the operator sees the live view and GO moves the show for the phones', asy
   await c.next((m) => m.type === 'live' && !m.safety.freeze);
 });
 
+test('a console asks whether its session is live before it opens its socket', async () => {
+  const none = await fetch(`${daemon.url}console/session`);
+  assert.equal(none.status, 401);
+  assert.equal((await none.json()).error, 'no_session');
+  const cookie = cookieOf(await login('artist', ARTIST_PASSWORD));
+  const live = await fetch(`${daemon.url}console/session`, { headers: { Cookie: cookie } });
+  assert.equal(live.status, 200);
+  assert.deepEqual(await live.json(), { role: 'artist' });
+  await fetch(`${daemon.url}console/logout`, { method: 'POST', headers: { Cookie: cookie } });
+  const gone = await fetch(`${daemon.url}console/session`, { headers: { Cookie: cookie } });
+  assert.equal(gone.status, 401, 'a logged-out session is gone');
+});
+
 test('the artist may run the show but not the safety panel', async () => {
   const res = await login('artist', ARTIST_PASSWORD);
   assert.equal(res.status, 200);
