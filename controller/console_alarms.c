@@ -3,6 +3,7 @@
  */
 #include "console_alarms.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,13 +61,22 @@ uint32_t alarms_update(struct alarms *al, const struct alarm_inputs *in, double 
 	snprintf(msg, sizeof(msg), "the venue is full: %u of %u; new phones wait", in->participants,
 		 in->capacity);
 	raised += set(al, ALARM_VENUE_FULL, in->capacity && in->participants >= in->capacity, now, msg);
-	/* Rate-limited inputs over a sliding-ish window: the count since the window began. */
+	/*
+	 * Rate-limited inputs over a sliding-ish window: the count since the
+	 * window began. A few phones over their rate are throttled one by one
+	 * and are the moderators' business; a storm is refusals that come to
+	 * a good share of what the whole crowd may send.
+	 */
 	if (al->storm_window_start < 0 || now - al->storm_window_start >= ALARM_STORM_WINDOW_S) {
+		double budget = (double)in->participants * in->inputs_per_second * ALARM_STORM_WINDOW_S;
+		double threshold = fmax(ALARM_STORM_REJECTS, ALARM_STORM_SHARE * budget);
+
 		storm = in->rate_limited_total - al->storm_base;
 		if (al->storm_window_start >= 0) {
-			snprintf(msg, sizeof(msg), "%llu rate-limited inputs in %.0f s: a flood or a broken client",
-				 (unsigned long long)storm, ALARM_STORM_WINDOW_S);
-			raised += set(al, ALARM_RATE_STORM, storm >= ALARM_STORM_REJECTS, now, msg);
+			snprintf(msg, sizeof(msg), "%llu rate-limited inputs in %.0f s, %.0f%% of what the whole crowd may "
+				 "send: a flood or a broken client", (unsigned long long)storm, ALARM_STORM_WINDOW_S,
+				 budget > 0 ? 100.0 * (double)storm / budget : 100.0);
+			raised += set(al, ALARM_RATE_STORM, (double)storm >= threshold, now, msg);
 		}
 		al->storm_base = in->rate_limited_total;
 		al->storm_window_start = now;

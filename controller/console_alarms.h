@@ -18,7 +18,8 @@ enum alarm_id { ALARM_AUDIO_LOST, ALARM_VENUE_FULL, ALARM_RATE_STORM, ALARM_STAG
 		ALARM_COUNT };
 
 #define ALARM_STORM_WINDOW_S	10.0	/* rate-limited inputs counted over this window */
-#define ALARM_STORM_REJECTS	200	/* ... this many is a storm */
+#define ALARM_STORM_REJECTS	200	/* ... at least this many is a storm, */
+#define ALARM_STORM_SHARE	0.25	/* ... and at least this share of all the crowd may send */
 
 /* What the daemon sees this tick. */
 struct alarm_inputs {
@@ -26,6 +27,7 @@ struct alarm_inputs {
 	const char *audio_error;	/* why, for the message */
 	uint32_t participants, capacity;
 	uint64_t rate_limited_total;	/* the metrics counter */
+	double inputs_per_second;	/* one phone's input limit: the crowd's budget is this per participant */
 	bool stage_wanted, stage_running;
 	bool journal_degraded;		/* the show's journal cannot write; the show goes on in memory */
 	const char *journal_problem;	/* why, for the message */

@@ -234,6 +234,7 @@ static void daemon_tick(void *user)
 			.audio_lost = st.device_lost, .audio_error = st.error,
 			.participants = crowd_connected(d->crowd), .capacity = d->cfg->capacity,
 			.rate_limited_total = d->metrics.rejected[REJECT_RATE_LIMITED],
+			.inputs_per_second = d->cfg->limits.inputs_per_second,
 			.stage_wanted = d->stage_wanted, .stage_running = d->visuals != NULL,
 			.journal_degraded = js.degraded, .journal_problem = js.problem }, now);
 	}

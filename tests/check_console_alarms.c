@@ -74,6 +74,26 @@ START_TEST(test_venue_full_stage_down_and_a_rate_limit_storm)
 }
 END_TEST
 
+START_TEST(test_a_few_throttled_phones_in_a_crowd_are_no_storm)
+{
+	struct alarms al;
+	/* 40 phones allowed 10 inputs/s each: 4,000 in a window. Four spammers at 3x lose 800 of theirs. */
+	struct alarm_inputs in = { .capacity = 100, .participants = 40, .inputs_per_second = 10 };
+
+	alarms_init(&al);
+	alarms_update(&al, &in, 0);
+	in.rate_limited_total = 800;
+	alarms_update(&al, &in, 10.5);
+	ck_assert(!al.a[ALARM_RATE_STORM].active);
+	ck_assert(!al.a[ALARM_RATE_STORM].shown);
+	/* A quarter of the crowd's whole budget refused is a storm. */
+	in.rate_limited_total += 1000;
+	alarms_update(&al, &in, 21);
+	ck_assert(al.a[ALARM_RATE_STORM].active);
+	ck_assert_msg(strstr(al.a[ALARM_RATE_STORM].message, "25%") != NULL, "%s", al.a[ALARM_RATE_STORM].message);
+}
+END_TEST
+
 START_TEST(test_a_degraded_journal_is_an_alarm_with_its_reason)
 {
 	struct alarms al;
@@ -98,6 +118,7 @@ static Suite *alarms_suite(void)
 
 	tcase_add_test(tc, test_an_alarm_stays_until_acknowledged_and_comes_back_afresh);
 	tcase_add_test(tc, test_venue_full_stage_down_and_a_rate_limit_storm);
+	tcase_add_test(tc, test_a_few_throttled_phones_in_a_crowd_are_no_storm);
 	tcase_add_test(tc, test_a_degraded_journal_is_an_alarm_with_its_reason);
 	suite_add_tcase(s, tc);
 	return s;
