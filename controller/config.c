@@ -80,6 +80,37 @@ static void root_read(struct config_reader *r, json_t *root)
 	reader_section_read(r, &o, root, "", &config_root_section, r->cfg, true);
 }
 
+/* "adhoc-N" names the console's own polls: a config's poll may not take it. */
+static void adhoc_ids_refuse(struct config_reader *r)
+{
+	char ptr[READER_PTR_MAX];
+
+	for (uint32_t c = 0; c < r->cfg->cue_count; c++) {
+		const struct config_poll *p = r->cfg->cues[c].poll;
+
+		if (p && strncmp(p->id, "adhoc-", 6) == 0) {
+			snprintf(ptr, sizeof(ptr), "/cues/%u/poll/id", c);
+			reader_fail(r, ptr, "\"adhoc-...\" is kept for the polls the console makes up mid-show; "
+				    "choose another id");
+		}
+	}
+}
+
+/* The console's ad-hoc poll slots, after the config's polls: closed, empty, never a cue's. */
+static void adhoc_slots_add(struct venue_config *cfg)
+{
+	cfg->adhoc_first = cfg->poll_count;
+	for (uint32_t i = 0; i < CONFIG_ADHOC_POLLS; i++) {
+		struct config_poll *p = &cfg->polls[cfg->poll_count];
+
+		memset(p, 0, sizeof(*p));
+		snprintf(p->id, sizeof(p->id), "adhoc-%u", i + 1);
+		p->adhoc = true;
+		p->option_count = CONFIG_POLL_OPTIONS_MIN;	/* until the console writes it: "" and "" */
+		p->index = cfg->poll_count++;
+	}
+}
+
 /* ---- public ------------------------------------------------------------ */
 
 struct venue_config *config_parse(const char *text, size_t len, const char *path,
@@ -108,13 +139,31 @@ struct venue_config *config_parse(const char *text, size_t len, const char *path
 		root_read(&r, root);
 	else
 		reader_fail(&r, "", "expected an object, got %s", reader_type_name(root));
+	adhoc_ids_refuse(&r);
 	reader_errors_sort(errors, first, root);
 	json_decref(root);
 	if (r.failed) {
 		free(r.cfg);
 		return NULL;
 	}
+	adhoc_slots_add(r.cfg);
 	return r.cfg;
+}
+
+int config_adhoc_poll_write(const struct venue_config *cfg, uint32_t poll, const char *question,
+			    const char *const *options, uint32_t option_count)
+{
+	/* The config is read-only everywhere but here: these slots are the show's scratch space. */
+	struct config_poll *p = (struct config_poll *)&cfg->polls[poll];
+
+	if (poll < cfg->adhoc_first || poll >= cfg->poll_count || option_count < CONFIG_POLL_OPTIONS_MIN ||
+	    option_count > CONFIG_POLL_OPTIONS_MAX)
+		return -1;
+	snprintf(p->question, sizeof(p->question), "%s", question);
+	for (uint32_t o = 0; o < option_count; o++)
+		snprintf(p->options[o], sizeof(p->options[o]), "%s", options[o]);
+	p->option_count = option_count;
+	return 0;
 }
 
 struct venue_config *config_load(const char *path, struct config_errors *errors)

@@ -24,6 +24,8 @@
 #define CONFIG_MAX_ZONES	32
 #define CONFIG_MAX_CUES		256
 #define CONFIG_MAX_POLLS	64	/* polls across all cues */
+#define CONFIG_ADHOC_POLLS	4	/* after them, slots for polls the console makes up mid-show */
+#define CONFIG_ADHOC_TEXT_MAX	80	/* bytes of an ad-hoc poll's question, and of each option */
 #define CONFIG_POLL_OPTIONS_MIN	2
 #define CONFIG_POLL_OPTIONS_MAX	8
 #define CONFIG_MAX_ORIGINS	16
@@ -198,6 +200,7 @@ struct config_poll {
 	bool open_with_cue;		/* opens when its cue starts */
 	double duration_s;		/* closes by itself after this; 0 = stays open */
 	bool hide_results;		/* phones and the stage see no counts until the reveal */
+	bool adhoc;			/* a console's slot ("adhoc-1"...): no cue has it, its text comes mid-show */
 	uint32_t index;			/* position in venue_config.polls order */
 };
 
@@ -299,8 +302,9 @@ struct venue_config {
 	uint32_t zone_count;		/* >= 1; a config with none gets zone "all" */
 	struct config_cue cues[CONFIG_MAX_CUES];
 	uint32_t cue_count;		/* >= 1 */
-	struct config_poll polls[CONFIG_MAX_POLLS];
-	uint32_t poll_count;
+	struct config_poll polls[CONFIG_MAX_POLLS + CONFIG_ADHOC_POLLS];
+	uint32_t poll_count;		/* the config's polls, then CONFIG_ADHOC_POLLS ad-hoc slots */
+	uint32_t adhoc_first;		/* index of the first ad-hoc slot: the config's own poll count */
 	struct config_audio audio;
 	struct config_safety safety;
 	struct config_osc_target osc_targets[CONFIG_MAX_OSC_TARGETS];
@@ -378,6 +382,15 @@ void config_target_range(const struct venue_config *cfg, enum audio_target t, do
 const char *audio_curve_name(enum audio_curve c);
 
 /* Index of the zone with @id, or -1. */
+/*
+ * Writes the text of ad-hoc poll slot @poll (an index >= adhoc_first):
+ * @question and @option_count options. The net thread is the only writer,
+ * and writes a slot only while no frame shows it (the console picks the
+ * slot used least recently), so the stage thread never reads it half
+ * written. 0, or -1 when @poll is not an ad-hoc slot.
+ */
+int config_adhoc_poll_write(const struct venue_config *cfg, uint32_t poll, const char *question,
+			    const char *const *options, uint32_t option_count);
 int config_zone_index(const struct venue_config *cfg, const char *id);
 /* Index of the cue with @id, or -1. */
 int config_cue_index(const struct venue_config *cfg, const char *id);

@@ -174,6 +174,87 @@ static void cmd_poll_reveal(struct console *c, json_t *cmd, double now, struct c
 		show_poll_reveal(c->w.show, (uint32_t)poll, now);
 }
 
+/* An ad-hoc poll's question or option: 1 to CONFIG_ADHOC_TEXT_MAX bytes, no control characters. */
+static bool adhoc_text_ok(json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	if (!s || !*s || json_string_length(v) > CONFIG_ADHOC_TEXT_MAX)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* The ad-hoc options into @out; their count, or 0 (replied) when they are not 2 to 8 distinct texts. */
+static uint32_t adhoc_options(json_t *cmd, const char **out, struct console_reply *r)
+{
+	json_t *opts = json_object_get(cmd, "options");
+	size_t n = json_array_size(opts);
+
+	if (!json_is_array(opts) || n < CONFIG_POLL_OPTIONS_MIN || n > CONFIG_POLL_OPTIONS_MAX) {
+		reply_fail(r, "bad_command", "a poll has %d to %d \"options\"", CONFIG_POLL_OPTIONS_MIN,
+			   CONFIG_POLL_OPTIONS_MAX);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!adhoc_text_ok(json_array_get(opts, i))) {
+			reply_fail(r, "bad_command", "option %zu: 1 to %d bytes of text, one line", i + 1,
+				   CONFIG_ADHOC_TEXT_MAX);
+			return 0;
+		}
+		out[i] = json_string_value(json_array_get(opts, i));
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(out[k], out[i]) == 0) {
+				reply_fail(r, "bad_command", "option %zu is option %zu again", i + 1, k + 1);
+				return 0;
+			}
+	}
+	return (uint32_t)n;
+}
+
+/*
+ * An ad-hoc poll, made up mid-show: "question", 2 to 8 "options", an
+ * optional "duration_s". It takes the next of the config's ad-hoc slots
+ * (never the one phones see now, so the stage never draws a slot being
+ * rewritten), starts with fresh tallies, opens, and is what phones see
+ * until the next cue.
+ */
+static void cmd_poll_create(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	const struct venue_config *cfg = c->w.cfg;
+	json_t *q = json_object_get(cmd, "question"), *d = json_object_get(cmd, "duration_s");
+	const char *options[CONFIG_POLL_OPTIONS_MAX];
+	uint32_t n, slot;
+
+	if (!adhoc_text_ok(q)) {
+		reply_fail(r, "bad_command", "\"question\": 1 to %d bytes of text, one line", CONFIG_ADHOC_TEXT_MAX);
+		return;
+	}
+	if (!(n = adhoc_options(cmd, options, r)))
+		return;
+	if (d && (!json_is_number(d) || json_number_value(d) < 0 || json_number_value(d) > 86400)) {
+		reply_fail(r, "out_of_range", "duration_s must be 0 to 86400 seconds");
+		return;
+	}
+	if (json_dumpb(cmd, NULL, 0, JSON_COMPACT) > CONSOLE_ADHOC_COMMAND_MAX) {
+		reply_fail(r, "too_long", "the question and options are too long together: shorten them");
+		return;
+	}
+	slot = cfg->adhoc_first + c->adhoc_made++ % CONFIG_ADHOC_POLLS;
+	if ((int)slot == show_poll_adhoc_shown(c->w.show))
+		slot = cfg->adhoc_first + c->adhoc_made++ % CONFIG_ADHOC_POLLS;
+	config_adhoc_poll_write(cfg, slot, json_string_value(q), options, n);
+	show_poll_reset(c->w.show, slot);
+	if (c->w.audience)
+		crowd_poll_reset(c->w.audience->crowd, slot);
+	show_poll_open(c->w.show, slot, now);
+	if (d)
+		show_poll_set_timer(c->w.show, slot, json_number_value(d), now);
+	show_poll_adhoc_show(c->w.show, slot);
+}
+
 /* The poll starts over, closed, with every vote in it gone: open it again for a fresh round. */
 static void cmd_poll_reset(struct console *c, json_t *cmd, double now, struct console_reply *r)
 {
@@ -433,6 +514,7 @@ static const struct console_command commands[] = {
 	{ "poll.veto",		OPERATOR | ARTIST,	true,	cmd_poll_veto },
 	{ "poll.reset",		OPERATOR | ARTIST,	true,	cmd_poll_reset },
 	{ "poll.hide",		OPERATOR | ARTIST,	true,	cmd_poll_hide },
+	{ "poll.create",	OPERATOR | ARTIST,	true,	cmd_poll_create },
 	{ "mix.set",		OPERATOR | ARTIST,	true,	cmd_mix_set },
 	{ "artist.control",	OPERATOR | ARTIST,	true,	cmd_artist_control },
 	{ "safety.fade",	OPERATOR,		true,	cmd_safety_fade },
@@ -493,8 +575,8 @@ static bool cue_as_expected(struct console *c, json_t *cmd, struct console_reply
 /* What a command acted on, in a few words: the cue it led to, or its first argument of note. */
 static void activity_what(const struct console *c, const char *name, json_t *cmd, char *out, size_t cap)
 {
-	static const char *const keys[] = { "participant", "poll", "target", "alarm", "text", "mapping", "on",
-					    "in_s", "dbfs", "max_per_s" };
+	static const char *const keys[] = { "participant", "poll", "question", "target", "alarm", "text", "mapping",
+					    "on", "in_s", "dbfs", "max_per_s" };
 	json_t *v = NULL;
 
 	out[0] = '\0';

@@ -67,7 +67,14 @@ struct console {
 	uint64_t accepted, refused;
 	struct console_activity activity[CONSOLE_ACTIVITY_MAX];	/* a ring */
 	uint64_t activity_count;	/* commands ever run: the newest is at (count - 1) % MAX */
+	uint32_t adhoc_made;		/* ad-hoc polls made so far: the next takes the slot after */
 };
+
+/*
+ * The most a poll.create command may weigh, as compact JSON: it must fit
+ * one journal event (JOURNAL_TEXT_MAX), so a restart makes the poll again.
+ */
+#define CONSOLE_ADHOC_COMMAND_MAX	480
 
 struct console_reply {
 	bool ok;

@@ -166,13 +166,18 @@ static json_t *live_poll_json(const struct config_poll *p, const struct frame_po
 	return poll;
 }
 
-/* The poll phones see, or null. */
+/* The poll phones see, or null; while an ad-hoc poll asks, the cue's goes on as cue_poll. */
 static void live_poll(json_t *live, const struct live_req *r)
 {
-	const struct frame_poll *fp = &r->src->frame->poll;
+	const struct show_frame *f = r->src->frame;
+	const struct frame_poll *fp = f->adhoc_asking ? &f->adhoc_poll : &f->poll;
+	json_t *poll = fp->index < 0 ? json_null() : live_poll_json(&r->src->cfg->polls[fp->index], fp);
 
-	json_object_set_new(live, "poll", fp->index < 0 ? json_null() :
-			    live_poll_json(&r->src->cfg->polls[fp->index], fp));
+	if (fp->index >= 0)
+		json_object_set_new(poll, "adhoc", json_boolean(f->adhoc_asking));
+	json_object_set_new(live, "poll", poll);
+	json_object_set_new(live, "cue_poll", !f->adhoc_asking || f->poll.index < 0 ? json_null() :
+			    live_poll_json(&r->src->cfg->polls[f->poll.index], &f->poll));
 }
 
 /* The alarms raised and not yet acknowledged, or still active. */

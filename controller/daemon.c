@@ -102,6 +102,11 @@ static void frame_build(struct daemon *d, double now)
 	if (show_poll_shown(d->show) >= 0)
 		crowd_poll_tallies(d->crowd, (uint32_t)show_poll_shown(d->show), f->poll.tallies);
 	show_poll_frame(d->show, &f->poll);
+	memset(&f->adhoc_poll, 0, sizeof(f->adhoc_poll));
+	f->adhoc_asking = show_poll_adhoc_shown(d->show) >= 0;
+	if (f->adhoc_asking)
+		crowd_poll_tallies(d->crowd, (uint32_t)show_poll_adhoc_shown(d->show), f->adhoc_poll.tallies);
+	show_poll_frame_of(d->show, show_poll_adhoc_shown(d->show), &f->adhoc_poll);
 }
 
 /* A command from the artist's OSC controller: the artist's role, like the console. */

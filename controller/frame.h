@@ -63,7 +63,10 @@ struct show_frame {
 	struct crowd_summary venue;
 	struct crowd_summary zones[CONFIG_MAX_ZONES];
 	uint32_t zone_count;
-	struct frame_poll poll;
+	struct frame_poll poll;		/* the cue's: the sound, OSC and the stage follow it */
+	/* The console's ad-hoc poll, which phones see over the cue's while @adhoc_asking (false when zeroed). */
+	bool adhoc_asking;
+	struct frame_poll adhoc_poll;
 	struct frame_music music;
 };
 

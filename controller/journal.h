@@ -30,7 +30,7 @@
 #define JOURNAL_SCHEMA_VERSION	2
 #define JOURNAL_BATCH_MS	20	/* one transaction at most this often */
 #define JOURNAL_RING		16384	/* events waiting for the writer */
-#define JOURNAL_TEXT_MAX	240
+#define JOURNAL_TEXT_MAX	512	/* a console command whole, an ad-hoc poll's included */
 #define JOURNAL_ID_MAX		16
 
 enum journal_kind {

@@ -29,6 +29,7 @@ struct journal_show {
 /* Console commands whose effect only the command itself records: run again after a restart. */
 static const char *const replayed_commands[] = {
 	"mix.set", "artist.control", "moderate.mute", "moderate.kick", "moderate.readmit", "cue.hold", "cue.resume",
+	"poll.create",	/* its question and options are in no other event */
 };
 
 static void journal_show_resume(struct journal_show *js);

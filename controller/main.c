@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 	if (o.command == CLI_CHECK) {
 		printf("%s: ok: \"%s\", capacity %u, %u zone(s), %u cue(s), %u poll(s)\n",
 		       o.config_path, cfg->name, cfg->capacity, cfg->zone_count, cfg->cue_count,
-		       cfg->poll_count);
+		       cfg->adhoc_first);
 		if (console_live_warning(cfg, err, sizeof(err)))
 			fprintf(stderr, "%s: warning: %s\n", o.config_path, err);
 		config_destroy(cfg);

@@ -527,6 +527,7 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 {
 	struct jw w = JW_INIT(out, cap);
 	const struct config_cue *cue = &cfg->cues[f->cue_index];
+	const struct frame_poll *fp;
 	bool first = true;
 
 	jw_fmt(&w, "{\"type\":\"state\",\"tick\":%llu,\"t\":", (unsigned long long)f->tick);
@@ -574,11 +575,13 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 	jw_fmt(&w, ",\"beats\":%u,\"onsets\":%u,\"flashes\":%u,\"bands\":[%.3f,%.3f,%.3f,%.3f]}",
 	       f->music.beats, f->music.onsets, f->music.flashes, f->music.bands[0], f->music.bands[1],
 	       f->music.bands[2], f->music.bands[3]);
+	/* The console's ad-hoc poll, while it asks, is the one phones see. */
+	fp = f->adhoc_asking ? &f->adhoc_poll : &f->poll;
 	jw_lit(&w, ",\"poll\":");
-	if (f->poll.index < 0 || (uint32_t)f->poll.index >= cfg->poll_count) {
+	if (fp->index < 0 || (uint32_t)fp->index >= cfg->poll_count) {
 		jw_lit(&w, "null");
 	} else {
-		const struct config_poll *p = &cfg->polls[f->poll.index];
+		const struct config_poll *p = &cfg->polls[fp->index];
 
 		jw_lit(&w, "{\"id\":");
 		jw_str(&w, p->id);
@@ -591,16 +594,16 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 			jw_str(&w, p->options[o]);
 		}
 		/* Counts held back for the reveal are zeros to phones: nothing to read off the wire. */
-		jw_fmt(&w, "],\"open\":%s,\"hidden\":%s,\"round\":%u,\"tallies\":[", f->poll.open ? "true" : "false",
-		       f->poll.hidden ? "true" : "false", f->poll.round);
+		jw_fmt(&w, "],\"open\":%s,\"hidden\":%s,\"round\":%u,\"tallies\":[", fp->open ? "true" : "false",
+		       fp->hidden ? "true" : "false", fp->round);
 		for (uint32_t o = 0; o < p->option_count; o++)
-			jw_fmt(&w, o ? ",%u" : "%u", f->poll.hidden ? 0 : f->poll.tallies[o]);
-		jw_fmt(&w, "],\"total\":%u,\"closes_at\":", f->poll.hidden ? 0 : f->poll.total);
-		jw_ms(&w, f->poll.closes_at);
-		jw_fmt(&w, ",\"revealed\":%s,\"vetoed\":%s", f->poll.revealed ? "true" : "false",
-		       f->poll.vetoed ? "true" : "false");
-		if (f->poll.winner >= 0)
-			jw_fmt(&w, ",\"winner\":%d}", f->poll.winner);
+			jw_fmt(&w, o ? ",%u" : "%u", fp->hidden ? 0 : fp->tallies[o]);
+		jw_fmt(&w, "],\"total\":%u,\"closes_at\":", fp->hidden ? 0 : fp->total);
+		jw_ms(&w, fp->closes_at);
+		jw_fmt(&w, ",\"revealed\":%s,\"vetoed\":%s", fp->revealed ? "true" : "false",
+		       fp->vetoed ? "true" : "false");
+		if (fp->winner >= 0)
+			jw_fmt(&w, ",\"winner\":%d}", fp->winner);
 		else
 			jw_lit(&w, ",\"winner\":null}");
 	}

@@ -24,6 +24,7 @@ struct show {
 	double advance_at;		/* when the cue follows on by itself, -1 = never or held */
 	double held_left_s;		/* while held: the auto-follow's time left, -1 = not held */
 	int last_closed_poll;
+	int adhoc_shown;		/* the console's ad-hoc poll phones see over the cue's, -1 = none */
 	struct poll_state polls[CONFIG_MAX_POLLS];
 };
 
@@ -36,6 +37,7 @@ struct show *show_create(const struct venue_config *cfg, double now_s)
 	s->cfg = cfg;
 	s->cue = -1;
 	s->last_closed_poll = -1;
+	s->adhoc_shown = -1;
 	for (uint32_t p = 0; p < cfg->poll_count; p++) {
 		s->polls[p].closes_at = -1;
 		s->polls[p].hidden = cfg->polls[p].hide_results;
@@ -96,7 +98,21 @@ double show_cue_held_left(const struct show *s)
 
 uint32_t show_controls(const struct show *s)
 {
-	return show_cue(s)->controls;
+	/* An ad-hoc poll asks every phone to vote, whatever the cue's controls. */
+	return show_cue(s)->controls | (s->adhoc_shown >= 0 ? 1u << CONTROL_VOTE : 0);
+}
+
+int show_poll_adhoc_show(struct show *s, uint32_t poll)
+{
+	if (poll < s->cfg->adhoc_first || poll >= s->cfg->poll_count)
+		return -1;
+	s->adhoc_shown = (int)poll;
+	return 0;
+}
+
+int show_poll_adhoc_shown(const struct show *s)
+{
+	return s->adhoc_shown;
 }
 
 int show_poll_open(struct show *s, uint32_t poll, double now_s)
@@ -206,6 +222,10 @@ int show_cue_go(struct show *s, int index, double now_s)
 		return -1;
 	if (s->cue >= 0 && show_cue(s)->poll)
 		show_poll_close(s, show_cue(s)->poll->index, now_s);
+	/* An ad-hoc poll belongs to the moment it was asked in: the next cue closes and drops it. */
+	if (s->adhoc_shown >= 0)
+		show_poll_close(s, (uint32_t)s->adhoc_shown, now_s);
+	s->adhoc_shown = -1;
 	s->cue = index;
 	s->cue_started = now_s;
 	cue = show_cue(s);
@@ -244,7 +264,11 @@ int show_poll_shown(const struct show *s)
 
 void show_poll_frame(const struct show *s, struct frame_poll *fp)
 {
-	int poll = show_poll_shown(s);
+	show_poll_frame_of(s, show_poll_shown(s), fp);
+}
+
+void show_poll_frame_of(const struct show *s, int poll, struct frame_poll *fp)
+{
 	uint32_t options;
 
 	fp->index = poll;

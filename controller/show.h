@@ -65,6 +65,15 @@ int show_poll_reveal(struct show *s, uint32_t poll, double now_s);
  * votes in it). 0 or -1.
  */
 int show_poll_reset(struct show *s, uint32_t poll);
+/*
+ * Console: ad-hoc poll slot @poll (config adhoc_first and after) is the
+ * poll phones see, over the cue's (which goes on, and the sound still
+ * follows it), with voting enabled, until the next cue. 0, or -1 when
+ * @poll is not an ad-hoc slot.
+ */
+int show_poll_adhoc_show(struct show *s, uint32_t poll);
+/* The ad-hoc poll phones see, or -1. */
+int show_poll_adhoc_shown(const struct show *s);
 /* Console: phones and the stage see no counts of the poll until its reveal (or see them again). 0 or -1. */
 int show_poll_hide(struct show *s, uint32_t poll, bool hidden);
 /* The artist rejects a closed poll's result: it shows no winner, the cue plays its default. 0 or -1. */
@@ -84,6 +93,8 @@ int show_poll_shown(const struct show *s);
  * timer, the total, and the winner once it is revealed and not vetoed.
  */
 void show_poll_frame(const struct show *s, struct frame_poll *fp);
+/* The same for poll @poll (-1: none), e.g. the ad-hoc poll. */
+void show_poll_frame_of(const struct show *s, int poll, struct frame_poll *fp);
 /* A poll's whole state, as the journal keeps it. */
 struct show_poll_snapshot {
 	bool open, revealed, vetoed, hidden;

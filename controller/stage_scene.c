@@ -331,7 +331,8 @@ static void draw_field(struct scene_view *s, const struct stage_frame *f, const 
 
 static void draw_poll(struct scene_view *s, const struct stage_frame *f, double dt_s)
 {
-	const struct frame_poll *p = &f->show.poll;
+	/* The console's ad-hoc poll, while it asks, is the one on the screen too. */
+	const struct frame_poll *p = f->show.adhoc_asking ? &f->show.adhoc_poll : &f->show.poll;
 	const struct config_poll *cp;
 	int top = s->h * 25 / 100, full = s->h * 55 / 100, slot, bar_w;
 	float k = dt_s > 0 ? (float)(1.0 - exp(-dt_s / BAR_RISE_S)) : 1.0f;

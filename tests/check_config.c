@@ -107,7 +107,10 @@ START_TEST(test_config_minimal_document_gets_every_default)
 	ck_assert_ptr_null(cfg->cues[0].poll);
 	ck_assert_double_eq(cfg->cues[0].advance_after_s, 0);
 	ck_assert_int_eq(cfg->cues[0].advance_to, -1);
-	ck_assert_uint_eq(cfg->poll_count, 0);
+	ck_assert_uint_eq(cfg->adhoc_first, 0);		/* no poll of its own, */
+	ck_assert_uint_eq(cfg->poll_count, CONFIG_ADHOC_POLLS);	/* the console's slots only */
+	ck_assert_str_eq(cfg->polls[0].id, "adhoc-1");
+	ck_assert(cfg->polls[0].adhoc);
 	config_destroy(cfg);
 }
 END_TEST
@@ -175,7 +178,9 @@ START_TEST(test_config_zones_cues_and_polls_are_found_by_id)
 	ck_assert_int_eq(config_zone_index(cfg, "middle"), -1);
 	ck_assert_int_eq(config_cue_index(cfg, "c"), 2);
 	ck_assert_int_eq(config_cue_index(cfg, "d"), -1);
-	ck_assert_uint_eq(cfg->poll_count, 2);
+	ck_assert_uint_eq(cfg->adhoc_first, 2);
+	ck_assert_uint_eq(cfg->poll_count, 2 + CONFIG_ADHOC_POLLS);
+	ck_assert(!cfg->polls[1].adhoc && cfg->polls[2].adhoc);
 	ck_assert_ptr_eq(cfg->cues[0].poll, &cfg->polls[0]);
 	ck_assert_ptr_eq(cfg->cues[2].poll, &cfg->polls[1]);
 	ck_assert_ptr_eq(config_poll_find(cfg, "p2"), &cfg->polls[1]);

@@ -315,6 +315,60 @@ START_TEST(test_a_poll_reset_starts_a_fresh_round_and_hidden_counts_wait_for_the
 }
 END_TEST
 
+START_TEST(test_an_ad_hoc_poll_asks_every_phone_until_the_next_cue)
+{
+	struct rig g;
+	struct crowd *crowd;
+	struct metrics metrics;
+	struct audience aud;
+	struct frame_poll fp;
+	uint32_t tallies[3];
+	bool resumed;
+	int p, slot;
+
+	rig_open(&g);
+	memset(&metrics, 0, sizeof(metrics));
+	crowd = crowd_create(g.cfg, 8);
+	audience_init(&aud, g.cfg, crowd, g.show, &metrics, NULL, NULL);
+	console_init(&g.c, &(struct console_wiring){ .cfg = g.cfg, .show = g.show, .audience = &aud });
+	/* Refused with the reason in words. */
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.create\",\"question\":\"Encore?\",\"options\":[\"Yes\"]}", 1));
+	ck_assert_msg(strstr(g.r.message, "2 to 8"), "%s", g.r.message);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.create\",\"question\":\"\",\"options\":[\"a\",\"b\"]}", 1));
+	ck_assert_msg(strstr(g.r.message, "question"), "%s", g.r.message);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.create\",\"question\":\"Q\",\"options\":[\"a\",\"a\"]}", 1));
+	ck_assert_msg(strstr(g.r.message, "option 2 is option 1 again"), "%s", g.r.message);
+	ck_assert(!cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.create\",\"question\":\"Q\\nR\",\"options\":[\"a\",\"b\"]}", 1));
+	ck_assert_int_eq(show_poll_adhoc_shown(g.show), -1);
+	/* In "intro", which has no vote: phones are asked anyway, with fresh tallies. */
+	ck_assert(cmd(&g, CONSOLE_ROLE_ARTIST,
+		      "{\"cmd\":\"poll.create\",\"question\":\"Which city next?\",\"options\":[\"Oslo\",\"Lima\",\"Pune\"]}", 2));
+	slot = show_poll_adhoc_shown(g.show);
+	ck_assert_int_eq(slot, (int)g.cfg->adhoc_first);
+	ck_assert_str_eq(g.cfg->polls[slot].question, "Which city next?");
+	ck_assert_uint_eq(g.cfg->polls[slot].option_count, 3);
+	ck_assert(show_controls(g.show) & (1u << CONTROL_VOTE));
+	ck_assert(show_poll_is_open(g.show, (uint32_t)slot));
+	ck_assert_ptr_eq(config_poll_find(g.cfg, "adhoc-1"), &g.cfg->polls[slot]);
+	p = crowd_join(crowd, NULL, 0, 2, &resumed, NULL);
+	crowd_vote(crowd, p, (uint32_t)slot, 2, 3);
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.reveal\",\"poll\":\"adhoc-1\"}", 4));
+	crowd_poll_tallies(crowd, (uint32_t)slot, tallies);
+	show_poll_frame_of(g.show, slot, &fp);
+	ck_assert(fp.revealed);
+	/* The next one takes the next slot, fresh. */
+	ck_assert(cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.create\",\"question\":\"Louder?\",\"options\":[\"Yes\",\"No\"],\"duration_s\":20}", 5));
+	ck_assert_int_eq(show_poll_adhoc_shown(g.show), slot + 1);
+	ck_assert_double_eq(show_poll_closes_at(g.show, (uint32_t)slot + 1), 25);
+	/* The next cue closes it and goes back to the cue's own controls. */
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"cue.go\"}", 6);
+	ck_assert_int_eq(show_poll_adhoc_shown(g.show), -1);
+	ck_assert(!show_poll_is_open(g.show, (uint32_t)slot + 1));
+	crowd_destroy(crowd);
+	rig_close(&g);
+}
+END_TEST
+
 START_TEST(test_cue_go_back_and_jump)
 {
 	struct rig g;
@@ -725,6 +779,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, test_every_command_is_checked_against_the_role);
 	tcase_add_test(tc, test_cue_go_back_and_jump);
 	tcase_add_test(tc, test_hold_and_resume_the_auto_follow);
+	tcase_add_test(tc, test_an_ad_hoc_poll_asks_every_phone_until_the_next_cue);
 	tcase_add_test(tc, test_a_command_for_a_cue_the_show_left_does_nothing);
 	tcase_add_test(tc, test_a_poll_reset_starts_a_fresh_round_and_hidden_counts_wait_for_the_reveal);
 	tcase_add_test(tc, test_poll_open_hold_reveal_and_veto);

@@ -94,8 +94,9 @@ static bool console(struct run *r, const char *json, double now)
 	return reply.ok;
 }
 
-/* A phone joins and votes, journaled as the audience journals them. */
-static int phone_votes(struct run *r, uint32_t zone, uint32_t choice, uint64_t seq, double now, char *token)
+/* A phone joins and votes in @poll, journaled as the audience journals them. */
+static int phone_votes_in(struct run *r, uint32_t poll, uint32_t zone, uint32_t choice, uint64_t seq, double now,
+			  char *token)
 {
 	bool resumed;
 	int p = crowd_join(r->crowd, NULL, zone, now, &resumed, NULL);
@@ -107,11 +108,18 @@ static int phone_votes(struct run *r, uint32_t zone, uint32_t choice, uint64_t s
 	strcpy(token, e.text);
 	journal_push(r->journal, &e);
 	ck_assert(crowd_seq_take(r->crowd, p, seq));
-	crowd_vote(r->crowd, p, 0, choice, now);
-	e = (struct journal_event){ .kind = JOURNAL_VOTE, .t = now, .a = 0, .b = (int32_t)choice, .x = (double)seq };
+	crowd_vote(r->crowd, p, poll, choice, now);
+	e = (struct journal_event){ .kind = JOURNAL_VOTE, .t = now, .a = (int32_t)poll, .b = (int32_t)choice,
+				    .x = (double)seq };
 	snprintf(e.participant, sizeof(e.participant), "%s", crowd_participant_id(r->crowd, p));
 	journal_push(r->journal, &e);
 	return p;
+}
+
+/* ... in the cue's poll "song". */
+static int phone_votes(struct run *r, uint32_t zone, uint32_t choice, uint64_t seq, double now, char *token)
+{
+	return phone_votes_in(r, 0, zone, choice, seq, now, token);
 }
 
 START_TEST(test_a_restarted_show_comes_back_as_it_was)
@@ -272,5 +280,35 @@ START_TEST(test_a_poll_reset_outlives_a_restart)
 }
 END_TEST
 
+START_TEST(test_an_ad_hoc_poll_outlives_a_restart)
+{
+	char dir[] = "/tmp/tutti-journal-show-XXXXXX", token[64];
+	uint32_t tallies[3], slot;
+	struct run r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	run_start(&r);
+	journal_show_tick(r.js, 0.5, NULL);	/* the show's first cue is written at its first tick */
+	ck_assert(console(&r, "{\"cmd\":\"poll.create\",\"question\":\"Encore?\",\"options\":[\"Yes\",\"No\"]}", 1.0));
+	journal_show_tick(r.js, 1.0, NULL);
+	slot = (uint32_t)show_poll_adhoc_shown(r.show);
+	phone_votes_in(&r, slot, 0, 1, 1, 2.0, token);
+	run_stop(&r);
+
+	run_start(&r);
+	ck_assert_int_eq(show_poll_adhoc_shown(r.show), (int)slot);
+	ck_assert_str_eq(r.cfg->polls[slot].question, "Encore?");
+	ck_assert_str_eq(r.cfg->polls[slot].options[1], "No");
+	ck_assert(show_poll_is_open(r.show, slot));
+	crowd_poll_tallies(r.crowd, slot, tallies);
+	ck_assert_uint_eq(tallies[1], 1);
+	run_stop(&r);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 TEST_MAIN("journal_show", test_a_restarted_show_comes_back_as_it_was,
-	  test_a_forgotten_participants_vote_still_counts_after_a_restart, test_a_poll_reset_outlives_a_restart)
+	  test_a_forgotten_participants_vote_still_counts_after_a_restart, test_a_poll_reset_outlives_a_restart,
+	  test_an_ad_hoc_poll_outlives_a_restart)

@@ -265,6 +265,29 @@ START_TEST(test_protocol_state_is_valid_json_with_cue_crowd_zone_and_poll)
 	ck_assert(json_is_true(json_object_get(poll, "open")));
 	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(poll, "tallies"), 2)), 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(poll, "total")), 2);
+	ck_assert(json_is_false(json_object_get(poll, "hidden")));
+	json_decref(j);
+	/* Counts held back for the reveal go to phones as zeros. */
+	f.poll.hidden = true;
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 1);
+	j = json_loadb(out, n, 0, NULL);
+	poll = json_object_get(j, "poll");
+	ck_assert(json_is_true(json_object_get(poll, "hidden")));
+	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(poll, "tallies"), 2)), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(poll, "total")), 0);
+	json_decref(j);
+	/* The console's ad-hoc poll, while it asks, is the poll phones see. */
+	config_adhoc_poll_write(cfg, cfg->adhoc_first, "Encore?", (const char *const[]){ "Yes", "No" }, 2);
+	f.adhoc_asking = true;
+	f.adhoc_poll = (struct frame_poll){ .index = (int)cfg->adhoc_first, .open = true, .closes_at = -1,
+					    .winner = -1, .round = 3 };
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 1);
+	j = json_loadb(out, n, 0, NULL);
+	poll = json_object_get(j, "poll");
+	ck_assert_str_eq(json_string_value(json_object_get(poll, "id")), "adhoc-1");
+	ck_assert_str_eq(json_string_value(json_object_get(poll, "question")), "Encore?");
+	ck_assert_uint_eq(json_array_size(json_object_get(poll, "options")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(poll, "round")), 3);
 	json_decref(j);
 	config_destroy(cfg);
 }
