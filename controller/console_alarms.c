@@ -85,7 +85,11 @@ uint32_t alarms_update(struct alarms *al, const struct alarm_inputs *in, double 
 		      "the stage screen is not running");
 	snprintf(msg, sizeof(msg), "the show's journal cannot write (%s); the show goes on in memory and the "
 		 "journal retries", in->journal_problem && in->journal_problem[0] ? in->journal_problem : "no reason given");
-	raised += set(al, ALARM_JOURNAL_DEGRADED, in->journal_degraded, now, msg);
+	/* A damaged journal set aside at start stays an alarm: the show's first part is not in the new one. */
+	if (!in->journal_degraded && in->journal_set_aside && in->journal_set_aside[0])
+		snprintf(msg, sizeof(msg), "%s", in->journal_set_aside);
+	raised += set(al, ALARM_JOURNAL_DEGRADED, in->journal_degraded || (in->journal_set_aside && in->journal_set_aside[0]),
+		      now, msg);
 	return raised;
 }
 

@@ -31,6 +31,7 @@ struct alarm_inputs {
 	bool stage_wanted, stage_running;
 	bool journal_degraded;		/* the show's journal cannot write; the show goes on in memory */
 	const char *journal_problem;	/* why, for the message */
+	const char *journal_set_aside;	/* a damaged journal was set aside at start: what happened; NULL or "" = no */
 };
 
 struct alarm {

@@ -506,8 +506,9 @@ size_t console_live_healthz(const struct console_live_sources *src, double now, 
 
 		/* A degraded journal is an alarm too: the show goes on in memory. */
 		journal_status_get(src->journal, &js);
-		json_object_set_new(health, "journal", json_pack("{s:b, s:s, s:I, s:I}", "degraded", js.degraded,
-			"problem", js.problem, "committed", (json_int_t)js.committed, "lost", (json_int_t)js.lost));
+		json_object_set_new(health, "journal", json_pack("{s:b, s:s, s:I, s:I, s:s}", "degraded", js.degraded,
+			"problem", js.problem, "committed", (json_int_t)js.committed, "lost", (json_int_t)js.lost,
+			"set_aside", js.set_aside));
 	}
 	return live_dump(health, out, cap);
 }

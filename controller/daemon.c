@@ -241,7 +241,8 @@ static void daemon_tick(void *user)
 			.rate_limited_total = d->metrics.rejected[REJECT_RATE_LIMITED],
 			.inputs_per_second = d->cfg->limits.inputs_per_second,
 			.stage_wanted = d->stage_wanted, .stage_running = d->visuals != NULL,
-			.journal_degraded = js.degraded, .journal_problem = js.problem }, now);
+			.journal_degraded = js.degraded, .journal_problem = js.problem,
+			.journal_set_aside = js.set_aside }, now);
 	}
 	/*
 	 * Half a tick early counts as on time: ticks and broadcasts share one

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -72,6 +73,7 @@ struct journal {
 	_Atomic bool degraded;
 	pthread_mutex_t problem_lock;		/* guards problem: written rarely, read by the console */
 	char problem[200];
+	char set_aside[400];			/* written before the writer starts, read under problem_lock */
 	journal_commit_fn *on_commit;
 	void *user;
 	/* the writer's own */
@@ -482,6 +484,44 @@ static int replay_stored(struct journal *j, journal_replay_fn *fn, void *user)
 	return 0;
 }
 
+bool journal_file_damaged(const char *path, char *why, size_t why_size)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	bool damaged = false;
+	int rc;
+
+	why[0] = '\0';
+	if (access(path, F_OK) != 0)
+		return false;	/* a new journal */
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &s, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(s, 0);
+
+		damaged = !r || strcmp(r, "ok") != 0;
+		if (damaged)
+			snprintf(why, why_size, "%s", r ? r : "quick check failed");
+	} else {
+		rc = db ? sqlite3_errcode(db) : rc;
+		/* Not a database, or damaged; a file busy or unreadable is not ours to set aside. */
+		damaged = rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
+		if (damaged)
+			snprintf(why, why_size, "%s", sqlite3_errstr(rc));
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return damaged;
+}
+
+void journal_set_aside_note(struct journal *j, const char *note)
+{
+	pthread_mutex_lock(&j->problem_lock);
+	snprintf(j->set_aside, sizeof(j->set_aside), "%s", note);
+	pthread_mutex_unlock(&j->problem_lock);
+}
+
 int journal_purge_file(const char *path, struct journal_purge *out, double *retention_days, char *err,
 		       size_t err_size)
 {
@@ -673,6 +713,7 @@ void journal_status_get(const struct journal *j, struct journal_status *st)
 	st->degraded = atomic_load(&j->degraded);
 	pthread_mutex_lock(lock);
 	snprintf(st->problem, sizeof(st->problem), "%s", st->degraded ? j->problem : "");
+	snprintf(st->set_aside, sizeof(st->set_aside), "%s", j->set_aside);
 	pthread_mutex_unlock(lock);
 	st->pushed = j->pushed;
 	st->committed = journal_committed(j);

@@ -72,6 +72,8 @@ struct journal_status {
 	uint64_t pushed;		/* events handed over */
 	uint64_t committed;		/* events the database holds */
 	uint64_t lost;			/* events that found the ring full */
+	char set_aside[400];		/* at open, a damaged file was kept aside and a new show begun: what
+					 * happened, for the alarm; "" = nothing of the kind */
 };
 
 struct journal;
@@ -140,6 +142,15 @@ void journal_status_get(const struct journal *j, struct journal_status *st);
 void journal_config_hash(const char *config, size_t len, char out[65]);
 
 const char *journal_kind_name(enum journal_kind k);
+
+/*
+ * Before journal_open(): whether the file at @path is damaged (not a
+ * database, or failing SQLite's quick check). A missing file is not. True
+ * with @why when damaged.
+ */
+bool journal_file_damaged(const char *path, char *why, size_t why_size);
+/* Records that a damaged file was set aside before this journal began (see journal_status.set_aside). */
+void journal_set_aside_note(struct journal *j, const char *note);
 
 /*
  * `tutti purge`: brings the journal at @path to this schema and applies

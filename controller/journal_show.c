@@ -5,11 +5,13 @@
  */
 #include "journal_show.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -235,12 +237,41 @@ int journal_show_apply(struct journal_show *js, char *err, size_t err_size)
 
 /* ---- opening and starting ---- */
 
+/*
+ * A journal damaged past reading (a disk that failed, a file that is not
+ * one) must not keep the show from starting: it is kept aside, whole, for
+ * whoever wants to look at it, and a new show begins in its place, with
+ * an alarm saying so (@note). Its -wal and -shm files go with it.
+ */
+static void set_aside_if_damaged(const char *path, struct journal_options *o, char *note, size_t note_size)
+{
+	char why[200], aside[600], from[600], to[640];
+	static const char *const parts[] = { "", "-wal", "-shm" };
+
+	if (!journal_file_damaged(path, why, sizeof(why)))
+		return;
+	snprintf(aside, sizeof(aside), "%s.damaged-%lld", path, (long long)time(NULL));
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		snprintf(from, sizeof(from), "%s%s", path, parts[i]);
+		snprintf(to, sizeof(to), "%s%s", aside, parts[i]);
+		if (rename(from, to) != 0 && i == 0) {
+			log_error("journal: %s is damaged (%s) and cannot be moved aside: %s", path, why, strerror(errno));
+			return;		/* journal_open() then says why it cannot go on */
+		}
+	}
+	o->mode = JOURNAL_FRESH;
+	/* The alarm's message holds 200 bytes: the file's name, not its whole path. */
+	snprintf(note, note_size, "journal damaged (%.48s), kept as %.80s; a new one began without the show "
+		 "before this start", why, strrchr(aside, '/') ? strrchr(aside, '/') + 1 : aside);
+	log_error("journal: %s", note);
+}
+
 struct journal *journal_show_open(const char *path, const char *config_path, const char *venue, bool fresh,
 				  bool *resumed)
 {
 	struct journal_options o = { .path = path, .mode = fresh ? JOURNAL_FRESH : JOURNAL_CONTINUE,
 				     .show = { .venue = venue } };
-	char *text = malloc(VENUE_CONFIG_MAX), err[700];
+	char *text = malloc(VENUE_CONFIG_MAX), err[700], note[400] = "";
 	FILE *f = fopen(config_path, "rb");
 	struct journal *j = NULL;
 	size_t len = 0;
@@ -254,9 +285,12 @@ struct journal *journal_show_open(const char *path, const char *config_path, con
 	} else {
 		o.show.config = text;
 		o.show.config_len = len;
+		set_aside_if_damaged(path, &o, note, sizeof(note));
 		j = journal_open(&o, resumed, err, sizeof(err));
 		if (!j)
 			log_error("journal: %s", err);
+		else if (note[0])
+			journal_set_aside_note(j, note);
 	}
 	free(text);
 	return j;

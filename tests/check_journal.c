@@ -375,6 +375,32 @@ START_TEST(test_a_schema_1_journal_is_migrated_and_resumes)
 }
 END_TEST
 
+START_TEST(test_a_damaged_file_is_told_apart_from_a_good_or_missing_one)
+{
+	char why[200];
+	bool resumed;
+	struct journal *j;
+	FILE *f;
+
+	ck_assert(!journal_file_damaged(path, why, sizeof(why)));	/* missing: a new journal */
+	j = open_show(config_a, JOURNAL_FRESH, &resumed);
+	for (int i = 0; i < 2000; i++)
+		push(j, JOURNAL_INPUT, "p-00000001", 0, 0, 0.5, "a tap with enough text to fill pages");
+	wait_committed(j, push(j, JOURNAL_CUE, "", 1, 0, 0, "go"));
+	journal_close(j);
+	ck_assert(!journal_file_damaged(path, why, sizeof(why)));
+	/* Scribble over the middle of the file, as a failing disk might. */
+	f = fopen(path, "r+b");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 8192, SEEK_SET);
+	for (int i = 0; i < 8192; i++)
+		fputc(0xa5, f);
+	fclose(f);
+	ck_assert(journal_file_damaged(path, why, sizeof(why)));
+	ck_assert_msg(why[0], "a reason is given");
+}
+END_TEST
+
 static Suite *journal_suite(void)
 {
 	Suite *s = suite_create("journal");
@@ -391,6 +417,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, test_retention_is_the_one_the_show_was_run_with);
 	tcase_add_test(tc, test_a_crashed_show_counts_from_its_last_write_and_other_databases_are_left_alone);
 	tcase_add_test(tc, test_a_schema_1_journal_is_migrated_and_resumes);
+	tcase_add_test(tc, test_a_damaged_file_is_told_apart_from_a_good_or_missing_one);
 	suite_add_tcase(s, tc);
 	return s;
 }

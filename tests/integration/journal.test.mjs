@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -142,6 +142,32 @@ test('a phone that asked to be forgotten is gone from the journal, and stays gon
     const state = await back.waitForNext((m) => m.type === 'state' && m.poll, 'a state with the poll');
     assert.deepEqual(state.poll.tallies, [0, 2, 0], 'its vote still counts, as nobody\'s');
     await back.close();
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+});
+
+test('a damaged journal is set aside and the show starts anyway, with an alarm', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tutti-journal-'));
+  const journal = join(dir, 'show.db');
+  writeFileSync(journal, Buffer.alloc(65536, 0x5a));	// a disk that failed: not a database at all
+  const d = await startDaemon({ config: writeConfig(smallVenue()), args: ['--journal', journal] });
+  try {
+    const health = await (await fetch(`${d.url}healthz`)).json();
+    assert.equal(health.journal.degraded, false, 'the new journal writes');
+    assert.match(health.journal.set_aside, /damaged .*kept as show\.db\.damaged-\d+/);
+    const kept = readdirSync(dir).filter((f) => f.startsWith('show.db.damaged-'));
+    assert.equal(kept.length, 1, 'the damaged file is kept, whole');
+    assert.equal(readFileSync(join(dir, kept[0])).length, 65536);
+    assert.match(d.output(), /alarm: journal_degraded: journal damaged/);
+    // The show runs and is journaled from now on.
+    const phone = new Phone(d.wsUrl);
+    const w = await phone.hello();
+    const seq = phone.vote('song', 1);
+    await phone.waitFor((m) => m.type === 'ack' && m.seq >= seq, 'the vote\'s ack');
+    assert.equal(execFileSync('sqlite3', [journal, `SELECT choice FROM vote WHERE participant = '${w.id}'`],
+      { encoding: 'utf8' }).trim(), '1');
+    await phone.close();
   } finally {
     assert.equal(await d.stop(), 0);
   }
