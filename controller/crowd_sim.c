@@ -27,6 +27,7 @@ struct sim_phone {
 	double burst_phase_s;		/* bursty: offset of its on/off cycle */
 	float x, y, slider;
 	int voted_poll;			/* poll index it has voted in, -1 */
+	uint32_t voted_round;		/* ... in that round of it (a reset asks again) */
 	int favourite;			/* option it prefers */
 };
 
@@ -35,6 +36,7 @@ struct sim {
 	struct sim_phone *phones;
 	uint32_t count;
 	uint64_t rng;
+	uint32_t round;			/* this tick: the round of the poll phones see (poll.reset starts another) */
 	char scratch[4096];
 };
 
@@ -230,7 +232,7 @@ static void act_normal(struct sim *s, struct sim_phone *ph, double now_s, uint32
 			  (unsigned long long)++ph->seq, clamp01f(0.3 + 0.4 * energy * rng_unit(s)));
 		ph->next_shake_s = now_s + 0.25 + 0.25 * rng_unit(s);
 	}
-	if (poll >= 0 && ph->voted_poll != poll && now_s >= ph->next_vote_s &&
+	if (poll >= 0 && (ph->voted_poll != poll || ph->voted_round != s->round) && now_s >= ph->next_vote_s &&
 	    (controls & (1u << CONTROL_VOTE))) {
 		const struct config_poll *p = &s->a->cfg->polls[poll];
 		uint32_t choice = (uint32_t)ph->favourite % p->option_count;
@@ -240,6 +242,7 @@ static void act_normal(struct sim *s, struct sim_phone *ph, double now_s, uint32
 		send_text(s, ph, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
 			  (unsigned long long)++ph->seq, p->id, choice);
 		ph->voted_poll = poll;
+		ph->voted_round = s->round;
 	}
 }
 
@@ -280,8 +283,15 @@ void sim_tick(struct sim *s, double now_s)
 {
 	uint32_t controls = show_controls(s->a->show);
 	const struct config_cue *cue = show_cue(s->a->show);
-	int poll = cue->poll && show_poll_is_open(s->a->show, cue->poll->index) ?
-		   (int)cue->poll->index : -1;
+	/* The poll phones see: the console's ad-hoc one while it asks, else the cue's. */
+	int shown = show_poll_adhoc_shown(s->a->show) >= 0 ? show_poll_adhoc_shown(s->a->show) :
+		    cue->poll ? (int)cue->poll->index : -1;
+	int poll = shown >= 0 && show_poll_is_open(s->a->show, (uint32_t)shown) ? shown : -1;
+	struct show_poll_snapshot snap = { 0 };
+
+	if (poll >= 0)
+		show_poll_snapshot_get(s->a->show, (uint32_t)poll, &snap);
+	s->round = snap.round;
 
 	for (uint32_t i = 0; i < s->count; i++) {
 		struct sim_phone *ph = &s->phones[i];

@@ -108,6 +108,56 @@ START_TEST(test_sim_same_seed_same_show)
 }
 END_TEST
 
+/* Simulated phones vote again after the console resets the poll, and in its ad-hoc poll. */
+START_TEST(test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll)
+{
+	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
+	struct crowd *crowd = crowd_create(cfg, 300);
+	struct show *show = show_create(cfg, 0);
+	struct metrics metrics = { 0 };
+	struct audience aud;
+	struct sim *sim;
+	uint32_t t1[CONFIG_POLL_OPTIONS_MAX], t2[CONFIG_POLL_OPTIONS_MAX], t3[CONFIG_POLL_OPTIONS_MAX];
+	uint32_t adhoc = cfg->adhoc_first, n1 = 0, n2 = 0, n3 = 0;
+	int tick = 1;
+
+	audience_init(&aud, cfg, crowd, show, &metrics, NULL, NULL);
+	sim = sim_create(&aud, 40, 3, 0);
+	for (; tick < 60 * 20; tick++) {
+		aud.tick = (uint64_t)tick;
+		sim_tick(sim, tick / 60.0);
+		show_tick(show, tick / 60.0);
+		crowd_tick(crowd, tick / 60.0);
+		if (tick == 60 * 8) {
+			crowd_poll_tallies(crowd, 0, t1);
+			show_poll_reset(show, 0);
+			crowd_poll_reset(crowd, 0);
+			show_poll_open(show, 0, tick / 60.0);
+		}
+		if (tick == 60 * 14) {
+			crowd_poll_tallies(crowd, 0, t2);
+			config_adhoc_poll_write(cfg, adhoc, "Encore?", (const char *const[]){ "Yes", "No" }, 2);
+			show_poll_reset(show, adhoc);
+			show_poll_open(show, adhoc, tick / 60.0);
+			show_poll_adhoc_show(show, adhoc);
+		}
+	}
+	crowd_poll_tallies(crowd, adhoc, t3);
+	for (int o = 0; o < 3; o++) {
+		n1 += t1[o];
+		n2 += t2[o];
+	}
+	n3 = t3[0] + t3[1];
+	ck_assert_uint_ge(n1, 20);
+	ck_assert_uint_ge(n2, 20);	/* the same crowd voted again in the fresh round */
+	ck_assert_uint_ge(n3, 20);	/* and in the poll the console made up */
+	sim_destroy(sim);
+	show_destroy(show);
+	crowd_destroy(crowd);
+	config_destroy(cfg);
+}
+END_TEST
+
 static Suite *sim_suite(void)
 {
 	Suite *s = suite_create("crowd_sim");
@@ -117,6 +167,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_sim_crowd_joins_and_plays_every_control);
 	tcase_add_test(tc, test_sim_spammers_are_throttled_and_cannot_swing_the_crowd);
 	tcase_add_test(tc, test_sim_same_seed_same_show);
+	tcase_add_test(tc, test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll);
 	suite_add_tcase(s, tc);
 	return s;
 }
