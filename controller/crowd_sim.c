@@ -13,6 +13,11 @@
 #define CROWD_BPM		120.0	/* the simulated crowd taps around this tempo */
 #define SPAMMER_RATE_FACTOR	3.0	/* spammers send at 3x the venue's input limit */
 #define RECONNECT_AFTER_S	2.0
+#define VOTE_MEAN_OPEN_S	8.0	/* a poll with no timer: votes come this long after it opens, on average */
+#define VOTE_NEVER		0.12	/* share of the crowd that never votes */
+#define VOTE_CHANGE		0.10	/* share that changes its vote once, later */
+#define TEXT_SHARE		0.25	/* share of the crowd that writes to the wall in a cue that takes text */
+#define TEXT_FILTERED		0.2	/* share of those messages the word filter should catch */
 
 struct sim_phone {
 	struct audience_peer peer;
@@ -28,7 +33,13 @@ struct sim_phone {
 	float x, y, slider;
 	int voted_poll;			/* poll index it has voted in, -1 */
 	uint32_t voted_round;		/* ... in that round of it (a reset asks again) */
+	int seen_poll;			/* the open poll (and round) it has planned its vote for, -1 */
+	uint32_t seen_round;
+	double change_at_s;		/* when it changes its vote, -1 = it will not */
 	int favourite;			/* option it prefers */
+	double leave_at_s;		/* leavers: when it goes, -1 = stays */
+	int texts_cue;			/* the cue it has planned its crowd text for, -1 */
+	double next_text_s;		/* when it sends it, -1 = none planned */
 };
 
 struct sim {
@@ -37,11 +48,20 @@ struct sim {
 	uint32_t count;
 	uint64_t rng;
 	uint32_t round;			/* this tick: the round of the poll phones see (poll.reset starts another) */
+	int cue;			/* this tick: the current cue */
+	double poll_closes_at;		/* this tick: when that poll closes by itself, -1 = no timer */
+	int coordinated_choice;		/* the option the coordinated group pushes */
 	char scratch[4096];
 };
 
 static const char *const behaviour_names[SIM_BEHAVIOUR_COUNT] = {
-	"steady", "bursty", "idle", "spammer"
+	"steady", "bursty", "idle", "spammer", "leaver", "coordinated"
+};
+
+/* What people write to the stage's wall. */
+static const char *const texts[] = {
+	"Encore!", "Hello from the back row", "Best night ever", "Play it louder", "We love you",
+	"Happy birthday Sam", "First show, so good", "One more song", "Greetings from the balcony",
 };
 
 const char *sim_behaviour_name(enum sim_behaviour b)
@@ -80,18 +100,45 @@ static float clamp01f(double v)
 
 static enum sim_behaviour pick_behaviour(uint32_t i)
 {
-	/* One spammer in ten, the rest a typical crowd's mix. */
-	switch (i % 10) {
+	/* One spammer in ten, one in twenty coordinated, one in twenty leaving; the rest a typical crowd's mix. */
+	switch (i % 20) {
 	case 3:
+	case 13:
 		return SIM_SPAMMER;
 	case 1:
 	case 6:
+	case 11:
+	case 16:
 		return SIM_BURSTY;
 	case 8:
+	case 18:
 		return SIM_IDLE;
+	case 5:
+		return SIM_COORDINATED;
+	case 15:
+		return SIM_LEAVER;
 	default:
 		return SIM_STEADY;
 	}
+}
+
+/* A zone for a new phone: each zone in proportion to its capacity, as a venue fills. */
+static uint32_t pick_zone(struct sim *s)
+{
+	const struct venue_config *cfg = s->a->cfg;
+	double total = 0, at;
+
+	for (uint32_t z = 0; z < cfg->zone_count; z++)
+		total += cfg->zones[z].capacity;
+	if (total <= 0)
+		return (uint32_t)(rng_next(s) % cfg->zone_count);
+	at = rng_unit(s) * total;
+	for (uint32_t z = 0; z < cfg->zone_count; z++) {
+		if (at < cfg->zones[z].capacity)
+			return z;
+		at -= cfg->zones[z].capacity;
+	}
+	return cfg->zone_count - 1;
 }
 
 struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double now_s)
@@ -108,6 +155,7 @@ struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double
 	s->a = a;
 	s->count = count;
 	s->rng = seed ? seed : 0x7475747469ULL;
+	s->coordinated_choice = 2;	/* an option most of the crowd does not favour first */
 	for (uint32_t i = 0; i < count; i++) {
 		struct sim_phone *ph = &s->phones[i];
 
@@ -119,6 +167,15 @@ struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double
 		ph->y = clamp01f(0.5 + rng_normal(s, 0.15));
 		ph->slider = clamp01f(0.6 + rng_normal(s, 0.1));
 		ph->voted_poll = -1;
+		ph->seen_poll = -1;
+		ph->texts_cue = -1;
+		ph->next_text_s = -1;
+		ph->leave_at_s = -1;
+		if (ph->behaviour == SIM_LEAVER) {
+			/* Comes late, stays a while, goes. */
+			ph->next_join_s = now_s + 10.0 * rng_unit(s);
+			ph->leave_at_s = ph->next_join_s + 30.0 + 60.0 * rng_unit(s);
+		}
 		ph->favourite = (int)(rng_next(s) % 3);
 		ph->peer.participant = -1;	/* not joined: no participant 0 by accident */
 	}
@@ -184,7 +241,6 @@ static void drain(struct sim *s, struct sim_phone *ph, double now_s)
 static void join(struct sim *s, struct sim_phone *ph, double now_s)
 {
 	const struct venue_config *cfg = s->a->cfg;
-	uint32_t i = (uint32_t)(ph - s->phones);
 
 	audience_peer_init(s->a, &ph->peer, NULL, now_s);
 	ph->connected = true;
@@ -192,13 +248,131 @@ static void join(struct sim *s, struct sim_phone *ph, double now_s)
 		send_text(s, ph, now_s, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", ph->token);
 	else
 		send_text(s, ph, now_s, "{\"type\":\"hello\",\"token\":null,\"zone\":\"%s\"}",
-			  cfg->zones[i % cfg->zone_count].id);
+			  cfg->zones[pick_zone(s)].id);
 	if (ph->peer.participant >= 0)
 		ph->seq = crowd_participant_last_seq(s->a->crowd, ph->peer.participant);
 	ph->next_tap_s = ph->next_move_s = ph->next_shake_s = now_s + rng_unit(s);
 	ph->next_ping_s = now_s + 3.0 * rng_unit(s);
 	ph->next_vote_s = now_s + 1.0 + 6.0 * rng_unit(s);
 	ph->joined_once = true;
+}
+
+static void vote(struct sim *s, struct sim_phone *ph, int poll, uint32_t choice, double now_s)
+{
+	const struct config_poll *p = &s->a->cfg->polls[poll];
+
+	send_text(s, ph, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
+		  (unsigned long long)++ph->seq, p->id, choice % p->option_count);
+	ph->voted_poll = poll;
+	ph->voted_round = s->round;
+}
+
+/*
+ * A new poll (or a new round of one): when this phone will vote. People
+ * read the question first, then most vote early and the rest trickle in:
+ * an exponential wait, a quarter of the time left on average (8 s with no
+ * timer), always before the poll closes. Some never vote; some change
+ * their mind once.
+ */
+static void plan_vote(struct sim *s, struct sim_phone *ph, int poll, double now_s)
+{
+	double left = s->poll_closes_at >= 0 ? s->poll_closes_at - now_s : -1;
+	double mean = left > 0 ? left / 4 : VOTE_MEAN_OPEN_S, wait = -mean * log(1.0 - rng_unit(s));
+
+	ph->seen_poll = poll;
+	ph->seen_round = s->round;
+	ph->change_at_s = -1;
+	if (rng_unit(s) < VOTE_NEVER) {
+		ph->next_vote_s = -1;
+		return;
+	}
+	if (left > 0 && wait > left * 0.9)
+		wait = left * (0.5 + 0.4 * rng_unit(s));
+	ph->next_vote_s = now_s + 0.8 + wait;
+	if (rng_unit(s) < VOTE_CHANGE)
+		ph->change_at_s = ph->next_vote_s + 5.0 + 15.0 * rng_unit(s);
+}
+
+static void vote_in_time(struct sim *s, struct sim_phone *ph, int poll, double now_s)
+{
+	bool voted = ph->voted_poll == poll && ph->voted_round == s->round;
+
+	if (ph->seen_poll != poll || ph->seen_round != s->round)
+		plan_vote(s, ph, poll, now_s);
+	if (!voted && ph->next_vote_s >= 0 && now_s >= ph->next_vote_s) {
+		uint32_t choice = (uint32_t)ph->favourite;
+
+		if (rng_unit(s) < 0.3)
+			choice = (uint32_t)(rng_next(s) % CONFIG_POLL_OPTIONS_MAX);
+		vote(s, ph, poll, choice, now_s);
+	} else if (voted && ph->change_at_s >= 0 && now_s >= ph->change_at_s) {
+		ph->change_at_s = -1;
+		vote(s, ph, poll, (uint32_t)ph->favourite + 1, now_s);
+	}
+}
+
+/*
+ * A cue that takes crowd text: a quarter of the crowd writes one message to
+ * the wall, some time into the cue; some of them hold a word the venue's
+ * filter refuses (its first banned word, when it has one).
+ */
+static void write_to_the_wall(struct sim *s, struct sim_phone *ph, double now_s)
+{
+	const struct config_moderation *mod = &s->a->cfg->moderation;
+	const char *text;
+
+	if (ph->texts_cue != s->cue) {
+		ph->texts_cue = s->cue;
+		ph->next_text_s = rng_unit(s) < TEXT_SHARE ? now_s + 2.0 + 25.0 * rng_unit(s) : -1;
+	}
+	if (ph->next_text_s < 0 || now_s < ph->next_text_s)
+		return;
+	ph->next_text_s = -1;
+	text = texts[rng_next(s) % (sizeof(texts) / sizeof(texts[0]))];
+	if (mod->banned_count && rng_unit(s) < TEXT_FILTERED)
+		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"text\",\"text\":\"%s %s\"}",
+			  (unsigned long long)++ph->seq, text, mod->banned[0]);
+	else
+		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"text\",\"text\":\"%s\"}",
+			  (unsigned long long)++ph->seq, text);
+}
+
+/*
+ * One of a coordinated group: all of them vote the same option the moment
+ * a poll opens and hold the slider and the pad at an extreme, each within
+ * its own rate, as a group organised in a chat would. One vote each, and
+ * medians the rest of the crowd holds in place, is all it gets.
+ */
+static void act_coordinated(struct sim *s, struct sim_phone *ph, double now_s, uint32_t controls, int poll)
+{
+	if (poll >= 0 && (controls & (1u << CONTROL_VOTE)) && (ph->voted_poll != poll || ph->voted_round != s->round))
+		vote(s, ph, poll, (uint32_t)s->coordinated_choice, now_s);
+	ph->x = ph->y = ph->slider = 1.0f;
+	if (now_s >= ph->next_move_s) {
+		if (controls & (1u << CONTROL_XY))
+			send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":1,\"y\":1}",
+				  (unsigned long long)++ph->seq);
+		if (controls & (1u << CONTROL_SLIDER))
+			send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":1}",
+				  (unsigned long long)++ph->seq);
+		ph->next_move_s = now_s + 0.5;
+	}
+	if ((controls & (1u << CONTROL_TAP)) && now_s >= ph->next_tap_s) {
+		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+			  (unsigned long long)++ph->seq);
+		ph->next_tap_s = now_s + ph->tap_period_s;
+	}
+}
+
+/* A leaver whose time has come goes; half of them come back later with their token. */
+static void leave_maybe(struct sim *s, struct sim_phone *ph, double now_s)
+{
+	if (ph->leave_at_s < 0 || now_s < ph->leave_at_s)
+		return;
+	audience_peer_closed(s->a, &ph->peer, now_s);
+	ph->connected = false;
+	ph->leave_at_s = -1;
+	ph->next_join_s = rng_unit(s) < 0.5 ? now_s + 10.0 + 20.0 * rng_unit(s) : INFINITY;
 }
 
 static void act_normal(struct sim *s, struct sim_phone *ph, double now_s, uint32_t controls,
@@ -232,18 +406,10 @@ static void act_normal(struct sim *s, struct sim_phone *ph, double now_s, uint32
 			  (unsigned long long)++ph->seq, clamp01f(0.3 + 0.4 * energy * rng_unit(s)));
 		ph->next_shake_s = now_s + 0.25 + 0.25 * rng_unit(s);
 	}
-	if (poll >= 0 && (ph->voted_poll != poll || ph->voted_round != s->round) && now_s >= ph->next_vote_s &&
-	    (controls & (1u << CONTROL_VOTE))) {
-		const struct config_poll *p = &s->a->cfg->polls[poll];
-		uint32_t choice = (uint32_t)ph->favourite % p->option_count;
-
-		if (rng_unit(s) < 0.3)
-			choice = (uint32_t)(rng_next(s) % p->option_count);
-		send_text(s, ph, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
-			  (unsigned long long)++ph->seq, p->id, choice);
-		ph->voted_poll = poll;
-		ph->voted_round = s->round;
-	}
+	if (poll >= 0 && (controls & (1u << CONTROL_VOTE)))
+		vote_in_time(s, ph, poll, now_s);
+	if (controls & (1u << CONTROL_TEXT))
+		write_to_the_wall(s, ph, now_s);
 }
 
 /*
@@ -292,6 +458,8 @@ void sim_tick(struct sim *s, double now_s)
 	if (poll >= 0)
 		show_poll_snapshot_get(s->a->show, (uint32_t)poll, &snap);
 	s->round = snap.round;
+	s->poll_closes_at = poll >= 0 ? snap.closes_at : -1;
+	s->cue = show_cue_index(s->a->show);
 
 	for (uint32_t i = 0; i < s->count; i++) {
 		struct sim_phone *ph = &s->phones[i];
@@ -324,6 +492,15 @@ void sim_tick(struct sim *s, double now_s)
 			break;
 		case SIM_SPAMMER:
 			act_spammer(s, ph, now_s, controls, poll);
+			break;
+		case SIM_LEAVER:
+			act_normal(s, ph, now_s, controls, poll, 1.0);
+			leave_maybe(s, ph, now_s);
+			if (!ph->connected)
+				continue;
+			break;
+		case SIM_COORDINATED:
+			act_coordinated(s, ph, now_s, controls, poll);
 			break;
 		default:
 			break;

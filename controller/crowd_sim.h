@@ -2,7 +2,13 @@
  * crowd_sim.h - a simulated crowd: N in-process phones that join, tap, move,
  * shake and vote through exactly the code path real phones use (they send
  * protocol JSON to the audience module). Behaviours: steady, bursty, idle,
- * and spammers that try to swing polls and aggregates and get throttled.
+ * leavers and joiners, spammers that try to swing polls and aggregates and
+ * get throttled, and a coordinated group that acts as one within the rules.
+ *
+ * Like a real crowd, phones fill the zones in proportion to their
+ * capacity, vote over a poll's life (most early, a tail, a few change
+ * their mind, some never vote), and send crowd texts where a cue takes
+ * them, some of which the venue's word filter catches.
  *
  * Deterministic for a given seed and sequence of tick times.
  *
@@ -20,6 +26,8 @@ enum sim_behaviour {
 	SIM_BURSTY,		/* bursts of activity, then pauses */
 	SIM_IDLE,		/* joins and watches */
 	SIM_SPAMMER,		/* floods inputs and votes to swing the crowd */
+	SIM_LEAVER,		/* comes late, leaves, and may come back with its token */
+	SIM_COORDINATED,	/* one of a group that votes the same option at once and pushes the extremes */
 	SIM_BEHAVIOUR_COUNT
 };
 

@@ -10,6 +10,7 @@
 #include "net_audience.h"
 #include "crowd_sim.h"
 #include "crowd_stats.h"
+#include "crowd_text.h"
 #include "test_util.h"
 
 struct run {
@@ -123,18 +124,18 @@ START_TEST(test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll)
 
 	audience_init(&aud, cfg, crowd, show, &metrics, NULL, NULL);
 	sim = sim_create(&aud, 40, 3, 0);
-	for (; tick < 60 * 20; tick++) {
+	for (; tick < 60 * 75; tick++) {
 		aud.tick = (uint64_t)tick;
 		sim_tick(sim, tick / 60.0);
 		show_tick(show, tick / 60.0);
 		crowd_tick(crowd, tick / 60.0);
-		if (tick == 60 * 8) {
+		if (tick == 60 * 25) {
 			crowd_poll_tallies(crowd, 0, t1);
 			show_poll_reset(show, 0);
 			crowd_poll_reset(crowd, 0);
 			show_poll_open(show, 0, tick / 60.0);
 		}
-		if (tick == 60 * 14) {
+		if (tick == 60 * 50) {
 			crowd_poll_tallies(crowd, 0, t2);
 			config_adhoc_poll_write(cfg, adhoc, "Encore?", (const char *const[]){ "Yes", "No" }, 2);
 			show_poll_reset(show, adhoc);
@@ -158,6 +159,131 @@ START_TEST(test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll)
 }
 END_TEST
 
+/* A venue like a real one: a big floor and a small balcony, a timed poll, a cue for the wall. */
+static const char *const real_venue =
+	"{\"name\":\"Hall\",\"capacity\":1000,"
+	"\"zones\":[{\"id\":\"floor\",\"name\":\"Floor\",\"capacity\":750},"
+	"{\"id\":\"balcony\",\"name\":\"Balcony\",\"capacity\":250}],"
+	"\"moderation\":{\"banned_words\":[\"boo\"],\"text_interval_s\":5},"
+	"\"cues\":[{\"id\":\"vote\",\"scene\":\"poll\",\"controls\":[\"vote\",\"slider\"],"
+	"\"poll\":{\"id\":\"song\",\"question\":\"Which?\",\"options\":[\"A\",\"B\",\"C\"],\"duration_s\":40}},"
+	"{\"id\":\"wall\",\"scene\":\"wall\",\"controls\":[\"text\"]}]}";
+
+struct real_run {
+	struct venue_config *cfg;
+	struct crowd *crowd;
+	struct show *show;
+	struct crowdtext *texts;
+	struct metrics metrics;
+	struct audience aud;
+	struct sim *sim;
+	int tick;
+};
+
+static void real_open(struct real_run *r, uint32_t phones)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = test_config(real_venue);
+	r->crowd = crowd_create(r->cfg, phones + 50);
+	r->show = show_create(r->cfg, 0);
+	r->texts = crowdtext_create(&r->cfg->moderation, phones + 50);
+	audience_init(&r->aud, r->cfg, r->crowd, r->show, &r->metrics, r->texts, NULL);
+	r->sim = sim_create(&r->aud, phones, 11, 0);
+	r->tick = 1;
+}
+
+/* Runs on to show time @until_s at 60 Hz. */
+static void real_run_to(struct real_run *r, double until_s)
+{
+	for (; r->tick / 60.0 <= until_s; r->tick++) {
+		double t = r->tick / 60.0;
+
+		r->aud.tick = (uint64_t)r->tick;
+		sim_tick(r->sim, t);
+		show_tick(r->show, t);
+		crowd_tick(r->crowd, t);
+	}
+}
+
+static void real_close(struct real_run *r)
+{
+	sim_destroy(r->sim);
+	crowdtext_destroy(r->texts);
+	show_destroy(r->show);
+	crowd_destroy(r->crowd);
+	config_destroy(r->cfg);
+}
+
+static uint32_t votes_so_far(struct real_run *r)
+{
+	uint32_t t[CONFIG_POLL_OPTIONS_MAX], n = 0;
+
+	crowd_poll_tallies(r->crowd, 0, t);
+	for (int o = 0; o < 3; o++)
+		n += t[o];
+	return n;
+}
+
+START_TEST(test_sim_crowd_fills_zones_votes_over_the_poll_and_writes_to_the_wall)
+{
+	struct real_run r;
+	struct crowd_summary venue, zones[CONFIG_MAX_ZONES];
+	uint32_t early, mid, end, joined;
+
+	real_open(&r, 400);
+	real_run_to(&r, 3.5);	/* everyone in (leavers come within 10 s), the poll opened at 0 */
+	early = votes_so_far(&r);
+	real_run_to(&r, 15);
+	mid = votes_so_far(&r);
+	crowd_summarize(r.crowd, 15, &venue, zones);
+	joined = zones[0].participants + zones[1].participants;
+	real_run_to(&r, 39.9);
+	end = votes_so_far(&r);
+	/* Zones fill in proportion to capacity, 3:1 here, not evenly. */
+	ck_assert_msg(zones[0].participants > 2.4 * zones[1].participants &&
+		      zones[0].participants < 3.8 * zones[1].participants,
+		      "floor %u, balcony %u", zones[0].participants, zones[1].participants);
+	/* Votes come over the poll's life: not all at once, most before it closes. */
+	ck_assert_msg(early < end / 3, "%u of %u votes in the first 3.5 s", early, end);
+	ck_assert_msg(mid > early && end > mid, "votes %u, %u, %u", early, mid, end);
+	ck_assert_msg(end >= joined * 6 / 10 && end < joined, "%u votes from %u phones", end, joined);
+	/* The wall: some texts reach the moderators, some the filter stops. */
+	show_cue_go(r.show, 1, 40);
+	real_run_to(&r, 75);
+	ck_assert_uint_gt(crowdtext_counts(r.texts)->submitted, 40);
+	ck_assert_uint_gt(crowdtext_counts(r.texts)->filtered, 5);
+	ck_assert_uint_gt(crowdtext_pending_count(r.texts), 20);
+	real_close(&r);
+}
+END_TEST
+
+START_TEST(test_sim_a_coordinated_group_gets_one_vote_each_and_leavers_come_and_go)
+{
+	struct real_run r;
+	uint32_t t[CONFIG_POLL_OPTIONS_MAX], group, leavers, at_10, at_100;
+	struct crowd_summary venue, zones[CONFIG_MAX_ZONES];
+
+	real_open(&r, 400);
+	group = sim_count_behaviour(r.sim, SIM_COORDINATED);
+	leavers = sim_count_behaviour(r.sim, SIM_LEAVER);
+	ck_assert_uint_ge(group, 15);
+	real_run_to(&r, 10);
+	at_10 = crowd_connected(r.crowd);
+	crowd_poll_tallies(r.crowd, 0, t);
+	/* The group voted as one, at once: its option has at least its count, and no more than once each. */
+	ck_assert_uint_ge(t[2], group);
+	crowd_summarize(r.crowd, 10, &venue, zones);
+	/* Pushing the slider to the top together does not drag the crowd's median there. */
+	ck_assert_msg(venue.slider_median < 0.8, "slider median %.2f", venue.slider_median);
+	real_run_to(&r, 100);
+	at_100 = crowd_connected(r.crowd);
+	/* Leavers left (half of them for good): fewer phones now than at 10 s. */
+	ck_assert_msg(at_100 < at_10 && at_10 - at_100 <= leavers, "%u then %u phones, %u leavers", at_10, at_100,
+		      leavers);
+	real_close(&r);
+}
+END_TEST
+
 static Suite *sim_suite(void)
 {
 	Suite *s = suite_create("crowd_sim");
@@ -168,6 +294,8 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_sim_spammers_are_throttled_and_cannot_swing_the_crowd);
 	tcase_add_test(tc, test_sim_same_seed_same_show);
 	tcase_add_test(tc, test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll);
+	tcase_add_test(tc, test_sim_crowd_fills_zones_votes_over_the_poll_and_writes_to_the_wall);
+	tcase_add_test(tc, test_sim_a_coordinated_group_gets_one_vote_each_and_leavers_come_and_go);
 	suite_add_tcase(s, tc);
 	return s;
 }
