@@ -36,6 +36,7 @@ const urlZone = new URLSearchParams(location.search).get('zone');
 let joinedZone = null; // once welcomed, reconnects stay in the zone the daemon gave us
 let zoneNames = new Map();
 let confirmedVotes = {}; // poll id -> choice the daemon has
+const pollRounds = new Map(); // poll id -> the round last seen: a reset (or an ad-hoc poll's new question) starts over
 let latestState = null;
 let renderQueued = false;
 let pingTimer = 0;
@@ -78,6 +79,7 @@ function handleMessage(message) {
     case 'welcome': return onWelcome(message);
     case 'state':
       beatFlash(message.music?.flashes);
+      forgetVotesOfAnEarlierRound(message.poll);
       latestState = message;
       return scheduleRender();
     case 'ack':
@@ -101,6 +103,17 @@ function beatFlash(flashes) {
   if (lastFlashes !== null && flashes > lastFlashes && !prefersReducedMotion())
     replayClass(document.body, 'beat-flash');
   lastFlashes = flashes;
+}
+
+// The venue reset the poll, or reused an ad-hoc poll's id for a new question: the choice this
+// phone showed belongs to the earlier round, and the daemon has no vote of it any more.
+function forgetVotesOfAnEarlierRound(poll) {
+  if (!poll || !Number.isInteger(poll.round)) return;
+  const seen = pollRounds.get(poll.id);
+  pollRounds.set(poll.id, poll.round);
+  if (seen === undefined || seen === poll.round) return;
+  delete confirmedVotes[poll.id];
+  inputs.forgetPoll(poll.id);
 }
 
 function onWelcome(welcome) {

@@ -1,8 +1,14 @@
 // The vote control: the poll's question, one big button per option with its live tally as a
 // bar, your choice highlighted, a countdown to closes_at, and the winner once voting closes.
+// While the venue holds the counts back for the reveal (poll.hidden) it shows none.
 // Also used read-only to show a closed poll's result when the cue has no vote control.
 
 import { h, setText, setHidden, setStyle, formatCountdown } from './ui.js';
+
+// A poll's identity on screen: a new round, or new options under the same id, builds it afresh.
+function keyOf(poll) {
+  return `${poll.id}|${poll.round ?? 0}|${poll.options.join('\u0000')}`;
+}
 
 export function createVote(ctx) {
   const question = h('h2', { class: 'poll-question', id: 'poll-question', 'data-testid': 'poll-question' });
@@ -17,7 +23,7 @@ export function createVote(ctx) {
   let options = []; // { button, bar, count }
 
   function build(poll) {
-    pollKey = `${poll.id}|${poll.options.join('\u0000')}`;
+    pollKey = keyOf(poll);
     setText(question, poll.question);
     list.setAttribute('aria-label', poll.question);
     list.replaceChildren();
@@ -49,7 +55,7 @@ export function createVote(ctx) {
         setHidden(countdown, true);
         return;
       }
-      if (`${poll.id}|${poll.options.join('\u0000')}` !== pollKey) build(poll);
+      if (keyOf(poll) !== pollKey) build(poll);
 
       const mine = ctx.myVote(poll.id);
       const tallies = Array.isArray(poll.tallies) ? poll.tallies : [];
@@ -57,8 +63,8 @@ export function createVote(ctx) {
       const locked = !poll.open || readOnly;
       options.forEach(({ button, bar, count }, index) => {
         const n = Number.isFinite(tallies[index]) ? tallies[index] : 0;
-        setText(count, n);
-        setStyle(bar, '--share', (n / top).toFixed(3));
+        setText(count, poll.hidden ? '' : n);
+        setStyle(bar, '--share', poll.hidden ? '0' : (n / top).toFixed(3));
         const chosen = mine === index;
         if (button.getAttribute('aria-pressed') !== String(chosen)) button.setAttribute('aria-pressed', String(chosen));
         button.classList.toggle('winner', !poll.open && poll.winner === index);
@@ -71,7 +77,7 @@ export function createVote(ctx) {
       if (poll.open && closesIn !== null) setText(countdown, `closes in ${formatCountdown(closesIn)}`);
 
       const total = Number.isFinite(poll.total) ? poll.total : tallies.reduce((a, b) => a + b, 0);
-      const votes = `${total} vote${total === 1 ? '' : 's'}`;
+      const votes = poll.hidden ? 'results at the reveal' : `${total} vote${total === 1 ? '' : 's'}`;
       if (!poll.open) {
         const winner = Number.isInteger(poll.winner) ? poll.options[poll.winner] : null;
         setText(status, winner ? `Voting closed · ${winner} wins · ${votes}` : `Voting closed · ${votes}`);

@@ -94,6 +94,13 @@ export class InputSender {
     this.#pump();
   }
 
+  // The venue started @poll over (a new round): a vote for the old round must not go.
+  forgetPoll(poll) {
+    const before = this.#outbox.length;
+    this.#outbox = this.#outbox.filter((v) => v.poll !== poll);
+    if (this.#outbox.length !== before) this.#saveOutbox();
+  }
+
   // The choice this phone most recently made on @poll that the daemon may not know yet.
   pendingChoice(poll) {
     const mine = this.#outbox.filter((v) => v.poll === poll);
