@@ -375,7 +375,8 @@ static void draw_poll(struct scene_view *s, const struct stage_frame *f, double 
 		s->bars[i] += (want - s->bars[i]) * k;
 		h = (int)lrintf(s->bars[i] * (float)full);
 		set_color(s, scene_option_color(i), loser ? 0.4f : 1.0f);
-		fill(s, x, top + full - h, bar_w, h);
+		if (h > 0)	/* no bar at all for no votes, or for counts held back */
+			fill(s, x, top + full - h, bar_w, h);
 		if (p->hidden)
 			snprintf(tally, sizeof(tally), "?");
 		else

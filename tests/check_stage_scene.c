@@ -119,6 +119,24 @@ static int bar_height(const struct canvas *c, uint32_t rgb)
 	return find_color(c, rgb, &x0, &y0, &x1, &y1) ? y1 - y0 + 1 : 0;
 }
 
+/* Counts held back for the reveal: no bar on the big screen gives the result away. */
+START_TEST(test_hidden_poll_results_draw_no_bars_until_the_reveal)
+{
+	struct canvas c;
+
+	canvas_open(&c);
+	c.f->show.poll = (struct frame_poll){ .index = 0, .open = true, .winner = -1, .total = 60,
+					      .tallies = { 10, 30, 20 }, .hidden = true };
+	draw(&c, CUE_POLL, 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(bar_height(&c, scene_option_color((uint32_t)i)), 0);
+	c.f->show.poll.hidden = false;
+	draw(&c, CUE_POLL, 0);
+	ck_assert_int_gt(bar_height(&c, scene_option_color(1)), 0);
+	canvas_close(&c);
+}
+END_TEST
+
 START_TEST(test_poll_bars_are_proportional_to_the_tallies)
 {
 	struct canvas c;
@@ -511,6 +529,7 @@ static Suite *visuals_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_poll_bars_are_proportional_to_the_tallies);
+	tcase_add_test(tc, test_hidden_poll_results_draw_no_bars_until_the_reveal);
 	tcase_add_test(tc, test_poll_bars_grow_as_votes_arrive_and_the_winner_is_revealed);
 	tcase_add_test(tc, test_join_screen_qr_code_decodes_to_the_join_url);
 	tcase_add_test(tc, test_crowd_field_draws_one_dot_per_active_participant);
