@@ -602,8 +602,10 @@ static void activity_note(struct console *c, enum console_role role, const char 
 			  const struct console_reply *reply)
 {
 	struct console_activity *a = &c->activity[c->activity_count++ % CONSOLE_ACTIVITY_MAX];
+	json_t *on = json_object_get(cmd, "on");
 
-	*a = (struct console_activity){ .t = now, .role = role, .ok = reply->ok };
+	*a = (struct console_activity){ .seq = c->activity_count, .t = now, .role = role, .ok = reply->ok,
+					.on = json_is_boolean(on) ? json_is_true(on) : -1 };
 	snprintf(a->cmd, sizeof(a->cmd), "%s", name);
 	snprintf(a->code, sizeof(a->code), "%s", reply->code);
 	activity_what(c, name, cmd, a->what, sizeof(a->what));

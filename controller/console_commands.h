@@ -54,9 +54,11 @@ struct console_wiring {
 
 /* One command as the activity feed shows it: "artist: GO -> encore", "operator: mute p-1a2b3c4d". */
 struct console_activity {
+	uint64_t seq;			/* its number: 1 for the daemon's first command, then one more each */
 	double t;			/* show time */
 	enum console_role role;
 	bool ok;
+	signed char on;			/* the command's "on": 1, 0, or -1 when it has none ("mute" or "unmute") */
 	char cmd[24];			/* "cue.go" */
 	char what[48];			/* what it acted on: the cue it led to, the poll, the participant, ... */
 	char code[32];			/* why it was refused, "" when ok */

@@ -450,7 +450,10 @@ static void live_net(json_t *live, const struct live_req *r)
 	json_object_set_new(live, "net", net);
 }
 
-/* Who did what from the consoles, newest first: "artist: cue.go -> encore". */
+/*
+ * Who did what from the consoles, newest first: "artist: cue.go -> encore".
+ * seq keys a console's feed entries and tells it which are new.
+ */
 static void live_activity(json_t *live, const struct live_req *r)
 {
 	json_t *feed = json_array();
@@ -458,9 +461,11 @@ static void live_activity(json_t *live, const struct live_req *r)
 
 	for (uint32_t i = 0; r->src->console && i < LIVE_ACTIVITY_MAX &&
 			     (a = console_activity_at(r->src->console, i)); i++)
-		json_array_append_new(feed, json_pack("{s:f, s:s, s:s, s:s, s:b, s:s}", "ago_s", r->now - a->t,
-						      "role", console_role_name(a->role), "cmd", a->cmd,
-						      "what", a->what, "ok", a->ok, "code", a->code));
+		json_array_append_new(feed, json_pack("{s:I, s:f, s:s, s:s, s:s, s:o, s:b, s:s}",
+						      "seq", (json_int_t)a->seq, "ago_s", r->now - a->t,
+						      "role", console_role_name(a->role), "cmd", a->cmd, "what", a->what,
+						      "on", a->on < 0 ? json_null() : json_boolean(a->on),
+						      "ok", a->ok, "code", a->code));
 	json_object_set_new(live, "activity", feed);
 }
 

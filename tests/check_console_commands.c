@@ -264,6 +264,24 @@ START_TEST(test_a_command_for_a_cue_the_show_left_does_nothing)
 	ck_assert_int_eq(console_activity_at(&g.c, 1)->role, CONSOLE_ROLE_ARTIST);
 	ck_assert_str_eq(console_activity_at(&g.c, 2)->what, "vote");	/* where the GO led */
 	ck_assert_ptr_null(console_activity_at(&g.c, 3));
+	/* Numbered from 1, so a console can tell the entries it has not seen yet. */
+	ck_assert_uint_eq(console_activity_at(&g.c, 0)->seq, 3);
+	ck_assert_uint_eq(console_activity_at(&g.c, 2)->seq, 1);
+	ck_assert_int_eq(console_activity_at(&g.c, 0)->on, -1);
+	rig_close(&g);
+}
+END_TEST
+
+START_TEST(test_the_activity_feed_tells_a_mute_from_its_lifting)
+{
+	struct rig g;
+
+	rig_open(&g);
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.hide\",\"poll\":\"song\",\"on\":true}", 1);
+	cmd(&g, CONSOLE_ROLE_OPERATOR, "{\"cmd\":\"poll.hide\",\"poll\":\"song\",\"on\":false}", 2);
+	ck_assert_str_eq(console_activity_at(&g.c, 0)->what, "song");
+	ck_assert_int_eq(console_activity_at(&g.c, 0)->on, 0);
+	ck_assert_int_eq(console_activity_at(&g.c, 1)->on, 1);
 	rig_close(&g);
 }
 END_TEST
@@ -781,6 +799,7 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, test_hold_and_resume_the_auto_follow);
 	tcase_add_test(tc, test_an_ad_hoc_poll_asks_every_phone_until_the_next_cue);
 	tcase_add_test(tc, test_a_command_for_a_cue_the_show_left_does_nothing);
+	tcase_add_test(tc, test_the_activity_feed_tells_a_mute_from_its_lifting);
 	tcase_add_test(tc, test_a_poll_reset_starts_a_fresh_round_and_hidden_counts_wait_for_the_reveal);
 	tcase_add_test(tc, test_poll_open_hold_reveal_and_veto);
 	tcase_add_test(tc, test_the_co_creation_mix_is_clamped_and_moves_the_crowds_share);
