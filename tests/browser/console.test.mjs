@@ -109,7 +109,7 @@ test('the operator runs a poll from the console while phones vote', { timeout: 9
     await cutoff.dispatchEvent('change');
     await waitUntil(() => /artist\.control at [\d.]+: ok/.test(daemon.output()), 'artist.control accepted');
     await cutoff.blur(); // a control under the operator's hand is never redrawn
-    await waitForText(console_, 'artist', (t) => /filter_cutoff 632 \(cue: 20000\)/.test(t), 'the artist value shown');
+    await waitForText(console_, 'artist-filter_cutoff-value', (t) => t === '632 Hz (cue: 20.0 kHz)', 'the artist value shown');
 
     // Moderation: the phone is listed by its id; Remove closes it with 4003 and the page says so.
     const id = (await byTestId(phone, 'participant-id').textContent()).trim();
