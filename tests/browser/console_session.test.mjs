@@ -2,7 +2,8 @@
 // (tests/lib/console.mjs) that can drop the network and be pointed at a restarted daemon. It
 // proves a reload with a live session goes straight to the desk; a dropped network greys the
 // desk out, says since when it shows the last known state, sends nothing (GO and Space do
-// nothing), and comes back live by itself without the password; and after a daemon restart
+// nothing), and comes back live by itself without the password; so does a link that goes quiet
+// without closing (a live view is due four times a second); and after a daemon restart
 // (sessions live in its memory) the console asks for the password saying why, without ever
 // knocking on the console socket while it has no session (each knock is a 403 in the log).
 //
@@ -87,6 +88,20 @@ test('a dropped network greys the desk with the time it stands at, sends nothing
   await page.keyboard.press('Space');
   await shows('current-cue', /^2\. Second$/, 'GO works again');
   assert.equal((daemon.output().match(/ cue\.go at /g) || []).length, 1, 'only the live GO reached the daemon');
+});
+
+test('a link that goes quiet without closing is greyed within two seconds, then replaced by itself', { timeout: 60000 }, async () => {
+  const quietAt = Date.now();
+  proxy.stall();
+  await linkState('quiet', 3000);
+  assert.ok(Date.now() - quietAt < 2500, `greyed after ${Date.now() - quietAt} ms`);
+  await shows('link', /^NO UPDATES$/, 'the link pill');
+  await shows('stale', /^No update from the show controller for a few seconds — showing the last known state from \d\d:\d\d:\d\d\. Nothing you press is sent\.$/,
+    'the quiet desk labelled');
+  assert.equal(await byTestId(page, 'go').isDisabled(), true, 'GO is off');
+  await linkState('live', RECONNECT_MS);
+  assert.equal(await byTestId(page, 'go').isDisabled(), false, 'GO is back');
+  assert.equal(logins(), 1, 'the same session');
 });
 
 test('after a daemon restart the console asks for the password, saying why, and never knocks on the socket meanwhile', { timeout: 90000 }, async () => {

@@ -44,18 +44,22 @@ export const smallTargets = (page, min = 44) => page.evaluate((least) => [...doc
 }).filter((t) => t.w < least - 0.5 || t.h < least - 0.5).map((t) => `${t.name} ${t.w.toFixed(0)}x${t.h.toFixed(0)}`), min);
 
 // A TCP proxy on 127.0.0.1 to @targetPort. cut() drops every connection and refuses new ones,
-// as a Wi-Fi that goes away would; restore() lets them through again; retarget() points it at
-// a daemon started again on another port.
+// as a Wi-Fi that goes away would; restore() lets them through again; stall() stops what the
+// daemon sends on the connections open now without closing them (a link gone quiet), while new
+// ones work; retarget() points it at a daemon started again on another port.
 export async function tcpProxy(targetPort) {
   let target = targetPort;
   let open = true;
   const sockets = new Set();
+  const pairs = new Set();
   const server = net.createServer((client) => {
     if (!open) { client.destroy(); return; }
     const upstream = net.connect(target, '127.0.0.1');
+    const pair = { client, upstream };
+    pairs.add(pair);
     for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => {}); }
     client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
+    client.on('close', () => { pairs.delete(pair); upstream.destroy(); });
     upstream.on('close', () => client.destroy());
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,6 +69,7 @@ export async function tcpProxy(targetPort) {
     url: `http://127.0.0.1:${port}/`,
     cut() { open = false; for (const s of sockets) s.destroy(); },
     restore() { open = true; },
+    stall() { for (const { client, upstream } of pairs) { upstream.unpipe(client); upstream.pause(); } },
     retarget(p) { target = p; },
     close: () => new Promise((resolve) => { open = false; for (const s of sockets) s.destroy(); server.close(resolve); }),
   };
