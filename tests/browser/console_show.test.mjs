@@ -5,10 +5,11 @@
 // and the countdown to the auto-follow, which Hold stops and Resume runs on; Space is GO, B
 // Back, H Hold / Resume and Esc the panic fade, never while typing; a refused command shows its
 // reason next to its control; the poll's counts can be hidden from phones until the reveal, and
-// Reset starts a fresh round; the mix and artist sliders are named in words and valued in
-// units, with Reset; the safety banner names fade and blackout in words; every command about
-// the show carries the cue on screen and names its poll; and on a tablet in either orientation
-// the desk has no sideways scroll and no control under 44 px.
+// Reset starts a fresh round; a new question asked from the console reaches every phone; the
+// mix and artist sliders are named in words and valued in units, with Reset; the safety banner
+// names fade and blackout in words; every command about the show carries the cue on screen and
+// names its poll; and on a tablet in either orientation the desk has no sideways scroll and no
+// control under 44 px.
 //
 // Env: TUTTI_BIN, TUTTI_BUILD_DIR (screenshots), CHROMIUM (default /usr/bin/chromium).
 
@@ -191,6 +192,31 @@ test('poll: hide the counts from phones until the reveal; Reset starts a fresh r
   await shows('poll-hide', /^Hide results until Reveal: off$/, 'the toggle off again');
 });
 
+test('a new question asked from the console goes to every phone, over the cue\'s own poll', { timeout: 60000 }, async () => {
+  await page.locator('[data-testid="ask"] summary').click();
+  await byTestId(page, 'ask-question').fill('Encore or home?');
+  await byTestId(page, 'ask-options').fill('Encore');
+  await byTestId(page, 'ask-button').click();
+  await shows('ask-feedback', /^✗ Not done: a poll has 2 to 8 "options"$/, 'one option refused in words');
+  await byTestId(page, 'ask-options').fill('Encore\n  Home \n\n');
+  await byTestId(page, 'ask-button').click();
+  await shows('ask-feedback', /^✓ Asked: Encore or home\?$/, 'asked');
+  assert.equal(await byTestId(page, 'ask-question').inputValue(), '', 'the form is cleared for the next one');
+  await shows('poll-name', /^ad-hoc adhoc-1$/, 'the ad-hoc poll named');
+  await shows('poll-question', /^Encore or home\? — open$/, 'the question open');
+  await shows('poll-status', /the cue's poll “Which song\?” goes on underneath/, 'the cue\'s poll still there');
+  const phone = phones[0];
+  await phone.waitForNext((m) => m.type === 'state' && m.poll?.question === 'Encore or home?', 'the question on the phone');
+  phone.vote('adhoc-1', 0);
+  await shows('tally-0', /^Encore\s*1$/, 'the vote counted');
+  await byTestId(page, 'poll-close').click();
+  await shows('poll-feedback', /^✓ Closed: the result is held for the reveal \(adhoc-1\)$/, 'the ad-hoc poll closed by its id');
+  await byTestId(page, 'go').click();
+  await shows('current-cue', /^3\. Outro$/, 'the next cue');
+  await byTestId(page, 'back').click();
+  await shows('poll-name', /^song$/, 'the cue\'s poll again');
+});
+
 test('mix and artist sliders are named in words, valued in units, and reset to the config', { timeout: 60000 }, async () => {
   const mix = page.locator('#mix .slider').first();
   assert.equal((await mix.locator('label').textContent()).trim(), 'Votes for Ballad → Filter cutoff');
@@ -245,7 +271,9 @@ test('every command about the show carries the cue on screen and names its poll;
   const aboutTheShow = sent.filter((c) => /^(cue|poll|mix|artist)\./.test(c.cmd));
   assert.ok(aboutTheShow.length >= 15, `${aboutTheShow.length} show commands`);
   for (const c of aboutTheShow) assert.ok(cueIds.has(c.expect_cue), `${JSON.stringify(c)} carries the cue on screen`);
-  for (const c of sent.filter((x) => x.cmd.startsWith('poll.'))) assert.equal(c.poll, 'song', `${JSON.stringify(c)} names its poll`);
+  for (const c of sent.filter((x) => x.cmd.startsWith('poll.') && x.cmd !== 'poll.create')) {
+    assert.ok(['song', 'adhoc-1'].includes(c.poll), `${JSON.stringify(c)} names its poll`);
+  }
   const safety = sent.filter((c) => c.cmd.startsWith('safety.'));
   assert.ok(safety.length >= 4);
   for (const c of safety) assert.equal(c.expect_cue, undefined, `${JSON.stringify(c)} never refused for a cue change`);
