@@ -84,12 +84,13 @@ export function moderationPanelInit() {
   roster.addEventListener('focusin', () => { touchedAt = performance.now(); });
 }
 
-// Lists @ids in @list with rows made by @make; a row being acted on stays until its answer fades.
-function listRender(list, ids, make, still) {
+// Lists @ids in @list with rows made by @make; a row being acted on stays until its answer
+// fades. @tagged: rows say "muted" (not in the muted list itself).
+function listRender(list, ids, make, { still = false, tagged = true } = {}) {
   const rows = keyedRows(list, still ? [...list.children].map((r) => r.dataset.id) : ids, make, inUse);
   for (const [id, r] of rows) {
     r.classList.toggle('gone', !ids.includes(id));
-    setText(r.querySelector('.tag'), isMuted(id) ? 'muted' : '');
+    setText(r.querySelector('.tag'), tagged && isMuted(id) ? 'muted' : '');
     const muteButton = r.querySelector('button.mute');
     if (muteButton) {
       muteButton.setAttribute('aria-pressed', String(isMuted(id)));
@@ -105,9 +106,9 @@ export function moderationPanelRender(live, role) {
   const roster = $('recent');
   const still = pointerOver || performance.now() - touchedAt < TOUCH_HOLD_MS || [...roster.children].some(inUse);
   $('roster-paused').hidden = !still;
-  listRender(roster, recent, rosterRow, still);
-  listRender($('muted'), sanctions.muted, mutedRow, false);
-  listRender($('removed'), sanctions.removed, removedRow, false);
+  listRender(roster, recent, rosterRow, { still });
+  listRender($('muted'), sanctions.muted, mutedRow, { tagged: false });
+  listRender($('removed'), sanctions.removed, removedRow);
   setText($('muted-count'), String(sanctions.muted_count));
   setText($('removed-count'), String(sanctions.removed_count));
   if (document.activeElement === $('find') || $('find').value) setText($('find-status'), findStatus());
