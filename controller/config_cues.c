@@ -6,6 +6,7 @@
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
+#include "suggest.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -114,7 +115,7 @@ static enum reader_got cue_scene_read(struct config_reader *r, struct reader_obj
 		c->scene = (enum scene)scene;
 		return GOT_OK;
 	}
-	hint = reader_did_you_mean(name, scene_names, SCENE_COUNT);
+	hint = suggest_nearest(name, scene_names, SCENE_COUNT);
 	if (hint)
 		reader_fail(r, kptr, "unknown scene \"%.*s\"; did you mean \"%s\"?", utf8_fit(name, 40), name, hint);
 	else
@@ -141,7 +142,7 @@ static bool cue_control_item(struct config_reader *r, struct reader_object *o, j
 	} else if (ctl >= 0) {
 		c->controls |= 1u << ctl;
 	} else {
-		hint = reader_did_you_mean(name, control_names, CONTROL_COUNT);
+		hint = suggest_nearest(name, control_names, CONTROL_COUNT);
 		if (hint)
 			reader_fail(r, iptr, "unknown control \"%.*s\"; did you mean \"%s\"?", utf8_fit(name, 40),
 				    name, hint);
@@ -255,7 +256,7 @@ static void advance_resolve(struct config_reader *r, json_t *cues, const char *a
 			c->advance_to = target;
 			continue;
 		}
-		hint = reader_did_you_mean(json_string_value(to), ids, n);
+		hint = suggest_nearest(json_string_value(to), ids, n);
 		if (hint)
 			reader_fail(r, kptr, "unknown cue \"%.*s\"; did you mean \"%s\"?",
 				    utf8_fit(json_string_value(to), 40), json_string_value(to), hint);

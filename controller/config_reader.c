@@ -6,9 +6,9 @@
  * Thread: whichever thread loads the config. Nothing here keeps global state.
  */
 #include "config_reader.h"
+#include "suggest.h"
 #include "utf8.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -92,88 +92,6 @@ void reader_ptr_index(char *out, const char *parent, size_t i)
 
 /* ---- names ---- */
 
-#define SUGGEST_MAX 64		/* longer words get no suggestion */
-
-/* Edit distance with adjacent transpositions (optimal string alignment). */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t rows[3][SUGGEST_MAX + 1];
-	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-
-	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t *t;
-
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t v = prev[j] + 1;
-
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			if (prev[j - 1] + cost < v)
-				v = prev[j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    prev2[j - 2] + 1 < v)
-				v = prev2[j - 2] + 1;
-			cur[j] = v;
-		}
-		t = prev2;
-		prev2 = prev;
-		prev = cur;
-		cur = t;
-	}
-	return prev[lb];
-}
-
-/*
- * The candidate @word was most likely meant as, or NULL. A candidate within
- * edit distance 2 (ignoring case) counts, as does a clear best match: the one
- * candidate that @word is a prefix of, or the single closest one within a
- * third of its length.
- */
-const char *reader_did_you_mean(const char *word, const char *const *cands, size_t n)
-{
-	char low[SUGGEST_MAX + 1];
-	const char *best = NULL, *prefixed = NULL;
-	size_t best_d = SIZE_MAX, prefix_count = 0;
-	bool tie = false;
-	size_t len = strlen(word);
-
-	if (len == 0 || len > SUGGEST_MAX)
-		return NULL;
-	for (size_t i = 0; i <= len; i++)
-		low[i] = (char)tolower((unsigned char)word[i]);
-	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(low, cands[i]);
-
-		if (d < best_d) {
-			best_d = d;
-			best = cands[i];
-			tie = false;
-		} else if (d == best_d) {
-			tie = true;
-		}
-		if (len >= 3 && strncmp(cands[i], low, len) == 0) {
-			prefixed = cands[i];
-			prefix_count++;
-		}
-	}
-	if (!best)
-		return NULL;
-	if (best_d <= 2 && best_d < len && best_d < strlen(best))
-		return best;
-	if (prefix_count == 1)
-		return prefixed;
-	if (!tie && best_d <= strlen(best) / 3)
-		return best;
-	return NULL;
-}
-
 int reader_name_index(const char *const *names, int count, const char *name)
 {
 	for (int i = 0; i < count; i++)
@@ -185,7 +103,7 @@ int reader_name_index(const char *const *names, int count, const char *name)
 void reader_fail_unknown(struct config_reader *r, const char *kptr, const char *what,
 			 const char *name, const char *const *names, int count)
 {
-	const char *hint = reader_did_you_mean(name, names, (size_t)count);
+	const char *hint = suggest_nearest(name, names, (size_t)count);
 
 	if (hint)
 		reader_fail(r, kptr, "unknown %s \"%.*s\"; did you mean \"%s\"?", what, utf8_fit(name, 40), name,
@@ -245,7 +163,7 @@ static void keys_check(struct config_reader *r, json_t *obj, const char *ptr,
 		for (size_t i = 0; i < n && !ok; i++)
 			ok = strcmp(key, known[i]) == 0;
 		if (!ok) {
-			const char *hint = reader_did_you_mean(key, known, n);
+			const char *hint = suggest_nearest(key, known, n);
 
 			if (hint)
 				reader_fail(r, kptr, "unknown key; did you mean \"%s\"?", hint);

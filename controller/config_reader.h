@@ -166,12 +166,6 @@ void reader_errors_sort(struct config_errors *errs, size_t from, json_t *root);
 
 /* ---- names ---- */
 
-/*
- * The candidate @word was most likely meant as, or NULL: within edit
- * distance 2 (ignoring case), the one candidate @word is a prefix of, or the
- * single closest one within a third of its length.
- */
-const char *reader_did_you_mean(const char *word, const char *const *cands, size_t n);
 /* Index of @name in @names[0..@count), or -1. */
 int reader_name_index(const char *const *names, int count, const char *name);
 /* Reports "unknown WHAT "NAME"", with a hint from @names when there is one. */
