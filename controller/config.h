@@ -323,7 +323,7 @@ struct venue_config {
 struct config_error {
 	char pointer[192];		/* JSON pointer ("" for the document), or "" for syntax */
 	int line, column;		/* > 0 for syntax errors only */
-	char message[256];
+	char message[384];		/* room for the allowed names after an unknown one */
 };
 
 struct config_errors {

@@ -7,7 +7,9 @@
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
+#include "suggest.h"
 
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,20 +55,28 @@ _Static_assert(offsetof(struct config_mapping, out_max) ==
 
 /* ---- the audio device ---- */
 
+/* Any number, so that a near miss (4800, -48000, 48000.5) gets the rate it was meant as. */
 static enum reader_got sample_rate_read(struct config_reader *r, struct reader_object *o,
 					const struct reader_key *k)
 {
-	uint32_t *out = reader_field(o, k), rate = *out;
-	enum reader_got got = reader_whole(r, o->json, o->ptr, k->name, k->required,
-					   (uint32_t)k->min, (uint32_t)k->max, &rate);
+	static const char *const rates[] = { "44100", "48000", "96000" };
+	uint32_t *out = reader_field(o, k);
+	char rate[32];
+	const char *near;
+	double x;
+	enum reader_got got = reader_number(r, o->json, o->ptr, k->name, k->required, -DBL_MAX,
+					    DBL_MAX, &x);
 
 	if (got != GOT_OK)
 		return got;
-	if (rate != 44100 && rate != 48000 && rate != 96000) {
-		return reader_key_fail(r, o, k, "must be 44100, 48000 or 96000, got %u", rate);
+	snprintf(rate, sizeof(rate), "%.15g", x);
+	if (reader_name_index(rates, 3, rate) >= 0) {
+		*out = (uint32_t)x;
+		return GOT_OK;
 	}
-	*out = rate;
-	return GOT_OK;
+	near = suggest_nearest(rate, rates, 3);
+	return reader_key_fail(r, o, k, "must be 44100, 48000 or 96000, got %s%s%s%s", rate,
+			       near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
 }
 
 static const struct reader_key audio_keys[] = {
@@ -76,7 +86,7 @@ static const struct reader_key audio_keys[] = {
 		 "Output (and input) device, exact or part of its name."),
 	KEY_TEXT("fallback_device", false, struct config_audio, fallback_device, 0, NULL, NULL,
 		 "Tried when the device is gone; \"\": none."),
-	KEY_WHOLE("sample_rate", false, struct config_audio, sample_rate, 8000, 192000, 48000,
+	KEY_WHOLE("sample_rate", false, struct config_audio, sample_rate, 44100, 96000, 48000,
 		  sample_rate_read, "Engine and device rate: 44100, 48000 or 96000."),
 	KEY_WHOLE("frames_per_buffer", false, struct config_audio, frames_per_buffer, 64, 1024,
 		  128, NULL, "Block size: latency and the callback's time budget."),
@@ -466,25 +476,57 @@ static enum reader_got mapping_source_read(struct config_reader *r, struct reade
 	return got;
 }
 
+#define STEM_TARGET_MAX (sizeof("stem_gain:") + CONFIG_ID_MAX)
+
+/*
+ * The targets a mapping of @ca may name, for a message, into @names: each
+ * stem as "stem_gain:ID" where stem_gain stands (none without stems), and
+ * with @stems_only nothing else. @forms holds those. Returns the count.
+ */
+static int target_forms(const struct config_cue_audio *ca, bool stems_only,
+			char forms[][STEM_TARGET_MAX], const char **names)
+{
+	int n = 0;
+
+	for (int t = 0; t < TARGET_COUNT; t++) {
+		if (t != TARGET_STEM_GAIN && !stems_only)
+			names[n++] = target_names[t];
+		for (uint32_t s = 0; t == TARGET_STEM_GAIN && s < ca->stem_count; s++) {
+			if (!ca->stems[s].id[0])
+				continue;	/* a stem whose id was refused: said already */
+			snprintf(forms[s], STEM_TARGET_MAX, "stem_gain:%s", ca->stems[s].id);
+			names[n++] = forms[s];
+		}
+	}
+	return n;
+}
+
 static enum reader_got mapping_target_read(struct config_reader *r, struct reader_object *o,
 					   const struct reader_key *k)
 {
 	const struct config_cue_audio *ca = &r->cue->audio;
 	struct config_mapping *m = o->base;
-	char kptr[READER_PTR_MAX], base[40];
+	char kptr[READER_PTR_MAX], base[40], forms[CONFIG_MAX_STEMS][STEM_TARGET_MAX];
+	const char *names[TARGET_COUNT + CONFIG_MAX_STEMS];
 	json_t *v = reader_value(r, o->json, o->ptr, k->name, k->required, JSON_STRING, kptr);
-	const char *a;
+	const char *a, *value;
+	int n;
 
 	if (!v)
 		return reader_missing(o->json, k->name);
-	reader_name_split(json_string_value(v), base, sizeof(base), &a);
-	switch (config_target_resolve(r->cue, json_string_value(v), &m->target, &m->target_arg)) {
+	value = json_string_value(v);
+	reader_name_split(value, base, sizeof(base), &a);
+	switch (config_target_resolve(r->cue, value, &m->target, &m->target_arg)) {
 	case CONFIG_TARGET_UNKNOWN:
-		reader_fail_unknown(r, kptr, "target", base, target_names, TARGET_COUNT);
+		n = target_forms(ca, false, forms, names);
+		reader_fail_unknown(r, kptr, "target", value, names, n);
 		return GOT_BAD;
 	case CONFIG_TARGET_NO_STEM:
-		reader_fail(r, kptr, "stem_gain needs a stem of this cue, e.g. \"stem_gain:%s\"",
-			    ca->stem_count ? ca->stems[0].id : "drums");
+		n = target_forms(ca, true, forms, names);
+		if (n)
+			reader_fail_names(r, kptr, "stem_gain needs a stem of this cue", value, names, n);
+		else
+			reader_fail(r, kptr, "stem_gain needs a stem of this cue, and it has no \"stems\"");
 		return GOT_BAD;
 	case CONFIG_TARGET_EXTRA_ARG:
 		reader_fail(r, kptr, "%s takes no \":%s\"", base, a);

@@ -6,7 +6,6 @@
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
-#include "suggest.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -104,7 +103,7 @@ static enum reader_got cue_scene_read(struct config_reader *r, struct reader_obj
 	struct config_cue *c = o->base;
 	char kptr[READER_PTR_MAX];
 	json_t *v = reader_value(r, o->json, o->ptr, k->name, k->required, JSON_STRING, kptr);
-	const char *name, *hint;
+	const char *name;
 	int scene;
 
 	if (!v)
@@ -115,13 +114,7 @@ static enum reader_got cue_scene_read(struct config_reader *r, struct reader_obj
 		c->scene = (enum scene)scene;
 		return GOT_OK;
 	}
-	hint = suggest_nearest(name, scene_names, SCENE_COUNT);
-	if (hint)
-		reader_fail(r, kptr, "unknown scene \"%.*s\"; did you mean \"%s\"?", utf8_fit(name, 40), name, hint);
-	else
-		reader_fail(r, kptr,
-			    "unknown scene \"%.*s\"; expected join, crowd-field, poll, crowd-map, audio, title or wall",
-			    utf8_fit(name, 40), name);
+	reader_fail_unknown(r, kptr, "scene", name, scene_names, SCENE_COUNT);
 	return GOT_BAD;
 }
 
@@ -130,7 +123,7 @@ static bool cue_control_item(struct config_reader *r, struct reader_object *o, j
 			     const char *iptr, size_t i, const char *aptr)
 {
 	struct config_cue *c = o->base;
-	const char *name, *hint;
+	const char *name;
 	int ctl;
 
 	if (!reader_item_is_string(r, v, iptr))
@@ -142,14 +135,7 @@ static bool cue_control_item(struct config_reader *r, struct reader_object *o, j
 	} else if (ctl >= 0) {
 		c->controls |= 1u << ctl;
 	} else {
-		hint = suggest_nearest(name, control_names, CONTROL_COUNT);
-		if (hint)
-			reader_fail(r, iptr, "unknown control \"%.*s\"; did you mean \"%s\"?", utf8_fit(name, 40),
-				    name, hint);
-		else
-			reader_fail(r, iptr,
-				    "unknown control \"%.*s\"; expected tap, xy, slider, shake, vote or text",
-				    utf8_fit(name, 40), name);
+		reader_fail_unknown(r, iptr, "control", name, control_names, CONTROL_COUNT);
 	}
 	return ctl >= 0;
 }
@@ -232,7 +218,6 @@ static void advance_resolve(struct config_reader *r, json_t *cues, const char *a
 		struct config_cue *c = &cfg->cues[i];
 		json_t *cue = json_array_get(cues, i);
 		json_t *to, *after;
-		const char *hint;
 		int target;
 
 		c->advance_to = i + 1 < n ? (int)(i + 1) : -1;
@@ -256,13 +241,7 @@ static void advance_resolve(struct config_reader *r, json_t *cues, const char *a
 			c->advance_to = target;
 			continue;
 		}
-		hint = suggest_nearest(json_string_value(to), ids, n);
-		if (hint)
-			reader_fail(r, kptr, "unknown cue \"%.*s\"; did you mean \"%s\"?",
-				    utf8_fit(json_string_value(to), 40), json_string_value(to), hint);
-		else
-			reader_fail(r, kptr, "unknown cue \"%.*s\"", utf8_fit(json_string_value(to), 40),
-				    json_string_value(to));
+		reader_fail_unknown(r, kptr, "cue", json_string_value(to), ids, (int)n);
 	}
 }
 

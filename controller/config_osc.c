@@ -111,22 +111,26 @@ static enum reader_got send_target_read(struct config_reader *r, struct reader_o
 {
 	const struct venue_config *cfg = r->cfg;
 	struct config_osc_send *s = o->base;
-	char target[CONFIG_ID_MAX + 1];
+	char target[CONFIG_ID_MAX + 1], kptr[READER_PTR_MAX];
+	const char *ids[CONFIG_MAX_OSC_TARGETS];
 	enum reader_got got = reader_string(r, o->json, o->ptr, k->name, k->required, 1,
 					    CONFIG_ID_MAX, target);
-	bool found = false;
 
 	if (got != GOT_OK)
 		return got;
-	for (uint32_t t = 0; t < cfg->osc_target_count; t++)
-		if (strcmp(cfg->osc_targets[t].id, target) == 0) {
+	for (uint32_t t = 0; t < cfg->osc_target_count; t++) {
+		ids[t] = cfg->osc_targets[t].id;
+		if (strcmp(ids[t], target) == 0) {
 			s->target = t;
-			found = true;
+			return GOT_OK;
 		}
-	if (found)
-		return GOT_OK;
-	return reader_key_fail(r, o, k, "unknown OSC target \"%.*s\"%s", utf8_fit(target, 40), target,
-				           cfg->osc_target_count ? "" : " (there is no \"osc\" section with targets)");
+	}
+	if (!cfg->osc_target_count)
+		return reader_key_fail(r, o, k, "unknown OSC target \"%.*s\" (there is no \"osc\" section with targets)",
+				       utf8_fit(target, 40), target);
+	reader_key_ptr(o, k, kptr);
+	reader_fail_unknown(r, kptr, "OSC target", target, ids, (int)cfg->osc_target_count);
+	return GOT_BAD;
 }
 
 static enum reader_got send_address_read(struct config_reader *r, struct reader_object *o,

@@ -100,16 +100,24 @@ int reader_name_index(const char *const *names, int count, const char *name)
 	return -1;
 }
 
+void reader_fail_names(struct config_reader *r, const char *kptr, const char *lead, const char *word,
+		       const char *const *names, int count)
+{
+	char msg[READER_MSG_MAX];
+	int n = snprintf(msg, sizeof(msg), "%s", lead);
+
+	if (n >= 0 && (size_t)n < sizeof(msg))
+		suggest_hint(msg + n, sizeof(msg) - (size_t)n, word, names, count > 0 ? (size_t)count : 0, '"');
+	reader_fail(r, kptr, "%s", msg);
+}
+
 void reader_fail_unknown(struct config_reader *r, const char *kptr, const char *what,
 			 const char *name, const char *const *names, int count)
 {
-	const char *hint = suggest_nearest(name, names, (size_t)count);
+	char lead[READER_MSG_MAX];
 
-	if (hint)
-		reader_fail(r, kptr, "unknown %s \"%.*s\"; did you mean \"%s\"?", what, utf8_fit(name, 40), name,
-			    hint);
-	else
-		reader_fail(r, kptr, "unknown %s \"%.*s\"", what, utf8_fit(name, 40), name);
+	snprintf(lead, sizeof(lead), "unknown %s \"%.*s\"", what, utf8_fit(name, 40), name);
+	reader_fail_names(r, kptr, lead, name, names, count);
 }
 
 void reader_name_split(const char *s, char *base, size_t base_size, const char **arg)

@@ -27,6 +27,7 @@
 #include "config.h"
 
 #define READER_PTR_MAX		sizeof(((struct config_error *)0)->pointer)
+#define READER_MSG_MAX		sizeof(((struct config_error *)0)->message)
 #define READER_KEYS_MAX		16	/* keys in one section table */
 
 struct config_reader {
@@ -168,7 +169,16 @@ void reader_errors_sort(struct config_errors *errs, size_t from, json_t *root);
 
 /* Index of @name in @names[0..@count), or -1. */
 int reader_name_index(const char *const *names, int count, const char *name);
-/* Reports "unknown WHAT "NAME"", with a hint from @names when there is one. */
+/*
+ * Reports @lead, then what suggest_hint() says of @word among @names: the
+ * nearest name when there is one, and the names there are.
+ */
+void reader_fail_names(struct config_reader *r, const char *kptr, const char *lead, const char *word,
+		       const char *const *names, int count);
+/*
+ * Reports "unknown WHAT "NAME"; did you mean "X"? (one of: A, B, C)", the
+ * hint only for a near miss, the list whenever @count > 0.
+ */
 void reader_fail_unknown(struct config_reader *r, const char *kptr, const char *what,
 			 const char *name, const char *const *names, int count);
 /* "name" or "name:arg" into @base and @arg (NULL when there is no ':'). */

@@ -19,7 +19,7 @@
 
 static void print_errors(const struct config_errors *errors, const char *path)
 {
-	char line[600];
+	char line[1024];	/* a pointer, a message and the file's path */
 
 	for (size_t i = 0; i < errors->count; i++) {
 		config_error_format(&errors->items[i], path, line, sizeof(line));
