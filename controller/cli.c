@@ -11,6 +11,48 @@
 #include <string.h>
 
 #include "config.h"
+#include "suggest.h"
+
+/* One option of a command: its name and whether a value follows it. */
+struct cli_option {
+	const char *name;
+	bool takes_value;
+};
+
+#define OPTIONS_MAX 32
+
+/* `tutti run`'s options; `tutti check` knows them only to say they are run's. */
+static const struct cli_option run_options[] = {
+	{ "--help", false },	/* taken before the table: listed for suggestions */
+	{ "--headless", false },
+	{ "--journal-fresh", false },
+	{ "--stage-png-keep", false },
+	{ "--port", true },
+	{ "--listen", true },
+	{ "--audio", true },
+	{ "--simulate", true },
+	{ "--seed", true },
+	{ "--stage", true },
+	{ "--stage-size", true },
+	{ "--stage-display", true },
+	{ "--stage-fps", true },
+	{ "--stage-png", true },
+	{ "--stage-png-every", true },
+	{ "--stage-png-keep-max", true },
+	{ "--journal", true },
+};
+
+static const struct cli_option tls_cert_options[] = {
+	{ "--name", true },
+	{ "--days", true },
+};
+
+/* The first word of a command line: the commands, and the options that stand for one. */
+static const char *const commands[] = {
+	"run", "check", "tls-cert", "hash-password", "purge", "--list-audio", "--help", "--version",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 void cli_usage(FILE *out)
 {
@@ -67,6 +109,47 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 	return -1;
 }
 
+_Static_assert(COUNT(run_options) <= OPTIONS_MAX, "run_options fits the suggestions' list");
+
+/* The row of @opts named @name, or NULL. */
+static const struct cli_option *option_find(const struct cli_option *opts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+/* "@what unknown option 'NAME'; did you mean '--NEAR'?": the nearest of @opts, if near. */
+static int fail_unknown_option(char *err, size_t size, const char *what, const char *name,
+			       const struct cli_option *opts, size_t n)
+{
+	const char *names[OPTIONS_MAX];
+	const char *near;
+
+	for (size_t i = 0; i < n && i < OPTIONS_MAX; i++)
+		names[i] = opts[i].name;
+	near = suggest_nearest(name, names, n < OPTIONS_MAX ? n : OPTIONS_MAX);
+	if (near)
+		return fail(err, size, "%sunknown option '%s'; did you mean '%s'?", what, name, near);
+	return fail(err, size, "%sunknown option '%s'", what, name);
+}
+
+/* "unknown command 'WORD'; did you mean 'NEAR'? (one of: run, check, ...)" */
+static int fail_unknown_command(char *err, size_t size, const char *word)
+{
+	char hint[200];
+	size_t len = strlen(word);
+
+	/* The command left out before the venue's file: say how to run or check it. */
+	if (!suggest_nearest(word, commands, COUNT(commands)) && len > 5 &&
+	    strcmp(word + len - 5, ".json") == 0)
+		return fail(err, size, "unknown command '%s'; to run it: tutti run %s; to check it: tutti check %s",
+			    word, word, word);
+	suggest_hint(hint, sizeof(hint), word, commands, COUNT(commands), '\'');
+	return fail(err, size, "unknown command '%s'%s", word, hint);
+}
+
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
 	char *end;
@@ -106,7 +189,8 @@ static int parse_tls_cert(int argc, char **argv, struct cli_options *o, char *er
 			o->tls_days = (int)v;
 			i++;
 		} else if (argv[i][0] == '-') {
-			return fail(err, err_size, "tls-cert: unknown option '%s'", argv[i]);
+			return fail_unknown_option(err, err_size, "tls-cert: ", argv[i], tls_cert_options,
+						   COUNT(tls_cert_options));
 		} else if (o->tls_dir) {
 			return fail(err, err_size, "tls-cert: one folder only ('%s' and '%s')", o->tls_dir, argv[i]);
 		} else {
@@ -131,8 +215,12 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	o->stage_fps = 60;
 	o->stage_png_every = 1;
 	o->stage_png_keep_max = CLI_STILLS_KEPT;
-	if (argc < 2)
-		return fail(err, err_size, "missing command (run or check)");
+	if (argc < 2) {
+		char list[200];
+
+		suggest_list(list, sizeof(list), commands, COUNT(commands));
+		return fail(err, err_size, "missing command (one of: %s)", list);
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		o->command = CLI_HELP;
@@ -170,11 +258,12 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	else if (strcmp(argv[1], "check") == 0)
 		o->command = CLI_CHECK;
 	else
-		return fail(err, err_size, "unknown command '%s' (expected run or check)", argv[1]);
+		return fail_unknown_command(err, err_size, argv[1]);
 
 	for (i = 2; i < argc; i++) {
 		char name[32];
 		const char *arg = argv[i], *value = NULL, *eq;
+		const struct cli_option *opt;
 
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			o->command = CLI_HELP;
@@ -182,7 +271,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 		}
 		if (arg[0] != '-' || arg[1] != '-') {
 			if (arg[0] == '-' && arg[1])
-				return fail(err, err_size, "unknown option '%s'", arg);
+				return fail_unknown_option(err, err_size, "", arg, run_options, COUNT(run_options));
 			if (o->config_path)
 				return fail(err, err_size, "unexpected argument '%s' (one venue config only)", arg);
 			o->config_path = arg;
@@ -190,32 +279,24 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 		}
 		eq = strchr(arg, '=');
 		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+		opt = option_find(run_options, COUNT(run_options), name);
+		if (!opt)
+			return fail_unknown_option(err, err_size, "", name, run_options, COUNT(run_options));
+		if (!opt->takes_value && eq)
+			return fail(err, err_size, "%s takes no value", name);
 		if (strcmp(name, "--headless") == 0) {
-			if (eq)
-				return fail(err, err_size, "--headless takes no value");
 			o->headless = true;
 			o->stage = CLI_STAGE_NONE;
 			continue;
 		}
 		if (strcmp(name, "--journal-fresh") == 0) {
-			if (eq)
-				return fail(err, err_size, "--journal-fresh takes no value");
 			o->journal_fresh = true;
 			continue;
 		}
 		if (strcmp(name, "--stage-png-keep") == 0) {
-			if (eq)
-				return fail(err, err_size, "--stage-png-keep takes no value");
 			o->stage_png_keep = true;
 			continue;
 		}
-		if (strcmp(name, "--port") && strcmp(name, "--listen") && strcmp(name, "--audio") &&
-		    strcmp(name, "--simulate") && strcmp(name, "--seed") && strcmp(name, "--stage") &&
-		    strcmp(name, "--stage-size") && strcmp(name, "--stage-display") &&
-		    strcmp(name, "--stage-fps") && strcmp(name, "--stage-png") &&
-		    strcmp(name, "--stage-png-every") && strcmp(name, "--stage-png-keep-max") &&
-		    strcmp(name, "--journal"))
-			return fail(err, err_size, "unknown option '%s'", name);
 		if (o->command != CLI_RUN)
 			return fail(err, err_size, "%s is an option of 'tutti run'", name);
 		value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
@@ -242,9 +323,12 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			for (int k = 0; k < 4; k++)
 				if (strcmp(value, modes[k]) == 0)
 					m = k;
-			if (m < 0)
-				return fail(err, err_size, "--stage: '%s' is not window, fullscreen, offscreen or none",
-					    value);
+			if (m < 0) {
+				const char *near = suggest_nearest(value, modes, 4);
+
+				return fail(err, err_size, "--stage: '%s' is not window, fullscreen, offscreen or none%s%s%s",
+					    value, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+			}
 			o->stage = (enum cli_stage)(CLI_STAGE_WINDOW + m);
 		} else if (strcmp(name, "--stage-size") == 0) {
 			int w, h;

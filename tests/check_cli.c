@@ -103,10 +103,25 @@ START_TEST(test_cli_check_help_and_version)
 }
 END_TEST
 
-static const struct {
+/* A command line that must be refused: up to 4 words after "tutti", and what it says. */
+struct refused {
 	const char *args[4];
 	const char *says;
-} bad[] = {
+};
+
+/* Parses "tutti" and @r's words, which must fail, with its message into @err (256 bytes). */
+static void parse_refused(const struct refused *r, char *err)
+{
+	struct cli_options o;
+	char *argv[6] = { "tutti" };
+	int argc = 1;
+
+	for (int i = 0; i < 4 && r->args[i]; i++)
+		argv[argc++] = (char *)r->args[i];
+	ck_assert_int_eq(cli_parse(argc, argv, &o, err, 256), -1);
+}
+
+static const struct refused bad[] = {
 	{ { "run", "v.json", "--loud" }, "unknown option '--loud'" },
 	{ { "run", "v.json", "-x" }, "unknown option '-x'" },
 	{ { "run", "v.json", "--port", "70000" }, "--port: '70000' is not a port number" },
@@ -117,7 +132,6 @@ static const struct {
 	{ { "run", "v.json", "--audio", "" }, "--audio: give none, default or a device name" },
 	{ { "run" }, "missing VENUE.json" },
 	{ { "run", "a.json", "b.json" }, "unexpected argument 'b.json'" },
-	{ { "dance", "v.json" }, "unknown command 'dance'" },
 	{ { "check", "v.json", "--port", "1" }, "--port is an option of 'tutti run'" },
 	{ { "run", "v.json", "--headless=yes" }, "--headless takes no value" },
 	{ { "run", "v.json", "--stage", "projector" }, "--stage: 'projector' is not window" },
@@ -128,15 +142,44 @@ static const struct {
 
 START_TEST(test_cli_bad_flags_and_values_name_the_problem)
 {
-	struct cli_options o;
 	char err[256] = "";
-	char *argv[6] = { "tutti" };
-	int argc = 1;
 
-	for (int i = 0; i < 4 && bad[_i].args[i]; i++)
-		argv[argc++] = (char *)bad[_i].args[i];
-	ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof(err)), -1);
+	parse_refused(&bad[_i], err);
 	ck_assert_msg(strstr(err, bad[_i].says) != NULL, "said \"%s\", wanted \"%s\"", err, bad[_i].says);
+}
+END_TEST
+
+/* What a mistyped command line says, word for word. */
+static const struct refused near_misses[] = {
+	{ { "run", "v.json", "--simlate", "40" }, "unknown option '--simlate'; did you mean '--simulate'?" },
+	{ { "run", "v.json", "--stage-png-kepe" }, "unknown option '--stage-png-kepe'; did you mean '--stage-png-keep'?" },
+	{ { "run", "v.json", "--jounral=show.db" }, "unknown option '--jounral'; did you mean '--journal'?" },
+	{ { "run", "v.json", "-port", "80" }, "unknown option '-port'; did you mean '--port'?" },
+	{ { "run", "v.json", "--loud" }, "unknown option '--loud'" },
+	{ { "check", "v.json", "--hlep" }, "unknown option '--hlep'; did you mean '--help'?" },
+	{ { "check", "v.json", "--simlate" }, "unknown option '--simlate'; did you mean '--simulate'?" },
+	{ { "tls-cert", "/x", "--nmae", "h" }, "tls-cert: unknown option '--nmae'; did you mean '--name'?" },
+	{ { "tls-cert", "/x", "--dyas", "9" }, "tls-cert: unknown option '--dyas'; did you mean '--days'?" },
+	{ { "run", "v.json", "--stage", "fulscreen" },
+	  "--stage: 'fulscreen' is not window, fullscreen, offscreen or none; did you mean 'fullscreen'?" },
+	{ { "chek", "v.json" }, "unknown command 'chek'; did you mean 'check'? "
+	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+	{ { "tls", "/x" }, "unknown command 'tls'; did you mean 'tls-cert'? "
+	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+	{ { "dance", "v.json" }, "unknown command 'dance' "
+	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+	{ { "venue.json" }, "unknown command 'venue.json'; to run it: tutti run venue.json; "
+	  "to check it: tutti check venue.json" },
+	{ { NULL }, "missing command "
+	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+};
+
+START_TEST(test_cli_near_miss_suggests_the_nearest_and_lists_the_commands)
+{
+	char err[256] = "";
+
+	parse_refused(&near_misses[_i], err);
+	ck_assert_str_eq(err, near_misses[_i].says);
 }
 END_TEST
 
@@ -178,6 +221,8 @@ static Suite *cli_suite(void)
 	tcase_add_loop_test(tc, test_cli_bad_flags_and_values_name_the_problem, 0,
 			    sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_cli_no_arguments_is_an_error);
+	tcase_add_loop_test(tc, test_cli_near_miss_suggests_the_nearest_and_lists_the_commands, 0,
+			    sizeof(near_misses) / sizeof(near_misses[0]));
 	tcase_add_test(tc, test_cli_purge_takes_show_journals_and_nothing_else);
 	suite_add_tcase(s, tc);
 	return s;
