@@ -12,6 +12,8 @@
  * PortAudio's. pa_quiet_* on the daemon's net thread (device listing).
  */
 #include "audio_backend.h"
+#include "suggest.h"
+#include "utf8.h"
 
 #include <fcntl.h>
 #include <portaudio.h>
@@ -24,6 +26,8 @@
 #include <unistd.h>
 
 #define WATCH_EVERY_NS	10000000L	/* the host checks its stream and its daemon every 10 ms */
+#define NAMES_LISTED	32		/* host APIs or devices named when one is not found */
+#define NOT_FOUND_MAX	200		/* bytes of that message: the daemon quotes 200 of ctl->err */
 
 /*
  * ALSA and JACK print to stderr while PortAudio probes them: quiet while
@@ -110,6 +114,51 @@ static PaHostApiIndex find_host_api(const char *name)
 	return paHostApiNotFound;
 }
 
+/* ctl->err = @lead, then the nearest of @names to @word and the names there are. */
+static void not_found(struct host_ctl *ctl, const char *lead, const char *word,
+		      const char *const *names, size_t n)
+{
+	char msg[NOT_FOUND_MAX + 1];
+	int len = snprintf(msg, sizeof(msg), "%s", lead);
+
+	if (n == 0)
+		snprintf(msg + len, sizeof(msg) - (size_t)len, " (there are none)");
+	else if (len >= 0 && (size_t)len < sizeof(msg))
+		suggest_hint(msg + len, sizeof(msg) - (size_t)len, word, names, n, '"');
+	snprintf(ctl->err, sizeof(ctl->err), "%s", msg);
+}
+
+static void host_api_not_found(struct host_ctl *ctl, const char *name)
+{
+	const char *names[NAMES_LISTED];
+	char lead[NOT_FOUND_MAX];
+	size_t n = 0;
+
+	for (PaHostApiIndex i = 0; i < Pa_GetHostApiCount() && n < NAMES_LISTED; i++)
+		names[n++] = Pa_GetHostApiInfo(i)->name;
+	snprintf(lead, sizeof(lead), "audio host API \"%.*s\" not found", utf8_fit(name, 40), name);
+	not_found(ctl, lead, name, names, n);
+}
+
+/* The output devices of @api, which PortAudio lists as `tutti --list-audio` does. */
+static void device_not_found(struct host_ctl *ctl, PaHostApiIndex api, const char *name)
+{
+	const PaHostApiInfo *info = Pa_GetHostApiInfo(api);
+	const char *names[NAMES_LISTED];
+	char lead[NOT_FOUND_MAX];
+	size_t n = 0;
+
+	for (int i = 0; i < info->deviceCount && n < NAMES_LISTED; i++) {
+		const PaDeviceInfo *di = Pa_GetDeviceInfo(Pa_HostApiDeviceIndexToDeviceIndex(api, i));
+
+		if (di && di->maxOutputChannels > 0)
+			names[n++] = di->name;
+	}
+	snprintf(lead, sizeof(lead), "audio device \"%.*s\" not found on %.*s", utf8_fit(name, 40), name,
+		 utf8_fit(info->name, 40), info->name);
+	not_found(ctl, lead, name, names, n);
+}
+
 static PaDeviceIndex find_device(PaHostApiIndex api, const char *name)
 {
 	const PaHostApiInfo *info = Pa_GetHostApiInfo(api);
@@ -147,13 +196,12 @@ static int open_stream(struct host_run *run, const struct venue_config *cfg, con
 	}
 	api = find_host_api(a->host_api);
 	if (api < 0) {
-		snprintf(ctl->err, sizeof(ctl->err), "audio host API \"%s\" not found", a->host_api);
+		host_api_not_found(ctl, a->host_api);
 		return -1;
 	}
 	dev = find_device(api, device);
 	if (dev == paNoDevice) {
-		snprintf(ctl->err, sizeof(ctl->err), "audio device \"%s\" not found on %s", device,
-			 Pa_GetHostApiInfo(api)->name);
+		device_not_found(ctl, api, device);
 		return -1;
 	}
 	di = Pa_GetDeviceInfo(dev);

@@ -6,7 +6,9 @@
 #   2. the server stops mid-show: alarm, the show goes on (HTTP answers,
 #      the engine keeps rendering), and the device is back when the server is;
 #   3. the audio host process hangs (SIGSTOP): the stall is noticed, the
-#      host is killed and a fresh one plays the device again.
+#      host is killed and a fresh one plays the device again;
+#   4. a misspelt device: the alarm names the devices there are, and the
+#      one meant.
 set -euo pipefail
 
 TUTTI_BIN=${TUTTI_BIN:?set TUTTI_BIN to the tutti binary}
@@ -75,6 +77,16 @@ check "the hung host was killed" bash -c "! kill -0 $hung 2>/dev/null"
 check "the fresh host plays" show_goes_on
 echo "reopen attempts: $(metric tutti_audio_device_reopen_attempts_total)"
 grep -E "ALARM|back on" "$work/tutti.log" || true
+
+# 4. A misspelt device, on a second daemon once the first has stopped.
+kill -TERM "$tutti_pid"
+wait "$tutti_pid" 2>/dev/null || true
+"$TUTTI_BIN" run "$work/venue.json" --audio sytsem >"$work/typo.log" 2>&1 &
+tutti_pid=$!
+log_says() { for _ in $(seq 50); do grep -qF "$1" "$2" && return 0; sleep 0.2; done; cat "$2"; return 1; }
+check "a misspelt device names the one meant and the ones there are" \
+	log_says 'audio device "sytsem" not found on JACK Audio Connection Kit; did you mean "system"? (one of: system)' \
+	"$work/typo.log"
 if [ $failures -eq 0 ]; then
 	echo "1 passed, 0 failed"
 else
