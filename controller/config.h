@@ -355,6 +355,16 @@ void config_errors_free(struct config_errors *errors);
  */
 int config_error_format(const struct config_error *e, const char *file, char *out, size_t size);
 
+/*
+ * What is likely a mistake in a valid @cfg, added to @warnings as errors
+ * are (zeroed by the caller, freed with config_errors_free()): a control
+ * whose input nothing in its cue reads, neither its scene nor its sound nor
+ * its OSC messages ("text" outside a "wall" cue, say). Returns how many
+ * were added. `tutti check` prints them and still exits 0; `tutti run`
+ * logs them at start-up.
+ */
+size_t config_warnings(const struct venue_config *cfg, struct config_errors *warnings);
+
 /* Names used in JSON and in the protocol; NULL for out-of-range values. */
 const char *control_name(enum control c);
 const char *scene_name(enum scene s);

@@ -15,6 +15,7 @@
 #include "console_live.h"
 #include "daemon.h"
 #include "journal.h"
+#include "log.h"
 #include "net_tlscert.h"
 
 static void print_errors(const struct config_errors *errors, const char *path)
@@ -25,6 +26,26 @@ static void print_errors(const struct config_errors *errors, const char *path)
 		config_error_format(&errors->items[i], path, line, sizeof(line));
 		fprintf(stderr, "%s\n", line);
 	}
+}
+
+/*
+ * What is likely a mistake in @cfg: on stderr as "FILE: warning: /pointer:
+ * message" for `tutti check`, in the daemon's log for `tutti run`.
+ */
+static void report_warnings(const struct venue_config *cfg, const char *path, bool to_log)
+{
+	struct config_errors warnings = { 0 };
+
+	config_warnings(cfg, &warnings);
+	for (size_t i = 0; i < warnings.count; i++) {
+		const struct config_error *w = &warnings.items[i];
+
+		if (to_log)
+			log_warn("%s: %s: %s", path, w->pointer, w->message);
+		else
+			fprintf(stderr, "%s: warning: %s: %s\n", path, w->pointer, w->message);
+	}
+	config_errors_free(&warnings);
 }
 
 static const char *clients_dir(void)
@@ -184,9 +205,11 @@ int main(int argc, char **argv)
 		       cfg->adhoc_first);
 		if (console_live_warning(cfg, err, sizeof(err)))
 			fprintf(stderr, "%s: warning: %s\n", o.config_path, err);
+		report_warnings(cfg, o.config_path, false);
 		config_destroy(cfg);
 		return 0;
 	}
+	report_warnings(cfg, o.config_path, true);
 	bool stage_auto;
 	struct visuals_options stage = stage_options(&o, &stage_auto);
 

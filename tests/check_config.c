@@ -693,6 +693,12 @@ START_TEST(test_config_every_shipped_venue_config_loads_cleanly)
 		ck_assert_msg(cfg != NULL, "%s does not load", path);
 		ck_assert_uint_eq(errors.count, 0);
 		ck_assert_str_eq(cfg->path, path);
+		/* Nor does it warn: a shipped show has no control that goes nowhere. */
+		config_warnings(cfg, &errors);
+		for (size_t i = 0; i < errors.count; i++)
+			fprintf(stderr, "%s: warning: %s: %s\n", path, errors.items[i].pointer, errors.items[i].message);
+		ck_assert_uint_eq(errors.count, 0);
+		config_errors_free(&errors);
 		config_destroy(cfg);
 		loaded++;
 	}
@@ -1208,6 +1214,94 @@ START_TEST(test_config_long_list_of_names_is_cut_with_how_many_more)
 }
 END_TEST
 
+/* ---- warnings: a control whose input nothing in its cue reads ---- */
+
+/* The warnings of @sq, a valid document, as "POINTER: MESSAGE" lines; "" for none. */
+static const char *warnings_of(const char *sq)
+{
+	static char out[4096];
+	struct config_errors warnings = { 0 };
+	struct venue_config *cfg = parse_ok(sq);
+
+	out[0] = '\0';
+	config_warnings(cfg, &warnings);
+	for (size_t i = 0; i < warnings.count; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s: %s", i ? "\n" : "",
+			 warnings.items[i].pointer, warnings.items[i].message);
+	config_errors_free(&warnings);
+	config_destroy(cfg);
+	return out;
+}
+
+#define VENUE(cues) "{'name':'X','capacity':10,'cues':[" cues "]}"
+
+/* What docs/config.md shows under "Warnings", each as config_warnings() says it. */
+static const struct {
+	const char *doc;		/* a valid document with this one warning */
+	const char *said;		/* "POINTER: MESSAGE" */
+} documented_warnings[] = {
+	{ VENUE("{'id':'doors','scene':'join','controls':['tap']}"),
+	  "/cues/0/controls: 'tap' goes nowhere in this cue: its 'join' scene does not show it, and no mapping, "
+	  "sample trigger or OSC message reads it; give one a source that does (taps_per_s, tempo_bpm, "
+	  "active_share, zone_activity, zone_taps), or drop the control" },
+	{ VENUE("{'id':'intro','scene':'join'},{'id':'ask','scene':'title','controls':['text']},"
+		"{'id':'messages','scene':'wall'}"),
+	  "/cues/1/controls: 'text' in a 'title' cue: crowd messages are shown only by the 'wall' scene, "
+	  "so approved ones wait for cue 'messages'" },
+	{ VENUE("{'id':'ask','scene':'crowd-field','controls':['tap','text']}"),
+	  "/cues/0/controls: 'text' goes nowhere: crowd messages are shown only by the 'wall' scene, "
+	  "and no cue of this show has it" },
+};
+
+START_TEST(test_config_warns_of_a_control_that_goes_nowhere_as_documented)
+{
+	char *docs = doc_text(NULL, NULL);
+	char *want = strdup(q(documented_warnings[_i].said));
+
+	ck_assert_str_eq(warnings_of(documented_warnings[_i].doc), want);
+	ck_assert_msg(strstr(docs, want) != NULL, "docs/config.md does not show \"%s\"", want);
+	free(want);
+	free(docs);
+}
+END_TEST
+
+START_TEST(test_config_no_warning_where_the_scene_or_the_sound_reads_the_input)
+{
+	/* Each scene's own input. */
+	ck_assert_str_eq(warnings_of(VENUE("{'id':'a','scene':'crowd-field','controls':['tap','xy','slider','shake']},"
+					   "{'id':'b','scene':'crowd-map','controls':['xy']},"
+					   "{'id':'c','scene':'wall','controls':['text']}")), "");
+	/* A vote always counts, whatever the scene: the poll's result stands. */
+	ck_assert_str_eq(warnings_of(VENUE("{'id':'a','scene':'title','controls':['vote'],"
+					   "'poll':{'id':'p','question':'Q','options':['x','y']}}")), "");
+	/* A mapping, a one-shot's trigger or an OSC message that reads it. */
+	ck_assert_str_eq(warnings_of(VENUE("{'id':'a','scene':'audio','controls':['slider','xy'],'audio':{'mappings':"
+					   "[{'source':'slider_mean','target':'delay_mix','to':[0,1]},"
+					   "{'source':'y_median','target':'delay_mix','to':[0,1]}]}}")), "");
+	ck_assert_str_eq(warnings_of(VENUE("{'id':'a','scene':'join','controls':['tap','shake'],'audio':{'samples':"
+					   "[{'id':'s','file':'" WAV "','trigger':{'on':'zone_loudest','zone':'all'}},"
+					   "{'id':'t','file':'" WAV "','trigger':{'on':'rise','source':'shake_energy','above':1}}]}}")),
+			 "");
+	ck_assert_str_eq(warnings_of("{'name':'X','capacity':10,'osc':{'targets':[{'id':'d','host':'10.0.0.2','port':1}]},"
+				     "'cues':[{'id':'a','scene':'title','controls':['slider'],"
+				     "'osc':[{'target':'d','address':'/x','source':'active_share','to':[0,1]}]}]}"), "");
+}
+END_TEST
+
+START_TEST(test_config_warns_of_each_control_nothing_reads)
+{
+	/* The map shows the pad only; the sound reads neither the slider nor the shaking. */
+	ck_assert_str_eq(warnings_of(VENUE("{'id':'a','scene':'crowd-map','controls':['xy','slider','shake'],"
+					   "'audio':{'mappings':[{'source':'input_level','target':'delay_mix','to':[0,1]}]}}")),
+			 q("/cues/0/controls: 'slider' goes nowhere in this cue: its 'crowd-map' scene does not show it, and "
+			   "no mapping, sample trigger or OSC message reads it; give one a source that does (active_share, "
+			   "slider_median, slider_mean, zone_activity), or drop the control\n"
+			   "/cues/0/controls: 'shake' goes nowhere in this cue: its 'crowd-map' scene does not show it, and "
+			   "no mapping, sample trigger or OSC message reads it; give one a source that does (active_share, "
+			   "shake_energy, zone_activity), or drop the control"));
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -1273,6 +1367,10 @@ static Suite *config_suite(void)
 	tcase_add_loop_test(tc, test_config_refused_name_lists_the_allowed_ones_as_documented, 0,
 			    sizeof(documented_names) / sizeof(documented_names[0]));
 	tcase_add_test(tc, test_config_long_list_of_names_is_cut_with_how_many_more);
+	tcase_add_loop_test(tc, test_config_warns_of_a_control_that_goes_nowhere_as_documented, 0,
+			    sizeof(documented_warnings) / sizeof(documented_warnings[0]));
+	tcase_add_test(tc, test_config_no_warning_where_the_scene_or_the_sound_reads_the_input);
+	tcase_add_test(tc, test_config_warns_of_each_control_nothing_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,11 +4,13 @@
 // resume by token without double votes, every malformed-frame rule (1009, 1007,
 // errors for bad JSON and binary frames) while the daemon keeps serving, the
 // Origin allowlist, per-address and venue caps, rate-limit close, /healthz,
-// /metrics, and a clean SIGTERM shutdown.
+// /metrics, and a clean SIGTERM shutdown. A control that goes nowhere in its cue is a
+// warning: `tutti check` prints it and exits 0, `tutti run` logs it and serves.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+import { spawnSync } from 'node:child_process';
+import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 import { Phone, httpGet, metric } from '../lib/client.mjs';
 
 let daemon;
@@ -314,4 +316,21 @@ test('SIGTERM shuts the daemon down cleanly (exit 0), telling phones 1001', asyn
   const [code, closed] = await Promise.all([d.stop(), p.waitClose(3000)]);
   assert.equal(code, 0, d.output());
   assert.equal(closed.code, 1001, 'phones are told the daemon is going away');
+});
+
+test('a control that goes nowhere is a warning: check exits 0, run logs it and serves', async () => {
+  const config = writeConfig(smallVenue({
+    cues: [{ id: 'doors', scene: 'join', controls: ['tap'] }],
+  }), 'nowhere.json');
+  const warning = /warning: .*nowhere\.json: \/cues\/0\/controls: "tap" goes nowhere in this cue/;
+  const check = spawnSync(TUTTI_BIN, ['check', config]);
+  assert.equal(check.status, 0, check.stderr.toString());
+  assert.match(check.stdout.toString(), /ok: "Test Venue"/);
+  assert.match(check.stderr.toString(), /nowhere\.json: warning: \/cues\/0\/controls: "tap" goes nowhere/);
+  const d = await startDaemon({ config });
+  try {
+    assert.match(d.output(), warning);
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
 });
