@@ -33,7 +33,11 @@
 #define CONFIG_PATH_MAX		512
 #define CONFIG_MAX_CONNECTIONS	19000	/* kept below the 20,000 open files a process may hold */
 
-/* Phone controls a cue may enable; a bit set in struct config_cue.controls. */
+/*
+ * Phone controls a cue may enable: a bit set in struct config_cue.controls,
+ * and an entry of config_cue.control_order. The enum's order means nothing
+ * to phones: they show a cue's controls in the order its config lists them.
+ */
 enum control {
 	CONTROL_TAP = 0,
 	CONTROL_XY,
@@ -264,6 +268,8 @@ struct config_cue {
 	char prompt[CONFIG_TEXT_MAX + 1];	/* shown on phones; may be "" */
 	enum scene scene;
 	uint32_t controls;		/* bit (1u << enum control) per enabled control */
+	enum control control_order[CONTROL_COUNT];	/* the same controls, as the config lists them */
+	uint32_t control_count;		/* entries in control_order */
 	const struct config_poll *poll;	/* NULL, or into venue_config.polls */
 	double advance_after_s;		/* 0 = stays until the operator moves on */
 	int advance_to;			/* cue index auto-advance goes to */
@@ -371,6 +377,16 @@ const char *scene_name(enum scene s);
 /* Reverse lookups; return -1 when the name is unknown. */
 int control_from_name(const char *name);
 int scene_from_name(const char *name);
+/*
+ * The controls in @enabled (bits of enum control) in the order phones show
+ * them, into @out; returns how many. First any that cue @c does not list (the
+ * console's ad-hoc poll adds "vote": the question the venue is asking now
+ * goes on top), then the cue's own in the order of its config's "controls".
+ */
+uint32_t config_cue_controls_ordered(const struct config_cue *c, uint32_t enabled,
+				     enum control out[CONTROL_COUNT]);
+/* True for the show's last cue: the last of the list, and it does not advance by itself. */
+bool config_cue_is_final(const struct venue_config *cfg, int index);
 
 const char *audio_source_name(enum audio_source s);
 const char *audio_target_name(enum audio_target t);

@@ -118,7 +118,11 @@ static enum reader_got cue_scene_read(struct config_reader *r, struct reader_obj
 	return GOT_BAD;
 }
 
-/* Sets the control's bit in the cue; false for an unknown one (a duplicate is known). */
+/*
+ * Sets the control's bit in the cue and appends it to the cue's order (phones
+ * show the controls in that order); false for an unknown one (a duplicate is
+ * known, and is neither set nor appended twice).
+ */
 static bool cue_control_item(struct config_reader *r, struct reader_object *o, json_t *v,
 			     const char *iptr, size_t i, const char *aptr)
 {
@@ -134,6 +138,7 @@ static bool cue_control_item(struct config_reader *r, struct reader_object *o, j
 		reader_fail(r, iptr, "duplicate control \"%s\"", name);
 	} else if (ctl >= 0) {
 		c->controls |= 1u << ctl;
+		c->control_order[c->control_count++] = (enum control)ctl;
 	} else {
 		reader_fail_unknown(r, iptr, "control", name, control_names, CONTROL_COUNT);
 	}
@@ -301,6 +306,26 @@ const struct config_poll *config_poll_find(const struct venue_config *cfg, const
 		if (strcmp(cfg->polls[i].id, id) == 0)
 			return &cfg->polls[i];
 	return NULL;
+}
+
+uint32_t config_cue_controls_ordered(const struct config_cue *c, uint32_t enabled,
+				     enum control out[CONTROL_COUNT])
+{
+	uint32_t n = 0;
+
+	for (int ctl = 0; ctl < CONTROL_COUNT; ctl++)
+		if ((enabled & (1u << ctl)) && !(c->controls & (1u << ctl)))
+			out[n++] = (enum control)ctl;
+	for (uint32_t i = 0; i < c->control_count; i++)
+		if (enabled & (1u << c->control_order[i]))
+			out[n++] = c->control_order[i];
+	return n;
+}
+
+bool config_cue_is_final(const struct venue_config *cfg, int index)
+{
+	/* A last cue that advances by itself goes back to another (the config asks for advance_to). */
+	return index >= 0 && (uint32_t)index + 1 == cfg->cue_count && cfg->cues[index].advance_after_s <= 0;
 }
 
 const char *control_name(enum control c)

@@ -95,7 +95,8 @@ static void frame_build(struct daemon *d, double now)
 	f->cue_started = show_cue_started(d->show);
 	f->cue_advance_at = show_cue_advance_at(d->show);
 	/* A freeze from the safety panel wins: phones show "listening". */
-	f->controls = safety_state(d->safety)->freeze ? 0 : show_controls(d->show);
+	f->frozen = safety_state(d->safety)->freeze;
+	f->controls = f->frozen ? 0 : show_controls(d->show);
 	f->zone_count = d->cfg->zone_count;
 	crowd_summarize(d->crowd, now, &f->venue, f->zones);
 	memset(&f->poll, 0, sizeof(f->poll));

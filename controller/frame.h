@@ -59,7 +59,8 @@ struct show_frame {
 	int cue_index;
 	double cue_started;		/* show time, seconds */
 	double cue_advance_at;		/* show time, -1 = no auto-advance */
-	uint32_t controls;		/* enabled phone controls now */
+	uint32_t controls;		/* enabled phone controls now (none while frozen) */
+	bool frozen;			/* the venue froze the phones' controls ("listening") */
 	struct crowd_summary venue;
 	struct crowd_summary zones[CONFIG_MAX_ZONES];
 	uint32_t zone_count;

@@ -528,12 +528,13 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 	struct jw w = JW_INIT(out, cap);
 	const struct config_cue *cue = &cfg->cues[f->cue_index];
 	const struct frame_poll *fp;
-	bool first = true;
+	enum control order[CONTROL_COUNT];
+	uint32_t n;
 
 	jw_fmt(&w, "{\"type\":\"state\",\"tick\":%llu,\"t\":", (unsigned long long)f->tick);
 	jw_ms(&w, f->t);
-	jw_fmt(&w, ",\"participants\":%u,\"active\":%u,\"cue\":{\"index\":%d,\"id\":",
-	       f->venue.participants, f->venue.active, f->cue_index);
+	jw_fmt(&w, ",\"participants\":%u,\"active\":%u,\"frozen\":%s,\"cue\":{\"index\":%d,\"id\":",
+	       f->venue.participants, f->venue.active, f->frozen ? "true" : "false", f->cue_index);
 	jw_str(&w, cue->id);
 	jw_lit(&w, ",\"title\":");
 	jw_str(&w, cue->title);
@@ -541,16 +542,16 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 	jw_str(&w, cue->prompt);
 	jw_lit(&w, ",\"scene\":");
 	jw_str(&w, scene_name(cue->scene));
+	/* In the order phones show them: the config's, which the enum's order is not. */
 	jw_lit(&w, ",\"controls\":[");
-	for (int c = 0; c < CONTROL_COUNT; c++) {
-		if (!(f->controls & (1u << c)))
-			continue;
-		if (!first)
+	n = config_cue_controls_ordered(cue, f->controls, order);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i)
 			jw_lit(&w, ",");
-		first = false;
-		jw_str(&w, control_name((enum control)c));
+		jw_str(&w, control_name(order[i]));
 	}
-	jw_lit(&w, "],\"started\":");
+	jw_fmt(&w, "],\"final\":%s,\"started\":",
+	       config_cue_is_final(cfg, f->cue_index) ? "true" : "false");
 	jw_ms(&w, f->cue_started);
 	jw_lit(&w, ",\"advance_at\":");
 	jw_ms(&w, f->cue_advance_at);

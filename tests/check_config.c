@@ -197,6 +197,65 @@ START_TEST(test_config_zones_cues_and_polls_are_found_by_id)
 }
 END_TEST
 
+START_TEST(test_config_controls_keep_the_order_the_config_lists_them_in)
+{
+	struct venue_config *cfg = parse_ok(
+		"{'name':'X','capacity':10,'cues':["
+		"{'id':'a','scene':'poll','controls':['text','vote','tap'],"
+		" 'poll':{'id':'p','question':'Q','options':['x','y']}},"
+		"{'id':'b','scene':'crowd-map','controls':['slider','xy']},"
+		"{'id':'c','scene':'title'}]}");
+	enum control out[CONTROL_COUNT];
+
+	/* The bitmask says which; the order is the config's, not the enum's. */
+	ck_assert_uint_eq(cfg->cues[0].controls,
+			  (1u << CONTROL_TEXT) | (1u << CONTROL_VOTE) | (1u << CONTROL_TAP));
+	ck_assert_uint_eq(cfg->cues[0].control_count, 3);
+	ck_assert_int_eq(cfg->cues[0].control_order[0], CONTROL_TEXT);
+	ck_assert_int_eq(cfg->cues[0].control_order[1], CONTROL_VOTE);
+	ck_assert_int_eq(cfg->cues[0].control_order[2], CONTROL_TAP);
+	ck_assert_uint_eq(cfg->cues[2].control_count, 0);
+
+	/* What phones get: the enabled ones, in that order. */
+	ck_assert_uint_eq(config_cue_controls_ordered(&cfg->cues[0], cfg->cues[0].controls, out), 3);
+	ck_assert_int_eq(out[0], CONTROL_TEXT);
+	ck_assert_int_eq(out[1], CONTROL_VOTE);
+	ck_assert_int_eq(out[2], CONTROL_TAP);
+	ck_assert_uint_eq(config_cue_controls_ordered(&cfg->cues[1], cfg->cues[1].controls, out), 2);
+	ck_assert_int_eq(out[0], CONTROL_SLIDER);
+	ck_assert_int_eq(out[1], CONTROL_XY);
+	/* Frozen: nothing enabled, nothing listed. */
+	ck_assert_uint_eq(config_cue_controls_ordered(&cfg->cues[0], 0, out), 0);
+	/* The console's ad-hoc poll adds a vote the cue does not list: it goes on top. */
+	ck_assert_uint_eq(config_cue_controls_ordered(&cfg->cues[1],
+						      cfg->cues[1].controls | (1u << CONTROL_VOTE), out), 3);
+	ck_assert_int_eq(out[0], CONTROL_VOTE);
+	ck_assert_int_eq(out[1], CONTROL_SLIDER);
+	ck_assert_int_eq(out[2], CONTROL_XY);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_final_cue_is_the_last_that_does_not_loop)
+{
+	struct venue_config *ends = parse_ok(
+		"{'name':'X','capacity':10,'cues':["
+		"{'id':'a','scene':'join','advance_after_s':10},{'id':'b','scene':'title'}]}");
+	struct venue_config *loops = parse_ok(
+		"{'name':'X','capacity':10,'cues':["
+		"{'id':'a','scene':'join'},{'id':'b','scene':'title','advance_after_s':5,'advance_to':'a'}]}");
+
+	ck_assert(!config_cue_is_final(ends, 0));
+	ck_assert(config_cue_is_final(ends, 1));
+	ck_assert(!config_cue_is_final(ends, 2));
+	ck_assert(!config_cue_is_final(ends, -1));
+	/* A last cue that goes back to the first by itself is no end of the show. */
+	ck_assert(!config_cue_is_final(loops, 1));
+	config_destroy(ends);
+	config_destroy(loops);
+}
+END_TEST
+
 START_TEST(test_config_auto_advance_goes_to_the_next_cue_or_advance_to)
 {
 	struct venue_config *cfg = parse_ok(
@@ -1355,6 +1414,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_load_of_a_missing_file_says_cannot_read);
 	tcase_add_test(tc, test_config_every_shipped_venue_config_loads_cleanly);
 	tcase_add_test(tc, test_config_names_round_trip);
+	tcase_add_test(tc, test_config_controls_keep_the_order_the_config_lists_them_in);
+	tcase_add_test(tc, test_config_final_cue_is_the_last_that_does_not_loop);
 	tcase_add_test(tc, test_config_destroy_null_and_free_empty_errors_do_nothing);
 	tcase_add_test(tc, test_config_audio_and_safety_defaults);
 	tcase_add_test(tc, test_config_flash_limits_default_to_wcag_and_may_only_be_stricter);

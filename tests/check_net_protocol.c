@@ -293,6 +293,93 @@ START_TEST(test_protocol_state_is_valid_json_with_cue_crowd_zone_and_poll)
 }
 END_TEST
 
+/* Controls, as a string "a,b,c", from a state @out. */
+static const char *state_controls(const char *out, size_t n, char *buf, size_t cap)
+{
+	json_t *j = json_loadb(out, n, 0, NULL), *c;
+	size_t i;
+
+	ck_assert_msg(j != NULL, "not JSON: %s", out);
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(json_object_get(j, "cue"), "controls"), i, c) {
+		if (i)
+			strncat(buf, ",", cap - strlen(buf) - 1);
+		strncat(buf, json_string_value(c), cap - strlen(buf) - 1);
+	}
+	json_decref(j);
+	return buf;
+}
+
+/* An empty frame at cue @cue, with the controls its config enables. */
+static void frame_at_cue(struct show_frame *f, const struct venue_config *cfg, int cue)
+{
+	memset(f, 0, sizeof(*f));
+	f->poll.index = -1;
+	f->adhoc_poll.index = -1;
+	f->zone_count = cfg->zone_count;
+	f->cue_index = cue;
+	f->controls = cfg->cues[cue].controls;
+}
+
+START_TEST(test_protocol_state_lists_controls_in_the_config_order)
+{
+	struct venue_config *cfg = test_config(
+		"{\"name\":\"Q\",\"capacity\":10,\"cues\":["
+		"{\"id\":\"a\",\"scene\":\"poll\",\"controls\":[\"text\",\"vote\",\"tap\"],"
+		"\"poll\":{\"id\":\"p\",\"question\":\"Q\",\"options\":[\"x\",\"y\"]}},"
+		"{\"id\":\"b\",\"scene\":\"crowd-map\",\"controls\":[\"slider\",\"xy\"]}]}");
+	struct show_frame f;
+	char out[8192], got[128];
+	size_t n;
+
+	frame_at_cue(&f, cfg, 0);
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
+	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "text,vote,tap");
+	frame_at_cue(&f, cfg, 1);
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
+	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "slider,xy");
+	/* The console's ad-hoc poll: its vote comes first. */
+	f.controls |= 1u << CONTROL_VOTE;
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
+	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "vote,slider,xy");
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_protocol_state_says_frozen_and_the_final_cue)
+{
+	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
+	struct show_frame f;
+	char out[8192], got[128];
+	size_t n;
+	json_t *j;
+
+	frame_at_cue(&f, cfg, 0);
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
+	j = json_loadb(out, n, 0, NULL);
+	ck_assert(json_is_false(json_object_get(j, "frozen")));
+	ck_assert(json_is_false(json_object_get(json_object_get(j, "cue"), "final")));
+	json_decref(j);
+
+	/* The venue froze the phones: no controls, and the phone can say why. */
+	f.frozen = true;
+	f.controls = 0;
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
+	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "");
+	j = json_loadb(out, n, 0, NULL);
+	ck_assert(json_is_true(json_object_get(j, "frozen")));
+	json_decref(j);
+
+	/* "quiet" is the last cue and does not advance: the end of the show. */
+	frame_at_cue(&f, cfg, 1);
+	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
+	j = json_loadb(out, n, 0, NULL);
+	ck_assert(json_is_true(json_object_get(json_object_get(j, "cue"), "final")));
+	json_decref(j);
+	config_destroy(cfg);
+}
+END_TEST
+
 START_TEST(test_protocol_state_escapes_config_text)
 {
 	struct venue_config *cfg = test_config(
@@ -360,6 +447,8 @@ static Suite *protocol_suite(void)
 	tcase_add_test(tc, test_protocol_pong_reports_ms_and_echoes_t0);
 	tcase_add_test(tc, test_protocol_state_is_valid_json_with_cue_crowd_zone_and_poll);
 	tcase_add_test(tc, test_protocol_state_escapes_config_text);
+	tcase_add_test(tc, test_protocol_state_lists_controls_in_the_config_order);
+	tcase_add_test(tc, test_protocol_state_says_frozen_and_the_final_cue);
 	tcase_add_test(tc, test_protocol_welcome_lists_votes_zones_and_limits);
 	suite_add_tcase(s, tc);
 	return s;

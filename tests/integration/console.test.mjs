@@ -129,12 +129,15 @@ test('the operator sees the live view and GO moves the show for the phones', asy
   assert.equal(last.code, 'last_cue');
   c.send({ cmd: 'cue.jump', cue: 'play' });
   await c.next((m) => m.type === 'reply' && m.ok);
-  // A freeze reaches the phones: no controls, and inputs are refused.
+  // A freeze reaches the phones: no controls, the state says why, and inputs are refused.
   c.send({ cmd: 'safety.freeze', on: true });
   await c.next((m) => m.type === 'live' && m.safety.freeze);
-  await phone.waitForNext((m) => m.type === 'state' && m.cue?.controls?.length === 0, 'a frozen state');
+  await phone.waitForNext((m) => m.type === 'state' && m.cue?.controls?.length === 0 && m.frozen === true,
+    'a frozen state');
   c.send({ cmd: 'safety.freeze', on: false });
   await c.next((m) => m.type === 'live' && !m.safety.freeze);
+  await phone.waitForNext((m) => m.type === 'state' && m.cue?.controls?.length > 0 && m.frozen === false,
+    'the controls back');
 });
 
 test('a console asks whether its session is live before it opens its socket', async () => {
