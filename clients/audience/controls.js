@@ -1,5 +1,6 @@
-// The panel area: builds the controls the current cue enables (state.cue.controls), and only
-// rebuilds them when the cue or its controls change; every state in between updates in place.
+// The panel area: builds the controls the current cue enables (state.cue.controls), top to
+// bottom in the order the state lists them (the venue config's), and only rebuilds them when
+// the cue or its controls change; every state in between updates in place.
 
 import { createTap } from './control-tap.js';
 import { createXY } from './control-xy.js';
@@ -39,6 +40,7 @@ export class ControlPanels {
         panel: FACTORIES[name](this.#ctx),
         readOnly: name === 'vote' && showResult,
       }));
+      for (const { name, panel } of this.#panels) panel.el.dataset.control = name;
       this.#container.replaceChildren(...this.#panels.map(({ panel }) => panel.el));
       this.#container.dataset.count = String(this.#panels.length);
     }

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { launchChromium, byTestId, waitForText } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
+import { consoleSocket } from '../lib/console.mjs';
 
 const WAIT_MS = 10000;
 const PASSWORD = 'front of house';
@@ -39,27 +39,6 @@ after(async () => {
   if (daemon) await daemon.stop();
 });
 
-// The operator's console socket: command() resolves with the reply.
-async function operator() {
-  const login = await fetch(`${daemon.url}console/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ role: 'operator', password: PASSWORD }),
-  });
-  assert.equal(login.status, 200);
-  const ws = new WebSocket(daemon.wsUrl, 'tutti.console.v1',
-    { headers: { Cookie: login.headers.get('set-cookie').split(';')[0] } });
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  const command = (cmd) => new Promise((resolve) => {
-    const on = (data) => {
-      const m = JSON.parse(data.toString());
-      if (m.type === 'reply') { ws.off('message', on); resolve(m); }
-    };
-    ws.on('message', on);
-    ws.send(JSON.stringify(cmd));
-  });
-  return { ws, command };
-}
-
 const shows = (page, id, predicate, what) => waitForText(page, id, predicate, what, daemon, WAIT_MS);
 
 test('a phone sees no counts until the reveal, votes again after a reset, and gets an ad-hoc poll',
@@ -67,7 +46,7 @@ test('a phone sees no counts until the reveal, votes again after a reset, and ge
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1,
     });
-    const op = await operator();
+    const op = await consoleSocket(daemon, PASSWORD);
     try {
       const page = await context.newPage();
       const pageErrors = [];
@@ -107,7 +86,7 @@ test('a phone sees no counts until the reveal, votes again after a reset, and ge
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'phone-adhoc-poll.png') });
       assert.deepEqual(pageErrors, [], 'no script errors on the page');
     } finally {
-      op.ws.close();
+      op.close();
       await context.close().catch(() => {});
     }
   });

@@ -1,11 +1,13 @@
 // Helpers for the console's browser tests: a password hash for a test venue, logging in at
-// /console/, the page's layout checks (no sideways scroll, touch targets of 44 px), and a TCP
-// proxy between the browser and the daemon that can drop the network under an open console.
+// /console/, the page's layout checks (no sideways scroll, touch targets of 44 px), a TCP
+// proxy between the browser and the daemon that can drop the network under an open console,
+// and the console's protocol (tutti.console.v1) for tests that play the operator without a page.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { byTestId } from './browser.mjs';
 import { TUTTI_BIN } from './daemon.mjs';
 
@@ -72,5 +74,45 @@ export async function tcpProxy(targetPort) {
     stall() { for (const { client, upstream } of pairs) { upstream.unpipe(client); upstream.pause(); } },
     retarget(p) { target = p; },
     close: () => new Promise((resolve) => { open = false; for (const s of sockets) s.destroy(); server.close(resolve); }),
+  };
+}
+
+// The console's socket for a test that plays @role: logs in over HTTP and opens the socket.
+// Resolves to { ws, command(cmd) -> reply, live(predicate, what) -> the first live view after
+// the call that passes, close() }. Fails when the login or the socket is refused.
+export async function consoleSocket(daemon, password, role = 'operator', timeoutMs = 10000) {
+  const login = await fetch(`${daemon.url}console/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role, password }),
+  });
+  if (login.status !== 200) throw new Error(`console login as ${role}: HTTP ${login.status}`);
+  const ws = new WebSocket(daemon.wsUrl, 'tutti.console.v1',
+    { headers: { Cookie: login.headers.get('set-cookie').split(';')[0] } });
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+
+  // The first message of @type that passes @test, arriving after the call.
+  const next = (type, test, what) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.off('message', on);
+      reject(new Error(`console: no ${what} in ${timeoutMs} ms`));
+    }, timeoutMs);
+    const on = (data) => {
+      const m = JSON.parse(data.toString());
+      if (m.type !== type || !test(m)) return;
+      clearTimeout(timer);
+      ws.off('message', on);
+      resolve(m);
+    };
+    ws.on('message', on);
+  });
+  return {
+    ws,
+    command(cmd) {
+      const reply = next('reply', () => true, `reply to ${cmd.cmd}`);
+      ws.send(JSON.stringify(cmd));
+      return reply;
+    },
+    live: (test, what = 'live view') => next('live', test, what),
+    close: () => ws.close(),
   };
 }
