@@ -24,7 +24,7 @@ const FRIENDLY_ERRORS = {
 const $ = (id) => document.getElementById(id);
 const ui = {
   venue: $('venue-name'), zone: $('zone-name'), status: $('status'), statusText: $('status-text'),
-  cueTitle: $('cue-title'), cuePrompt: $('cue-prompt'), cueCountdown: $('cue-countdown'),
+  kicker: $('cue-kicker'), offlineNote: $('offline-note'), cueTitle: $('cue-title'), cuePrompt: $('cue-prompt'), cueCountdown: $('cue-countdown'),
   participants: $('participants'), active: $('active'), controls: $('controls'),
   idle: $('no-controls'), meLine: $('me'), me: $('participant-id'), counted: $('counted'),
   overlay: $('overlay'), overlayTitle: $('overlay-title'), overlayText: $('overlay-text'),
@@ -63,6 +63,7 @@ const panels = new ControlPanels(ui.controls, {
   connected: () => connection.joined,
   participantId: () => load('id'),
   myVote: (poll) => inputs.pendingChoice(poll) ?? confirmedVotes[poll],
+  voteWaiting: (poll) => inputs.pendingChoice(poll) !== undefined,
   vote: (poll, choice) => {
     inputs.vote(poll, choice);
     scheduleRender();
@@ -162,7 +163,9 @@ function startPinging() {
 }
 
 let fullCountdownTimer = 0;
+let currentStatus = 'connecting';
 function showStatus(status, detail) {
+  currentStatus = status;
   const text = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', full: 'Venue full',
     removed: 'Removed', forgotten: 'Forgotten' }[status];
   ui.status.dataset.state = status;
@@ -189,6 +192,7 @@ function showStatus(status, detail) {
   } else if (!ui.overlay.hidden) {
     setText(ui.overlayText, 'Trying again now…');
   }
+  scheduleRender(); // controls and countdowns follow the connection, not only the states
 }
 
 // Forget me: asked for on the phone, confirmed in a dialog, done once the venue's record has
@@ -247,6 +251,11 @@ function scheduleRender() {
 function render() {
   const state = latestState;
   if (!state) return;
+  // Not live: the last state stays on screen, but nothing on it may look as if it still moved.
+  const live = connection.joined;
+  const reconnecting = currentStatus === 'reconnecting' || currentStatus === 'connecting';
+  setHidden(ui.offlineNote, !reconnecting);
+  setText(ui.kicker, live ? 'Now playing' : 'Paused at');
   const cue = state.cue ?? {};
   setText(ui.cueTitle, cue.title || 'Tutti');
   setText(ui.cuePrompt, cue.prompt || '');
@@ -254,11 +263,11 @@ function render() {
   const now = clock.now();
   const advanceIn = Number.isFinite(cue.advance_at) && now !== null ? cue.advance_at - now : null;
   setHidden(ui.cueCountdown, advanceIn === null);
-  if (advanceIn !== null) setText(ui.cueCountdown, `next up in ${formatCountdown(advanceIn)}`);
+  if (advanceIn !== null) setText(ui.cueCountdown, live ? `next up in ${formatCountdown(advanceIn)}` : 'next up: paused');
   setText(ui.participants, formatNumber(state.participants));
   setText(ui.active, formatNumber(state.active));
   if (state.zone?.id) setText(ui.zone, zoneNames.get(state.zone.id) ?? state.zone.id);
-  const shown = panels.update(state);
+  const shown = panels.update(state, { live });
   setHidden(ui.idle, shown > 0);
 }
 

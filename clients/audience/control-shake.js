@@ -3,7 +3,7 @@
 // on iOS, a permission asked from a tap; a "hold to shake" button works everywhere else.
 // Shows the crowd's shake energy as a meter.
 
-import { h, setText, setStyle, setHidden, clamp01, formatNumber } from './ui.js';
+import { h, setText, setStyle, setHidden, setDisabled, clamp01, formatNumber } from './ui.js';
 
 const FULL_SCALE = 18; // m/s² of linear acceleration that counts as a full-energy shake
 const SEND_THRESHOLD = 0.08;
@@ -44,6 +44,7 @@ export function createShake(ctx) {
   }
 
   function feel(value) {
+    if (holdButton.disabled) return; // the show is out of reach: no shake to send later
     currentEnergy();
     energy = Math.max(energy, clamp01(value));
     setStyle(myFill, '--level', energy.toFixed(3));
@@ -125,7 +126,10 @@ export function createShake(ctx) {
 
   return {
     el,
-    update(state) {
+    update(state, { live = true } = {}) {
+      if (!live && !holdButton.disabled) stopHold();
+      setDisabled(holdButton, !live);
+      setDisabled(enable, !live);
       const crowd = state.crowd?.shake;
       const level = clamp01(crowd?.energy ?? 0);
       setStyle(crowdFill, '--level', level.toFixed(3));

@@ -1,7 +1,7 @@
 // The slider: a large range control sending its value (throttled by inputs.js), with the
 // crowd's median shown as a marker on the same track.
 
-import { h, setText, setHidden, setStyle, formatNumber } from './ui.js';
+import { h, setText, setHidden, setStyle, setDisabled, formatNumber } from './ui.js';
 
 export function createSlider(ctx) {
   const range = h('input', {
@@ -32,7 +32,8 @@ export function createSlider(ctx) {
 
   return {
     el,
-    update(state) {
+    update(state, { live = true } = {}) {
+      setDisabled(range, !live);
       const m = state.crowd?.slider?.median;
       const known = Number.isFinite(m);
       setHidden(medianMarker, !known);

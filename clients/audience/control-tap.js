@@ -1,7 +1,7 @@
 // The tap control: one big button. Every press sends a tap input, pulses, and counts
 // toward "your taps"; the panel also shows the crowd's taps per second and tempo.
 
-import { h, setText, setHidden, replayClass, formatNumber, prefersReducedMotion } from './ui.js';
+import { h, setText, setHidden, setDisabled, replayClass, formatNumber, prefersReducedMotion } from './ui.js';
 import { load, save } from './storage.js';
 
 export function createTap(ctx) {
@@ -27,6 +27,7 @@ export function createTap(ctx) {
   setText(myTaps, count);
 
   function press(event) {
+    if (button.disabled) return; // the show is out of reach: the page says so
     if (!ctx.inputs.tap()) {
       ctx.toast(ctx.connected() ? 'Easy! Too fast' : 'Reconnecting… your tap was not sent');
       return;
@@ -67,7 +68,8 @@ export function createTap(ctx) {
 
   return {
     el,
-    update(state) {
+    update(state, { live = true } = {}) {
+      setDisabled(button, !live);
       setText(crowdTaps, formatNumber(state.crowd?.taps_per_s, 1));
       const bpm = state.crowd?.tempo_bpm;
       setHidden(tempoStat, !Number.isFinite(bpm));

@@ -3,7 +3,7 @@
 // not shown) and counts down until the next one may go (welcome.limits.text_interval_s).
 // The draft survives state updates and reconnects within the cue.
 
-import { h, setText, setHidden } from './ui.js';
+import { h, setText, setHidden, setDisabled } from './ui.js';
 
 const TEXT_ERRORS = {
   too_soon: null, // the daemon's message says how long to wait
@@ -40,6 +40,7 @@ export function createText(ctx) {
     counter.classList.toggle('over', n > limits.maxChars);
     const waitMs = nextAllowedAt - performance.now();
     send.disabled = n === 0 || n > limits.maxChars || waitMs > 0 || !ctx.connected();
+    setDisabled(input, !ctx.connected()); // the draft stays, to send once the show is back
     setText(send, waitMs > 0 ? `Wait ${Math.ceil(waitMs / 1000)} s` : 'Send');
   }
 

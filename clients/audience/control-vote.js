@@ -1,6 +1,8 @@
 // The vote control: the poll's question, one big button per option with its live tally as a
 // bar, your choice highlighted, a countdown to closes_at, and the winner once voting closes.
-// While the venue holds the counts back for the reveal (poll.hidden) it shows none.
+// While the venue holds the counts back for the reveal (poll.hidden) it shows none. While the
+// show is out of reach, voting is off and the countdown paused; a vote the daemon has not
+// acknowledged yet is shown as waiting to go in, never as counted.
 // Also used read-only to show a closed poll's result when the cue has no vote control.
 
 import { h, setText, setHidden, setStyle, formatCountdown } from './ui.js';
@@ -46,7 +48,7 @@ export function createVote(ctx) {
 
   return {
     el,
-    update(state, { readOnly = false } = {}) {
+    update(state, { readOnly = false, live = true } = {}) {
       const poll = state.poll;
       setHidden(list, !poll);
       if (!poll) {
@@ -60,7 +62,8 @@ export function createVote(ctx) {
       const mine = ctx.myVote(poll.id);
       const tallies = Array.isArray(poll.tallies) ? poll.tallies : [];
       const top = Math.max(1, ...tallies);
-      const locked = !poll.open || readOnly;
+      const locked = !poll.open || readOnly || !live;
+      const waiting = !live && ctx.voteWaiting(poll.id); // sent again once the show is back
       options.forEach(({ button, bar, count }, index) => {
         const n = Number.isFinite(tallies[index]) ? tallies[index] : 0;
         setText(count, poll.hidden ? '' : n);
@@ -69,12 +72,13 @@ export function createVote(ctx) {
         if (button.getAttribute('aria-pressed') !== String(chosen)) button.setAttribute('aria-pressed', String(chosen));
         button.classList.toggle('winner', !poll.open && poll.winner === index);
         button.setAttribute('aria-disabled', String(locked));
+        button.classList.toggle('waiting', waiting && chosen);
       });
 
       const closesIn = Number.isFinite(poll.closes_at) && ctx.clock.now() !== null
         ? poll.closes_at - ctx.clock.now() : null;
       setHidden(countdown, !(poll.open && closesIn !== null));
-      if (poll.open && closesIn !== null) setText(countdown, `closes in ${formatCountdown(closesIn)}`);
+      if (poll.open && closesIn !== null) setText(countdown, live ? `closes in ${formatCountdown(closesIn)}` : 'closing: paused');
 
       const total = Number.isFinite(poll.total) ? poll.total : tallies.reduce((a, b) => a + b, 0);
       const votes = poll.hidden ? 'results at the reveal' : `${total} vote${total === 1 ? '' : 's'}`;
@@ -82,6 +86,10 @@ export function createVote(ctx) {
         const winner = Number.isInteger(poll.winner) ? poll.options[poll.winner] : null;
         setText(status, winner ? `Voting closed · ${winner} wins · ${votes}` : `Voting closed · ${votes}`);
         el.classList.add('closed');
+      } else if (!live) {
+        el.classList.remove('closed');
+        setText(status, waiting ? 'Your vote is saved: it goes in when the show is back'
+          : `Voting resumes when the show is back · ${votes}`);
       } else {
         el.classList.remove('closed');
         setText(status, readOnly ? votes

@@ -1,7 +1,7 @@
 // The xy pad: drag a dot around a square; sends the position (throttled by inputs.js) and
 // shows where the crowd is: its median (ring) and mean (diamond).
 
-import { h, setText, setHidden, setStyle, clamp01, formatNumber } from './ui.js';
+import { h, setText, setHidden, setStyle, setDisabled, isDisabled, clamp01, formatNumber } from './ui.js';
 
 export function createXY(ctx) {
   const me = h('div', { class: 'xy-marker xy-me', 'data-testid': 'xy-me', hidden: true });
@@ -43,12 +43,13 @@ export function createXY(ctx) {
   }
 
   pad.addEventListener('pointerdown', (event) => {
+    if (isDisabled(pad)) return;
     pad.setPointerCapture(event.pointerId);
     pad.classList.add('dragging');
     fromPointer(event);
   });
   pad.addEventListener('pointermove', (event) => {
-    if (pad.hasPointerCapture(event.pointerId)) fromPointer(event);
+    if (pad.hasPointerCapture(event.pointerId) && !isDisabled(pad)) fromPointer(event);
   });
   const release = () => pad.classList.remove('dragging');
   pad.addEventListener('pointerup', release);
@@ -57,14 +58,16 @@ export function createXY(ctx) {
     const step = event.shiftKey ? 0.1 : 0.05;
     const [x, y] = position ?? [0.5, 0.5];
     const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    if (!moves[event.key]) return;
+    if (!moves[event.key] || isDisabled(pad)) return;
     event.preventDefault();
     moveTo(x + moves[event.key][0], y + moves[event.key][1]);
   });
 
   return {
     el,
-    update(state) {
+    update(state, { live = true } = {}) {
+      setDisabled(pad, !live);
+      if (!live) release();
       const xy = state.crowd?.xy;
       setText(crowdN, formatNumber(xy?.n ?? 0));
       if (isPair(xy?.median)) place(median, ...xy.median); else setHidden(median, true);

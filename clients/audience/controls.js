@@ -1,6 +1,7 @@
 // The panel area: builds the controls the current cue enables (state.cue.controls), top to
 // bottom in the order the state lists them (the venue config's), and only rebuilds them when
-// the cue or its controls change; every state in between updates in place.
+// the cue or its controls change; every state in between updates in place. While the show is
+// out of reach (not live), every panel is disabled and dimmed, and comes back with the show.
 
 import { createTap } from './control-tap.js';
 import { createXY } from './control-xy.js';
@@ -24,8 +25,8 @@ export class ControlPanels {
     this.#ctx = ctx;
   }
 
-  // Returns how many panels are shown.
-  update(state) {
+  // Returns how many panels are shown. @live: the phone is connected to the show now.
+  update(state, { live = true } = {}) {
     const cue = state.cue ?? {};
     const enabled = (Array.isArray(cue.controls) ? cue.controls : []).filter((c) => FACTORIES[c]);
     // A closed poll's result stays on screen even when the cue has no vote control.
@@ -44,7 +45,8 @@ export class ControlPanels {
       this.#container.replaceChildren(...this.#panels.map(({ panel }) => panel.el));
       this.#container.dataset.count = String(this.#panels.length);
     }
-    for (const { panel, readOnly } of this.#panels) panel.update(state, { readOnly });
+    this.#container.classList.toggle('offline', !live);
+    for (const { panel, readOnly } of this.#panels) panel.update(state, { readOnly, live });
     return this.#panels.length;
   }
 }

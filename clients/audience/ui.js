@@ -28,6 +28,20 @@ export function setHidden(el, hidden) {
   if (el.hidden !== hidden) el.hidden = hidden;
 }
 
+// A control the person cannot use now: `disabled` on form controls (they take no input at
+// all), aria-disabled on the rest (their handlers check it with isDisabled()).
+export function setDisabled(el, disabled) {
+  if ('disabled' in el) {
+    if (el.disabled !== disabled) el.disabled = disabled;
+  } else if (el.getAttribute('aria-disabled') !== String(disabled)) {
+    el.setAttribute('aria-disabled', String(disabled));
+  }
+}
+
+export function isDisabled(el) {
+  return el.disabled === true || el.getAttribute('aria-disabled') === 'true';
+}
+
 export function setStyle(el, property, value) {
   if (el.style.getPropertyValue(property) !== value) el.style.setProperty(property, value);
 }

@@ -1,5 +1,8 @@
 // Browser tests of the phone page in each state of a show, against the real daemon and a
-// phone-sized Chromium (390x844, touch): the cue's controls in the order its config lists them.
+// phone-sized Chromium (390x844, touch): the cue's controls in the order its config lists them;
+// a daemon stopped and started again under an open phone (the page says it is reconnecting,
+// disables every control and pauses its countdowns, then comes back live), and a link gone dead
+// with a vote in flight (shown as waiting, never as counted, and counted once back).
 //
 // Run: node --test tests/browser/phone_states.test.mjs
 // Env: TUTTI_BIN (the daemon), TUTTI_BUILD_DIR (screenshots go to its screenshots/),
@@ -7,7 +10,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, byTestId, waitForText } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
@@ -28,8 +33,9 @@ after(async () => {
   for (const daemon of daemons) await daemon.stop();
 });
 
+// A daemon on @venue (or on options.config, a config file already written).
 async function daemonFor(venue, options = {}) {
-  const daemon = await startDaemon({ config: writeConfig(venue), ...options });
+  const daemon = await startDaemon({ config: venue && writeConfig(venue), ...options });
   daemons.add(daemon);
   return daemon;
 }
@@ -57,6 +63,25 @@ async function screenshot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOT_DIR, name) });
 }
+
+// A port nobody listens on now, so a daemon can be started again where the phone left it.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForStatus(page, state, timeoutMs = WAIT_MS) {
+  await page.waitForFunction((s) => document.querySelector('[data-testid="status"]')?.dataset.state === s,
+    state, { timeout: timeoutMs });
+}
+
+const outboxLength = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('tutti.outbox') || '[]').length);
 
 // The cue's panels, top to bottom, by the control each one is.
 const panelOrder = (page) => page.evaluate(
@@ -87,3 +112,96 @@ test('the phone shows a cue\'s controls in the order its config lists them', { t
     await stop(daemon);
   }
 });
+
+test('a daemon stopped and started again under an open phone: paused, disabled, then live again',
+  { timeout: 120000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tutti-phone-restart-'));
+    const config = writeConfig(smallVenue({
+      cues: [
+        { id: 'pick', title: 'Pick one', scene: 'poll', controls: ['vote', 'tap', 'slider', 'xy', 'shake', 'text'],
+          advance_after_s: 600,
+          poll: { ...SONG_POLL, duration_s: 600 } },
+        { id: 'quiet', title: 'Quiet', scene: 'title', controls: [] },
+      ],
+    }));
+    const args = ['--port', String(await freePort()), '--journal', join(dir, 'show.db')];
+    let daemon = await daemonFor(null, { config, args });
+    const page = await openPhone(daemon);
+    const shows = (id, predicate, what, timeoutMs = WAIT_MS) => waitForText(page, id, predicate, what, daemon, timeoutMs);
+    try {
+      await shows('cue-countdown', (t) => /^next up in \d+:\d\d$/.test(t), 'the cue countdown');
+      await shows('poll-countdown', (t) => /^closes in \d+:\d\d$/.test(t), 'the poll countdown');
+      await byTestId(page, 'tap-button').tap();
+      await shows('my-taps', (t) => t === '1', 'a tap');
+      await byTestId(page, 'vote-option-1').tap();
+      await shows('vote-count-1', (t) => t === '1', 'the vote counted');
+      await page.waitForFunction(() => JSON.parse(localStorage.getItem('tutti.outbox') || '[]').length === 0,
+        null, { timeout: WAIT_MS });
+
+      // The daemon stops: the page says so, and nothing on it pretends to be live.
+      assert.equal(await stop(daemon), 0);
+      await waitForStatus(page, 'reconnecting');
+      await byTestId(page, 'offline-note').waitFor({ state: 'visible', timeout: WAIT_MS });
+      assert.match(await byTestId(page, 'offline-note').textContent(), /reconnecting.*work again/s);
+      await shows('cue-countdown', (t) => t === 'next up: paused', 'the cue countdown paused');
+      await shows('poll-countdown', (t) => t === 'closing: paused', 'the poll countdown paused');
+      await shows('cue-kicker', (t) => t === 'Paused at', 'no "Now playing"');
+      for (const id of ['tap-button', 'slider', 'shake-button', 'text-input']) {
+        assert.equal(await byTestId(page, id).isDisabled(), true, `${id} is disabled`);
+      }
+      assert.equal(await byTestId(page, 'xy-pad').getAttribute('aria-disabled'), 'true', 'the xy pad is off');
+      for (const i of [0, 1, 2]) {
+        assert.equal(await byTestId(page, `vote-option-${i}`).getAttribute('aria-disabled'), 'true', `vote ${i} is off`);
+      }
+      assert.equal(await page.locator('[data-testid="controls"]').evaluate((el) => el.classList.contains('offline')), true);
+      const dimmed = await page.locator('.panel-tap').evaluate((el) => Number(getComputedStyle(el).opacity));
+      assert.ok(dimmed < 0.6, `the panels are dimmed (opacity ${dimmed})`);
+      // Touching them does nothing: no tap counted, no vote queued to look counted later.
+      await byTestId(page, 'tap-button').tap({ force: true });
+      await byTestId(page, 'vote-option-2').tap({ force: true });
+      assert.equal((await byTestId(page, 'my-taps').textContent()).trim(), '1');
+      assert.equal(await outboxLength(page), 0, 'no vote queued while offline');
+      assert.equal(await byTestId(page, 'vote-option-2').getAttribute('aria-pressed'), 'false');
+      assert.equal(await byTestId(page, 'counted').isVisible(), false);
+      await screenshot(page, 'phone-reconnecting-390x844.png');
+
+      // Started again on the same port, from its journal: everything comes back.
+      daemon = await daemonFor(null, { config, args });
+      await waitForStatus(page, 'live', 30000);
+      await byTestId(page, 'offline-note').waitFor({ state: 'hidden', timeout: WAIT_MS });
+      await shows('cue-countdown', (t) => /^next up in \d+:\d\d$/.test(t), 'the cue countdown again');
+      await shows('poll-countdown', (t) => /^closes in \d+:\d\d$/.test(t), 'the poll countdown again');
+      await shows('cue-kicker', (t) => t === 'Now playing', 'live again');
+      for (const id of ['tap-button', 'slider', 'shake-button', 'text-input']) {
+        assert.equal(await byTestId(page, id).isDisabled(), false, `${id} works again`);
+      }
+      assert.equal(await byTestId(page, 'xy-pad').getAttribute('aria-disabled'), 'false', 'the xy pad works again');
+      assert.equal(await byTestId(page, 'vote-option-1').getAttribute('aria-pressed'), 'true', 'the vote is still ours');
+      await byTestId(page, 'tap-button').tap();
+      await shows('my-taps', (t) => t === '2', 'a tap after the restart');
+      await byTestId(page, 'counted').waitFor({ state: 'visible', timeout: WAIT_MS });
+
+      // A link gone dead with a vote in flight: waiting, never "counted", until the show has it.
+      daemon.proc.kill('SIGSTOP');
+      await byTestId(page, 'vote-option-2').tap();
+      await waitForStatus(page, 'reconnecting', 20000);
+      assert.equal(await outboxLength(page), 1, 'the vote is kept');
+      await shows('poll-status', (t) => /saved: it goes in when the show is back/.test(t), 'the vote waiting');
+      assert.equal(await byTestId(page, 'vote-option-2').evaluate((el) => el.classList.contains('waiting')), true);
+      assert.equal(await byTestId(page, 'counted').isVisible(), false, 'not shown as counted');
+      await screenshot(page, 'phone-vote-waiting-390x844.png');
+      daemon.proc.kill('SIGCONT');
+      await waitForStatus(page, 'live', 30000);
+      await shows('vote-count-2', (t) => t === '1', 'the vote counted once back');
+      await shows('vote-count-1', (t) => t === '0', 'the earlier choice replaced');
+      await page.waitForFunction(() => JSON.parse(localStorage.getItem('tutti.outbox') || '[]').length === 0,
+        null, { timeout: WAIT_MS });
+      assert.equal(await byTestId(page, 'vote-option-2').evaluate((el) => el.classList.contains('waiting')), false);
+      assert.deepEqual(page.errors, [], 'no script errors on the page');
+    } finally {
+      daemon.proc.kill('SIGCONT');
+      await page.context().close().catch(() => {});
+      await stop(daemon);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
