@@ -5,12 +5,14 @@ import { Connection, daemonUrl } from './connection.js';
 import { ShowClock } from './clock.js';
 import { InputSender } from './inputs.js';
 import { ControlPanels } from './controls.js';
+import { verdictWords } from './control-text.js';
 import { keepScreenOn } from './wakelock.js';
 import { load, save, forgetAll } from './storage.js';
 import { setText, setHidden, toast, replayClass, prefersReducedMotion, formatCountdown, formatNumber } from './ui.js';
 
 const PING_EVERY_MS = 3000;
 const PING_BURST_GAP_MS = 150;
+const VERDICT_TOAST_MS = 5000; // the person may be looking at the stage: give them time to look down
 
 const FRIENDLY_ERRORS = {
   control_disabled: "That control isn't active right now",
@@ -43,6 +45,7 @@ let pingTimer = 0;
 let countedTimer = 0;
 let textLimits = { maxChars: 80, intervalS: 30 };
 const textListeners = new Set(); // the text panel's { ack, error, verdict }
+let keptVerdict = null; // a verdict that came with no text panel on screen, for the next one
 
 const clock = new ShowClock();
 const connection = new Connection({
@@ -69,6 +72,11 @@ const panels = new ControlPanels(ui.controls, {
     scheduleRender();
   },
   textLimits: () => textLimits,
+  takeVerdict: () => {
+    const verdict = keptVerdict;
+    keptVerdict = null;
+    return verdict;
+  },
   onText: (listener) => {
     textListeners.add(listener);
     return () => textListeners.delete(listener);
@@ -86,9 +94,7 @@ function handleMessage(message) {
     case 'ack':
       for (const l of textListeners) l.ack(message.seq);
       return inputs.onAck(message);
-    case 'text':
-      for (const l of textListeners) l.verdict(message);
-      return undefined;
+    case 'text': return onVerdict(message);
     case 'pong': return clock.onPong(message);
     case 'forgotten': return onForgotten();
     case 'error': return onError(message);
@@ -138,6 +144,15 @@ function onWelcome(welcome) {
   clock.reset(welcome.t);
   startPinging();
   scheduleRender();
+}
+
+// The moderators' verdict on one of our crowd texts. The text panel says it in place; with none
+// on screen (the cue moved on before the operator decided), a toast says it, and the next text
+// panel starts with it.
+function onVerdict(verdict) {
+  for (const l of textListeners) if (l.verdict(verdict)) return;
+  toast(verdictWords(verdict.status), VERDICT_TOAST_MS);
+  keptVerdict = verdict;
 }
 
 function onError(error) {

@@ -1,7 +1,8 @@
 // The text control: a short message for the stage screen. It goes to the venue's moderators
 // first; the panel says where it stands (sending, waiting for the moderators, on the screen,
 // not shown) and counts down until the next one may go (welcome.limits.text_interval_s).
-// The draft survives state updates and reconnects within the cue.
+// The draft survives state updates and reconnects within the cue. A verdict on a message sent in
+// an earlier cue, shown as a toast when it came, is said again by the next text panel.
 
 import { h, setText, setHidden, setDisabled } from './ui.js';
 
@@ -14,6 +15,13 @@ const TEXT_ERRORS = {
 };
 
 const chars = (s) => [...s].length; // characters as the daemon counts them (code points)
+
+// The moderators' verdict (a `text` message's status) in words: for the panel that sent the
+// message, and for a toast or a later panel ("Your last message…").
+export function verdictWords(status, { last = false } = {}) {
+  const message = last ? 'Your last message' : 'Your message';
+  return status === 'approved' ? `${message} is on the big screen!` : `${message} wasn't shown on the screen this time.`;
+}
 
 export function createText(ctx) {
   const limits = ctx.textLimits();
@@ -102,14 +110,17 @@ export function createText(ctx) {
       say(TEXT_ERRORS[code] ?? message ?? "That didn't go through", 'error');
       return true;
     },
+    // Every verdict is this panel's to say while it is on screen; returns true.
     verdict({ seq, status: verdict }) {
-      if (!waiting.delete(seq)) return;
+      const ours = waiting.delete(seq); // sent from this panel, else from an earlier cue's
       if (seq === pendingSeq) pendingSeq = null;
-      if (verdict === 'approved') say('Your message is on the big screen!', 'approved');
-      else say("Your message wasn't picked for the screen this time.", 'rejected');
+      say(verdictWords(verdict, { last: !ours }), verdict === 'approved' ? 'approved' : 'rejected');
+      return true;
     },
   });
 
+  const kept = ctx.takeVerdict();
+  if (kept) say(verdictWords(kept.status, { last: true }), kept.status === 'approved' ? 'approved' : 'rejected');
   refresh();
   return {
     el,

@@ -2,7 +2,8 @@
 // phone-sized Chromium (390x844, touch): the cue's controls in the order its config lists them;
 // a daemon stopped and started again under an open phone (the page says it is reconnecting,
 // disables every control and pauses its countdowns, then comes back live), and a link gone dead
-// with a vote in flight (shown as waiting, never as counted, and counted once back).
+// with a vote in flight (shown as waiting, never as counted, and counted once back); a crowd
+// text's verdict that comes after the cue moved on (a toast, then the next text panel says it).
 //
 // Run: node --test tests/browser/phone_states.test.mjs
 // Env: TUTTI_BIN (the daemon), TUTTI_BUILD_DIR (screenshots go to its screenshots/),
@@ -16,16 +17,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, byTestId, waitForText } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+import { consoleSocket, hashPassword } from '../lib/console.mjs';
 
 const WAIT_MS = 10000;
 const SCREENSHOT_DIR = join(process.env.TUTTI_BUILD_DIR || 'build', 'screenshots');
+const PASSWORD = 'front of house';
 const SONG_POLL = { id: 'song', question: 'Which song?', options: ['Anthem', 'Ballad', 'Encore'] };
 
 let browser;
+let consoleHash; // the operator's password hash, for venues with a console
 const daemons = new Set(); // stopped after each test, and at the end whatever happened
 
 before(async () => {
   browser = await launchChromium();
+  consoleHash = hashPassword(PASSWORD);
 });
 
 after(async () => {
@@ -205,3 +210,56 @@ test('a daemon stopped and started again under an open phone: paused, disabled, 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+test('a verdict that comes after the cue moved on reaches the phone as a toast', { timeout: 90000 }, async () => {
+  const daemon = await daemonFor(smallVenue({
+    console: { operator_password_hash: consoleHash },
+    moderation: { text_interval_s: 0 },
+    cues: [
+      { id: 'shout', title: 'Say hello', scene: 'wall', controls: ['text'] },
+      { id: 'song', title: 'A song', scene: 'title', controls: ['tap'] },
+      { id: 'shout-again', title: 'Say more', scene: 'wall', controls: ['text'] },
+    ],
+  }));
+  const page = await openPhone(daemon);
+  const op = await consoleSocket(daemon, PASSWORD);
+  const shows = (id, predicate, what) => waitForText(page, id, predicate, what, daemon, WAIT_MS);
+  // Sends @text from the phone's text panel and waits until the moderators have it.
+  const send = async (text) => {
+    await byTestId(page, 'text-input').fill(text);
+    await byTestId(page, 'text-send').tap();
+    await shows('text-status', (t) => /Waiting for the moderators/.test(t), 'the message queued');
+    const live = await op.live((m) => m.texts?.pending?.some((p) => p.text === text), `"${text}" in the queue`);
+    return live.texts.pending.find((p) => p.text === text).id;
+  };
+  try {
+    await shows('cue-title', (t) => t === 'Say hello', 'the text cue');
+    const hello = await send('Hello from row J');
+
+    // The cue moves on before the operator decides: no text panel is left to hear it.
+    assert.equal((await op.command({ cmd: 'cue.go' })).ok, true);
+    await shows('cue-title', (t) => t === 'A song', 'the next cue');
+    assert.equal(await byTestId(page, 'text-input').count(), 0);
+    assert.equal((await op.command({ cmd: 'moderate.approve', text: hello })).ok, true);
+    await shows('toast', (t) => t === 'Your message is on the big screen!', 'the approval as a toast');
+    await page.waitForFunction(() => document.querySelector('[data-testid="toast"]').classList.contains('show'),
+      null, { timeout: WAIT_MS });
+    await screenshot(page, 'phone-verdict-toast-390x844.png');
+
+    // Back on a text cue, the panel starts with it.
+    assert.equal((await op.command({ cmd: 'cue.go' })).ok, true);
+    await shows('text-status', (t) => t === 'Your last message is on the big screen!', 'the verdict kept for the panel');
+
+    // A rejection after the cue moved on says so too.
+    const rude = await send('Second message');
+    assert.equal((await op.command({ cmd: 'cue.jump', cue: 'song' })).ok, true);
+    await shows('cue-title', (t) => t === 'A song', 'away from the text cue');
+    assert.equal((await op.command({ cmd: 'moderate.reject', text: rude })).ok, true);
+    await shows('toast', (t) => t === "Your message wasn't shown on the screen this time.", 'the rejection as a toast');
+    assert.deepEqual(page.errors, [], 'no script errors on the page');
+  } finally {
+    op.close();
+    await page.context().close().catch(() => {});
+    await stop(daemon);
+  }
+});
