@@ -1,7 +1,8 @@
 // The shake control: turns the phone's motion into an energy from 0 to 1 and sends it while
 // the phone shakes (throttled by inputs.js). Motion sensors need a secure (https) page and,
 // on iOS, a permission asked from a tap; a "hold to shake" button works everywhere else.
-// Shows the crowd's shake energy as a meter.
+// Shows the crowd's shake energy as a meter, and this phone's once it has shaken ("you –" before:
+// an empty meter would read as a zero the person never sent).
 
 import { h, setText, setStyle, setHidden, setDisabled, clamp01, formatNumber } from './ui.js';
 
@@ -13,6 +14,7 @@ export function createShake(ctx) {
   const crowdFill = h('div', { class: 'meter-fill' });
   const myFill = h('div', { class: 'meter-fill meter-fill-me' });
   const crowdEnergy = h('b', { 'data-testid': 'crowd-shake' }, '0%');
+  const myEnergy = h('b', { 'data-testid': 'my-shake' }, '–');
   const shakers = h('b', {}, '0');
   const hint = h('p', { class: 'hint' }, '');
   const enable = h('button', { type: 'button', class: 'secondary-button', hidden: true }, 'Enable motion');
@@ -25,11 +27,12 @@ export function createShake(ctx) {
     h('div', { class: 'meter-row' }, h('span', {}, 'crowd'),
       h('div', { class: 'meter', role: 'img', 'aria-label': 'crowd shake energy' }, crowdFill), crowdEnergy),
     h('div', { class: 'meter-row' }, h('span', {}, 'you'),
-      h('div', { class: 'meter', 'aria-hidden': 'true' }, myFill), h('b', {}, '')),
+      h('div', { class: 'meter', 'aria-hidden': 'true' }, myFill), myEnergy),
     h('p', { class: 'sub' }, shakers, ' phones shaking'),
     hint, enable, holdButton);
 
   let energy = 0; // this phone's, decays between motion events
+  let shaken = false; // until then, the meter shows no value of this phone's
   let energyAt = performance.now();
   let gravity = null;
   let motionSeen = false;
@@ -47,8 +50,16 @@ export function createShake(ctx) {
     if (holdButton.disabled) return; // the show is out of reach: no shake to send later
     currentEnergy();
     energy = Math.max(energy, clamp01(value));
-    setStyle(myFill, '--level', energy.toFixed(3));
+    shaken = true;
+    showMine();
     if (energy >= SEND_THRESHOLD) ctx.inputs.setLatest('shake', { energy: Math.round(energy * 1000) / 1000 });
+  }
+
+  function showMine() {
+    if (!shaken) return;
+    const level = currentEnergy();
+    setStyle(myFill, '--level', level.toFixed(3));
+    setText(myEnergy, `${formatNumber(level * 100)}%`);
   }
 
   function onMotion(event) {
@@ -135,7 +146,7 @@ export function createShake(ctx) {
       setStyle(crowdFill, '--level', level.toFixed(3));
       setText(crowdEnergy, `${formatNumber(level * 100)}%`);
       setText(shakers, formatNumber(crowd?.n ?? 0));
-      setStyle(myFill, '--level', currentEnergy().toFixed(3));
+      showMine();
     },
     destroy() {
       window.removeEventListener('devicemotion', onMotion);

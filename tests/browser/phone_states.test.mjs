@@ -3,7 +3,8 @@
 // a daemon stopped and started again under an open phone (the page says it is reconnecting,
 // disables every control and pauses its countdowns, then comes back live), and a link gone dead
 // with a vote in flight (shown as waiting, never as counted, and counted once back); a crowd
-// text's verdict that comes after the cue moved on (a toast, then the next text panel says it).
+// text's verdict that comes after the cue moved on (a toast, then the next text panel says it);
+// the slider, xy pad and shake meter show no value of the person's own until touched.
 //
 // Run: node --test tests/browser/phone_states.test.mjs
 // Env: TUTTI_BIN (the daemon), TUTTI_BUILD_DIR (screenshots go to its screenshots/),
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { launchChromium, byTestId, waitForText } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 import { consoleSocket, hashPassword } from '../lib/console.mjs';
+import { Phone } from '../lib/client.mjs';
 
 const WAIT_MS = 10000;
 const SCREENSHOT_DIR = join(process.env.TUTTI_BUILD_DIR || 'build', 'screenshots');
@@ -259,6 +261,60 @@ test('a verdict that comes after the cue moved on reaches the phone as a toast',
     assert.deepEqual(page.errors, [], 'no script errors on the page');
   } finally {
     op.close();
+    await page.context().close().catch(() => {});
+    await stop(daemon);
+  }
+});
+
+test('the slider, xy pad and shake meter show no value of your own until you touch them', { timeout: 60000 }, async () => {
+  const daemon = await daemonFor(smallVenue({
+    cues: [{ id: 'steer', title: 'Steer', scene: 'crowd-map', controls: ['slider', 'xy', 'shake'] }],
+  }));
+  // Someone else in the crowd has set the slider: the crowd's median shows, ours does not.
+  const other = new Phone(daemon.wsUrl);
+  await other.hello();
+  other.input('slider', { value: 0.8 });
+  const page = await openPhone(daemon);
+  const shows = (id, predicate, what) => waitForText(page, id, predicate, what, daemon, WAIT_MS);
+  const slider = byTestId(page, 'slider');
+  const fill = () => slider.evaluate((el) => getComputedStyle(el).getPropertyValue('--v').trim());
+  try {
+    await shows('slider-median', (t) => t === '80%', 'the crowd median');
+    assert.equal((await byTestId(page, 'slider-mine').textContent()).trim(), '–');
+    assert.equal(await slider.getAttribute('aria-valuetext'), 'not set');
+    assert.equal(await slider.getAttribute('data-touched'), null);
+    assert.equal(await page.locator('.slider-track').evaluate((el) => el.classList.contains('untouched')), true,
+      'the thumb is hidden');
+    assert.equal(await fill(), '0', 'no fill of our own');
+    assert.equal(await byTestId(page, 'xy-me').isVisible(), false, 'no dot of our own on the pad');
+    assert.equal((await byTestId(page, 'my-shake').textContent()).trim(), '–');
+    await screenshot(page, 'phone-untouched-390x844.png');
+
+    // A touch a quarter of the way along sets it, and only then is it ours.
+    const box = await slider.boundingBox();
+    const thumb = 48; // the slider's thumb, in CSS pixels: values run between its half-widths
+    await page.touchscreen.tap(box.x + thumb / 2 + 0.25 * (box.width - thumb), box.y + box.height / 2);
+    const mine = await shows('slider-mine', (t) => /^\d+%$/.test(t), 'our value once touched');
+    assert.ok(Math.abs(Number.parseInt(mine, 10) - 25) <= 3, `about 25%, got ${mine}`);
+    assert.equal(await slider.getAttribute('data-touched'), 'true');
+    assert.notEqual(await fill(), '0');
+    await shows('slider-median', (t) => t !== '80%', 'our value reaches the crowd');
+    const pad = await byTestId(page, 'xy-pad').boundingBox();
+    await page.touchscreen.tap(pad.x + pad.width * 0.3, pad.y + pad.height * 0.6);
+    await byTestId(page, 'xy-me').waitFor({ state: 'visible', timeout: WAIT_MS });
+    await byTestId(page, 'shake-button').tap();
+    await shows('my-shake', (t) => /^\d+%$/.test(t), 'our shake once shaken');
+    await screenshot(page, 'phone-touched-390x844.png');
+
+    // A first touch right where the hidden thumb rests is a value too.
+    await page.reload();
+    await shows('slider-mine', (t) => t === '–', 'untouched after a reload');
+    const again = await slider.boundingBox();
+    await page.touchscreen.tap(again.x + again.width / 2, again.y + again.height / 2);
+    await shows('slider-mine', (t) => t === '50%', 'a touch at the middle');
+    assert.deepEqual(page.errors, [], 'no script errors on the page');
+  } finally {
+    await other.close();
     await page.context().close().catch(() => {});
     await stop(daemon);
   }
