@@ -6,6 +6,7 @@ import { ShowClock } from './clock.js';
 import { InputSender } from './inputs.js';
 import { ControlPanels } from './controls.js';
 import { verdictWords } from './control-text.js';
+import { STATUS_TEXT, IDLE, idleKind } from './wording.js';
 import { keepScreenOn } from './wakelock.js';
 import { load, save, forgetAll } from './storage.js';
 import { setText, setHidden, toast, replayClass, prefersReducedMotion, formatCountdown, formatNumber } from './ui.js';
@@ -28,7 +29,7 @@ const ui = {
   venue: $('venue-name'), zone: $('zone-name'), status: $('status'), statusText: $('status-text'),
   kicker: $('cue-kicker'), offlineNote: $('offline-note'), cueTitle: $('cue-title'), cuePrompt: $('cue-prompt'), cueCountdown: $('cue-countdown'),
   participants: $('participants'), active: $('active'), controls: $('controls'),
-  idle: $('no-controls'), meLine: $('me'), me: $('participant-id'), counted: $('counted'),
+  idle: $('idle'), idleTitle: $('idle-title'), idleText: $('idle-text'), meLine: $('me'), me: $('participant-id'), counted: $('counted'),
   overlay: $('overlay'), overlayTitle: $('overlay-title'), overlayText: $('overlay-text'),
   forgetMe: $('forget-me'), forgetDialog: $('forget-dialog'), forgetConfirm: $('forget-confirm'),
   forgetCancel: $('forget-cancel'), joinAgain: $('join-again'),
@@ -181,10 +182,8 @@ let fullCountdownTimer = 0;
 let currentStatus = 'connecting';
 function showStatus(status, detail) {
   currentStatus = status;
-  const text = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', full: 'Venue full',
-    removed: 'Removed', forgotten: 'Forgotten' }[status];
   ui.status.dataset.state = status;
-  setText(ui.statusText, text);
+  setText(ui.statusText, STATUS_TEXT[status]);
   document.body.classList.toggle('stale', status !== 'live');
   if (status !== 'live') setHidden(ui.counted, true);
   clearInterval(fullCountdownTimer);
@@ -265,13 +264,14 @@ function scheduleRender() {
 
 function render() {
   const state = latestState;
-  if (!state) return;
+  if (!state) {
+    showIdle(idleKind(currentStatus, null, 0));
+    return;
+  }
   // Not live: the last state stays on screen, but nothing on it may look as if it still moved.
   const live = connection.joined;
-  const reconnecting = currentStatus === 'reconnecting' || currentStatus === 'connecting';
-  setHidden(ui.offlineNote, !reconnecting);
-  setText(ui.kicker, live ? 'Now playing' : 'Paused at');
   const cue = state.cue ?? {};
+  setText(ui.kicker, live ? 'Now playing' : cue.final ? 'The end' : 'Paused at');
   setText(ui.cueTitle, cue.title || 'Tutti');
   setText(ui.cuePrompt, cue.prompt || '');
   setHidden(ui.cuePrompt, !cue.prompt);
@@ -283,7 +283,19 @@ function render() {
   setText(ui.active, formatNumber(state.active));
   if (state.zone?.id) setText(ui.zone, zoneNames.get(state.zone.id) ?? state.zone.id);
   const shown = panels.update(state, { live });
-  setHidden(ui.idle, shown > 0);
+  // Controls on screen but out of reach: say why they are off (with none, the idle words do).
+  const reconnecting = currentStatus === 'reconnecting' || currentStatus === 'connecting';
+  setHidden(ui.offlineNote, !(reconnecting && shown > 0));
+  showIdle(idleKind(currentStatus, state, shown));
+}
+
+// The words in the panel area for @kind (wording.js), or none.
+function showIdle(kind) {
+  setHidden(ui.idle, kind === null);
+  if (kind === null) return;
+  ui.idle.dataset.kind = kind;
+  setText(ui.idleTitle, IDLE[kind].title);
+  setText(ui.idleText, IDLE[kind].text);
 }
 
 addEventListener('online', () => connection.reconnectSoon());

@@ -4,7 +4,9 @@
 // disables every control and pauses its countdowns, then comes back live), and a link gone dead
 // with a vote in flight (shown as waiting, never as counted, and counted once back); a crowd
 // text's verdict that comes after the cue moved on (a toast, then the next text panel says it);
-// the slider, xy pad and shake meter show no value of the person's own until touched.
+// the slider, xy pad and shake meter show no value of the person's own until touched; the words
+// on every cue of the demo venue, and in each state of a show (before, between turns, the last
+// cue and after it, the venue listening, reconnecting, removed, forgotten).
 //
 // Run: node --test tests/browser/phone_states.test.mjs
 // Env: TUTTI_BIN (the daemon), TUTTI_BUILD_DIR (screenshots go to its screenshots/),
@@ -12,7 +14,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +26,9 @@ import { Phone } from '../lib/client.mjs';
 const WAIT_MS = 10000;
 const SCREENSHOT_DIR = join(process.env.TUTTI_BUILD_DIR || 'build', 'screenshots');
 const PASSWORD = 'front of house';
+const DEMO = new URL('../../venue-configs/demo.json', import.meta.url).pathname;
+const DEMO_PASSWORD = 'tutti-demo'; // the demo's operator login (its comment says so)
+const YOUR_TURN = /your turn/i; // only before the show and between turns may the page promise one
 const SONG_POLL = { id: 'song', question: 'Which song?', options: ['Anthem', 'Ballad', 'Encore'] };
 
 let browser;
@@ -63,6 +68,13 @@ async function openPhone(daemon) {
   await page.goto(daemon.url, { timeout: WAIT_MS });
   await waitForText(page, 'participant-id', (t) => /^p-/.test(t), 'joining', daemon, WAIT_MS);
   return page;
+}
+
+// The end of a test, whatever happened: the console socket, the phone's context, the daemon.
+async function tearDown({ op = null, page, daemon }) {
+  op?.close();
+  await page.context().close().catch(() => {});
+  await stop(daemon);
 }
 
 async function screenshot(page, name) {
@@ -115,8 +127,7 @@ test('the phone shows a cue\'s controls in the order its config lists them', { t
     await screenshot(page, 'phone-order-390x844.png');
     assert.deepEqual(page.errors, [], 'no script errors on the page');
   } finally {
-    await page.context().close().catch(() => {});
-    await stop(daemon);
+    await tearDown({ page, daemon });
   }
 });
 
@@ -207,8 +218,7 @@ test('a daemon stopped and started again under an open phone: paused, disabled, 
       assert.deepEqual(page.errors, [], 'no script errors on the page');
     } finally {
       daemon.proc.kill('SIGCONT');
-      await page.context().close().catch(() => {});
-      await stop(daemon);
+      await tearDown({ page, daemon });
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -260,9 +270,7 @@ test('a verdict that comes after the cue moved on reaches the phone as a toast',
     await shows('toast', (t) => t === "Your message wasn't shown on the screen this time.", 'the rejection as a toast');
     assert.deepEqual(page.errors, [], 'no script errors on the page');
   } finally {
-    op.close();
-    await page.context().close().catch(() => {});
-    await stop(daemon);
+    await tearDown({ op, page, daemon });
   }
 });
 
@@ -315,7 +323,155 @@ test('the slider, xy pad and shake meter show no value of your own until you tou
     assert.deepEqual(page.errors, [], 'no script errors on the page');
   } finally {
     await other.close();
-    await page.context().close().catch(() => {});
-    await stop(daemon);
+    await tearDown({ page, daemon });
+  }
+});
+
+// The panel area's words with no controls: { kind, text } when shown, null when hidden.
+const idleOf = (page) => byTestId(page, 'idle').evaluate(
+  (el) => (el.hidden ? null : { kind: el.dataset.kind, text: el.textContent.replace(/\s+/g, ' ').trim() }));
+
+async function waitForIdle(page, kind, daemon) {
+  try {
+    await page.waitForFunction((k) => {
+      const el = document.querySelector('[data-testid="idle"]');
+      return k === null ? el.hidden : !el.hidden && el.dataset.kind === k;
+    }, kind, { timeout: WAIT_MS });
+  } catch (error) {
+    throw new Error(`idle words ${kind}: shows ${JSON.stringify(await idleOf(page))}\n${daemon.output().slice(-1500)}`);
+  }
+  return idleOf(page);
+}
+
+// Everything the page shows a person, as one line of text.
+const visibleText = (page) => page.evaluate(() => document.body.innerText.replace(/\s+/g, ' '));
+
+test('every cue of the demo venue: its controls in order, and no promise of a turn', { timeout: 120000 }, async () => {
+  const demo = JSON.parse(readFileSync(DEMO, 'utf8'));
+  const daemon = await daemonFor(null, { config: DEMO });
+  const page = await openPhone(daemon);
+  const op = await consoleSocket(daemon, DEMO_PASSWORD);
+  try {
+    for (const [i, cue] of demo.cues.entries()) {
+      // The first by jumping, the rest with "go", as an operator would run the show.
+      const moved = await op.command(i === 0 ? { cmd: 'cue.jump', cue: cue.id } : { cmd: 'cue.go' });
+      assert.equal(moved.ok, true, `${cue.id}: ${moved.message}`);
+      await waitForText(page, 'cue-title', (t) => t === cue.title, `cue ${cue.id}`, daemon, WAIT_MS);
+      await page.waitForFunction((ids) => JSON.stringify([...document.querySelectorAll('[data-testid="controls"] > .panel')]
+        .map((p) => p.dataset.control).slice(0, ids.length)) === JSON.stringify(ids), cue.controls, { timeout: WAIT_MS })
+        .catch(async () => assert.fail(`${cue.id}: panels ${JSON.stringify(await panelOrder(page))}, config ${JSON.stringify(cue.controls)}`));
+      const idle = await idleOf(page);
+      const expected = cue.controls.length ? null : i === 0 ? 'before' : 'between';
+      assert.equal(idle?.kind ?? null, expected, `${cue.id}: idle words ${JSON.stringify(idle)}`);
+      if (i === demo.cues.length - 1 && !cue.advance_after_s) assert.equal(idle?.kind, 'final');
+      if (idle?.kind !== 'before' && idle?.kind !== 'between') {
+        assert.doesNotMatch(await visibleText(page), YOUR_TURN, `${cue.id}: no "your turn"`);
+      }
+      await screenshot(page, `phone-demo-${cue.id}-390x844.png`);
+    }
+    assert.equal((await op.command({ cmd: 'cue.go' })).code, 'last_cue');
+    // The venue freezes the phones on the last cue: listening, not "your turn".
+    assert.equal((await op.command({ cmd: 'safety.freeze', on: true })).ok, true);
+    const listening = await waitForIdle(page, 'listening', daemon);
+    assert.match(listening.text, /The venue is listening/);
+    assert.doesNotMatch(await visibleText(page), YOUR_TURN);
+    assert.equal((await panelOrder(page)).length, 0, 'no controls while frozen');
+    assert.equal((await op.command({ cmd: 'safety.freeze', on: false })).ok, true);
+    await waitForIdle(page, null, daemon);
+    assert.deepEqual(page.errors, [], 'no script errors on the page');
+  } finally {
+    await tearDown({ op, page, daemon });
+  }
+});
+
+test('the words of each state of a show, to the end and after it', { timeout: 150000 }, async () => {
+  const config = writeConfig(smallVenue({
+    console: { operator_password_hash: consoleHash },
+    cues: [
+      { id: 'doors', title: 'Doors', scene: 'join', controls: [] },
+      { id: 'play', title: 'Play', scene: 'crowd-field', controls: ['tap'] },
+      { id: 'talk', title: 'A word from the band', scene: 'title', controls: [] },
+      { id: 'end', title: 'Goodnight', scene: 'title', controls: [] },
+    ],
+  }));
+  const args = ['--port', String(await freePort())];
+  let daemon = await daemonFor(null, { config, args });
+  let op = await consoleSocket(daemon, PASSWORD);
+  const page = await openPhone(daemon);
+  const words = async (kind, what) => {
+    const idle = await waitForIdle(page, kind, daemon);
+    if (kind !== 'before' && kind !== 'between') {
+      assert.doesNotMatch(await visibleText(page), YOUR_TURN, `${what}: no "your turn"`);
+    }
+    return idle;
+  };
+  const jump = async (cue, title) => {
+    assert.equal((await op.command({ cmd: 'cue.jump', cue })).ok, true);
+    await waitForText(page, 'cue-title', (t) => t === title, `cue ${cue}`, daemon, WAIT_MS);
+  };
+  // Stops the daemon under the open phone; startAgain() starts it on the same port.
+  const stopUnderThePhone = async () => {
+    op.close();
+    assert.equal(await stop(daemon), 0);
+    await waitForStatus(page, 'reconnecting');
+  };
+  const startAgain = async () => {
+    daemon = await daemonFor(null, { config, args });
+    op = await consoleSocket(daemon, PASSWORD);
+    await waitForStatus(page, 'live', 30000);
+  };
+  try {
+    const seen = new Map(); // kind -> its words: each state says something of its own
+    const note = (idle) => seen.set(idle.kind, idle.text);
+    note(await words('before', 'before the show'));
+    assert.match(seen.get('before'), /about to begin/);
+    await screenshot(page, 'phone-words-before-390x844.png');
+    await jump('play', 'Play');
+    await words(null, 'a cue with controls');
+    await jump('talk', 'A word from the band');
+    note(await words('between', 'between turns'));
+    assert.equal((await op.command({ cmd: 'safety.freeze', on: true })).ok, true);
+    note(await words('listening', 'frozen'));
+    await screenshot(page, 'phone-words-listening-390x844.png');
+    assert.equal((await op.command({ cmd: 'safety.freeze', on: false })).ok, true);
+    await words('between', 'unfrozen');
+
+    // The daemon goes away mid-show: reconnecting, and nothing promised.
+    await stopUnderThePhone();
+    note(await words('reconnecting', 'reconnecting'));
+    await waitForText(page, 'status', (t) => t === 'Reconnecting…', 'the status', daemon, WAIT_MS);
+    await screenshot(page, 'phone-words-reconnecting-390x844.png');
+    await startAgain();
+
+    // The last cue, and after the show: the daemon stops there, and the thanks stay.
+    await jump('end', 'Goodnight');
+    note(await words('final', 'the last cue'));
+    assert.equal(seen.get('final'), "That's the show — thank you! Thanks for playing along. You can close this page.");
+    await screenshot(page, 'phone-words-final-390x844.png');
+    await stopUnderThePhone();
+    await words('final', 'after the show');
+    await waitForText(page, 'cue-kicker', (t) => t === 'The end', 'no "Paused at" after the show', daemon, WAIT_MS);
+    await screenshot(page, 'phone-words-after-the-show-390x844.png');
+    await startAgain();
+
+    // Forgotten, on another phone; then this one removed by the venue.
+    const other = await openPhone(daemon);
+    await byTestId(other, 'forget-me').tap();
+    await byTestId(other, 'forget-confirm').tap();
+    const forgotten = await waitForIdle(other, 'forgotten', daemon);
+    seen.set(forgotten.kind, forgotten.text);
+    assert.match(await byTestId(other, 'overlay').textContent(), /forgotten/);
+    await other.context().close();
+    const id = (await byTestId(page, 'participant-id').textContent()).trim();
+    assert.equal((await op.command({ cmd: 'moderate.kick', participant: id })).ok, true);
+    note(await words('removed', 'removed'));
+    assert.match(await byTestId(page, 'overlay').textContent(), /removed you/);
+
+    // Every state in its own words.
+    assert.equal(new Set(seen.values()).size, seen.size, JSON.stringify([...seen]));
+    assert.equal(seen.size, 7);
+    assert.deepEqual(page.errors, [], 'no script errors on the page');
+  } finally {
+    await tearDown({ op, page, daemon });
   }
 });
