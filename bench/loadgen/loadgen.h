@@ -10,6 +10,11 @@
  * a vote burst, churn (disconnect and resume by token). Every run stops by
  * itself within its time bound.
  *
+ * For crash tests (--reconnect, --vote-polls, --ledger): phones whose
+ * daemon went away come back with their token, re-send a vote that was
+ * never acknowledged, and the ledger records every fact the daemon
+ * acknowledged, so that a test can hold the restarted daemon to it.
+ *
  * Thread: everything runs on the one loop thread.
  */
 #ifndef TUTTI_LOADGEN_H
@@ -42,6 +47,11 @@ struct lg_options {
 	const char *json_path;		/* the full report; NULL = none */
 	const char *label;		/* the scenario's name in the report */
 	bool fail_on_errors;		/* exit 1 on lost connections, protocol errors, a dead daemon */
+	bool reconnect;			/* a lost phone comes back with its token, with backoff */
+	bool vote_polls;		/* every phone votes once in every poll it sees open */
+	bool inputs_at_join;		/* active phones send inputs from their welcome, not the steady phase */
+	const char *ledger_path;	/* one line per acknowledged fact; NULL = none */
+	uint64_t seed;			/* the run's randomness; the same seed plays the same choices */
 };
 
 /* A sample series for percentiles. */
@@ -77,6 +87,9 @@ struct lg_results {
 	uint64_t attempted, opened, failed, joined, lost;	/* lost: closed by the daemon or the network */
 	uint64_t welcome_resumed, resume_attempted, resume_failed;
 	uint64_t inputs_sent, votes_sent, votes_acked, pings_sent, pongs;
+	uint64_t votes_resent;		/* sent again with the same seq: never acked on an earlier connection */
+	uint64_t votes_refused;		/* poll_closed: the poll closed before the vote reached it */
+	uint64_t ledger_lines, ledger_failed;
 	uint64_t states, state_bytes;
 	uint64_t errors;		/* error messages received */
 	uint64_t error_codes[16];	/* by code, see lg_error_code_names */
@@ -108,6 +121,17 @@ struct lg_fleet *lg_fleet_create(const struct lg_options *o, struct lg_results *
 void lg_fleet_destroy(struct lg_fleet *f);
 /* Runs the scenario to its end (or the timeout). 0, or -1 when the loop could not start. */
 int lg_fleet_run(struct lg_fleet *f);
+
+/* ---- the ledger (ledger.c) ---- */
+
+/* Opens @path for appending; the descriptor, or -1. */
+int lg_ledger_open(const char *path);
+/*
+ * One line, "UNIX_TIME WHAT...", in one write(2) at once: @fmt is printf's,
+ * without the time and the newline. Counted in @r (ledger_lines, or
+ * ledger_failed when it could not be written). Nothing when @fd < 0.
+ */
+void lg_ledger_line(struct lg_results *r, int fd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- the daemon's side (daemon_probe.c) ---- */
 

@@ -7,7 +7,9 @@
  *
  * Prints one summary line and writes every figure as JSON. Exit status: 0,
  * 1 with --fail-on-errors when a phone was lost, could not connect, got a
- * protocol error, or the daemon died; 2 on bad arguments.
+ * protocol error, came back as a new participant although it held a
+ * token, or the daemon died; 2 on bad arguments. With --reconnect a lost
+ * connection is expected (the daemon was killed) and is no failure.
  */
 #include "loadgen.h"
 
@@ -38,7 +40,18 @@ static void usage(FILE *to)
 		"  --pid PID            the daemon, for RSS and CPU from /proc\n"
 		"  --json FILE          write every figure there\n"
 		"  --label NAME         the scenario's name in the report\n"
-		"  --fail-on-errors     exit 1 on lost or failed connections, protocol errors, a dead daemon\n",
+		"  --fail-on-errors     exit 1 on lost or failed connections, protocol errors, failed resumes,\n"
+		"                       a dead daemon\n"
+		"  --inputs-at-join     the active phones send inputs from their welcome on (default: from\n"
+		"                       the steady phase, once everyone joined)\n"
+		"  --vote-polls         every phone votes once, at random, in every poll it sees open\n"
+		"  --reconnect          a lost phone tries again 0.2-2 s later (backing off while the daemon is\n"
+		"                       down), resumes with its token and re-sends a vote that was never acked\n"
+		"  --ledger FILE        append a line per acknowledged fact as it arrives (bench/README.md):\n"
+		"                         TIME welcome PHONE ID TOKEN new|resumed\n"
+		"                         TIME vote PHONE ID POLL CHOICE SEQ\n"
+		"                         TIME cue INDEX\n"
+		"  --seed N             the run's randomness (default 0)\n",
 		LG_PHONES_MAX);
 }
 
@@ -59,8 +72,12 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(a, "--fail-on-errors") == 0) {
-			o->fail_on_errors = true;
+		if (strcmp(a, "--fail-on-errors") == 0 || strcmp(a, "--reconnect") == 0 ||
+		    strcmp(a, "--vote-polls") == 0 || strcmp(a, "--inputs-at-join") == 0) {
+			o->fail_on_errors |= strcmp(a, "--fail-on-errors") == 0;
+			o->reconnect |= strcmp(a, "--reconnect") == 0;
+			o->vote_polls |= strcmp(a, "--vote-polls") == 0;
+			o->inputs_at_join |= strcmp(a, "--inputs-at-join") == 0;
 			continue;
 		}
 		if (strcmp(a, "--help") == 0) {
@@ -106,6 +123,10 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 			o->json_path = v;
 		else if (strcmp(a, "--label") == 0)
 			o->label = v;
+		else if (strcmp(a, "--ledger") == 0)
+			o->ledger_path = v;
+		else if (strcmp(a, "--seed") == 0)
+			o->seed = strtoull(v, NULL, 10);
 		else {
 			fprintf(stderr, "loadgen: unknown option %s\n", a);
 			return -1;
@@ -199,7 +220,9 @@ int main(int argc, char **argv)
 			     (double)r.states_in_measure / measured / r.phones_in_measure : 0;
 	/* Errors a correct phone never gets; rate limiting counts too, since the loadgen keeps to its rate. */
 	protocol_errors = r.errors + r.unparsed;
-	failed = r.failed || r.lost || protocol_errors || !r.d_end.alive || r.resume_failed;
+	/* With --reconnect a lost phone comes back: what fails is coming back as someone else. */
+	failed = r.failed || (r.lost && !o.reconnect) || protocol_errors || !r.d_end.alive || r.resume_failed ||
+		 r.ledger_failed;
 
 	printf("loadgen %s: phones %u attempted %llu open %llu failed %llu lost %llu | join p50 %.1f p99 %.1f ms | "
 	       "input->state p50 %.1f p95 %.1f p99 %.1f max %.1f ms (%zu) | spread p50 %.1f p99 %.1f ms | "
@@ -216,11 +239,13 @@ int main(int argc, char **argv)
 	       delta(r.d_end.rejected_inputs, r.d_start.rejected_inputs),
 	       delta(r.d_end.tick_overruns, r.d_joined.tick_overruns),
 	       delta(r.d_end.audio_xruns, r.d_joined.audio_xruns));
-	if (o.vote_at_s >= 0)
-		printf("loadgen %s: votes sent %llu acked %llu, ack p50 %.1f p99 %.1f ms\n", o.label,
+	if (o.vote_at_s >= 0 || o.vote_polls)
+		printf("loadgen %s: votes sent %llu acked %llu re-sent %llu refused (poll closed) %llu, "
+		       "ack p50 %.1f p99 %.1f ms\n", o.label,
 		       (unsigned long long)r.votes_sent, (unsigned long long)r.votes_acked,
+		       (unsigned long long)r.votes_resent, (unsigned long long)r.votes_refused,
 		       lg_series_pct(&r.vote_s, 50) * 1e3, lg_series_pct(&r.vote_s, 99) * 1e3);
-	if (o.churn_share > 0)
+	if (o.churn_share > 0 || o.reconnect)
 		printf("loadgen %s: resumes attempted %llu resumed %llu failed %llu, p50 %.1f p99 %.1f ms\n", o.label,
 		       (unsigned long long)r.resume_attempted, (unsigned long long)r.welcome_resumed,
 		       (unsigned long long)r.resume_failed, lg_series_pct(&r.resume_s, 50) * 1e3,
@@ -233,7 +258,7 @@ int main(int argc, char **argv)
 				json_object_set_new(errors, lg_error_code_names[i], json_integer((json_int_t)r.error_codes[i]));
 		j = json_pack("{s:s, s:{s:I, s:f, s:I, s:f, s:s, s:f, s:f, s:f, s:I},"
 			      " s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:o,"
-			      " s:{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
+			      " s:{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
 			      " s:{s:f, s:f, s:o, s:o, s:o}}",
 			      "label", o.label,
 			      "options", "phones", (json_int_t)o.phones, "join_over_s", o.join_over_s,
@@ -248,9 +273,11 @@ int main(int argc, char **argv)
 			      "phones", "states_per_phone_per_s", states_per_phone_s,
 			      "states", (json_int_t)r.states, "bytes_received", (json_int_t)r.state_bytes,
 			      "inputs_sent", (json_int_t)r.inputs_sent, "votes_sent", (json_int_t)r.votes_sent,
-			      "votes_acked", (json_int_t)r.votes_acked, "pings", (json_int_t)r.pings_sent,
+			      "votes_acked", (json_int_t)r.votes_acked, "votes_resent", (json_int_t)r.votes_resent,
+			      "votes_refused", (json_int_t)r.votes_refused, "pings", (json_int_t)r.pings_sent,
 			      "pongs", (json_int_t)r.pongs, "resumes_attempted", (json_int_t)r.resume_attempted,
-			      "resumed", (json_int_t)r.welcome_resumed, "unparsed", (json_int_t)r.unparsed,
+			      "resumed", (json_int_t)r.welcome_resumed, "resumes_failed", (json_int_t)r.resume_failed,
+			      "unparsed", (json_int_t)r.unparsed,
 			      "errors", errors,
 			      "daemon", "rss_per_connection_bytes", rss_per_conn, "cpu_share", cpu_share,
 			      "start", daemon_json(&r.d_start), "joined", daemon_json(&r.d_joined),
@@ -264,6 +291,9 @@ int main(int argc, char **argv)
 	lg_series_free(&r.vote_s);
 	lg_series_free(&r.resume_s);
 	lg_series_free(&r.spread_s);
+	if (o.ledger_path)
+		printf("loadgen %s: ledger %s: %llu lines, %llu could not be written\n", o.label, o.ledger_path,
+		       (unsigned long long)r.ledger_lines, (unsigned long long)r.ledger_failed);
 	if (failed && o.fail_on_errors) {
 		fprintf(stderr, "loadgen %s: FAILED: %llu failed, %llu lost, %llu protocol errors, %llu resumes failed%s\n",
 			o.label, (unsigned long long)r.failed, (unsigned long long)r.lost,

@@ -6,7 +6,8 @@
  * The daemon puts what a measurement needs at the start of each message
  * ({"type":"state","tick":N,...}, {"type":"ack","seq":S,"tick":T}), so a
  * phone reads only the first fragment of a frame, with no JSON parser:
- * the loadgen must keep up with 100,000 states a second on one core.
+ * the loadgen must keep up with 100,000 states a second on one core. The
+ * poll, last in a state, is read only from a frame that came whole.
  */
 #include "loadgen.h"
 
@@ -17,11 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SCHEDULE_US	5000	/* the scheduler's period */
 #define TICK_RING	4096	/* ticks remembered for the broadcast spread */
 #define JOIN_GRACE_S	30	/* after the storm, how long stragglers may take to join */
 #define RESUME_AFTER_S	2	/* churn: a phone comes back this long after it left */
+#define RECONNECT_MIN_S	0.2	/* --reconnect: the first try comes 0.2 to 2 s after the loss */
+#define RECONNECT_MAX_S	2.0
+#define RECONNECT_CAP_S	5.0	/* ... and backs off by half again per failed try, up to this */
+#define VOTE_RESEND_S	3.0	/* a vote with no ack for this long on a live connection goes again */
+#define RX_MAX		4096	/* a frame's first fragment: the protocol's rx buffer */
+#define POLL_ID_MAX	40
 
 enum phone_state { P_WAITING, P_CONNECTING, P_JOINING, P_JOINED, P_AWAY, P_DEAD };
 
@@ -37,21 +45,32 @@ struct inflight {
 	double sent;
 };
 
+/* A phone's vote from the moment it is chosen until the daemon acks or refuses it. */
+struct vote {
+	char poll[POLL_ID_MAX];		/* "": no vote under way */
+	uint32_t choice;
+	uint64_t seq;			/* 0 until sent; a re-send keeps it, so it is never counted twice */
+	double sent, resend_at;
+};
+
 struct lg_phone {
 	struct lws *wsi;
 	struct lg_fleet *fleet;
 	uint32_t index;
 	enum phone_state st;
 	uint8_t want;
-	bool active;			/* sends inputs in the steady phase */
+	bool active;			/* one of the first M phones: sends inputs */
 	bool resuming;
 	bool leaving;			/* we closed it (churn or the end): not lost */
+	bool welcomed;			/* a welcome came at least once: the phone holds an id and a token */
 	char token[48];
+	char id[16];			/* the participant, from the last welcome */
 	uint64_t seq;
 	double connect_at;
 	double next_ping_at, next_input_at, vote_at, leave_at, back_at;
-	uint64_t vote_seq;
-	double vote_sent;
+	uint32_t tries;			/* --reconnect: tries since the connection was lost, for the backoff */
+	struct vote vote;
+	char voted_poll[POLL_ID_MAX];	/* --vote-polls: the last poll this phone voted in */
 	struct inflight sent[LG_INFLIGHT];	/* inputs waiting for their ack */
 	struct inflight acked[LG_INFLIGHT];	/* acked, waiting for a state with tick >= key */
 	uint8_t n_sent, n_acked;
@@ -74,9 +93,11 @@ struct lg_fleet {
 	uint32_t joined_now;
 	double t0, steady_at, end_at, next_churn_at;
 	bool steady, done;
-	char poll_id[40];
+	char poll_id[POLL_ID_MAX];
 	struct tick_seen ticks[TICK_RING];
 	uint64_t rng;
+	int ledger;			/* -1: no ledger */
+	int ledger_cue;			/* the cue index the ledger names last */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -107,6 +128,50 @@ static void want(struct lg_phone *p, uint8_t what)
 
 /* ---- connecting ---- */
 
+/* Seconds until a lost phone tries again: spread over 0.2 to 2 s, then half as long again per failed try. */
+static double reconnect_delay(struct lg_fleet *f, struct lg_phone *p)
+{
+	double d = (RECONNECT_MIN_S + (RECONNECT_MAX_S - RECONNECT_MIN_S) * rnd(f)) * pow(1.5, p->tries);
+
+	p->tries++;
+	return fmin(d, RECONNECT_CAP_S);
+}
+
+/*
+ * The phone's connection is gone, or never came. A phone that was joined
+ * or joining was lost; one still connecting failed. With --reconnect it
+ * tries again either way, after a spread-out delay: the daemon may be down
+ * (killed and restarting), and a whole crowd coming back in the same
+ * millisecond is no crowd.
+ */
+static void phone_down(struct lg_fleet *f, struct lg_phone *p, double now)
+{
+	enum phone_state was = p->st;
+
+	p->wsi = NULL;
+	if (was == P_JOINED && f->joined_now)
+		f->joined_now--;
+	if (f->done) {
+		p->st = P_DEAD;
+		return;
+	}
+	if (p->leaving) {	/* churn: we closed it, and it comes back at back_at */
+		p->st = P_AWAY;
+		return;
+	}
+	if (was != P_CONNECTING) {
+		f->r->lost++;
+	} else if (!f->o->reconnect && p->resuming) {
+		f->r->resume_attempted++;
+		f->r->resume_failed++;
+	} else if (!f->o->reconnect) {
+		f->r->failed++;
+	}
+	p->st = f->o->reconnect ? P_AWAY : P_DEAD;
+	if (f->o->reconnect)
+		p->back_at = now + reconnect_delay(f, p);
+}
+
 static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
 {
 	struct lws_client_connect_info i;
@@ -129,18 +194,56 @@ static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
 	p->want = 0;
 	p->n_sent = p->n_acked = 0;
 	p->leaving = false;
-	if (p->resuming)
-		f->r->resume_attempted++;
-	else
+	if (!p->resuming)
 		f->r->attempted++;
-	if (!lws_client_connect_via_info(&i)) {
-		p->wsi = NULL;
-		p->st = P_DEAD;
-		if (p->resuming)
-			f->r->resume_failed++;
-		else
-			f->r->failed++;
+	/* Refused at once; lws may already have called back with the error, which settled it. */
+	if (!lws_client_connect_via_info(&i) && p->st == P_CONNECTING)
+		phone_down(f, p, now);
+}
+
+/* ---- votes ---- */
+
+/* A new vote in @poll, one of @options at random: the next write sends it. */
+static void vote_choose(struct lg_fleet *f, struct lg_phone *p, const char *poll, uint32_t options)
+{
+	snprintf(p->vote.poll, sizeof(p->vote.poll), "%s", poll);
+	p->vote.choice = (uint32_t)(rnd(f) * options);
+	p->vote.seq = 0;
+	want(p, WANT_VOTE);
+}
+
+static void vote_done(struct lg_phone *p)
+{
+	memset(&p->vote, 0, sizeof(p->vote));
+}
+
+/* The vote under way, first sent or sent again with the seq it had, so the daemon counts it once. */
+static int vote_format(struct lg_fleet *f, struct lg_phone *p, char *msg, size_t cap, double now)
+{
+	struct vote *v = &p->vote;
+
+	if (!v->poll[0])
+		return 0;
+	if (v->seq) {
+		f->r->votes_resent++;
+	} else {
+		v->seq = ++p->seq;
+		f->r->votes_sent++;
 	}
+	v->sent = now;
+	v->resend_at = now + VOTE_RESEND_S;
+	return snprintf(msg, cap, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
+			(unsigned long long)v->seq, v->poll, v->choice);
+}
+
+/* The daemon holds the vote: it goes to the ledger, and the phone is free to vote in the next poll. */
+static void vote_acked(struct lg_fleet *f, struct lg_phone *p, double now)
+{
+	f->r->votes_acked++;
+	lg_series_add(&f->r->vote_s, now - p->vote.sent);
+	lg_ledger_line(f->r, f->ledger, "vote %u %s %s %u %llu", p->index, p->id, p->vote.poll, p->vote.choice,
+		       (unsigned long long)p->vote.seq);
+	vote_done(p);
 }
 
 /* ---- what a phone sends ---- */
@@ -154,17 +257,13 @@ static int phone_write(struct lg_fleet *f, struct lg_phone *p)
 
 	if (p->want & WANT_HELLO) {
 		p->want &= (uint8_t)~WANT_HELLO;
+		if (p->token[0])
+			f->r->resume_attempted++;
 		n = p->token[0] ? snprintf(msg, 300, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", p->token) :
 				  snprintf(msg, 300, "{\"type\":\"hello\",\"token\":null,\"zone\":null}");
 	} else if (p->want & WANT_VOTE) {
 		p->want &= (uint8_t)~WANT_VOTE;
-		if (f->poll_id[0]) {
-			p->vote_seq = ++p->seq;
-			p->vote_sent = now;
-			n = snprintf(msg, 300, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
-				     (unsigned long long)p->vote_seq, f->poll_id, (unsigned)(rnd(f) * 2));
-			f->r->votes_sent++;
-		}
+		n = vote_format(f, p, msg, 300, now);
 	} else if (p->want & WANT_INPUT) {
 		p->want &= (uint8_t)~WANT_INPUT;
 		p->seq++;
@@ -216,10 +315,59 @@ static void field_str(const char *m, const char *key, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
+/* How many options the poll at @poll lists ("options":["A","B"]); 0 when the list is cut short. */
+static uint32_t poll_option_count(const char *poll)
+{
+	const char *at = strstr(poll, "\"options\":[");
+	bool in_string = false;
+	uint32_t n = 0;
+
+	if (!at)
+		return 0;
+	for (at += strlen("\"options\":["); *at && (in_string || *at != ']'); at++) {
+		if (in_string && *at == '\\' && at[1])
+			at++;		/* an escaped character, perhaps a quote */
+		else if (*at == '"' && (in_string = !in_string))
+			n++;		/* an option's opening quote */
+	}
+	return *at == ']' ? n : 0;
+}
+
+/* --vote-polls: a poll open in this state that the phone has not voted in gets its vote, once. */
+static void vote_in_new_poll(struct lg_fleet *f, struct lg_phone *p, const char *poll)
+{
+	char id[POLL_ID_MAX];
+	uint32_t options = poll_option_count(poll);
+
+	field_str(poll, "\"poll\":{\"id\":\"", id, sizeof(id));
+	if (!id[0] || !options || p->vote.poll[0] || strcmp(id, p->voted_poll) == 0)
+		return;
+	snprintf(p->voted_poll, sizeof(p->voted_poll), "%s", id);
+	vote_choose(f, p, id, options);
+}
+
+/* The ledger names the cue the phones see each time it changes. */
+static void ledger_cue(struct lg_fleet *f, const char *m)
+{
+	const char *at = strstr(m, "\"cue\":{\"index\":");
+	int cue;
+
+	if (f->ledger < 0 || !at)
+		return;
+	cue = atoi(at + strlen("\"cue\":{\"index\":"));
+	if (cue != f->ledger_cue) {
+		f->ledger_cue = cue;
+		lg_ledger_line(f->r, f->ledger, "cue %d", cue);
+	}
+}
+
+/* A state; @whole when the frame came in one piece, so its poll, last in it, is all there. */
+static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, bool whole, double now)
 {
 	uint64_t tick = field_u64(m, "\"tick\":");
 	struct tick_seen *t = &f->ticks[tick % TICK_RING];
+	const char *poll = whole ? strstr(m, "\"poll\":{\"id\":\"") : NULL;
+	bool open = poll && strstr(poll, "\"open\":true");
 	uint8_t keep = 0;
 
 	f->r->states++;
@@ -238,12 +386,11 @@ static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, doub
 		}
 	}
 	p->n_acked = keep;
-	if (!f->poll_id[0] && f->o->vote_at_s >= 0) {
-		const char *poll = strstr(m, "\"poll\":{\"id\":\"");
-
-		if (poll && strstr(poll, "\"open\":true"))
-			field_str(poll, "\"poll\":{\"id\":\"", f->poll_id, sizeof(f->poll_id));
-	}
+	ledger_cue(f, m);
+	if (open && !f->poll_id[0] && f->o->vote_at_s >= 0)
+		field_str(poll, "\"poll\":{\"id\":\"", f->poll_id, sizeof(f->poll_id));
+	if (open && f->o->vote_polls)
+		vote_in_new_poll(f, p, poll);
 }
 
 static void on_ack(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
@@ -260,60 +407,80 @@ static void on_ack(struct lg_fleet *f, struct lg_phone *p, const char *m, double
 		}
 	}
 	p->n_sent = keep;
-	if (p->vote_seq && seq >= p->vote_seq) {
-		f->r->votes_acked++;
-		lg_series_add(&f->r->vote_s, now - p->vote_sent);
-		p->vote_seq = 0;
-	}
+	/* An ack covers every seq up to its own; a vote it covers was not refused (that error comes first). */
+	if (p->vote.seq && seq >= p->vote.seq)
+		vote_acked(f, p, now);
 }
 
 static void on_welcome(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
 {
 	uint64_t last = field_u64(m, "\"last_seq\":");
+	bool resumed = strstr(m, "\"resumed\":true") != NULL;
 
 	if (p->resuming) {
-		if (strstr(m, "\"resumed\":true")) {
+		if (resumed) {
 			f->r->welcome_resumed++;
 			lg_series_add(&f->r->resume_s, now - p->connect_at);
 		} else {
-			f->r->resume_failed++;
+			f->r->resume_failed++;	/* it held a token from a welcome, and came back as someone new */
 		}
-	} else {
+	} else if (!p->welcomed) {
 		f->r->joined++;
 		lg_series_add(&f->r->join_s, now - p->connect_at);
 	}
+	field_str(m, "\"id\":\"", p->id, sizeof(p->id));
 	field_str(m, "\"token\":\"", p->token, sizeof(p->token));
+	lg_ledger_line(f->r, f->ledger, "welcome %u %s %s %s", p->index, p->id, p->token, resumed ? "resumed" : "new");
 	if (last > p->seq)
 		p->seq = last;
 	p->st = P_JOINED;
+	p->welcomed = true;
 	p->resuming = false;
+	p->tries = 0;
 	f->joined_now++;
+	/* A vote not acked on the lost connection goes (again) first, before any input takes a higher seq. */
+	if (p->vote.poll[0])
+		want(p, WANT_VOTE);
+	if (p->active)	/* inputs at a random phase, so the phones do not fall into step */
+		p->next_input_at = now + rnd(f) / f->o->rate;
 	/* Clock sync as the phone app does it: a burst of three, then every few seconds. */
 	p->next_ping_at = now + f->o->ping_every_s * rnd(f);
 	want(p, WANT_PING);
 }
 
-static void on_error(struct lg_fleet *f, struct lg_phone *p, const char *m)
+static void on_error(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
 {
 	char code[32];
 	uint64_t seq = field_u64(m, "\"seq\":");
 	uint8_t keep = 0;
 
 	field_str(m, "\"code\":\"", code, sizeof(code));
-	f->r->errors++;
-	f->r->error_codes[lg_error_code_index(code)]++;
 	for (uint8_t i = 0; i < p->n_sent; i++)	/* a refused input never reaches a state */
 		if (p->sent[i].key != seq)
 			p->sent[keep++] = p->sent[i];
 	p->n_sent = keep;
+	if (p->vote.seq && seq == p->vote.seq) {
+		if (strcmp(code, "poll_closed") == 0) {
+			/* The operator moved on before the vote arrived: a race any phone can lose. */
+			f->r->votes_refused++;
+			vote_done(p);
+			return;
+		}
+		if (strcmp(code, "rate_limited") == 0)
+			p->vote.resend_at = now + 1.0;	/* dropped, not refused: again once under the rate */
+		else
+			vote_done(p);
+	}
+	f->r->errors++;
+	f->r->error_codes[lg_error_code_index(code)]++;
 }
 
-static void on_message(struct lg_fleet *f, struct lg_phone *p, const char *m, size_t len)
+static void on_message(struct lg_fleet *f, struct lg_phone *p, const char *m, size_t len, bool whole)
 {
 	double now = lg_now();
 
 	if (len > 16 && memcmp(m, "{\"type\":\"state\"", 15) == 0)
-		on_state(f, p, m, now);
+		on_state(f, p, m, whole, now);
 	else if (memcmp(m, "{\"type\":\"ack\"", 13) == 0)
 		on_ack(f, p, m, now);
 	else if (memcmp(m, "{\"type\":\"pong\"", 14) == 0)
@@ -321,7 +488,7 @@ static void on_message(struct lg_fleet *f, struct lg_phone *p, const char *m, si
 	else if (memcmp(m, "{\"type\":\"welcome\"", 17) == 0)
 		on_welcome(f, p, m, now);
 	else if (memcmp(m, "{\"type\":\"error\"", 15) == 0)
-		on_error(f, p, m);
+		on_error(f, p, m, now);
 	else
 		f->r->unparsed++;
 	f->r->state_bytes += len;
@@ -331,7 +498,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 {
 	struct lg_phone *p = user;
 	struct lg_fleet *f = p ? p->fleet : NULL;
-	char m[1024];
+	char m[RX_MAX + 1];
 
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
@@ -341,14 +508,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		want(p, WANT_HELLO);
 		break;
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		if (p->resuming)
-			f->r->resume_failed++;
-		else if (p->st == P_CONNECTING)
-			f->r->failed++;
-		else if (!p->leaving && !f->done)
-			f->r->lost++;
-		p->wsi = NULL;
-		p->st = P_DEAD;
+		phone_down(f, p, lg_now());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		/* Only a frame's first fragment: every field measured is near its start. */
@@ -357,19 +517,24 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		len = len < sizeof(m) - 1 ? len : sizeof(m) - 1;
 		memcpy(m, in, len);
 		m[len] = '\0';
-		on_message(f, p, m, len);
+		on_message(f, p, m, len, lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi));
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (p->leaving)
 			return -1;
 		return phone_write(f, p);
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		if (p->st == P_JOINED && f->joined_now)
-			f->joined_now--;
-		if (!p->leaving && !f->done)
-			f->r->lost++;
-		p->wsi = NULL;
-		p->st = p->leaving && !f->done ? P_AWAY : P_DEAD;
+		phone_down(f, p, lg_now());
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/*
+		 * A connection cut during its HTTP upgrade (the daemon killed
+		 * then) ends in CLOSED_CLIENT_HTTP and this, with neither
+		 * CONNECTION_ERROR nor CLIENT_CLOSED: still the phone's wsi, it
+		 * is down, and the pointer must not outlive it.
+		 */
+		if (p && p->wsi == wsi)
+			phone_down(f, p, lg_now());
 		break;
 	default:
 		break;
@@ -381,8 +546,6 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 
 static void start_steady(struct lg_fleet *f, double now)
 {
-	uint32_t active = 0;
-
 	f->steady = true;
 	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_joined);
 	now = lg_now();		/* the sample may take a moment */
@@ -397,11 +560,8 @@ static void start_steady(struct lg_fleet *f, double now)
 		if (p->st != P_JOINED)
 			continue;
 		/* Active phones start at random phases, so inputs are spread over time. */
-		if (active < f->o->active && f->o->rate > 0) {
-			p->active = true;
+		if (p->active)
 			p->next_input_at = now + rnd(f) / f->o->rate;
-			active++;
-		}
 		p->vote_at = f->o->vote_at_s >= 0 ? now + f->o->vote_at_s + 2.0 * rnd(f) : -1;
 	}
 }
@@ -422,7 +582,7 @@ static void schedule_phone(struct lg_fleet *f, struct lg_phone *p, double now)
 {
 	if (p->st == P_AWAY) {
 		if (now >= p->back_at) {
-			p->resuming = true;
+			p->resuming = p->welcomed;
 			phone_connect(f, p, now);
 		}
 		return;
@@ -440,7 +600,7 @@ static void schedule_phone(struct lg_fleet *f, struct lg_phone *p, double now)
 		p->next_ping_at = now + f->o->ping_every_s;
 		want(p, WANT_PING);
 	}
-	if (p->active && now >= p->next_input_at) {
+	if ((f->steady || f->o->inputs_at_join) && p->active && now >= p->next_input_at) {
 		/* Jittered by up to 20 % so the phones do not fall into step. */
 		p->next_input_at += (0.8 + 0.4 * rnd(f)) / f->o->rate;
 		if (p->next_input_at < now)
@@ -449,8 +609,12 @@ static void schedule_phone(struct lg_fleet *f, struct lg_phone *p, double now)
 	}
 	if (p->vote_at > 0 && now >= p->vote_at) {
 		p->vote_at = -1;
-		want(p, WANT_VOTE);
+		if (f->poll_id[0] && !p->vote.poll[0])
+			vote_choose(f, p, f->poll_id, 2);
 	}
+	/* No ack for a vote on a live connection (dropped over the rate, say): the same vote again. */
+	if (p->vote.poll[0] && now >= p->vote.resend_at)
+		want(p, WANT_VOTE);
 }
 
 static void finish(struct lg_fleet *f, double now)
@@ -458,13 +622,19 @@ static void finish(struct lg_fleet *f, double now)
 	f->done = true;
 	f->r->measure_ended = now;
 	/* A phone still waiting for its connection or its welcome at the end never joined: it failed. */
-	for (uint32_t i = 0; i < f->started; i++)
-		if (f->phones[i].st == P_CONNECTING || f->phones[i].st == P_JOINING) {
-			if (f->phones[i].resuming)
+	for (uint32_t i = 0; i < f->started; i++) {
+		struct lg_phone *p = &f->phones[i];
+
+		if (f->o->reconnect) {	/* coming back at the end is no failure; never having joined is */
+			if (!p->welcomed)
+				f->r->failed++;
+		} else if (p->st == P_CONNECTING || p->st == P_JOINING) {
+			if (p->resuming)
 				f->r->resume_failed++;
 			else
 				f->r->failed++;
 		}
+	}
 	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_end);
 	for (uint32_t i = 0; i < TICK_RING; i++) {
 		struct tick_seen *t = &f->ticks[i];
@@ -525,7 +695,12 @@ struct lg_fleet *lg_fleet_create(const struct lg_options *o, struct lg_results *
 		return NULL;
 	f->o = o;
 	f->r = r;
-	f->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)o->phones;
+	f->ledger = -1;
+	f->ledger_cue = -1;
+	/* The seed mixed in (a splitmix constant); xorshift must never start from 0. */
+	f->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)o->phones ^ (o->seed * 0xbf58476d1ce4e5b9ULL);
+	if (!f->rng)
+		f->rng = 1;
 	f->phones = calloc(o->phones, sizeof(*f->phones));
 	if (!f->phones) {
 		free(f);
@@ -535,9 +710,15 @@ struct lg_fleet *lg_fleet_create(const struct lg_options *o, struct lg_results *
 		f->phones[i].fleet = f;
 		f->phones[i].index = i;
 		f->phones[i].vote_at = -1;
+		f->phones[i].active = i < o->active && o->rate > 0;
+	}
+	if (o->ledger_path && (f->ledger = lg_ledger_open(o->ledger_path)) < 0) {
+		fprintf(stderr, "loadgen: cannot open the ledger %s\n", o->ledger_path);
+		lg_fleet_destroy(f);
+		return NULL;
 	}
 	f->protocols[0] = (struct lws_protocols){ .name = "tutti-loadgen", .callback = callback,
-						  .rx_buffer_size = 4096 };
+						  .rx_buffer_size = RX_MAX };
 	lws_set_log_level(LLL_ERR, NULL);
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_LIBUV;
@@ -572,6 +753,8 @@ void lg_fleet_destroy(struct lg_fleet *f)
 		return;
 	if (f->ctx)
 		lws_context_destroy(f->ctx);
+	if (f->ledger >= 0)
+		close(f->ledger);
 	free(f->phones);
 	free(f);
 }
