@@ -10,42 +10,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 import { Phone } from '../lib/client.mjs';
-
-const PASSWORD = 'front-of-house';
-
-async function consoleSession(d, cookie) {
-  const ws = new WebSocket(d.wsUrl, 'tutti.console.v1', { headers: { Cookie: cookie } });
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  // Resolves on the first matching message after the call, as it arrives (no polling delay:
-  // the kill right after a reply must come before the journal's next batch would).
-  const next = (test, ms = 5000) => new Promise((resolve, reject) => {
-    const on = (data) => {
-      const m = JSON.parse(data.toString());
-      if (test(m)) { clearTimeout(t); ws.off('message', on); resolve(m); }
-    };
-    const t = setTimeout(() => { ws.off('message', on); reject(new Error('timed out')); }, ms);
-    ws.on('message', on);
-  });
-  const command = async (cmd) => { ws.send(JSON.stringify(cmd)); return next((m) => m.type === 'reply'); };
-  return { ws, next, command };
-}
-
-async function login(d) {
-  const res = await fetch(`${d.url}console/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ role: 'operator', password: PASSWORD }),
-  });
-  assert.equal(res.status, 200);
-  return res.headers.get('set-cookie').split(';')[0];
-}
+import { consoleSection, consoleSession, login } from '../lib/console_socket.mjs';
 
 test('a show killed with SIGKILL comes back from its journal with nothing acknowledged lost', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tutti-journal-'));
-  const hash = execFileSync(TUTTI_BIN, ['hash-password'], { input: `${PASSWORD}\n` }).toString().trim();
-  const config = writeConfig(smallVenue({ console: { operator_password_hash: hash } }));
+  const config = writeConfig(smallVenue({ console: consoleSection() }));
   const journal = join(dir, 'show.db');
   let d = await startDaemon({ config, args: ['--journal', journal] });
   const phones = [new Phone(d.wsUrl), new Phone(d.wsUrl), new Phone(d.wsUrl)];
@@ -175,8 +146,7 @@ test('a damaged journal is set aside and the show starts anyway, with an alarm',
 
 test('a full disk raises journal_degraded and the show goes on; no phone address or user agent is kept', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tutti-journal-'));
-  const hash = execFileSync(TUTTI_BIN, ['hash-password'], { input: `${PASSWORD}\n` }).toString().trim();
-  const config = writeConfig(smallVenue({ console: { operator_password_hash: hash } }));
+  const config = writeConfig(smallVenue({ console: consoleSection() }));
   const journal = join(dir, 'show.db');
   // The "disk" holds 192 KiB: the journal fills it with taps within seconds.
   const d = await startDaemon({ config, args: ['--journal', journal], prefix: ['prlimit', '--fsize=196608'] });

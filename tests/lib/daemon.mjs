@@ -39,9 +39,10 @@ export function smallVenue(overrides = {}) {
 }
 
 // Starts the daemon; resolves to { port, url, wsUrl, proc, output(), stop() }. @prefix runs it
-// under another command (e.g. ['prlimit', '--nofile=600']).
-export async function startDaemon({ config, args = [], env = {}, timeoutMs = 10000, prefix = [] } = {}) {
-  const argv = [TUTTI_BIN, 'run', config, '--listen', '127.0.0.1', '--port', '0',
+// under another command (e.g. ['prlimit', '--nofile=600']). @port 0: the OS picks a free one; a
+// restarted daemon takes its predecessor's, so that phones find it again.
+export async function startDaemon({ config, args = [], env = {}, timeoutMs = 10000, prefix = [], port: listenPort = 0 } = {}) {
+  const argv = [TUTTI_BIN, 'run', config, '--listen', '127.0.0.1', '--port', String(listenPort),
     '--headless', '--audio', 'none', ...args];
   const command = [...prefix, ...argv];
   const proc = spawn(command[0], command.slice(1), {
@@ -72,9 +73,10 @@ export async function startDaemon({ config, args = [], env = {}, timeoutMs = 100
   return {
     port, url, wsUrl, proc,
     output: () => out,
-    // SIGTERM, then wait; resolves to the exit code (a clean shutdown exits 0).
+    // SIGTERM, then wait; resolves to the exit code (a clean shutdown exits 0; null when a
+    // signal ended it, SIGKILL from a test say).
     stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve(proc.exitCode);
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
       const killer = setTimeout(() => proc.kill('SIGKILL'), 5000);
       proc.once('exit', (code) => { clearTimeout(killer); resolve(code); });
       proc.kill('SIGTERM');
