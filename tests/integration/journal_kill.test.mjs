@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from '../lib/daemon.mjs';
@@ -154,6 +155,36 @@ async function waitFor(what, ms, check) {
   }
 }
 
+// A free port below the kernel's ephemeral range (32768 and up here): a port the OS picked for
+// the first daemon could be taken, between a kill and the restart, as the source port of any
+// connection on the machine.
+async function showPort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const server = createServer();
+    const free = await new Promise((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
+}
+
+// The daemon on @port; a few tries when something else holds the port for a moment.
+async function startOn(options, port) {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await startDaemon({ ...options, port });
+    } catch (e) {
+      if (tries === 5 || !/port in use/.test(e.message)) throw e;
+      await sleep(200);
+    }
+  }
+}
+
 function startLoadgen(port, ledger, seed) {
   const args = ['--port', String(port), '--phones', String(PHONES), '--join-over', String(JOIN_OVER_S),
     '--active', String(PHONES), '--rate', String(TAPS_PER_S), '--inputs-at-join', '--vote-polls', '--reconnect',
@@ -240,13 +271,13 @@ test('a journalled show killed twenty times keeps everything it acknowledged', {
   const journal = join(dir, 'show.db');
   const ledger = new Ledger(join(dir, 'ledger.txt'));
   const op = new Operator();
-  const start = (port) => startDaemon({ config, port, args: ['--journal', journal] });
+  const port = await showPort();
+  const start = () => startOn({ config, args: ['--journal', journal] }, port);
   let d = null;
   let lg = null;
   const totals = { kills: 0, listeningMs: 0, backMs: 0, goesCutOff: 0, goesCutOffDone: 0, votesChecked: 0 };
   try {
-    d = await start(0);
-    const { port } = d;
+    d = await start();
     writeFileSync(ledger.path, '');
     lg = startLoadgen(port, ledger.path, seed);
     await op.attach(d);
@@ -269,7 +300,7 @@ test('a journalled show killed twenty times keeps everything it acknowledged', {
       const goCutOff = op.inFlight;
       const { participants } = checkKilledJournal(journal, join(dir, 'as-killed'), atKill);
       const restarted = Date.now();
-      d = await start(port);
+      d = await start();
       const listeningMs = Date.now() - restarted;
       await op.attach(d);
       const r = await checkRestarted({ d, op, ledger, atKill, journal, expectedCue, goCutOff, cueIds });
