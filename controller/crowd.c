@@ -426,6 +426,13 @@ int crowd_restore(struct crowd *c, const char *id, const char *token, uint32_t z
 }
 
 
+void crowd_restored_wait_from(struct crowd *c, double now_s)
+{
+	for (uint32_t i = 0; i < c->size; i++)
+		if (c->p[i].state == SLOT_WAITING && c->p[i].left_s < now_s)
+			c->p[i].left_s = now_s;
+}
+
 int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed,
 	       bool *taken_over)
 {

@@ -67,6 +67,12 @@ int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, 
  * the id is taken, or the table is full.
  */
 int crowd_restore(struct crowd *c, const char *id, const char *token, uint32_t zone, double now_s);
+/*
+ * After a restart: every participant waiting to resume waits from @now_s
+ * (the show time the crash cut off), not from its join. A phone connected
+ * until the crash has the whole resume window from the restart.
+ */
+void crowd_restored_wait_from(struct crowd *c, double now_s);
 /* True when @token belongs to a participant that can resume. */
 bool crowd_token_known(const struct crowd *c, const char *token);
 /* True when @token belongs to a participant connected now: a hello with it is a takeover. */

@@ -231,6 +231,8 @@ int journal_show_apply(struct journal_show *js, char *err, size_t err_size)
 	if (journal_replay(js->journal, journal_show_replay, js, err, err_size) != 0 ||
 	    journal_replay_anonymous_votes(js->journal, replay_anonymous_votes, js, err, err_size) != 0)
 		return -1;
+	/* Their phones were cut off by the crash, not when they joined: the resume window starts now. */
+	crowd_restored_wait_from(js->w.crowd, journal_resumed_t(js->journal));
 	journal_show_resume(js);
 	return 0;
 }

@@ -309,6 +309,30 @@ START_TEST(test_an_ad_hoc_poll_outlives_a_restart)
 }
 END_TEST
 
+START_TEST(test_a_phone_that_joined_long_before_the_crash_still_resumes)
+{
+	char dir[] = "/tmp/tutti-journal-show-XXXXXX", token[64];
+	struct run r;
+	bool resumed;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	run_start(&r);
+	phone_votes(&r, 0, 1, 1, 1.0, token);
+	/* Connected all along; the crash comes 700 s in, past the 600 s resume window from its join. */
+	journal_show_tick(r.js, 700.0, &(struct journal_show_metrics){ .participants = 1 });
+	run_stop(&r);
+
+	run_start(&r);
+	crowd_tick(r.crowd, journal_resumed_t(r.journal) + 1);
+	ck_assert(crowd_join(r.crowd, token, 0, journal_resumed_t(r.journal) + 2, &resumed, NULL) >= 0);
+	ck_assert_msg(resumed, "the phone comes back as itself, with the window from the restart");
+	run_stop(&r);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 TEST_MAIN("journal_show", test_a_restarted_show_comes_back_as_it_was,
 	  test_a_forgotten_participants_vote_still_counts_after_a_restart, test_a_poll_reset_outlives_a_restart,
-	  test_an_ad_hoc_poll_outlives_a_restart)
+	  test_an_ad_hoc_poll_outlives_a_restart, test_a_phone_that_joined_long_before_the_crash_still_resumes)
