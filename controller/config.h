@@ -286,6 +286,8 @@ struct config_limits {
 	uint32_t max_connections_per_address;
 	uint32_t ipv6_prefix;		/* an IPv6 client is its address's first this many bits */
 	uint32_t max_connections;	/* hard socket cap, <= CONFIG_MAX_CONNECTIONS */
+	double idle_ping_s;		/* a phone silent this long gets a WebSocket ping */
+	double idle_hangup_s;		/* silent this long (no pong either): closed */
 	char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];
 	uint32_t allowed_origin_count;	/* 0 = same-origin as the Host header */
 };

@@ -245,6 +245,25 @@ static enum reader_got input_burst_read(struct config_reader *r, struct reader_o
 	return got;
 }
 
+/* Unless set, a pinged phone has 25 s to answer; set, it must leave time for the ping. */
+static enum reader_got idle_hangup_read(struct config_reader *r, struct reader_object *o,
+					const struct reader_key *k)
+{
+	struct config_limits *lim = o->base;
+	enum reader_got got = reader_key_read(r, o, k);
+
+	if (got != GOT_OK) {
+		lim->idle_hangup_s = lim->idle_ping_s + 25;
+		return got;
+	}
+	if (lim->idle_hangup_s <= lim->idle_ping_s) {
+		reader_fail(r, "/limits/idle_hangup_s", "must be longer than idle_ping_s (%g), got %g",
+			    lim->idle_ping_s, lim->idle_hangup_s);
+		return GOT_BAD;
+	}
+	return got;
+}
+
 static enum reader_got max_connections_read(struct config_reader *r, struct reader_object *o,
 					    const struct reader_key *k)
 {
@@ -279,6 +298,10 @@ static const struct reader_key limits_keys[] = {
 	KEY_WHOLE("max_connections", false, struct config_limits, max_connections, 1,
 		  CONFIG_MAX_CONNECTIONS, 0, max_connections_read,
 		  "Hard cap on open sockets, at least the capacity."),
+	KEY_NUMBER("idle_ping_s", false, struct config_limits, idle_ping_s, 1, 300, 20, NULL,
+		   "A phone silent this long gets a WebSocket ping."),
+	KEY_NUMBER("idle_hangup_s", false, struct config_limits, idle_hangup_s, 2, 600, 45,
+		   idle_hangup_read, "Silent this long, pong included: the phone is gone and closed."),
 	KEY_ARRAY("allowed_origins", false, 0, CONFIG_MAX_ORIGINS, "origins", origins_read,
 		  "Pages allowed to open the phone WebSocket; none: same origin only."),
 };

@@ -197,6 +197,9 @@ size_t metrics_render(const struct metrics *m, const struct metrics_live *live,
 		  .n = m->connections_opened },
 		{ "tutti_connections_closed_total", "counter", "Audience WebSocket connections closed.",
 		  .n = m->connections_closed },
+		{ "tutti_connections_idle_closed_total", "counter",
+		  "Audience connections closed after limits.idle_hangup_s without a word or a pong.",
+		  .n = m->connections_idle_closed },
 	};
 	const struct metrics_row crowd[] = {
 		{ "tutti_participants", "gauge", "Participants joined now.", .n = live->participants },

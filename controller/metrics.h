@@ -19,6 +19,7 @@
 struct metrics {
 	uint64_t connections_opened;	/* WebSocket connections established */
 	uint64_t connections_closed;
+	uint64_t connections_idle_closed;	/* silent past limits.idle_hangup_s, pinged in vain */
 	uint32_t connections;		/* open now (audience sockets) */
 	uint64_t messages_received;
 	uint64_t bytes_received;

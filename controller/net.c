@@ -30,8 +30,6 @@
 #define PERSONAL_MAX		65536	/* largest welcome (32 zones of escaped names, 64 votes) */
 #define FANOUT_SLICE		256	/* states written per slice of a broadcast */
 #define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
-#define PING_AFTER_S		20	/* idle this long: lws sends a WebSocket ping */
-#define HANGUP_AFTER_S		45	/* no valid pong by then: the phone is gone */
 #define HANDSHAKE_TIMEOUT_S	5	/* a request's headers, from accept or from the last request */
 #define SHUTDOWN_GRACE_US	(1000 * 1000)	/* for close frames to reach phones */
 #define HTTP_BODY_MAX		65536	/* /metrics fits with room to spare */
@@ -76,6 +74,7 @@ struct net {
 	struct pss_set peers;			/* of net_pss: every admitted phone, for the broadcast */
 	uint32_t fanout_next;			/* the broadcast goes round peers from here */
 	uint32_t fanout_left;			/* phones still to visit for the newest broadcast */
+	uint32_t idle_next;			/* the idle sweep goes round peers from here */
 	lws_sorted_usec_list_t fanout_sul;
 	unsigned char *state_mem;
 	size_t state_len[CONFIG_MAX_ZONES];
@@ -84,7 +83,6 @@ struct net {
 	char mount_origins[MOUNTS_MAX][CONFIG_PATH_MAX + 16];
 	struct lws_http_mount mounts[MOUNTS_MAX];
 	struct lws_protocols protocols[PROTOCOLS_MAX];	/* http, audience, the service's, a zeroed end */
-	lws_retry_bo_t retry;
 	pthread_mutex_t wake_lock;		/* net_wake() from other threads against the loop's end */
 	bool wakeable;				/* the context is up and not stopping (under wake_lock) */
 };
@@ -101,6 +99,9 @@ struct net_pss {
 	uint32_t peer_at;		/* slot in net.peers */
 	bool closing;			/* a close frame went or came: no more data frames */
 	uint64_t broadcast_seen;	/* the broadcast generation its last state covered */
+	lws_usec_t heard_us;		/* when the phone last sent anything, a pong included */
+	bool ping_due;			/* the idle sweep asked for a WebSocket ping */
+	bool ping_sent;			/* one went and nothing came back since */
 };
 
 /* Per HTTP connection to /healthz or /metrics. */
@@ -474,6 +475,17 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 		return 0;	/* a close frame went or came: no more data frames (RFC 6455 5.5.1) */
 	if (n->stopping && !peer->close_code)
 		peer->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
+	if (pss->ping_due && !peer->close_code) {
+		pss->ping_due = false;
+		/* One byte of payload: lws 4.1 does not pass an empty pong up (RECEIVE_PONG). */
+		n->personal[LWS_PRE] = 'k';
+		if (lws_write(wsi, n->personal + LWS_PRE, 1, LWS_WRITE_PING) < 1)
+			return -1;
+		if (lws_partial_buffered(wsi)) {
+			lws_callback_on_writable(wsi);
+			return 0;
+		}
+	}
 
 	len = audience_peer_next_personal(n->audience, peer, (char *)n->personal + LWS_PRE,
 					  PERSONAL_MAX, now);
@@ -515,6 +527,7 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 	struct addr_entry *e;
 
 	pss->wsi = wsi;
+	pss->heard_us = lws_now_usecs();
 	audience_peer_init(n->audience, &pss->peer, NULL, now);
 	pss->peer.on_socket = true;
 	n->metrics->connections_opened++;
@@ -575,6 +588,46 @@ static void closing(struct net *n, struct net_pss *pss)
 	peers_remove(n, pss);
 }
 
+/* The phone spoke (a message, a fragment or a pong): it is there, no ping needed. */
+static void heard(struct net_pss *pss)
+{
+	pss->heard_us = lws_now_usecs();
+	pss->ping_sent = false;
+}
+
+/*
+ * Keep-alive without lws' per-socket timers (see net_create): each tick
+ * visits 1/tick_hz of the phones, so each is seen about once a second.
+ * Silent for limits.idle_ping_s, a phone gets a WebSocket ping (browsers
+ * and the load generator answer it on their own); silent for
+ * limits.idle_hangup_s, it is gone (out of range, battery, a NAT that
+ * forgot it) and its socket is dropped, as lws' own keep-alive did.
+ */
+static void idle_sweep(struct net *n, lws_usec_t now)
+{
+	lws_usec_t ping_us = (lws_usec_t)(n->cfg->limits.idle_ping_s * LWS_US_PER_SEC);
+	lws_usec_t hangup_us = (lws_usec_t)(n->cfg->limits.idle_hangup_s * LWS_US_PER_SEC);
+	uint32_t visits = (uint32_t)(n->peers.n / n->cfg->tick_hz) + 1;
+
+	for (uint32_t k = 0; k < visits && n->peers.n; k++) {
+		struct net_pss *pss;
+
+		if (n->idle_next >= n->peers.n)
+			n->idle_next = 0;
+		pss = n->peers.items[n->idle_next++];
+		if (now - pss->heard_us >= hangup_us) {
+			n->metrics->connections_idle_closed++;
+			closing(n, pss);
+			n->idle_next--;	/* the last phone took its slot: look at it next */
+			/* Like a failed write: no close frame, a phone that went silent would not read it. */
+			lws_set_timeout(pss->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		} else if (now - pss->heard_us >= ping_us && !pss->ping_sent) {
+			pss->ping_due = pss->ping_sent = true;
+			lws_callback_on_writable(pss->wsi);
+		}
+	}
+}
+
 static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			     void *in, size_t len)
 {
@@ -592,7 +645,11 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 	case LWS_CALLBACK_ESTABLISHED:
 		audience_established(n, pss, wsi);
 		return 0;
+	case LWS_CALLBACK_RECEIVE_PONG:
+		heard(pss);
+		return 0;
 	case LWS_CALLBACK_RECEIVE:
+		heard(pss);
 		if (audience_receive(n, pss, wsi, in, len) == 0)
 			return 0;
 		closing(n, pss);
@@ -652,6 +709,7 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		return;
 	}
 	n->h.tick(n->h.user);
+	idle_sweep(n, lws_now_usecs());
 	net_wake_displaced(n);	/* the venue may have removed a participant this tick */
 	release_held(n);	/* a wake that came while the loop was busy is not lost */
 	/* Schedule against an absolute timeline so the tick rate does not drift. */
@@ -851,7 +909,6 @@ static int mounts_fill(struct net *n, const char *clients_dir)
 struct net *net_create(const struct net_options *o, const struct net_handlers *h,
 		       struct audience *audience, struct metrics *metrics)
 {
-	static const uint32_t no_retry[] = { 1000 };
 	const struct venue_config *cfg = o->cfg;
 	struct lws_context_creation_info info;
 	struct net *n = calloc(1, sizeof(*n));
@@ -883,12 +940,6 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	if (protocols_fill(n) != 0 || mounts_fill(n, o->clients_dir) != 0)
 		goto fail;
 
-	/* Ping idle phones after 20 s, hang up after 45 s without a valid pong. */
-	n->retry = (lws_retry_bo_t){
-		.retry_ms_table = no_retry, .retry_ms_table_count = 1,
-		.secs_since_valid_ping = PING_AFTER_S, .secs_since_valid_hangup = HANGUP_AFTER_S,
-	};
-
 	/* lws speaks only about trouble; the daemon's own log says what happens. */
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	memset(&info, 0, sizeof(info));
@@ -913,7 +964,15 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	 * 15,000 phones cost a sixth of the daemon's time. The connection cap
 	 * (connection_cap) keeps us under the limit instead.
 	 */
-	info.retry_and_idle_policy = &n->retry;
+	/*
+	 * No retry_and_idle_policy: lws 4.1 would keep one "validity" timer per
+	 * phone in its single sorted timer list, re-inserted from the list's
+	 * head at every join and every pong. With 15,000 phones that walk took
+	 * most of the loop, and when the pings of a whole join storm fell due
+	 * together the loop never got back to the sockets (bench/RESULTS.md,
+	 * "Restart with 15,000 participants"). idle_sweep() does the same job
+	 * from the tick, a slice of the phones at a time.
+	 */
 	info.timeout_secs = 20;	/* HTTP: slow or stuck clients */
 	/*
 	 * A socket that sends no request, or only part of its headers, holds a

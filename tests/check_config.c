@@ -97,6 +97,8 @@ START_TEST(test_config_minimal_document_gets_every_default)
 	ck_assert_uint_eq(cfg->limits.max_message_bytes, 1024);
 	ck_assert_uint_eq(cfg->limits.max_connections_per_address, 16);
 	ck_assert_uint_eq(cfg->limits.ipv6_prefix, 128);
+	ck_assert_double_eq(cfg->limits.idle_ping_s, 20);
+	ck_assert_double_eq(cfg->limits.idle_hangup_s, 45);
 	ck_assert_uint_eq(cfg->limits.max_connections, 300 + 30 + 16);
 	ck_assert_uint_eq(cfg->limits.allowed_origin_count, 0);
 	ck_assert_uint_eq(cfg->cue_count, 1);
@@ -121,6 +123,16 @@ START_TEST(test_config_input_burst_defaults_to_twice_the_rate)
 					    "'limits':{'inputs_per_second':4},'cues':[" CUE_TAP "]}");
 
 	ck_assert_double_eq(cfg->limits.input_burst, 8);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_idle_hangup_follows_the_ping_unless_set)
+{
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':10,"
+					    "'limits':{'idle_ping_s':60},'cues':[" CUE_TAP "]}");
+
+	ck_assert_double_eq(cfg->limits.idle_hangup_s, 85);	/* 25 s to answer the ping */
 	config_destroy(cfg);
 }
 END_TEST
@@ -1368,6 +1380,7 @@ static Suite *config_suite(void)
 
 	tcase_add_test(tc, test_config_minimal_document_gets_every_default);
 	tcase_add_test(tc, test_config_input_burst_defaults_to_twice_the_rate);
+	tcase_add_test(tc, test_config_idle_hangup_follows_the_ping_unless_set);
 	tcase_add_test(tc, test_config_ipv6_prefix_groups_from_48_to_128_bits);
 	tcase_add_test(tc, test_config_max_connections_default_stays_under_the_hard_cap);
 	tcase_add_test(tc, test_config_without_zones_has_one_zone_all_for_the_whole_venue);
