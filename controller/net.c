@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "net_addrtable.h"
 #include "net_http.h"
+#include "net_listen.h"
 #include "net_origin.h"
 #include "net_protocol.h"
 #include "net_pss_set.h"
@@ -36,6 +38,7 @@
 #define MOUNTS_MAX		8
 #define PROTOCOLS_MAX		8
 #define HTTP_PROTOCOL		"tutti-http"
+#define LISTEN_PROTOCOL		"tutti-listen"
 #define CLOSE_TRY_AGAIN_LATER	1013	/* RFC 6455 registry; lws 4.1 has no name for it */
 
 /* The server's own paths; a service adds its own (net_service.h). */
@@ -55,6 +58,9 @@ struct net {
 	struct net_handlers h;
 	struct net_service *service;		/* NULL = none */
 	struct addrtable addrs;
+	int listen_fd;				/* the listening socket (net_listen.h); lws' once adopted */
+	struct lws *listen_wsi;			/* lws' watch on it, NULL once closed */
+	bool accept_paused;			/* out of files: not watching it until the next tick */
 	struct addr_entry *accepted;		/* counted at accept, for the connection lws makes next */
 	uint32_t ipv6_prefix;			/* bits of an IPv6 address that make one client */
 	lws_sorted_usec_list_t tick_sul;
@@ -82,7 +88,7 @@ struct net {
 	char http_scratch[HTTP_BODY_MAX];		/* /healthz, /metrics rendered here */
 	char mount_origins[MOUNTS_MAX][CONFIG_PATH_MAX + 16];
 	struct lws_http_mount mounts[MOUNTS_MAX];
-	struct lws_protocols protocols[PROTOCOLS_MAX];	/* http, audience, the service's, a zeroed end */
+	struct lws_protocols protocols[PROTOCOLS_MAX];	/* http, audience, listener, the service's, a zeroed end */
 	pthread_mutex_t wake_lock;		/* net_wake() from other threads against the loop's end */
 	bool wakeable;				/* the context is up and not stopping (under wake_lock) */
 };
@@ -149,7 +155,7 @@ static void http_body_free(struct http_pss *hp)
  * linear search. Then the address's share: one machine holding idle or
  * half-sent sockets fills its own cap, never the daemon's files.
  */
-static int accept_filter(struct net *n, const struct lws_filter_network_conn_args *filt, int fd)
+static int accept_filter(struct net *n, const struct sockaddr *from, int fd)
 {
 	const struct config_limits *lim = &n->cfg->limits;
 	char address[ADDR_TEXT_MAX];
@@ -161,8 +167,7 @@ static int accept_filter(struct net *n, const struct lws_filter_network_conn_arg
 		n->metrics->rejected[REJECT_TOO_MANY_CONNECTIONS]++;
 		return 1;
 	}
-	if (addrtable_address_from_sockaddr((const struct sockaddr *)&filt->cli_addr,
-					    n->ipv6_prefix, address, sizeof(address)) != 0)
+	if (addrtable_address_from_sockaddr(from, n->ipv6_prefix, address, sizeof(address)) != 0)
 		return 0;	/* not IP (a local socket): nobody else's share to take */
 	n->accepted = addrtable_socket_open(&n->addrs, address,
 					    lim->input_burst * lim->max_connections_per_address,
@@ -171,6 +176,56 @@ static int accept_filter(struct net *n, const struct lws_filter_network_conn_arg
 		n->metrics->rejected[REJECT_TOO_MANY_CONNECTIONS]++;
 		return 1;
 	}
+	return 0;
+}
+
+/* From the listener (net_listen.h): a socket to count, then to hand to lws. */
+static void accept_socket(void *user, int fd, const struct sockaddr *from)
+{
+	struct net *n = user;
+
+	if (accept_filter(n, from, fd) != 0) {
+		close(fd);
+		return;
+	}
+	/* lws closes the socket itself when it cannot take it. */
+	if (!lws_adopt_socket_vhost(n->vhost, fd)) {
+		addrtable_socket_close(&n->addrs, n->accepted);
+		n->accepted = NULL;
+	}
+}
+
+/* The listening socket, watched by lws as a plain descriptor: it says when phones wait. */
+static int listen_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+			   void *in, size_t len)
+{
+	struct net *n = net_from_wsi(wsi);
+
+	(void)user, (void)in, (void)len;
+	switch (reason) {
+	case LWS_CALLBACK_RAW_RX_FILE:
+		if (!net_listen_accept_batch(lws_get_socket_fd(wsi), accept_socket, n)) {
+			lws_rx_flow_control(wsi, 0);
+			n->accept_paused = true;
+		}
+		return 0;
+	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		n->listen_wsi = NULL;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int watch_listener(struct net *n)
+{
+	lws_sock_file_fd_type fd = { .filefd = n->listen_fd };
+
+	n->listen_wsi = lws_adopt_descriptor_vhost(n->vhost, LWS_ADOPT_RAW_FILE_DESC, fd, LISTEN_PROTOCOL,
+						   NULL);
+	if (!n->listen_wsi)
+		return -1;
+	n->listen_fd = -1;	/* lws' now: it closes it with the context */
 	return 0;
 }
 
@@ -185,8 +240,6 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	const char *type;
 
 	switch (reason) {
-	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-		return accept_filter(n, user, (int)(lws_intptr_t)in);
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
 		/* Right after accept_filter(), for the socket it let in: it carries its address's count. */
 		lws_set_opaque_user_data(wsi, n->accepted);
@@ -696,9 +749,10 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		n->stop_deadline_us = lws_now_usecs() + SHUTDOWN_GRACE_US;
 		n->participants_at_stop = crowd_connected(n->audience->crowd);
 		log_info("shutting down: closing %u connections", n->metrics->connections);
-		/* Every protocol but the HTTP one: a writable WebSocket closes now. */
+		/* Every WebSocket protocol (not HTTP, not the listener): a writable WebSocket closes now. */
 		for (const struct lws_protocols *p = &n->protocols[1]; p->name; p++)
-			lws_callback_on_writable_all_protocol(n->ctx, p);
+			if (p->callback != listen_callback)
+				lws_callback_on_writable_all_protocol(n->ctx, p);
 	} else if (n->stopping && (n->metrics->connections == 0 || lws_now_usecs() > n->stop_deadline_us)) {
 		/* Not in the tick that began it: sockets no phone count holds (the console's) close first. */
 		service_stop(n);	/* no other thread may wake a context that is going away */
@@ -710,6 +764,10 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 	}
 	n->h.tick(n->h.user);
 	idle_sweep(n, lws_now_usecs());
+	if (n->accept_paused && n->listen_wsi) {
+		n->accept_paused = false;	/* out of files at the last try: try again */
+		lws_rx_flow_control(n->listen_wsi, 1);
+	}
 	net_wake_displaced(n);	/* the venue may have removed a participant this tick */
 	release_held(n);	/* a wake that came while the loop was busy is not lost */
 	/* Schedule against an absolute timeline so the tick rate does not drift. */
@@ -852,6 +910,7 @@ static int protocols_fill(struct net *n)
 		/* lets one lws_write() carry a whole state, whatever rx_buffer_size is */
 		.tx_packet_size = LWS_PRE + NET_STATE_MAX,
 	};
+	n->protocols[k++] = (struct lws_protocols){ .name = LISTEN_PROTOCOL, .callback = listen_callback };
 	for (const struct lws_protocols *p = n->service ? n->service->protocols : NULL; p && p->name; p++) {
 		if (k == PROTOCOLS_MAX - 1) {
 			log_error("too many protocols for the server (at most %d)", PROTOCOLS_MAX - 1);
@@ -906,6 +965,23 @@ static int mounts_fill(struct net *n, const char *clients_dir)
 	       mounts_add(n, &k, n->service ? n->service->mounts : NULL, clients_dir) != 0 ? -1 : 0;
 }
 
+/* The listening socket, before lws: a port in use is said as such. */
+static int open_listener(struct net *n, const struct net_options *o)
+{
+	const char *address = o->listen_address ? o->listen_address : n->cfg->listen_address;
+	int port = o->port >= 0 ? o->port : n->cfg->port;
+	bool every = strcmp(address, "0.0.0.0") == 0 || strcmp(address, "::") == 0;
+	char why[160] = "";
+
+	n->listen_fd = net_listen_open(every ? NULL : address, port, &n->port, why, sizeof(why));
+	if (n->listen_fd < 0) {
+		log_error("cannot listen on %s:%d: %s%s", every ? "*" : address, port, why,
+			  strstr(why, "in use") ? " (port in use: another tutti, or change listen.port)" : "");
+		return -1;
+	}
+	return 0;
+}
+
 struct net *net_create(const struct net_options *o, const struct net_handlers *h,
 		       struct audience *audience, struct metrics *metrics)
 {
@@ -919,6 +995,7 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 		return NULL;
 	}
 	pthread_mutex_init(&n->wake_lock, NULL);
+	n->listen_fd = -1;
 	n->cfg = cfg;
 	n->audience = audience;
 	n->metrics = metrics;
@@ -951,10 +1028,9 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	 */
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
 		       LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE;
-	info.port = o->port >= 0 ? o->port : cfg->port;
-	info.iface = o->listen_address ? o->listen_address : cfg->listen_address;
-	if (strcmp(info.iface, "0.0.0.0") == 0 || strcmp(info.iface, "::") == 0)
-		info.iface = NULL;	/* every interface */
+	if (open_listener(n, o) != 0)
+		goto fail;
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;	/* a server, on the listener's sockets */
 	info.protocols = n->protocols;
 	info.mounts = &n->mounts[0];
 	info.user = n;
@@ -989,13 +1065,15 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 
 	n->ctx = lws_create_context(&info);
 	if (!n->ctx) {
-		log_error("cannot start the server on %s:%d (port in use, or TLS files unreadable?)",
-			  info.iface ? info.iface : "*", info.port);
+		log_error("cannot start the server (TLS files unreadable?)");
 		goto fail;
 	}
 	n->wakeable = true;
 	n->vhost = lws_get_vhost_by_name(n->ctx, "tutti");
-	n->port = n->vhost ? lws_get_vhost_listen_port(n->vhost) : info.port;
+	if (!n->vhost || watch_listener(n) != 0) {
+		log_error("cannot accept connections on the server's loop");
+		goto fail;
+	}
 
 	net_signals_install();
 
@@ -1030,7 +1108,9 @@ void net_destroy(struct net *n)
 		return;
 	service_stop(n);
 	if (n->ctx)
-		lws_context_destroy(n->ctx);
+		lws_context_destroy(n->ctx);	/* closes the listening socket once adopted */
+	if (n->listen_fd >= 0)
+		close(n->listen_fd);
 	if (n->service)
 		n->service->destroy(n->service->user);
 	addrtable_free(&n->addrs);
