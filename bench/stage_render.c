@@ -2,20 +2,18 @@
  * stage_render.c - benchmark: the stage screen's frame time with a full
  * crowd. Draws the crowd field for 5,000 active participants (two zones,
  * pulses changing every frame) at 1280x720 offscreen, exactly as the
- * render thread does (scene, flush, photosensitivity pass), and prints
+ * render thread does (a stage_screen: scene, then photosensitivity pass), and prints
  * the frame-time percentiles. Target: p99 under 16.7 ms (60 fps).
  *
  * Usage: bench_stage_render [PARTICIPANTS] [FRAMES] [WIDTHxHEIGHT]
  */
-#include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "config.h"
-#include "safety_flash.h"
-#include "stage_scene.h"
+#include "stage_screen.h"
 
 static double now_s(void)
 {
@@ -39,11 +37,7 @@ int main(int argc, char **argv)
 	char json[512], err[256];
 	struct config_errors errors = { 0 };
 	struct venue_config *cfg;
-	SDL_Surface *surf;
-	SDL_Renderer *r;
-	struct scene_view *scene;
-	struct flash_screen *flash;
-	struct flash_limits limits = { 3, 3 };
+	struct stage_screen *screen;
 	struct stage_frame *f;
 	double *times, total = 0;
 
@@ -56,17 +50,15 @@ int main(int argc, char **argv)
 	cfg = config_parse(json, strlen(json), "bench.json", &errors);
 	if (!cfg)
 		return 1;
-	surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-	r = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
-	scene = r ? scene_create(r, cfg, TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf", err,
-				 sizeof(err)) : NULL;
-	flash = flash_screen_create(&limits, w, h, (w + 79) / 80, (h + 79) / 80);
+	screen = stage_screen_create(cfg, w, h, TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf", err,
+				     sizeof(err));
 	f = calloc(1, stage_frame_size(dots));
 	times = calloc((size_t)frames, sizeof(*times));
-	if (!scene || !flash || !f || !times) {
-		fprintf(stderr, "bench: set-up failed: %s\n", scene ? "out of memory" : err);
+	if (!screen || !f || !times) {
+		fprintf(stderr, "bench: set-up failed: %s\n", screen ? "out of memory" : err);
 		return 1;
 	}
+	f->max_flashes_per_s = f->max_red_flashes_per_s = 3;
 	f->show.zone_count = 2;
 	f->show.cue_index = 0;
 	f->dot_count = dots;
@@ -78,9 +70,7 @@ int main(int argc, char **argv)
 			f->dots[i] = (struct stage_dot){ .id = i, .zone = (uint8_t)(i % 3 == 0),
 				.pulse = (float)((i * 7 + (uint32_t)n) % 30) / 29.0f, .x = -1, .y = -1 };
 		start = now_s();
-		scene_draw(scene, f, 1.0 / 60);
-		SDL_RenderFlush(r);
-		flash_screen_apply(flash, n / 60.0, surf->pixels, surf->pitch);
+		stage_screen_draw(screen, f, n / 60.0, 1.0 / 60);
 		times[n] = now_s() - start;
 		total += times[n];
 	}
@@ -89,10 +79,7 @@ int main(int argc, char **argv)
 	       "p99 %.2f ms  max %.2f ms  (budget 16.7 ms)\n", w, h, dots, frames,
 	       total / frames * 1e3, times[frames / 2] * 1e3, times[frames * 99 / 100] * 1e3,
 	       times[frames - 1] * 1e3);
-	flash_screen_destroy(flash);
-	scene_destroy(scene);
-	SDL_DestroyRenderer(r);
-	SDL_FreeSurface(surf);
+	stage_screen_destroy(screen);
 	config_destroy(cfg);
 	free(f);
 	free(times);

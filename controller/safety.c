@@ -168,7 +168,7 @@ int safety_set_flash_policy(struct safety *s, int64_t max_per_s, const int64_t *
 	return 0;
 }
 
-void safety_apply(struct safety *s, struct visuals *stage)
+void safety_apply(struct safety *s)
 {
 	const struct safety_state *st = &s->state;
 
@@ -184,10 +184,9 @@ void safety_apply(struct safety *s, struct visuals *stage)
 			.max_red_per_s = (uint8_t)st->max_red_flashes_per_s,
 		};
 
-		/* Only on a change: the render thread then updates every cell's budget. */
+		/* Only on a change. The stage screen reads the policy from the stage frame. */
 		s->applied_flash_generation = st->flash_generation;
 		if (s->w.phone_flashes)
 			flash_gate_set_limits(s->w.phone_flashes, &lim);
-		visuals_set_flash_limits(stage, lim.max_per_s, lim.max_red_per_s);
 	}
 }

@@ -27,7 +27,6 @@
 #include "config.h"
 #include "net_audience.h"
 #include "safety_flash.h"
-#include "stage_render.h"
 
 #define SAFETY_CEILING_MIN_DBFS	-30.0	/* the lowest ceiling the console may set */
 #define SAFETY_CURFEW_MAX_S	86400.0	/* a curfew is at most a day away */
@@ -98,9 +97,9 @@ int safety_set_flash_policy(struct safety *s, int64_t max_per_s, const int64_t *
 
 /*
  * Once a tick: the state reaches the audio map, the audience and the
- * phones' flash gate, and a new flash policy the stage screen @stage
- * (NULL = none; it starts after the safety, so it comes here).
+ * phones' flash gate. (The stage screen gets blackout and the flash
+ * policy with each stage frame.)
  */
-void safety_apply(struct safety *s, struct visuals *stage);
+void safety_apply(struct safety *s);
 
 #endif

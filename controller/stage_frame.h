@@ -31,6 +31,8 @@ struct stage_frame {
 	struct show_frame show;
 	uint32_t participants;		/* joined now (the join screen's count) */
 	bool blackout;			/* the venue blacked out the stage screen (console) */
+	uint8_t max_flashes_per_s;	/* the venue's flash policy now (the console may make it stricter) */
+	uint8_t max_red_flashes_per_s;
 	char join_url[STAGE_URL_MAX];
 	uint32_t wall_count;		/* approved crowd texts, newest first */
 	struct stage_text wall[CONFIG_WALL_MAX];

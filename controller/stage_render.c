@@ -1,12 +1,11 @@
 /*
  * stage_render.c - the stage screen's render thread. See stage_render.h.
  *
- * Every frame: take the newest stage frame, draw its scene with SDL's
- * software renderer into a surface we own, run the photosensitivity
- * limiter over those pixels, then show them (a streaming texture in the
- * window) and write a PNG still when one is due. Drawing into our own
- * surface is what lets the limiter see and correct exactly what the
- * audience will see, in either mode.
+ * Every frame: take the newest stage frame, draw it as a stage_screen
+ * picture (the scene, then the photosensitivity limiter over its pixels),
+ * then show it (a streaming texture in the window) and write a PNG still
+ * when one is due. Drawing into our own surface is what lets the limiter
+ * see and correct exactly what the audience will see, in either mode.
  */
 #include "stage_render.h"
 
@@ -20,15 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "safety_flash.h"
-#include "log.h"
-#include "stage_scene.h"
 #include "crowd_text.h"
+#include "log.h"
+#include "stage_screen.h"
 #include "stage_still.h"
 #include "tribuf.h"
 
 #define TIMES		1024	/* frame times kept for the percentile */
-#define FLASH_CELL_PX	80	/* the limiter measures the screen in cells about this big */
 
 struct visuals {
 	const struct venue_config *cfg;
@@ -51,7 +48,6 @@ struct visuals {
 	_Atomic uint64_t frame_count, pngs, cells_held, red_dropped;
 	_Atomic uint32_t times_us[TIMES];
 	_Atomic uint32_t max_us;
-	_Atomic uint32_t flash_policy;	/* net -> render: 1 << 16 | max << 8 | red max, 0 = unchanged */
 };
 
 static double now_s(void)
@@ -79,24 +75,17 @@ static void report_ready(struct visuals *v, int state, const char *err)
 	pthread_mutex_unlock(&v->lock);
 }
 
+/* The window mode's part; the picture itself is a stage_screen. */
 struct screen {
 	SDL_Window *window;
 	SDL_Renderer *shown;		/* the window's renderer */
-	SDL_Texture *texture;		/* streaming copy of the surface */
-	SDL_Surface *surface;		/* what we draw and limit */
-	SDL_Renderer *draw;		/* software renderer on the surface */
-	struct scene_view *scene;
-	struct flash_screen *flash;
+	SDL_Texture *texture;		/* streaming copy of the picture */
+	struct stage_screen *picture;	/* what we draw and limit */
 };
 
 static void screen_close(struct screen *sc)
 {
-	scene_destroy(sc->scene);
-	flash_screen_destroy(sc->flash);
-	if (sc->draw)
-		SDL_DestroyRenderer(sc->draw);
-	if (sc->surface)
-		SDL_FreeSurface(sc->surface);
+	stage_screen_destroy(sc->picture);
 	if (sc->texture)
 		SDL_DestroyTexture(sc->texture);
 	if (sc->shown)
@@ -109,10 +98,6 @@ static void screen_close(struct screen *sc)
 static int screen_open(struct visuals *v, struct screen *sc, char *err, size_t err_size)
 {
 	const struct visuals_options *o = &v->o;
-	struct flash_limits limits = {
-		.max_per_s = (uint8_t)v->cfg->safety.max_flashes_per_s,
-		.max_red_per_s = (uint8_t)v->cfg->safety.max_red_flashes_per_s,
-	};
 
 	memset(sc, 0, sizeof(*sc));
 	if (o->mode == VISUALS_WINDOW) {
@@ -143,22 +128,8 @@ static int screen_open(struct visuals *v, struct screen *sc, char *err, size_t e
 		SDL_RenderSetLogicalSize(sc->shown, o->width, o->height);
 		SDL_ShowCursor(SDL_DISABLE);
 	}
-	sc->surface = SDL_CreateRGBSurfaceWithFormat(0, o->width, o->height, 32, SDL_PIXELFORMAT_ARGB8888);
-	if (sc->surface)
-		sc->draw = SDL_CreateSoftwareRenderer(sc->surface);
-	if (!sc->draw) {
-		snprintf(err, err_size, "cannot create the stage surface: %s", SDL_GetError());
-		return -1;
-	}
-	sc->flash = flash_screen_create(&limits, o->width, o->height,
-					(o->width + FLASH_CELL_PX - 1) / FLASH_CELL_PX,
-					(o->height + FLASH_CELL_PX - 1) / FLASH_CELL_PX);
-	if (!sc->flash) {
-		snprintf(err, err_size, "out of memory");
-		return -1;
-	}
-	sc->scene = scene_create(sc->draw, v->cfg, v->font_path, err, err_size);
-	return sc->scene ? 0 : -1;
+	sc->picture = stage_screen_create(v->cfg, o->width, o->height, v->font_path, err, err_size);
+	return sc->picture ? 0 : -1;
 }
 
 /* Window events: the stage window stays up whatever is clicked; F toggles fullscreen. */
@@ -182,8 +153,7 @@ static void write_still(struct visuals *v, struct screen *sc)
 	char latest[600], err[700];
 
 	snprintf(latest, sizeof(latest), "%s/latest.png", v->png_dir);
-	if (stillframe_write_png(latest, sc->surface->pixels, sc->surface->w, sc->surface->h,
-				 sc->surface->pitch, err, sizeof(err)) != 0) {
+	if (stage_screen_write_png(sc->picture, latest, err, sizeof(err)) != 0) {
 		log_error("stage: %s", err);
 		return;
 	}
@@ -219,25 +189,21 @@ static void *render_thread(void *arg)
 		struct flash_stats fs;
 		uint32_t us;
 
-		uint32_t policy = atomic_exchange(&v->flash_policy, 0);
-
-		if (policy)
-			flash_screen_set_limits(sc.flash, &(struct flash_limits){
-				.max_per_s = (uint8_t)(policy >> 8), .max_red_per_s = (uint8_t)policy });
 		tribuf_read(&v->frames, f);
-		scene_draw(sc.scene, f, n ? start - last : 0);
+		stage_screen_draw(sc.picture, f, start, n ? start - last : 0);
 		last = start;
-		SDL_RenderFlush(sc.draw);
-		/* The safety pass, last: nothing reaches the screen or a still without it. */
-		flash_screen_apply(sc.flash, start, sc.surface->pixels, sc.surface->pitch);
-		if (sc.texture)
-			SDL_UpdateTexture(sc.texture, NULL, sc.surface->pixels, sc.surface->pitch);
+		if (sc.texture) {
+			int w, h, pitch;
+			const uint32_t *pixels = stage_screen_pixels(sc.picture, &w, &h, &pitch);
+
+			SDL_UpdateTexture(sc.texture, NULL, pixels, pitch);
+		}
 		took = now_s() - start;
 		us = (uint32_t)(took * 1e6);
 		atomic_store_explicit(&v->times_us[n % TIMES], us, memory_order_relaxed);
 		if (us > atomic_load_explicit(&v->max_us, memory_order_relaxed))
 			atomic_store_explicit(&v->max_us, us, memory_order_relaxed);
-		flash_screen_stats(sc.flash, &fs);
+		stage_screen_flash_stats(sc.picture, &fs);
 		atomic_store(&v->cells_held, fs.cells_held);
 		atomic_store(&v->red_dropped, fs.cells_red_dropped);
 		atomic_store(&v->frame_count, ++n);
@@ -314,12 +280,6 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 	return v;
 }
 
-void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_red_per_s)
-{
-	if (v)
-		atomic_store(&v->flash_policy, 1u << 16 | (uint32_t)max_per_s << 8 | max_red_per_s);
-}
-
 void visuals_publish(struct visuals *v, const struct stage_frame *f)
 {
 	if (v)
@@ -372,17 +332,11 @@ void visuals_stop(struct visuals *v)
 	free(v);
 }
 
-struct visuals *visuals_start_for_show(const struct venue_config *cfg, const struct visuals_options *o,
-				       struct stage_frame **frame)
+struct visuals *visuals_start_for_show(const struct venue_config *cfg, const struct visuals_options *o)
 {
 	struct visuals *v;
 	char err[256];
 
-	*frame = calloc(1, stage_frame_size(cfg->capacity));
-	if (!*frame) {
-		log_error("stage: out of memory; running without a stage screen");
-		return NULL;
-	}
 	v = visuals_start(cfg, o, cfg->capacity, err, sizeof(err));
 	if (!v) {
 		log_error("stage: %s; running without a stage screen", err);

@@ -63,8 +63,6 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 /* Net thread: the newest frame (copied; the render thread draws the newest it finds). */
 void visuals_publish(struct visuals *v, const struct stage_frame *f);
 void visuals_stats_get(struct visuals *v, struct visuals_stats *s);
-/* Net thread: the venue's flash policy changed (the render thread applies it next frame). */
-void visuals_set_flash_limits(struct visuals *v, uint8_t max_per_s, uint8_t max_red_per_s);
 /* Stops and joins the render thread; NULL does nothing. */
 void visuals_stop(struct visuals *v);
 /*
@@ -76,12 +74,10 @@ struct crowdtext;
 void stage_frame_copy_wall(struct stage_frame *s, const struct crowdtext *texts, uint32_t *generation);
 
 /*
- * The stage screen of a live show: allocates the stage frame the net thread
- * fills (*@frame, freed by the caller) and starts the render thread, logging
- * what it opened. On any failure it logs why and returns NULL: the show goes
- * on without a stage screen.
+ * The stage screen of a live show, for stage frames of @cfg's capacity:
+ * starts the render thread, logging what it opened. On any failure it logs
+ * why and returns NULL: the show goes on without a stage screen.
  */
-struct visuals *visuals_start_for_show(const struct venue_config *cfg, const struct visuals_options *o,
-				       struct stage_frame **frame);
+struct visuals *visuals_start_for_show(const struct venue_config *cfg, const struct visuals_options *o);
 
 #endif

@@ -203,7 +203,7 @@ START_TEST(test_apply_reaches_the_sound_the_phones_and_their_flashes)
 	ck_assert(!sound(&g).fade_to_silence);
 	ck_assert(!g.aud.frozen);
 	ck_assert(flash_gate_allow(&g.gate, 1.0));
-	safety_apply(g.s, NULL);
+	safety_apply(g.s);
 	p = sound(&g);
 	ck_assert(p.fade_to_silence);
 	ck_assert_float_eq(p.ceiling_dbfs, -12);
@@ -213,7 +213,7 @@ START_TEST(test_apply_reaches_the_sound_the_phones_and_their_flashes)
 	safety_set_fade(g.s, false, 2);
 	safety_set_freeze(g.s, false, 2);
 	safety_set_ceiling(g.s, NAN, 2);
-	safety_apply(g.s, NULL);
+	safety_apply(g.s);
 	p = sound(&g);
 	ck_assert(!p.fade_to_silence);
 	ck_assert_float_eq(p.ceiling_dbfs, -3);
