@@ -58,7 +58,16 @@ static const char schema_v2[] =
 	"ALTER TABLE show ADD COLUMN purged_unix REAL;"
 	"UPDATE show SET last_unix = started_unix + last_t;";	/* a v1 file's best guess */
 
-static const char *const schema_steps[JOURNAL_SCHEMA_VERSION] = { schema_v1, schema_v2 };
+/*
+ * Version 3: the show tick each event belongs to, so a replay applies it
+ * exactly there (NULL in rows a version 2 daemon wrote), and where the
+ * venue config was read from, so a replay finds the files it names.
+ */
+static const char schema_v3[] =
+	"ALTER TABLE event ADD COLUMN tick INTEGER;"
+	"ALTER TABLE show ADD COLUMN config_path TEXT;";
+
+static const char *const schema_steps[JOURNAL_SCHEMA_VERSION] = { schema_v1, schema_v2, schema_v3 };
 
 struct journal {
 	sqlite3 *db;
@@ -67,7 +76,9 @@ struct journal {
 	pthread_t writer;
 	_Atomic bool stopping;
 	bool started, replaying;		/* net thread only */
+	bool offline;				/* push waits for room; no fsync */
 	uint64_t pushed;			/* net thread only */
+	int64_t tick;				/* net thread only: the show tick events belong to */
 	_Atomic uint64_t lost;
 	_Atomic uint64_t committed;		/* written by the writer */
 	_Atomic bool degraded;
@@ -83,6 +94,7 @@ struct journal {
 	uint64_t written_seq;			/* sequence number of the last event taken from the ring */
 	double last_t;
 	double resumed_t;
+	int64_t resumed_tick;
 	sqlite3_stmt *insert_event, *upsert_participant, *participant_left, *upsert_vote, *forget_votes,
 		     *forget_vote_rows, *forget_events, *forget_participant, *last_t_stmt, *reset_votes,
 		     *reset_anonymous;
@@ -148,7 +160,7 @@ static int prepare_statements(struct journal *j)
 {
 	static const struct { size_t offset; const char *sql; } table[] = {
 		{ offsetof(struct journal, insert_event),
-		  "INSERT INTO event (seq, t, kind, participant, a, b, x, y, text) VALUES (?,?,?,?,?,?,?,?,?)" },
+		  "INSERT INTO event (seq, t, kind, participant, a, b, x, y, text, tick) VALUES (?,?,?,?,?,?,?,?,?,?)" },
 		{ offsetof(struct journal, upsert_participant),
 		  "INSERT INTO participant (id, token, zone, joined_t) VALUES (?,?,?,?)"
 		  " ON CONFLICT (id) DO UPDATE SET left_t = NULL" },
@@ -268,14 +280,18 @@ static int start_show(struct journal *j, const struct journal_show_info *show, c
 	if (exec(j->db, "BEGIN IMMEDIATE; DELETE FROM event; DELETE FROM participant; DELETE FROM vote;"
 			"DELETE FROM anonymous_vote; DELETE FROM show;"))
 		return -1;
-	if (sqlite3_prepare_v2(j->db, "INSERT INTO show (id, config_sha256, config, venue, started_unix)"
-			       " VALUES (1, ?, ?, ?, " UNIX_NOW ")", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(j->db, "INSERT INTO show (id, config_sha256, config, venue, started_unix, config_path)"
+			       " VALUES (1, ?, ?, ?, " UNIX_NOW ", ?)", -1, &s, NULL) != SQLITE_OK) {
 		exec(j->db, "ROLLBACK");
 		return -1;
 	}
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, show->config, (int)show->config_len, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, show->venue, -1, SQLITE_STATIC);
+	if (show->config_path)
+		sqlite3_bind_text(s, 4, show->config_path, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 4);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE || exec(j->db, "COMMIT")) {
@@ -368,6 +384,7 @@ static int write_event(struct journal *j, const struct journal_event *e, uint64_
 		sqlite3_bind_text(s, 9, e->text, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(s, 9);
+	sqlite3_bind_int64(s, 10, e->tick);
 	if (step_reset(s) != 0)
 		return -1;
 	if (e->t > j->last_t)
@@ -471,14 +488,15 @@ static int replay_stored(struct journal *j, journal_replay_fn *fn, void *user)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return -1;
-	/* Sequence numbers go on after the stored ones (inputs included), and so does show time. */
-	if (sqlite3_prepare_v2(j->db, "SELECT coalesce(max(seq), 0), (SELECT last_t FROM show) FROM event", -1, &s,
-			       NULL) != SQLITE_OK)
+	/* Sequence numbers go on after the stored ones (inputs included), and so do show time and ticks. */
+	if (sqlite3_prepare_v2(j->db, "SELECT coalesce(max(seq), 0), (SELECT last_t FROM show),"
+			       " coalesce(max(tick), -1) FROM event", -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		j->pushed = j->written_seq = (uint64_t)sqlite3_column_int64(s, 0);
 		atomic_store(&j->committed, j->pushed);
 		j->resumed_t = j->last_t = sqlite3_column_double(s, 1);
+		j->resumed_tick = sqlite3_column_int64(s, 2);
 	}
 	sqlite3_finalize(s);
 	return 0;
@@ -559,6 +577,17 @@ double journal_resumed_t(const struct journal *j)
 	return j->resumed_t;
 }
 
+int64_t journal_resumed_tick(const struct journal *j)
+{
+	return j->resumed_tick;
+}
+
+void journal_set_tick(struct journal *j, int64_t tick)
+{
+	if (j)
+		j->tick = tick;
+}
+
 struct journal *journal_open(const struct journal_options *o, bool *resumed, char *err, size_t err_size)
 {
 	const char *path = o->path;
@@ -573,6 +602,8 @@ struct journal *journal_open(const struct journal_options *o, bool *resumed, cha
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
+	j->offline = o->offline;
+	j->resumed_tick = -1;
 	snprintf(j->path, sizeof(j->path), "%s", path);
 	pthread_mutex_init(&j->problem_lock, NULL);
 	journal_config_hash(show->config, show->config_len, hash);
@@ -587,7 +618,8 @@ struct journal *journal_open(const struct journal_options *o, bool *resumed, cha
 	 * never block the writer. secure_delete: a forgotten participant's rows
 	 * are overwritten in the file, not left in its free pages.
 	 */
-	if (exec(j->db, "PRAGMA journal_mode = WAL") || exec(j->db, "PRAGMA synchronous = FULL") ||
+	if (exec(j->db, "PRAGMA journal_mode = WAL") ||
+	    exec(j->db, o->offline ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL") ||
 	    exec(j->db, "PRAGMA secure_delete = ON")) {
 		snprintf(err, err_size, "%s: not a journal this tutti can write: %s", path, sqlite3_errmsg(j->db));
 		goto fail;
@@ -685,11 +717,19 @@ void journal_close(struct journal *j)
 
 uint64_t journal_push(struct journal *j, const struct journal_event *ev)
 {
+	struct journal_event e;
+
 	if (!j || j->replaying)
 		return 0;
-	if (!spsc_push(&j->ring, ev)) {
-		atomic_fetch_add(&j->lost, 1);
-		return 0;
+	e = *ev;
+	e.tick = j->tick;
+	while (!spsc_push(&j->ring, &e)) {
+		/* A rehearsal's clock waits for its writer; a live show's never does. */
+		if (!j->offline || !j->started || atomic_load(&j->degraded)) {
+			atomic_fetch_add(&j->lost, 1);
+			return 0;
+		}
+		sleep_s(0.0005);
 	}
 	return ++j->pushed;
 }

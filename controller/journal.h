@@ -27,7 +27,7 @@
 
 #include "journal_retention.h"
 
-#define JOURNAL_SCHEMA_VERSION	2
+#define JOURNAL_SCHEMA_VERSION	3
 #define JOURNAL_BATCH_MS	20	/* one transaction at most this often */
 #define JOURNAL_RING		16384	/* events waiting for the writer */
 #define JOURNAL_TEXT_MAX	512	/* a console command whole, an ad-hoc poll's included */
@@ -53,6 +53,7 @@ enum journal_kind {
 struct journal_event {
 	uint8_t kind;			/* enum journal_kind */
 	double t;			/* show time */
+	int64_t tick;			/* the show tick it belongs to: stamped by journal_push() */
 	char participant[JOURNAL_ID_MAX];	/* anonymous id ("p-1a2b3c4d"), "" = none */
 	int32_t a, b;
 	double x, y;
@@ -64,6 +65,7 @@ struct journal_show_info {
 	const char *venue;		/* the venue's name */
 	const char *config;		/* the venue config's text */
 	size_t config_len;
+	const char *config_path;	/* where it was read from (absolute), for its relative paths; NULL = unknown */
 };
 
 struct journal_status {
@@ -93,6 +95,12 @@ struct journal_options {
 	const char *path;
 	struct journal_show_info show;
 	enum journal_open_mode mode;
+	/*
+	 * A rehearsal's journal: journal_push() waits for room instead of
+	 * losing an event (nobody waits on a virtual clock), and commits skip
+	 * fsync (a rehearsal cut short by a crash is run again, not resumed).
+	 */
+	bool offline;
 };
 
 /*
@@ -124,13 +132,24 @@ int journal_replay_anonymous_votes(struct journal *j, journal_anonymous_fn *fn, 
 int journal_start(struct journal *j, journal_commit_fn *on_commit, void *user);
 /* The newest show time the file held when it was opened (0 for a new show): the show clock goes on from it. */
 double journal_resumed_t(const struct journal *j);
+/* The newest show tick the file held when it was opened (-1 for a new show): ticks go on after it. */
+int64_t journal_resumed_tick(const struct journal *j);
+/*
+ * Net thread: the events pushed from now on belong to show tick @tick
+ * (docs/journal.md, "Ticks"). The show sets it as each tick begins, and to
+ * the next tick once it ends, so what arrives between two ticks belongs to
+ * the tick that first sees it.
+ */
+void journal_set_tick(struct journal *j, int64_t tick);
 /* Commits what is queued, records the show's end, stops the writer (if started). NULL does nothing. */
 void journal_close(struct journal *j);
 
 /*
- * Queues @ev (copied). Returns its sequence number (from 1), or 0 when the
- * ring was full (counted as lost) or during journal_replay(). Never blocks.
- * Net thread only. @j may be NULL (no journal): returns 0.
+ * Queues @ev (copied, stamped with the current show tick). Returns its
+ * sequence number (from 1), or 0 when the ring was full (counted as lost)
+ * or during journal_replay(). Never blocks, but an offline journal whose
+ * writer runs waits for room. Net thread only. @j may be NULL (no journal):
+ * returns 0.
  */
 uint64_t journal_push(struct journal *j, const struct journal_event *ev);
 /* The highest sequence number the database holds (every event up to it is committed). */

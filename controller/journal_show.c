@@ -269,11 +269,11 @@ static void set_aside_if_damaged(const char *path, struct journal_options *o, ch
 }
 
 struct journal *journal_show_open(const char *path, const char *config_path, const char *venue, bool fresh,
-				  bool *resumed)
+				  bool offline, bool *resumed)
 {
 	struct journal_options o = { .path = path, .mode = fresh ? JOURNAL_FRESH : JOURNAL_CONTINUE,
-				     .show = { .venue = venue } };
-	char *text = malloc(VENUE_CONFIG_MAX), err[700], note[400] = "";
+				     .show = { .venue = venue }, .offline = offline };
+	char *text = malloc(VENUE_CONFIG_MAX), err[700], note[400] = "", *absolute = realpath(config_path, NULL);
 	FILE *f = fopen(config_path, "rb");
 	struct journal *j = NULL;
 	size_t len = 0;
@@ -287,6 +287,7 @@ struct journal *journal_show_open(const char *path, const char *config_path, con
 	} else {
 		o.show.config = text;
 		o.show.config_len = len;
+		o.show.config_path = absolute;	/* a replay resolves the config's relative paths against it */
 		set_aside_if_damaged(path, &o, note, sizeof(note));
 		j = journal_open(&o, resumed, err, sizeof(err));
 		if (!j)
@@ -295,6 +296,7 @@ struct journal *journal_show_open(const char *path, const char *config_path, con
 			journal_set_aside_note(j, note);
 	}
 	free(text);
+	free(absolute);
 	return j;
 }
 

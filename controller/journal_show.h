@@ -50,12 +50,13 @@ struct journal_show;
 
 /*
  * Opens the show's journal at @path for the venue config in the file
- * @config_path (its text is kept and hashed), to resume the show it holds
- * or, with @fresh, to start a new one; *@resumed says which. Before the
+ * @config_path (its text is kept and hashed, its absolute path kept), to
+ * resume the show it holds or, with @fresh, to start a new one; *@resumed
+ * says which. An @offline journal is a rehearsal's (journal.h). Before the
  * modules that write to it exist. NULL (the reason logged) on failure.
  */
 struct journal *journal_show_open(const char *path, const char *config_path, const char *venue, bool fresh,
-				  bool *resumed);
+				  bool offline, bool *resumed);
 /*
  * Once every module exists: the show's side of journal @j; a @resumed show
  * is applied back (*@resumed_t: its last show time, for the show clock).

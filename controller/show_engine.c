@@ -6,6 +6,7 @@
  */
 #include "show_engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ struct show_engine {
 	double next_rate_s;
 	struct show_frame frame;
 	uint64_t tick;
+	int64_t grid_tick;		/* the last tick's number on the show's tick grid (docs/journal.md) */
 	struct stage_frame *stage;	/* built when the driver asks */
 	uint32_t wall_generation;	/* the crowd-text wall last copied into the stage frame */
 	char join_url[STAGE_URL_MAX];
@@ -132,8 +134,24 @@ static void audio_tick(struct show_engine *se, double now)
 	}
 }
 
+/*
+ * The tick's number on the show's grid, where tick n is at show time
+ * n / tick_hz: a virtual clock's ticks are on it exactly; a live tick takes
+ * the nearest, and a late one never the number of the tick before it.
+ */
+static int64_t grid_tick(struct show_engine *se, double now)
+{
+	int64_t n = llround(now * se->cfg->tick_hz);
+
+	se->grid_tick = n > se->grid_tick ? n : se->grid_tick + 1;
+	return se->grid_tick;
+}
+
 void show_engine_tick(struct show_engine *se, double now)
 {
+	int64_t n = grid_tick(se, now);
+
+	journal_set_tick(se->journal, n);
 	se->tick++;
 	se->audience.tick = se->tick;
 	safety_apply(se->safety);
@@ -153,6 +171,8 @@ void show_engine_tick(struct show_engine *se, double now)
 		se->next_rate_s = now + INPUT_RATE_EVERY_S;
 		metrics_inputs_rate_update(&se->metrics, now);
 	}
+	/* What arrives before the next tick is first seen by it. */
+	journal_set_tick(se->journal, n + 1);
 }
 
 uint64_t show_engine_console(struct show_engine *se, enum console_role role, const char *who, const char *text,
@@ -222,7 +242,7 @@ static int journal_begin(struct show_engine *se)
 	if (!o->journal_path)
 		return 0;
 	se->journal = journal_show_open(o->journal_path, o->config_path, se->cfg->name, o->journal_fresh,
-					&se->journal_resumed);
+					o->journal_offline, &se->journal_resumed);
 	return se->journal ? 0 : -1;
 }
 
@@ -253,6 +273,7 @@ struct show_engine *show_engine_create(const struct show_engine_options *o)
 		return NULL;
 	se->o = *o;
 	se->cfg = cfg;
+	se->grid_tick = -1;
 	se->crowd = crowd_create(cfg, table_size);
 	se->show = show_create(cfg, 0);
 	se->texts = crowdtext_create(&cfg->moderation, table_size);
@@ -287,6 +308,8 @@ struct show_engine *show_engine_create(const struct show_engine_options *o)
 			se->journal_resumed, &se->resumed_t);
 		if (!se->js)
 			goto fail;
+		se->grid_tick = journal_resumed_tick(se->journal);
+		journal_set_tick(se->journal, se->grid_tick + 1);
 	}
 	if (simulate(se) != 0)
 		goto fail;

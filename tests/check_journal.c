@@ -5,7 +5,9 @@
  * what to do; forget-me leaves only anonymous counts; a full disk degrades
  * the journal without blocking the show, and it catches up when there is
  * room again; the venue's retention period purges who did what and keeps
- * the aggregates; a schema 1 file is migrated.
+ * the aggregates; a schema 1 file is migrated; each event keeps the show
+ * tick it belongs to; a rehearsal's journal waits for room and loses
+ * nothing.
  */
 #include <check.h>
 #include <signal.h>
@@ -363,15 +365,69 @@ START_TEST(test_a_schema_1_journal_is_migrated_and_resumes)
 
 	wait_committed(j, push(j, JOURNAL_CUE, "", 1, 0, 0, "go"));
 	journal_close(j);
-	/* As an older tutti left it: no last_unix, no purged_unix, user_version 1. */
+	/* As an older tutti left it: no last_unix, no purged_unix, no tick, no config_path, user_version 1. */
 	exec_sql("ALTER TABLE show DROP COLUMN last_unix; ALTER TABLE show DROP COLUMN purged_unix;"
+		 "ALTER TABLE show DROP COLUMN config_path; ALTER TABLE event DROP COLUMN tick;"
 		 "PRAGMA user_version = 1");
 	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
 	ck_assert(resumed);
 	ck_assert_int_eq(replayed_n, 1);
+	ck_assert_int_eq(journal_resumed_tick(j), -1);	/* its events belong to no tick */
 	journal_close(j);
-	ck_assert_int_eq(query_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), JOURNAL_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE tick IS NULL"), 1);
 	ck_assert_int_eq(query_int("SELECT last_unix >= started_unix FROM show"), 1);
+}
+END_TEST
+
+START_TEST(test_each_event_keeps_its_tick_and_a_resumed_show_ticks_on_after_them)
+{
+	struct journal_options o = { .path = path, .mode = JOURNAL_FRESH,
+				     .show = { .venue = "Club", .config = config_a, .config_len = strlen(config_a),
+					       .config_path = "/venues/club.json" } };
+	char err[512] = "";
+	bool resumed;
+	struct journal *j = journal_open(&o, &resumed, err, sizeof(err));
+
+	ck_assert_msg(j != NULL, "%s", err);
+	ck_assert_int_eq(journal_start(j, NULL, NULL), 0);
+	push(j, JOURNAL_CUE, "", 0, 0, 0, "go");	/* before the first tick: tick 0 */
+	journal_set_tick(j, 300);
+	push(j, JOURNAL_INPUT, "p-00000001", 0, 0, 0.5, "");
+	journal_set_tick(j, 301);	/* between ticks 300 and 301: the next one sees it */
+	wait_committed(j, push(j, JOURNAL_CONSOLE, "", 1, 1, 0, "{\"cmd\":\"cue.go\"}"));
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT tick FROM event WHERE seq = 1"), 0);
+	ck_assert_int_eq(query_int("SELECT tick FROM event WHERE kind = 'input'"), 300);
+	ck_assert_int_eq(query_int("SELECT tick FROM event WHERE kind = 'console'"), 301);
+	ck_assert_int_eq(query_int("SELECT config_path = '/venues/club.json' FROM show"), 1);
+	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
+	ck_assert(resumed);
+	ck_assert_int_eq(journal_resumed_tick(j), 301);
+	journal_close(j);
+}
+END_TEST
+
+START_TEST(test_an_offline_journal_waits_for_room_and_loses_nothing)
+{
+	struct journal_options o = { .path = path, .mode = JOURNAL_FRESH, .offline = true,
+				     .show = { .venue = "Club", .config = config_a, .config_len = strlen(config_a) } };
+	char err[512] = "";
+	bool resumed;
+	struct journal *j = journal_open(&o, &resumed, err, sizeof(err));
+	struct journal_status st;
+	uint64_t last = 0;
+
+	ck_assert_msg(j != NULL, "%s", err);
+	ck_assert_int_eq(journal_start(j, NULL, NULL), 0);
+	/* Three rings' worth at once, far faster than any disk: a live journal would lose most. */
+	for (int i = 0; i < 3 * JOURNAL_RING; i++)
+		last = push(j, JOURNAL_INPUT, "p-00000001", 0, 0, 0.5, "");
+	ck_assert_uint_eq(last, 3 * JOURNAL_RING);
+	journal_status_get(j, &st);
+	ck_assert_uint_eq(st.lost, 0);
+	journal_close(j);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), 3 * JOURNAL_RING);
 }
 END_TEST
 
@@ -418,6 +474,8 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, test_a_crashed_show_counts_from_its_last_write_and_other_databases_are_left_alone);
 	tcase_add_test(tc, test_a_schema_1_journal_is_migrated_and_resumes);
 	tcase_add_test(tc, test_a_damaged_file_is_told_apart_from_a_good_or_missing_one);
+	tcase_add_test(tc, test_each_event_keeps_its_tick_and_a_resumed_show_ticks_on_after_them);
+	tcase_add_test(tc, test_an_offline_journal_waits_for_room_and_loses_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
