@@ -82,6 +82,9 @@ struct crowd {
 	struct zone_agg *zones;
 	int8_t *votes;			/* size * poll_count, -1 = none */
 	uint32_t *tallies;		/* poll_count * CONFIG_POLL_OPTIONS_MAX */
+	crowd_identity_fn *identity;	/* where new tokens and ids come from; NULL = the system's random */
+	void *identity_user;
+	uint64_t identity_seed;		/* crowd_seed_identities(): the next state of its sequence */
 };
 
 /* ---- lists ---- */
@@ -383,20 +386,61 @@ static void participant_init(struct crowd *c, int i, uint32_t zone)
 	       c->cfg->poll_count ? c->cfg->poll_count : 1);
 }
 
+void crowd_set_identities(struct crowd *c, crowd_identity_fn *fn, void *user)
+{
+	c->identity = fn;
+	c->identity_user = user;
+}
+
+/* splitmix64: every seed, even 0, gives a well-mixed sequence. */
+static uint64_t seeded_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void seeded_identity(void *user, uint8_t token[16], uint32_t *anon_id)
+{
+	struct crowd *c = user;
+	uint64_t a = seeded_next(&c->identity_seed), b = seeded_next(&c->identity_seed);
+
+	memcpy(token, &a, 8);
+	memcpy(token + 8, &b, 8);
+	*anon_id = (uint32_t)seeded_next(&c->identity_seed);
+}
+
+void crowd_seed_identities(struct crowd *c, uint64_t seed)
+{
+	c->identity_seed = seed;
+	crowd_set_identities(c, seeded_identity, c);
+}
+
+/* A new token and id, unused here: from the identity source, else (or after it repeats itself) at random. */
+static void new_identity(struct crowd *c, struct participant *p)
+{
+	for (int tries = 0;; tries++) {
+		if (c->identity && tries < 8) {
+			c->identity(c->identity_user, p->token, &p->anon_id);
+		} else {
+			fill_random(p->token, sizeof(p->token));
+			fill_random(&p->anon_id, sizeof(p->anon_id));
+		}
+		if (token_key(p->token) != 0 && idmap_get(&c->by_token, token_key(p->token)) < 0 &&
+		    idmap_get(&c->by_id, (uint64_t)p->anon_id | (1ULL << 32)) < 0)
+			return;
+	}
+}
+
 static int new_participant(struct crowd *c, uint32_t zone)
 {
 	int i = slot_take(c);
-	struct participant *p;
 
 	if (i < 0)
 		return -1;
-	p = &c->p[i];
-	do {
-		fill_random(p->token, sizeof(p->token));
-	} while (token_key(p->token) == 0 || idmap_get(&c->by_token, token_key(p->token)) >= 0);
-	do {
-		fill_random(&p->anon_id, sizeof(p->anon_id));
-	} while (idmap_get(&c->by_id, (uint64_t)p->anon_id | (1ULL << 32)) >= 0);
+	new_identity(c, &c->p[i]);
 	participant_init(c, i, zone);
 	return i;
 }

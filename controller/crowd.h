@@ -60,6 +60,22 @@ void crowd_destroy(struct crowd *c);
 int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed,
 	       bool *taken_over);
 /*
+ * Where new participants' tokens (16 bytes) and anonymous ids come from:
+ * the system's random source unless a source is set. A replay hands each
+ * join the identity its journal holds. When the source gives one already
+ * in use, it is asked again, and after a few tries the random source
+ * answers. @fn NULL: random again.
+ */
+typedef void crowd_identity_fn(void *user, uint8_t token[16], uint32_t *anon_id);
+void crowd_set_identities(struct crowd *c, crowd_identity_fn *fn, void *user);
+/*
+ * Tokens and ids from a sequence seeded with @seed: a rehearsal's crowd
+ * gets the same ids with the same seed. Such tokens guard nothing: never
+ * for a show with real phones.
+ */
+void crowd_seed_identities(struct crowd *c, uint64_t seed);
+
+/*
  * A participant from the show's journal, after a restart: anonymous id @id
  * ("p-1a2b3c4d"), its @token and @zone, waiting to resume from @now_s (its
  * phone's hello with the token brings it back, as after a dropped

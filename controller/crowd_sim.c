@@ -51,6 +51,7 @@ struct sim {
 	int cue;			/* this tick: the current cue */
 	double poll_closes_at;		/* this tick: when that poll closes by itself, -1 = no timer */
 	int coordinated_choice;		/* the option the coordinated group pushes */
+	double now_s;			/* the last tick's show time: when the phones leave at the end */
 	char scratch[4096];
 };
 
@@ -154,6 +155,7 @@ struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double
 	}
 	s->a = a;
 	s->count = count;
+	s->now_s = now_s;
 	s->rng = seed ? seed : 0x7475747469ULL;
 	s->coordinated_choice = 2;	/* an option most of the crowd does not favour first */
 	for (uint32_t i = 0; i < count; i++) {
@@ -188,7 +190,7 @@ void sim_destroy(struct sim *s)
 		return;
 	for (uint32_t i = 0; i < s->count; i++)
 		if (s->phones[i].connected)
-			audience_peer_closed(s->a, &s->phones[i].peer, 0);
+			audience_peer_closed(s->a, &s->phones[i].peer, s->now_s);
 	free(s->phones);
 	free(s);
 }
@@ -455,6 +457,7 @@ void sim_tick(struct sim *s, double now_s)
 	int poll = shown >= 0 && show_poll_is_open(s->a->show, (uint32_t)shown) ? shown : -1;
 	struct show_poll_snapshot snap = { 0 };
 
+	s->now_s = now_s;
 	if (poll >= 0)
 		show_poll_snapshot_get(s->a->show, (uint32_t)poll, &snap);
 	s->round = snap.round;

@@ -35,6 +35,7 @@ struct sim;
 
 /* @count phones (they join over the first two seconds). NULL when out of memory. */
 struct sim *sim_create(struct audience *a, uint32_t count, uint64_t seed, double now_s);
+/* The phones still connected leave, at the last tick's show time. */
 void sim_destroy(struct sim *s);
 /* Lets every simulated phone act up to show time @now_s. Call once per tick. */
 void sim_tick(struct sim *s, double now_s);

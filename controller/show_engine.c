@@ -277,6 +277,8 @@ struct show_engine *show_engine_create(const struct show_engine_options *o)
 	se->crowd = crowd_create(cfg, table_size);
 	se->show = show_create(cfg, 0);
 	se->texts = crowdtext_create(&cfg->moderation, table_size);
+	if (se->crowd && o->seeded_identities)
+		crowd_seed_identities(se->crowd, o->seed);
 	se->stage = calloc(1, stage_frame_size(cfg->capacity));
 	if (!se->crowd || !se->show || !se->texts || !se->stage)
 		goto fail;

@@ -73,6 +73,62 @@ START_TEST(test_crowd_new_participants_get_distinct_ids_and_tokens)
 }
 END_TEST
 
+/* The ids and tokens of @n joins into a fresh crowd seeded with @seed, one after another. */
+static void seeded_joins(uint64_t seed, int n, char ids[][CROWD_ID_CHARS + 1], char tokens[][CROWD_TOKEN_CHARS + 1])
+{
+	struct crowd *c = crowd_create(cfg, 200);
+	bool resumed;
+
+	crowd_seed_identities(c, seed);
+	for (int i = 0; i < n; i++) {
+		int p = crowd_join(c, NULL, 0, 0, &resumed, NULL);
+
+		strcpy(ids[i], crowd_participant_id(c, p));
+		strcpy(tokens[i], crowd_participant_token(c, p));
+	}
+	crowd_destroy(c);
+}
+
+START_TEST(test_crowd_seeded_identities_repeat_with_the_seed_and_differ_without)
+{
+	char ids[3][4][CROWD_ID_CHARS + 1], tokens[3][4][CROWD_TOKEN_CHARS + 1];
+
+	seeded_joins(7, 4, ids[0], tokens[0]);
+	seeded_joins(7, 4, ids[1], tokens[1]);
+	seeded_joins(8, 4, ids[2], tokens[2]);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_str_eq(ids[0][i], ids[1][i]);
+		ck_assert_str_eq(tokens[0][i], tokens[1][i]);
+		ck_assert_str_ne(ids[0][i], ids[2][i]);
+		ck_assert_str_ne(tokens[0][i], tokens[2][i]);
+		ck_assert_uint_eq(strlen(tokens[0][i]), CROWD_TOKEN_CHARS);
+	}
+	ck_assert_str_ne(ids[0][0], ids[0][1]);
+}
+END_TEST
+
+/* A replay's source: the one identity a journal holds for the next join, as often as asked. */
+static void journal_identity(void *user, uint8_t token[16], uint32_t *anon_id)
+{
+	(void)user;
+	memset(token, 0xab, 16);
+	*anon_id = 0x1a2b3c4d;
+}
+
+START_TEST(test_crowd_given_identity_is_the_participants_and_a_repeat_falls_back_to_random)
+{
+	int a, b;
+
+	crowd_set_identities(crowd, journal_identity, NULL);
+	a = join(0, 0);
+	ck_assert_str_eq(crowd_participant_id(crowd, a), "p-1a2b3c4d");
+	ck_assert_str_eq(crowd_participant_token(crowd, a), "q6urq6urq6urq6urq6urqw");
+	b = join(0, 0);	/* the same identity again is taken: another one, never a clash */
+	ck_assert_str_ne(crowd_participant_id(crowd, b), "p-1a2b3c4d");
+	ck_assert_str_ne(crowd_participant_token(crowd, b), crowd_participant_token(crowd, a));
+}
+END_TEST
+
 START_TEST(test_crowd_resume_by_token_restores_participant_votes_and_seq)
 {
 	int p = join(1, 0), again;
@@ -390,6 +446,8 @@ static Suite *crowd_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_crowd_new_participants_get_distinct_ids_and_tokens);
+	tcase_add_test(tc, test_crowd_seeded_identities_repeat_with_the_seed_and_differ_without);
+	tcase_add_test(tc, test_crowd_given_identity_is_the_participants_and_a_repeat_falls_back_to_random);
 	tcase_add_test(tc, test_crowd_resume_by_token_restores_participant_votes_and_seq);
 	tcase_add_test(tc, test_crowd_restored_participant_resumes_by_its_token);
 	tcase_add_test(tc, test_crowd_token_of_a_connected_participant_moves_it_to_the_new_connection);

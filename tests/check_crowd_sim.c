@@ -93,6 +93,36 @@ START_TEST(test_sim_spammers_are_throttled_and_cannot_swing_the_crowd)
 }
 END_TEST
 
+/* At the end of a show, simulated phones leave then (they may resume), not at its start. */
+START_TEST(test_sim_phones_leave_when_the_show_ends_not_at_its_start)
+{
+	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
+	struct crowd *crowd = crowd_create(cfg, 300);
+	struct show *show = show_create(cfg, 0);
+	struct metrics metrics = { 0 };
+	struct audience aud;
+	struct sim *sim;
+	double end = cfg->resume_window_s + 30;
+	uint32_t joined;
+
+	audience_init(&aud, cfg, crowd, show, &metrics, NULL, NULL);
+	sim = sim_create(&aud, 20, 1, 0);
+	for (int tick = 1; tick <= end * 10; tick++)
+		sim_tick(sim, tick / 10.0);
+	joined = crowd_table_used(crowd);
+	ck_assert_uint_gt(joined, 10);
+	sim_destroy(sim);
+	ck_assert_uint_eq(crowd_connected(crowd), 0);
+	crowd_tick(crowd, end + cfg->resume_window_s - 1);
+	ck_assert_uint_eq(crowd_table_used(crowd), joined);	/* still within their resume window */
+	crowd_tick(crowd, end + cfg->resume_window_s + 1);
+	ck_assert_uint_eq(crowd_table_used(crowd), 0);
+	show_destroy(show);
+	crowd_destroy(crowd);
+	config_destroy(cfg);
+}
+END_TEST
+
 START_TEST(test_sim_same_seed_same_show)
 {
 	struct run a, b, c;
@@ -292,6 +322,7 @@ static Suite *sim_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sim_crowd_joins_and_plays_every_control);
 	tcase_add_test(tc, test_sim_spammers_are_throttled_and_cannot_swing_the_crowd);
+	tcase_add_test(tc, test_sim_phones_leave_when_the_show_ends_not_at_its_start);
 	tcase_add_test(tc, test_sim_same_seed_same_show);
 	tcase_add_test(tc, test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll);
 	tcase_add_test(tc, test_sim_crowd_fills_zones_votes_over_the_poll_and_writes_to_the_wall);
