@@ -115,6 +115,7 @@ struct engine {
 	_Atomic uint32_t block;
 	_Atomic uint64_t timing[TIMING_BUCKETS + 1];	/* last bucket: over budget */
 	_Atomic float master_db;
+	_Atomic bool input_live;	/* the last block had live input (else there is nothing to analyse) */
 };
 
 /* ---- analysis worker (its own thread) ---- */
@@ -276,6 +277,14 @@ bool engine_feedback_pop(struct engine *e, struct engine_feedback *fb)
 
 	if (!spsc_pop(&e->feedback, fb))
 		return false;
+	/*
+	 * No live input (the null device, an offline render): no features.
+	 * aubio's tempo tracker reports a BPM even for silence, which the stage
+	 * would show and a rehearsal would pick up at whatever moment its
+	 * worker thread happened to publish it.
+	 */
+	if (!atomic_load_explicit(&e->input_live, memory_order_relaxed))
+		return true;
 	/* The live-input features come from the worker; the rest from the callback. */
 	tribuf_read(&e->features, &af);
 	fb->music.level = af.rms;
@@ -500,12 +509,13 @@ static void render_voices(struct engine *e, uint32_t frames)
 	}
 }
 
-/* Hands the live input (mixed to mono) to the analysis worker; drops what does not fit. */
+/* Hands the live input (mixed to mono) to the analysis worker; drops what does not fit. None: nothing. */
 static void analyse_input(struct engine *e, const float *in, uint32_t channels, uint32_t frames)
 {
+	atomic_store_explicit(&e->input_live, in && channels, memory_order_relaxed);
 	if (!in || channels == 0)
-		memset(e->in_mono, 0, frames * sizeof(float));
-	else if (channels == 1)
+		return;
+	if (channels == 1)
 		memcpy(e->in_mono, in, frames * sizeof(float));
 	else
 		for (uint32_t f = 0; f < frames; f++)

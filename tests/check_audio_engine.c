@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -471,6 +472,39 @@ START_TEST(test_engine_state_is_shared_with_a_forked_audio_host)
 }
 END_TEST
 
+/*
+ * With no live input (the null device, a rehearsal) there is nothing to
+ * analyse: no tempo, beats or level, whereas aubio's tracker fed silence
+ * reports a tempo after a few seconds. 30 s of blocks at 60 times real time,
+ * so the analysis worker keeps up with them.
+ */
+START_TEST(test_engine_without_input_reports_no_tempo_or_beats)
+{
+	struct rig r;
+	struct engine_feedback fb;
+	const struct timespec nap = { 0, 2000000 };
+	uint32_t reports = 0;
+	float bpm = 0;
+	uint32_t beats = 0;
+
+	snprintf(json, sizeof(json), "{\"name\":\"T\",\"capacity\":10,\"cues\":[{\"id\":\"a\",\"scene\":\"audio\"}]}");
+	rig_open(&r, json);
+	for (int tick = 0; tick < 30 * 60; tick++) {
+		rig_run(&r, 1.0 / 60);
+		nanosleep(&nap, NULL);
+		while (engine_feedback_pop(r.engine, &fb)) {
+			reports++;
+			bpm = fb.music.bpm > bpm ? fb.music.bpm : bpm;
+			beats += fb.music.beats;
+		}
+	}
+	ck_assert_uint_gt(reports, 1000);	/* it reports, about 50 times a second */
+	ck_assert_float_eq(bpm, 0);
+	ck_assert_uint_eq(beats, 0);
+	rig_close(&r);
+}
+END_TEST
+
 START_TEST(test_engine_offline_render_writes_a_wav)
 {
 	struct rig r;
@@ -511,6 +545,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_engine_a_lowered_ceiling_holds_and_the_venue_ceiling_is_the_most);
 	tcase_add_test(tc, test_engine_process_never_allocates);
 	tcase_add_test(tc, test_engine_state_is_shared_with_a_forked_audio_host);
+	tcase_add_test(tc, test_engine_without_input_reports_no_tempo_or_beats);
 	tcase_add_test(tc, test_engine_offline_render_writes_a_wav);
 	suite_add_tcase(s, tc);
 	return s;
