@@ -5,7 +5,6 @@
 #include "crowd_sim.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +51,6 @@ struct sim {
 	double poll_closes_at;		/* this tick: when that poll closes by itself, -1 = no timer */
 	int coordinated_choice;		/* the option the coordinated group pushes */
 	double now_s;			/* the last tick's show time: when the phones leave at the end */
-	char scratch[4096];
 };
 
 static const char *const behaviour_names[SIM_BEHAVIOUR_COUNT] = {
@@ -209,31 +207,15 @@ uint32_t sim_count_behaviour(const struct sim *s, enum sim_behaviour b)
 	return n;
 }
 
-static void send_text(struct sim *s, struct sim_phone *ph, double now_s, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void send_text(struct sim *s, struct sim_phone *ph, double now_s, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof(msg))
-		audience_handle_text(s->a, &ph->peer, msg, (size_t)n, now_s);
-}
-
 /* Reads what the daemon told this phone, as its socket would, and keeps the token. */
 static void drain(struct sim *s, struct sim_phone *ph, double now_s)
 {
-	while (audience_peer_next_personal(s->a, &ph->peer, s->scratch, sizeof(s->scratch), now_s))
-		;
+	int closed = audience_peer_drain(s->a, &ph->peer, now_s);
+
 	if (ph->peer.participant >= 0 && !ph->token[0])
 		snprintf(ph->token, sizeof(ph->token), "%s",
 			 crowd_participant_token(s->a->crowd, ph->peer.participant));
-	if (ph->peer.close_code) {
+	if (closed) {
 		audience_peer_closed(s->a, &ph->peer, now_s);
 		ph->connected = false;
 		ph->next_join_s = now_s + RECONNECT_AFTER_S;
@@ -247,10 +229,11 @@ static void join(struct sim *s, struct sim_phone *ph, double now_s)
 	audience_peer_init(s->a, &ph->peer, NULL, now_s);
 	ph->connected = true;
 	if (ph->token[0])
-		send_text(s, ph, now_s, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", ph->token);
+		audience_peer_sendf(s->a, &ph->peer, now_s,
+				    "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", ph->token);
 	else
-		send_text(s, ph, now_s, "{\"type\":\"hello\",\"token\":null,\"zone\":\"%s\"}",
-			  cfg->zones[pick_zone(s)].id);
+		audience_peer_sendf(s->a, &ph->peer, now_s, "{\"type\":\"hello\",\"token\":null,\"zone\":\"%s\"}",
+				    cfg->zones[pick_zone(s)].id);
 	if (ph->peer.participant >= 0)
 		ph->seq = crowd_participant_last_seq(s->a->crowd, ph->peer.participant);
 	ph->next_tap_s = ph->next_move_s = ph->next_shake_s = now_s + rng_unit(s);
@@ -263,8 +246,8 @@ static void vote(struct sim *s, struct sim_phone *ph, int poll, uint32_t choice,
 {
 	const struct config_poll *p = &s->a->cfg->polls[poll];
 
-	send_text(s, ph, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
-		  (unsigned long long)++ph->seq, p->id, choice % p->option_count);
+	audience_peer_sendf(s->a, &ph->peer, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":%u}",
+			    (unsigned long long)++ph->seq, p->id, choice % p->option_count);
 	ph->voted_poll = poll;
 	ph->voted_round = s->round;
 }
@@ -332,11 +315,13 @@ static void write_to_the_wall(struct sim *s, struct sim_phone *ph, double now_s)
 	ph->next_text_s = -1;
 	text = texts[rng_next(s) % (sizeof(texts) / sizeof(texts[0]))];
 	if (mod->banned_count && rng_unit(s) < TEXT_FILTERED)
-		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"text\",\"text\":\"%s %s\"}",
-			  (unsigned long long)++ph->seq, text, mod->banned[0]);
+		audience_peer_sendf(s->a, &ph->peer, now_s,
+				    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"text\",\"text\":\"%s %s\"}",
+				    (unsigned long long)++ph->seq, text, mod->banned[0]);
 	else
-		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"text\",\"text\":\"%s\"}",
-			  (unsigned long long)++ph->seq, text);
+		audience_peer_sendf(s->a, &ph->peer, now_s,
+				    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"text\",\"text\":\"%s\"}",
+				    (unsigned long long)++ph->seq, text);
 }
 
 /*
@@ -352,16 +337,18 @@ static void act_coordinated(struct sim *s, struct sim_phone *ph, double now_s, u
 	ph->x = ph->y = ph->slider = 1.0f;
 	if (now_s >= ph->next_move_s) {
 		if (controls & (1u << CONTROL_XY))
-			send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":1,\"y\":1}",
-				  (unsigned long long)++ph->seq);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":1,\"y\":1}",
+					    (unsigned long long)++ph->seq);
 		if (controls & (1u << CONTROL_SLIDER))
-			send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":1}",
-				  (unsigned long long)++ph->seq);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":1}",
+					    (unsigned long long)++ph->seq);
 		ph->next_move_s = now_s + 0.5;
 	}
 	if ((controls & (1u << CONTROL_TAP)) && now_s >= ph->next_tap_s) {
-		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
-			  (unsigned long long)++ph->seq);
+		audience_peer_sendf(s->a, &ph->peer, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+				    (unsigned long long)++ph->seq);
 		ph->next_tap_s = now_s + ph->tap_period_s;
 	}
 }
@@ -381,8 +368,8 @@ static void act_normal(struct sim *s, struct sim_phone *ph, double now_s, uint32
 		       int poll, double energy)
 {
 	if ((controls & (1u << CONTROL_TAP)) && now_s >= ph->next_tap_s) {
-		send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
-			  (unsigned long long)++ph->seq);
+		audience_peer_sendf(s->a, &ph->peer, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}",
+				    (unsigned long long)++ph->seq);
 		ph->next_tap_s += ph->tap_period_s / energy;
 		if (ph->next_tap_s < now_s)
 			ph->next_tap_s = now_s + ph->tap_period_s;
@@ -393,19 +380,19 @@ static void act_normal(struct sim *s, struct sim_phone *ph, double now_s, uint32
 		ph->y = clamp01f(ph->y + rng_normal(s, 0.03) + (0.45 - ph->y) * 0.02);
 		ph->slider = clamp01f(ph->slider + rng_normal(s, 0.03));
 		if (controls & (1u << CONTROL_XY))
-			send_text(s, ph, now_s,
-				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":%.4f,\"y\":%.4f}",
-				  (unsigned long long)++ph->seq, ph->x, ph->y);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":%.4f,\"y\":%.4f}",
+					    (unsigned long long)++ph->seq, ph->x, ph->y);
 		if (controls & (1u << CONTROL_SLIDER))
-			send_text(s, ph, now_s,
-				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":%.4f}",
-				  (unsigned long long)++ph->seq, ph->slider);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":%.4f}",
+					    (unsigned long long)++ph->seq, ph->slider);
 		ph->next_move_s = now_s + 0.4 + 0.4 * rng_unit(s);
 	}
 	if ((controls & (1u << CONTROL_SHAKE)) && now_s >= ph->next_shake_s) {
-		send_text(s, ph, now_s,
-			  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"shake\",\"energy\":%.3f}",
-			  (unsigned long long)++ph->seq, clamp01f(0.3 + 0.4 * energy * rng_unit(s)));
+		audience_peer_sendf(s->a, &ph->peer, now_s,
+				    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"shake\",\"energy\":%.3f}",
+				    (unsigned long long)++ph->seq, clamp01f(0.3 + 0.4 * energy * rng_unit(s)));
 		ph->next_shake_s = now_s + 0.25 + 0.25 * rng_unit(s);
 	}
 	if (poll >= 0 && (controls & (1u << CONTROL_VOTE)))
@@ -432,16 +419,18 @@ static void act_spammer(struct sim *s, struct sim_phone *ph, double now_s, uint3
 		if (ph->next_tap_s < now_s - 1.0)
 			ph->next_tap_s = now_s;
 		if (poll >= 0 && (controls & (1u << CONTROL_VOTE)) && seq % 2 == 0)
-			send_text(s, ph, now_s, "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":0}",
-				  seq, cfg->polls[poll].id);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"vote\",\"seq\":%llu,\"poll\":\"%s\",\"choice\":0}",
+					    seq, cfg->polls[poll].id);
 		else if (controls & (1u << CONTROL_XY))
-			send_text(s, ph, now_s,
-				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":1,\"y\":1}", seq);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"xy\",\"x\":1,\"y\":1}", seq);
 		else if (controls & (1u << CONTROL_SLIDER))
-			send_text(s, ph, now_s,
-				  "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":1}", seq);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"slider\",\"value\":1}", seq);
 		else
-			send_text(s, ph, now_s, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", seq);
+			audience_peer_sendf(s->a, &ph->peer, now_s,
+					    "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", seq);
 		if (ph->peer.close_code)
 			break;
 	}
@@ -479,7 +468,7 @@ void sim_tick(struct sim *s, double now_s)
 			continue;
 		}
 		if (now_s >= ph->next_ping_s) {
-			send_text(s, ph, now_s, "{\"type\":\"ping\",\"t0\":%.3f}", now_s * 1000.0);
+			audience_peer_sendf(s->a, &ph->peer, now_s, "{\"type\":\"ping\",\"t0\":%.3f}", now_s * 1000.0);
 			ph->next_ping_s = now_s + 3.0;
 		}
 		switch (ph->behaviour) {

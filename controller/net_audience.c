@@ -5,6 +5,7 @@
 #include "net_audience.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -649,4 +650,26 @@ int audience_kick(struct audience *a, const char *id, double now_s)
 	crowd_leave(a->crowd, p, now_s);
 	crowd_forget(a->crowd, p);
 	return 0;
+}
+
+void audience_peer_sendf(struct audience *a, struct audience_peer *peer, double now_s, const char *fmt, ...)
+{
+	char msg[AUDIENCE_SENDF_MAX + 1];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(msg))
+		audience_handle_text(a, peer, msg, (size_t)n, now_s);
+}
+
+int audience_peer_drain(struct audience *a, struct audience_peer *peer, double now_s)
+{
+	char scratch[4096];	/* the largest personal message: a welcome with every poll's vote */
+
+	while (audience_peer_next_personal(a, peer, scratch, sizeof(scratch), now_s))
+		;
+	return peer->close_code;
 }

@@ -174,4 +174,17 @@ void audience_text_decided(struct audience *a, const struct crowdtext_item *it, 
 size_t audience_peer_next_personal(struct audience *a, struct audience_peer *peer,
 				   char *out, size_t cap, double now_s);
 
+/*
+ * For phones in this process (the simulated crowd, a replay's phones), which
+ * have no socket. sendf: @peer sends the text message @fmt makes, at most
+ * AUDIENCE_SENDF_MAX bytes (a longer one is not sent). drain: @peer reads
+ * every personal message waiting, as its socket would, and they are
+ * dropped; returns the close code the show gave it (0 = open), and the
+ * caller then closes it with audience_peer_closed().
+ */
+#define AUDIENCE_SENDF_MAX 512
+void audience_peer_sendf(struct audience *a, struct audience_peer *peer, double now_s, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int audience_peer_drain(struct audience *a, struct audience_peer *peer, double now_s);
+
 #endif
