@@ -303,7 +303,8 @@ out:
 	visuals_stop(d->visuals);
 	osc_out_destroy(d->osc);
 	osc_in_destroy(d->osc_in);
-	show_engine_stop(d->se);	/* the journal closes before the loop its commits wake goes */
+	/* The journal closes before the loop its commits wake goes. */
+	show_engine_stop(d->se, clock_now_s(&d->clock));
 	net_destroy(d->net);
 	audio_close(d->audio);		/* the audio thread stops before the engine goes */
 	show_engine_destroy(d->se);

@@ -47,6 +47,7 @@ enum journal_kind {
 	JOURNAL_MODERATION,		/* participant (may be ""); text: the decision */
 	JOURNAL_ALARM,			/* text: alarm id and message */
 	JOURNAL_METRICS,		/* a: participants, b: active; x: inputs/s, y: tick max ms */
+	JOURNAL_END,			/* the show stopped (cleanly, or a rehearsal's length) at t */
 	JOURNAL_KIND_COUNT
 };
 

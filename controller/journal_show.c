@@ -137,6 +137,14 @@ uint64_t journal_show_console(struct journal_show *js, enum console_role role, c
 	return push(js, &e);
 }
 
+void journal_show_end(struct journal_show *js, double now)
+{
+	struct journal_event e = { .kind = JOURNAL_END, .t = now };
+
+	if (js)
+		push(js, &e);
+}
+
 void journal_show_safety_event(void *user, const struct safety_event *e)
 {
 	struct journal_show *js = user;

@@ -82,6 +82,8 @@ void journal_show_tick(struct journal_show *js, double now, const struct journal
 /* A console command in @role and whether it was accepted. Returns its sequence number (0 = none, or @js NULL). */
 uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,
 			      bool accepted, double now);
+/* The show stops at show time @now (a clean stop, or a rehearsal's end): its length, for a replay. */
+void journal_show_end(struct journal_show *js, double now);
 /* The safety module's event hook (@user is the journal_show). */
 void journal_show_safety_event(void *user, const struct safety_event *e);
 

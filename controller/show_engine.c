@@ -325,12 +325,14 @@ fail:
 	return NULL;
 }
 
-void show_engine_stop(struct show_engine *se)
+void show_engine_stop(struct show_engine *se, double now)
 {
 	if (!se)
 		return;
 	sim_destroy(se->sim);
 	se->sim = se->parts.sim = NULL;
+	if (se->journal)
+		journal_show_end(se->js, now);
 	journal_close(se->journal);	/* after the last push */
 	se->journal = se->parts.journal = NULL;
 	se->audience.journal = NULL;
@@ -340,7 +342,7 @@ void show_engine_destroy(struct show_engine *se)
 {
 	if (!se)
 		return;
-	show_engine_stop(se);
+	show_engine_stop(se, se->frame.t);
 	engine_destroy(se->engine);
 	audiomap_destroy(se->audiomap);
 	safety_destroy(se->safety);

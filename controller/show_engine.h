@@ -75,12 +75,13 @@ struct show_engine_parts {
  */
 struct show_engine *show_engine_create(const struct show_engine_options *o);
 /*
- * The show is over: the simulated phones leave, and the journal commits
- * what it holds and closes (a driver whose journal commits wake a loop
- * calls it before that loop goes). The modules stay until destroy.
+ * The show is over at show time @now: the simulated phones leave, the
+ * journal records the end, commits what it holds and closes (a driver
+ * whose journal commits wake a loop calls it before that loop goes). The
+ * modules stay until destroy. A second call does nothing.
  */
-void show_engine_stop(struct show_engine *se);
-/* Stops the show if it was not, and frees everything. NULL does nothing. */
+void show_engine_stop(struct show_engine *se, double now);
+/* Frees everything (after show_engine_stop(), or the show ends at its last tick). NULL does nothing. */
 void show_engine_destroy(struct show_engine *se);
 const struct show_engine_parts *show_engine_parts(const struct show_engine *se);
 /* The show time a resumed journal goes on from; 0 for a new show. */
