@@ -84,7 +84,8 @@ struct crowd {
 	uint32_t *tallies;		/* poll_count * CONFIG_POLL_OPTIONS_MAX */
 	crowd_identity_fn *identity;	/* where new tokens and ids come from; NULL = the system's random */
 	void *identity_user;
-	uint64_t identity_seed;		/* crowd_seed_identities(): the next state of its sequence */
+	bool seeded;			/* ... or from a seeded sequence */
+	uint64_t identity_seed;		/* its state */
 };
 
 /* ---- lists ---- */
@@ -390,6 +391,7 @@ void crowd_set_identities(struct crowd *c, crowd_identity_fn *fn, void *user)
 {
 	c->identity = fn;
 	c->identity_user = user;
+	c->seeded = false;
 }
 
 /* splitmix64: every seed, even 0, gives a well-mixed sequence. */
@@ -402,29 +404,38 @@ static uint64_t seeded_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-static void seeded_identity(void *user, uint8_t token[16], uint32_t *anon_id)
-{
-	struct crowd *c = user;
-	uint64_t a = seeded_next(&c->identity_seed), b = seeded_next(&c->identity_seed);
-
-	memcpy(token, &a, 8);
-	memcpy(token + 8, &b, 8);
-	*anon_id = (uint32_t)seeded_next(&c->identity_seed);
-}
-
 void crowd_seed_identities(struct crowd *c, uint64_t seed)
 {
+	crowd_set_identities(c, NULL, NULL);
 	c->identity_seed = seed;
-	crowd_set_identities(c, seeded_identity, c);
+	c->seeded = true;
+}
+
+/* The identity the caller's source gives, decoded; false when it gives none or a malformed one. */
+static bool given_identity(struct crowd *c, struct participant *p)
+{
+	char id[CROWD_ID_CHARS + 2] = "", token[CROWD_TOKEN_CHARS + 2] = "";
+	unsigned int anon;
+	int end = 0;
+
+	if (!c->identity(c->identity_user, id, token) || !token_decode(token, p->token) ||
+	    sscanf(id, "p-%8x%n", &anon, &end) != 1 || end != CROWD_ID_CHARS || id[end])
+		return false;
+	p->anon_id = anon;
+	return true;
 }
 
 /* A new token and id, unused here: from the identity source, else (or after it repeats itself) at random. */
 static void new_identity(struct crowd *c, struct participant *p)
 {
 	for (int tries = 0;; tries++) {
-		if (c->identity && tries < 8) {
-			c->identity(c->identity_user, p->token, &p->anon_id);
-		} else {
+		if (c->seeded && tries < 8) {
+			uint64_t a = seeded_next(&c->identity_seed), b = seeded_next(&c->identity_seed);
+
+			memcpy(p->token, &a, 8);
+			memcpy(p->token + 8, &b, 8);
+			p->anon_id = (uint32_t)seeded_next(&c->identity_seed);
+		} else if (!(c->identity && tries < 8 && given_identity(c, p))) {
 			fill_random(p->token, sizeof(p->token));
 			fill_random(&p->anon_id, sizeof(p->anon_id));
 		}

@@ -60,13 +60,15 @@ void crowd_destroy(struct crowd *c);
 int crowd_join(struct crowd *c, const char *token, uint32_t zone, double now_s, bool *resumed,
 	       bool *taken_over);
 /*
- * Where new participants' tokens (16 bytes) and anonymous ids come from:
- * the system's random source unless a source is set. A replay hands each
- * join the identity its journal holds. When the source gives one already
- * in use, it is asked again, and after a few tries the random source
- * answers. @fn NULL: random again.
+ * Where new participants' tokens and anonymous ids come from: the
+ * system's random source unless a source is set. A replay hands each join
+ * the identity its journal holds: @fn fills @id ("p-1a2b3c4d") and @token
+ * (as phones hold it) and returns true, or false to leave it to chance.
+ * When it gives one already in use (or a malformed one), it is asked
+ * again, and after a few tries the random source answers. @fn NULL: random
+ * again.
  */
-typedef void crowd_identity_fn(void *user, uint8_t token[16], uint32_t *anon_id);
+typedef bool crowd_identity_fn(void *user, char id[CROWD_ID_CHARS + 2], char token[CROWD_TOKEN_CHARS + 2]);
 void crowd_set_identities(struct crowd *c, crowd_identity_fn *fn, void *user);
 /*
  * Tokens and ids from a sequence seeded with @seed: a rehearsal's crowd

@@ -108,11 +108,12 @@ START_TEST(test_crowd_seeded_identities_repeat_with_the_seed_and_differ_without)
 END_TEST
 
 /* A replay's source: the one identity a journal holds for the next join, as often as asked. */
-static void journal_identity(void *user, uint8_t token[16], uint32_t *anon_id)
+static bool journal_identity(void *user, char id[CROWD_ID_CHARS + 2], char token[CROWD_TOKEN_CHARS + 2])
 {
 	(void)user;
-	memset(token, 0xab, 16);
-	*anon_id = 0x1a2b3c4d;
+	strcpy(id, "p-1a2b3c4d");
+	strcpy(token, "q6urq6urq6urq6urq6urqw");
+	return true;
 }
 
 START_TEST(test_crowd_given_identity_is_the_participants_and_a_repeat_falls_back_to_random)
