@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,26 @@ static const struct cli_option run_options[] = {
 	{ "--journal", true },
 };
 
+/* `tutti rehearse`'s options, and `tutti replay`'s (the show's length, crowd and operator are the journal's). */
+static const struct cli_option rehearse_options[] = {
+	{ "--help", false },
+	{ "--crowd", true },
+	{ "--duration", true },
+	{ "--seed", true },
+	{ "--run-sheet", true },
+	{ "--out", true },
+	{ "--frames-every", true },
+	{ "--stage-size", true },
+	{ "--stage-fps", true },
+};
+static const struct cli_option replay_options[] = {
+	{ "--help", false },
+	{ "--out", true },
+	{ "--frames-every", true },
+	{ "--stage-size", true },
+	{ "--stage-fps", true },
+};
+
 static const struct cli_option tls_cert_options[] = {
 	{ "--name", true },
 	{ "--days", true },
@@ -49,7 +70,8 @@ static const struct cli_option tls_cert_options[] = {
 
 /* The first word of a command line: the commands, and the options that stand for one. */
 static const char *const commands[] = {
-	"run", "check", "tls-cert", "hash-password", "purge", "--list-audio", "--help", "--version",
+	"run", "check", "rehearse", "replay", "tls-cert", "hash-password", "purge", "--list-audio", "--help",
+	"--version",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -58,6 +80,11 @@ void cli_usage(FILE *out)
 {
 	fputs("usage: tutti run VENUE.json [options]   run the show: phones, stage, crowd\n"
 	      "       tutti check VENUE.json           validate a venue config (exit 1 on errors)\n"
+	      "       tutti rehearse VENUE.json --duration S --out DIR [options]\n"
+	      "                                        the show on a virtual clock, as fast as it goes:\n"
+	      "                                        DIR/show.wav, DIR/frames/, DIR/show.db\n"
+	      "       tutti replay SHOW.db --out DIR [options]\n"
+	      "                                        a recorded show again from its journal: audio, stills\n"
 	      "       tutti --list-audio                list audio devices\n"
 	      "       tutti hash-password               read a console password on stdin, print its hash\n"
 	      "       tutti tls-cert DIR [--name HOST]... [--days N]\n"
@@ -92,6 +119,16 @@ void cli_usage(FILE *out)
 	      "  --simulate N      add N simulated phones that behave like a crowd (steady, bursty,\n"
 	      "                    idle, leavers, spammers, a coordinated group)\n"
 	      "  --seed N          seed for the simulated crowd (default 1)\n"
+	      "\n"
+	      "rehearse and replay options (docs/rehearsal.md):\n"
+	      "  --crowd N         rehearse with N simulated phones (default 0)\n"
+	      "  --seed K          the simulated crowd's seed (default 1): same seed, same show\n"
+	      "  --duration S      rehearse S seconds of show (also M:SS)\n"
+	      "  --run-sheet FILE  the operator's console commands at show times, one a line\n"
+	      "  --out DIR         write show.wav, frames/ (and show.db) into DIR\n"
+	      "  --frames-every S  a stage still every S seconds of show (default 1; 0 = none)\n"
+	      "  --stage-size WxH  the stills' size (default 1280x720)\n"
+	      "  --stage-fps N     stage pictures drawn per second of show (default 10)\n"
 	      "\n"
 	      "Phones join at the URL printed on start-up (and its QR code).\n"
 	      "Docs: docs/config.md, docs/protocol.md, docs/operations.md\n", out);
@@ -202,6 +239,105 @@ static int parse_tls_cert(int argc, char **argv, struct cli_options *o, char *er
 	return 0;
 }
 
+/* "12.5" or "1:05" seconds, from @lo to @hi. */
+static int parse_seconds(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(s, &end), sec;
+
+	if (*end == ':' && v == floor(v) && v >= 0 && end[1] >= '0' && end[1] <= '9') {
+		sec = strtod(end + 1, &end);
+		v = sec < 60 ? v * 60 + sec : -1;
+	}
+	if (end == s || *end || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* tutti rehearse VENUE.json [options] | tutti replay SHOW.db [options] */
+static int parse_offline(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
+{
+	bool replay = strcmp(argv[1], "replay") == 0;
+	const char *cmd = argv[1], *positional = NULL;
+	const struct cli_option *opts = replay ? replay_options : rehearse_options;
+	size_t n = replay ? COUNT(replay_options) : COUNT(rehearse_options);
+	unsigned long long v;
+
+	o->command = replay ? CLI_REPLAY : CLI_REHEARSE;
+	o->frames_every_s = 1;
+	o->stage_fps = 10;
+	for (int i = 2; i < argc; i++) {
+		const char *arg = argv[i], *eq = strchr(arg, '='), *value;
+		char name[32];
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			o->command = CLI_HELP;
+			return 0;
+		}
+		if (arg[0] != '-') {
+			if (positional)
+				return fail(err, err_size, "%s: unexpected argument '%s' (one %s only)", cmd, arg,
+					    replay ? "journal" : "venue config");
+			positional = arg;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+		if (!option_find(opts, n, name))
+			return fail_unknown_option(err, err_size, replay ? "replay: " : "rehearse: ", name, opts, n);
+		value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!value || !*value)
+			return fail(err, err_size, "%s: %s needs a value", cmd, name);
+		if (strcmp(name, "--crowd") == 0) {
+			if (parse_uint(value, CONFIG_MAX_CONNECTIONS, &v))
+				return fail(err, err_size, "rehearse: --crowd: '%s' is not a number of phones (0 to %d)",
+					    value, CONFIG_MAX_CONNECTIONS);
+			o->simulate = (uint32_t)v;
+		} else if (strcmp(name, "--seed") == 0) {
+			if (parse_uint(value, UINT64_MAX, &v))
+				return fail(err, err_size, "rehearse: --seed: '%s' is not a whole number", value);
+			o->seed = v;
+		} else if (strcmp(name, "--duration") == 0) {
+			if (parse_seconds(value, 0.001, 86400, &o->duration_s))
+				return fail(err, err_size, "rehearse: --duration: '%s' is not a length of show (seconds, "
+					    "or minutes:seconds, up to a day)", value);
+		} else if (strcmp(name, "--run-sheet") == 0) {
+			o->run_sheet = value;
+		} else if (strcmp(name, "--out") == 0) {
+			o->out_dir = value;
+		} else if (strcmp(name, "--frames-every") == 0) {
+			if (parse_seconds(value, 0, 3600, &o->frames_every_s) ||
+			    (o->frames_every_s > 0 && o->frames_every_s < 0.01))
+				return fail(err, err_size, "%s: --frames-every: '%s' is not seconds (0.01 to 3600, or 0 "
+					    "for no stills)", cmd, value);
+		} else if (strcmp(name, "--stage-size") == 0) {
+			int w, h;
+			char tail;
+
+			if (sscanf(value, "%dx%d%c", &w, &h, &tail) != 2 || w < 160 || h < 90 || w > 7680 || h > 4320)
+				return fail(err, err_size, "%s: --stage-size: '%s' is not WIDTHxHEIGHT (160x90 to "
+					    "7680x4320)", cmd, value);
+			o->stage_width = w;
+			o->stage_height = h;
+		} else if (parse_uint(value, 240, &v) || v < 1) {
+			return fail(err, err_size, "%s: --stage-fps: '%s' is not a frame rate (1 to 240)", cmd, value);
+		} else {
+			o->stage_fps = (double)v;
+		}
+	}
+	if (!positional)
+		return fail(err, err_size, "%s: give the %s", cmd, replay ? "show's journal (SHOW.db)" : "venue config");
+	if (replay)
+		o->show_db = positional;
+	else
+		o->config_path = positional;
+	if (!replay && o->duration_s <= 0)
+		return fail(err, err_size, "rehearse: give the show's length: --duration S (seconds, or minutes:seconds)");
+	if (!o->out_dir)
+		return fail(err, err_size, "%s: give the folder to write into: --out DIR", cmd);
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
 {
 	int i = 1;
@@ -234,6 +370,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	}
 	if (strcmp(argv[1], "tls-cert") == 0)
 		return parse_tls_cert(argc, argv, o, err, err_size);
+	if (strcmp(argv[1], "rehearse") == 0 || strcmp(argv[1], "replay") == 0)
+		return parse_offline(argc, argv, o, err, err_size);
 	if (strcmp(argv[1], "purge") == 0) {
 		if (argc < 3)
 			return fail(err, err_size, "purge: give the show journals (SHOW.db) to purge");

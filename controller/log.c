@@ -10,12 +10,18 @@
 #include <stdio.h>
 
 static _Atomic int log_level = LOG_INFO;
+static void (*before_line)(void);
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
 void log_set_level(enum log_level level)
 {
 	atomic_store(&log_level, (int)level);
+}
+
+void log_set_before_line(void (*fn)(void))
+{
+	before_line = fn;
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -28,5 +34,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (before_line)
+		before_line();
 	fprintf(stderr, "tutti: %s: %s\n", level_names[level], line);
 }

@@ -1,6 +1,6 @@
 /*
- * main.c - `tutti`: parses the command line and hands over to `check` or
- * `run`. Exit status: 0 fine, 1 the config or the daemon failed, 2 usage.
+ * main.c - `tutti`: parses the command line and hands over to `check`,
+ * `run`, `rehearse`, `replay` and the small commands. Exit status: 0 fine, 1 the config or the daemon failed, 2 usage.
  * Thread: main (which becomes the net thread in `run`).
  */
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "journal.h"
 #include "log.h"
 #include "net_tlscert.h"
+#include "rehearse.h"
 
 static void print_errors(const struct config_errors *errors, const char *path)
 {
@@ -191,6 +192,10 @@ int main(int argc, char **argv)
 		printf("tutti %s\n", TUTTI_VERSION);
 		return 0;
 	}
+	if (o.command == CLI_REPLAY)
+		return replay_run(&(struct rehearse_options){ .journal_path = o.show_db, .out_dir = o.out_dir,
+			.frames_every_s = o.frames_every_s, .stage_width = o.stage_width, .stage_height = o.stage_height,
+			.stage_fps = o.stage_fps, .font_path = font_path() });
 	cfg = config_load(o.config_path, &errors);
 	if (!cfg) {
 		print_errors(&errors, o.config_path);
@@ -210,6 +215,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	report_warnings(cfg, o.config_path, true);
+	if (o.command == CLI_REHEARSE) {
+		status = rehearse_run(&(struct rehearse_options){ .cfg = cfg, .config_path = o.config_path,
+			.out_dir = o.out_dir, .duration_s = o.duration_s, .crowd = o.simulate, .seed = o.seed,
+			.run_sheet = o.run_sheet, .frames_every_s = o.frames_every_s, .stage_width = o.stage_width,
+			.stage_height = o.stage_height, .stage_fps = o.stage_fps, .font_path = font_path() });
+		config_destroy(cfg);
+		return status;
+	}
 	bool stage_auto;
 	struct visuals_options stage = stage_options(&o, &stage_auto);
 

@@ -138,6 +138,16 @@ static const struct refused bad[] = {
 	{ { "run", "v.json", "--stage-size", "big" }, "--stage-size: 'big' is not WIDTHxHEIGHT" },
 	{ { "run", "v.json", "--stage-fps", "0" }, "--stage-fps: '0' is not a frame rate" },
 	{ { "hash-password", "hunter22" }, "reads the password on stdin" },
+	{ { "rehearse", "v.json", "--out", "/tmp/r" }, "rehearse: give the show's length: --duration S" },
+	{ { "rehearse", "v.json", "--duration", "60" }, "rehearse: give the folder to write into: --out DIR" },
+	{ { "rehearse", "--duration", "60", "--out" }, "rehearse: --out needs a value" },
+	{ { "rehearse", "v.json", "--duration", "1:75" }, "rehearse: --duration: '1:75' is not a length of show" },
+	{ { "rehearse", "v.json", "--crowd", "lots" }, "rehearse: --crowd: 'lots' is not a number of phones" },
+	{ { "rehearse", "v.json", "--frames-every", "-1" }, "rehearse: --frames-every: '-1' is not seconds" },
+	{ { "rehearse", "a.json", "b.json" }, "rehearse: unexpected argument 'b.json' (one venue config only)" },
+	{ { "replay", "--out", "/tmp/r" }, "replay: give the show's journal (SHOW.db)" },
+	{ { "replay", "show.db", "--crowd", "10" }, "replay: unknown option '--crowd'" },
+	{ { "replay", "show.db", "--stage-fps", "500" }, "replay: --stage-fps: '500' is not a frame rate" },
 };
 
 START_TEST(test_cli_bad_flags_and_values_name_the_problem)
@@ -160,18 +170,27 @@ static const struct refused near_misses[] = {
 	{ { "check", "v.json", "--simlate" }, "unknown option '--simlate'; did you mean '--simulate'?" },
 	{ { "tls-cert", "/x", "--nmae", "h" }, "tls-cert: unknown option '--nmae'; did you mean '--name'?" },
 	{ { "tls-cert", "/x", "--dyas", "9" }, "tls-cert: unknown option '--dyas'; did you mean '--days'?" },
+	{ { "rehearse", "v.json", "--run-shet", "s.txt" },
+	  "rehearse: unknown option '--run-shet'; did you mean '--run-sheet'?" },
+	{ { "rehearsal", "v.json" }, "unknown command 'rehearsal'; did you mean 'rehearse'? "
+	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "--version)" },
 	{ { "run", "v.json", "--stage", "fulscreen" },
 	  "--stage: 'fulscreen' is not window, fullscreen, offscreen or none; did you mean 'fullscreen'?" },
 	{ { "chek", "v.json" }, "unknown command 'chek'; did you mean 'check'? "
-	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "--version)" },
 	{ { "tls", "/x" }, "unknown command 'tls'; did you mean 'tls-cert'? "
-	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "--version)" },
 	{ { "dance", "v.json" }, "unknown command 'dance' "
-	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "--version)" },
 	{ { "venue.json" }, "unknown command 'venue.json'; to run it: tutti run venue.json; "
 	  "to check it: tutti check venue.json" },
 	{ { NULL }, "missing command "
-	  "(one of: run, check, tls-cert, hash-password, purge, --list-audio, --help, --version)" },
+	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "--version)" },
 };
 
 START_TEST(test_cli_near_miss_suggests_the_nearest_and_lists_the_commands)
@@ -180,6 +199,39 @@ START_TEST(test_cli_near_miss_suggests_the_nearest_and_lists_the_commands)
 
 	parse_refused(&near_misses[_i], err);
 	ck_assert_str_eq(err, near_misses[_i].says);
+}
+END_TEST
+
+START_TEST(test_cli_rehearse_and_replay_take_their_options)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "rehearse", "v.json", "--crowd", "2000", "--duration", "10:00", "--seed=9",
+			       "--run-sheet", "sheet.txt", "--out", "/tmp/r"), 0);
+	ck_assert_int_eq(o.command, CLI_REHEARSE);
+	ck_assert_str_eq(o.config_path, "v.json");
+	ck_assert_uint_eq(o.simulate, 2000);
+	ck_assert_double_eq(o.duration_s, 600);
+	ck_assert_uint_eq(o.seed, 9);
+	ck_assert_str_eq(o.run_sheet, "sheet.txt");
+	ck_assert_str_eq(o.out_dir, "/tmp/r");
+	ck_assert_double_eq(o.frames_every_s, 1);	/* the defaults: a still a second, 1280x720, 10 pictures/s */
+	ck_assert_int_eq(o.stage_width, 1280);
+	ck_assert_double_eq(o.stage_fps, 10);
+	ck_assert_int_eq(PARSE(&o, err, "rehearse", "v.json", "--duration", "12.5", "--out", "r", "--frames-every", "0",
+			       "--stage-size", "640x360", "--stage-fps", "30"), 0);
+	ck_assert_double_eq(o.duration_s, 12.5);
+	ck_assert_uint_eq(o.simulate, 0);
+	ck_assert_ptr_null(o.run_sheet);
+	ck_assert_double_eq(o.frames_every_s, 0);
+	ck_assert_int_eq(o.stage_height, 360);
+	ck_assert_double_eq(o.stage_fps, 30);
+	ck_assert_int_eq(PARSE(&o, err, "replay", "show.db", "--out", "/tmp/p", "--frames-every", "0.5"), 0);
+	ck_assert_int_eq(o.command, CLI_REPLAY);
+	ck_assert_str_eq(o.show_db, "show.db");
+	ck_assert_str_eq(o.out_dir, "/tmp/p");
+	ck_assert_double_eq(o.frames_every_s, 0.5);
 }
 END_TEST
 
@@ -224,6 +276,7 @@ static Suite *cli_suite(void)
 	tcase_add_loop_test(tc, test_cli_near_miss_suggests_the_nearest_and_lists_the_commands, 0,
 			    sizeof(near_misses) / sizeof(near_misses[0]));
 	tcase_add_test(tc, test_cli_purge_takes_show_journals_and_nothing_else);
+	tcase_add_test(tc, test_cli_rehearse_and_replay_take_their_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
