@@ -60,12 +60,14 @@ static const char schema_v2[] =
 
 /*
  * Version 3: the show tick each event belongs to, so a replay applies it
- * exactly there (NULL in rows a version 2 daemon wrote), and where the
- * venue config was read from, so a replay finds the files it names.
+ * exactly there (NULL in rows a version 2 daemon wrote); where the venue
+ * config was read from, so a replay finds the files it names; and whether
+ * a rehearsal wrote it (a rehearsal replaces only a rehearsal's journal).
  */
 static const char schema_v3[] =
 	"ALTER TABLE event ADD COLUMN tick INTEGER;"
-	"ALTER TABLE show ADD COLUMN config_path TEXT;";
+	"ALTER TABLE show ADD COLUMN config_path TEXT;"
+	"ALTER TABLE show ADD COLUMN rehearsal INTEGER NOT NULL DEFAULT 0;";
 
 static const char *const schema_steps[JOURNAL_SCHEMA_VERSION] = { schema_v1, schema_v2, schema_v3 };
 
@@ -272,7 +274,7 @@ static int stored_show(sqlite3 *db, char hash[65])
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int start_show(struct journal *j, const struct journal_show_info *show, const char *hash)
+static int start_show(struct journal *j, const struct journal_show_info *show, const char *hash, bool rehearsal)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -280,8 +282,8 @@ static int start_show(struct journal *j, const struct journal_show_info *show, c
 	if (exec(j->db, "BEGIN IMMEDIATE; DELETE FROM event; DELETE FROM participant; DELETE FROM vote;"
 			"DELETE FROM anonymous_vote; DELETE FROM show;"))
 		return -1;
-	if (sqlite3_prepare_v2(j->db, "INSERT INTO show (id, config_sha256, config, venue, started_unix, config_path)"
-			       " VALUES (1, ?, ?, ?, " UNIX_NOW ", ?)", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(j->db, "INSERT INTO show (id, config_sha256, config, venue, started_unix, config_path,"
+			       " rehearsal) VALUES (1, ?, ?, ?, " UNIX_NOW ", ?, ?)", -1, &s, NULL) != SQLITE_OK) {
 		exec(j->db, "ROLLBACK");
 		return -1;
 	}
@@ -292,6 +294,7 @@ static int start_show(struct journal *j, const struct journal_show_info *show, c
 		sqlite3_bind_text(s, 4, show->config_path, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 4);
+	sqlite3_bind_int(s, 5, rehearsal);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE || exec(j->db, "COMMIT")) {
@@ -502,6 +505,21 @@ static int replay_stored(struct journal *j, journal_replay_fn *fn, void *user)
 	return 0;
 }
 
+int journal_file_rehearsal(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int rc = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT rehearsal FROM show", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		rc = sqlite3_column_int(s, 0) == 1;
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return rc;
+}
+
 bool journal_file_damaged(const char *path, char *why, size_t why_size)
 {
 	sqlite3 *db = NULL;
@@ -638,7 +656,7 @@ struct journal *journal_open(const struct journal_options *o, bool *resumed, cha
 		goto fail;
 	}
 	if (mode == JOURNAL_FRESH || !stored[0]) {
-		if (start_show(j, show, hash) != 0) {
+		if (start_show(j, show, hash, o->offline) != 0) {
 			snprintf(err, err_size, "%s: cannot start the show: %s", path, sqlite3_errmsg(j->db));
 			goto fail;
 		}

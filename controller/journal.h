@@ -99,7 +99,8 @@ struct journal_options {
 	/*
 	 * A rehearsal's journal: journal_push() waits for room instead of
 	 * losing an event (nobody waits on a virtual clock), and commits skip
-	 * fsync (a rehearsal cut short by a crash is run again, not resumed).
+	 * fsync (a rehearsal cut short by a crash is run again, not resumed);
+	 * the show is marked as a rehearsal's (show.rehearsal).
 	 */
 	bool offline;
 };
@@ -169,6 +170,11 @@ const char *journal_kind_name(enum journal_kind k);
  * with @why when damaged.
  */
 bool journal_file_damaged(const char *path, char *why, size_t why_size);
+/*
+ * Whether the journal at @path was written by a rehearsal (an offline
+ * journal): 1 yes, 0 a show's, -1 not a journal this tutti reads (or none).
+ */
+int journal_file_rehearsal(const char *path);
 /* Records that a damaged file was set aside before this journal began (see journal_status.set_aside). */
 void journal_set_aside_note(struct journal *j, const char *note);
 

@@ -91,8 +91,35 @@ static bool still_name(const char *name)
 	return len > 4 && strcmp(name + len - 4, ".png") == 0 && strspn(name, "0123456789.") == len - 4;
 }
 
-/* The folder, and frames/ with no stills of an earlier run left in it (a shorter show leaves none behind). */
-static int prepare_out(struct offline *r)
+/*
+ * The journal's file, fresh: a rehearsal run again replaces its journal,
+ * whole. Anything else by that name (a live show's journal, say) is never
+ * touched: -1, said why.
+ */
+static int remove_journal(const char *path)
+{
+	static const char *const parts[] = { "", "-wal", "-shm" };
+	char p[OUT_PATH_MAX + 8];
+
+	if (access(path, F_OK) == 0 && journal_file_rehearsal(path) != 1) {
+		fprintf(stderr, "tutti: rehearse: %s is there and is not a rehearsal's journal (a show's, or another "
+			"file): it is left as it is; give another --out folder\n", path);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, parts[i]);
+		unlink(p);
+	}
+	return 0;
+}
+
+/*
+ * The folder, with a fresh journal when @journal (a rehearsal's), and
+ * frames/ with no stills of an earlier run left in it (a shorter show
+ * leaves none behind). Nothing is touched when the journal there is not
+ * a rehearsal's.
+ */
+static int prepare_out(struct offline *r, bool journal)
 {
 	struct rehearse_outputs *out = &r->out;
 	DIR *d;
@@ -104,6 +131,11 @@ static int prepare_out(struct offline *r)
 	}
 	snprintf(out->dir, sizeof(out->dir), "%s", r->o->out_dir);
 	snprintf(out->wav, sizeof(out->wav), "%s/show.wav", out->dir);
+	if (journal) {
+		snprintf(out->journal, sizeof(out->journal), "%s/show.db", out->dir);
+		if (remove_journal(out->journal) != 0)
+			return -1;
+	}
 	if (make_dirs(out->dir) != 0) {
 		fprintf(stderr, "tutti: %s: cannot make the folder %s: %s\n", r->label, out->dir, strerror(errno));
 		return -1;
@@ -288,18 +320,6 @@ static void offline_end(struct offline *r)
 	run_sheet_free(r->sheet);
 }
 
-/* The journal's file, fresh: a rehearsal run again replaces its journal, whole. */
-static void remove_journal(const char *path)
-{
-	static const char *const parts[] = { "", "-wal", "-shm" };
-	char p[OUT_PATH_MAX + 8];
-
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, parts[i]);
-		unlink(p);
-	}
-}
-
 int rehearse_run(const struct rehearse_options *o)
 {
 	struct offline r = { .o = o, .cfg = o->cfg, .label = "rehearse" };
@@ -314,10 +334,8 @@ int rehearse_run(const struct rehearse_options *o)
 			fprintf(stderr, "tutti: rehearse: %s:%u: at %.3f s, after the rehearsal's last tick (it ends at %g s): "
 				"it will not run\n", r.sheet->path, r.sheet->commands[i].line, r.sheet->commands[i].t,
 				o->duration_s);
-	if (prepare_out(&r) != 0)
+	if (prepare_out(&r, true) != 0)
 		goto out;
-	snprintf(r.out.journal, sizeof(r.out.journal), "%s/show.db", r.out.dir);
-	remove_journal(r.out.journal);
 	r.se = show_engine_create(&(struct show_engine_options){
 		.cfg = o->cfg, .config_path = o->config_path, .journal_path = r.out.journal, .journal_fresh = true,
 		.journal_offline = true, .simulate = o->crowd, .seed = o->seed, .seeded_identities = true,
@@ -347,11 +365,11 @@ int replay_run(const struct rehearse_options *o)
 	int status = 1;
 
 	r.replay = replay_open(o->journal_path, stderr);
-	if (!r.replay)
-		return 2;
+	if (!r.replay)	/* no such file is a slip of the command line; a journal that will not do, a failure */
+		return access(o->journal_path, F_OK) == 0 ? 1 : 2;
 	r.cfg = replay_config(r.replay);
 	length_s = replay_length_s(r.replay);
-	if (prepare_out(&r) != 0)
+	if (prepare_out(&r, false) != 0)
 		goto out;
 	r.se = show_engine_create(&(struct show_engine_options){
 		.cfg = r.cfg, .font_path = o->font_path, .inputs = offline_inputs, .user = &r });

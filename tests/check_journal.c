@@ -367,7 +367,8 @@ START_TEST(test_a_schema_1_journal_is_migrated_and_resumes)
 	journal_close(j);
 	/* As an older tutti left it: no last_unix, no purged_unix, no tick, no config_path, user_version 1. */
 	exec_sql("ALTER TABLE show DROP COLUMN last_unix; ALTER TABLE show DROP COLUMN purged_unix;"
-		 "ALTER TABLE show DROP COLUMN config_path; ALTER TABLE event DROP COLUMN tick;"
+		 "ALTER TABLE show DROP COLUMN config_path; ALTER TABLE show DROP COLUMN rehearsal;"
+		 "ALTER TABLE event DROP COLUMN tick;"
 		 "PRAGMA user_version = 1");
 	j = open_show(config_a, JOURNAL_CONTINUE, &resumed);
 	ck_assert(resumed);
@@ -428,6 +429,12 @@ START_TEST(test_an_offline_journal_waits_for_room_and_loses_nothing)
 	ck_assert_uint_eq(st.lost, 0);
 	journal_close(j);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM event"), 3 * JOURNAL_RING);
+	/* A rehearsal's journal says so (a rehearsal may replace it); a show's does not; other files are neither. */
+	ck_assert_int_eq(journal_file_rehearsal(path), 1);
+	j = open_show(config_a, JOURNAL_FRESH, &resumed);
+	journal_close(j);
+	ck_assert_int_eq(journal_file_rehearsal(path), 0);
+	ck_assert_int_eq(journal_file_rehearsal("/nonexistent/show.db"), -1);
 }
 END_TEST
 

@@ -9,7 +9,8 @@
 #     in the stills: the one at 4 s shows the title, the one at 6 s the field;
 #   - replaying the rehearsal's journal gives its WAV again, byte for byte;
 #   - a malformed run sheet is refused with each bad line's number, before any
-#     output is touched; a missing journal is named.
+#     output is touched; a missing journal is named; a show's journal where the
+#     rehearsal would write its own is left alone.
 set -uo pipefail
 
 TUTTI_BIN=${TUTTI_BIN:?set TUTTI_BIN to the tutti binary}
@@ -139,6 +140,19 @@ if [ $status -eq 2 ] && grep -q "nothing.db: cannot read the show's journal" "$w
 	pass "a missing journal: status 2, named"
 else
 	cat "$work/none.log"; fail "a missing journal (status $status)"
+fi
+
+mkdir "$work/live"
+cp "$work/a/show.db" "$work/live/show.db"
+sqlite3 "$work/live/show.db" "UPDATE show SET rehearsal = 0"	# as `tutti run --journal` writes it
+before=$(md5sum <"$work/live/show.db")
+"$TUTTI_BIN" rehearse "$work/venue.json" --duration 2 --out "$work/live" >"$work/live.log" 2>&1
+status=$?
+if [ $status -eq 1 ] && [ "$(md5sum <"$work/live/show.db")" = "$before" ] && [ ! -e "$work/live/show.wav" ] &&
+	grep -q "is not a rehearsal's journal" "$work/live.log"; then
+	pass "a show's journal in the folder: left alone, nothing written, status 1"
+else
+	cat "$work/live.log"; fail "a show's journal in the folder (status $status)"
 fi
 
 if [ $failures -eq 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; exit 1; fi
