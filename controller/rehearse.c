@@ -53,8 +53,8 @@ struct offline {
 	struct stage_offline *stage;	/* NULL = no stills */
 	int64_t ticks;			/* ticks 0 .. ticks - 1, all before the show's end */
 	int64_t next_tick;
-	int64_t next_still;		/* the number of the next still */
-	double drawn_frames;		/* pictures drawn so far, at stage_fps */
+	int64_t next_still;		/* the number of the next still (still k is at k * frames_every_s) */
+	int64_t next_picture;		/* the number of the next picture (picture k is at k / stage_fps) */
 	struct progress progress;
 	struct run_sheet *sheet;	/* rehearse: the operator's commands */
 	uint32_t sheet_refused;
@@ -161,29 +161,25 @@ static int prepare_out(struct offline *r, bool journal)
 
 /* ---- one tick ---- */
 
-/* The show time of still @k, and its file. */
-static double still_time(const struct offline *r, int64_t k)
-{
-	return (double)k * r->o->frames_every_s;
-}
-
-/* The stage: a picture at the stage's rate on the show's clock, and a still when one is due. */
+/*
+ * The stage: a picture every 1 / stage_fps s of show and a still every
+ * frames_every_s, each at the first tick at or after its time (a hair of
+ * rounding is not a tick late). A still is the picture drawn then.
+ */
 static void stage_tick(struct offline *r, double now)
 {
 	char path[OUT_PATH_MAX + 40];
-	double still_t = still_time(r, r->next_still);
-	/* Due at the first tick at or after its time (a hair of rounding is not a tick late). */
+	double still_t = (double)r->next_still * r->o->frames_every_s;
 	bool still = still_t <= now + 1e-9;
-	bool picture = still || now * r->o->stage_fps >= r->drawn_frames - 1e-9;
 
-	if (!picture)
+	if (!still && (double)r->next_picture / r->o->stage_fps > now + 1e-9)
 		return;
 	if (still) {
 		snprintf(path, sizeof(path), "%s/%09.3f.png", r->out.frames, still_t);
 		r->next_still++;
 	}
-	while (r->drawn_frames <= now * r->o->stage_fps + 1e-9)
-		r->drawn_frames++;
+	while ((double)r->next_picture / r->o->stage_fps <= now + 1e-9)
+		r->next_picture++;
 	stage_offline_draw(r->stage, show_engine_stage_frame(r->se, now), still ? path : NULL);
 }
 
