@@ -63,6 +63,9 @@ test('the artist\'s console has no safety panel, moderation, crowd text or panic
 
   await byTestId(operator, 'fade').click();
   await shows(artist, 'safety-banner', /FADE TO SILENCE is on/, 'the banner on the artist\'s console');
+  // The operator's toggle says ON once its own live view has the fade; a click before that asks for it again.
+  await operator.waitForFunction(() => document.querySelector('[data-testid="fade"]').getAttribute('aria-pressed') === 'true',
+    null, { timeout: WAIT_MS });
   await byTestId(operator, 'fade').click();
   await artist.waitForFunction(() => document.querySelector('[data-testid="safety-banner"]').hidden, null, { timeout: WAIT_MS });
 });
