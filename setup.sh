@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 # Xvfb and ImageMagick to open and screenshot the real stage window).
 PACKAGES="build-essential cmake pkg-config git ca-certificates
   libwebsockets-dev libuv1-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libqrencode-dev check
-  portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev
+  portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev libebur128-dev
   libsdl2-dev libsdl2-ttf-dev libfribidi-dev libpng-dev libsodium-dev liblo-dev
   jackd2 sox xvfb xauth imagemagick liblo-tools ola python3
   nodejs npm chromium openssl curl zbar-tools"

@@ -6,7 +6,8 @@
  * so every loop stays on the same beat, fading cues in and out with an
  * equal-power curve; add the one-shot voices; filter and delay; apply the
  * master gain through a dB slew held to the venue's rate; limit to the
- * venue's ceiling; hand the live input to the analysis worker; report
+ * venue's ceiling; hand the output to the loudness meter and the live
+ * input to the analysis worker; report
  * about 50 times a second. Everything is allocated in engine_create().
  *
  * What the callback writes lives in a shared pool (pool.h), so the audio
@@ -40,6 +41,7 @@
 #include "audio_analysis.h"
 #include "audio_clip.h"
 #include "audio_dsp.h"
+#include "audio_loudness.h"
 #include "pool.h"
 #include "spsc.h"
 #include "tribuf.h"
@@ -52,6 +54,7 @@
 #define PARAM_SMOOTH_S		0.05f	/* filter, delay and rate glide between ticks */
 #define TIMING_BUCKETS		200	/* callback time histogram: 1 % of the budget each */
 #define INPUT_RING_FRAMES	32768	/* 0.68 s of input at 48 kHz waiting for analysis */
+#define OUTPUT_RING_FRAMES	32768	/* 0.68 s of output at 48 kHz waiting for the loudness meter */
 #define WORKER_NAP_NS		2000000	/* the worker checks for input every 2 ms */
 #define HALF_PI			1.57079632679489661923
 #define POOL_BYTES		(64u << 20)	/* reserved; the engine touches ~1-4 MB of it */
@@ -95,6 +98,8 @@ struct engine {
 	struct dsp_delay delay;
 	struct slew master;
 	struct dsp_limiter limiter;
+	float limiter_max_db;		/* the limiter's largest gain reduction since the last report */
+	struct loudness *loudness;	/* the output's loudness: fed here, measured off the audio thread */
 	struct analysis *analysis;	/* used by the worker thread only */
 	struct spsc input_ring;		/* audio -> worker: mono input samples */
 	struct tribuf features;		/* worker -> net: struct analysis_features */
@@ -205,6 +210,13 @@ struct engine *engine_create(const struct venue_config *cfg, uint32_t sample_rat
 		if (tribuf_init(&e->features, pool, sizeof(none), &none))
 			goto oom;
 	}
+	e->loudness = loudness_create(pool, sample_rate, OUTPUT_RING_FRAMES, err, err_size);
+	if (!e->loudness)
+		goto fail;
+	if (loudness_worker_start(e->loudness) != 0) {
+		snprintf(err, err_size, "cannot start the loudness thread");
+		goto fail;
+	}
 	atomic_store(&e->worker_running, true);
 	if (pthread_create(&e->worker, NULL, analysis_worker, e) != 0) {
 		snprintf(err, err_size, "cannot start the analysis thread");
@@ -243,6 +255,7 @@ void engine_destroy(struct engine *e)
 		atomic_store(&e->worker_running, false);
 		pthread_join(e->worker, NULL);
 	}
+	loudness_destroy(e->loudness);
 	spsc_free(&e->input_ring);
 	tribuf_free(&e->features);
 	for (uint32_t i = 0; i < e->clip_count; i++)
@@ -297,6 +310,16 @@ bool engine_feedback_pop(struct engine *e, struct engine_feedback *fb)
 	return true;
 }
 
+void engine_loudness_take_over(struct engine *e)
+{
+	loudness_worker_stop(e->loudness);
+}
+
+void engine_loudness_measure(struct engine *e)
+{
+	loudness_measure(e->loudness);
+}
+
 void engine_note_xrun(struct engine *e)
 {
 	atomic_fetch_add_explicit(&e->xruns, 1, memory_order_relaxed);
@@ -320,6 +343,7 @@ void engine_stats_get(const struct engine *e, struct engine_stats *s)
 	s->callback_max_s = atomic_load(&e->max_ns) * 1e-9;
 	s->voices_stolen = atomic_load(&e->voices_stolen);
 	s->clamped_samples = atomic_load(&e->clamped);
+	loudness_read(e->loudness, &s->loudness);
 	s->triggers_dropped = spsc_dropped(&e->triggers);
 	s->feedback_dropped = spsc_dropped(&e->feedback);
 	budget = (double)atomic_load(&e->block) / e->rate;
@@ -535,6 +559,8 @@ static void report(struct engine *e, uint32_t frames)
 	memset(&fb, 0, sizeof(fb));
 	fb.music.output_peak_dbfs = dsp_gain_to_db(e->out_peak);
 	fb.music.limiter_db = -e->limiter.reduction_db;
+	fb.limiter_max_db = e->limiter_max_db;
+	e->limiter_max_db = 0;
 	fb.master_gain_db = (float)e->master.db;
 	fb.frames = atomic_load_explicit(&e->frames, memory_order_relaxed);
 	e->out_peak = 0;
@@ -611,6 +637,9 @@ void engine_process(struct engine *e, const float *in, uint32_t in_channels,
 	atomic_store_explicit(&e->master_db, (float)e->master.db, memory_order_relaxed);
 	/* The venue's ceiling: applied last, nothing after it adds gain. */
 	dsp_limiter_process(&e->limiter, e->mix_l, e->mix_r, frames);
+	if (e->limiter.reduction_db > e->limiter_max_db)
+		e->limiter_max_db = e->limiter.reduction_db;
+	loudness_feed(e->loudness, e->mix_l, e->mix_r, frames);
 
 	for (uint32_t f = 0; f < frames; f++) {
 		float l = e->mix_l[f], r = e->mix_r[f], a = fabsf(l) > fabsf(r) ? fabsf(l) : fabsf(r);

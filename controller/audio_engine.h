@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audio_loudness.h"
 #include "audio_map.h"
 #include "config.h"
 #include "frame.h"
@@ -31,6 +32,7 @@ struct engine_feedback {
 	struct frame_music music;	/* live input and output, for the show frame; flashes is 0 */
 	float bpm_confidence;
 	float master_gain_db;		/* as applied, after the rate limit */
+	float limiter_max_db;		/* the limiter's largest gain reduction since the last report, dB >= 0 */
 	uint64_t frames;		/* engine frames rendered so far */
 };
 
@@ -47,6 +49,7 @@ struct engine_stats {
 	uint64_t triggers_dropped;	/* one-shot ring full */
 	uint64_t feedback_dropped;
 	uint64_t clamped_samples;	/* limiter's last-resort clamp engaged */
+	struct loudness_reading loudness;	/* the output's, newest published (audio_loudness.h) */
 };
 
 struct engine;
@@ -67,6 +70,15 @@ void engine_destroy(struct engine *e);
  */
 void engine_process(struct engine *e, const float *in, uint32_t in_channels,
 		    float *out, uint32_t out_channels, uint32_t frames);
+
+/*
+ * Offline renderer, before its first block: stops the loudness meter's
+ * worker; from then on the caller measures with engine_loudness_measure()
+ * after each block, so the readings follow the rendered audio exactly.
+ */
+void engine_loudness_take_over(struct engine *e);
+/* The loudness meter's consumer (after engine_loudness_take_over()): measures what the callback handed over. */
+void engine_loudness_measure(struct engine *e);
 
 /* Backend, any thread: counts an underflow/overflow the device reported. */
 void engine_note_xrun(struct engine *e);

@@ -34,6 +34,7 @@ int audio_render_offline(struct engine *e, const char *path, double seconds, uin
 		sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
 	}
 	engine_set_block(e, block);
+	engine_loudness_take_over(e);
 	while (done < total) {
 		uint32_t n = total - done < block ? (uint32_t)(total - done) : block;
 		double t = (double)done / rate;
@@ -43,6 +44,7 @@ int audio_render_offline(struct engine *e, const char *path, double seconds, uin
 		if (in_fn)
 			in_fn(user, in, n, t);
 		engine_process(e, in_fn ? in : NULL, in_fn ? 1 : 0, out, 2, n);
+		engine_loudness_measure(e);
 		if (sf && sf_writef_float(sf, out, n) != n) {
 			snprintf(err, err_size, "%s: %s", path, sf_strerror(sf));
 			sf_close(sf);

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "audio_device.h"
@@ -398,6 +399,21 @@ static void live_safety(json_t *live, const struct live_req *r)
 	json_object_set_new(live, "safety", safety);
 }
 
+/* A loudness level for the console: silence (-inf) is null. */
+static json_t *level_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* The output's loudness to broadcast standard (EBU R 128), as the meter last published it. */
+static json_t *live_loudness(const struct loudness_reading *l)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:f}", "momentary_lufs", level_or_null(l->momentary_lufs),
+			 "shortterm_lufs", level_or_null(l->shortterm_lufs),
+			 "integrated_lufs", level_or_null(l->integrated_lufs),
+			 "true_peak_dbtp", level_or_null(l->true_peak_dbtp), "lra_lu", l->range_lu);
+}
+
 /* The sound: the device, the engine's health and the levels. */
 static void live_audio(json_t *live, const struct live_req *r)
 {
@@ -416,6 +432,7 @@ static void live_audio(json_t *live, const struct live_req *r)
 	json_object_set_new(audio, "output_peak_dbfs", json_real(m->output_peak_dbfs));
 	json_object_set_new(audio, "input_level", json_real(m->level));
 	json_object_set_new(audio, "limiter_db", json_real(m->limiter_db));
+	json_object_set_new(audio, "loudness", live_loudness(&es.loudness));
 	json_object_set_new(live, "audio", audio);
 }
 

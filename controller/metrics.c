@@ -5,6 +5,7 @@
  */
 #include "metrics.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -93,6 +94,8 @@ size_t metrics_write_rows(char *out, size_t cap, size_t len, const struct metric
 			put(&o, "{%s=\"%s\"}", r->label, r->label_value);
 		if (r->prec == METRICS_INT)
 			put(&o, " %llu\n", (unsigned long long)r->n);
+		else if (!isfinite(r->v))	/* the exposition format's spelling, not printf's "-inf" */
+			put(&o, " %s\n", isnan(r->v) ? "NaN" : r->v > 0 ? "+Inf" : "-Inf");
 		else if (r->prec == METRICS_G17)
 			put(&o, " %.17g\n", r->v);
 		else
@@ -149,6 +152,19 @@ static size_t render_audio(const struct engine_stats *s, const struct audio_stat
 		{ "tutti_audio_input_beats_total", "counter", "Beats detected in the live input.", .n = mu->beats },
 		{ "tutti_audio_triggers_dropped_total", "counter", "One-shots dropped (ring full).",
 		  .n = s->triggers_dropped },
+		{ "tutti_audio_loudness_momentary_lufs", "gauge",
+		  "Stage output loudness over the last 400 ms (EBU R 128; -Inf = silence).",
+		  .v = s->loudness.momentary_lufs, .prec = 2 },
+		{ "tutti_audio_loudness_shortterm_lufs", "gauge", "Stage output loudness over the last 3 s.",
+		  .v = s->loudness.shortterm_lufs, .prec = 2 },
+		{ "tutti_audio_loudness_integrated_lufs", "gauge", "Stage output loudness since the show began (gated).",
+		  .v = s->loudness.integrated_lufs, .prec = 2 },
+		{ "tutti_audio_loudness_range_lu", "gauge", "Stage output loudness range (LRA) since the show began.",
+		  .v = s->loudness.range_lu, .prec = 2 },
+		{ "tutti_audio_true_peak_dbtp", "gauge", "Stage output's highest true peak since the show began.",
+		  .v = s->loudness.true_peak_dbtp, .prec = 2 },
+		{ "tutti_audio_loudness_dropped_frames_total", "counter",
+		  "Output frames the loudness meter missed (its ring was full).", .n = s->loudness.dropped },
 	};
 
 	return metrics_write_rows(out, cap, len, rows, sizeof(rows) / sizeof(rows[0]));

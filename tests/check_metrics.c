@@ -1,5 +1,6 @@
 /* check_metrics.c - Prometheus text: rows, families, labels, and what does not fit. */
 #include <check.h>
+#include <math.h>
 #include <string.h>
 
 #include "audio_device.h"
@@ -49,7 +50,9 @@ START_TEST(test_metrics_render_names_every_family_with_its_type)
 {
 	static char out[32768];
 	struct metrics m = { .ticks = 3, .tick_buckets = { 1, 2 }, .closes = { 0, 4 } };
-	struct engine_stats es = { .callbacks = 12, .budget_s = 0.002, .callback_p999_s = 0.001 };
+	struct engine_stats es = { .callbacks = 12, .budget_s = 0.002, .callback_p999_s = 0.001,
+				   .loudness = { .momentary_lufs = -18.25, .shortterm_lufs = -19.5,
+						 .integrated_lufs = -INFINITY, .range_lu = 0, .true_peak_dbtp = -1.04 } };
 	struct audio_status st = { .device_lost = true };
 	struct frame_music mu = { .limiter_db = -1.5f, .beats = 9 };
 	struct visuals_stats vs = { .running = true, .frames = 60 };
@@ -73,6 +76,12 @@ START_TEST(test_metrics_render_names_every_family_with_its_type)
 	ck_assert_ptr_nonnull(strstr(out, "tutti_audio_device_lost 1\n"));
 	ck_assert_ptr_nonnull(strstr(out, "tutti_audio_limiter_reduction_db -1.50\n"));
 	ck_assert_ptr_nonnull(strstr(out, "tutti_audio_input_beats_total 9\n"));
+	ck_assert_ptr_nonnull(strstr(out, "# TYPE tutti_audio_loudness_momentary_lufs gauge\n"
+					  "tutti_audio_loudness_momentary_lufs -18.25\n"));
+	ck_assert_ptr_nonnull(strstr(out, "tutti_audio_loudness_shortterm_lufs -19.50\n"));
+	/* Silence in the exposition format's spelling. */
+	ck_assert_ptr_nonnull(strstr(out, "tutti_audio_loudness_integrated_lufs -Inf\n"));
+	ck_assert_ptr_nonnull(strstr(out, "tutti_audio_true_peak_dbtp -1.04\n"));
 	ck_assert_ptr_nonnull(strstr(out, "tutti_stage_running 1\n"));
 	ck_assert_ptr_nonnull(strstr(out, "tutti_stage_frame_seconds{stat=\"p99\"} 0.000000\n"));
 	ck_assert_ptr_nonnull(strstr(out, "tutti_osc_sent_total 4\n"));

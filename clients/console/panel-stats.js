@@ -19,6 +19,23 @@ function statRows(live) {
   ];
 }
 
+// The stage output's loudness: null is silence. The true peak is marked when it is above the ceiling.
+function loudnessMeters(loudness, ceilingDbfs) {
+  const meters = [
+    ['Momentary', loudness.momentary_lufs, 'LUFS'], ['Short-term', loudness.shortterm_lufs, 'LUFS'],
+    ['Integrated', loudness.integrated_lufs, 'LUFS'], ['True peak', loudness.true_peak_dbtp, 'dBTP'],
+  ];
+  return meters.map(([label, value, unit]) => {
+    const over = unit === 'dBTP' && value !== null && value > ceilingDbfs;
+    return h('div', { class: 'meter', 'data-over': over ? 'true' : null }, [
+      h('span', { class: 'meter-label' }, label),
+      h('span', { class: 'meter-value' }, value === null ? 'silence' : value.toFixed(1)),
+      h('span', { class: 'meter-unit' }, value === null ? '' : unit + (over ? ' over the ceiling' : '')),
+    ]);
+  });
+}
+
 export function statsPanelRender(live) {
+  $('loudness').replaceChildren(...loudnessMeters(live.audio.loudness, live.safety.ceiling_dbfs));
   $('stats').replaceChildren(...statRows(live).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]));
 }
