@@ -9,6 +9,7 @@
 #include "journal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -33,7 +34,7 @@ static const char *const kind_names[JOURNAL_KIND_COUNT] = {
 	[JOURNAL_JOIN] = "join", [JOURNAL_RESUME] = "resume", [JOURNAL_LEAVE] = "leave",
 	[JOURNAL_FORGET] = "forget", [JOURNAL_INPUT] = "input", [JOURNAL_CONSOLE] = "console",
 	[JOURNAL_SAFETY] = "safety", [JOURNAL_MODERATION] = "moderation", [JOURNAL_ALARM] = "alarm",
-	[JOURNAL_METRICS] = "metrics", [JOURNAL_END] = "end",
+	[JOURNAL_METRICS] = "metrics", [JOURNAL_END] = "end", [JOURNAL_LOUDNESS] = "loudness",
 };
 
 /* Version 1 of the schema; each later version is a migration step after it (docs/journal.md). */
@@ -369,6 +370,15 @@ static int write_side_tables(struct journal *j, const struct journal_event *e)
 	}
 }
 
+/* A value that is no number (a silent loudness's -inf) is stored as NULL: SQL and JSON readers know it. */
+static void bind_real(sqlite3_stmt *s, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
 static int write_event(struct journal *j, const struct journal_event *e, uint64_t seq)
 {
 	sqlite3_stmt *s = j->insert_event;
@@ -381,8 +391,8 @@ static int write_event(struct journal *j, const struct journal_event *e, uint64_
 	bind_id(s, 4, e->participant);
 	sqlite3_bind_int(s, 5, e->a);
 	sqlite3_bind_int(s, 6, e->b);
-	sqlite3_bind_double(s, 7, e->x);
-	sqlite3_bind_double(s, 8, e->y);
+	bind_real(s, 7, e->x);
+	bind_real(s, 8, e->y);
 	if (e->text[0] && e->kind != JOURNAL_JOIN)	/* a join's text is its token: in participant only */
 		sqlite3_bind_text(s, 9, e->text, -1, SQLITE_TRANSIENT);
 	else
@@ -469,7 +479,7 @@ static int replay_stored(struct journal *j, journal_replay_fn *fn, void *user)
 		"SELECT e.seq, e.t, e.kind, coalesce(e.participant, ''), e.a, e.b, e.x, e.y,"
 		" coalesce(p.token, e.text, '') FROM event e"
 		" LEFT JOIN participant p ON e.kind = 'join' AND p.id = e.participant"
-		" WHERE e.kind NOT IN ('input', 'metrics') ORDER BY e.seq";
+		" WHERE e.kind NOT IN ('input', 'metrics', 'loudness') ORDER BY e.seq";
 	sqlite3_stmt *s;
 	int rc;
 

@@ -48,6 +48,8 @@ enum journal_kind {
 	JOURNAL_ALARM,			/* text: alarm id and message */
 	JOURNAL_METRICS,		/* a: participants, b: active; x: inputs/s, y: tick max ms */
 	JOURNAL_END,			/* the show stopped (cleanly, or a rehearsal's length) at t */
+	JOURNAL_LOUDNESS,		/* x: short-term LUFS, y: momentary LUFS; text: {"integrated", "true_peak",
+					 * "lra", "limiter_gr_db"} (docs/journal.md); silence: NULL / null */
 	JOURNAL_KIND_COUNT
 };
 
@@ -117,7 +119,7 @@ struct journal_options {
 struct journal *journal_open(const struct journal_options *o, bool *resumed, char *err, size_t err_size);
 /*
  * Before journal_start(), on a resumed show: calls @fn for each stored
- * event but inputs and metrics (they do not outlive a restart), in order.
+ * event but inputs, metrics and loudness (they do not outlive a restart), in order.
  * Whatever is pushed meanwhile (the show re-applying them) is not written
  * again. 0, or -1 when the file cannot be read (with @err).
  */

@@ -80,12 +80,38 @@ static const char *poll_state_name(const struct show_poll_snapshot *p)
 	return p->open ? "open" : p->vetoed ? "vetoed" : p->revealed ? "revealed" : "held";
 }
 
-void journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m)
+/* A level for the loudness row's JSON: silence (-inf) is null. */
+static json_t *level_json(double v)
+{
+	return isfinite(v) ? json_real(round(v * 100) / 100) : json_null();
+}
+
+/*
+ * The loudness row (docs/journal.md): x short-term and y momentary LUFS,
+ * the rest as JSON text, rounded to 0.01 so the text stays short.
+ */
+static void push_loudness(struct journal_show *js, double now, const struct journal_show_metrics *m)
+{
+	const struct loudness_reading *l = m->loudness;
+	struct journal_event e = { .kind = JOURNAL_LOUDNESS, .t = now, .x = l->shortterm_lufs,
+				   .y = l->momentary_lufs };
+	json_t *o = json_pack("{s:o, s:o, s:o, s:o}", "integrated", level_json(l->integrated_lufs),
+			      "true_peak", level_json(l->true_peak_dbtp), "lra", level_json(l->range_lu),
+			      "limiter_gr_db", level_json(m->limiter_max_db));
+	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+
+	snprintf(e.text, sizeof(e.text), "%s", text ? text : "{}");
+	free(text);
+	json_decref(o);
+	push(js, &e);
+}
+
+bool journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m)
 {
 	int cue;
 
 	if (!js)
-		return;
+		return false;
 	cue = show_cue_index(js->w.show);
 	if (cue != js->cue || show_cue_started(js->w.show) != js->cue_started) {
 		struct journal_event e = { .kind = JOURNAL_CUE, .t = show_cue_started(js->w.show), .a = cue };
@@ -118,7 +144,11 @@ void journal_show_tick(struct journal_show *js, double now, const struct journal
 
 		js->next_metrics_s = now + METRICS_EVERY_S;
 		push(js, &e);
+		if (m->loudness)
+			push_loudness(js, now, m);
+		return true;
 	}
+	return false;
 }
 
 uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,

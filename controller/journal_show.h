@@ -27,6 +27,7 @@
 #include "config.h"
 #include "console_commands.h"
 #include "crowd.h"
+#include "audio_loudness.h"
 #include "journal.h"
 #include "safety.h"
 #include "show.h"
@@ -40,10 +41,12 @@ struct journal_show_wiring {
 	struct console *console;
 };
 
-/* What the metrics row holds, once a second. */
+/* What the metrics and loudness rows hold, once a second. */
 struct journal_show_metrics {
 	uint32_t participants, active;
 	double inputs_per_s, tick_max_ms;
+	const struct loudness_reading *loudness;	/* NULL = no loudness row */
+	double limiter_max_db;		/* the limiter's largest gain reduction over the second */
 };
 
 struct journal_show;
@@ -77,8 +80,12 @@ void journal_show_destroy(struct journal_show *js);
  */
 int journal_show_apply(struct journal_show *js, char *err, size_t err_size);
 
-/* Once a tick, after show_tick: cue and poll changes; the metrics once a second. @js NULL (no journal): nothing. */
-void journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m);
+/*
+ * Once a tick, after show_tick: cue and poll changes; the metrics and the
+ * loudness once a second. True when this tick wrote the second's rows.
+ * @js NULL (no journal): nothing, false.
+ */
+bool journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m);
 /* A console command in @role and whether it was accepted. Returns its sequence number (0 = none, or @js NULL). */
 uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,
 			      bool accepted, double now);

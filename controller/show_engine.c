@@ -53,6 +53,7 @@ struct show_engine {
 	double resumed_t;		/* the show time a resumed journal goes on from */
 	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
 	uint32_t last_beats;
+	float limiter_max_db;		/* the limiter's largest gain reduction since the last loudness row */
 	double last_tick_s;
 	double next_rate_s;
 	struct show_frame frame;
@@ -114,8 +115,11 @@ static void audio_tick(struct show_engine *se, double now)
 	audiomap_update(se->audiomap, &se->frame, now - se->last_tick_s, &params, on_trigger, se);
 	se->last_tick_s = now;
 	engine_params_publish(se->engine, &params);
-	while (engine_feedback_pop(se->engine, &fb))
+	while (engine_feedback_pop(se->engine, &fb)) {
 		got = true;
+		if (fb.limiter_max_db > se->limiter_max_db)
+			se->limiter_max_db = fb.limiter_max_db;
+	}
 	if (got) {
 		uint32_t flashes = m->flashes;	/* counted here, not by the engine */
 
@@ -150,6 +154,7 @@ static int64_t grid_tick(struct show_engine *se, double now)
 void show_engine_tick(struct show_engine *se, double now)
 {
 	int64_t n = grid_tick(se, now);
+	struct engine_stats es;
 
 	journal_set_tick(se->journal, n);
 	se->tick++;
@@ -161,9 +166,12 @@ void show_engine_tick(struct show_engine *se, double now)
 	if (se->sim)
 		sim_tick(se->sim, now);
 	show_tick(se->show, now);
-	journal_show_tick(se->js, now, &(struct journal_show_metrics){
+	engine_stats_get(se->engine, &es);
+	if (journal_show_tick(se->js, now, &(struct journal_show_metrics){
 		.participants = crowd_connected(se->crowd), .active = se->frame.venue.active,
-		.inputs_per_s = se->metrics.inputs_per_s, .tick_max_ms = se->metrics.tick_seconds_max * 1e3 });
+		.inputs_per_s = se->metrics.inputs_per_s, .tick_max_ms = se->metrics.tick_seconds_max * 1e3,
+		.loudness = &es.loudness, .limiter_max_db = se->limiter_max_db }))
+		se->limiter_max_db = 0;
 	crowd_tick(se->crowd, now);
 	frame_build(se, now);
 	audio_tick(se, now);

@@ -333,6 +333,54 @@ START_TEST(test_a_phone_that_joined_long_before_the_crash_still_resumes)
 }
 END_TEST
 
+START_TEST(test_the_loudness_row_is_written_each_second_with_silence_as_null)
+{
+	char dir[] = "/tmp/tutti-journal-show-XXXXXX", sql[160];
+	struct run r;
+	struct loudness_reading quiet = { .momentary_lufs = -INFINITY, .shortterm_lufs = -INFINITY,
+					  .integrated_lufs = -INFINITY, .true_peak_dbtp = -INFINITY };
+	struct loudness_reading loud = { .momentary_lufs = -14.256, .shortterm_lufs = -16.5, .integrated_lufs = -18.0,
+					 .range_lu = 4.25, .true_peak_dbtp = -1.5 };
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int rows = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	run_start(&r);
+	ck_assert(journal_show_tick(r.js, 0.0, &(struct journal_show_metrics){ .loudness = &quiet }));
+	ck_assert(!journal_show_tick(r.js, 0.5, &(struct journal_show_metrics){ .loudness = &loud }));
+	ck_assert(journal_show_tick(r.js, 1.0, &(struct journal_show_metrics){ .loudness = &loud,
+									.limiter_max_db = 2.5 }));
+	run_stop(&r);
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT t, quote(x), quote(y), text FROM event"
+					    " WHERE kind = 'loudness' ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *want[2][3] = {
+			{ "NULL", "NULL", "{\"integrated\":null,\"true_peak\":null,\"lra\":0.0,\"limiter_gr_db\":0.0}" },
+			{ "-16.5", "-14.256", "{\"integrated\":-18.0,\"true_peak\":-1.5,\"lra\":4.25,"
+					      "\"limiter_gr_db\":2.5}" },
+		};
+
+		ck_assert_int_lt(rows, 2);
+		ck_assert_double_eq(sqlite3_column_double(st, 0), rows);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), want[rows][0]);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), want[rows][1]);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 3), want[rows][2]);
+		rows++;
+	}
+	ck_assert_int_eq(rows, 2);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	snprintf(sql, sizeof(sql), "rm -rf %s", dir);
+	ck_assert_int_eq(system(sql), 0);
+}
+END_TEST
+
 TEST_MAIN("journal_show", test_a_restarted_show_comes_back_as_it_was,
 	  test_a_forgotten_participants_vote_still_counts_after_a_restart, test_a_poll_reset_outlives_a_restart,
-	  test_an_ad_hoc_poll_outlives_a_restart, test_a_phone_that_joined_long_before_the_crash_still_resumes)
+	  test_an_ad_hoc_poll_outlives_a_restart, test_a_phone_that_joined_long_before_the_crash_still_resumes,
+	  test_the_loudness_row_is_written_each_second_with_silence_as_null)

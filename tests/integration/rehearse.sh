@@ -7,6 +7,7 @@
 #   - another seed gives another crowd and another sound;
 #   - the run sheet's cue.go at 5 s is in the journal at 5 s (within a tick), and
 #     in the stills: the one at 4 s shows the title, the one at 6 s the field;
+#   - the journal holds a loudness row each second, beside the metrics, with plausible values;
 #   - replaying the rehearsal's journal gives its WAV again, byte for byte;
 #   - a malformed run sheet is refused with each bad line's number, before any
 #     output is touched; a missing journal is named; a show's journal where the
@@ -81,6 +82,29 @@ if diff <(journal_dump "$work/a/show.db") <(journal_dump "$work/b/show.db") >"$w
 else
 	fail "same seed: the journals differ:"; head -5 "$work/journal.diff"
 fi
+
+# Loudness: a row a second beside the metrics, measured from the rendered audio: from 4 s (the
+# short-term window full) to the vote at 10 s the stems play at a plausible level, never above the
+# ceiling; the vote has no sound, so by 15 s the last 400 ms are silence (NULL).
+loud=$(sqlite3 "$work/a/show.db" "SELECT count(*) FROM event WHERE kind = 'loudness'")
+metric_rows=$(sqlite3 "$work/a/show.db" "SELECT count(*) FROM event WHERE kind = 'metrics'")
+[ "${loud:-0}" -ge 15 ] && [ "$loud" = "$metric_rows" ] && pass "a loudness row each second: $loud rows" ||
+	fail "${loud:-0} loudness rows for $metric_rows metrics rows"
+spacing=$(sqlite3 "$work/a/show.db" "SELECT count(*) FROM (SELECT t - lag(t) OVER (ORDER BY seq) AS dt
+	FROM event WHERE kind = 'loudness') WHERE dt IS NOT NULL AND abs(dt - 1) > 1.0 / 60")
+[ "$spacing" = 0 ] && pass "the loudness rows are a second apart" || fail "$spacing loudness rows are not a second apart"
+implausible=$(sqlite3 "$work/a/show.db" "SELECT count(*) FROM event WHERE kind = 'loudness' AND t BETWEEN 4 AND 10 AND NOT coalesce(
+	x BETWEEN -50 AND 0 AND y BETWEEN -60 AND 0
+	AND json_extract(text, '$.integrated') BETWEEN -50 AND 0
+	AND json_extract(text, '$.true_peak') BETWEEN -50 AND 0.5
+	AND json_extract(text, '$.lra') >= 0 AND json_extract(text, '$.limiter_gr_db') >= 0, 0)")
+sample=$(sqlite3 "$work/a/show.db" "SELECT printf('%.1f', x) || ' LUFS short-term, ' || text FROM event
+	WHERE kind = 'loudness' AND t >= 8 ORDER BY seq LIMIT 1")
+[ "$implausible" = 0 ] && [ -n "$sample" ] && pass "plausible loudness while the stems play: $sample" ||
+	fail "$implausible implausible loudness rows from 4 to 10 s (e.g. $sample)"
+silent=$(sqlite3 "$work/a/show.db" "SELECT quote(y) FROM event WHERE kind = 'loudness' AND t = 15")
+[ "$silent" = NULL ] && pass "silence after the music: the momentary loudness is NULL" ||
+	fail "the momentary loudness at 15 s, after the music, is '$silent'"
 
 # Another seed: another crowd, another sound.
 cmp -s "$work/a/show.wav" "$work/c/show.wav" && fail "another seed: the same WAV" || pass "another seed: another WAV"
