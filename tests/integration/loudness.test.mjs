@@ -7,46 +7,19 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
+import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 import { httpGet, metric } from '../lib/client.mjs';
-import { consoleSocket } from '../lib/console.mjs';
+import { consoleSocket, hashPassword } from '../lib/console.mjs';
+import { TONE_RATE as RATE, toneCue, writeToneWav } from '../lib/tone.mjs';
 
-const RATE = 48000;
 const LEVEL_DBFS = -20;
 const PASSWORD = 'front of house';
 let daemon;
 
-// One second of a 997 Hz sine, 32-bit float stereo WAV: 997 whole cycles, so the loop is seamless.
-function toneWav(path) {
-  const frames = RATE, amplitude = 10 ** (LEVEL_DBFS / 20);
-  const data = Buffer.alloc(frames * 8);
-  for (let i = 0; i < frames; i++) {
-    const v = amplitude * Math.sin((2 * Math.PI * 997 * i) / RATE);
-    data.writeFloatLE(v, i * 8);
-    data.writeFloatLE(v, i * 8 + 4);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0); header.writeUInt32LE(36 + data.length, 4); header.write('WAVE', 8);
-  header.write('fmt ', 12); header.writeUInt32LE(16, 16); header.writeUInt16LE(3, 20);	// IEEE float
-  header.writeUInt16LE(2, 22); header.writeUInt32LE(RATE, 24); header.writeUInt32LE(RATE * 8, 28);
-  header.writeUInt16LE(8, 32); header.writeUInt16LE(32, 34);
-  header.write('data', 36); header.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([header, data]));
-}
-
 before(async () => {
-  const tone = join(mkdtempSync(join(tmpdir(), 'tutti-tone-')), 'tone.wav');
-  toneWav(tone);
   daemon = await startDaemon({ config: writeConfig(smallVenue({
-    console: { operator_password_hash: execFileSync(TUTTI_BIN, ['hash-password'], { input: `${PASSWORD}\n` })
-      .toString().trim() },
-    // The shortest fade in: the integrated loudness is the tone's from the start.
-    cues: [{ id: 'tone', title: 'Tone', scene: 'title', controls: [],
-      audio: { crossfade_s: 0.05, stems: [{ id: 'tone', file: tone }] } }],
+    console: { operator_password_hash: hashPassword(PASSWORD) },
+    cues: [toneCue(writeToneWav(LEVEL_DBFS))],
   })) });
 });
 
