@@ -4,7 +4,9 @@
 # `tutti run` on PortAudio's JACK host API (device "system", 48 kHz, 128
 # frames) with a simulated crowd for several seconds, and checks /metrics:
 # a whole window with 0 xruns and 0 late callbacks in which the engine's
-# frame count follows the wall clock (48,000 frames a second within 2 %).
+# frame count follows the wall clock (48,000 frames a second within 2 %);
+# and the drums' loudness, which the audio host's callback hands over
+# through the shared pool to the daemon's meter (a level, not silence).
 set -euo pipefail
 
 TUTTI_BIN=${TUTTI_BIN:?set TUTTI_BIN to the tutti binary}
@@ -72,11 +74,18 @@ for attempt in $(seq 10); do
 	fi
 	status=0; break
 done
+# The loudness meter in the daemon measures what the host process's callback handed over.
+shortterm=$(metric tutti_audio_loudness_shortterm_lufs); peak=$(metric tutti_audio_true_peak_dbtp)
+echo "loudness: short-term $shortterm LUFS, true peak $peak dBTP"
+if [ $status -eq 0 ] && ! { [[ $shortterm =~ ^-[0-9.]+$ && $peak =~ ^-?[0-9.]+$ ]] &&
+	awk -v s="$shortterm" -v p="$peak" 'BEGIN { exit !(s > -60 && p <= 0.5) }'; }; then
+	echo "FAIL: no loudness measured from the audio host's output"; status=1
+fi
 if [ $status -ne 0 ] && [ "$stolen" -eq 10 ]; then
 	echo "SKIP: the hypervisor stole more than ${STEAL_MS} ms of CPU in every window; xruns cannot be judged on this machine now"
 	status=77
 fi
-curl -s "${url}metrics" | grep -E '^tutti_audio_(callbacks_total|callback_seconds|xruns_total)' || true
+curl -s "${url}metrics" | grep -E '^tutti_audio_(callbacks_total|callback_seconds|xruns_total|loudness_|true_peak)' || true
 case $status in
 0) echo "1 passed, 0 failed" ;;
 77) echo "0 passed, 0 failed, 1 skipped" ;;
