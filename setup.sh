@@ -14,7 +14,8 @@ PACKAGES="build-essential cmake pkg-config git ca-certificates
   portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev libebur128-dev
   libsdl2-dev libsdl2-ttf-dev libfribidi-dev libpng-dev libsodium-dev liblo-dev
   jackd2 sox xvfb xauth imagemagick liblo-tools ola python3
-  nodejs npm chromium openssl curl zbar-tools"
+  nodejs npm chromium openssl curl zbar-tools
+  clang-14 libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $PACKAGES; do

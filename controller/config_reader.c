@@ -23,6 +23,9 @@
 /* ---- errors ---- */
 
 static void errors_push(struct config_reader *r, const char *ptr, int line, int column,
+			const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void errors_push(struct config_reader *r, const char *ptr, int line, int column,
 			const char *fmt, va_list ap)
 {
 	struct config_errors *errs = r->errors;

@@ -51,8 +51,32 @@ static void json_quote(char *out, size_t size, const char *s)
 	out[n] = '\0';
 }
 
-/* The console command for an OSC message, or "" when it is not one. */
-static void to_command(const char *path, const char *types, lo_arg **argv, int argc, char *out, size_t size)
+/*
+ * An OSC number argument as a double. liblo packs arguments on 4-byte
+ * boundaries while its lo_arg union wants 8, so even reading a member
+ * through the pointer is undefined behaviour (found by tests/fuzz/fuzz_osc.c
+ * under UBSan): the bytes are copied out instead. @type is 'f', 'd' or 'i'.
+ */
+static double arg_number(const lo_arg *a, char type)
+{
+	float f;
+	double d;
+	int32_t i;
+
+	switch (type) {
+	case 'f':
+		memcpy(&f, (const void *)a, sizeof(f));
+		return f;
+	case 'd':
+		memcpy(&d, (const void *)a, sizeof(d));
+		return d;
+	default:
+		memcpy(&i, (const void *)a, sizeof(i));
+		return i;
+	}
+}
+
+void osc_in_command(const char *path, const char *types, lo_arg **argv, int argc, char *out, size_t size)
 {
 	char q[96];
 
@@ -62,28 +86,32 @@ static void to_command(const char *path, const char *types, lo_arg **argv, int a
 	} else if (strcmp(path, "/tutti/back") == 0) {
 		snprintf(out, size, "{\"cmd\":\"cue.back\"}");
 	} else if (strcmp(path, "/tutti/cue") == 0 && argc == 1 && types[0] == 's') {
-		json_quote(q, sizeof(q), &argv[0]->s);
+		json_quote(q, sizeof(q), (const char *)argv[0]);	/* lo_arg.s: the string itself */
 		snprintf(out, size, "{\"cmd\":\"cue.jump\",\"cue\":%s}", q);
 	} else if (strncmp(path, "/tutti/poll/", 12) == 0 &&
 		   (strcmp(path + 12, "open") == 0 || strcmp(path + 12, "close") == 0 ||
 		    strcmp(path + 12, "reveal") == 0 || strcmp(path + 12, "veto") == 0)) {
 		if (argc == 1 && types[0] == 's') {
-			json_quote(q, sizeof(q), &argv[0]->s);
+			json_quote(q, sizeof(q), (const char *)argv[0]);	/* lo_arg.s: the string itself */
 			snprintf(out, size, "{\"cmd\":\"poll.%s\",\"poll\":%s}", path + 12, q);
 		} else if (argc == 0) {
 			snprintf(out, size, "{\"cmd\":\"poll.%s\"}", path + 12);
 		}
 	} else if (strcmp(path, "/tutti/control") == 0 && argc == 2 && types[0] == 's' &&
 		   (types[1] == 'f' || types[1] == 'd' || types[1] == 'i')) {
-		double v = types[1] == 'f' ? (double)argv[1]->f : types[1] == 'd' ? argv[1]->d : argv[1]->i;
+		double v = arg_number(argv[1], types[1]);
 
-		json_quote(q, sizeof(q), &argv[0]->s);
+		json_quote(q, sizeof(q), (const char *)argv[0]);	/* lo_arg.s: the string itself */
 		if (isfinite(v))
 			snprintf(out, size, "{\"cmd\":\"artist.control\",\"target\":%s,\"value\":%.9g}", q, v);
 	} else if (strcmp(path, "/tutti/mix") == 0 && argc == 2 && types[0] == 'i' &&
 		   (types[1] == 'f' || types[1] == 'd')) {
-		snprintf(out, size, "{\"cmd\":\"mix.set\",\"mapping\":%d,\"crowd\":%.6f}", argv[0]->i,
-			 types[1] == 'f' ? (double)argv[1]->f : argv[1]->d);
+		double share = arg_number(argv[1], types[1]);
+
+		/* NaN would print as nan: not JSON (found by tests/fuzz/fuzz_osc.c). */
+		if (isfinite(share))
+			snprintf(out, size, "{\"cmd\":\"mix.set\",\"mapping\":%d,\"crowd\":%.9g}",
+				 (int)arg_number(argv[0], 'i'), share);
 	}
 }
 
@@ -99,7 +127,7 @@ static int on_message(const char *path, const char *types, lo_arg **argv, int ar
 		atomic_fetch_add(&o->refused, 1);	/* not the artist's controller: ignored */
 		return 0;
 	}
-	to_command(path, types, argv, argc, command, sizeof(command));
+	osc_in_command(path, types, argv, argc, command, sizeof(command));
 	if (!command[0]) {
 		atomic_fetch_add(&o->refused, 1);
 		return 0;

@@ -17,6 +17,7 @@
 #ifndef TUTTI_OSC_IN_H
 #define TUTTI_OSC_IN_H
 
+#include <lo/lo.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -35,5 +36,12 @@ void osc_in_drain(struct osc_in *o, osc_in_run_fn *run, void *user);
 uint64_t osc_in_refused(const struct osc_in *o);
 uint64_t osc_in_dropped(const struct osc_in *o);
 int osc_in_port(const struct osc_in *o);
+
+/*
+ * The console command (JSON, into @out of @size bytes) for an OSC message
+ * at @path with @argc arguments of @types, or "" when it is not one. Any
+ * thread: it only reads its arguments.
+ */
+void osc_in_command(const char *path, const char *types, lo_arg **argv, int argc, char *out, size_t size);
 
 #endif

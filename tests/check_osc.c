@@ -5,7 +5,9 @@
  * the old cue's messages; the config refuses what would fail at a show.
  */
 #include <check.h>
+#include <jansson.h>
 #include <lo/lo.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -267,7 +269,7 @@ START_TEST(test_osc_input_is_taken_only_from_allowed_addresses)
 	ck_assert_str_eq(h.who[0], "osc 127.0.0.1");
 	ck_assert_str_eq(h.command[0], "{\"cmd\":\"cue.go\"}");
 	ck_assert_str_eq(h.command[1], "{\"cmd\":\"cue.jump\",\"cue\":\"encore}\"}");
-	ck_assert_str_eq(h.command[2], "{\"cmd\":\"mix.set\",\"mapping\":2,\"crowd\":0.250000}");
+	ck_assert_str_eq(h.command[2], "{\"cmd\":\"mix.set\",\"mapping\":2,\"crowd\":0.25}");
 	ck_assert_str_eq(h.command[3], "{\"cmd\":\"poll.reveal\",\"poll\":\"song\"}");
 	ck_assert_str_eq(h.command[4], "{\"cmd\":\"artist.control\",\"target\":\"filter_cutoff\",\"value\":2400}");
 	ck_assert_uint_eq(osc_in_refused(in), 2);
@@ -282,6 +284,33 @@ START_TEST(test_osc_input_is_taken_only_from_allowed_addresses)
 }
 END_TEST
 
+/* A mix share that is not a number is no command; a huge one still makes JSON (found by fuzzing). */
+START_TEST(test_osc_mix_share_must_be_a_number)
+{
+	lo_message m = lo_message_new();
+	char out[192];
+	json_t *j;
+
+	lo_message_add_int32(m, 0);
+	lo_message_add_double(m, NAN);
+	osc_in_command("/tutti/mix", lo_message_get_types(m), lo_message_get_argv(m), lo_message_get_argc(m), out,
+		       sizeof(out));
+	ck_assert_str_eq(out, "");
+	lo_message_free(m);
+
+	m = lo_message_new();
+	lo_message_add_int32(m, 0);
+	lo_message_add_double(m, 1e300);
+	osc_in_command("/tutti/mix", lo_message_get_types(m), lo_message_get_argv(m), lo_message_get_argc(m), out,
+		       sizeof(out));
+	j = json_loads(out, 0, NULL);
+	ck_assert_msg(j != NULL, "not JSON: %s", out);
+	ck_assert_double_eq(json_number_value(json_object_get(j, "crowd")), 1e300);
+	json_decref(j);
+	lo_message_free(m);
+}
+END_TEST
+
 static Suite *osc_suite(void)
 {
 	Suite *s = suite_create("osc");
@@ -290,6 +319,7 @@ static Suite *osc_suite(void)
 	tcase_add_test(tc, test_osc_values_follow_the_crowd_at_their_rate_and_cue);
 	tcase_add_test(tc, test_osc_config_refuses_what_would_fail_at_the_show);
 	tcase_add_test(tc, test_osc_input_is_taken_only_from_allowed_addresses);
+	tcase_add_test(tc, test_osc_mix_share_must_be_a_number);
 	suite_add_tcase(s, tc);
 	return s;
 }
