@@ -35,7 +35,9 @@ fuzz: setup
 test-sanitize: setup
 	@cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUTTI_SANITIZE=ON >/dev/null
 	@cmake --build $(SANITIZE_BUILD) -j$(JOBS)
-	@cd $(SANITIZE_BUILD) && ctest --output-on-failure
+	@# handle_segv=0: a test sends SIGSEGV and wants the daemon dead by that signal, as in production.
+	@cd $(SANITIZE_BUILD) && ASAN_OPTIONS=handle_segv=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure
 
 demo: build
 	$(BUILD)/controller/tutti run venue-configs/demo.json --simulate $(DEMO_CROWD)

@@ -39,11 +39,12 @@ static int on_message(const char *path, const char *types, lo_arg **argv, int ar
 	pthread_mutex_lock(&got.lock);
 	if (got.n < MAX_MSGS) {
 		snprintf(got.path[got.n], sizeof(got.path[0]), "%s", path);
+		/* Copied out: liblo's arguments may sit where an lo_arg member read is misaligned. */
 		if (argc == 1 && types[0] == 'f')
-			got.value[got.n] = argv[0]->f;
+			memcpy(&got.value[got.n], (const void *)argv[0], sizeof(float));
 		if (argc == 2 && types[0] == 'i' && types[1] == 's') {
-			got.cue[got.n] = argv[0]->i;
-			snprintf(got.cue_id[got.n], sizeof(got.cue_id[0]), "%s", &argv[1]->s);
+			memcpy(&got.cue[got.n], (const void *)argv[0], sizeof(int32_t));
+			snprintf(got.cue_id[got.n], sizeof(got.cue_id[0]), "%s", (const char *)argv[1]);
 		}
 		got.n++;
 	}
