@@ -233,6 +233,8 @@ static int console_socket_callback(struct lws *wsi, enum lws_callback_reasons re
 		return 0;
 	case LWS_CALLBACK_RECEIVE:
 		return s->stopped ? -1 : socket_receive(s, pss, wsi, in, len);
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		return net_peer_close_check(net_from_wsi(wsi), wsi, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		if (pss->close_armed)
 			return 0;

@@ -342,6 +342,24 @@ void net_close_with(struct net *n, struct lws *wsi, int code, const char *why)
 	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)why, strlen(why));
 }
 
+/*
+ * lws 4.1 echoes any close payload, but RFC 6455 (5.5.1, 7.1.6) allows
+ * only none, or a two-byte code and UTF-8 text: anything else fails the
+ * connection. lws itself already turns codes no one may send into 1002.
+ */
+int net_peer_close_check(struct net *n, struct lws *wsi, const void *in, size_t len)
+{
+	if (len == 1) {
+		net_close_with(n, wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR, "a close payload of one byte");
+		return -1;
+	}
+	if (len > 2 && !protocol_utf8_valid((const char *)in + 2, len - 2)) {
+		net_close_with(n, wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD, "close reason not UTF-8");
+		return -1;
+	}
+	return 0;
+}
+
 /* A participant resumed elsewhere or was removed by the venue: close its old connection. */
 void net_wake_displaced(struct net *n)
 {
@@ -709,7 +727,7 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 		return -1;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		closing(n, pss);	/* lws answers the phone's close; nothing of ours goes after it */
-		return 0;
+		return net_peer_close_check(n, wsi, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return audience_writeable(n, pss, wsi);
 	case LWS_CALLBACK_TIMER:

@@ -46,6 +46,13 @@ struct net *net_from_wsi(struct lws *wsi);
 bool net_origin_allowed(struct net *n, struct lws *wsi);
 /* Sets the close frame's code and reason, and counts the close in /metrics. */
 void net_close_with(struct net *n, struct lws *wsi, int code, const char *why);
+/*
+ * For LWS_CALLBACK_WS_PEER_INITIATED_CLOSE (@in, @len: the close's
+ * payload): 0 when it is one RFC 6455 allows, which lws then echoes; -1,
+ * to be returned, when it is not (a lone byte, a reason that is not
+ * UTF-8), with the close that says why (1002, 1007) set.
+ */
+int net_peer_close_check(struct net *n, struct lws *wsi, const void *in, size_t len);
 /* True once the daemon is shutting down: WebSockets then close with LWS_CLOSE_STATUS_GOINGAWAY. */
 bool net_stopping(const struct net *n);
 /* Closes the old connection of a participant that resumed elsewhere or was removed. */
