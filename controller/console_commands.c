@@ -454,7 +454,7 @@ static uint32_t text_arg(json_t *cmd, struct console_reply *r)
 }
 
 /* Approves or rejects a waiting crowd text, and tells the phone. */
-static void text_decide(struct console *c, json_t *cmd, bool approve, struct console_reply *r)
+static void text_decide(struct console *c, json_t *cmd, bool approve, double now, struct console_reply *r)
 {
 	struct crowdtext_item decided;
 	uint32_t n = text_arg(cmd, r);
@@ -465,21 +465,19 @@ static void text_decide(struct console *c, json_t *cmd, bool approve, struct con
 		reply_fail(r, "unknown_text", "text %u is not waiting (decided already, or withdrawn)", n);
 		return;
 	}
-	audience_text_decided(c->w.audience, &decided, approve);
+	audience_text_decided(c->w.audience, &decided, approve, now);
 	log_info("console: text %u from %s %s: \"%s\"", n, decided.from, approve ? "approved" : "rejected",
 		 decided.text);
 }
 
 static void cmd_moderate_approve(struct console *c, json_t *cmd, double now, struct console_reply *r)
 {
-	(void)now;
-	text_decide(c, cmd, true, r);
+	text_decide(c, cmd, true, now, r);
 }
 
 static void cmd_moderate_reject(struct console *c, json_t *cmd, double now, struct console_reply *r)
 {
-	(void)now;
-	text_decide(c, cmd, false, r);
+	text_decide(c, cmd, false, now, r);
 }
 
 static void cmd_moderate_take_down(struct console *c, json_t *cmd, double now, struct console_reply *r)

@@ -50,6 +50,7 @@ enum journal_kind {
 	JOURNAL_END,			/* the show stopped (cleanly, or a rehearsal's length) at t */
 	JOURNAL_LOUDNESS,		/* x: short-term LUFS, y: momentary LUFS; text: {"integrated", "true_peak",
 					 * "lra", "limiter_gr_db"} (docs/journal.md); silence: NULL / null */
+	JOURNAL_WALL,			/* participant; a: the text's number; text: its approved words (the recap) */
 	JOURNAL_KIND_COUNT
 };
 

@@ -17,7 +17,7 @@ static const char purge_sql[] =
 	" ON CONFLICT (poll, choice) DO UPDATE SET count = count + excluded.count;"
 	"DELETE FROM vote;"
 	"DELETE FROM participant;"
-	"DELETE FROM event WHERE kind IN ('input', 'join', 'resume', 'leave');"
+	"DELETE FROM event WHERE kind IN ('input', 'join', 'resume', 'leave', 'wall');"
 	/* A vote event keeps when and what (the poll's timeline), not who, nor the phone's seq. */
 	"UPDATE event SET participant = NULL, x = CASE kind WHEN 'vote' THEN NULL ELSE x END"
 	" WHERE participant IS NOT NULL;";

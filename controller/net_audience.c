@@ -608,9 +608,29 @@ int audience_readmit(struct audience *a, const char *id)
 	return sanctions_lift(&a->sanctions, id, 0, SANCTION_REMOVE) ? 0 : -1;
 }
 
-void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved)
+/*
+ * An approved text is journaled with its sender, for that participant's
+ * recap alone: forget-me and the retention period delete it (docs/privacy.md).
+ */
+static void journal_wall(struct audience *a, const struct crowdtext_item *it, double now_s)
+{
+	struct journal_event e = { .kind = JOURNAL_WALL, .t = now_s, .a = (int32_t)it->id };
+
+	if (!a->journal)
+		return;
+	snprintf(e.participant, sizeof(e.participant), "%s", it->from);
+	/* A text is at most CONFIG_TEXT_BYTES_MAX; one that would not fit the event ends on a whole character. */
+	snprintf(e.text, sizeof(e.text), "%.*s", (int)sizeof(e.text) - 1, it->text);
+	utf8_trim(e.text);
+	journal_push(a->journal, &e);
+}
+
+void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved, double now_s)
 {
 	struct audience_peer *owner;
+
+	if (approved)
+		journal_wall(a, it, now_s);
 
 	/* The slot may belong to someone else by now: only the same anonymous id hears it. */
 	if (it->participant < 0 || strcmp(crowd_participant_id(a->crowd, it->participant), it->from) != 0)

@@ -164,9 +164,10 @@ int audience_kick(struct audience *a, const char *id, double now_s);
 int audience_readmit(struct audience *a, const char *id);
 /*
  * Tells the participant who sent @it (if it is still connected, and still
- * the same participant) the moderators' verdict.
+ * the same participant) the moderators' verdict; an approved text is
+ * journaled with its sender at show time @now_s (the sender's recap).
  */
-void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved);
+void audience_text_decided(struct audience *a, const struct crowdtext_item *it, bool approved, double now_s);
 /*
  * Renders @peer's next personal message into @out and removes it from the
  * outbox. Returns its length, or 0 when nothing waits. @now_s stamps pongs.

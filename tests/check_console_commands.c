@@ -739,12 +739,12 @@ START_TEST(test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdic
 		crowdtext_decide(texts, first.id, true, NULL);
 		crowdtext_decide(texts, second.id, false, NULL);
 		/* The same phone sent neither twice here; decide two for one phone through the console path. */
-		audience_text_decided(&aud, &first, true);
-		audience_text_decided(&aud, &first, false);
+		audience_text_decided(&aud, &first, true, 0);
+		audience_text_decided(&aud, &first, false, 0);
 		ck_assert_str_eq(personal(&aud, &other, out, sizeof(out)),
 				 "{\"type\":\"text\",\"seq\":5,\"status\":\"approved\"}\n"
 				 "{\"type\":\"text\",\"seq\":5,\"status\":\"rejected\"}\n");
-		audience_text_decided(&aud, &second, false);
+		audience_text_decided(&aud, &second, false, 0);
 		ck_assert_str_eq(personal(&aud, &peer, out, sizeof(out)),
 				 "{\"type\":\"text\",\"seq\":6,\"status\":\"rejected\"}\n");
 	}

@@ -155,9 +155,11 @@ START_TEST(test_forget_me_leaves_only_anonymous_vote_counts)
 	push(j, JOURNAL_INPUT, "p-00000001", 0, 0, 0.5, "");
 	push(j, JOURNAL_VOTE, "p-00000001", 0, 2, 1, "");
 	push(j, JOURNAL_VOTE, "p-00000002", 0, 2, 1, "");
+	push(j, JOURNAL_WALL, "p-00000001", 3, 0, 0, "Happy birthday Sam");
 	wait_committed(j, push(j, JOURNAL_FORGET, "p-00000001", 0, 0, 0, ""));
 	journal_close(j);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE participant = 'p-00000001'"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE text LIKE '%birthday%'"), 0);	/* its wall text */
 	ck_assert_int_eq(query_int("SELECT count(*) FROM participant WHERE id = 'p-00000001'"), 0);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM vote WHERE participant = 'p-00000001'"), 0);
 	ck_assert_int_eq(query_int("SELECT count FROM anonymous_vote WHERE poll = 0 AND choice = 2"), 1);
@@ -276,6 +278,7 @@ static void a_show_that_ended(const char *config, double days_ago)
 	push(j, JOURNAL_VOTE, "p-00000001", 0, 2, 3, "");
 	push(j, JOURNAL_VOTE, "p-00000002", 0, 1, 4, "");
 	push(j, JOURNAL_MODERATION, "p-00000002", 0, 0, 0, "mute");
+	push(j, JOURNAL_WALL, "p-00000001", 1, 0, 0, "Happy birthday Sam");
 	push(j, JOURNAL_CUE, "", 1, 0, 0, "go");
 	wait_committed(j, push(j, JOURNAL_METRICS, "", 2, 2, 1.0, ""));
 	journal_close(j);
@@ -305,6 +308,7 @@ START_TEST(test_retention_purges_who_did_what_and_keeps_the_aggregates)
 	ck_assert_int_eq(query_int("SELECT count(*) FROM participant"), 0);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM vote"), 0);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE text LIKE '%aaaaaaaaaa%'"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM event WHERE text LIKE '%birthday%'"), 0);	/* a wall text too */
 	/* The tallies, the poll's timeline without names, the cue, the moderation decision and the metrics stay. */
 	ck_assert_int_eq(query_int("SELECT count FROM anonymous_vote WHERE poll = 0 AND choice = 2"), 1);
 	ck_assert_int_eq(query_int("SELECT count FROM anonymous_vote WHERE poll = 0 AND choice = 1"), 1);
