@@ -101,7 +101,7 @@ struct journal {
 	int64_t resumed_tick;
 	sqlite3_stmt *insert_event, *upsert_participant, *participant_left, *upsert_vote, *forget_votes,
 		     *forget_vote_rows, *forget_events, *forget_participant, *last_t_stmt, *reset_votes,
-		     *reset_anonymous;
+		     *reset_anonymous, *id_of_token;
 };
 
 const char *journal_kind_name(enum journal_kind k)
@@ -152,7 +152,7 @@ static void finalize_statements(struct journal *j)
 {
 	sqlite3_stmt **all[] = { &j->insert_event, &j->upsert_participant, &j->participant_left, &j->upsert_vote,
 				 &j->forget_votes, &j->forget_vote_rows, &j->forget_events, &j->forget_participant,
-				 &j->last_t_stmt, &j->reset_votes, &j->reset_anonymous };
+				 &j->last_t_stmt, &j->reset_votes, &j->reset_anonymous, &j->id_of_token };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		sqlite3_finalize(*all[i]);
@@ -180,6 +180,7 @@ static int prepare_statements(struct journal *j)
 		{ offsetof(struct journal, forget_vote_rows), "DELETE FROM vote WHERE participant = ?" },
 		{ offsetof(struct journal, forget_events), "DELETE FROM event WHERE participant = ?" },
 		{ offsetof(struct journal, forget_participant), "DELETE FROM participant WHERE id = ?" },
+		{ offsetof(struct journal, id_of_token), "SELECT id FROM participant WHERE token = ?" },
 		/* A poll reset: a fresh round, nobody's vote in it any more. */
 		{ offsetof(struct journal, reset_votes), "DELETE FROM vote WHERE poll = ?" },
 		{ offsetof(struct journal, reset_anonymous), "DELETE FROM anonymous_vote WHERE poll = ?" },
@@ -323,6 +324,28 @@ static int step_reset(sqlite3_stmt *s)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
+/*
+ * Whom a forget names: its participant, or, when it has none, the one whose
+ * resume token is its text (a phone after the show, whose participant the
+ * daemon no longer holds in memory). "" when the token names nobody.
+ */
+static int forgotten_id(struct journal *j, const struct journal_event *e, char id[JOURNAL_ID_MAX])
+{
+	sqlite3_stmt *s = j->id_of_token;
+	int rc;
+
+	snprintf(id, JOURNAL_ID_MAX, "%s", e->participant);
+	if (id[0] || !e->text[0])
+		return 0;
+	sqlite3_bind_text(s, 1, e->text, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(id, JOURNAL_ID_MAX, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The rows one event writes besides its own: participants, votes, forget-me. */
 static int write_side_tables(struct journal *j, const struct journal_event *e)
 {
@@ -358,9 +381,12 @@ static int write_side_tables(struct journal *j, const struct journal_event *e)
 	case JOURNAL_FORGET: {
 		sqlite3_stmt *steps[] = { j->forget_votes, j->forget_vote_rows, j->forget_events,
 					  j->forget_participant };
+		char id[JOURNAL_ID_MAX];
 
+		if (forgotten_id(j, e, id) != 0)
+			return -1;
 		for (size_t i = 0; i < 4; i++) {
-			sqlite3_bind_text(steps[i], 1, e->participant, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(steps[i], 1, id, -1, SQLITE_TRANSIENT);
 			if (step_reset(steps[i]) != 0)
 				return -1;
 		}
@@ -768,6 +794,11 @@ uint64_t journal_push(struct journal *j, const struct journal_event *ev)
 uint64_t journal_committed(const struct journal *j)
 {
 	return atomic_load_explicit(&j->committed, memory_order_acquire);
+}
+
+uint64_t journal_pushed(const struct journal *j)
+{
+	return j ? j->pushed : 0;
 }
 
 bool journal_settled(const struct journal *j, uint64_t seq)

@@ -40,7 +40,7 @@ enum journal_kind {
 	JOURNAL_JOIN,			/* participant; a: zone; text: its token */
 	JOURNAL_RESUME,			/* participant */
 	JOURNAL_LEAVE,			/* participant */
-	JOURNAL_FORGET,			/* participant: delete its rows, keep its votes as counts */
+	JOURNAL_FORGET,			/* participant (or "" and text: its token): delete its rows, keep its votes as counts */
 	JOURNAL_INPUT,			/* participant; a: control; x, y: values */
 	JOURNAL_CONSOLE,		/* a: role, b: 1 accepted / 0 refused; text: command JSON */
 	JOURNAL_SAFETY,			/* text: what changed */
@@ -159,8 +159,13 @@ void journal_close(struct journal *j);
 uint64_t journal_push(struct journal *j, const struct journal_event *ev);
 /* The highest sequence number the database holds (every event up to it is committed). */
 uint64_t journal_committed(const struct journal *j);
-/* True when @seq is committed, or the journal is degraded (the show does not wait for it then). */
+/*
+ * True when @seq is committed, or the journal is degraded (the show does
+ * not wait for it then). It reads atomics only: any thread may ask.
+ */
 bool journal_settled(const struct journal *j, uint64_t seq);
+/* The sequence number of the newest event pushed (0 for none, or @j NULL). Net thread. */
+uint64_t journal_pushed(const struct journal *j);
 void journal_status_get(const struct journal *j, struct journal_status *st);
 /* The SHA-256 of a venue config's text, in hex (65 bytes with the NUL). */
 void journal_config_hash(const char *config, size_t len, char out[65]);
