@@ -489,6 +489,19 @@ static void cmd_moderate_take_down(struct console *c, json_t *cmd, double now, s
 		reply_fail(r, "unknown_text", "text %u is not on the screen", n);
 }
 
+/*
+ * The show is over: polls close with their results, the cue stops, and
+ * every phone turns to its recap (docs/operations.md, "Ending the show").
+ */
+static void cmd_show_end(struct console *c, json_t *cmd, double now, struct console_reply *r)
+{
+	(void)cmd;
+	if (!show_end(c->w.show, now))
+		reply_fail(r, "show_over", "the show is over already");
+	else
+		log_info("console: the show is over; phones turn to their recap");
+}
+
 /* ---- the table ---- */
 
 #define ARTIST		CONSOLE_ROLE_BIT(CONSOLE_ROLE_ARTIST)
@@ -527,6 +540,7 @@ static const struct console_command commands[] = {
 	{ "moderate.approve",	OPERATOR,		true,	cmd_moderate_approve },
 	{ "moderate.reject",	OPERATOR,		true,	cmd_moderate_reject },
 	{ "moderate.take_down",	OPERATOR,		true,	cmd_moderate_take_down },
+	{ "show.end",		OPERATOR,		true,	cmd_show_end },
 	{ "alarm.ack",		OPERATOR,		false,	cmd_alarm_ack },	/* the venue's alarms */
 };
 
@@ -568,6 +582,12 @@ static bool cue_as_expected(struct console *c, json_t *cmd, struct console_reply
 		return true;
 	reply_fail(r, "cue_moved", "the show moved on to \"%s\" before this arrived: nothing done", now_id);
 	return false;
+}
+
+/* Cues and polls stand still once the show is over (show_end()). */
+static bool moves_the_show(const char *name)
+{
+	return strncmp(name, "cue.", 4) == 0 || strncmp(name, "poll.", 5) == 0;
 }
 
 /* What a command acted on, in a few words: the cue it led to, or its first argument of note. */
@@ -633,6 +653,8 @@ void console_execute(struct console *c, enum console_role role, const char *who,
 		reply_fail(reply, "forbidden", "%s may not %s", console_role_name(role), row->name);
 	else if (!cue_as_expected(c, cmd, reply))
 		;	/* the show moved on since the console sent it: nothing done */
+	else if (show_over(c->w.show) && moves_the_show(row->name))
+		reply_fail(reply, "show_over", "the show is over: %s does nothing now", row->name);
 	else
 		row->run(c, cmd, now, reply);
 	/* Every action, accepted or not, with who asked and when. */

@@ -528,6 +528,11 @@ bool crowd_token_known(const struct crowd *c, const char *token)
 	return find_waiting(c, token) >= 0;
 }
 
+int crowd_find_by_token(const struct crowd *c, const char *token)
+{
+	return find_waiting(c, token);
+}
+
 bool crowd_token_connected(const struct crowd *c, const char *token)
 {
 	int i = find_waiting(c, token);

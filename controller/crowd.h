@@ -93,6 +93,8 @@ int crowd_restore(struct crowd *c, const char *id, const char *token, uint32_t z
 void crowd_restored_wait_from(struct crowd *c, double now_s);
 /* True when @token belongs to a participant that can resume. */
 bool crowd_token_known(const struct crowd *c, const char *token);
+/* The participant (connected or waiting to resume) whose token is @token, or -1. */
+int crowd_find_by_token(const struct crowd *c, const char *token);
 /* True when @token belongs to a participant connected now: a hello with it is a takeover. */
 bool crowd_token_connected(const struct crowd *c, const char *token);
 /* The connection object that owns participant @p (set by its owner), or NULL. */

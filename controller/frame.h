@@ -61,6 +61,7 @@ struct show_frame {
 	double cue_advance_at;		/* show time, -1 = no auto-advance */
 	uint32_t controls;		/* enabled phone controls now (none while frozen) */
 	bool frozen;			/* the venue froze the phones' controls ("listening") */
+	bool over;			/* the show is over: phones turn to their recap */
 	struct crowd_summary venue;
 	struct crowd_summary zones[CONFIG_MAX_ZONES];
 	uint32_t zone_count;

@@ -32,6 +32,7 @@ struct journal_show {
 static const char *const replayed_commands[] = {
 	"mix.set", "artist.control", "moderate.mute", "moderate.kick", "moderate.readmit", "cue.hold", "cue.resume",
 	"poll.create",	/* its question and options are in no other event */
+	"show.end",	/* a show that is over stays over: phones get their recap */
 };
 
 static void journal_show_resume(struct journal_show *js);

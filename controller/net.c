@@ -406,13 +406,21 @@ static void send_personal_now(struct net *n, struct net_pss *pss)
 		lws_callback_on_writable(pss->wsi);
 }
 
-/* Phones whose welcome, ack or "forgotten" waited for the journal, which now holds it. */
+/*
+ * Phones whose welcome, ack or "forgotten" waited for the journal, which
+ * now holds it; and phones whose recap the journal's reader has read.
+ */
 static void release_held(struct net *n)
 {
 	struct audience_peer *peer;
+	uint64_t ticket;
+	char *json;
 
 	while ((peer = audience_next_released(n->audience)))
 		send_personal_now(n, lws_container_of(peer, struct net_pss, peer));
+	while (n->audience->reader && journal_reader_take(n->audience->reader, &ticket, &json))
+		if ((peer = audience_recap_answered(n->audience, ticket, json)))
+			send_personal_now(n, lws_container_of(peer, struct net_pss, peer));
 }
 
 /* What a handled message leaves to do: its answer, a displaced phone, a close. */
@@ -735,7 +743,7 @@ static int audience_callback(struct lws *wsi, enum lws_callback_reasons reason, 
 	case LWS_CALLBACK_CLOSED:
 		audience_closed(n, pss);
 		return 0;
-	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:	/* net_wake(): the journal committed */
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:	/* net_wake(): the journal committed, or a recap is read */
 		release_held(n);
 		return 0;
 	default:

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -126,6 +127,11 @@ void audience_peer_closed(struct audience *a, struct audience_peer *peer, double
 	}
 	peer->participant = -1;
 	held_unlink(a, peer);
+	if (peer->recap_ticket)	/* its answer finds nobody */
+		a->recap_waiting[peer->recap_ticket % JOURNAL_READER_MAX] = NULL;
+	peer->recap_ticket = 0;
+	free(peer->recap);
+	peer->recap = NULL;
 }
 
 void audience_peer_reject(struct audience *a, struct audience_peer *peer,
@@ -186,6 +192,10 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 
 	if (peer->participant >= 0) {
 		audience_peer_reject(a, peer, REJECT_ALREADY_JOINED, 0, NULL);
+		return;
+	}
+	if (show_over(a->show)) {	/* nobody joins after the end: a phone asks for its recap instead */
+		audience_peer_reject(a, peer, REJECT_SHOW_OVER, 0, NULL);
 		return;
 	}
 	/* A phone taking its place back from its own old socket adds nobody: a full venue still takes it. */
@@ -448,6 +458,92 @@ static void handle_forget(struct audience *a, struct audience_peer *peer, double
 	hold_until_journal(a, peer, seq);
 }
 
+static void recap_ready(struct audience_peer *peer, char *json)
+{
+	free(peer->recap);
+	peer->recap = json;
+	peer->pending |= PEER_SEND_RECAP;
+}
+
+/*
+ * recap: what the participant whose token it carries did, read by the
+ * journal's reader once the journal holds everything before it. One at a
+ * time per connection; a socket needs no hello for it (after the show,
+ * nobody joins). Without a journal nothing was kept: nothing to recap.
+ */
+static void handle_recap(struct audience *a, struct audience_peer *peer, const struct client_msg *m)
+{
+	uint32_t slot = 0;
+
+	if (peer->recap_ticket)
+		return;		/* one is being read: its answer will do */
+	if (!a->reader) {
+		recap_ready(peer, strdup("{\"type\":\"recap\",\"found\":false}"));
+		return;
+	}
+	while (slot < JOURNAL_READER_MAX && a->recap_waiting[slot])
+		slot++;
+	uint64_t ticket = (++a->recap_asked) * JOURNAL_READER_MAX + slot;
+
+	if (slot == JOURNAL_READER_MAX ||
+	    journal_reader_ask(a->reader, m->token, ticket, journal_pushed(a->journal)) != 0) {
+		audience_peer_reject(a, peer, REJECT_QUEUE_FULL, 0, "many phones are asking: ask again in a moment");
+		return;
+	}
+	a->recap_waiting[slot] = peer;
+	peer->recap_ticket = ticket;
+}
+
+struct audience_peer *audience_recap_answered(struct audience *a, uint64_t ticket, char *json)
+{
+	struct audience_peer **waiting = &a->recap_waiting[ticket % JOURNAL_READER_MAX];
+	struct audience_peer *peer = *waiting;
+
+	if (!peer || peer->recap_ticket != ticket || !json) {
+		free(json);	/* the phone left (or the file could not be read: it may ask again) */
+		if (peer && peer->recap_ticket == ticket) {
+			peer->recap_ticket = 0;
+			*waiting = NULL;
+		}
+		return NULL;
+	}
+	*waiting = NULL;
+	peer->recap_ticket = 0;
+	recap_ready(peer, json);
+	return peer->on_socket ? peer : NULL;
+}
+
+/*
+ * forget from a phone that has not joined (after the show): the journal
+ * deletes whoever its token names (journal.h); a participant the show still
+ * holds with that token is forgotten here too. The same "forgotten" and
+ * close follow.
+ */
+static void handle_forget_token(struct audience *a, struct audience_peer *peer, const struct client_msg *m,
+				double now_s)
+{
+	struct journal_event e = { .kind = JOURNAL_FORGET, .t = now_s };
+	int p = crowd_find_by_token(a->crowd, m->token);
+
+	if (p >= 0) {
+		struct audience_peer *owner = crowd_participant_owner(a->crowd, p);
+
+		if (owner && owner != peer) {	/* its other connection closes as forgotten too */
+			owner->participant = -1;
+			owner->close_code = AUDIENCE_CLOSE_FORGOTTEN;
+			if (owner->addr)
+				a->displaced = owner;
+		}
+		if (a->texts)
+			crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
+		crowd_leave(a->crowd, p, now_s);
+		crowd_forget(a->crowd, p);
+	}
+	snprintf(e.text, sizeof(e.text), "%s", m->token);
+	peer->pending |= PEER_SEND_FORGOTTEN;
+	hold_until_journal(a, peer, a->journal ? journal_push(a->journal, &e) : 0);
+}
+
 void audience_handle_text(struct audience *a, struct audience_peer *peer,
 			  const char *buf, size_t len, double now_s)
 {
@@ -479,10 +575,15 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 		peer->pending |= PEER_SEND_PONG;
 		return;
 	case CLIENT_FORGET:
-		if (peer->participant < 0)
-			audience_peer_reject(a, peer, REJECT_NOT_JOINED, 0, NULL);
-		else
+		if (peer->participant >= 0)
 			handle_forget(a, peer, now_s);
+		else if (m.has_token)
+			handle_forget_token(a, peer, &m, now_s);
+		else
+			audience_peer_reject(a, peer, REJECT_NOT_JOINED, 0, NULL);
+		return;
+	case CLIENT_RECAP:
+		handle_recap(a, peer, &m);
 		return;
 	case CLIENT_INPUT:
 	case CLIENT_VOTE:
@@ -568,6 +669,16 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 		peer->pending &= (uint8_t)~PEER_SEND_FORGOTTEN;
 		n = protocol_encode_forgotten(out, cap);
 		peer->close_code = AUDIENCE_CLOSE_FORGOTTEN;	/* after "forgotten", nothing more */
+	} else if (peer->pending & PEER_SEND_RECAP) {
+		size_t len = peer->recap ? strlen(peer->recap) : 0;
+
+		peer->pending &= (uint8_t)~PEER_SEND_RECAP;
+		if (len < cap) {
+			memcpy(out, peer->recap, len + 1);
+			n = len;
+		}
+		free(peer->recap);
+		peer->recap = NULL;
 	} else if (peer->pending & PEER_SEND_TEXT_STATUS) {
 		struct peer_verdict v = peer->verdicts[0];
 

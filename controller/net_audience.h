@@ -27,6 +27,7 @@
 #include "crowd.h"
 #include "crowd_text.h"
 #include "journal.h"
+#include "journal_reader.h"
 #include "metrics.h"
 #include "net_protocol.h"
 #include "ratelimit.h"
@@ -45,6 +46,7 @@ enum {
 	PEER_SEND_ACK = 1 << 2,
 	PEER_SEND_TEXT_STATUS = 1 << 3,	/* the moderators decided on its crowd text */
 	PEER_SEND_FORGOTTEN = 1 << 4,	/* its rows are deleted; the connection closes after it */
+	PEER_SEND_RECAP = 1 << 5,	/* the recap it asked for is in peer->recap */
 };
 
 struct peer_error {
@@ -90,6 +92,8 @@ struct audience_peer {
 	int close_code;			/* non-zero: close after the outbox drains */
 	uint64_t state_gen;		/* newest state generation sent */
 	bool encode_failed;		/* a personal message did not fit its buffer */
+	uint64_t recap_ticket;		/* the recap asked for and not yet answered, 0 = none */
+	char *recap;			/* the answer, until sent (malloc'd) */
 };
 
 struct audience {
@@ -106,6 +110,10 @@ struct audience {
 	struct crowd_sanctions sanctions;	/* mutes and removals for the rest of the show */
 	/* Peers on sockets whose answer waits for the journal, oldest hold first (so in seq order). */
 	struct audience_peer *held_first, *held_last;
+	/* Recaps: read off the net thread (NULL = no journal: nothing is kept, so nothing to recap). */
+	struct journal_reader *reader;
+	uint64_t recap_asked;				/* recaps ever asked: tickets are made from it */
+	struct audience_peer *recap_waiting[JOURNAL_READER_MAX];	/* by ticket % JOURNAL_READER_MAX */
 };
 
 /* @texts (crowd text for moderation) may be NULL: crowd text is then refused. All borrowed. */
@@ -140,6 +148,13 @@ void audience_peer_reject(struct audience *a, struct audience_peer *peer,
  * the held list; NULL when none. The caller writes its personal messages.
  */
 struct audience_peer *audience_next_released(struct audience *a);
+
+/*
+ * The journal's reader answered recap @ticket with @json (taken over: sent
+ * or freed). Returns the peer on a socket that now has it to send, or NULL
+ * (the phone left, or is simulated and reads it at its next drain).
+ */
+struct audience_peer *audience_recap_answered(struct audience *a, uint64_t ticket, char *json);
 
 /* True when @peer has a personal message waiting. */
 bool audience_peer_has_personal(const struct audience_peer *peer);

@@ -40,6 +40,7 @@ static const char *const reason_names[REJECT_COUNT] = {
 	[REJECT_TOO_SOON] = "too_soon",
 	[REJECT_QUEUE_FULL] = "queue_full",
 	[REJECT_REMOVED] = "removed",
+	[REJECT_SHOW_OVER] = "show_over",
 };
 
 static const char *const reason_messages[REJECT_COUNT] = {
@@ -68,6 +69,7 @@ static const char *const reason_messages[REJECT_COUNT] = {
 	[REJECT_TOO_SOON] = "one message at a time: wait a little",
 	[REJECT_QUEUE_FULL] = "lots of messages are waiting: try again in a minute",
 	[REJECT_REMOVED] = "the venue has removed you from this show",
+	[REJECT_SHOW_OVER] = "the show is over: ask for your recap",
 };
 
 const char *reject_reason_name(enum reject_reason r)
@@ -265,12 +267,23 @@ static enum reject_reason decode_ping(struct client_msg *m, json_t *root)
 	return REJECT_NONE;
 }
 
-/* forget has no fields: whatever else it carries is ignored, like any unknown field. */
+/*
+ * forget: a joined phone sends no field; a phone after the show, which has
+ * not joined, names itself by its token.
+ */
 static enum reject_reason decode_forget(struct client_msg *m, json_t *root)
 {
-	(void)m;
-	(void)root;
-	return REJECT_NONE;
+	return get_opt_string(m, root, "token", &m->has_token, m->token, sizeof(m->token));
+}
+
+/* recap: the token of the participant whose recap it asks for (the socket needs no hello). */
+static enum reject_reason decode_recap(struct client_msg *m, json_t *root)
+{
+	enum reject_reason r = get_opt_string(m, root, "token", &m->has_token, m->token, sizeof(m->token));
+
+	if (!r && !m->has_token)
+		return fail(m, REJECT_INVALID_FIELD, "\"token\" must be the token from welcome");
+	return r;
 }
 
 enum reject_reason protocol_decode(const char *buf, size_t len, struct client_msg *msg)
@@ -285,6 +298,7 @@ enum reject_reason protocol_decode(const char *buf, size_t len, struct client_ms
 		{ "vote", CLIENT_VOTE, decode_vote },
 		{ "ping", CLIENT_PING, decode_ping },
 		{ "forget", CLIENT_FORGET, decode_forget },
+		{ "recap", CLIENT_RECAP, decode_recap },
 	};
 	json_error_t jerr;
 	json_t *root, *type;
@@ -533,8 +547,9 @@ size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *c
 
 	jw_fmt(&w, "{\"type\":\"state\",\"tick\":%llu,\"t\":", (unsigned long long)f->tick);
 	jw_ms(&w, f->t);
-	jw_fmt(&w, ",\"participants\":%u,\"active\":%u,\"frozen\":%s,\"cue\":{\"index\":%d,\"id\":",
-	       f->venue.participants, f->venue.active, f->frozen ? "true" : "false", f->cue_index);
+	jw_fmt(&w, ",\"participants\":%u,\"active\":%u,\"frozen\":%s,\"over\":%s,\"cue\":{\"index\":%d,\"id\":",
+	       f->venue.participants, f->venue.active, f->frozen ? "true" : "false", f->over ? "true" : "false",
+	       f->cue_index);
 	jw_str(&w, cue->id);
 	jw_lit(&w, ",\"title\":");
 	jw_str(&w, cue->title);

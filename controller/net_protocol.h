@@ -49,6 +49,7 @@ enum reject_reason {
 	REJECT_TOO_SOON,		/* a crowd text within the participant's interval */
 	REJECT_QUEUE_FULL,		/* the moderators' queue is full */
 	REJECT_REMOVED,			/* the venue removed this phone for the rest of the show */
+	REJECT_SHOW_OVER,		/* the show is over: nobody joins; a phone asks for its recap */
 	REJECT_COUNT
 };
 
@@ -57,13 +58,14 @@ enum client_msg_type {
 	CLIENT_INPUT,
 	CLIENT_VOTE,
 	CLIENT_PING,
-	CLIENT_FORGET			/* forget me: the participant's data is deleted */
+	CLIENT_FORGET,			/* forget me: the participant's data is deleted */
+	CLIENT_RECAP			/* what the participant whose token it carries did (journal_recap.h) */
 };
 
 struct client_msg {
 	enum client_msg_type type;
 	uint64_t seq;			/* input, vote: >= 1 */
-	/* hello */
+	/* hello; forget (optional), recap (required) */
 	bool has_token;
 	char token[PROTOCOL_TOKEN_MAX + 1];
 	bool has_zone;

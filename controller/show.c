@@ -25,6 +25,7 @@ struct show {
 	double held_left_s;		/* while held: the auto-follow's time left, -1 = not held */
 	int last_closed_poll;
 	int adhoc_shown;		/* the console's ad-hoc poll phones see over the cue's, -1 = none */
+	bool over;			/* show_end(): no controls, no timers, for good */
 	struct poll_state polls[CONFIG_MAX_POLLS];
 };
 
@@ -98,8 +99,28 @@ double show_cue_held_left(const struct show *s)
 
 uint32_t show_controls(const struct show *s)
 {
+	if (s->over)
+		return 0;
 	/* An ad-hoc poll asks every phone to vote, whatever the cue's controls. */
 	return show_cue(s)->controls | (s->adhoc_shown >= 0 ? 1u << CONTROL_VOTE : 0);
+}
+
+bool show_end(struct show *s, double now_s)
+{
+	if (s->over)
+		return false;
+	for (uint32_t i = 0; i < s->cfg->poll_count; i++)
+		if (s->polls[i].open)
+			show_poll_close(s, i, now_s);
+	s->advance_at = -1;
+	s->held_left_s = -1;
+	s->over = true;
+	return true;
+}
+
+bool show_over(const struct show *s)
+{
+	return s->over;
 }
 
 int show_poll_adhoc_show(struct show *s, uint32_t poll)
@@ -218,7 +239,7 @@ int show_cue_go(struct show *s, int index, double now_s)
 {
 	const struct config_cue *cue;
 
-	if (index < 0 || (uint32_t)index >= s->cfg->cue_count)
+	if (index < 0 || (uint32_t)index >= s->cfg->cue_count || (s->over && s->cue >= 0))
 		return -1;
 	if (s->cue >= 0 && show_cue(s)->poll)
 		show_poll_close(s, show_cue(s)->poll->index, now_s);
@@ -241,6 +262,8 @@ bool show_tick(struct show *s, double now_s)
 {
 	double advance_at = show_cue_advance_at(s);
 
+	if (s->over)
+		return false;
 	for (uint32_t i = 0; i < s->cfg->poll_count; i++)
 		if (s->polls[i].open && s->polls[i].closes_at >= 0 && now_s >= s->polls[i].closes_at)
 			show_poll_close(s, i, now_s);

@@ -36,10 +36,18 @@ int show_cue_hold(struct show *s, double now_s);
 int show_cue_resume(struct show *s, double now_s);
 /* While held: the auto-follow's time left; -1 when not held. */
 double show_cue_held_left(const struct show *s);
-/* Phone controls enabled now (bits of enum control). */
+/* Phone controls enabled now (bits of enum control): none once the show is over. */
 uint32_t show_controls(const struct show *s);
+/*
+ * The show is over (console "show.end", or a resumed show that had
+ * stopped cleanly): open polls close and show their results, the cue no
+ * longer follows on, phones get no controls and turn to their recap. For
+ * good: nothing starts it again. Returns false when it was over already.
+ */
+bool show_end(struct show *s, double now_s);
+bool show_over(const struct show *s);
 
-/* Makes cue @index current. Returns 0, or -1 when @index is not a cue. */
+/* Makes cue @index current. Returns 0, or -1 when @index is not a cue or the show is over. */
 int show_cue_go(struct show *s, int index, double now_s);
 
 /* Runs auto-advance and poll timers. Returns true when the cue changed. */

@@ -49,6 +49,7 @@ struct show_engine {
 	struct safety *safety;		/* the venue's safety state */
 	struct journal *journal;	/* the show's memory; NULL = none */
 	struct journal_show *js;	/* what the show writes to it and reads back */
+	struct journal_reader *reader;	/* phones' recaps, read from it (a live show's only) */
 	bool journal_resumed;		/* it held this show when it was opened */
 	double resumed_t;		/* the show time a resumed journal goes on from */
 	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
@@ -76,6 +77,7 @@ static void frame_build(struct show_engine *se, double now)
 	/* A freeze from the safety panel wins: phones show "listening". */
 	f->frozen = safety_state(se->safety)->freeze;
 	f->controls = f->frozen ? 0 : show_controls(se->show);
+	f->over = show_over(se->show);
 	f->zone_count = se->cfg->zone_count;
 	crowd_summarize(se->crowd, now, &f->venue, f->zones);
 	memset(&f->poll, 0, sizeof(f->poll));
@@ -226,6 +228,10 @@ int show_engine_journal_start(struct show_engine *se, journal_commit_fn *on_comm
 		log_error("journal: cannot start its writer thread");
 		return -1;
 	}
+	if (se->reader && journal_reader_start(se->reader, on_commit, user) != 0) {
+		log_error("journal: cannot start the thread that reads phones' recaps");
+		return -1;
+	}
 	return 0;
 }
 
@@ -293,6 +299,13 @@ struct show_engine *show_engine_create(const struct show_engine_options *o)
 	if (journal_begin(se) != 0)
 		goto fail;
 	audience_init(&se->audience, cfg, se->crowd, se->show, &se->metrics, se->texts, se->journal);
+	/* A rehearsal's simulated phones ask for no recap. */
+	if (se->journal && !o->journal_offline) {
+		se->reader = journal_reader_create(o->journal_path, se->journal);
+		if (!se->reader)
+			goto fail;
+		se->audience.reader = se->reader;
+	}
 	/* Before any render thread: SDL_ttf is not shared between threads. */
 	se->drawable = stagefont_coverage(o->font_path, err, sizeof(err));
 	if (!se->drawable)
@@ -339,6 +352,8 @@ void show_engine_stop(struct show_engine *se, double now)
 		return;
 	sim_destroy(se->sim);
 	se->sim = se->parts.sim = NULL;
+	journal_reader_destroy(se->reader);	/* before the journal it waits on closes */
+	se->reader = se->audience.reader = NULL;
 	if (se->journal)
 		journal_show_end(se->js, now);
 	journal_close(se->journal);	/* after the last push */

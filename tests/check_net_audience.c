@@ -1,8 +1,9 @@
 /*
  * check_net_audience.c - what phone messages do: join, refusals with their
  * reasons, rate limiting and the 1008 close, venue full, resume without
- * double votes, the bounded outbox, forget-me, and answers held until the
- * journal holds what they acknowledge.
+ * double votes, the bounded outbox, forget-me, answers held until the
+ * journal holds what they acknowledge, and after the show: no joins, a
+ * recap and a forget by token.
  */
 #include <check.h>
 #include <jansson.h>
@@ -368,6 +369,48 @@ static void wait_settled(struct journal *j)
 	}
 	ck_abort_msg("the journal never committed");
 }
+
+/*
+ * After show_end(): phones have no controls, a hello is refused with
+ * show_over (nobody joins), a recap without a journal says nothing is
+ * kept, and a forget by token from an unjoined phone forgets the
+ * participant the show still holds, and is answered forgotten.
+ */
+START_TEST(test_audience_after_the_show_nobody_joins_and_a_phone_asks_by_token)
+{
+	struct audience_peer peer, late;
+	char token[64];
+	json_t *j;
+
+	join(&peer, token, NULL);
+	ck_assert(show_end(show, 5));
+	ck_assert(!show_end(show, 6));
+	ck_assert_uint_eq(show_controls(show), 0);
+	say(&peer, 6, "{\"type\":\"input\",\"seq\":1,\"control\":\"tap\"}");
+	expect_error(&peer, "control_disabled");
+
+	audience_peer_init(&aud, &late, NULL, 7);
+	say(&late, 7, "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":null}", token);
+	expect_error(&late, "show_over");
+	ck_assert_int_lt(late.participant, 0);
+	say(&late, 7, "{\"type\":\"recap\"}");
+	expect_error(&late, "invalid_field");
+	say(&late, 7, "{\"type\":\"recap\",\"token\":\"%s\"}", token);
+	j = next(&late, 7);
+	ck_assert_str_eq(type_of(j), "recap");
+	ck_assert(json_is_false(json_object_get(j, "found")));	/* no journal: nothing was kept */
+	json_decref(j);
+
+	ck_assert(crowd_token_known(crowd, token));
+	say(&late, 8, "{\"type\":\"forget\",\"token\":\"%s\"}", token);
+	j = next(&late, 8);
+	ck_assert_str_eq(type_of(j), "forgotten");
+	json_decref(j);
+	ck_assert_int_eq(late.close_code, AUDIENCE_CLOSE_FORGOTTEN);
+	ck_assert(!crowd_token_known(crowd, token));
+	ck_assert_int_eq(peer.close_code, AUDIENCE_CLOSE_FORGOTTEN);	/* its other connection closes too */
+}
+END_TEST
 
 START_TEST(test_audience_welcome_vote_ack_and_forgotten_wait_for_the_journal)
 {
@@ -795,6 +838,7 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_a_mute_outlives_a_reconnect_without_a_token);
 	tcase_add_test(tc, test_audience_a_removal_outlives_a_reconnect_until_the_operator_readmits);
 	tcase_add_test(tc, test_audience_forget_me_ends_the_participant_and_keeps_its_vote_as_a_count);
+	tcase_add_test(tc, test_audience_after_the_show_nobody_joins_and_a_phone_asks_by_token);
 	tcase_add_test(tc, test_audience_welcome_vote_ack_and_forgotten_wait_for_the_journal);
 	tcase_add_test(tc, test_audience_a_closed_phone_leaves_the_held_list);
 	suite_add_tcase(s, tc);

@@ -9,9 +9,11 @@ import { verdictWords } from './control-text.js';
 import { STATUS_TEXT, IDLE, idleKind } from './wording.js';
 import { keepScreenOn } from './wakelock.js';
 import { load, save, forgetAll } from './storage.js';
+import { recapItems, showDate } from './recap.js';
 import { setText, setHidden, toast, replayClass, prefersReducedMotion, formatCountdown, formatNumber } from './ui.js';
 
 const PING_EVERY_MS = 3000;
+const RECAP_RETRY_MS = 3000; // many phones ask at the end at once: ask again a little later
 const PING_BURST_GAP_MS = 150;
 const VERDICT_TOAST_MS = 5000; // the person may be looking at the stage: give them time to look down
 
@@ -33,6 +35,8 @@ const ui = {
   overlay: $('overlay'), overlayTitle: $('overlay-title'), overlayText: $('overlay-text'),
   forgetMe: $('forget-me'), forgetDialog: $('forget-dialog'), forgetConfirm: $('forget-confirm'),
   forgetCancel: $('forget-cancel'), joinAgain: $('join-again'),
+  recap: $('recap'), recapTitle: $('recap-title'), recapWhen: $('recap-when'), recapStatus: $('recap-status'),
+  recapItems: $('recap-items'), recapNote: $('recap-note'), recapForget: $('recap-forget'),
 };
 
 const urlZone = new URLSearchParams(location.search).get('zone');
@@ -91,7 +95,9 @@ function handleMessage(message) {
       beatFlash(message.music?.flashes);
       forgetVotesOfAnEarlierRound(message.poll);
       latestState = message;
+      if (message.over) askForRecap();
       return scheduleRender();
+    case 'recap': return onRecap(message);
     case 'ack':
       for (const l of textListeners) l.ack(message.seq);
       return inputs.onAck(message);
@@ -125,6 +131,10 @@ function forgetVotesOfAnEarlierRound(poll) {
 }
 
 function onWelcome(welcome) {
+  if (load('recap')) { // a live show: a recap kept from another night steps aside (forget me clears it)
+    hideRecap();
+    recapAsked = false;
+  }
   save('token', welcome.token);
   save('id', welcome.id);
   save('zone', welcome.zone);
@@ -158,6 +168,15 @@ function onVerdict(verdict) {
 
 function onError(error) {
   if (error.code === 'venue_full') return; // the status handler shows the full screen
+  if (error.code === 'show_over') { // nobody joins after the end: this phone asks for its recap
+    askForRecap();
+    return;
+  }
+  if (error.code === 'queue_full' && recapAsked) { // the venue is answering many phones at once
+    recapAsked = false;
+    setTimeout(askForRecap, RECAP_RETRY_MS + Math.random() * RECAP_RETRY_MS);
+    return;
+  }
   for (const l of textListeners) if (l.error(error)) return; // the text panel says it in place
   const dropped = inputs.onError(error);
   if (dropped) scheduleRender(); // the highlight falls back to what the daemon has
@@ -209,10 +228,81 @@ function showStatus(status, detail) {
   scheduleRender(); // controls and countdowns follow the connection, not only the states
 }
 
+// ---- the recap, once the show is over ----
+
+let recapAsked = false;
+
+// The show is over (the state says so, or the hello was refused): ask the venue for this
+// phone's recap, once; the one kept from an earlier visit shows meanwhile.
+function askForRecap() {
+  showRecapMode();
+  if (recapAsked) return;
+  const token = load('token');
+  if (!token) {
+    setText(ui.recapStatus, 'The show is over. Thank you for coming!');
+    return;
+  }
+  recapAsked = connection.sendOpen({ type: 'recap', token });
+  if (!load('recap')) setText(ui.recapStatus, 'Gathering your night…');
+}
+
+function onRecap(recap) {
+  if (!recap.found) {
+    save('recap', null);
+    ui.recapItems.replaceChildren();
+    setHidden(ui.recapNote, true);
+    setHidden(ui.recapForget, true);
+    setText(ui.recapStatus, "The details of this night are no longer kept.");
+    return;
+  }
+  save('recap', recap);
+  showRecap(recap);
+}
+
+function showRecapMode() {
+  if (!document.body.classList.contains('recap-mode')) {
+    document.body.classList.add('recap-mode');
+    setHidden(ui.recap, false);
+    clearInterval(pingTimer);
+  }
+}
+
+function showRecap(recap) {
+  const first = ui.recap.hidden;
+  showRecapMode();
+  setText(ui.recapTitle, recap.venue ? `Your night at ${recap.venue}` : 'Your night');
+  setText(ui.recapWhen, showDate(recap));
+  setText(ui.recapStatus, '');
+  ui.recapItems.replaceChildren(...recapItems(recap));
+  setHidden(ui.recapNote, false);
+  setHidden(ui.recapForget, false);
+  if (first) ui.recapTitle.focus({ preventScroll: true });
+}
+
+function hideRecap() {
+  document.body.classList.remove('recap-mode');
+  ui.recapItems.replaceChildren();
+  setHidden(ui.recap, true);
+}
+
 // Forget me: asked for on the phone, confirmed in a dialog, done once the venue's record has
-// let go of this participant ("forgotten", then the daemon closes with 4004).
+// let go of this participant ("forgotten", then the daemon closes with 4004). After the show the
+// phone has not joined: it names itself by its token.
+function forgetMessage() {
+  if (connection.joined) return { type: 'forget' };
+  const token = load('token');
+  return token ? { type: 'forget', token } : null;
+}
+
 function askToForget() {
-  if (!connection.joined) {
+  const message = forgetMessage();
+  if (!message) { // nothing left at the venue: only what this phone kept
+    forgetAll();
+    hideRecap();
+    showForgotten();
+    return;
+  }
+  if (!connection.joined && !recapAsked) {
     toast('Not connected: try again when the page says Live');
     return;
   }
@@ -221,11 +311,13 @@ function askToForget() {
 
 function confirmForget() {
   ui.forgetDialog.close();
-  if (!connection.send({ type: 'forget' })) toast('Not connected: try again when the page says Live');
+  const message = forgetMessage();
+  if (!message || !connection.sendOpen(message)) toast('Not connected: try again in a moment');
 }
 
 function onForgotten() {
   forgetAll();
+  hideRecap();
   showForgotten();
 }
 
@@ -241,6 +333,7 @@ function showForgotten() {
 }
 
 ui.forgetMe.addEventListener('click', askToForget);
+ui.recapForget.addEventListener('click', askToForget);
 ui.forgetConfirm.addEventListener('click', confirmForget);
 ui.forgetCancel.addEventListener('click', () => ui.forgetDialog.close());
 ui.joinAgain.addEventListener('click', () => location.reload());
@@ -303,4 +396,6 @@ document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') connection.reconnectSoon();
 });
 keepScreenOn();
+const keptRecap = load('recap');
+if (keptRecap?.found) showRecap(keptRecap); // the night, even offline; the venue's newer one follows
 connection.start();

@@ -62,7 +62,14 @@ export class Connection {
 
   // Sends one message once joined; returns false when it could not be sent.
   send(message) {
-    if (!this.#joined || this.#ws?.readyState !== WebSocket.OPEN) return false;
+    if (!this.#joined) return false;
+    return this.sendOpen(message);
+  }
+
+  // Sends one message on an open socket, joined or not (after the show nobody joins: a phone
+  // asks for its recap, or to be forgotten, by its token). False when it could not be sent.
+  sendOpen(message) {
+    if (this.#ws?.readyState !== WebSocket.OPEN) return false;
     this.#ws.send(JSON.stringify(message));
     return true;
   }

@@ -1,8 +1,9 @@
 // The venue's safety: the banner in the top bar (both roles: whoever runs the show must know the
 // PA is faded or the screen black), and the operator's panel: fade, blackout and freeze
 // toggles that say their state in words and aria-pressed, the output ceiling, the flash
-// policy, and the curfew countdown. Esc is the panic: it fades to silence and never lifts it.
-import { $, clock, setText, toggleShow } from './dom.js';
+// policy, the curfew countdown, and the end of the show (two taps: phones then turn to their
+// recap). Esc is the panic: it fades to silence and never lifts it.
+import { $, clock, confirmButton, setText, toggleShow } from './dom.js';
 import { act } from './command.js';
 
 let safety = null;
@@ -29,6 +30,9 @@ export function safetyPanelInit() {
     { cmd: 'safety.ceiling', dbfs: Number(event.target.value) }, `Ceiling ${event.target.value} dBFS`));
   $('flash-policy').addEventListener('change', (event) => act($('limits-feedback'),
     { cmd: 'safety.flash_policy', max_per_s: Number(event.target.value) }, `At most ${event.target.value} flashes a second`));
+  // Two taps, like every destructive action: nothing starts the show again.
+  $('end-show-slot').replaceWith(confirmButton('End the show', 'end-show', () => act($('end-show-feedback'),
+    { cmd: 'show.end' }, 'The show is over: phones show their recap')));
 }
 
 function bannerRender() {

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, byTestId, waitForText as waitForTextOf } from '../lib/browser.mjs';
+import { launchChromium, byTestId, closeAll, phoneContext, tapTimes, waitForText as waitForTextOf } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 
 const WAIT_MS = 10000;
@@ -23,21 +23,13 @@ before(async () => {
   browser = await launchChromium();
 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  if (daemon) {
-    const code = await daemon.stop();
-    if (code !== 0) console.error(`daemon exited with ${code}:\n${daemon.output()}`);
-  }
-});
+after(() => closeAll(browser, daemon));
 
 
 const waitForText = (page, id, predicate, what) => waitForTextOf(page, id, predicate, what, daemon, WAIT_MS);
 
 test('a phone joins, taps, votes and resumes after a reload', { timeout: 90000 }, async () => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1,
-  });
+  const context = await phoneContext(browser);
   try {
     const page = await context.newPage();
     const pageErrors = [];
@@ -58,12 +50,7 @@ test('a phone joins, taps, votes and resumes after a reload', { timeout: 90000 }
     await waitForText(page, 'cue-title', (t) => t === 'Play', 'the current cue');
 
     // Tap: the page counts our taps, the daemon acks them, and the crowd's taps/s rises.
-    const tapButton = byTestId(page, 'tap-button');
-    await tapButton.waitFor({ state: 'visible', timeout: WAIT_MS });
-    for (let i = 0; i < 4; i += 1) {
-      await tapButton.tap({ timeout: WAIT_MS });
-      await page.waitForTimeout(150); // a steady, human pace below the input rate
-    }
+    await tapTimes(page, 4, WAIT_MS);
     await waitForText(page, 'my-taps', (t) => t === '4', 'own tap count');
     await byTestId(page, 'counted').waitFor({ state: 'visible', timeout: WAIT_MS });
     await waitForText(page, 'crowd-taps', (t) => Number.parseFloat(t) > 0, 'crowd taps/s from the daemon');

@@ -30,3 +30,27 @@ export async function waitForText(page, id, predicate, what, daemon, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+// A phone-sized touch context (390x844), the size the phone tests screenshot.
+export function phoneContext(browser) {
+  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+}
+
+// Closes @browser and stops @daemon, saying how the daemon ended when it was not cleanly.
+export async function closeAll(browser, daemon) {
+  await browser?.close().catch(() => {});
+  if (daemon) {
+    const code = await daemon.stop();
+    if (code !== 0) console.error(`daemon exited with ${code}:\n${daemon.output()}`);
+  }
+}
+
+// Taps the page's tap button @n times at a steady, human pace below the input rate.
+export async function tapTimes(page, n, timeout = 10000) {
+  const tapButton = byTestId(page, 'tap-button');
+  await tapButton.waitFor({ state: 'visible', timeout });
+  for (let i = 0; i < n; i += 1) {
+    await tapButton.tap({ timeout });
+    await page.waitForTimeout(150);
+  }
+}
