@@ -35,6 +35,8 @@ struct journal_reader {
 	char path[512];
 	const struct journal *journal;
 	sqlite3 *db;				/* the reader's own, opened at its first question */
+	struct journal_recap_crowd crowd;	/* what every recap reads of the whole crowd */
+	long long crowd_version;		/* the file's data_version it was read at; -1 = none */
 	pthread_t thread;
 	bool started;
 	journal_reader_wake_fn *wake;
@@ -57,6 +59,7 @@ struct journal_reader *journal_reader_create(const char *path, const struct jour
 		return NULL;
 	snprintf(r->path, sizeof(r->path), "%s", path);
 	r->journal = j;
+	r->crowd_version = -1;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->asked, NULL);
 	return r;
@@ -78,8 +81,29 @@ static void wait_settled(struct journal_reader *r, uint64_t seq)
 	}
 }
 
+/* The file's data_version: it changes whenever another connection (the writer) commits. -1 on error. */
+static long long data_version(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * The crowd's part of every recap is read again only when the journal
+ * changed since: after the show, once for all the phones that ask.
+ */
 static char *read_recap(struct journal_reader *r, const char *token)
 {
+	long long version;
+	char *json;
+
 	if (!r->db && sqlite3_open_v2(r->path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		log_warn("recap: cannot read the journal: %s", sqlite3_errmsg(r->db));
 		sqlite3_close(r->db);
@@ -87,7 +111,16 @@ static char *read_recap(struct journal_reader *r, const char *token)
 		return NULL;
 	}
 	sqlite3_busy_timeout(r->db, 1000);
-	return journal_recap_json(r->db, token);
+	/* One read transaction: the crowd's part and the participant's come from the same commit. */
+	sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
+	version = data_version(r->db);
+	if (version < 0 || version != r->crowd_version) {
+		journal_recap_crowd_free(&r->crowd);
+		r->crowd_version = journal_recap_crowd_read(r->db, &r->crowd) == 0 ? version : -1;
+	}
+	json = journal_recap_json(r->db, token, r->crowd_version >= 0 ? &r->crowd : NULL);
+	sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+	return json;
 }
 
 static void *reader_main(void *arg)
@@ -122,6 +155,7 @@ static void *reader_main(void *arg)
 		if (r->wake)
 			r->wake(r->user);
 	}
+	journal_recap_crowd_free(&r->crowd);
 	sqlite3_close(r->db);
 	r->db = NULL;
 	return NULL;

@@ -206,53 +206,75 @@ static void runs_add(struct recap_runs *r, long long w)
 	r->len[r->n++] = 1;
 }
 
-/*
- * When their zone tapped most of all zones (strictly), counted in windows
- * from their join on: how long in all, and the longest stretches with the
- * cue each began in. Only the zones' totals per window are read, never who
- * tapped.
- */
-static json_t *zone_led(sqlite3 *db, int zone, double joined_t, const struct recap_names *nm,
-			const struct recap_cues *c)
+int journal_recap_crowd_read(sqlite3 *db, struct journal_recap_crowd *c)
 {
 	sqlite3_stmt *s = prepare(db,
 		"SELECT CAST(e.t / ?1 AS INTEGER) AS w, p.zone, count(*) FROM event e"
 		" JOIN participant p ON p.id = e.participant"
-		" WHERE e.kind = 'input' AND e.a = ?2 AND e.t >= ?3 GROUP BY w, p.zone ORDER BY w");
-	json_t *out = json_object(), *stretches = json_array();
-	struct recap_runs runs = { 0 };
-	long long cur_w = -1, best_n = 0, mine_n = 0, led = 0;
-	bool tie = false, row = true;
+		" WHERE e.kind = 'input' AND e.a = ?2 AND e.t >= 0 GROUP BY w, p.zone ORDER BY w");
+	long long best_n = 0;
 
-	if (s) {
-		sqlite3_bind_double(s, 1, RECAP_WINDOW_S);
-		sqlite3_bind_int(s, 2, CONTROL_TAP);
-		sqlite3_bind_double(s, 3, joined_t);
+	memset(c, 0, sizeof(*c));
+	if (!s)
+		return -1;
+	c->windows = (size_t)(query_number(db, "SELECT last_t FROM show WHERE id = 1", NULL) / RECAP_WINDOW_S) + 1;
+	c->leader = malloc(c->windows * sizeof(*c->leader));
+	if (!c->leader) {
+		sqlite3_finalize(s);
+		return -1;
 	}
-	while (s && row) {
-		long long w, n;
+	for (size_t w = 0; w < c->windows; w++)
+		c->leader[w] = -1;
+	sqlite3_bind_double(s, 1, RECAP_WINDOW_S);
+	sqlite3_bind_int(s, 2, CONTROL_TAP);
+	/* One pass over the zones' totals per window: the zone that tapped most leads, a tie leads nobody. */
+	for (long long cur = -1; sqlite3_step(s) == SQLITE_ROW;) {
+		long long w = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 2);
 
-		row = sqlite3_step(s) == SQLITE_ROW;
-		w = row ? sqlite3_column_int64(s, 0) : -1;
-		if (w != cur_w) {	/* window cur_w is complete: did their zone lead it? */
-			if (cur_w >= 0 && mine_n > 0 && mine_n == best_n && !tie) {
-				led++;
-				runs_add(&runs, cur_w);
-			}
-			cur_w = w;
-			best_n = mine_n = 0;
-			tie = false;
+		if (w < 0 || (size_t)w >= c->windows)
+			continue;
+		if (w != cur) {
+			cur = w;
+			best_n = 0;
 		}
-		if (!row)
-			break;
-		n = sqlite3_column_int64(s, 2);
-		if (sqlite3_column_int(s, 1) == zone)
-			mine_n = n;
-		tie = n == best_n || (n < best_n && tie);
-		if (n > best_n)
+		if (n > best_n) {
 			best_n = n;
+			c->leader[w] = (int16_t)sqlite3_column_int(s, 1);
+		} else if (n == best_n) {
+			c->leader[w] = -1;
+		}
 	}
 	sqlite3_finalize(s);
+	c->inputs = (long long)query_number(db, "SELECT count(*) FROM event WHERE kind = 'input'", NULL);
+	c->votes = (long long)query_number(db, "SELECT (SELECT count(*) FROM vote)"
+					   " + (SELECT coalesce(sum(count), 0) FROM anonymous_vote)", NULL);
+	c->participants = (long long)query_number(db, "SELECT count(*) FROM participant", NULL);
+	return 0;
+}
+
+void journal_recap_crowd_free(struct journal_recap_crowd *c)
+{
+	free(c->leader);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * When their zone led (journal_recap_crowd_read()), from the window of
+ * their join on: how long in all, and the longest stretches with the cue
+ * each began in.
+ */
+static json_t *zone_led(const struct journal_recap_crowd *crowd, int zone, double joined_t,
+			const struct recap_names *nm, const struct recap_cues *c)
+{
+	json_t *out = json_object(), *stretches = json_array();
+	struct recap_runs runs = { 0 };
+	long long led = 0;
+
+	for (size_t w = (size_t)(joined_t > 0 ? joined_t / RECAP_WINDOW_S : 0); w < crowd->windows; w++)
+		if (crowd->leader[w] == zone) {
+			led++;
+			runs_add(&runs, (long long)w);
+		}
 	/* The longest stretches, the longest first (the earliest of equals): each taken, then emptied. */
 	for (int k = 0; k < RECAP_MOMENTS_MAX; k++) {
 		size_t best = 0;
@@ -363,17 +385,13 @@ static double percent(double part, double whole)
 }
 
 /* Their share of the crowd's inputs and votes; the crowd only as totals. */
-static json_t *share(sqlite3 *db, const char *id, long long my_inputs, long long my_votes)
+static json_t *share(const struct journal_recap_crowd *crowd, long long my_inputs, long long my_votes)
 {
-	double inputs = query_number(db, "SELECT count(*) FROM event WHERE kind = 'input'", NULL);
-	double all_votes = query_number(db, "SELECT (SELECT count(*) FROM vote)"
-					" + (SELECT coalesce(sum(count), 0) FROM anonymous_vote)", NULL);
-	double people = query_number(db, "SELECT count(*) FROM participant", NULL);
-
-	(void)id;
-	return json_pack("{s:f, s:f, s:I, s:I, s:I}", "inputs_pct", percent((double)my_inputs, inputs),
-			 "votes_pct", percent((double)my_votes, all_votes), "crowd_inputs", (json_int_t)inputs,
-			 "crowd_votes", (json_int_t)all_votes, "crowd_participants", (json_int_t)people);
+	return json_pack("{s:f, s:f, s:I, s:I, s:I}",
+			 "inputs_pct", percent((double)my_inputs, (double)crowd->inputs),
+			 "votes_pct", percent((double)my_votes, (double)crowd->votes),
+			 "crowd_inputs", (json_int_t)crowd->inputs, "crowd_votes", (json_int_t)crowd->votes,
+			 "crowd_participants", (json_int_t)crowd->participants);
 }
 
 static char *not_found(void)
@@ -381,8 +399,9 @@ static char *not_found(void)
 	return strdup("{\"type\":\"recap\",\"found\":false}");
 }
 
-char *journal_recap_json(sqlite3 *db, const char *token)
+char *journal_recap_json(sqlite3 *db, const char *token, const struct journal_recap_crowd *crowd)
 {
+	struct journal_recap_crowd own = { 0 };
 	sqlite3_stmt *s;
 	char id[32] = "";
 	int zone = 0;
@@ -396,6 +415,11 @@ char *journal_recap_json(sqlite3 *db, const char *token)
 
 	if (!db || !token || !token[0])
 		return not_found();
+	if (!crowd) {	/* read for this recap alone */
+		if (journal_recap_crowd_read(db, &own) != 0)
+			return NULL;
+		crowd = &own;
+	}
 	s = prepare(db, "SELECT id, zone, joined_t FROM participant WHERE token = ?");
 	if (!s)
 		return NULL;
@@ -406,11 +430,15 @@ char *journal_recap_json(sqlite3 *db, const char *token)
 		joined_t = sqlite3_column_double(s, 2);
 	}
 	sqlite3_finalize(s);
-	if (!id[0])
+	if (!id[0]) {
+		journal_recap_crowd_free(&own);
 		return not_found();
+	}
 	s = prepare(db, "SELECT venue, started_unix, ended_unix IS NOT NULL, last_t, config FROM show WHERE id = 1");
-	if (!s)
+	if (!s) {
+		journal_recap_crowd_free(&own);
 		return NULL;
+	}
 	r = json_pack("{s:s, s:b}", "type", "recap", "found", 1);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		json_object_set_new(r, "venue", json_string((const char *)sqlite3_column_text(s, 0)));
@@ -430,17 +458,18 @@ char *journal_recap_json(sqlite3 *db, const char *token)
 	inputs = json_object();
 	json_object_set_new(r, "moments", taps_and_moments(db, id, &nm, &cues, last_t, inputs));
 	json_object_set_new(r, "inputs", inputs);
-	json_object_set_new(r, "zone_led", zone_led(db, zone, joined_t, &nm, &cues));
+	json_object_set_new(r, "zone_led", zone_led(crowd, zone, joined_t, &nm, &cues));
 	v = votes(db, id, &nm);
 	json_object_set_new(r, "votes", v);
 	json_object_set_new(r, "wall", wall(db, id));
 	my_inputs = (long long)query_number(db, "SELECT count(*) FROM event WHERE kind = 'input' AND participant = ?",
 					    id);
-	json_object_set_new(r, "share", share(db, id, my_inputs, (long long)json_array_size(v)));
+	json_object_set_new(r, "share", share(crowd, my_inputs, (long long)json_array_size(v)));
 	out = json_dumps(r, JSON_COMPACT);
 	json_decref(r);
 	names_free(&nm);
 	free(cues.t);
 	free(cues.cue);
+	journal_recap_crowd_free(&own);
 	return out;
 }

@@ -117,7 +117,7 @@ static json_t *recap_of(const char *token, char **text)
 	json_t *r;
 
 	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	*text = journal_recap_json(db, token);
+	*text = journal_recap_json(db, token, NULL);
 	sqlite3_close(db);
 	ck_assert_ptr_nonnull(*text);
 	r = json_loads(*text, 0, NULL);
@@ -170,6 +170,20 @@ START_TEST(test_a_recap_holds_what_they_did_and_nothing_of_anyone_else)
 	ck_assert_ptr_null(strstr(text, token_other));
 	ck_assert_ptr_null(strstr(text, token_mine));
 	ck_assert_ptr_null(strstr(text, "Secret"));
+	/* The crowd's part read once and kept (the reader's way) gives the same recap. */
+	{
+		struct journal_recap_crowd crowd;
+		sqlite3 *db;
+		char *kept;
+
+		ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+		ck_assert_int_eq(journal_recap_crowd_read(db, &crowd), 0);
+		kept = journal_recap_json(db, token_mine, &crowd);
+		ck_assert_str_eq(kept, text);
+		free(kept);
+		journal_recap_crowd_free(&crowd);
+		sqlite3_close(db);
+	}
 	json_decref(r);
 	free(text);
 }
