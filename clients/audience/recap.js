@@ -40,7 +40,7 @@ export function formatDuration(seconds) {
 
 function item(testid, title, ...lines) {
   return h('li', { class: 'recap-item', 'data-testid': testid },
-    h('h3', {}, title), ...lines.filter(Boolean).map((l) => h('p', {}, l)));
+    h('h2', {}, title), ...lines.filter(Boolean).map((l) => h('p', {}, l)));
 }
 
 function inputsLine(inputs = {}) {
