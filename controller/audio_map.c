@@ -248,6 +248,11 @@ static double map_value(const struct config_mapping *map, double v)
 	return map->out_min + t * (map->out_max - map->out_min);
 }
 
+double audiomap_mapped_value(const struct config_mapping *map, double v)
+{
+	return map_value(map, v);
+}
+
 static void fire(struct audiomap *m, uint32_t s, const struct config_sample *sample,
 		 audiomap_trigger_fn *trigger, void *user)
 {

@@ -90,6 +90,8 @@ void audiomap_artist_range(const struct venue_config *cfg, enum audio_target tar
 /* The cue's config value of @target (the artist's value before any live move). */
 double audiomap_config_value(const struct venue_config *cfg, uint32_t cue, enum audio_target target, int arg);
 
+/* @v through @map's input range and curve to its output range (before its crowd share and limits). */
+double audiomap_mapped_value(const struct config_mapping *map, double v);
 /* The value @source reads from @f (arg: option or zone index); NAN when it has no data. */
 double audiomap_source_value(const struct show_frame *f, enum audio_source source, int arg);
 
