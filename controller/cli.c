@@ -70,7 +70,7 @@ static const struct cli_option tls_cert_options[] = {
 
 /* The first word of a command line: the commands, and the options that stand for one. */
 static const char *const commands[] = {
-	"run", "check", "rehearse", "replay", "tls-cert", "hash-password", "purge", "--list-audio", "--help",
+	"run", "check", "rehearse", "replay", "report", "tls-cert", "hash-password", "purge", "--list-audio", "--help",
 	"--version",
 };
 
@@ -85,6 +85,8 @@ void cli_usage(FILE *out)
 	      "                                        DIR/show.wav, DIR/frames/, DIR/show.db\n"
 	      "       tutti replay SHOW.db --out DIR [options]\n"
 	      "                                        a recorded show again from its journal: audio, stills\n"
+	      "       tutti report SHOW.db --out FILE   the post-show report of a show's journal: one HTML\n"
+	      "                                        file that opens offline (docs/report.md)\n"
 	      "       tutti --list-audio                list audio devices\n"
 	      "       tutti hash-password               read a console password on stdin, print its hash\n"
 	      "       tutti tls-cert DIR [--name HOST]... [--days N]\n"
@@ -255,6 +257,34 @@ static int parse_seconds(const char *s, double lo, double hi, double *out)
 	return 0;
 }
 
+/* tutti report SHOW.db --out FILE */
+static int parse_report(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
+{
+	o->command = CLI_REPORT;
+	for (int i = 2; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (strcmp(arg, "--out") == 0 || strncmp(arg, "--out=", 6) == 0) {
+			const char *value = arg[5] == '=' ? arg + 6 : i + 1 < argc ? argv[++i] : NULL;
+
+			if (!value || !*value)
+				return fail(err, err_size, "report: --out needs the report's file (e.g. report.html)");
+			o->out_dir = value;
+		} else if (arg[0] == '-') {
+			return fail(err, err_size, "report: unknown option '%s' (report SHOW.db --out FILE)", arg);
+		} else if (o->show_db) {
+			return fail(err, err_size, "report: unexpected argument '%s' (one journal only)", arg);
+		} else {
+			o->show_db = arg;
+		}
+	}
+	if (!o->show_db)
+		return fail(err, err_size, "report: give the show's journal (SHOW.db)");
+	if (!o->out_dir)
+		return fail(err, err_size, "report: give the report's file: --out FILE (e.g. report.html)");
+	return 0;
+}
+
 /* tutti rehearse VENUE.json [options] | tutti replay SHOW.db [options] */
 static int parse_offline(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
 {
@@ -372,6 +402,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 		return parse_tls_cert(argc, argv, o, err, err_size);
 	if (strcmp(argv[1], "rehearse") == 0 || strcmp(argv[1], "replay") == 0)
 		return parse_offline(argc, argv, o, err, err_size);
+	if (strcmp(argv[1], "report") == 0)
+		return parse_report(argc, argv, o, err, err_size);
 	if (strcmp(argv[1], "purge") == 0) {
 		if (argc < 3)
 			return fail(err, err_size, "purge: give the show journals (SHOW.db) to purge");

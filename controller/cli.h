@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD, CLI_TLS_CERT,
-		   CLI_PURGE, CLI_REHEARSE, CLI_REPLAY };
+		   CLI_PURGE, CLI_REHEARSE, CLI_REPLAY, CLI_REPORT };
 
 #define CLI_AUDIO_MAX 128
 #define CLI_TLS_NAMES_MAX 32
@@ -49,8 +49,8 @@ struct cli_options {
 	char **journals;
 	int journal_count;
 	/* rehearse VENUE.json (config_path) --crowd N (simulate) --seed K ..., replay SHOW.db ... */
-	const char *show_db;		/* replay: the recorded show's journal */
-	const char *out_dir;		/* --out DIR */
+	const char *show_db;		/* replay, report: the recorded show's journal */
+	const char *out_dir;		/* --out DIR (report: --out FILE) */
 	double duration_s;		/* rehearse: --duration S */
 	const char *run_sheet;		/* rehearse: --run-sheet FILE, NULL = none */
 	double frames_every_s;		/* --frames-every S: a still every S s of show (default 1; 0 = none) */

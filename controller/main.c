@@ -18,6 +18,8 @@
 #include "log.h"
 #include "net_tlscert.h"
 #include "rehearse.h"
+#include "rehearse_journal.h"
+#include "report_html.h"
 
 static void print_errors(const struct config_errors *errors, const char *path)
 {
@@ -161,6 +163,25 @@ static int purge(const struct cli_options *o)
 	return status;
 }
 
+/* `tutti report SHOW.db --out FILE`: status 1 when the journal cannot be read or the file written. */
+static int report(const struct cli_options *o)
+{
+	char err[600];
+	struct replay_source *r = replay_open(o->show_db, stderr);	/* the config the show ran with */
+	int status = 0;
+
+	if (!r)
+		return 1;
+	if (report_write_file(o->show_db, replay_config(r), o->out_dir, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tutti: report: %s\n", err);
+		status = 1;
+	} else {
+		printf("%s (the post-show report of %s)\n", o->out_dir, o->show_db);
+	}
+	replay_close(r);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options o;
@@ -188,6 +209,8 @@ int main(int argc, char **argv)
 		return tls_cert(&o);
 	if (o.command == CLI_PURGE)
 		return purge(&o);
+	if (o.command == CLI_REPORT)
+		return report(&o);
 	if (o.command == CLI_VERSION) {
 		printf("tutti %s\n", TUTTI_VERSION);
 		return 0;

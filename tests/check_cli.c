@@ -173,23 +173,23 @@ static const struct refused near_misses[] = {
 	{ { "rehearse", "v.json", "--run-shet", "s.txt" },
 	  "rehearse: unknown option '--run-shet'; did you mean '--run-sheet'?" },
 	{ { "rehearsal", "v.json" }, "unknown command 'rehearsal'; did you mean 'rehearse'? "
-	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "run", "v.json", "--stage", "fulscreen" },
 	  "--stage: 'fulscreen' is not window, fullscreen, offscreen or none; did you mean 'fullscreen'?" },
 	{ { "chek", "v.json" }, "unknown command 'chek'; did you mean 'check'? "
-	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "tls", "/x" }, "unknown command 'tls'; did you mean 'tls-cert'? "
-	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "dance", "v.json" }, "unknown command 'dance' "
-	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "venue.json" }, "unknown command 'venue.json'; to run it: tutti run venue.json; "
 	  "to check it: tutti check venue.json" },
 	{ { NULL }, "missing command "
-	  "(one of: run, check, rehearse, replay, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 };
 
@@ -254,6 +254,29 @@ START_TEST(test_cli_purge_takes_show_journals_and_nothing_else)
 }
 END_TEST
 
+START_TEST(test_cli_report_takes_one_journal_and_its_out_file)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "report", "show.db", "--out", "r.html"), 0);
+	ck_assert_int_eq(o.command, CLI_REPORT);
+	ck_assert_str_eq(o.show_db, "show.db");
+	ck_assert_str_eq(o.out_dir, "r.html");
+	ck_assert_int_eq(PARSE(&o, err, "report", "--out=r.html", "show.db"), 0);
+	ck_assert_str_eq(o.out_dir, "r.html");
+	ck_assert_int_eq(PARSE(&o, err, "report", "show.db"), -1);
+	ck_assert_msg(strstr(err, "--out FILE"), "%s", err);
+	ck_assert_int_eq(PARSE(&o, err, "report", "--out", "r.html"), -1);
+	ck_assert_msg(strstr(err, "SHOW.db"), "%s", err);
+	ck_assert_int_eq(PARSE(&o, err, "report", "a.db", "b.db", "--out", "r.html"), -1);
+	ck_assert_msg(strstr(err, "one journal only"), "%s", err);
+	ck_assert_int_eq(PARSE(&o, err, "report", "a.db", "--out"), -1);
+	ck_assert_int_eq(PARSE(&o, err, "report", "a.db", "--crowd", "3", "--out", "r.html"), -1);
+	ck_assert_msg(strstr(err, "unknown option '--crowd'"), "%s", err);
+}
+END_TEST
+
 START_TEST(test_cli_no_arguments_is_an_error)
 {
 	struct cli_options o;
@@ -279,6 +302,7 @@ static Suite *cli_suite(void)
 	tcase_add_loop_test(tc, test_cli_near_miss_suggests_the_nearest_and_lists_the_commands, 0,
 			    sizeof(near_misses) / sizeof(near_misses[0]));
 	tcase_add_test(tc, test_cli_purge_takes_show_journals_and_nothing_else);
+	tcase_add_test(tc, test_cli_report_takes_one_journal_and_its_out_file);
 	tcase_add_test(tc, test_cli_rehearse_and_replay_take_their_options);
 	suite_add_tcase(s, tc);
 	return s;
