@@ -28,6 +28,7 @@
 #include "rehearse_journal.h"
 #include "rehearse_progress.h"
 #include "rehearse_sheet.h"
+#include "report_html.h"
 #include "show_engine.h"
 #include "stage_offline.h"
 
@@ -39,6 +40,7 @@ struct rehearse_outputs {
 	char wav[OUT_PATH_MAX];		/* the show's audio */
 	char frames[OUT_PATH_MAX];	/* its stills; "" = none */
 	char journal[OUT_PATH_MAX];	/* its journal; "" = none (a replay) */
+	char report[OUT_PATH_MAX];	/* the post-show report from the journal; "" = none */
 	long stills;
 };
 
@@ -290,6 +292,22 @@ static int run_show(struct offline *r, double length_s)
 	return 0;
 }
 
+/* DIR/report.html from the rehearsal's journal (docs/report.md); a failure is said, the rest stands. */
+static int write_report(struct offline *r)
+{
+	char err[700];
+
+	if (!r->out.journal[0])
+		return 0;
+	snprintf(r->out.report, sizeof(r->out.report), "%s/report.html", r->o->out_dir);
+	if (report_write_file(r->out.journal, r->cfg, r->out.report, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tutti: %s: the post-show report: %s\n", r->label, err);
+		r->out.report[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static void summary(const struct offline *r, double length_s, double wall_s)
 {
 	char at[32], took[32];
@@ -302,10 +320,8 @@ static void summary(const struct offline *r, double length_s, double wall_s)
 		printf("%s/ (%ld stills, one every %g s of show)\n", r->out.frames, r->out.stills, r->o->frames_every_s);
 	if (r->out.journal[0])
 		printf("%s (the show's journal)\n", r->out.journal);
-	/*
-	 * The post-show report (DIR/report.html, from the journal) is written
-	 * here once it exists: r->out names every output it reads.
-	 */
+	if (r->out.report[0])
+		printf("%s (the post-show report)\n", r->out.report);
 }
 
 static void offline_end(struct offline *r)
@@ -347,8 +363,8 @@ int rehearse_run(const struct rehearse_options *o)
 	if (r.sheet_refused)
 		fprintf(stderr, "tutti: rehearse: %u run sheet command%s refused; the first: %s\n", r.sheet_refused,
 			r.sheet_refused == 1 ? " was" : "s were", r.sheet_first_refusal);
+	status = write_report(&r) == 0 ? 0 : 1;
 	summary(&r, o->duration_s, clock_real_now_s() - started);
-	status = 0;
 out:
 	offline_end(&r);
 	return status;
