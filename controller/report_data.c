@@ -212,14 +212,33 @@ out:
 	return rc;
 }
 
+static bool has_column(struct report *r, const char *table, const char *column)
+{
+	sqlite3_stmt *s = NULL;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, column, -1, SQLITE_STATIC);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
 static json_t *show_info(struct report *r)
 {
-	sqlite3_stmt *q = prepare(r, "SELECT venue, started_unix, ended_unix, last_t, rehearsal, config_sha256, "
-				     "(SELECT count(*) FROM participant), (SELECT count(*) FROM event WHERE kind = 'input'), "
-				     "(SELECT count(*) FROM vote) + (SELECT coalesce(sum(count), 0) FROM anonymous_vote), "
-				     "(SELECT coalesce(max(t), 0) FROM event) FROM show");
+	char sql[600];
+	sqlite3_stmt *q;
 	json_t *o = NULL;
 
+	/* show.rehearsal came with schema version 3: an older show was a show. */
+	snprintf(sql, sizeof(sql), "SELECT venue, started_unix, ended_unix, last_t, %s, config_sha256, "
+		 "(SELECT count(*) FROM participant), (SELECT count(*) FROM event WHERE kind = 'input'), "
+		 "(SELECT count(*) FROM vote) + (SELECT coalesce(sum(count), 0) FROM anonymous_vote), "
+		 "(SELECT coalesce(max(t), 0) FROM event) FROM show",
+		 has_column(r, "show", "rehearsal") ? "rehearsal" : "0");
+	q = prepare(r, sql);
 	if (!q)
 		return NULL;
 	if (sqlite3_step(q) == SQLITE_ROW) {
@@ -583,6 +602,10 @@ static json_t *cocreation_one(struct report *r, uint32_t cue, uint32_t mi)
 	}
 	if (m->label[0])
 		snprintf(label, sizeof(label), "%s", m->label);
+	else if (m->target == TARGET_STEM_GAIN && m->target_arg >= 0 &&
+		 (uint32_t)m->target_arg < r->cfg->cues[cue].audio.stem_count)
+		snprintf(label, sizeof(label), "%s \u2192 %s:%s", audio_source_name(m->source), audio_target_name(m->target),
+			 r->cfg->cues[cue].audio.stems[m->target_arg].id);
 	else
 		snprintf(label, sizeof(label), "%s \u2192 %s", audio_source_name(m->source), audio_target_name(m->target));
 	/* How far the crowd could move it: its share of the way to the farther end of the mapping's range. */
