@@ -108,7 +108,7 @@ int report_write_file(const char *journal, const struct venue_config *cfg, const
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out_path);
 	f = fopen(tmp, "w");
 	if (!f) {
-		snprintf(err, err_size, "%s: cannot write: %s", tmp, strerror(errno));
+		snprintf(err, err_size, "%s: cannot write: %s", out_path, strerror(errno));
 		json_decref(data);
 		return -1;
 	}
