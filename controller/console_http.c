@@ -1,6 +1,7 @@
 /*
  * console_http.c - the console's login and logout: POST /console/login
- * and POST /console/logout on their own lws protocol. See console_http.h.
+ * and POST /console/logout on their own lws protocol; GET /console/session
+ * and GET /console/report (the live post-show report). See console_http.h.
  *
  * Thread: net thread, except login_worker.
  */
@@ -12,14 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console_report.h"
 #include "log.h"
 #include "net_service.h"
 
 #define LOGIN_BODY_MAX	1024
 #define LOGIN_JOBS	8		/* password checks in flight; more get 503 */
 #define COOKIE_NAME	"tutti_console"
+#define PAGE_CHUNK	16384		/* the report goes out this much per writeable callback */
 
-enum wait { WAIT_NONE, WAIT_BODY, WAIT_CHECK, WAIT_WRITE };
+enum wait { WAIT_NONE, WAIT_BODY, WAIT_CHECK, WAIT_WRITE, WAIT_REPORT, WAIT_PAGE };
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
 /* Per login or logout request. */
@@ -32,6 +35,9 @@ struct console_http_pss {
 	char answer[160];		/* its JSON body */
 	char cookie[200];		/* its Set-Cookie, or "" */
 	char addr[64];			/* the client's address, for the slow-down */
+	char *page;			/* the report being sent (owned), or NULL */
+	size_t page_len, page_sent;
+	bool page_headers_sent;
 };
 
 struct login_job {
@@ -61,6 +67,9 @@ struct console_http {
 	struct lws_context *ctx;		/* the worker wakes it when a check is done */
 	uint64_t next_seq;
 	struct login_job jobs[LOGIN_JOBS];
+	struct console_report *report;		/* NULL: no report (set by console_http_set_report) */
+	struct lws *report_wsi;			/* the request waiting for the report being built, or NULL */
+	struct console_http_pss *report_hp;
 };
 
 /* ---- the password worker ---- */
@@ -136,6 +145,7 @@ void console_http_destroy(struct console_http *c)
 	if (!c)
 		return;
 	console_http_stop(c);
+	console_report_destroy(c->report);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->wake);
 	free(c);
@@ -303,6 +313,12 @@ static void login_finish(struct console_http *c)
 static void request_end(struct console_http *c, struct console_http_pss *hp)
 {
 	body_free(hp);
+	free(hp->page);
+	hp->page = NULL;
+	if (c->report_hp == hp) {	/* the report being built has nowhere to go */
+		c->report_wsi = NULL;
+		c->report_hp = NULL;
+	}
 	if (hp->job) {
 		pthread_mutex_lock(&c->lock);
 		c->jobs[hp->job - 1].wsi = NULL;	/* its answer has nowhere to go */
@@ -325,12 +341,113 @@ bool console_http_session_token(struct lws *wsi, char token[CONSOLE_TOKEN_CHARS 
  * a lost connection, so it asks for the password only when the session is
  * really gone, and never knocks on the socket's door (a 403 each time).
  */
+static void report_wake(void *user)
+{
+	struct console_http *c = user;
+
+	lws_cancel_service(c->ctx);	/* the net thread sends it (EVENT_WAIT_CANCELLED) */
+}
+
+void console_http_set_report(struct console_http *c, const struct venue_config *cfg, const char *journal_path)
+{
+	c->report = console_report_create(cfg, journal_path, report_wake, c);
+}
+
+/*
+ * GET /console/report: the post-show report of the show so far, built from
+ * its journal off the net thread (console_report.h); an operator's or an
+ * artist's session. One at a time: another request meanwhile gets 503.
+ */
+static int report_request(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
+{
+	char token[CONSOLE_TOKEN_CHARS + 1];
+	enum console_role role = console_http_session_token(wsi, token) ?
+				 console_session_role(c->auth, token, now_s(c)) : CONSOLE_ROLE_NONE;
+
+	if (role != CONSOLE_ROLE_OPERATOR && role != CONSOLE_ROLE_ARTIST)
+		return answer(wsi, hp, 401, "{\"error\":\"no_session\",\"message\":\"log in\"}");
+	if (!console_report_available(c->report))
+		return answer(wsi, hp, 404, "{\"error\":\"no_journal\",\"message\":\"this show keeps no journal "
+				  "(--journal): there is no report\"}");
+	if (c->report_wsi)
+		return answer(wsi, hp, 503, "{\"error\":\"busy\",\"message\":\"a report is being built; try again\"}");
+	c->ctx = lws_get_context(wsi);
+	if (console_report_start(c->report) != 0)
+		return answer(wsi, hp, 503, "{\"error\":\"busy\",\"message\":\"a report is being built; try again\"}");
+	c->report_wsi = wsi;
+	c->report_hp = hp;
+	hp->wait = WAIT_REPORT;
+	return 0;
+}
+
+/* A report is built: hands it to its request, if the client is still here. */
+static void report_finish(struct console_http *c)
+{
+	size_t len;
+	bool ok;
+	char *page = c->report ? console_report_take(c->report, &len, &ok) : NULL;
+
+	if (!page)
+		return;
+	if (!c->report_wsi) {
+		free(page);	/* the client left while it was built */
+		return;
+	}
+	c->report_hp->page = page;
+	c->report_hp->page_len = len;
+	c->report_hp->page_sent = 0;
+	c->report_hp->page_headers_sent = false;
+	c->report_hp->status = ok ? 200 : 500;
+	c->report_hp->wait = WAIT_PAGE;
+	lws_callback_on_writable(c->report_wsi);
+	c->report_wsi = NULL;
+	c->report_hp = NULL;
+}
+
+/* Sends the report: its headers, then PAGE_CHUNK bytes per writeable callback. */
+static int page_write(struct lws *wsi, struct console_http_pss *hp)
+{
+	unsigned char buf[LWS_PRE + PAGE_CHUNK], *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof(buf) - 1];
+	size_t n = hp->page_len - hp->page_sent;
+	bool last;
+
+	if (!hp->page_headers_sent) {
+		if (lws_add_http_common_headers(wsi, (unsigned int)hp->status, "text/html; charset=utf-8", hp->page_len,
+						&p, end) ||
+		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
+						 (const unsigned char *)"no-store", 8, &p, end) ||
+		    lws_finalize_http_header(wsi, &p, end) ||
+		    lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS) != (int)(p - start))
+			return 1;
+		hp->page_headers_sent = true;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (n > PAGE_CHUNK)
+		n = PAGE_CHUNK;
+	last = hp->page_sent + n == hp->page_len;
+	memcpy(start, hp->page + hp->page_sent, n);
+	if (lws_write(wsi, start, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
+		return 1;
+	hp->page_sent += n;
+	if (!last) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	free(hp->page);
+	hp->page = NULL;
+	hp->wait = WAIT_NONE;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 static int session_status(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
 {
 	char uri[64] = "", token[CONSOLE_TOKEN_CHARS + 1], ok[96];
 	enum console_role role;
 
 	lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
+	if (strcmp(uri, "/console/report") == 0)
+		return report_request(c, wsi, hp);
 	if (strcmp(uri, "/console/session") != 0)
 		return answer(wsi, hp, 405, "{\"error\":\"method\",\"message\":\"POST only\"}");
 	role = console_http_session_token(wsi, token) ? console_session_role(c->auth, token, now_s(c)) :
@@ -383,6 +500,7 @@ static int console_http_callback(struct lws *wsi, enum lws_callback_reasons reas
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		if (c->worker_started)
 			login_finish(c);
+		report_finish(c);
 		return 0;
 	case LWS_CALLBACK_HTTP:
 		return request_start(c, wsi, hp);
@@ -403,6 +521,8 @@ static int console_http_callback(struct lws *wsi, enum lws_callback_reasons reas
 			return answer(wsi, hp, 200, "{\"ok\":true}");
 		return login_submit(c, wsi, hp);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (hp && hp->wait == WAIT_PAGE)
+			return page_write(wsi, hp);
 		return hp && hp->wait == WAIT_WRITE ? answer_write(wsi, hp) : 0;
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:

@@ -39,6 +39,13 @@ struct console_http *console_http_create(const struct config_console *cc, struct
 /* Joins the worker; requests after this get 404, as with no console. May be called twice. */
 void console_http_stop(struct console_http *c);
 void console_http_destroy(struct console_http *c);
+/*
+ * GET /console/report serves the post-show report of the journal at
+ * @journal_path (NULL: the show keeps none, and the request is told so),
+ * built off the net thread (console_report.h). @cfg and @journal_path must
+ * outlive @c. Without this call there is no report either.
+ */
+void console_http_set_report(struct console_http *c, const struct venue_config *cfg, const char *journal_path);
 /* The lws protocol CONSOLE_HTTP_PROTOCOL, its user pointer @c. */
 struct lws_protocols console_http_protocol(struct console_http *c);
 

@@ -19,6 +19,7 @@ static const struct net_mount console_mounts[] = {
 	{ .path = "/console/login", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console/logout", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console/session", .protocol = CONSOLE_HTTP_PROTOCOL },
+	{ .path = "/console/report", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console", .folder = "console" },
 	{ 0 }
 };
@@ -62,6 +63,7 @@ struct net_service *console_net_create(const struct venue_config *cfg,
 	c->socket = console_socket_create(c->auth, h, metrics);
 	if (!c->http || !c->socket)
 		goto fail;
+	console_http_set_report(c->http, cfg, h->journal_path);
 	c->protocols[0] = console_http_protocol(c->http);
 	c->protocols[1] = console_socket_protocol(c->socket);
 	c->service = (struct net_service){

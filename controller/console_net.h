@@ -31,6 +31,7 @@ struct console_net_handlers {
 	bool (*settled)(void *user, uint64_t hold);
 	/* The live view JSON for a role; returns its length (0 = does not fit). */
 	size_t (*live)(void *user, int role, char *out, size_t cap);
+	const char *journal_path;	/* the show's journal, for GET /console/report; NULL = none */
 };
 
 /*

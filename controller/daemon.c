@@ -275,7 +275,8 @@ int daemon_run(const struct daemon_options *o)
 				   .service = console_net_create(o->cfg, &(struct console_net_handlers){
 					   .user = d, .now = daemon_now, .command = daemon_console_command,
 					   .settled = daemon_console_settled,
-					   .live = daemon_console_live }, p->metrics) };
+					   .live = daemon_console_live, .journal_path = o->journal_path },
+				   p->metrics) };
 	h = (struct net_handlers){ .user = d, .tick = daemon_tick, .healthz = daemon_healthz,
 				   .metrics = daemon_metrics, .now = daemon_now };
 	d->net = no.service ? net_create(&no, &h, p->audience, p->metrics) : NULL;

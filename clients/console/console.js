@@ -13,6 +13,7 @@ import { alarmsPanelRender } from './panel-alarms.js';
 import { artistPanelRender } from './panel-artist.js';
 import { mixPanelRender } from './panel-mix.js';
 import { moderationPanelInit, moderationPanelRender } from './panel-moderation.js';
+import { reportViewInit } from './panel-report.js';
 import { pollPanelInit, pollPanelRender } from './panel-poll.js';
 import { safetyPanelInit, safetyPanelRender, safetyPanic } from './panel-safety.js';
 import { showBack, showGo, showHoldToggle, showPanelInit, showPanelRender, showPanelStale } from './panel-show.js';
@@ -105,6 +106,7 @@ showPanelInit();
 pollPanelInit();
 safetyPanelInit();
 moderationPanelInit();
+reportViewInit();
 keysInit({ Space: showGo, b: showBack, h: showHoldToggle, Escape: () => { if (role === 'operator') safetyPanic(); } });
 
 // A reload with a live session goes straight to the desk.

@@ -6,6 +6,9 @@
 // of a journal with no loudness: "not recorded in this journal"), that the page asks for nothing
 // beyond the file itself (every request is file: or data:, and no script error or refused load),
 // and saves a screenshot of the whole report under the build folder (screenshots/report.png).
+// Then the console's Report view on a live daemon with a journal: the operator asks for it, and
+// the report built from the live journal comes as a file that opens offline with its charts
+// drawn (screenshots/console-report.png).
 //
 // Env: TUTTI_BIN, TUTTI_BUILD_DIR (screenshots), TUTTI_SOURCE_DIR, CHROMIUM (default /usr/bin/chromium).
 
@@ -17,11 +20,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchChromium } from '../lib/browser.mjs';
-import { screenshot } from '../lib/console.mjs';
+import { screenshot, consoleLogin, hashPassword } from '../lib/console.mjs';
+import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 
 const source = process.env.TUTTI_SOURCE_DIR || resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = process.env.TUTTI_BIN;
 let dir;
+let daemon;
 let browser;
 let page;
 const requests = [];
@@ -42,6 +47,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
+  if (daemon) await daemon.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -86,4 +92,35 @@ test('the rehearsal writes its report, and it draws every chart offline', async 
     'no request leaves the file');
   assert.deepEqual(problems, [], 'no script error and no refused load');
   await screenshot(page, 'report.png');
+});
+
+test('the console\'s Report view shows the live journal\'s report', async () => {
+  daemon = await startDaemon({
+    config: writeConfig(smallVenue({ console: { operator_password_hash: hashPassword('front of house') } })),
+    args: ['--journal', join(dir, 'live.db'), '--simulate', '20'],
+  });
+  const desk = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const deskProblems = [];
+  desk.on('pageerror', (e) => deskProblems.push(e.message));
+  await consoleLogin(desk, daemon.url, 'operator', 'front of house');
+  await new Promise((resolve) => setTimeout(resolve, 2500));	// the phones join, the metrics land
+  await desk.click('[data-testid="report-open"]');
+  const link = desk.locator('[data-testid="report-download"]');
+  await link.waitFor({ state: 'visible', timeout: 15000 });
+  await screenshot(desk, 'console-report.png', { viewport: true });
+  const [download] = await Promise.all([desk.waitForEvent('download'), link.click()]);
+  const saved = join(dir, 'console-report.html');
+  await download.saveAs(saved);
+  const opened = await browser.newPage();
+  const leaks = [];
+  opened.on('request', (r) => { if (!/^(file|data):/.test(r.url())) leaks.push(r.url()); });
+  await opened.goto(pathToFileURL(saved).href);
+  await opened.waitForSelector('#report[data-ready="true"]', { timeout: 10000 });
+  assert.equal(await opened.locator('[data-figure="participants_total"] b').textContent(), '20',
+    'the live report counts the 20 simulated phones that joined');
+  assert.ok(await opened.locator('.chart canvas').count() > 5, 'its charts are drawn');
+  assert.deepEqual(leaks, []);
+  await desk.click('[data-testid="report-close"]');
+  assert.ok(await desk.locator('[data-testid="report-view"]').isHidden());
+  assert.deepEqual(deskProblems, []);
 });
