@@ -130,6 +130,11 @@ void console_http_stop(struct console_http *c)
 	if (!c || c->stopped)
 		return;
 	c->stopped = true;
+	/* A report still being built is waited for while the loop it would wake still exists. */
+	console_report_destroy(c->report);
+	c->report = NULL;
+	c->report_wsi = NULL;
+	c->report_hp = NULL;
 	if (c->worker_started) {
 		pthread_mutex_lock(&c->lock);
 		c->stop = true;
@@ -145,7 +150,6 @@ void console_http_destroy(struct console_http *c)
 	if (!c)
 		return;
 	console_http_stop(c);
-	console_report_destroy(c->report);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->wake);
 	free(c);
