@@ -160,9 +160,6 @@ static int accept_filter(struct net *n, const struct sockaddr *from, int fd)
 	const struct config_limits *lim = &n->cfg->limits;
 	char address[ADDR_TEXT_MAX];
 
-	/* lws made no connection of the last one (it failed after accept): give its place back. */
-	addrtable_socket_close(&n->addrs, n->accepted);
-	n->accepted = NULL;
 	if (fd >= n->fd_ceiling) {
 		n->metrics->rejected[REJECT_TOO_MANY_CONNECTIONS]++;
 		return 1;

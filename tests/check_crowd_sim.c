@@ -22,35 +22,56 @@ struct run {
 	uint32_t spammers;
 };
 
+/* The audience simulated phones talk to: the test venue, its crowd and its show. */
+struct rig {
+	struct venue_config *cfg;
+	struct crowd *crowd;
+	struct show *show;
+	struct metrics metrics;
+	struct audience aud;
+};
+
+static void rig_open(struct rig *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->cfg = test_config(TEST_VENUE_JSON);
+	g->crowd = crowd_create(g->cfg, 300);
+	g->show = show_create(g->cfg, 0);
+	audience_init(&g->aud, g->cfg, g->crowd, g->show, &g->metrics, NULL, NULL);
+}
+
+static void rig_close(struct rig *g)
+{
+	show_destroy(g->show);
+	crowd_destroy(g->crowd);
+	config_destroy(g->cfg);
+}
+
 /* Runs @phones simulated phones for @seconds of virtual time at 60 Hz. */
 static void run_sim(uint32_t phones, uint64_t seed, double seconds, struct run *r)
 {
-	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
-	struct crowd *crowd = crowd_create(cfg, 300);
-	struct show *show = show_create(cfg, 0);
-	struct audience aud;
+	struct rig g;
 	struct sim *sim;
 	double t = 0;
 
 	memset(r, 0, sizeof(*r));
-	audience_init(&aud, cfg, crowd, show, &r->metrics, NULL, NULL);
-	sim = sim_create(&aud, phones, seed, 0);
+	rig_open(&g);
+	sim = sim_create(&g.aud, phones, seed, 0);
 	ck_assert_ptr_nonnull(sim);
 	r->spammers = sim_count_behaviour(sim, SIM_SPAMMER);
 	for (int tick = 1; t < seconds; tick++) {
 		t = tick / 60.0;
-		aud.tick = (uint64_t)tick;
+		g.aud.tick = (uint64_t)tick;
 		sim_tick(sim, t);
-		show_tick(show, t);
-		crowd_tick(crowd, t);
+		show_tick(g.show, t);
+		crowd_tick(g.crowd, t);
 	}
-	crowd_summarize(crowd, t, &r->venue, r->zones);
-	crowd_poll_tallies(crowd, 0, r->tallies);
-	r->connected = crowd_connected(crowd);
+	crowd_summarize(g.crowd, t, &r->venue, r->zones);
+	crowd_poll_tallies(g.crowd, 0, r->tallies);
+	r->connected = crowd_connected(g.crowd);
+	r->metrics = g.metrics;
 	sim_destroy(sim);
-	show_destroy(show);
-	crowd_destroy(crowd);
-	config_destroy(cfg);
+	rig_close(&g);
 }
 
 START_TEST(test_sim_crowd_joins_and_plays_every_control)
@@ -96,30 +117,25 @@ END_TEST
 /* At the end of a show, simulated phones leave then (they may resume), not at its start. */
 START_TEST(test_sim_phones_leave_when_the_show_ends_not_at_its_start)
 {
-	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
-	struct crowd *crowd = crowd_create(cfg, 300);
-	struct show *show = show_create(cfg, 0);
-	struct metrics metrics = { 0 };
-	struct audience aud;
+	struct rig g;
 	struct sim *sim;
-	double end = cfg->resume_window_s + 30;
+	double end;
 	uint32_t joined;
 
-	audience_init(&aud, cfg, crowd, show, &metrics, NULL, NULL);
-	sim = sim_create(&aud, 20, 1, 0);
+	rig_open(&g);
+	end = g.cfg->resume_window_s + 30;
+	sim = sim_create(&g.aud, 20, 1, 0);
 	for (int tick = 1; tick <= end * 10; tick++)
 		sim_tick(sim, tick / 10.0);
-	joined = crowd_table_used(crowd);
+	joined = crowd_table_used(g.crowd);
 	ck_assert_uint_gt(joined, 10);
 	sim_destroy(sim);
-	ck_assert_uint_eq(crowd_connected(crowd), 0);
-	crowd_tick(crowd, end + cfg->resume_window_s - 1);
-	ck_assert_uint_eq(crowd_table_used(crowd), joined);	/* still within their resume window */
-	crowd_tick(crowd, end + cfg->resume_window_s + 1);
-	ck_assert_uint_eq(crowd_table_used(crowd), 0);
-	show_destroy(show);
-	crowd_destroy(crowd);
-	config_destroy(cfg);
+	ck_assert_uint_eq(crowd_connected(g.crowd), 0);
+	crowd_tick(g.crowd, end + g.cfg->resume_window_s - 1);
+	ck_assert_uint_eq(crowd_table_used(g.crowd), joined);	/* still within their resume window */
+	crowd_tick(g.crowd, end + g.cfg->resume_window_s + 1);
+	ck_assert_uint_eq(crowd_table_used(g.crowd), 0);
+	rig_close(&g);
 }
 END_TEST
 
@@ -142,20 +158,21 @@ END_TEST
 /* Simulated phones vote again after the console resets the poll, and in its ad-hoc poll. */
 START_TEST(test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll)
 {
-	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
-	struct crowd *crowd = crowd_create(cfg, 300);
-	struct show *show = show_create(cfg, 0);
-	struct metrics metrics = { 0 };
-	struct audience aud;
+	struct rig g;
+	struct venue_config *cfg;
+	struct crowd *crowd;
+	struct show *show;
 	struct sim *sim;
 	uint32_t t1[CONFIG_POLL_OPTIONS_MAX], t2[CONFIG_POLL_OPTIONS_MAX], t3[CONFIG_POLL_OPTIONS_MAX];
-	uint32_t adhoc = cfg->adhoc_first, n1 = 0, n2 = 0, n3 = 0;
+	uint32_t adhoc, n1 = 0, n2 = 0, n3 = 0;
 	int tick = 1;
 
-	audience_init(&aud, cfg, crowd, show, &metrics, NULL, NULL);
-	sim = sim_create(&aud, 40, 3, 0);
+	rig_open(&g);
+	cfg = g.cfg, crowd = g.crowd, show = g.show;
+	adhoc = cfg->adhoc_first;
+	sim = sim_create(&g.aud, 40, 3, 0);
 	for (; tick < 60 * 75; tick++) {
-		aud.tick = (uint64_t)tick;
+		g.aud.tick = (uint64_t)tick;
 		sim_tick(sim, tick / 60.0);
 		show_tick(show, tick / 60.0);
 		crowd_tick(crowd, tick / 60.0);
@@ -183,9 +200,7 @@ START_TEST(test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll)
 	ck_assert_uint_ge(n2, 20);	/* the same crowd voted again in the fresh round */
 	ck_assert_uint_ge(n3, 20);	/* and in the poll the console made up */
 	sim_destroy(sim);
-	show_destroy(show);
-	crowd_destroy(crowd);
-	config_destroy(cfg);
+	rig_close(&g);
 }
 END_TEST
 

@@ -9,7 +9,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+import { spawnSync } from 'node:child_process';
+import { startDaemon, writeConfig, smallVenue, TUTTI_BIN } from '../lib/daemon.mjs';
 import { Phone, httpGet, metric } from '../lib/client.mjs';
 import net from 'node:net';
 
@@ -87,8 +88,6 @@ test('a phone silent past idle_hangup_s loses its socket, not its place, and res
 });
 
 test('a config whose hang-up comes before its ping is refused with the key named', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const { TUTTI_BIN } = await import('../lib/daemon.mjs');
   const bad = writeConfig(smallVenue({ limits: { idle_ping_s: 30, idle_hangup_s: 10 } }), 'keepalive-bad.json');
   const r = spawnSync(TUTTI_BIN, ['check', bad], { encoding: 'utf8' });
   assert.notEqual(r.status, 0);
