@@ -107,13 +107,11 @@ static void push_loudness(struct journal_show *js, double now, const struct jour
 	push(js, &e);
 }
 
-bool journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m)
+/* The cue's and the polls' changes since the last call, as events. */
+static void push_show_changes(struct journal_show *js, double now)
 {
-	int cue;
+	int cue = show_cue_index(js->w.show);
 
-	if (!js)
-		return false;
-	cue = show_cue_index(js->w.show);
 	if (cue != js->cue || show_cue_started(js->w.show) != js->cue_started) {
 		struct journal_event e = { .kind = JOURNAL_CUE, .t = show_cue_started(js->w.show), .a = cue };
 
@@ -139,6 +137,13 @@ bool journal_show_tick(struct journal_show *js, double now, const struct journal
 			js->polls[p] = now_p;
 		}
 	}
+}
+
+bool journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m)
+{
+	if (!js)
+		return false;
+	push_show_changes(js, now);
 	if (m && now >= js->next_metrics_s) {
 		struct journal_event e = { .kind = JOURNAL_METRICS, .t = now, .a = (int32_t)m->participants,
 					   .b = (int32_t)m->active, .x = m->inputs_per_s, .y = m->tick_max_ms };
@@ -159,6 +164,9 @@ uint64_t journal_show_console(struct journal_show *js, enum console_role role, c
 
 	if (!js)
 		return 0;
+	/* What the command changed goes first: its reply waits for this event's commit, so a GO the
+	 * console saw acknowledged has its cue in the journal, not only in the next tick's batch. */
+	push_show_changes(js, now);
 	if (len >= sizeof(e.text)) {
 		/* Too long to replay whole: kept as refused, so a restart never runs half a command. */
 		len = sizeof(e.text) - 1;

@@ -86,7 +86,11 @@ int journal_show_apply(struct journal_show *js, char *err, size_t err_size);
  * @js NULL (no journal): nothing, false.
  */
 bool journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m);
-/* A console command in @role and whether it was accepted. Returns its sequence number (0 = none, or @js NULL). */
+/*
+ * A console command in @role and whether it was accepted, after the cue and
+ * poll changes it made. Returns its sequence number (0 = none, or @js NULL):
+ * once that commits, so has everything the command changed.
+ */
 uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,
 			      bool accepted, double now);
 /* The show stops at show time @now (a clean stop, or a rehearsal's end): its length, for a replay. */

@@ -380,7 +380,47 @@ START_TEST(test_the_loudness_row_is_written_each_second_with_silence_as_null)
 }
 END_TEST
 
+/*
+ * The kill test's finding: a GO's reply waits for its console event's commit,
+ * so the cue it moved to must be in the journal by then, not only at the next
+ * tick. Here the show stops right after the command, with no tick between.
+ */
+START_TEST(test_an_acknowledged_go_outlives_a_crash_before_the_next_tick)
+{
+	char dir[] = "/tmp/tutti-journal-show-XXXXXX", rm[256];
+	struct run r;
+	uint64_t hold;
+	struct console_reply reply;
+	const char *go = "{\"cmd\":\"cue.go\"}";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	run_start(&r);
+	journal_show_tick(r.js, 0.0, NULL);
+	console_execute(&r.console, CONSOLE_ROLE_OPERATOR, "test", go, strlen(go), 1.0, &reply);
+	ck_assert(reply.ok);
+	ck_assert_int_eq(show_cue_index(r.show), 1);
+	hold = journal_show_console(r.js, CONSOLE_ROLE_OPERATOR, go, strlen(go), reply.ok, 1.0);
+	while (!journal_settled(r.journal, hold))
+		usleep(1000);
+	/* The crash: the files as they are now, before journal_close writes what is still queued. */
+	snprintf(rm, sizeof(rm), "cp %s/show.db %s/crash.db && cp %s/show.db-wal %s/crash.db-wal", dir, dir, dir, dir);
+	ck_assert_int_eq(system(rm), 0);
+	run_stop(&r);
+
+	snprintf(path, sizeof(path), "%s/crash.db", dir);
+	run_start(&r);
+	ck_assert(r.resumed);
+	ck_assert_int_eq(show_cue_index(r.show), 1);
+	ck_assert_double_eq(show_cue_started(r.show), 1.0);
+	run_stop(&r);
+	snprintf(rm, sizeof(rm), "rm -rf %s", dir);
+	ck_assert_int_eq(system(rm), 0);
+}
+END_TEST
+
 TEST_MAIN("journal_show", test_a_restarted_show_comes_back_as_it_was,
 	  test_a_forgotten_participants_vote_still_counts_after_a_restart, test_a_poll_reset_outlives_a_restart,
 	  test_an_ad_hoc_poll_outlives_a_restart, test_a_phone_that_joined_long_before_the_crash_still_resumes,
-	  test_the_loudness_row_is_written_each_second_with_silence_as_null)
+	  test_the_loudness_row_is_written_each_second_with_silence_as_null,
+	  test_an_acknowledged_go_outlives_a_crash_before_the_next_tick)
