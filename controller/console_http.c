@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "console_report.h"
+#include "report_html.h"
 #include "log.h"
 #include "net_service.h"
 
@@ -21,6 +22,7 @@
 #define LOGIN_JOBS	8		/* password checks in flight; more get 503 */
 #define COOKIE_NAME	"tutti_console"
 #define PAGE_CHUNK	16384		/* the report goes out this much per writeable callback */
+#define REPORT_PARTS	"/console/report/"	/* the report's script, style and chart library */
 
 enum wait { WAIT_NONE, WAIT_BODY, WAIT_CHECK, WAIT_WRITE, WAIT_REPORT, WAIT_PAGE };
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
@@ -36,6 +38,8 @@ struct console_http_pss {
 	char cookie[200];		/* its Set-Cookie, or "" */
 	char addr[64];			/* the client's address, for the slow-down */
 	char *page;			/* the report being sent (owned), or NULL */
+	const char *part;		/* or one of its parts (static bytes), or NULL */
+	const char *page_type;		/* the MIME type of what is sent */
 	size_t page_len, page_sent;
 	bool page_headers_sent;
 };
@@ -319,6 +323,7 @@ static void request_end(struct console_http *c, struct console_http_pss *hp)
 	body_free(hp);
 	free(hp->page);
 	hp->page = NULL;
+	hp->part = NULL;
 	if (c->report_hp == hp) {	/* the report being built has nowhere to go */
 		c->report_wsi = NULL;
 		c->report_hp = NULL;
@@ -398,6 +403,7 @@ static void report_finish(struct console_http *c)
 		return;
 	}
 	c->report_hp->page = page;
+	c->report_hp->page_type = "text/html; charset=utf-8";
 	c->report_hp->page_len = len;
 	c->report_hp->page_sent = 0;
 	c->report_hp->page_headers_sent = false;
@@ -408,7 +414,31 @@ static void report_finish(struct console_http *c)
 	c->report_hp = NULL;
 }
 
-/* Sends the report: its headers, then PAGE_CHUNK bytes per writeable callback. */
+/*
+ * GET /console/report/NAME: the report's chart library, script and style
+ * (report_html_part()), which the Report view loads from here because the
+ * console's policy runs no inline script. The same bytes every report
+ * file holds inline; no session needed, nothing of the show in them.
+ */
+static int report_part(struct lws *wsi, struct console_http_pss *hp, const char *name)
+{
+	size_t len;
+	const char *mime, *bytes = report_html_part(name, &len, &mime);
+
+	if (!bytes)
+		return answer(wsi, hp, 404, "{\"error\":\"not_found\",\"message\":\"no such part of the report\"}");
+	hp->part = bytes;
+	hp->page_type = mime;
+	hp->page_len = len;
+	hp->page_sent = 0;
+	hp->page_headers_sent = false;
+	hp->status = 200;
+	hp->wait = WAIT_PAGE;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+/* Sends the report (or a part): its headers, then PAGE_CHUNK bytes per writeable callback. */
 static int page_write(struct lws *wsi, struct console_http_pss *hp)
 {
 	unsigned char buf[LWS_PRE + PAGE_CHUNK], *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof(buf) - 1];
@@ -416,7 +446,7 @@ static int page_write(struct lws *wsi, struct console_http_pss *hp)
 	bool last;
 
 	if (!hp->page_headers_sent) {
-		if (lws_add_http_common_headers(wsi, (unsigned int)hp->status, "text/html; charset=utf-8", hp->page_len,
+		if (lws_add_http_common_headers(wsi, (unsigned int)hp->status, hp->page_type, hp->page_len,
 						&p, end) ||
 		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
 						 (const unsigned char *)"no-store", 8, &p, end) ||
@@ -430,7 +460,7 @@ static int page_write(struct lws *wsi, struct console_http_pss *hp)
 	if (n > PAGE_CHUNK)
 		n = PAGE_CHUNK;
 	last = hp->page_sent + n == hp->page_len;
-	memcpy(start, hp->page + hp->page_sent, n);
+	memcpy(start, (hp->part ? hp->part : hp->page) + hp->page_sent, n);
 	if (lws_write(wsi, start, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
 		return 1;
 	hp->page_sent += n;
@@ -440,6 +470,7 @@ static int page_write(struct lws *wsi, struct console_http_pss *hp)
 	}
 	free(hp->page);
 	hp->page = NULL;
+	hp->part = NULL;
 	hp->wait = WAIT_NONE;
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
@@ -452,6 +483,8 @@ static int session_status(struct console_http *c, struct lws *wsi, struct consol
 	lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
 	if (strcmp(uri, "/console/report") == 0)
 		return report_request(c, wsi, hp);
+	if (strncmp(uri, REPORT_PARTS, strlen(REPORT_PARTS)) == 0)
+		return report_part(wsi, hp, uri + strlen(REPORT_PARTS));
 	if (strcmp(uri, "/console/session") != 0)
 		return answer(wsi, hp, 405, "{\"error\":\"method\",\"message\":\"POST only\"}");
 	role = console_http_session_token(wsi, token) ? console_session_role(c->auth, token, now_s(c)) :

@@ -51,6 +51,8 @@ struct daemon {
 	struct console_live_sources live;	/* what the console's live view reads */
 	double next_broadcast_s;
 	size_t last_state_bytes;
+	double flash_second;		/* the second of show the flash counts below started */
+	uint64_t flash_held, flash_red;	/* the stage's flash-limiter counts then */
 };
 
 static double daemon_now(void *user)
@@ -118,6 +120,18 @@ static void alarms_tick(struct daemon *d, double now)
 		.journal_set_aside = js.set_aside }, now);
 }
 
+/* The second's flash-limiter holds on the stage screen, into the journal (the report's safety chart). */
+static void flash_second_end(struct daemon *d, double now)
+{
+	uint64_t held, red;
+
+	visuals_flash_counts(d->visuals, &held, &red);
+	show_engine_flash_second(d->se, d->flash_second, held - d->flash_held, red - d->flash_red);
+	d->flash_second = now;
+	d->flash_held = held;
+	d->flash_red = red;
+}
+
 /* The show tick, then what the live show adds: the device, the stage screen, OSC, the phones. */
 static void daemon_tick(void *user)
 {
@@ -132,6 +146,8 @@ static void daemon_tick(void *user)
 	}
 	if (d->visuals)
 		visuals_publish(d->visuals, show_engine_stage_frame(d->se, now));
+	if (d->visuals && now >= d->flash_second + 1.0)
+		flash_second_end(d, now);
 	osc_out_tick(d->osc, d->show->frame, now);
 	/* Four times a second: the alarms. */
 	if (now >= d->next_alarms_s) {
@@ -290,6 +306,7 @@ int daemon_run(const struct daemon_options *o)
 	show_engine_set_join_url(d->se, join_url);
 	if (o->stage.mode != VISUALS_NONE)
 		d->visuals = visuals_start_for_show(d->cfg, &o->stage);
+	d->flash_second = clock_now_s(&d->clock);
 	d->live = (struct console_live_sources){
 		.cfg = o->cfg, .show = p->show, .crowd = p->crowd, .texts = p->texts,
 		.audiomap = p->audiomap, .alarms = p->alarms, .safety = safety_state(p->safety),

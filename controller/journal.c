@@ -35,7 +35,7 @@ static const char *const kind_names[JOURNAL_KIND_COUNT] = {
 	[JOURNAL_FORGET] = "forget", [JOURNAL_INPUT] = "input", [JOURNAL_CONSOLE] = "console",
 	[JOURNAL_SAFETY] = "safety", [JOURNAL_MODERATION] = "moderation", [JOURNAL_ALARM] = "alarm",
 	[JOURNAL_METRICS] = "metrics", [JOURNAL_END] = "end", [JOURNAL_LOUDNESS] = "loudness",
-	[JOURNAL_WALL] = "wall",
+	[JOURNAL_WALL] = "wall", [JOURNAL_FLASH] = "flash",
 };
 
 /* Version 1 of the schema; each later version is a migration step after it (docs/journal.md). */

@@ -46,11 +46,14 @@ enum journal_kind {
 	JOURNAL_SAFETY,			/* text: what changed */
 	JOURNAL_MODERATION,		/* participant (may be ""); text: the decision */
 	JOURNAL_ALARM,			/* text: alarm id and message */
-	JOURNAL_METRICS,		/* a: participants, b: active; x: inputs/s, y: tick max ms */
+	JOURNAL_METRICS,		/* a: participants, b: active; x: inputs/s, y: tick max ms; text: {"latency_ms"}
+					 * over the second, when phones sent input (docs/journal.md) */
 	JOURNAL_END,			/* the show stopped (cleanly, or a rehearsal's length) at t */
 	JOURNAL_LOUDNESS,		/* x: short-term LUFS, y: momentary LUFS; text: {"integrated", "true_peak",
 					 * "lra", "limiter_gr_db"} (docs/journal.md); silence: NULL / null */
 	JOURNAL_WALL,			/* participant; a: the text's number; text: its approved words (the recap) */
+	JOURNAL_FLASH,			/* t: a second of show; a: stage cells the flash limiter held back, b: cells
+					 * whose red it removed, in that second (seconds with none: no row) */
 	JOURNAL_KIND_COUNT
 };
 

@@ -139,6 +139,25 @@ static void push_show_changes(struct journal_show *js, double now)
 	}
 }
 
+/*
+ * The metrics row's text: the second's input-to-state latency percentiles
+ * in ms, {"latency_ms":{"n":120,"p50":8.1,"p90":14.2,"p99":31.0}}; "" when
+ * no phone's input reached a state in it (a rehearsal's phones are not on
+ * sockets).
+ */
+static void latency_text(char *out, size_t size, const struct latency_hist *now, const struct latency_hist *then)
+{
+	uint64_t n = now ? latency_hist_count(now, then) : 0;
+
+	if (!n) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, size, "{\"latency_ms\":{\"n\":%llu,\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f}}",
+		 (unsigned long long)n, latency_hist_quantile(now, then, 0.50) * 1e3,
+		 latency_hist_quantile(now, then, 0.90) * 1e3, latency_hist_quantile(now, then, 0.99) * 1e3);
+}
+
 bool journal_show_tick(struct journal_show *js, double now, const struct journal_show_metrics *m)
 {
 	if (!js)
@@ -149,6 +168,7 @@ bool journal_show_tick(struct journal_show *js, double now, const struct journal
 					   .b = (int32_t)m->active, .x = m->inputs_per_s, .y = m->tick_max_ms };
 
 		js->next_metrics_s = now + METRICS_EVERY_S;
+		latency_text(e.text, sizeof(e.text), m->latency, m->latency_then);
 		push(js, &e);
 		if (m->loudness)
 			push_loudness(js, now, m);
@@ -174,6 +194,16 @@ uint64_t journal_show_console(struct journal_show *js, enum console_role role, c
 	}
 	memcpy(e.text, text, len);
 	return push(js, &e);
+}
+
+void journal_show_flash(struct journal_show *js, double second, uint64_t held, uint64_t red_dropped)
+{
+	struct journal_event e = { .kind = JOURNAL_FLASH, .t = second,
+				   .a = (int32_t)(held > INT32_MAX ? INT32_MAX : held),
+				   .b = (int32_t)(red_dropped > INT32_MAX ? INT32_MAX : red_dropped) };
+
+	if (js && (held || red_dropped))
+		push(js, &e);
 }
 
 void journal_show_end(struct journal_show *js, double now)

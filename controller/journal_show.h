@@ -28,6 +28,7 @@
 #include "console_commands.h"
 #include "crowd.h"
 #include "audio_loudness.h"
+#include "latency_hist.h"
 #include "journal.h"
 #include "safety.h"
 #include "show.h"
@@ -47,6 +48,8 @@ struct journal_show_metrics {
 	double inputs_per_s, tick_max_ms;
 	const struct loudness_reading *loudness;	/* NULL = no loudness row */
 	double limiter_max_db;		/* the limiter's largest gain reduction over the second */
+	/* Input-to-state latency: the histogram now and as it was at the last metrics row (NULL = none). */
+	const struct latency_hist *latency, *latency_then;
 };
 
 struct journal_show;
@@ -93,6 +96,11 @@ bool journal_show_tick(struct journal_show *js, double now, const struct journal
  */
 uint64_t journal_show_console(struct journal_show *js, enum console_role role, const char *text, size_t len,
 			      bool accepted, double now);
+/*
+ * The stage's flash limiter over one second of show starting at @second:
+ * cells held back and cells whose red it removed. Nothing when both are 0.
+ */
+void journal_show_flash(struct journal_show *js, double second, uint64_t held, uint64_t red_dropped);
 /* The show stops at show time @now (a clean stop, or a rehearsal's end): its length, for a replay. */
 void journal_show_end(struct journal_show *js, double now);
 /* The safety module's event hook (@user is the journal_show). */

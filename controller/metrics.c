@@ -106,7 +106,8 @@ size_t metrics_write_rows(char *out, size_t cap, size_t len, const struct metric
 
 /* The rows of one render, filled in order. */
 struct rows {
-	struct metrics_row r[64 + CONTROL_COUNT + REJECT_COUNT + METRICS_TICK_BUCKETS];
+	struct metrics_row r[64 + CONTROL_COUNT + REJECT_COUNT + METRICS_TICK_BUCKETS +
+			     LATENCY_BUCKETS / METRICS_LATENCY_EVERY];
 	size_t n;
 };
 
@@ -200,7 +201,7 @@ size_t metrics_render(const struct metrics *m, const struct metrics_live *live,
 		      char *buf, size_t cap)
 {
 	struct rows rs = { .n = 0 };
-	char codes[4][8], le[METRICS_TICK_BUCKETS][16];
+	char codes[4][8], le[METRICS_TICK_BUCKETS][16], latency_le[LATENCY_BUCKETS / METRICS_LATENCY_EVERY][16];
 	uint64_t cumulative = 0;
 	size_t n;
 	const struct metrics_row connections[] = {
@@ -243,6 +244,12 @@ size_t metrics_render(const struct metrics *m, const struct metrics_live *live,
 		  .suffix = "_bucket" },
 		{ "tutti_tick_duration_seconds", .v = m->tick_seconds_sum, .prec = 9, .suffix = "_sum" },
 		{ "tutti_tick_duration_seconds", .n = m->ticks, .suffix = "_count" },
+	};
+	const struct metrics_row latency_total[] = {
+		{ "tutti_input_to_state_seconds", .n = m->input_to_state.n, .label = "le", .label_value = "+Inf",
+		  .suffix = "_bucket" },
+		{ "tutti_input_to_state_seconds", .v = m->input_to_state.sum_s, .prec = 9, .suffix = "_sum" },
+		{ "tutti_input_to_state_seconds", .n = m->input_to_state.n, .suffix = "_count" },
 	};
 	const struct metrics_row states[] = {
 		{ "tutti_broadcasts_total", "counter", "State generations published to phones.",
@@ -289,6 +296,19 @@ size_t metrics_render(const struct metrics *m, const struct metrics_live *live,
 			.label = "le", .label_value = le[i], .suffix = "_bucket" }, 1);
 	}
 	ROWS_ADD(&rs, tick_total);
+	cumulative = 0;
+	for (int i = 0, row = 0; i < LATENCY_BUCKETS - 1; i++) {
+		cumulative += m->input_to_state.count[i];
+		if (i % METRICS_LATENCY_EVERY != METRICS_LATENCY_EVERY - 1)
+			continue;
+		snprintf(latency_le[row], sizeof(latency_le[row]), "%.6g", latency_hist_bound(i));
+		rows_add(&rs, &(struct metrics_row){ "tutti_input_to_state_seconds",
+			row ? NULL : "histogram",
+			"From a phone's input or vote arriving to the first state sent to it after it was applied.",
+			.n = cumulative, .label = "le", .label_value = latency_le[row], .suffix = "_bucket" }, 1);
+		row++;
+	}
+	ROWS_ADD(&rs, latency_total);
 	ROWS_ADD(&rs, states);
 	n = metrics_write_rows(buf, cap, 0, rs.r, rs.n);
 	if (n && live->engine)

@@ -12,9 +12,11 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "latency_hist.h"
 #include "net_protocol.h"
 
 #define METRICS_TICK_BUCKETS 9
+#define METRICS_LATENCY_EVERY 4	/* /metrics shows every 4th latency bucket: each twice the last */
 
 struct metrics {
 	uint64_t connections_opened;	/* WebSocket connections established */
@@ -38,6 +40,8 @@ struct metrics {
 	uint64_t broadcast_bytes;	/* bytes of state written to phones */
 	uint64_t personal_sent;		/* welcome, ack, pong, error frames */
 	uint64_t http_requests;
+	/* From a phone's input or vote arriving to the first state written to it after it was applied. */
+	struct latency_hist input_to_state;
 	double inputs_per_s;		/* accepted inputs per second, at the last rate update */
 	uint64_t rate_inputs;		/* inputs accepted at the last rate update */
 	double rate_t;			/* show time of the last rate update, 0 = none yet */

@@ -108,6 +108,8 @@ struct net_pss {
 	lws_usec_t heard_us;		/* when the phone last sent anything, a pong included */
 	bool ping_due;			/* the idle sweep asked for a WebSocket ping */
 	bool ping_sent;			/* one went and nothing came back since */
+	double input_at;		/* show time its oldest input not yet in a state arrived; 0 = none */
+	uint64_t input_gen;		/* the state generation then: a newer one holds the input */
 };
 
 /* Per HTTP connection to /healthz or /metrics. */
@@ -437,8 +439,13 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 
 	audience_handle_text(n->audience, &pss->peer, buf, len, now);
 	/* An input or vote was applied: this phone gets the next tick's state, not the next broadcast's. */
-	if ((pss->peer.pending & PEER_SEND_ACK) && pss->peer.participant >= 0 && !pss->closing)
+	if ((pss->peer.pending & PEER_SEND_ACK) && pss->peer.participant >= 0 && !pss->closing) {
 		pss_set_add(&n->awaiting, pss);
+		if (pss->input_at <= 0) {
+			pss->input_at = now;
+			pss->input_gen = n->state_gen;
+		}
+	}
 	after_message(n, pss);
 }
 
@@ -512,6 +519,12 @@ static int send_state(struct net *n, struct net_pss *pss)
 		n->metrics->states_skipped += n->broadcast_gen - pss->broadcast_seen - 1;
 	pss->broadcast_seen = n->broadcast_gen;
 	peer->state_gen = n->state_gen;
+	/* The first state built after its input arrived: the input-to-state latency, as the phone sees it
+	 * less the network. (A vote's state also waited for the journal's commit; that is counted too.) */
+	if (pss->input_at > 0 && n->state_gen > pss->input_gen) {
+		latency_hist_add(&n->metrics->input_to_state, n->h.now(n->h.user) - pss->input_at);
+		pss->input_at = 0;
+	}
 	n->metrics->states_sent++;
 	n->metrics->broadcast_bytes += len;
 	return 0;

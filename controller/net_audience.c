@@ -264,6 +264,22 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 }
 
 /*
+ * A phone closed for flooding, into the journal for the report's
+ * co-destruction chart: its participant when it has one, and why.
+ */
+static void journal_closed(struct audience *a, const struct audience_peer *peer, const char *why, double now_s)
+{
+	struct journal_event e = { .kind = JOURNAL_MODERATION, .t = now_s };
+
+	if (!a->journal)
+		return;
+	if (peer->participant >= 0)
+		snprintf(e.participant, sizeof(e.participant), "%s", crowd_participant_id(a->crowd, peer->participant));
+	snprintf(e.text, sizeof(e.text), "closed: %s for %g s", why, a->cfg->limits.throttle_close_s);
+	journal_push(a->journal, &e);
+}
+
+/*
  * Token buckets per participant (kept across reconnects) and per address.
  * A participant that stays over its rate for throttle_close_s is closed
  * with 1008; reconnecting does not refill its bucket.
@@ -289,8 +305,10 @@ static bool within_rate(struct audience *a, struct audience_peer *peer, uint64_t
 	if (th->throttled_since < 0)
 		th->throttled_since = now_s;
 	reject_coalesced(a, peer, REJECT_RATE_LIMITED, seq, &peer->last_rate_error_s, now_s);
-	if (now_s - th->throttled_since >= lim->throttle_close_s)
+	if (now_s - th->throttled_since >= lim->throttle_close_s && peer->close_code != 1008) {
 		peer->close_code = 1008;
+		journal_closed(a, peer, "over the input rate", now_s);
+	}
 	return false;
 }
 
@@ -309,8 +327,10 @@ static bool within_message_rate(struct audience *a, struct audience_peer *peer, 
 	peer->last_flood_s = now_s;
 	if (peer->flood_since < 0)
 		peer->flood_since = now_s;
-	if (now_s - peer->flood_since >= a->cfg->limits.throttle_close_s)
+	if (now_s - peer->flood_since >= a->cfg->limits.throttle_close_s && peer->close_code != 1008) {
 		peer->close_code = 1008;
+		journal_closed(a, peer, "over the message rate", now_s);
+	}
 	return false;
 }
 
@@ -769,6 +789,7 @@ int audience_kick(struct audience *a, const char *id, double now_s)
 	if (sanctions_add(&a->sanctions, crowd_participant_origin(a->crowd, p), crowd_participant_id(a->crowd, p),
 			  SANCTION_REMOVE) != 0)
 		log_warn("moderation: %d sanctions already; %s can come back as a new participant", SANCTIONS_MAX, id);
+	journal_note(a, JOURNAL_MODERATION, p, 0, 0, 0, 0, "removed by the venue", now_s);
 	owner = crowd_participant_owner(a->crowd, p);
 	if (owner) {
 		/* Its socket closes with 4003 once the net thread wakes it (as a displaced one). */

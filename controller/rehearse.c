@@ -292,6 +292,20 @@ static int run_show(struct offline *r, double length_s)
 	return 0;
 }
 
+/*
+ * The stage's flash-limiter holds, a row per second, once every frame is
+ * drawn: the render thread runs behind the show, and at the end they go in
+ * the same order every time, so the same rehearsal gives the same journal.
+ */
+static void flash_into_journal(struct offline *r)
+{
+	const struct flash_second *sec;
+	size_t n = r->stage ? stage_offline_flash_seconds(r->stage, &sec) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		show_engine_flash_second(r->se, (double)i, sec[i].held, sec[i].red_dropped);
+}
+
 /* DIR/report.html from the rehearsal's journal (docs/report.md); a failure is said, the rest stands. */
 static int write_report(struct offline *r)
 {
@@ -359,6 +373,7 @@ int rehearse_run(const struct rehearse_options *o)
 		goto out;
 	if (run_show(&r, o->duration_s) != 0)
 		goto out;
+	flash_into_journal(&r);
 	show_engine_stop(r.se, o->duration_s);	/* the crowd leaves; the journal holds everything once this returns */
 	if (r.sheet_refused)
 		fprintf(stderr, "tutti: rehearse: %u run sheet command%s refused; the first: %s\n", r.sheet_refused,

@@ -261,12 +261,68 @@ static json_t *show_info(struct report *r)
 	return o;
 }
 
+/*
+ * Input-to-state latency as the live daemon measured it, second by second
+ * (the metrics row's text; docs/journal.md): the series, and each
+ * percentile's median and worst second. Seconds with no input: null.
+ */
+struct measured_latency {
+	json_t *p50, *p90, *p99;	/* ms per metrics row, or null */
+	double *p99s, *p50s;		/* the seconds that had any */
+	size_t n, cap;
+	json_int_t samples;
+};
+
+static void latency_second(struct measured_latency *ml, const char *text)
+{
+	json_t *o = text && *text ? json_loads(text, 0, NULL) : NULL, *l = json_object_get(o, "latency_ms");
+	double p50 = json_number_value(json_object_get(l, "p50")), p99 = json_number_value(json_object_get(l, "p99"));
+	json_int_t n = json_integer_value(json_object_get(l, "n"));
+
+	json_array_append_new(ml->p50, n > 0 ? json_real(p50) : json_null());
+	json_array_append_new(ml->p90, n > 0 ? num(json_number_value(json_object_get(l, "p90"))) : json_null());
+	json_array_append_new(ml->p99, n > 0 ? json_real(p99) : json_null());
+	json_decref(o);
+	if (n <= 0)
+		return;
+	ml->samples += n;
+	if (ml->n == ml->cap) {
+		size_t cap = ml->cap ? 2 * ml->cap : 256;
+		double *a = realloc(ml->p99s, cap * sizeof(*a)), *b = a ? realloc(ml->p50s, cap * sizeof(*b)) : NULL;
+
+		if (a)
+			ml->p99s = a;
+		if (!b)
+			return;
+		ml->p50s = b;
+		ml->cap = cap;
+	}
+	ml->p99s[ml->n] = p99;
+	ml->p50s[ml->n++] = p50;
+}
+
+static void latency_measured(struct measured_latency *ml, json_t *latency)
+{
+	json_object_set_new(latency, "measured_seconds", json_integer((json_int_t)ml->n));
+	json_object_set_new(latency, "measured_inputs", json_integer(ml->samples));
+	json_object_set_new(latency, "p50_ms", ml->p50);
+	json_object_set_new(latency, "p90_ms", ml->p90);
+	json_object_set_new(latency, "p99_ms", ml->p99);
+	json_object_set_new(latency, "p50_ms_median_second", num(median_of(ml->p50s, ml->n)));
+	json_object_set_new(latency, "p99_ms_median_second", num(median_of(ml->p99s, ml->n)));
+	qsort(ml->p99s, ml->n, sizeof(double), cmp_double);
+	json_object_set_new(latency, "p99_ms_worst_second", num(ml->n ? ml->p99s[ml->n - 1] : NAN));
+	free(ml->p99s);
+	free(ml->p50s);
+}
+
 /* The metrics once a second: participants and active phones, inputs/s, the slowest tick. */
 static json_t *metrics(struct report *r, json_t *latency)
 {
-	sqlite3_stmt *q = prepare(r, "SELECT t, a, b, x, y FROM event WHERE kind = 'metrics' ORDER BY seq");
+	sqlite3_stmt *q = prepare(r, "SELECT t, a, b, x, y, text FROM event WHERE kind = 'metrics' ORDER BY seq");
 	json_t *t = json_array(), *parts = json_array(), *active = json_array(), *ips = json_array(),
 	       *tick = json_array();
+	struct measured_latency ml = { .p50 = json_array(), .p90 = json_array(), .p99 = json_array() };
 	double *ticks = NULL, peak_p = 0, peak_a = 0, peak_ips = 0;
 	size_t n = 0, cap = 0;
 
@@ -283,6 +339,7 @@ static json_t *metrics(struct report *r, json_t *latency)
 		json_array_append_new(active, json_real(a));
 		json_array_append_new(ips, json_real(x));
 		json_array_append_new(tick, json_real(y));
+		latency_second(&ml, (const char *)sqlite3_column_text(q, 5));
 		peak_p = fmax(peak_p, p);
 		peak_a = fmax(peak_a, a);
 		peak_ips = fmax(peak_ips, x);
@@ -306,6 +363,7 @@ static json_t *metrics(struct report *r, json_t *latency)
 	json_object_set_new(latency, "tick_ms_max", num(n ? ticks[n - 1] : NAN));
 	json_object_set_new(latency, "tick_period_ms", json_real(1000.0 / r->cfg->tick_hz));
 	free(ticks);
+	latency_measured(&ml, latency);
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:f, s:f}", "t", t, "participants", parts, "active",
 			 active, "inputs_per_s", ips, "tick_max_ms", tick, "peak_participants", peak_p,
 			 "peak_active", peak_a, "peak_inputs_per_s", peak_ips);
@@ -733,6 +791,65 @@ static json_t *event_list(struct report *r, const char *kind)
 }
 
 /*
+ * The stage's flash limiter, second by second: cells held back and cells
+ * whose red it removed (rows only for seconds with any; the rest are 0).
+ */
+static json_t *flash_holds(struct report *r)
+{
+	sqlite3_stmt *q = prepare(r, "SELECT CAST(t AS INTEGER), sum(a), sum(b) FROM event WHERE kind = 'flash' GROUP BY 1");
+	json_t *t = json_array(), *held = json_array(), *red = json_array();
+	double *h = calloc(r->s.n + 1, sizeof(double)), *d = calloc(r->s.n + 1, sizeof(double));
+	double total_held = 0, total_red = 0;
+
+	while (q && h && d && sqlite3_step(q) == SQLITE_ROW) {
+		long sec = (long)sqlite3_column_int64(q, 0);
+
+		total_held += sqlite3_column_double(q, 1);
+		total_red += sqlite3_column_double(q, 2);
+		if (sec >= 0 && (size_t)sec < r->s.n) {
+			h[sec] = sqlite3_column_double(q, 1);
+			d[sec] = sqlite3_column_double(q, 2);
+		}
+	}
+	for (size_t sec = 0; h && d && sec < r->s.n; sec++) {
+		json_array_append_new(t, json_integer((json_int_t)sec));
+		json_array_append_new(held, json_real(h[sec]));
+		json_array_append_new(red, json_real(d[sec]));
+	}
+	free(h);
+	free(d);
+	sqlite3_finalize(q);
+	return json_pack("{s:o, s:o, s:o, s:f, s:f}", "t", t, "cells_held", held, "red_dropped", red, "total_held",
+			 total_held, "total_red_dropped", total_red);
+}
+
+/* Phones closed for flooding and participants removed, by the second, counted up (moderation rows). */
+static json_t *closes(struct report *r, json_int_t *flooded, json_int_t *removed)
+{
+	sqlite3_stmt *q = prepare(r, "SELECT CAST(t AS INTEGER), text FROM event WHERE kind = 'moderation' ORDER BY seq");
+	json_t *out = json_array();
+	long *per = calloc(r->s.n + 1, sizeof(long));
+	long sum = 0;
+
+	*flooded = *removed = 0;
+	while (q && per && sqlite3_step(q) == SQLITE_ROW) {
+		long sec = (long)sqlite3_column_int64(q, 0);
+		const char *text = (const char *)sqlite3_column_text(q, 1);
+		bool flood = text && strncmp(text, "closed:", 7) == 0, gone = text && strncmp(text, "removed", 7) == 0;
+
+		*flooded += flood;
+		*removed += gone;
+		if ((flood || gone) && sec >= 0 && (size_t)sec < r->s.n)
+			per[sec]++;
+	}
+	for (size_t sec = 0; per && sec < r->s.n; sec++)
+		json_array_append_new(out, json_integer((json_int_t)(sum += per[sec])));
+	free(per);
+	sqlite3_finalize(q);
+	return out;
+}
+
+/*
  * Co-destruction: the console's moderation and crowd commands, the
  * moderation events, who sent more than the venue's rate in a second, and
  * the largest block of identical votes cast in one second (a coordinated
@@ -769,8 +886,12 @@ static json_t *codestruction(struct report *r)
 		json_array_append_new(cmds, json_pack("{s:f, s:s, s:b}", "t", sqlite3_column_double(cmd, 0), "command",
 						      (const char *)sqlite3_column_text(cmd, 1), "accepted",
 						      sqlite3_column_int(cmd, 2)));
-	o = json_pack("{s:o, s:o, s:f, s:o, s:o}", "t", t, "over_rate", overs, "rate_limit", rate, "console", cmds,
-		      "moderation", event_list(r, "moderation"));
+	json_int_t flooded, removed;
+	json_t *closed = closes(r, &flooded, &removed);
+
+	o = json_pack("{s:o, s:o, s:f, s:o, s:o, s:o, s:I, s:I}", "t", t, "over_rate", overs, "rate_limit", rate,
+		      "console", cmds, "moderation", event_list(r, "moderation"), "closed_or_removed", closed,
+		      "closed_for_flooding", flooded, "removed", removed);
 	if (block && sqlite3_step(block) == SQLITE_ROW) {
 		int poll = sqlite3_column_int(block, 0), choice = sqlite3_column_int(block, 1);
 		const char *opt = poll >= 0 && (uint32_t)poll < r->cfg->poll_count && choice >= 0 &&
@@ -863,6 +984,7 @@ json_t *report_data_build(const char *path, const struct venue_config *cfg, char
 	json_object_set_new(out, "codestruction", codestruction(&r));
 	json_object_set_new(out, "latency", json_incref(latency));
 	json_object_set_new(out, "safety", event_list(&r, "safety"));
+	json_object_set_new(out, "flash", flash_holds(&r));
 	json_object_set_new(out, "alarms", event_list(&r, "alarm"));
 	json_object_set_new(out, "loudness", loudness(&r));
 out:

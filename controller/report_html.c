@@ -77,6 +77,27 @@ int report_html_write(FILE *out, const json_t *data)
 	return rc == 0 && !ferror(out) ? 0 : -1;
 }
 
+const char *report_html_part(const char *name, size_t *len, const char **mime)
+{
+	const struct {
+		const char *name, *mime, *bytes;
+		const size_t *len;
+	} parts[] = {
+		{ "uplot.js", "text/javascript", report_uplot_js, &report_uplot_js_len },
+		{ "uplot.css", "text/css", report_uplot_css, &report_uplot_css_len },
+		{ "report.js", "text/javascript", report_js, &report_js_len },
+		{ "report.css", "text/css", report_css, &report_css_len },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strcmp(name, parts[i].name) == 0) {
+			*len = *parts[i].len;
+			*mime = parts[i].mime;
+			return parts[i].bytes;
+		}
+	return NULL;
+}
+
 char *report_html_string(const json_t *data, size_t *len)
 {
 	char *buf = NULL;

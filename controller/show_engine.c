@@ -55,6 +55,7 @@ struct show_engine {
 	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
 	uint32_t last_beats;
 	float limiter_max_db;		/* the limiter's largest gain reduction since the last loudness row */
+	struct latency_hist latency_then;	/* the input-to-state latency at the last metrics row */
 	double last_tick_s;
 	double next_rate_s;
 	struct show_frame frame;
@@ -172,8 +173,11 @@ void show_engine_tick(struct show_engine *se, double now)
 	if (journal_show_tick(se->js, now, &(struct journal_show_metrics){
 		.participants = crowd_connected(se->crowd), .active = se->frame.venue.active,
 		.inputs_per_s = se->metrics.inputs_per_s, .tick_max_ms = se->metrics.tick_seconds_max * 1e3,
-		.loudness = &es.loudness, .limiter_max_db = se->limiter_max_db }))
+		.loudness = &es.loudness, .limiter_max_db = se->limiter_max_db,
+		.latency = &se->metrics.input_to_state, .latency_then = &se->latency_then })) {
 		se->limiter_max_db = 0;
+		se->latency_then = se->metrics.input_to_state;
+	}
 	crowd_tick(se->crowd, now);
 	frame_build(se, now);
 	audio_tick(se, now);
@@ -183,6 +187,11 @@ void show_engine_tick(struct show_engine *se, double now)
 	}
 	/* What arrives before the next tick is first seen by it. */
 	journal_set_tick(se->journal, n + 1);
+}
+
+void show_engine_flash_second(struct show_engine *se, double second, uint64_t held, uint64_t red_dropped)
+{
+	journal_show_flash(se->js, second, held, red_dropped);
 }
 
 uint64_t show_engine_console(struct show_engine *se, enum console_role role, const char *who, const char *text,

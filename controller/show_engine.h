@@ -94,6 +94,12 @@ int show_engine_journal_start(struct show_engine *se, journal_commit_fn *on_comm
 
 /* One show tick at show time @now. */
 void show_engine_tick(struct show_engine *se, double now);
+/*
+ * The stage's flash limiter over the second of show from @second: screen
+ * cells held back and cells whose red it removed, into the journal (the
+ * report's safety chart). The driver that runs the stage screen says it.
+ */
+void show_engine_flash_second(struct show_engine *se, double second, uint64_t held, uint64_t red_dropped);
 
 /*
  * A console command in @role from @who (a name for the log), run and

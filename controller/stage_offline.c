@@ -35,10 +35,34 @@ struct stage_offline {
 	int ready;			/* under lock: 0 starting, 1 up, -1 failed */
 	long stills;			/* under lock */
 	char err[STAGE_OFFLINE_PATH_MAX + 200];	/* under lock: the first still that failed */
+	struct flash_second *flash;	/* under lock: the flash limiter's counts, one per second of show */
+	size_t flash_seconds, flash_cap;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;		/* a frame queued or drawn, the thread ready or stopping */
 	pthread_t thread;
 };
+
+/* Under lock: the limiter's counts since the last frame, into the second of show at @t. */
+static void flash_count(struct stage_offline *so, double t, const struct flash_stats *now,
+			const struct flash_stats *before)
+{
+	size_t sec = t > 0 ? (size_t)t : 0;
+
+	if (sec >= so->flash_cap) {
+		size_t cap = sec + 64;
+		struct flash_second *more = realloc(so->flash, cap * sizeof(*more));
+
+		if (!more)
+			return;		/* the report misses these holds; the pictures are right */
+		memset(more + so->flash_cap, 0, (cap - so->flash_cap) * sizeof(*more));
+		so->flash = more;
+		so->flash_cap = cap;
+	}
+	so->flash[sec].held += now->cells_held - before->cells_held;
+	so->flash[sec].red_dropped += now->cells_red_dropped - before->cells_red_dropped;
+	if (sec + 1 > so->flash_seconds)
+		so->flash_seconds = sec + 1;
+}
 
 static void *render_thread(void *arg)
 {
@@ -48,6 +72,7 @@ static void *render_thread(void *arg)
 						      sizeof(err));
 	double last_t = 0;
 	bool first = true;
+	struct flash_stats before = { 0 }, after;
 
 	pthread_mutex_lock(&so->lock);
 	so->ready = sc ? 1 : -1;
@@ -70,7 +95,10 @@ static void *render_thread(void *arg)
 		last_t = q->frame->show.t;
 		first = false;
 		wrote = !q->still[0] || stage_screen_write_png(sc, q->still, err, sizeof(err)) == 0;
+		stage_screen_flash_stats(sc, &after);
 		pthread_mutex_lock(&so->lock);
+		flash_count(so, last_t, &after, &before);
+		before = after;
 		if (q->still[0] && wrote)
 			so->stills++;
 		else if (!wrote && !so->err[0])
@@ -89,6 +117,7 @@ static void queue_free(struct stage_offline *so)
 {
 	for (int i = 0; i < QUEUE; i++)
 		free(so->q[i].frame);
+	free(so->flash);
 	free(so);
 }
 
@@ -165,6 +194,17 @@ long stage_offline_finish(struct stage_offline *so, char *err, size_t err_size)
 		snprintf(err, err_size, "%s", so->err);
 	pthread_mutex_unlock(&so->lock);
 	return stills;
+}
+
+size_t stage_offline_flash_seconds(struct stage_offline *so, const struct flash_second **seconds)
+{
+	size_t n;
+
+	pthread_mutex_lock(&so->lock);
+	*seconds = so->flash;
+	n = so->flash_seconds;
+	pthread_mutex_unlock(&so->lock);
+	return n;
 }
 
 void stage_offline_destroy(struct stage_offline *so)

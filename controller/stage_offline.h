@@ -44,6 +44,18 @@ void stage_offline_draw(struct stage_offline *so, const struct stage_frame *f, c
  * -1 with the first still that could not be (@err).
  */
 long stage_offline_finish(struct stage_offline *so, char *err, size_t err_size);
+/* What the flash limiter did in one second of show. */
+struct flash_second {
+	uint64_t held;			/* screen cells held back */
+	uint64_t red_dropped;		/* cells whose red was removed */
+};
+
+/*
+ * After stage_offline_finish(): the flash limiter's counts in each second
+ * of show, *@seconds[0] for the first (owned by @so, valid until destroy).
+ * Returns how many seconds.
+ */
+size_t stage_offline_flash_seconds(struct stage_offline *so, const struct flash_second **seconds);
 /* Finishes, stops the thread and frees. NULL does nothing. */
 void stage_offline_destroy(struct stage_offline *so);
 

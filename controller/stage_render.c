@@ -293,6 +293,12 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+void visuals_flash_counts(struct visuals *v, uint64_t *held, uint64_t *red_dropped)
+{
+	*held = v ? atomic_load(&v->cells_held) : 0;
+	*red_dropped = v ? atomic_load(&v->red_dropped) : 0;
+}
+
 void visuals_stats_get(struct visuals *v, struct visuals_stats *s)
 {
 	uint32_t times[TIMES];

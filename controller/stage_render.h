@@ -63,6 +63,8 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 /* Net thread: the newest frame (copied; the render thread draws the newest it finds). */
 void visuals_publish(struct visuals *v, const struct stage_frame *f);
 void visuals_stats_get(struct visuals *v, struct visuals_stats *s);
+/* Any thread: the flash limiter's cells held back and red removed so far (0s for NULL). */
+void visuals_flash_counts(struct visuals *v, uint64_t *held, uint64_t *red_dropped);
 /* Stops and joins the render thread; NULL does nothing. */
 void visuals_stop(struct visuals *v);
 /*

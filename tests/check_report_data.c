@@ -79,8 +79,20 @@ static void write_show(void)
 	taps(j, 5.3, "p-00000004", 2);
 	push(j, JOURNAL_RESUME, 6.5, "p-00000002", 0, 0, 0, "");
 	taps(j, 7.2, "p-00000002", 10);
-	for (int s = 0; s <= 9; s++)
-		push(j, JOURNAL_METRICS, s, "", s < 3 ? s + 1 : 4, s >= 4 && s <= 7 ? 2 : 0, 0, "");
+	for (int s = 0; s <= 9; s++) {
+		char latency[120] = "";
+
+		/* Input-to-state latency in the seconds phones tapped: p99 of 20, 40, 30 and 80 ms. */
+		if (s >= 4 && s <= 7)
+			snprintf(latency, sizeof(latency), "{\"latency_ms\":{\"n\":%d,\"p50\":%d,\"p90\":%d,\"p99\":%d}}",
+				 5 + s, s, 2 * s, (int[]){ 20, 40, 30, 80 }[s - 4]);
+		push(j, JOURNAL_METRICS, s, "", s < 3 ? s + 1 : 4, s >= 4 && s <= 7 ? 2 : 0, 0, latency);
+	}
+	/* The stage's flash limiter in seconds 2 and 5; p4 closed for flooding at 5.5 s, p3 removed at 8 s. */
+	push(j, JOURNAL_FLASH, 2, "", 120, 0, 0, "");
+	push(j, JOURNAL_FLASH, 5, "", 30, 7, 0, "");
+	push(j, JOURNAL_MODERATION, 5.5, "p-00000004", 0, 0, 0, "closed: over the input rate for 3 s");
+	push(j, JOURNAL_MODERATION, 8.0, "p-00000003", 0, 0, 0, "removed by the venue");
 	journal_close(j);
 }
 
@@ -195,6 +207,33 @@ START_TEST(test_report_cocreation_share_is_the_mapping_applied_to_each_seconds_t
 }
 END_TEST
 
+/* The measured latency, the flash holds and the closes, as the journal holds them. */
+START_TEST(test_report_latency_flash_holds_and_closes_come_from_their_rows)
+{
+	struct venue_config *cfg;
+	json_t *d = build(&cfg), *lat = json_object_get(d, "latency"), *flash = json_object_get(d, "flash"),
+	       *cd = json_object_get(d, "codestruction"), *closed = json_object_get(cd, "closed_or_removed");
+
+	ck_assert_int_eq(json_integer_value(json_object_get(lat, "measured_seconds")), 4);
+	ck_assert_int_eq(json_integer_value(json_object_get(lat, "measured_inputs")), 9 + 10 + 11 + 12);
+	ck_assert(json_is_null(json_array_get(json_object_get(lat, "p99_ms"), 3)));
+	ck_assert_double_eq(json_real_value(json_array_get(json_object_get(lat, "p99_ms"), 5)), 40);
+	/* p99 by second: 20, 40, 30, 80: the median second's is 35, the worst 80. */
+	ck_assert_double_eq(json_real_value(json_object_get(lat, "p99_ms_median_second")), 35);
+	ck_assert_double_eq(json_real_value(json_object_get(lat, "p99_ms_worst_second")), 80);
+	ck_assert_double_eq(json_real_value(json_array_get(json_object_get(flash, "cells_held"), 2)), 120);
+	ck_assert_double_eq(json_real_value(json_array_get(json_object_get(flash, "cells_held"), 3)), 0);
+	ck_assert_double_eq(json_real_value(json_array_get(json_object_get(flash, "red_dropped"), 5)), 7);
+	ck_assert_double_eq(json_real_value(json_object_get(flash, "total_held")), 150);
+	ck_assert_int_eq(json_integer_value(json_object_get(cd, "closed_for_flooding")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(cd, "removed")), 1);
+	ck_assert_int_eq(json_integer_value(json_array_get(closed, 4)), 0);
+	ck_assert_int_eq(json_integer_value(json_array_get(closed, 5)), 1);
+	ck_assert_int_eq(json_integer_value(json_array_get(closed, 8)), 2);
+	cleanup(d, cfg);
+}
+END_TEST
+
 START_TEST(test_report_refuses_a_file_that_is_not_a_journal)
 {
 	struct venue_config *cfg = test_config(VENUE_JSON);
@@ -216,4 +255,4 @@ END_TEST
 TEST_MAIN("report_data", test_report_participation_per_zone_follows_joins_leaves_and_resumes,
 	  test_report_poll_outcome_counts_each_participants_latest_vote,
 	  test_report_cocreation_share_is_the_mapping_applied_to_each_seconds_taps,
-	  test_report_refuses_a_file_that_is_not_a_journal)
+	  test_report_refuses_a_file_that_is_not_a_journal, test_report_latency_flash_holds_and_closes_come_from_their_rows)

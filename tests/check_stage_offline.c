@@ -21,7 +21,8 @@ static const char *venue_json =
 	"{\"name\":\"Offline stage\",\"capacity\":50,"
 	"\"cues\":[{\"id\":\"hello\",\"title\":\"Good evening\",\"scene\":\"title\"},"
 	"{\"id\":\"vote\",\"scene\":\"poll\",\"controls\":[\"vote\"],\"poll\":{\"id\":\"song\","
-	"\"question\":\"Which song?\",\"options\":[\"Anthem\",\"Ballad\"]}}]}";
+	"\"question\":\"Which song?\",\"options\":[\"Anthem\",\"Ballad\"]}},"
+	"{\"id\":\"doors\",\"scene\":\"join\"}]}";
 
 static char dir[64];
 
@@ -141,6 +142,44 @@ START_TEST(test_stage_offline_a_still_that_cannot_be_written_is_named)
 }
 END_TEST
 
+/*
+ * The flash limiter's work, second by second of show, for the report: the
+ * join screen's QR code blacked out every other frame at 10 frames a second flashes
+ * 5 times a second, over the limit of 3, so cells are held back in each
+ * second it runs; a steady screen holds nothing back.
+ */
+START_TEST(test_stage_offline_counts_the_flash_limiters_holds_per_second)
+{
+	struct venue_config *cfg = test_config(venue_json);
+	char msg[256];
+	struct stage_offline *so = stage_offline_create(cfg, 320, 180, FONT, msg, sizeof(msg));
+	struct stage_frame *f = calloc(1, stage_frame_size(cfg->capacity));
+	const struct flash_second *sec;
+	size_t n;
+
+	ck_assert_msg(so != NULL, "%s", msg);
+	for (int i = 0; i < 40; i++) {
+		f->max_flashes_per_s = f->max_red_flashes_per_s = 3;
+		f->show.t = i / 10.0;
+		f->show.cue_index = 2;
+		f->show.poll.index = -1;
+		snprintf(f->join_url, sizeof(f->join_url), "http://192.168.1.10:8080/");
+		f->blackout = i >= 20 && i % 2;	/* steady for 2 s, then strobing */
+		stage_offline_draw(so, f, NULL);
+	}
+	ck_assert_int_eq(stage_offline_finish(so, msg, sizeof(msg)), 0);
+	n = stage_offline_flash_seconds(so, &sec);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(sec[0].held, 0);
+	ck_assert_uint_eq(sec[1].held, 0);
+	ck_assert_uint_gt(sec[2].held, 0);
+	ck_assert_uint_gt(sec[3].held, 0);
+	stage_offline_destroy(so);
+	free(f);
+	config_destroy(cfg);
+}
+END_TEST
+
 static Suite *stage_offline_suite(void)
 {
 	Suite *s = suite_create("stage_offline");
@@ -149,6 +188,7 @@ static Suite *stage_offline_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_stage_offline_same_frames_same_stills_and_each_shows_its_scene);
 	tcase_add_test(tc, test_stage_offline_a_still_that_cannot_be_written_is_named);
+	tcase_add_test(tc, test_stage_offline_counts_the_flash_limiters_holds_per_second);
 	suite_add_tcase(s, tc);
 	return s;
 }

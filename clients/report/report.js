@@ -1,11 +1,14 @@
 // The post-show report's page (docs/report.md): reads the report's data from the
 // #report-data element and draws it with the vendored uPlot (assets/vendor/uplot/).
-// Runs in the report file itself, offline; it asks the network for nothing.
+// Runs in the report file itself, offline; it asks the network for nothing. The console's
+// Report view runs it too, inside a shadow root it names in window.tuttiReportScope, so the
+// report's style stays off the console's.
 'use strict';
 
 (function () {
-  const data = JSON.parse(document.getElementById('report-data').textContent);
-  const root = document.getElementById('report');
+  const scope = window.tuttiReportScope || document;
+  const data = JSON.parse(scope.getElementById('report-data').textContent);
+  const root = scope.getElementById('report');
   const palette = ['#1f5fbf', '#d0502a', '#2a9d4b', '#8a3fb5', '#c49000', '#118a8a', '#b8336a', '#555'];
 
   function el(tag, attrs, text) {
@@ -116,6 +119,7 @@
   fig(m.peak_active, 'most active at once', 'peak_active');
   fig(show.inputs_total, 'inputs', 'inputs_total');
   fig(show.votes_total, 'votes counted', 'votes_total');
+  if (data.latency.measured_seconds) fig(fmt(data.latency.p99_ms_median_second, 1) + ' ms', 'input-to-state p99 (median second)', 'latency_p99');
   fig(fmt(data.latency.tick_ms_p99, 2) + ' ms', 'tick time p99 (slowest tick of each second)', 'tick_p99');
   fig((data.safety || []).length, 'safety events', 'safety');
   fig((data.alarms || []).length, 'alarms', 'alarms');
@@ -182,9 +186,12 @@
   const cd = data.codestruction;
   section('Co-destruction', 'Phones that sent more than the venue\'s rate (' + fmt(cd.rate_limit, 0) +
     ' inputs in a second, burst included) and so were throttled, the moderation decisions, and the console\'s crowd commands.');
-  chart(root, 'codestruction', 'Phones over the rate limit', cd.t, [{ label: 'phones over the rate', values: cd.over_rate, stepped: true }], { unit: 'phones' });
+  chart(root, 'codestruction', 'Phones over the rate limit, and phones closed or removed', cd.t, [
+    { label: 'phones over the rate', values: cd.over_rate, stepped: true },
+    { label: 'closed for flooding or removed (so far)', values: cd.closed_or_removed, stepped: true }], { unit: 'phones' });
   const cdRows = [];
   if (cd.vote_block) cdRows.push(['largest block of identical votes in one second', cd.vote_block.votes + ' for \u201c' + cd.vote_block.option + '\u201d in ' + cd.vote_block.poll + ' at ' + clock(cd.vote_block.at)]);
+  cdRows.push(['phones closed for flooding', cd.closed_for_flooding], ['participants removed by the venue', cd.removed]);
   if (cd.top_sender_share !== undefined) cdRows.push(['busiest participant\'s share of all inputs', pct(cd.top_sender_share)]);
   cd.moderation.forEach((e) => cdRows.push([clock(e.t) + ' moderation', e.text]));
   cd.console.forEach((e) => cdRows.push([clock(e.t) + ' console', e.command + (e.accepted ? '' : ' (refused)')]));
@@ -192,14 +199,23 @@
 
   // ---- latency ----
   const lat = data.latency;
-  section('Input-to-state latency', 'An input is applied at the next tick and goes out with that tick\'s state, so input-to-state latency is at most one tick period (' +
-    fmt(lat.tick_period_ms, 1) + ' ms) plus that tick\'s time. The journal records the slowest tick of each second.');
-  chart(root, 'latency', 'Slowest tick of each second', m.t, [{ label: 'tick max ms', values: m.tick_max_ms }], { unit: 'ms' });
+  if (lat.measured_seconds) {
+    section('Input-to-state latency', 'From a phone\'s input or vote reaching the daemon to the first state sent to that phone after it was applied ' +
+      '(a vote\'s state also waits for the journal\'s commit), measured on every input; the percentiles of each second. The network\'s own delay comes on top.');
+    chart(root, 'latency', 'Input-to-state latency per second', m.t, [{ label: 'p50 ms', values: lat.p50_ms },
+      { label: 'p90 ms', values: lat.p90_ms }, { label: 'p99 ms', values: lat.p99_ms }], { unit: 'ms' });
+    table(root, ['input-to-state', 'inputs measured', 'p50 (median second)', 'p99 (median second)', 'p99 (worst second)'],
+      [['ms', lat.measured_inputs, fmt(lat.p50_ms_median_second, 1), fmt(lat.p99_ms_median_second, 1), fmt(lat.p99_ms_worst_second, 1)]]);
+  } else {
+    section('Input-to-state latency', 'No phone on a socket sent input (a rehearsal\'s simulated phones act inside the tick), so the bound is the tick\'s: ' +
+      'an input is applied at the next tick and goes out with that tick\'s state, at most one tick period (' + fmt(lat.tick_period_ms, 1) + ' ms) plus that tick\'s time.');
+    chart(root, 'latency', 'Slowest tick of each second', m.t, [{ label: 'tick max ms', values: m.tick_max_ms }], { unit: 'ms' });
+  }
   table(root, ['tick time', 'p50', 'p90', 'p99', 'max', 'input-to-state at most (p99)'], [['ms', fmt(lat.tick_ms_p50, 2), fmt(lat.tick_ms_p90, 2),
     fmt(lat.tick_ms_p99, 2), fmt(lat.tick_ms_max, 2), fmt(lat.tick_period_ms + lat.tick_ms_p99, 1)]]);
 
   // ---- safety ----
-  section('Safety', 'The output ceiling and the fades, blackouts and freezes, as the safety module recorded them.');
+  section('Safety', 'The output ceiling and the fades, blackouts and freezes, as the safety module recorded them, and what the photosensitivity limiter held back on the stage screen each second.');
   const safety = data.safety || [];
   const end = show.length_s;
   const st = [0].concat(safety.map((e) => e.t), [end]);
@@ -207,7 +223,12 @@
   chart(root, 'safety', 'Fade, blackout, freeze', st, [
     { label: 'fade to silence', values: flagAt(1), stepped: true }, { label: 'blackout', values: flagAt(2), stepped: true },
     { label: 'freeze', values: flagAt(4), stepped: true }], { unit: 'on', y: { range: [0, 1.2] } });
-  table(root, ['at', 'what'], safety.map((e) => [clock(e.t), e.text]));
+  const flash = data.flash;
+  chart(root, 'flash', 'Stage screen cells the flash limiter held back', flash.t.length ? flash.t : [0], [
+    { label: 'cells held', values: flash.t.length ? flash.cells_held : [0] },
+    { label: 'cells with red removed', values: flash.t.length ? flash.red_dropped : [0] }], { unit: 'cells/s' });
+  table(root, ['at', 'what'], safety.map((e) => [clock(e.t), e.text]).concat([
+    ['whole show', flash.total_held + ' cell-frames held back and ' + flash.total_red_dropped + ' with red removed by the flash limiter']]));
 
   // ---- loudness ----
   const loud = data.loudness;

@@ -6,9 +6,10 @@
 // of a journal with no loudness: "not recorded in this journal"), that the page asks for nothing
 // beyond the file itself (every request is file: or data:, and no script error or refused load),
 // and saves a screenshot of the whole report under the build folder (screenshots/report.png).
-// Then the console's Report view on a live daemon with a journal: the operator asks for it, and
-// the report built from the live journal comes as a file that opens offline with its charts
-// drawn (screenshots/console-report.png).
+// Then the console's Report view on a live daemon with a journal and phones on sockets: the
+// operator asks for it, and the report built from the live journal is drawn in the console itself
+// (its charts, the measured input-to-state latency; screenshots/console-report.png), and comes as
+// a file that opens offline with its charts drawn.
 //
 // Env: TUTTI_BIN, TUTTI_BUILD_DIR (screenshots), TUTTI_SOURCE_DIR, CHROMIUM (default /usr/bin/chromium).
 
@@ -22,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchChromium } from '../lib/browser.mjs';
 import { screenshot, consoleLogin, hashPassword } from '../lib/console.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+import { Phone } from '../lib/client.mjs';
 
 const source = process.env.TUTTI_SOURCE_DIR || resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = process.env.TUTTI_BIN;
@@ -69,7 +71,7 @@ test('the rehearsal writes its report, and it draws every chart offline', async 
   }));
   const ids = charts.map((c) => c.id);
   for (const want of ['participation', 'zones', 'inputs', 'poll-encore', 'fairness', 'codestruction', 'latency',
-    'safety', 'alarms', 'loudness', 'limiter']) {
+    'safety', 'flash', 'alarms', 'loudness', 'limiter']) {
     assert.ok(ids.includes(want), `the report has the ${want} chart (has: ${ids.join(', ')})`);
   }
   assert.ok(ids.some((id) => id.startsWith('cocreation-drift-')), 'a co-creation chart for the drift cue\'s mapping');
@@ -104,10 +106,31 @@ test('the console\'s Report view shows the live journal\'s report', async () => 
   desk.on('pageerror', (e) => deskProblems.push(e.message));
   await consoleLogin(desk, daemon.url, 'operator', 'front of house');
   await new Promise((resolve) => setTimeout(resolve, 2500));	// the phones join, the metrics land
+  // Phones on sockets too, so the report has measured input-to-state latency to show.
+  const phones = await Promise.all([0, 1, 2].map(async () => {
+    const p = new Phone(daemon.wsUrl);
+    await p.opened;
+    await p.hello();
+    for (let i = 0; i < 5; i += 1) p.input('tap');
+    return p;
+  }));
+  await new Promise((resolve) => setTimeout(resolve, 1500));	// a metrics row with their latency
   await desk.click('[data-testid="report-open"]');
   const link = desk.locator('[data-testid="report-download"]');
   await link.waitFor({ state: 'visible', timeout: 15000 });
+  // Drawn in the console itself, under its own Content-Security-Policy: the same charts as the file.
+  await desk.waitForSelector('[data-testid="report-inline"][data-ready="true"]', { timeout: 15000 });
+  const inline = await desk.$$eval('[data-testid="report-inline"]', ([host]) =>
+    [...host.shadowRoot.querySelectorAll('.chart')].map((box) => ({ id: box.dataset.chart,
+      canvas: !!box.querySelector('canvas'), points: Number(box.dataset.points || 0) })));
+  for (const want of ['participation', 'inputs', 'latency', 'safety', 'flash', 'alarms']) {
+    const c = inline.find((x) => x.id === want);
+    assert.ok(c && c.canvas && c.points > 0, `the console draws the ${want} chart (has: ${inline.map((x) => x.id).join(', ')})`);
+  }
+  assert.match(await desk.textContent('[data-testid="report-inline"] [data-figure="latency_p99"]'), /ms/,
+    'the live report shows the measured input-to-state latency');
   await screenshot(desk, 'console-report.png', { viewport: true });
+  await Promise.all(phones.map((p) => p.close()));
   const [download] = await Promise.all([desk.waitForEvent('download'), link.click()]);
   const saved = join(dir, 'console-report.html');
   await download.saveAs(saved);
@@ -116,8 +139,8 @@ test('the console\'s Report view shows the live journal\'s report', async () => 
   opened.on('request', (r) => { if (!/^(file|data):/.test(r.url())) leaks.push(r.url()); });
   await opened.goto(pathToFileURL(saved).href);
   await opened.waitForSelector('#report[data-ready="true"]', { timeout: 10000 });
-  assert.equal(await opened.locator('[data-figure="participants_total"] b').textContent(), '20',
-    'the live report counts the 20 simulated phones that joined');
+  assert.equal(await opened.locator('[data-figure="participants_total"] b').textContent(), '23',
+    'the live report counts the 20 simulated phones and the 3 on sockets that joined');
   assert.ok(await opened.locator('.chart canvas').count() > 5, 'its charts are drawn');
   assert.deepEqual(leaks, []);
   await desk.click('[data-testid="report-close"]');

@@ -88,3 +88,25 @@ test('a show with no journal says there is no report', async () => {
   assert.equal(body.error, 'no_journal');
   assert.match(body.message, /no journal/);
 });
+
+// The Report view runs the report's script and chart library from the daemon (the console's policy
+// runs no inline script): the same bytes the file holds inline, with their types, and nothing else.
+test('the report\'s parts are served for the console, and nothing beside them', async () => {
+  const daemon = await startDaemon({ config: venue() });
+  daemons.push(daemon);
+  const cookie = await login(daemon, 'operator', OPERATOR);
+  const page = await (await fetch(`${daemon.url}console/report`, { headers: { Cookie: cookie } })).text();
+  assert.match(page, /no journal/);
+  for (const [name, type, inFile] of [['uplot.js', /^text\/javascript/, /uPlot/], ['report.js', /^text\/javascript/, /tuttiReportScope/],
+    ['uplot.css', /^text\/css/, /\.uplot/], ['report.css', /^text\/css/, /\.figure/]]) {
+    const answer = await fetch(`${daemon.url}console/report/${name}`);
+    assert.equal(answer.status, 200, name);
+    assert.match(answer.headers.get('content-type'), type, `${name}'s type`);
+    assert.match(await answer.text(), inFile, `${name} is the report's own`);
+  }
+  for (const name of ['index.html', '../console/index.html', 'uplot.js.map', '']) {
+    const answer = await fetch(`${daemon.url}console/report/${name}`);
+    assert.notEqual(answer.status, 200, `${name || '(empty)'} is not a part of the report`);
+    await answer.text();
+  }
+});
