@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -507,6 +508,45 @@ START_TEST(test_audience_flood_is_throttled_then_closed_1008)
 }
 END_TEST
 
+/* The close goes into the journal once, with the participant, for the post-show report. */
+START_TEST(test_audience_a_flooding_phone_closed_is_in_the_journal_once)
+{
+	char dir[] = "/tmp/tutti-audience-XXXXXX", path[64];
+	struct journal *j = unstarted_journal(dir);
+	struct audience_peer peer;
+	uint64_t seq = 0;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	json_t *w;
+
+	ck_assert_int_eq(journal_start(j, NULL, NULL), 0);
+	audience_init(&aud, cfg, crowd, show, &metrics, NULL, j);
+	audience_peer_init(&aud, &peer, NULL, 0);
+	say(&peer, 0, "{\"type\":\"hello\",\"token\":null,\"zone\":null}");
+	wait_settled(j);
+	w = next(&peer, 0);
+	ck_assert_msg(w && strcmp(type_of(w), "welcome") == 0, "welcomed once the join is on disk");
+	json_decref(w);
+	for (double t = 0; t < 5.0; t += 0.01)
+		say(&peer, t, "{\"type\":\"input\",\"seq\":%llu,\"control\":\"tap\"}", (unsigned long long)++seq);
+	ck_assert_int_eq(peer.close_code, 1008);
+	wait_settled(j);
+	journal_close(j);
+	snprintf(path, sizeof(path), "%s/show.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT participant, text FROM event WHERE kind = 'moderation'", -1,
+					    &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), crowd_participant_id(crowd, peer.participant));
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), "closed: over the input rate for 3 s");
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 START_TEST(test_audience_binary_flood_is_throttled_then_closed_1008)
 {
 	struct audience_peer peer;
@@ -825,6 +865,7 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_resumed_welcome_reports_votes_and_last_seq);
 	tcase_add_test(tc, test_audience_flood_is_throttled_then_closed_1008);
 	tcase_add_test(tc, test_audience_binary_flood_is_throttled_then_closed_1008);
+	tcase_add_test(tc, test_audience_a_flooding_phone_closed_is_in_the_journal_once);
 	tcase_add_test(tc, test_audience_a_phone_back_within_its_rate_is_forgiven);
 	tcase_add_test(tc, test_audience_venue_full_says_so_and_closes_1013);
 	tcase_add_test(tc, test_audience_outbox_stays_bounded_under_an_error_flood);
