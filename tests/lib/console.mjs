@@ -3,18 +3,15 @@
 // proxy between the browser and the daemon that can drop the network under an open console,
 // and the console's protocol (tutti.console.v1) for tests that play the operator without a page.
 
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { byTestId } from './browser.mjs';
-import { TUTTI_BIN } from './daemon.mjs';
+import { consoleSession, hashPassword, login } from './console_socket.mjs';
 
 export const SCREENSHOT_DIR = join(process.env.TUTTI_BUILD_DIR || 'build', 'screenshots');
 
-export const hashPassword = (password) =>
-  execFileSync(TUTTI_BIN, ['hash-password'], { input: `${password}\n` }).toString().trim();
+export { hashPassword };
 
 // Logs @page in at @url (the daemon's or a proxy's root) as @role, and waits for the live desk.
 export async function consoleLogin(page, url, role, password, timeout = 10000) {
@@ -77,42 +74,16 @@ export async function tcpProxy(targetPort) {
   };
 }
 
-// The console's socket for a test that plays @role: logs in over HTTP and opens the socket.
+// The console's socket for a test that plays @role, on console_socket.mjs's login and session.
 // Resolves to { ws, command(cmd) -> reply, live(predicate, what) -> the first live view after
 // the call that passes, close() }. Fails when the login or the socket is refused.
 export async function consoleSocket(daemon, password, role = 'operator', timeoutMs = 10000) {
-  const login = await fetch(`${daemon.url}console/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ role, password }),
-  });
-  if (login.status !== 200) throw new Error(`console login as ${role}: HTTP ${login.status}`);
-  const ws = new WebSocket(daemon.wsUrl, 'tutti.console.v1',
-    { headers: { Cookie: login.headers.get('set-cookie').split(';')[0] } });
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-
-  // The first message of @type that passes @test, arriving after the call.
-  const next = (type, test, what) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.off('message', on);
-      reject(new Error(`console: no ${what} in ${timeoutMs} ms`));
-    }, timeoutMs);
-    const on = (data) => {
-      const m = JSON.parse(data.toString());
-      if (m.type !== type || !test(m)) return;
-      clearTimeout(timer);
-      ws.off('message', on);
-      resolve(m);
-    };
-    ws.on('message', on);
-  });
+  const session = await consoleSession(daemon, await login(daemon, { role, password }));
   return {
-    ws,
-    command(cmd) {
-      const reply = next('reply', () => true, `reply to ${cmd.cmd}`);
-      ws.send(JSON.stringify(cmd));
-      return reply;
-    },
-    live: (test, what = 'live view') => next('live', test, what),
-    close: () => ws.close(),
+    ws: session.ws,
+    command: (cmd) => session.command(cmd, timeoutMs),
+    live: (test, what = 'live view') => session.next((m) => m.type === 'live' && test(m), timeoutMs)
+      .catch((e) => { throw new Error(`console: no ${what} in ${timeoutMs} ms (${e.message})`); }),
+    close: () => session.ws.close(),
   };
 }

@@ -7,10 +7,13 @@ import { TUTTI_BIN } from './daemon.mjs';
 
 export const CONSOLE_PASSWORD = 'front-of-house';
 
-// The venue config's console section for CONSOLE_PASSWORD (an Argon2id hash, made by the daemon).
+// An Argon2id hash of @password, made by the daemon (`tutti hash-password`).
+export const hashPassword = (password) =>
+  execFileSync(TUTTI_BIN, ['hash-password'], { input: `${password}\n` }).toString().trim();
+
+// The venue config's console section for CONSOLE_PASSWORD.
 export function consoleSection(password = CONSOLE_PASSWORD) {
-  const hash = execFileSync(TUTTI_BIN, ['hash-password'], { input: `${password}\n` }).toString().trim();
-  return { operator_password_hash: hash };
+  return { operator_password_hash: hashPassword(password) };
 }
 
 // POST /console/login; resolves to the session cookie ("tutti_console=...").
