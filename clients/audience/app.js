@@ -391,6 +391,7 @@ function showIdle(kind) {
   setText(ui.idleText, IDLE[kind].text);
 }
 
+addEventListener('offline', () => connection.linkLost());
 addEventListener('online', () => connection.reconnectSoon());
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') connection.reconnectSoon();

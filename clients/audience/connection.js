@@ -60,6 +60,13 @@ export class Connection {
     this.#retryTimer = setTimeout(() => this.#connect(), jitter(300));
   }
 
+  // The phone says it lost its network (the venue's Wi-Fi dropped): the socket is dead even if
+  // it has not said so, and the silence watchdog would take seconds to notice. Reconnecting now
+  // shows it at once; the 'online' event brings the next try forward (reconnectSoon).
+  linkLost() {
+    if (this.#ws) this.#abandon(this.#ws);
+  }
+
   // Sends one message once joined; returns false when it could not be sent.
   send(message) {
     if (!this.#joined) return false;

@@ -2,9 +2,10 @@
 // phone-sized Chromium (390x844, touch): the cue's controls in the order its config lists them;
 // a daemon stopped and started again under an open phone (the page says it is reconnecting,
 // disables every control and pauses its countdowns, then comes back live), and a link gone dead
-// with a vote in flight (shown as waiting, never as counted, and counted once back); a crowd
-// text's verdict that comes after the cue moved on (a toast, then the next text panel says it);
-// the slider, xy pad and shake meter show no value of the person's own until touched; the words
+// with a vote in flight (shown as waiting, never as counted, and counted once back); the phone's
+// own network gone for 10 s (reconnecting at once, the last state kept on screen, back as the
+// same participant with its vote); a crowd text's verdict that comes after the cue moved on (a
+// toast, then the next text panel says it); the slider, xy pad and shake meter show no value of the person's own until touched; the words
 // on every cue of the demo venue, and in each state of a show (before, between turns, the last
 // cue and after it, the venue listening, reconnecting, removed, forgotten).
 //
@@ -220,6 +221,61 @@ test('a daemon stopped and started again under an open phone: paused, disabled, 
       daemon.proc.kill('SIGCONT');
       await tearDown({ page, daemon });
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+test('the phone\'s Wi-Fi drops for 10 s: it says it is reconnecting, keeps the last state, and comes back as itself',
+  { timeout: 90000 }, async () => {
+    const daemon = await daemonFor(smallVenue({
+      cues: [
+        { id: 'pick', title: 'Pick one', prompt: 'Tap along, then choose', scene: 'poll', controls: ['vote', 'tap'],
+          poll: SONG_POLL },
+        { id: 'quiet', title: 'Quiet', scene: 'title', controls: [] },
+      ],
+    }));
+    const page = await openPhone(daemon);
+    const shows = (id, predicate, what, timeoutMs = WAIT_MS) => waitForText(page, id, predicate, what, daemon, timeoutMs);
+    // What the screen shows of the show: it must still be there while the network is gone.
+    const onScreen = () => page.evaluate(() => Object.fromEntries(
+      ['participant-id', 'cue-title', 'cue-prompt', 'poll-question', 'vote-count-0', 'vote-count-1', 'vote-count-2',
+        'my-taps', 'participants'].map((id) => [id, document.querySelector(`[data-testid="${id}"]`)?.textContent.trim()])));
+    try {
+      await byTestId(page, 'tap-button').tap();
+      await shows('my-taps', (t) => t === '1', 'a tap');
+      await byTestId(page, 'vote-option-1').tap();
+      await shows('vote-count-1', (t) => t === '1', 'the vote counted');
+      const before = await onScreen();
+      assert.equal(before['cue-title'], 'Pick one');
+
+      // The network goes: no close, no reset, the socket just hears nothing. The browser knows it
+      // is offline, and the page says so at once, well before its 8 s silence watchdog would.
+      await page.context().setOffline(true);
+      await waitForStatus(page, 'reconnecting', 5000);
+      await byTestId(page, 'offline-note').waitFor({ state: 'visible', timeout: WAIT_MS });
+      await waitForText(page, 'status', (t) => t === 'Reconnecting…', 'the status', daemon, WAIT_MS);
+      await shows('cue-kicker', (t) => t === 'Paused at', 'no "Now playing"');
+      assert.deepEqual(await onScreen(), before, 'the last state stays on screen');
+      assert.equal(await byTestId(page, 'tap-button').isDisabled(), true, 'the tap button is off');
+      assert.equal(await byTestId(page, 'vote-option-1').getAttribute('aria-pressed'), 'true', 'the vote still shown as ours');
+      await screenshot(page, 'phone-wifi-drop-390x844.png');
+      await page.waitForTimeout(10000);
+      assert.equal(await page.evaluate(() => document.querySelector('[data-testid="status"]').dataset.state),
+        'reconnecting', 'still reconnecting after 10 s without a network');
+      assert.deepEqual(await onScreen(), before, 'the last state still on screen after 10 s');
+
+      // The network is back: live again as the same participant, the vote still its own.
+      await page.context().setOffline(false);
+      await waitForStatus(page, 'live', 15000);
+      await byTestId(page, 'offline-note').waitFor({ state: 'hidden', timeout: WAIT_MS });
+      await shows('cue-kicker', (t) => t === 'Now playing', 'live again');
+      assert.equal((await byTestId(page, 'participant-id').textContent()).trim(), before['participant-id'], 'the same participant');
+      assert.equal(await byTestId(page, 'vote-option-1').getAttribute('aria-pressed'), 'true', 'the vote is still ours');
+      await shows('vote-count-1', (t) => t === '1', 'counted once');
+      await byTestId(page, 'tap-button').tap();
+      await shows('my-taps', (t) => t === '2', 'a tap after the drop');
+      assert.deepEqual(page.errors, [], 'no script errors on the page');
+    } finally {
+      await tearDown({ page, daemon });
     }
   });
 
