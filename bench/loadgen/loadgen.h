@@ -51,6 +51,7 @@ struct lg_options {
 	bool vote_polls;		/* every phone votes once in every poll it sees open */
 	bool inputs_at_join;		/* active phones send inputs from their welcome, not the steady phase */
 	const char *ledger_path;	/* one line per acknowledged fact; NULL = none */
+	double silence_limit_s;		/* --silence-limit: heard nothing this long, a phone reconnects; 0 = never */
 	uint64_t seed;			/* the run's randomness; the same seed plays the same choices */
 };
 
@@ -86,6 +87,7 @@ struct lg_daemon_sample {
 struct lg_results {
 	uint64_t attempted, opened, failed, joined, lost;	/* lost: closed by the daemon or the network */
 	uint64_t welcome_resumed, resume_attempted, resume_failed;
+	uint64_t silent_dropped;	/* --silence-limit: connections a phone gave up on as dead */
 	uint64_t inputs_sent, votes_sent, votes_acked, pings_sent, pongs;
 	uint64_t votes_resent;		/* sent again with the same seq: never acked on an earlier connection */
 	uint64_t votes_refused;		/* poll_closed: the poll closed before the vote reached it */

@@ -47,6 +47,8 @@ static void usage(FILE *to)
 		"  --vote-polls         every phone votes once, at random, in every poll it sees open\n"
 		"  --reconnect          a lost phone tries again 0.2-2 s later (backing off while the daemon is\n"
 		"                       down), resumes with its token and re-sends a vote that was never acked\n"
+		"  --silence-limit S    with --reconnect: a phone that heard nothing for S seconds (its link died\n"
+		"                       in silence) drops the connection and comes back, as the phone app does\n"
 		"  --ledger FILE        append a line per acknowledged fact as it arrives (bench/README.md):\n"
 		"                         TIME welcome PHONE ID TOKEN new|resumed\n"
 		"                         TIME vote PHONE ID POLL CHOICE SEQ\n"
@@ -125,6 +127,8 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 			o->label = v;
 		else if (strcmp(a, "--ledger") == 0)
 			o->ledger_path = v;
+		else if (strcmp(a, "--silence-limit") == 0)
+			o->silence_limit_s = atof(v);
 		else if (strcmp(a, "--seed") == 0)
 			o->seed = strtoull(v, NULL, 10);
 		else {
@@ -141,6 +145,7 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 	    o->sources < 1 || o->sources > LG_SOURCES_MAX || o->active > o->phones || o->rate < 0 ||
 	    o->rate > 100 || o->duration_s < 0 || o->join_over_s < 0 || o->churn_share < 0 ||
 	    o->churn_share > 1 || o->churn_every_s <= 0 || o->ping_every_s <= 0 ||
+	    o->silence_limit_s < 0 || (o->silence_limit_s > 0 && !o->reconnect) ||
 	    (strcmp(o->control, "tap") != 0 && strcmp(o->control, "slider") != 0)) {
 		fprintf(stderr, "loadgen: a value is out of range (see --help)\n");
 		return -1;
@@ -246,10 +251,11 @@ int main(int argc, char **argv)
 		       (unsigned long long)r.votes_resent, (unsigned long long)r.votes_refused,
 		       lg_series_pct(&r.vote_s, 50) * 1e3, lg_series_pct(&r.vote_s, 99) * 1e3);
 	if (o.churn_share > 0 || o.reconnect)
-		printf("loadgen %s: resumes attempted %llu resumed %llu failed %llu, p50 %.1f p99 %.1f ms\n", o.label,
+		printf("loadgen %s: resumes attempted %llu resumed %llu failed %llu, p50 %.1f p99 %.1f ms; "
+		       "silent links dropped %llu\n", o.label,
 		       (unsigned long long)r.resume_attempted, (unsigned long long)r.welcome_resumed,
 		       (unsigned long long)r.resume_failed, lg_series_pct(&r.resume_s, 50) * 1e3,
-		       lg_series_pct(&r.resume_s, 99) * 1e3);
+		       lg_series_pct(&r.resume_s, 99) * 1e3, (unsigned long long)r.silent_dropped);
 
 	if (o.json_path) {
 		errors = json_object();

@@ -67,6 +67,7 @@ struct lg_phone {
 	char id[16];			/* the participant, from the last welcome */
 	uint64_t seq;
 	double connect_at;
+	double heard_at;		/* the last sign of life: connect started, opened, or a message */
 	double next_ping_at, next_input_at, vote_at, leave_at, back_at;
 	uint32_t tries;			/* --reconnect: tries since the connection was lost, for the backoff */
 	struct vote vote;
@@ -191,6 +192,7 @@ static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
 	i.pwsi = &p->wsi;
 	p->st = P_CONNECTING;
 	p->connect_at = now;
+	p->heard_at = now;
 	p->want = 0;
 	p->n_sent = p->n_acked = 0;
 	p->leaving = false;
@@ -503,6 +505,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		p->st = P_JOINING;
+		p->heard_at = lg_now();
 		if (!p->resuming)
 			f->r->opened++;
 		want(p, WANT_HELLO);
@@ -511,6 +514,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		phone_down(f, p, lg_now());
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		p->heard_at = lg_now();
 		/* Only a frame's first fragment: every field measured is near its start. */
 		if (!lws_is_first_fragment(wsi))
 			break;
@@ -578,8 +582,29 @@ static void plan_churn(struct lg_fleet *f, double now)
 	f->next_churn_at = now + f->o->churn_every_s;
 }
 
+/*
+ * --silence-limit, the phone app's watchdog (clients/audience/connection.js):
+ * a link that went dead under a phone (the venue's Wi-Fi dropped) reports no
+ * close for minutes, TCP retrying in silence. A phone that heard nothing for
+ * the limit, joined (states come many times a second), opening its socket or
+ * waiting for its welcome, drops the connection without a word and, with
+ * --reconnect, comes back with its token. True when it gave up on it.
+ */
+static bool phone_watchdog(struct lg_fleet *f, struct lg_phone *p, double now)
+{
+	if (f->o->silence_limit_s <= 0 || !p->wsi || now - p->heard_at < f->o->silence_limit_s ||
+	    (p->st != P_CONNECTING && p->st != P_JOINING && p->st != P_JOINED))
+		return false;
+	f->r->silent_dropped++;
+	p->heard_at = now;	/* once: lws closes it on its next pass, and phone_down() follows */
+	lws_set_timeout(p->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	return true;
+}
+
 static void schedule_phone(struct lg_fleet *f, struct lg_phone *p, double now)
 {
+	if (phone_watchdog(f, p, now))
+		return;
 	if (p->st == P_AWAY) {
 		if (now >= p->back_at) {
 			p->resuming = p->welcomed;
