@@ -13,15 +13,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from '../lib/daemon.mjs';
 import { consoleSection, consoleSession, login } from '../lib/console_socket.mjs';
+import { Ledger, doubleVotes, journalTallies, sql, startLoadgen, waitFor } from '../lib/loadgen.mjs';
 
-const LOADGEN = process.env.LOADGEN || new URL('../../build/bench/loadgen', import.meta.url).pathname;
 const ROUNDS = 20;
 const PHONES = 1000;
 const JOIN_OVER_S = 20;		// joins go on through the first rounds, so kills fall among them
@@ -54,56 +53,6 @@ function killVenue() {
   }
   return { name: 'Kill Hall', capacity: PHONES * 2, limits: { max_connections_per_address: 100 },
     zones: [{ id: 'floor', name: 'Floor', capacity: PHONES * 2 }], cues, console: consoleSection() };
-}
-
-// The loadgen's ledger (bench/README.md), read as it grows: only whole lines, so a line being
-// written is read next time.
-class Ledger {
-  constructor(path) {
-    Object.assign(this, { path, offset: 0, votes: [], phones: new Map(), cue: -1, resumeFailures: [] });
-  }
-
-  read() {
-    const text = readFileSync(this.path).toString('latin1', this.offset);
-    const end = text.lastIndexOf('\n') + 1;
-    this.offset += end;
-    for (const line of text.slice(0, end).split('\n')) if (line) this.take(line.split(' '));
-    return this;
-  }
-
-  take([, what, ...f]) {
-    if (what === 'vote') {
-      this.votes.push({ phone: f[0], id: f[1], poll: f[2], choice: Number(f[3]), seq: Number(f[4]) });
-    } else if (what === 'cue') {
-      this.cue = Number(f[0]);
-    } else if (what === 'welcome') {
-      const [phone, id, , how] = f;
-      const had = this.phones.get(phone);
-      // A phone welcomed before holds a token: it must come back as the same participant.
-      if (had && (how !== 'resumed' || id !== had.id)) this.resumeFailures.push({ phone, was: had.id, now: id, how });
-      this.phones.set(phone, { id, welcomes: (had?.welcomes ?? 0) + 1, ids: new Set([...(had?.ids ?? []), id]) });
-    }
-  }
-
-  // Phone -> its welcome count now.
-  welcomeCounts() {
-    return new Map([...this.phones].map(([phone, p]) => [phone, p.welcomes]));
-  }
-}
-
-// @query's rows as objects, read with the sqlite3 command-line shell (a whole show's votes: tens of MB).
-function sql(journal, query) {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', journal, query], { maxBuffer: 256 << 20 })
-    .toString().trim();
-  return out ? JSON.parse(out) : [];
-}
-
-// The journal's count per option of poll @index: its vote rows plus the forgotten (anonymous) ones.
-function journalTallies(journal, index) {
-  const tallies = [0, 0, 0];
-  for (const r of sql(journal, `SELECT choice, count(*) AS n FROM vote WHERE poll = ${index} GROUP BY choice`
-    + ` UNION ALL SELECT choice, count AS n FROM anonymous_vote WHERE poll = ${index}`)) tallies[r.choice] += r.n;
-  return tallies;
 }
 
 // The operator: logs in to each new daemon, sends GOs, and counts those whose reply said ok: the
@@ -145,16 +94,6 @@ async function operate(op, rnd, runMs, killed) {
   }
 }
 
-async function waitFor(what, ms, check) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const got = await check();
-    if (got) return got;
-    if (Date.now() > until) throw new Error(`timed out: ${what}`);
-    await sleep(100);
-  }
-}
-
 // A free port below the kernel's ephemeral range (32768 and up here): a port the OS picked for
 // the first daemon could be taken, between a kill and the restart, as the source port of any
 // connection on the machine.
@@ -185,17 +124,12 @@ async function startOn(options, port) {
   }
 }
 
-function startLoadgen(port, ledger, seed) {
+function startCrowd(port, ledger, seed) {
   const args = ['--port', String(port), '--phones', String(PHONES), '--join-over', String(JOIN_OVER_S),
     '--active', String(PHONES), '--rate', String(TAPS_PER_S), '--inputs-at-join', '--vote-polls', '--reconnect',
     '--ledger', ledger, '--duration', '600', '--timeout', '400', '--seed', String(seed), '--label', 'kill',
     '--fail-on-errors'];
-  const proc = spawn(LOADGEN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (b) => { out += b; });
-  proc.stderr.on('data', (b) => { out += b; });
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  return { proc, exited, output: () => out };
+  return startLoadgen(args);
 }
 
 // The journal as the kill left it, read from a copy so that the daemon still recovers the file
@@ -252,8 +186,7 @@ async function checkRestarted({ d, op, ledger, atKill, journal, expectedCue, goC
   }).catch((e) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
 
   // No participant voted twice in a poll: one vote event each, the votes re-sent after the restart included.
-  const doubles = sql(journal, "SELECT participant, a AS poll, count(*) AS n FROM event WHERE kind = 'vote'"
-    + ' GROUP BY participant, a HAVING n > 1');
+  const doubles = doubleVotes(journal);
   assert.deepEqual(doubles.slice(0, 5), [], `${doubles.length} participants have two votes in one poll`);
   assert.equal(sql(journal, 'PRAGMA integrity_check')[0].integrity_check, 'ok', 'the journal in use');
   return { cue, backAt, tallies: last };
@@ -279,7 +212,7 @@ test('a journalled show killed twenty times keeps everything it acknowledged', {
   try {
     d = await start();
     writeFileSync(ledger.path, '');
-    lg = startLoadgen(port, ledger.path, seed);
+    lg = startCrowd(port, ledger.path, seed);
     await op.attach(d);
     for (let round = 1; round <= ROUNDS; round += 1) {
       const runMs = (RUN_S[0] + rnd() * (RUN_S[1] - RUN_S[0])) * 1000;
