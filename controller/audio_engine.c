@@ -117,6 +117,7 @@ struct engine {
 	/* health: written by the audio thread (or backend), read anywhere */
 	_Atomic uint64_t callbacks, frames, xruns, late, voices_stolen, clamped;
 	_Atomic uint64_t max_ns;
+	_Atomic uint64_t device_clock;	/* frames of the device's clock at its latest callback */
 	_Atomic uint32_t block;
 	_Atomic uint64_t timing[TIMING_BUCKETS + 1];	/* last bucket: over budget */
 	_Atomic float master_db;
@@ -325,6 +326,14 @@ void engine_note_xrun(struct engine *e)
 	atomic_fetch_add_explicit(&e->xruns, 1, memory_order_relaxed);
 }
 
+void engine_note_device_time(struct engine *e, double stream_s)
+{
+	/* A clock before its stream's start (or not a number) says nothing: keep the last one. */
+	if (!(stream_s >= 0.0))
+		return;
+	atomic_store_explicit(&e->device_clock, (uint64_t)llround(stream_s * e->rate), memory_order_relaxed);
+}
+
 float engine_master_gain_db(const struct engine *e)
 {
 	return atomic_load_explicit(&e->master_db, memory_order_relaxed);
@@ -340,6 +349,7 @@ void engine_stats_get(const struct engine *e, struct engine_stats *s)
 	s->frames = atomic_load(&e->frames);
 	s->xruns = atomic_load(&e->xruns);
 	s->late_callbacks = atomic_load(&e->late);
+	s->device_clock_frames = atomic_load(&e->device_clock);
 	s->callback_max_s = atomic_load(&e->max_ns) * 1e-9;
 	s->voices_stolen = atomic_load(&e->voices_stolen);
 	s->clamped_samples = atomic_load(&e->clamped);

@@ -42,6 +42,7 @@ struct engine_stats {
 	uint64_t frames;
 	uint64_t xruns;			/* reported by the backend */
 	uint64_t late_callbacks;	/* took longer than their block's duration */
+	uint64_t device_clock_frames;	/* the device's own clock at its latest callback, 0 = unknown */
 	double callback_max_s;
 	double callback_p999_s;		/* 99.9th percentile (bucketed: an upper bound) */
 	double budget_s;		/* duration of a block at the current size */
@@ -82,6 +83,13 @@ void engine_loudness_measure(struct engine *e);
 
 /* Backend, any thread: counts an underflow/overflow the device reported. */
 void engine_note_xrun(struct engine *e);
+/*
+ * Audio thread, before engine_process(): the device's own clock at this
+ * callback, in seconds of its stream time (PortAudio's timeInfo; on JACK,
+ * JACK's frame time). Compared with the frames rendered, it shows whether
+ * every cycle of the device got its block, whatever the wall clock did.
+ */
+void engine_note_device_time(struct engine *e, double stream_s);
 /* Backend in another process, before starting: maps the engine's shared memory in (pool_prefault). */
 void engine_prefault(const struct engine *e);
 /* Backend, before starting: the block size it will use (for the budget). */

@@ -5,8 +5,8 @@
  * child: see audio_backend.h.
  *
  * The PortAudio callback is the audio thread: it only calls
- * engine_process() on the shared engine and counts the underflow and
- * overflow flags.
+ * engine_process() on the shared engine, counts the underflow and
+ * overflow flags and notes the stream's time (the device's own clock).
  *
  * Thread: audio_host_main on the child's main thread; pa_callback on
  * PortAudio's. pa_quiet_* on the daemon's net thread (device listing).
@@ -70,7 +70,6 @@ static int pa_callback(const void *input, void *output, unsigned long frames,
 	const float *in = input;
 	float *out = output;
 
-	(void)time;
 	if (!atomic_load_explicit(&run->ctl->go, memory_order_acquire)) {
 		/* The daemon's null device still runs the engine: stay silent until it hands over. */
 		memset(out, 0, frames * run->out_channels * sizeof(float));
@@ -78,6 +77,7 @@ static int pa_callback(const void *input, void *output, unsigned long frames,
 	}
 	if (status & (paOutputUnderflow | paInputOverflow | paOutputOverflow | paInputUnderflow))
 		engine_note_xrun(run->engine);
+	engine_note_device_time(run->engine, time->currentTime);
 	/* Blocks are the size we asked for; split just in case a host hands us more. */
 	while (frames) {
 		uint32_t n = frames > ENGINE_MAX_BLOCK ? ENGINE_MAX_BLOCK : (uint32_t)frames;

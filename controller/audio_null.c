@@ -23,13 +23,18 @@ static void *null_device_run(void *arg)
 {
 	struct null_device *n = arg;
 	float out[ENGINE_MAX_BLOCK * 2];
-	struct timespec next;
+	struct timespec next, start;
 	long block_ns = (long)((double)n->frames * 1e9 / n->rate);
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
+	start = next;
 	while (atomic_load_explicit(&n->running, memory_order_acquire)) {
 		struct timespec now;
 
+		/* This device's clock is the monotonic clock it is paced by. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		engine_note_device_time(n->engine, (double)(now.tv_sec - start.tv_sec) +
+					(double)(now.tv_nsec - start.tv_nsec) * 1e-9);
 		engine_process(n->engine, NULL, 0, out, 2, n->frames);
 		timespec_add_ns(&next, block_ns);
 		clock_gettime(CLOCK_MONOTONIC, &now);

@@ -424,8 +424,9 @@ END_TEST
 
 /*
  * The audio host is a forked process running the callback: what it renders
- * must move the daemon's engine (clock, health, feature reports), and the
- * daemon must carry on from where the host stopped.
+ * must move the daemon's engine (clock, health, the device's clock,
+ * feature reports), and the daemon must carry on from where the host
+ * stopped.
  */
 START_TEST(test_engine_state_is_shared_with_a_forked_audio_host)
 {
@@ -450,14 +451,19 @@ START_TEST(test_engine_state_is_shared_with_a_forked_audio_host)
 	if (pid == 0) {
 		float out[BLOCK * 2];
 
-		for (int b = 0; b < blocks; b++)
+		for (int b = 0; b < blocks; b++) {
+			engine_note_device_time(r.engine, (double)b * BLOCK / RATE);
 			engine_process(r.engine, NULL, 0, out, 2, BLOCK);
+		}
+		engine_note_device_time(r.engine, -1.0);	/* no clock: the last one stays */
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	engine_stats_get(r.engine, &st);
 	ck_assert_uint_eq(st.frames, r.frames + (uint64_t)blocks * BLOCK);
+	/* The host's clock at its last callback, one block before the frames it rendered. */
+	ck_assert_uint_eq(st.device_clock_frames, (uint64_t)(blocks - 1) * BLOCK);
 	while (engine_feedback_pop(r.engine, &fb)) {
 		reports++;
 		last_frames = fb.frames;
