@@ -290,9 +290,12 @@ static void draw_field(struct scene_view *s, const struct stage_frame *f, const 
 		s->sorted = n;
 		s->sorted_cap = f->dot_count;
 	}
-	/* Stable places: sorted by zone, then by participant, not by who moved last. */
-	memcpy(s->sorted, f->dots, f->dot_count * sizeof(*s->sorted));
-	qsort(s->sorted, f->dot_count, sizeof(*s->sorted), by_zone_then_id);
+	/* Stable places: sorted by zone, then by participant, not by who moved last. With no
+	 * dots, f->dots and s->sorted may be NULL, which memcpy and qsort must never get. */
+	if (f->dot_count) {
+		memcpy(s->sorted, f->dots, f->dot_count * sizeof(*s->sorted));
+		qsort(s->sorted, f->dot_count, sizeof(*s->sorted), by_zone_then_id);
+	}
 	for (uint32_t z = 0; z < zones; z++) {
 		uint32_t first = i, n;
 		int cols, rows, cell, side, x0 = (int)z * col_w, h = bottom - top;
