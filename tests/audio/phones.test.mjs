@@ -29,8 +29,10 @@ before(async () => {
   jackd = spawn('jackd', ['-n', server, '-R', '-d', 'dummy', '-r', '48000', '-p', '128'],
     { env, stdio: 'ignore' });
   execFileSync('jack_wait', ['-w', '-t', '10'], { env, stdio: 'ignore' });
+  // Loading the stem and opening JACK take longer than a bare daemon's start (seconds under the sanitizers).
   daemon = await startDaemon({
     env,
+    timeoutMs: 30000,
     args: ['--audio', 'system'],
     config: writeConfig({
       name: 'Phones and sound', capacity: 50,

@@ -55,7 +55,11 @@ export async function startDaemon({ config, args = [], env = {}, timeoutMs = 100
   proc.stderr.on('data', onData);
 
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    // A daemon that did not start in time is killed: left running, it would hold the test open.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`daemon did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       const m = out.match(/listening on (https?:\/\/[^\s]+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
