@@ -49,6 +49,13 @@ before(async () => {
       }],
     }),
   });
+  // The daemon serves on the null device while the audio host opens JACK; record once it plays
+  // (the sanitized build's host can take past the first attempt's 10 s and open on its retry).
+  for (let t = 0; t < 60; t++) {
+    const m = await httpGet(`${daemon.url}metrics`);
+    if (metric(m.body, 'tutti_audio_device_lost') === 0) break;
+    await sleep(500);
+  }
   for (let i = 0; i < 3; i++) {
     const p = new Phone(daemon.wsUrl);
     phones.push(p);
