@@ -3,8 +3,8 @@
 # like a sound card, none needed) under a unique server name, runs the real
 # `tutti run` on PortAudio's JACK host API (device "system", 48 kHz, 128
 # frames) with a simulated crowd for several seconds, and checks /metrics:
-# a whole window with 0 xruns and 0 late callbacks in which the engine
-# rendered the frames JACK's own clock advanced (within two periods);
+# a whole window with 0 xruns and 0 late callbacks in which the engine's
+# frame count follows the wall clock (48,000 frames a second within 2 %);
 # and the drums' loudness, which the audio host's callback hands over
 # through the shared pool to the daemon's meter (a level, not silence).
 set -euo pipefail
@@ -39,59 +39,38 @@ metric() { curl -s --max-time 2 "${url}metrics" | awk -v n="$1" '$1 == n { print
 sleep 1	# let the stream settle before measuring
 
 # Up to ten windows of WINDOW seconds: the show must run one whole window
-# with no xrun and no late callback in which our callback rendered exactly
-# the frames JACK's own clock advanced (tutti_audio_device_clock_frames,
-# the stream time PortAudio hands each callback: JACK's frame time). Judged
-# against JACK's cycles, not the wall clock, the criterion holds however
-# busy the machine is: a jackd slowed by load runs fewer cycles and its
-# clock advances less, while a cycle that did not reach our callback
-# leaves a gap. The two reads of a window are a callback or two apart from
-# the frames they sample, so they agree within SLACK (two periods).
+# with no xrun and no late callback, at the clock's rate. This shared 2-core
+# VM now and then stalls a thread for a few milliseconds (an xrun in jackd,
+# or a callback preempted past its budget); that costs a window, not the
+# test. A callback that is really too slow is late in every window and fails.
 #
-# This shared 2-core VM now and then stalls a thread for a few milliseconds
-# (an xrun in jackd, or a callback preempted past its budget); that costs a
-# window, not the test: over a window with an xrun, cycles may be missing
-# and the gap says nothing. When the hypervisor takes the CPU away (steal
-# time in /proc/stat), no process here can keep a 2.7 ms deadline: if every
-# window had xruns and more than STEAL_MS of steal, the test is skipped
-# (exit 77, reported by ctest as skipped) with the figures, rather than
-# passed or failed on the host's load.
+# When the hypervisor takes the CPU away (steal time in /proc/stat), no
+# process here can keep a 2.7 ms deadline: a window with xruns and more than
+# STEAL_MS of steal says nothing about our code. If every window was like
+# that, the test is skipped (exit 77, reported by ctest as skipped) with the
+# figures, rather than passed or failed on the host's load.
 WINDOW=${WINDOW:-2}
 STEAL_MS=${STEAL_MS:-20}
-PERIOD=128
-SLACK=$((2 * PERIOD))
 steal_ms() { awk '$1 == "cpu" { print $9 * 10 }' /proc/stat; }	# USER_HZ is 100
-# One read of /metrics: frames rendered, JACK's clock, xruns, late callbacks.
-sample() {
-	curl -s --max-time 2 "${url}metrics" | awk '
-		$1 == "tutti_audio_frames_total" { f = $2 }
-		$1 == "tutti_audio_device_clock_frames" { c = $2 }
-		$1 == "tutti_audio_xruns_total" { x = $2 }
-		$1 == "tutti_audio_late_callbacks_total" { l = $2 }
-		END { print f, c, x, l }'
-}
 status=1
 stolen=0
 for attempt in $(seq 10); do
-	read -r f1 c1 x1 l1 < <(sample); s1=$(steal_ms); t1=$(date +%s.%N)
+	f1=$(metric tutti_audio_frames_total); x1=$(metric tutti_audio_xruns_total)
+	l1=$(metric tutti_audio_late_callbacks_total); s1=$(steal_ms); t1=$(date +%s.%N)
 	sleep "$WINDOW"
-	read -r f2 c2 x2 l2 < <(sample); s2=$(steal_ms); t2=$(date +%s.%N)
-	rendered=$((f2 - f1)); clocked=$((c2 - c1)); gap=$((clocked - rendered))
-	wall=$(awk -v s="$t1" -v e="$t2" -v c="$clocked" 'BEGIN { printf "%.0f", c / (e - s) }')
+	f2=$(metric tutti_audio_frames_total); x2=$(metric tutti_audio_xruns_total)
+	l2=$(metric tutti_audio_late_callbacks_total); s2=$(steal_ms); t2=$(date +%s.%N)
+	rate=$(awk -v a="$f1" -v b="$f2" -v s="$t1" -v e="$t2" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')
 	lost=$(metric tutti_audio_device_lost)
-	echo "window $attempt: rendered=$rendered jack_clock=$clocked gap=$gap (within $SLACK)" \
-		"xruns=$((x2 - x1)) late_callbacks=$((l2 - l1)) steal=$((s2 - s1))ms" \
-		"jack_frames_per_wall_s=$wall device_lost=$lost"
+	echo "window $attempt: frames/s=$rate (expect 48000) xruns=$((x2 - x1)) late_callbacks=$((l2 - l1)) steal=$((s2 - s1))ms device_lost=$lost"
 	if [ "$lost" != "0" ]; then echo "FAIL: the JACK device was not opened"; break; fi
+	# An xrun makes jackd skip cycles, so only a clean window must follow the clock.
 	if [ "$x2" != "$x1" ] || [ "$l2" != "$l1" ]; then
 		[ $((s2 - s1)) -gt "$STEAL_MS" ] && stolen=$((stolen + 1))
 		continue
 	fi
-	if [ "$clocked" -le 0 ] || [ "$rendered" -le 0 ]; then
-		echo "FAIL: JACK's clock or the callback did not move"; break
-	fi
-	if [ "$gap" -gt "$SLACK" ] || [ "$gap" -lt "-$SLACK" ]; then
-		echo "FAIL: the callback did not render every cycle of JACK's clock"; break
+	if ! awk -v r="$rate" 'BEGIN { exit !(r > 47040 && r < 48960) }'; then
+		echo "FAIL: the callback count does not follow the clock"; break
 	fi
 	status=0; break
 done
@@ -106,7 +85,7 @@ if [ $status -ne 0 ] && [ "$stolen" -eq 10 ]; then
 	echo "SKIP: the hypervisor stole more than ${STEAL_MS} ms of CPU in every window; xruns cannot be judged on this machine now"
 	status=77
 fi
-curl -s "${url}metrics" | grep -E '^tutti_audio_(callbacks_total|callback_seconds|xruns_total|device_clock|loudness_|true_peak)' || true
+curl -s "${url}metrics" | grep -E '^tutti_audio_(callbacks_total|callback_seconds|xruns_total|loudness_|true_peak)' || true
 case $status in
 0) echo "1 passed, 0 failed" ;;
 77) echo "0 passed, 0 failed, 1 skipped" ;;
