@@ -302,7 +302,9 @@ struct venue_config {
 	char tls_key[CONFIG_PATH_MAX];
 	uint32_t capacity;		/* participants connected at once */
 	double tick_hz;			/* show tick rate */
-	double broadcast_hz;		/* state to phones */
+	double broadcast_hz;		/* state to phones that act (the full rate) */
+	double calm_hz;			/* state to joined phones that do not act */
+	double hidden_hz;		/* state to phones whose page is hidden */
 	double active_window_s;		/* "active" = input within this */
 	double resume_window_s;		/* a dropped participant may resume this long */
 	struct config_limits limits;

@@ -110,13 +110,26 @@ static void timing_finish(struct config_reader *r, struct reader_object *o)
 		reader_fail(r, "/timing/broadcast_hz",
 			    "must not be more than tick_hz (%.15g), got %.15g", cfg->tick_hz,
 			    cfg->broadcast_hz);
+	if (reader_got(o, "broadcast_hz") != GOT_BAD && reader_got(o, "calm_hz") != GOT_BAD &&
+	    cfg->calm_hz > cfg->broadcast_hz)
+		reader_fail(r, "/timing/calm_hz", "must not be more than broadcast_hz (%.15g), got %.15g",
+			    cfg->broadcast_hz, cfg->calm_hz);
+	if (reader_got(o, "calm_hz") != GOT_BAD && reader_got(o, "hidden_hz") != GOT_BAD &&
+	    cfg->hidden_hz > cfg->calm_hz)
+		reader_fail(r, "/timing/hidden_hz", "must not be more than calm_hz (%.15g), got %.15g",
+			    cfg->calm_hz, cfg->hidden_hz);
 }
 
 static const struct reader_key timing_keys[] = {
 	KEY_NUMBER("tick_hz", false, struct venue_config, tick_hz, 10, 240, 60, NULL,
 		   "Show ticks per second."),
 	KEY_NUMBER("broadcast_hz", false, struct venue_config, broadcast_hz, 1, 60, 20, NULL,
-		   "Crowd states sent to every phone per second; at most tick_hz."),
+		   "States per second to a phone that acted in the last active_window_s; at most tick_hz."),
+	KEY_NUMBER("calm_hz", false, struct venue_config, calm_hz, 0.5, 60, 4, NULL,
+		   "States per second to a joined phone that is not acting; at most broadcast_hz."),
+	/* Not below one state in 5 s: a phone takes 8 s of silence for a dead link. */
+	KEY_NUMBER("hidden_hz", false, struct venue_config, hidden_hz, 0.2, 60, 0.5, NULL,
+		   "States per second to a phone whose page is hidden; at most calm_hz."),
 	/* Not below the 2 s a tap tempo or shake lasts, or "active" would undercount them. */
 	KEY_NUMBER("active_window_s", false, struct venue_config, active_window_s, 2, 60, 5, NULL,
 		   "A participant with an input this recent counts as active."),

@@ -33,6 +33,7 @@
 #include "show_engine.h"
 #include "stage_frame.h"
 #include "stage_render.h"
+#include "state_stream.h"
 
 struct daemon {
 	const struct venue_config *cfg;
@@ -82,22 +83,17 @@ static void daemon_inputs(void *user, struct show_engine *se, double now)
 	osc_in_drain(d->osc_in, run_osc_command, d);
 }
 
-/* The state to phones: every phone at a @everyone broadcast, else only those that just acted. */
+/* The state to phones: every phone's turn at a @everyone broadcast, else only those that just acted. */
 static void publish_state(struct daemon *d, bool everyone)
 {
-	size_t lens[CONFIG_MAX_ZONES];
+	struct state_stream *st = net_state_stream(d->net);
 
-	for (uint32_t z = 0; z < d->cfg->zone_count; z++) {
-		lens[z] = protocol_encode_state(net_state_buffer(d->net, z), NET_STATE_MAX, d->cfg,
-						d->show->frame, z);
-		if (!lens[z] && !d->state_too_big_logged) {
-			d->state_too_big_logged = true;
-			log_error("state for zone %s does not fit in %d bytes", d->cfg->zones[z].id,
-				  NET_STATE_MAX);
-		}
+	if (state_stream_update(st, d->cfg, d->show->frame) != 0 && !d->state_too_big_logged) {
+		d->state_too_big_logged = true;
+		log_error("the phones' state does not fit its buffer (a cue's texts or a poll too long?)");
 	}
-	d->last_state_bytes = lens[0];
-	net_state_publish(d->net, lens, everyone);
+	d->last_state_bytes = state_stream_usual_len(st);
+	net_state_publish(d->net, everyone);
 }
 
 /* The device's and the stage's health, and the journal's, into the console's alarms. */

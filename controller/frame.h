@@ -40,7 +40,7 @@ struct frame_poll {
 	uint32_t round;			/* the poll's resets so far: a new round, a fresh vote */
 };
 
-/* What the audio engine reports back (live-input analysis and health), and the phones' beat flashes. */
+/* What the audio engine reports back (live-input analysis and health). */
 struct frame_music {
 	float level;			/* live input RMS, 0..1 */
 	float peak;			/* live input peak, 0..1 */
@@ -48,9 +48,19 @@ struct frame_music {
 	float bpm;			/* live input tempo, 0 = unknown */
 	uint32_t beats;			/* beats detected so far (a counter) */
 	uint32_t onsets;		/* onsets detected so far (a counter) */
-	uint32_t flashes;		/* beat flashes phones may show so far (a counter, flash-limited; the net thread's) */
 	float output_peak_dbfs;		/* stage output, after the limiter */
 	float limiter_db;		/* gain reduction now, <= 0 */
+};
+
+/*
+ * The beat grid phones play by themselves (phone_beat.h): beats at show
+ * times at + i * period; a flash on every flash_every-th (0 = none).
+ */
+struct frame_beat {
+	bool on;			/* false: no steady beat */
+	double at;			/* a beat, show seconds */
+	double period;			/* seconds */
+	uint32_t flash_every;
 };
 
 struct show_frame {
@@ -70,6 +80,7 @@ struct show_frame {
 	bool adhoc_asking;
 	struct frame_poll adhoc_poll;
 	struct frame_music music;
+	struct frame_beat beat;		/* phones' beat grid (phone_beat.h) */
 };
 
 #endif

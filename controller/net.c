@@ -27,9 +27,10 @@
 #include "net_pss_set.h"
 #include "net_signals.h"
 #include "net_service.h"
+#include "state_stream.h"
 
 #define RX_BUFFER_SIZE		512	/* small: most phone messages fit; saves RSS per socket */
-#define PERSONAL_MAX		65536	/* largest welcome (32 zones of escaped names, 64 votes) */
+#define PERSONAL_MAX		65536	/* largest welcome (32 zones of escaped names, 64 votes), or state */
 #define FANOUT_SLICE		256	/* states written per slice of a broadcast */
 #define FD_RESERVE		64	/* files kept free for logs, configs, the listener */
 #define HANDSHAKE_TIMEOUT_S	5	/* a request's headers, from accept or from the last request */
@@ -73,7 +74,8 @@ struct net {
 	int port;
 	uint32_t max_connections;
 	int fd_ceiling;				/* accepted sockets at or above this fd are refused */
-	/* the newest state, one per zone, each with LWS_PRE headroom */
+	/* the newest state, for every phone (state_stream.h) */
+	struct state_stream *stream;
 	uint64_t state_gen;			/* every publish, broadcast or prompt */
 	uint64_t broadcast_gen;			/* broadcasts only: what "skipped" counts */
 	struct pss_set awaiting;		/* of net_pss: phones with an input applied since the last publish */
@@ -82,8 +84,6 @@ struct net {
 	uint32_t fanout_left;			/* phones still to visit for the newest broadcast */
 	uint32_t idle_next;			/* the idle sweep goes round peers from here */
 	lws_sorted_usec_list_t fanout_sul;
-	unsigned char *state_mem;
-	size_t state_len[CONFIG_MAX_ZONES];
 	unsigned char personal[LWS_PRE + PERSONAL_MAX];	/* scratch for one write */
 	char http_scratch[HTTP_BODY_MAX];		/* /healthz, /metrics rendered here */
 	char mount_origins[MOUNTS_MAX][CONFIG_PATH_MAX + 16];
@@ -104,13 +104,22 @@ struct net_pss {
 	uint32_t awaiting_at;		/* slot in net.awaiting (net_pss_set.h) */
 	uint32_t peer_at;		/* slot in net.peers */
 	bool closing;			/* a close frame went or came: no more data frames */
-	uint64_t broadcast_seen;	/* the broadcast generation its last state covered */
+	uint32_t show_v, beat_v;	/* the show and beat versions it has (state_stream.h) */
+	bool state_owed;		/* its turn came (or it acted): the newest state goes at the next write */
+	lws_usec_t state_at_us;		/* its last state went then */
+	lws_usec_t acted_us;		/* its last input or vote came then: the full rate for a while */
+	uint64_t ack_gen;		/* the state generation when its newest input came: a newer one holds it */
 	lws_usec_t heard_us;		/* when the phone last sent anything, a pong included */
 	bool ping_due;			/* the idle sweep asked for a WebSocket ping */
 	bool ping_sent;			/* one went and nothing came back since */
 	double input_at;		/* show time its oldest input not yet in a state arrived; 0 = none */
 	uint64_t input_gen;		/* the state generation then: a newer one holds the input */
 };
+
+_Static_assert(STATE_MESSAGE_MAX <= PERSONAL_MAX, "a phone's state is written from the personal buffer");
+
+static bool ack_due(const struct net *n, const struct net_pss *pss);
+static void deliver_state(struct net *n, struct net_pss *pss, bool turn);
 
 /* Per HTTP connection to /healthz or /metrics. */
 struct http_pss {
@@ -415,8 +424,13 @@ static void release_held(struct net *n)
 	uint64_t ticket;
 	char *json;
 
-	while ((peer = audience_next_released(n->audience)))
-		send_personal_now(n, lws_container_of(peer, struct net_pss, peer));
+	while ((peer = audience_next_released(n->audience))) {
+		struct net_pss *pss = lws_container_of(peer, struct net_pss, peer);
+
+		send_personal_now(n, pss);
+		if (ack_due(n, pss))
+			deliver_state(n, pss, false);	/* the vote's acknowledgement, now that it is on disk */
+	}
 	while (n->audience->reader && journal_reader_take(n->audience->reader, &ticket, &json))
 		if ((peer = audience_recap_answered(n->audience, ticket, json)))
 			send_personal_now(n, lws_container_of(peer, struct net_pss, peer));
@@ -436,16 +450,24 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 				    size_t len)
 {
 	double now = n->h.now(n->h.user);
+	struct audience_peer *peer = &pss->peer;
+	bool acked_before = peer->pending & PEER_SEND_ACK;
+	uint64_t ack_before = peer->ack_seq;
 
-	audience_handle_text(n->audience, &pss->peer, buf, len, now);
-	/* An input or vote was applied: this phone gets the next tick's state, not the next broadcast's. */
-	if ((pss->peer.pending & PEER_SEND_ACK) && pss->peer.participant >= 0 && !pss->closing) {
+	audience_handle_text(n->audience, peer, buf, len, now);
+	if (peer->participant >= 0 && !pss->closing && (peer->pending & PEER_SEND_ACK) &&
+	    (!acked_before || peer->ack_seq != ack_before)) {
+		/* An input or vote was processed: this phone gets the next tick's state, with its acknowledgement. */
 		pss_set_add(&n->awaiting, pss);
+		pss->acted_us = lws_now_usecs();
+		pss->ack_gen = n->state_gen;
 		if (pss->input_at <= 0) {
 			pss->input_at = now;
 			pss->input_gen = n->state_gen;
 		}
 	}
+	if (peer->participant >= 0 && !pss->closing && peer->want_show)
+		pss_set_add(&n->awaiting, pss);	/* sync, or the page shown again: the whole show next tick */
 	after_message(n, pss);
 }
 
@@ -500,24 +522,84 @@ bad_utf8:
 	return -1;
 }
 
+/* The state rate @pss is owed now (docs/protocol.md, "Rates"), as a period. */
+static lws_usec_t state_period_us(const struct net *n, const struct net_pss *pss, lws_usec_t now)
+{
+	const struct venue_config *cfg = n->cfg;
+	double hz;
+
+	if (pss->peer.hidden)
+		hz = cfg->hidden_hz;
+	else if (pss->acted_us && now - pss->acted_us < (lws_usec_t)(cfg->active_window_s * LWS_US_PER_SEC))
+		hz = cfg->broadcast_hz;
+	else
+		hz = cfg->calm_hz;
+	return (lws_usec_t)(LWS_US_PER_SEC / hz);
+}
+
 /*
- * The newest state to @pss if it has not had it: its own zone's, shared by
- * every phone of that zone. Returns -1 when the socket failed.
+ * Whether a broadcast is @pss's turn: its period has passed since its last
+ * state, less half a broadcast period (broadcasts come on ticks, so a turn
+ * a hair early is the right one). A phone that had a state after its own
+ * input just before the broadcast skips it: one message, not two.
+ */
+static bool state_turn(const struct net *n, const struct net_pss *pss, lws_usec_t now)
+{
+	lws_usec_t half_broadcast = (lws_usec_t)(LWS_US_PER_SEC / n->cfg->broadcast_hz / 2);
+
+	return now - pss->state_at_us >= state_period_us(n, pss, now) - half_broadcast;
+}
+
+/* True when @pss has its acknowledgement to go in a state built after the input it covers. */
+static bool ack_due(const struct net *n, const struct net_pss *pss)
+{
+	return audience_peer_ack_ready(&pss->peer) && n->state_gen > pss->ack_gen;
+}
+
+/* True when a state waits to go to @pss at its next write. */
+static bool state_waiting(const struct net *n, const struct net_pss *pss)
+{
+	const struct audience_peer *peer = &pss->peer;
+
+	if (peer->participant < 0 || (peer->pending & PEER_SEND_WELCOME) || !n->stream->live_len)
+		return false;	/* no state before the welcome (which may wait for the journal) */
+	return (pss->state_owed && peer->state_gen < n->state_gen) || ack_due(n, pss) || peer->want_show;
+}
+
+/*
+ * The state @pss is owed, if any: the newest live numbers, with its
+ * acknowledgement and whatever show or beat version it lacks. Returns -1
+ * when the socket failed.
  */
 static int send_state(struct net *n, struct net_pss *pss)
 {
 	struct audience_peer *peer = &pss->peer;
-	unsigned char *buf = n->state_mem + (size_t)peer->zone * (LWS_PRE + NET_STATE_MAX);
-	size_t len = n->state_len[peer->zone];
+	struct state_stream *st = n->stream;
+	char *out = (char *)n->personal + LWS_PRE;
+	struct state_extras x;
+	bool ack;
+	size_t len;
 
-	/* No state before the welcome (which may wait for the journal). */
-	if (peer->participant < 0 || (peer->pending & PEER_SEND_WELCOME) || peer->state_gen >= n->state_gen || !len)
+	if (!state_waiting(n, pss))
 		return 0;
-	if (lws_write(pss->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
+	if (peer->want_show) {
+		peer->want_show = false;
+		pss->show_v = pss->beat_v = 0;
+	}
+	ack = ack_due(n, pss);
+	x = (struct state_extras){ .ack_seq = ack ? peer->ack_seq : 0, .show = pss->show_v != st->show_v,
+				   .beat = pss->beat_v != st->beat_v };
+	len = state_stream_message(st, &x, out, PERSONAL_MAX);
+	if (!len)
+		return 0;	/* cannot happen: PERSONAL_MAX holds the largest (state_stream.h) */
+	if (lws_write(pss->wsi, (unsigned char *)out, len, LWS_WRITE_TEXT) < (int)len)
 		return -1;
-	if (pss->broadcast_seen && n->broadcast_gen > pss->broadcast_seen)
-		n->metrics->states_skipped += n->broadcast_gen - pss->broadcast_seen - 1;
-	pss->broadcast_seen = n->broadcast_gen;
+	if (ack)
+		audience_peer_ack_sent(peer);
+	pss->show_v = st->show_v;
+	pss->beat_v = st->beat_v;
+	pss->state_owed = false;
+	pss->state_at_us = lws_now_usecs();
 	peer->state_gen = n->state_gen;
 	/* The first state built after its input arrived: the input-to-state latency, as the phone sees it
 	 * less the network. (A vote's state also waited for the journal's commit; that is counted too.) */
@@ -600,12 +682,11 @@ static int audience_writeable(struct net *n, struct net_pss *pss, struct lws *ws
 	} else if (send_state(n, pss) != 0) {
 		return -1;
 	}
-	/* After an ack or a pong, the state it announces goes in the same callback when the socket took it all. */
+	/* After a pong or an error, a state it waited behind goes in the same callback when the socket took it all. */
 	if (len && !peer->close_code && !audience_peer_has_personal(peer) && !lws_partial_buffered(wsi) &&
 	    send_state(n, pss) != 0)
 		return -1;
-	if (audience_peer_has_personal(peer) || (peer->close_code && !pss->close_armed) ||
-	    (peer->participant >= 0 && peer->state_gen < n->state_gen && n->state_len[peer->zone]))
+	if (audience_peer_has_personal(peer) || (peer->close_code && !pss->close_armed) || state_waiting(n, pss))
 		lws_callback_on_writable(wsi);
 	return 0;
 }
@@ -645,9 +726,12 @@ static void peers_remove(struct net *n, struct net_pss *pss)
 {
 	struct net_pss *moved = pss_set_remove(&n->peers, pss);
 
-	/* Moved behind the broadcast's cursor mid-round, it would miss this round: ask for its write. */
-	if (moved && n->fanout_left && moved->peer.state_gen < n->state_gen && !moved->closing)
+	/* Moved behind the broadcast's cursor mid-round, it would miss its turn: give it now. */
+	if (moved && n->fanout_left && moved->peer.state_gen < n->state_gen && !moved->closing &&
+	    state_turn(n, moved, lws_now_usecs())) {
+		moved->state_owed = true;
 		lws_callback_on_writable(moved->wsi);
+	}
 	if (n->fanout_left > n->peers.n)
 		n->fanout_left = n->peers.n;
 }
@@ -816,9 +900,9 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 
 /* ---- public ---- */
 
-char *net_state_buffer(struct net *n, uint32_t zone)
+struct state_stream *net_state_stream(struct net *n)
 {
-	return (char *)n->state_mem + (size_t)zone * (LWS_PRE + NET_STATE_MAX) + LWS_PRE;
+	return n->stream;
 }
 
 /*
@@ -831,12 +915,27 @@ char *net_state_buffer(struct net *n, uint32_t zone)
  * guard lws gives for writing more than once: a socket that did not take
  * the last write whole waits for its callback.
  */
-static void deliver_state(struct net *n, struct net_pss *pss)
+static void deliver_state(struct net *n, struct net_pss *pss, bool turn)
 {
 	struct audience_peer *peer = &pss->peer;
+	lws_usec_t now;
 
 	if (pss->closing)
 		return;
+	if (turn) {
+		now = lws_now_usecs();
+		if (!state_turn(n, pss, now))
+			return;
+		/* Turns it could not take (its socket was still busy): states it skipped. */
+		if (pss->state_at_us) {
+			lws_usec_t period = state_period_us(n, pss, now);
+			lws_usec_t missed = (now - pss->state_at_us + period / 4) / period;
+
+			if (missed > 1)
+				n->metrics->states_skipped += (uint64_t)(missed - 1);
+		}
+	}
+	pss->state_owed = true;
 	if (n->stopping || peer->close_code || audience_peer_has_personal(peer) || lws_partial_buffered(pss->wsi)) {
 		lws_callback_on_writable(pss->wsi);
 		return;
@@ -859,15 +958,14 @@ static void fanout_cb(lws_sorted_usec_list_t *sul)
 	for (uint32_t k = 0; k < FANOUT_SLICE && n->fanout_left && n->peers.n; k++, n->fanout_left--) {
 		if (n->fanout_next >= n->peers.n)
 			n->fanout_next = 0;
-		deliver_state(n, n->peers.items[n->fanout_next++]);
+		deliver_state(n, n->peers.items[n->fanout_next++], true);
 	}
 	if (n->fanout_left && n->peers.n)
 		lws_sul_schedule(n->ctx, 0, &n->fanout_sul, fanout_cb, 1);
 }
 
-void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
+void net_state_publish(struct net *n, bool broadcast)
 {
-	memcpy(n->state_len, lens, n->cfg->zone_count * sizeof(*lens));
 	n->state_gen++;
 	if (broadcast) {
 		n->broadcast_gen++;
@@ -878,7 +976,7 @@ void net_state_publish(struct net *n, const size_t *lens, bool broadcast)
 	} else {
 		n->metrics->prompt_states++;
 		for (uint32_t i = 0; i < n->awaiting.n; i++)
-			deliver_state(n, n->awaiting.items[i]);
+			deliver_state(n, n->awaiting.items[i], false);
 	}
 	pss_set_clear(&n->awaiting);
 }
@@ -943,8 +1041,8 @@ static int protocols_fill(struct net *n)
 		.name = PROTOCOL_NAME, .callback = audience_callback,
 		.per_session_data_size = sizeof(struct net_pss),
 		.rx_buffer_size = RX_BUFFER_SIZE,
-		/* lets one lws_write() carry a whole state, whatever rx_buffer_size is */
-		.tx_packet_size = LWS_PRE + NET_STATE_MAX,
+		/* lets one lws_write() carry a whole message, whatever rx_buffer_size is */
+		.tx_packet_size = LWS_PRE + PERSONAL_MAX,
 	};
 	n->protocols[k++] = (struct lws_protocols){ .name = LISTEN_PROTOCOL, .callback = listen_callback };
 	for (const struct lws_protocols *p = n->service ? n->service->protocols : NULL; p && p->name; p++) {
@@ -1041,8 +1139,10 @@ struct net *net_create(const struct net_options *o, const struct net_handlers *h
 	n->max_connections = connection_cap(cfg);
 	n->fd_ceiling = fd_ceiling();
 	n->ipv6_prefix = cfg->limits.ipv6_prefix;
-	n->state_mem = calloc(cfg->zone_count, LWS_PRE + NET_STATE_MAX);
-	if (!n->state_mem ||
+	n->stream = malloc(sizeof(*n->stream));
+	if (n->stream)
+		state_stream_init(n->stream);
+	if (!n->stream ||
 	    pss_set_init(&n->awaiting, n->max_connections + FD_RESERVE,
 			 offsetof(struct net_pss, awaiting_at)) != 0 ||
 	    pss_set_init(&n->peers, n->max_connections + FD_RESERVE, offsetof(struct net_pss, peer_at)) != 0 ||
@@ -1150,7 +1250,7 @@ void net_destroy(struct net *n)
 	if (n->service)
 		n->service->destroy(n->service->user);
 	addrtable_free(&n->addrs);
-	free(n->state_mem);
+	free(n->stream);
 	pss_set_free(&n->awaiting);
 	pss_set_free(&n->peers);
 	pthread_mutex_destroy(&n->wake_lock);

@@ -83,19 +83,20 @@ void net_wake(struct net *n);
 uint32_t net_participants_at_stop(const struct net *n);
 
 /*
- * Buffer for the state of zone @zone, with LWS_PRE bytes of headroom before
- * it that lws needs for the frame header. Capacity NET_STATE_MAX.
+ * The phones' state stream (state_stream.h), which the tick updates before
+ * each publish; the net owns it and writes each phone's message from it.
  */
-#define NET_STATE_MAX 32768	/* worst case: 8 options of 160 escaped bytes, 32 zones */
-char *net_state_buffer(struct net *n, uint32_t zone);
+struct state_stream *net_state_stream(struct net *n);
 /*
- * Publishes a new state generation: @lens[z] bytes in each zone's buffer
- * (0 = nothing for that zone). A @broadcast asks every phone's socket for
- * a write; otherwise only the phones whose input or vote was applied since
- * the last publish get it (a prompt state: the person who acted sees it
- * within a tick, not at the next broadcast).
+ * Publishes a new state generation. A @broadcast gives a turn to every
+ * phone, and a phone whose rate is due gets the state (docs/protocol.md,
+ * "Rates": acting phones every broadcast, calm and hidden phones less
+ * often); otherwise only the phones whose input or vote was applied, or
+ * that asked for the whole show, since the last publish get it (a prompt
+ * state: the person who acted sees it within a tick, with its
+ * acknowledgement).
  */
-void net_state_publish(struct net *n, const size_t *lens, bool broadcast);
+void net_state_publish(struct net *n, bool broadcast);
 /* True when a phone whose input was applied waits for a state. */
 bool net_states_awaited(const struct net *n);
 

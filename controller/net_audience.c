@@ -173,12 +173,11 @@ static void reject_coalesced(struct audience *a, struct audience_peer *peer, enu
 	}
 }
 
-static void queue_ack(struct audience *a, struct audience_peer *peer, uint64_t seq)
+static void queue_ack(struct audience_peer *peer, uint64_t seq)
 {
 	if (!(peer->pending & PEER_SEND_ACK) || seq > peer->ack_seq)
 		peer->ack_seq = seq;
-	peer->ack_tick = a->tick + 1;	/* the next tick's state is the first to include it */
-	peer->pending |= PEER_SEND_ACK;
+	peer->pending |= PEER_SEND_ACK;	/* it rides in the phone's next state */
 }
 
 static void handle_hello(struct audience *a, struct audience_peer *peer,
@@ -605,6 +604,20 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 	case CLIENT_RECAP:
 		handle_recap(a, peer, &m);
 		return;
+	case CLIENT_SYNC:
+	case CLIENT_VISIBILITY:
+		/* The state stream's business (the caller's): what it sends this phone, and how often. */
+		if (peer->participant < 0) {
+			audience_peer_reject(a, peer, REJECT_NOT_JOINED, 0, NULL);
+			return;
+		}
+		if (m.type == CLIENT_VISIBILITY && m.hidden != peer->hidden) {
+			peer->hidden = m.hidden;
+			peer->want_show = !m.hidden;	/* shown again: the whole show at once */
+		} else if (m.type == CLIENT_SYNC) {
+			peer->want_show = true;
+		}
+		return;
 	case CLIENT_INPUT:
 	case CLIENT_VOTE:
 		break;
@@ -617,14 +630,14 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 		return;
 	if (!crowd_seq_take(a->crowd, peer->participant, m.seq)) {
 		a->metrics->rejected[REJECT_DUPLICATE]++;
-		queue_ack(a, peer, crowd_participant_last_seq(a->crowd, peer->participant));
+		queue_ack(peer, crowd_participant_last_seq(a->crowd, peer->participant));
 		return;
 	}
 	if (m.type == CLIENT_INPUT)
 		handle_input(a, peer, &m, now_s);
 	else
 		handle_vote(a, peer, &m, now_s);
-	queue_ack(a, peer, m.seq);
+	queue_ack(peer, m.seq);
 }
 
 void audience_handle_binary(struct audience *a, struct audience_peer *peer, size_t len, double now_s)
@@ -643,9 +656,20 @@ bool audience_peer_has_personal(const struct audience_peer *peer)
 	if (held(peer)) {
 		if (pending & PEER_SEND_WELCOME)
 			return false;	/* nothing goes before the welcome */
-		pending &= (uint8_t)~(PEER_SEND_ACK | PEER_SEND_FORGOTTEN);
+		pending &= (uint8_t)~PEER_SEND_FORGOTTEN;
 	}
+	pending &= (uint8_t)~PEER_SEND_ACK;	/* not a message of its own: it rides in a state */
 	return pending || peer->error_count;
+}
+
+bool audience_peer_ack_ready(const struct audience_peer *peer)
+{
+	return (peer->pending & PEER_SEND_ACK) && !held(peer);
+}
+
+void audience_peer_ack_sent(struct audience_peer *peer)
+{
+	peer->pending &= (uint8_t)~PEER_SEND_ACK;
 }
 
 size_t audience_peer_next_personal(struct audience *a, struct audience_peer *peer,
@@ -682,9 +706,6 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	} else if (peer->pending & PEER_SEND_PONG) {
 		peer->pending &= (uint8_t)~PEER_SEND_PONG;
 		n = protocol_encode_pong(out, cap, peer->ping_t0, peer->ping_t1, now_s);
-	} else if ((peer->pending & PEER_SEND_ACK) && !held(peer)) {
-		peer->pending &= (uint8_t)~PEER_SEND_ACK;
-		n = protocol_encode_ack(out, cap, peer->ack_seq, peer->ack_tick);
 	} else if ((peer->pending & PEER_SEND_FORGOTTEN) && !held(peer)) {
 		peer->pending &= (uint8_t)~PEER_SEND_FORGOTTEN;
 		n = protocol_encode_forgotten(out, cap);
@@ -823,5 +844,7 @@ int audience_peer_drain(struct audience *a, struct audience_peer *peer, double n
 
 	while (audience_peer_next_personal(a, peer, scratch, sizeof(scratch), now_s))
 		;
+	if (audience_peer_ack_ready(peer))
+		audience_peer_ack_sent(peer);	/* read in the state the phone would get */
 	return peer->close_code;
 }

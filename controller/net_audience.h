@@ -43,7 +43,7 @@
 enum {
 	PEER_SEND_WELCOME = 1 << 0,
 	PEER_SEND_PONG = 1 << 1,
-	PEER_SEND_ACK = 1 << 2,
+	PEER_SEND_ACK = 1 << 2,		/* not a message: the phone's next state carries ack_seq */
 	PEER_SEND_TEXT_STATUS = 1 << 3,	/* the moderators decided on its crowd text */
 	PEER_SEND_FORGOTTEN = 1 << 4,	/* its rows are deleted; the connection closes after it */
 	PEER_SEND_RECAP = 1 << 5,	/* the recap it asked for is in peer->recap */
@@ -76,7 +76,9 @@ struct audience_peer {
 	struct peer_error errors[AUDIENCE_ERRORS_MAX];	/* oldest first */
 	char detail[80];		/* what was wrong, for the newest error only */
 	bool resumed;
-	uint64_t ack_seq, ack_tick;
+	uint64_t ack_seq;		/* every input and vote up to it processed (PEER_SEND_ACK) */
+	bool hidden;			/* the phone's page is hidden: the lowest state rate */
+	bool want_show;			/* it asked for the whole show (sync, or shown again); the caller clears it */
 	/*
 	 * Durable before acknowledged: a new participant's welcome, a vote's
 	 * ack and "forgotten" wait until the journal holds this event; 0 = no
@@ -103,7 +105,6 @@ struct audience {
 	struct metrics *metrics;
 	struct crowdtext *texts;	/* crowd text for moderation; NULL = text refused */
 	struct journal *journal;	/* joins, leaves, inputs and votes go here; NULL = none */
-	uint64_t tick;			/* current show tick, for acks */
 	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */
 	struct audience_peer *displaced;	/* set when a resume took a participant from
 						 * another connection: the caller wakes it to close */
@@ -156,8 +157,15 @@ struct audience_peer *audience_next_released(struct audience *a);
  */
 struct audience_peer *audience_recap_answered(struct audience *a, uint64_t ticket, char *json);
 
-/* True when @peer has a personal message waiting. */
+/* True when @peer has a personal message waiting (an acknowledgement is not one). */
 bool audience_peer_has_personal(const struct audience_peer *peer);
+/*
+ * The acknowledgement of @peer's inputs (peer->ack_seq) goes in its next
+ * state, not as a message: ready once the journal holds what it covers.
+ * The caller marks it sent once a state carried it.
+ */
+bool audience_peer_ack_ready(const struct audience_peer *peer);
+void audience_peer_ack_sent(struct audience_peer *peer);
 /*
  * Moderation by the anonymous id phones and the console show
  * ("p-1a2b3c4d"); muting or removing also withdraws its crowd texts from

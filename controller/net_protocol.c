@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_writer.h"
 #include "utf8.h"
 
 static const char *const reason_names[REJECT_COUNT] = {
@@ -286,6 +287,25 @@ static enum reject_reason decode_recap(struct client_msg *m, json_t *root)
 	return r;
 }
 
+/* sync: nothing to read. */
+static enum reject_reason decode_sync(struct client_msg *m, json_t *root)
+{
+	(void)m;
+	(void)root;
+	return REJECT_NONE;
+}
+
+/* visibility: whether the phone's page is hidden now. */
+static enum reject_reason decode_visibility(struct client_msg *m, json_t *root)
+{
+	json_t *h = json_object_get(root, "hidden");
+
+	if (!h || !json_is_boolean(h))
+		return fail(m, REJECT_INVALID_FIELD, "\"hidden\" must be true or false");
+	m->hidden = json_is_true(h);
+	return REJECT_NONE;
+}
+
 enum reject_reason protocol_decode(const char *buf, size_t len, struct client_msg *msg)
 {
 	static const struct {
@@ -299,6 +319,8 @@ enum reject_reason protocol_decode(const char *buf, size_t len, struct client_ms
 		{ "ping", CLIENT_PING, decode_ping },
 		{ "forget", CLIENT_FORGET, decode_forget },
 		{ "recap", CLIENT_RECAP, decode_recap },
+		{ "sync", CLIENT_SYNC, decode_sync },
+		{ "visibility", CLIENT_VISIBILITY, decode_visibility },
 	};
 	json_error_t jerr;
 	json_t *root, *type;
@@ -334,108 +356,12 @@ out:
 
 /* ---- encoding ---- */
 
-/* A bounded JSON writer: once it overflows, every further write is a no-op. */
-struct jw {
-	char *p;
-	size_t cap, len;
-	bool overflow;
-};
-
-static void jw_raw(struct jw *w, const char *s, size_t n)
-{
-	if (w->overflow || w->len + n >= w->cap) {
-		w->overflow = true;
-		return;
-	}
-	memcpy(w->p + w->len, s, n);
-	w->len += n;
-	w->p[w->len] = '\0';
-}
-
-static void jw_lit(struct jw *w, const char *s)
-{
-	jw_raw(w, s, strlen(s));
-}
-
-static void jw_fmt(struct jw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void jw_fmt(struct jw *w, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (w->overflow)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(w->p + w->len, w->cap - w->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= w->cap - w->len) {
-		w->overflow = true;
-		return;
-	}
-	w->len += (size_t)n;
-}
-
-/* A JSON string; config text is valid UTF-8 (jansson checked it), so only escapes are needed. */
-static void jw_str(struct jw *w, const char *s)
-{
-	jw_raw(w, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			char esc[2] = { '\\', (char)c };
-
-			jw_raw(w, esc, 2);
-		} else if (c < 0x20) {
-			jw_fmt(w, "\\u%04x", c);
-		} else {
-			jw_raw(w, s, 1);
-		}
-	}
-	jw_raw(w, "\"", 1);
-}
-
-/* A number rounded to @decimals, or null when @v < 0 (our "no data"). */
-static void jw_num_or_null(struct jw *w, double v, int decimals)
-{
-	if (v < 0 || !isfinite(v))
-		jw_lit(w, "null");
-	else
-		jw_fmt(w, "%.*f", decimals, v);
-}
-
-/* Show seconds as milliseconds with three decimals (microseconds). */
-static void jw_ms(struct jw *w, double s)
-{
-	if (s < 0)
-		jw_lit(w, "null");
-	else
-		jw_fmt(w, "%.3f", s * 1000.0);
-}
-
-static size_t jw_done(struct jw *w)
-{
-	return w->overflow ? 0 : w->len;
-}
-
-#define JW_INIT(buf, size) { .p = (buf), .cap = (size), .len = 0, .overflow = ((size) == 0) }
-
 size_t protocol_encode_pong(char *out, size_t cap, double t0, double t1_s, double t2_s)
 {
 	struct jw w = JW_INIT(out, cap);
 
 	jw_fmt(&w, "{\"type\":\"pong\",\"t0\":%.17g,\"t1\":%.3f,\"t2\":%.3f}",
 	       t0, t1_s * 1000.0, t2_s * 1000.0);
-	return jw_done(&w);
-}
-
-size_t protocol_encode_ack(char *out, size_t cap, uint64_t seq, uint64_t tick)
-{
-	struct jw w = JW_INIT(out, cap);
-
-	jw_fmt(&w, "{\"type\":\"ack\",\"seq\":%llu,\"tick\":%llu}",
-	       (unsigned long long)seq, (unsigned long long)tick);
 	return jw_done(&w);
 }
 
@@ -507,122 +433,13 @@ size_t protocol_encode_welcome(char *out, size_t cap, const struct venue_config 
 	}
 	jw_fmt(&w, "],\"limits\":{\"inputs_per_second\":%g,\"input_burst\":%g,"
 	       "\"max_message_bytes\":%u,\"text_max_chars\":%u,\"text_interval_s\":%g},"
-	       "\"broadcast_hz\":%g,\"t\":",
+	       "\"broadcast_hz\":%g,\"rates\":{\"active_hz\":%g,\"calm_hz\":%g,\"hidden_hz\":%g,"
+	       "\"active_s\":%g},\"t\":",
 	       cfg->limits.inputs_per_second, cfg->limits.input_burst,
 	       cfg->limits.max_message_bytes, cfg->moderation.text_max_chars,
-	       cfg->moderation.text_interval_s, cfg->broadcast_hz);
+	       cfg->moderation.text_interval_s, cfg->broadcast_hz, cfg->broadcast_hz, cfg->calm_hz,
+	       cfg->hidden_hz, cfg->active_window_s);
 	jw_ms(&w, wi->t_s);
-	jw_lit(&w, "}");
-	return jw_done(&w);
-}
-
-static void encode_summary_fields(struct jw *w, const struct crowd_summary *s)
-{
-	jw_fmt(w, "\"participants\":%u,\"active\":%u,\"taps_per_s\":", s->participants, s->active);
-	jw_num_or_null(w, s->taps_per_s, 2);
-	jw_lit(w, ",\"tempo_bpm\":");
-	jw_num_or_null(w, s->tempo_bpm, 1);
-	jw_fmt(w, ",\"tempo_n\":%u,\"xy\":{\"n\":%u,\"mean\":", s->tempo_n, s->xy_n);
-	if (s->xy_n) {
-		jw_fmt(w, "[%.4f,%.4f],\"median\":[%.4f,%.4f]}", s->x_mean, s->y_mean,
-		       s->x_median, s->y_median);
-	} else {
-		jw_lit(w, "null,\"median\":null}");
-	}
-	jw_fmt(w, ",\"slider\":{\"n\":%u,\"mean\":", s->slider_n);
-	jw_num_or_null(w, s->slider_n ? s->slider_mean : -1, 4);
-	jw_lit(w, ",\"median\":");
-	jw_num_or_null(w, s->slider_n ? s->slider_median : -1, 4);
-	jw_fmt(w, "},\"shake\":{\"n\":%u,\"energy\":%.4f}", s->shake_n, s->shake_energy);
-}
-
-size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *cfg,
-			     const struct show_frame *f, uint32_t zone)
-{
-	struct jw w = JW_INIT(out, cap);
-	const struct config_cue *cue = &cfg->cues[f->cue_index];
-	const struct frame_poll *fp;
-	enum control order[CONTROL_COUNT];
-	uint32_t n;
-
-	jw_fmt(&w, "{\"type\":\"state\",\"tick\":%llu,\"t\":", (unsigned long long)f->tick);
-	jw_ms(&w, f->t);
-	jw_fmt(&w, ",\"participants\":%u,\"active\":%u,\"frozen\":%s,\"over\":%s,\"cue\":{\"index\":%d,\"id\":",
-	       f->venue.participants, f->venue.active, f->frozen ? "true" : "false", f->over ? "true" : "false",
-	       f->cue_index);
-	jw_str(&w, cue->id);
-	jw_lit(&w, ",\"title\":");
-	jw_str(&w, cue->title);
-	jw_lit(&w, ",\"prompt\":");
-	jw_str(&w, cue->prompt);
-	jw_lit(&w, ",\"scene\":");
-	jw_str(&w, scene_name(cue->scene));
-	/* In the order phones show them: the config's, which the enum's order is not. */
-	jw_lit(&w, ",\"controls\":[");
-	n = config_cue_controls_ordered(cue, f->controls, order);
-	for (uint32_t i = 0; i < n; i++) {
-		if (i)
-			jw_lit(&w, ",");
-		jw_str(&w, control_name(order[i]));
-	}
-	jw_fmt(&w, "],\"final\":%s,\"started\":",
-	       config_cue_is_final(cfg, f->cue_index) ? "true" : "false");
-	jw_ms(&w, f->cue_started);
-	jw_lit(&w, ",\"advance_at\":");
-	jw_ms(&w, f->cue_advance_at);
-	jw_lit(&w, "},\"crowd\":{");
-	encode_summary_fields(&w, &f->venue);
-	if (zone < f->zone_count) {
-		jw_lit(&w, "},\"zone\":{\"id\":");
-		jw_str(&w, cfg->zones[zone].id);
-		jw_lit(&w, ",");
-		encode_summary_fields(&w, &f->zones[zone]);
-	}
-	jw_lit(&w, "},\"zones\":[");
-	for (uint32_t z = 0; z < f->zone_count; z++) {
-		jw_lit(&w, z ? ",{\"id\":" : "{\"id\":");
-		jw_str(&w, cfg->zones[z].id);
-		jw_fmt(&w, ",\"participants\":%u,\"active\":%u}", f->zones[z].participants,
-		       f->zones[z].active);
-	}
-	jw_fmt(&w, "],\"music\":{\"level\":%.3f,\"peak\":%.3f,\"bpm\":", f->music.level,
-	       f->music.peak);
-	jw_num_or_null(&w, f->music.bpm > 0 ? f->music.bpm : -1, 1);
-	jw_fmt(&w, ",\"beats\":%u,\"onsets\":%u,\"flashes\":%u,\"bands\":[%.3f,%.3f,%.3f,%.3f]}",
-	       f->music.beats, f->music.onsets, f->music.flashes, f->music.bands[0], f->music.bands[1],
-	       f->music.bands[2], f->music.bands[3]);
-	/* The console's ad-hoc poll, while it asks, is the one phones see. */
-	fp = f->adhoc_asking ? &f->adhoc_poll : &f->poll;
-	jw_lit(&w, ",\"poll\":");
-	if (fp->index < 0 || (uint32_t)fp->index >= cfg->poll_count) {
-		jw_lit(&w, "null");
-	} else {
-		const struct config_poll *p = &cfg->polls[fp->index];
-
-		jw_lit(&w, "{\"id\":");
-		jw_str(&w, p->id);
-		jw_lit(&w, ",\"question\":");
-		jw_str(&w, p->question);
-		jw_lit(&w, ",\"options\":[");
-		for (uint32_t o = 0; o < p->option_count; o++) {
-			if (o)
-				jw_lit(&w, ",");
-			jw_str(&w, p->options[o]);
-		}
-		/* Counts held back for the reveal are zeros to phones: nothing to read off the wire. */
-		jw_fmt(&w, "],\"open\":%s,\"hidden\":%s,\"round\":%u,\"tallies\":[", fp->open ? "true" : "false",
-		       fp->hidden ? "true" : "false", fp->round);
-		for (uint32_t o = 0; o < p->option_count; o++)
-			jw_fmt(&w, o ? ",%u" : "%u", fp->hidden ? 0 : fp->tallies[o]);
-		jw_fmt(&w, "],\"total\":%u,\"closes_at\":", fp->hidden ? 0 : fp->total);
-		jw_ms(&w, fp->closes_at);
-		jw_fmt(&w, ",\"revealed\":%s,\"vetoed\":%s", fp->revealed ? "true" : "false",
-		       fp->vetoed ? "true" : "false");
-		if (fp->winner >= 0)
-			jw_fmt(&w, ",\"winner\":%d}", fp->winner);
-		else
-			jw_lit(&w, ",\"winner\":null}");
-	}
 	jw_lit(&w, "}");
 	return jw_done(&w);
 }

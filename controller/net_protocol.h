@@ -1,5 +1,5 @@
 /*
- * net_protocol.h - the audience protocol tutti.audience.v1 (docs/protocol.md):
+ * net_protocol.h - the audience protocol tutti.audience.v2 (docs/protocol.md):
  * decoding what phones send and encoding what the daemon sends back.
  *
  * Decoding is strict about what it needs and ignores fields it does not
@@ -18,7 +18,7 @@
 #include "config.h"
 #include "frame.h"
 
-#define PROTOCOL_NAME		"tutti.audience.v1"
+#define PROTOCOL_NAME		"tutti.audience.v2"
 #define PROTOCOL_TOKEN_MAX	64	/* longest token string accepted in hello */
 #define PROTOCOL_SEQ_MAX	9007199254740991ULL	/* 2^53 - 1: exact in JavaScript */
 
@@ -59,7 +59,9 @@ enum client_msg_type {
 	CLIENT_VOTE,
 	CLIENT_PING,
 	CLIENT_FORGET,			/* forget me: the participant's data is deleted */
-	CLIENT_RECAP			/* what the participant whose token it carries did (journal_recap.h) */
+	CLIENT_RECAP,			/* what the participant whose token it carries did (journal_recap.h) */
+	CLIENT_SYNC,			/* the whole show again, in the next state */
+	CLIENT_VISIBILITY		/* the phone's page was hidden or shown (the state rate) */
 };
 
 struct client_msg {
@@ -80,6 +82,8 @@ struct client_msg {
 	int64_t choice;
 	/* ping */
 	double t0;
+	/* visibility */
+	bool hidden;
 	/* on error: what was wrong, for the error message */
 	char detail[96];
 };
@@ -103,9 +107,9 @@ const char *reject_reason_message(enum reject_reason r);
 /*
  * Encoders write one JSON text into @out (size @cap) and return its length,
  * or 0 when it does not fit. Times are show seconds; they go out as ms.
+ * The state stream has its own module (state_stream.h).
  */
 size_t protocol_encode_pong(char *out, size_t cap, double t0, double t1_s, double t2_s);
-size_t protocol_encode_ack(char *out, size_t cap, uint64_t seq, uint64_t tick);
 /* The moderators' verdict on the crowd text sent by input @seq. */
 size_t protocol_encode_text_status(char *out, size_t cap, uint64_t seq, bool approved);
 /* The participant's data is deleted, as it asked (the connection then closes with 4004). */
@@ -125,12 +129,5 @@ struct welcome_info {
 };
 size_t protocol_encode_welcome(char *out, size_t cap, const struct venue_config *cfg,
 			       const struct welcome_info *w);
-
-/*
- * The state for phones in zone @zone (index into cfg->zones): the venue's
- * aggregates, that zone's, every zone's headcount, the cue and the poll.
- */
-size_t protocol_encode_state(char *out, size_t cap, const struct venue_config *cfg,
-			     const struct show_frame *f, uint32_t zone);
 
 #endif

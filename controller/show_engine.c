@@ -22,6 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "net_audience.h"
+#include "phone_beat.h"
 #include "safety.h"
 #include "safety_flash.h"
 #include "show.h"
@@ -52,8 +53,8 @@ struct show_engine {
 	struct journal_reader *reader;	/* phones' recaps, read from it (a live show's only) */
 	bool journal_resumed;		/* it held this show when it was opened */
 	double resumed_t;		/* the show time a resumed journal goes on from */
-	struct flash_gate phone_flashes;	/* beat flashes on phones, within the venue's limit */
-	uint32_t last_beats;
+	struct flash_gate phone_flashes;	/* phones' flash limit now (its max; safety sets it) */
+	struct phone_beat beat;		/* the beat grid phones play */
 	float limiter_max_db;		/* the limiter's largest gain reduction since the last loudness row */
 	struct latency_hist latency_then;	/* the input-to-state latency at the last metrics row */
 	double last_tick_s;
@@ -123,22 +124,16 @@ static void audio_tick(struct show_engine *se, double now)
 		if (fb.limiter_max_db > se->limiter_max_db)
 			se->limiter_max_db = fb.limiter_max_db;
 	}
-	if (got) {
-		uint32_t flashes = m->flashes;	/* counted here, not by the engine */
-
+	if (got)
 		*m = fb.music;
-		m->flashes = flashes;
-	}
 	/*
-	 * During an audio cue, phones flash on the beat: each beat asks the
-	 * gate, so however fast the music, no phone flashes more than the
-	 * venue's limit allows in any second.
+	 * Phones play the beat grid themselves; during an audio cue they flash
+	 * on it, every so many beats that no phone flashes more than the
+	 * venue's limit (or the console's stricter policy) in any second.
 	 */
-	if (m->beats != se->last_beats) {
-		se->last_beats = m->beats;
-		if (show_cue(se->show)->scene == SCENE_AUDIO && flash_gate_allow(&se->phone_flashes, now))
-			m->flashes++;
-	}
+	phone_beat_update(&se->beat, now, m->bpm, m->beats,
+			  show_cue(se->show)->scene == SCENE_AUDIO ? se->phone_flashes.max : 0);
+	se->frame.beat = se->beat.grid;
 }
 
 /*
@@ -161,7 +156,6 @@ void show_engine_tick(struct show_engine *se, double now)
 
 	journal_set_tick(se->journal, n);
 	se->tick++;
-	se->audience.tick = se->tick;
 	safety_apply(se->safety);
 	/* After safety, like a phone's message between two ticks: a freeze reaches the crowd next tick. */
 	if (se->o.inputs)
@@ -320,6 +314,7 @@ struct show_engine *show_engine_create(const struct show_engine_options *o)
 	if (!se->drawable)
 		log_warn("crowd text: %s; texts are not cut to what the stage can draw", err);
 	crowdtext_set_drawable(se->texts, se->drawable);
+	phone_beat_init(&se->beat);
 	flash_gate_init(&se->phone_flashes, &(struct flash_limits){
 		.max_per_s = (uint8_t)cfg->safety.max_flashes_per_s,
 		.max_red_per_s = (uint8_t)cfg->safety.max_red_flashes_per_s });

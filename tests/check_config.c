@@ -89,6 +89,8 @@ START_TEST(test_config_minimal_document_gets_every_default)
 	ck_assert_str_eq(cfg->tls_key, "");
 	ck_assert_double_eq(cfg->tick_hz, 60);
 	ck_assert_double_eq(cfg->broadcast_hz, 20);
+	ck_assert_double_eq(cfg->calm_hz, 4);
+	ck_assert_double_eq(cfg->hidden_hz, 0.5);
 	ck_assert_double_eq(cfg->active_window_s, 5);
 	ck_assert_double_eq(cfg->resume_window_s, 600);
 	ck_assert_double_eq(cfg->limits.inputs_per_second, 10);
@@ -541,6 +543,13 @@ START_TEST(test_config_broadcast_faster_than_tick_is_reported)
 	/* The default broadcast_hz (20) against a low tick_hz is caught too. */
 	expect_one("{'name':'X','capacity':10,'timing':{'tick_hz':10},'cues':[" CUE_TAP "]}",
 		   "/timing/broadcast_hz", "must not be more than tick_hz (10), got 20");
+	/* The phones' state rates: calm at most the full rate, hidden at most calm. */
+	expect_one("{'name':'X','capacity':10,'timing':{'broadcast_hz':10,'calm_hz':12},'cues':[" CUE_TAP "]}",
+		   "/timing/calm_hz", "must not be more than broadcast_hz (10), got 12");
+	expect_one("{'name':'X','capacity':10,'timing':{'hidden_hz':5},'cues':[" CUE_TAP "]}",
+		   "/timing/hidden_hz", "must not be more than calm_hz (4), got 5");
+	expect_one("{'name':'X','capacity':10,'timing':{'hidden_hz':0.1},'cues':[" CUE_TAP "]}",
+		   "/timing/hidden_hz", "must be between 0.2 and 60, got 0.1");
 }
 END_TEST
 

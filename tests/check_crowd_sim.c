@@ -61,7 +61,6 @@ static void run_sim(uint32_t phones, uint64_t seed, double seconds, struct run *
 	r->spammers = sim_count_behaviour(sim, SIM_SPAMMER);
 	for (int tick = 1; t < seconds; tick++) {
 		t = tick / 60.0;
-		g.aud.tick = (uint64_t)tick;
 		sim_tick(sim, t);
 		show_tick(g.show, t);
 		crowd_tick(g.crowd, t);
@@ -172,7 +171,6 @@ START_TEST(test_sim_crowd_votes_again_after_a_reset_and_in_an_ad_hoc_poll)
 	adhoc = cfg->adhoc_first;
 	sim = sim_create(&g.aud, 40, 3, 0);
 	for (; tick < 60 * 75; tick++) {
-		g.aud.tick = (uint64_t)tick;
 		sim_tick(sim, tick / 60.0);
 		show_tick(show, tick / 60.0);
 		crowd_tick(crowd, tick / 60.0);
@@ -243,7 +241,6 @@ static void real_run_to(struct real_run *r, double until_s)
 	for (; r->tick / 60.0 <= until_s; r->tick++) {
 		double t = r->tick / 60.0;
 
-		r->aud.tick = (uint64_t)r->tick;
 		sim_tick(r->sim, t);
 		show_tick(r->show, t);
 		crowd_tick(r->crowd, t);

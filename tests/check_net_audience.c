@@ -54,11 +54,21 @@ static void say(struct audience_peer *peer, double now, const char *fmt, ...)
 }
 
 /* Pops the next personal message as JSON (NULL when none). */
+/*
+ * The next message the phone reads: its personal messages first, then, as
+ * the daemon's next state would carry it, its acknowledgement, shown here
+ * as {"type":"ack","seq":S} (the state stream's "k").
+ */
 static json_t *next(struct audience_peer *peer, double now)
 {
 	char out[2048];
 	size_t n = audience_peer_next_personal(&aud, peer, out, sizeof(out), now);
 
+	if (!n && audience_peer_ack_ready(peer)) {
+		audience_peer_ack_sent(peer);
+		n = (size_t)snprintf(out, sizeof(out), "{\"type\":\"ack\",\"seq\":%llu}",
+				     (unsigned long long)peer->ack_seq);
+	}
 	if (!n)
 		return NULL;
 	json_t *j = json_loadb(out, n, 0, NULL);
@@ -165,22 +175,53 @@ START_TEST(test_audience_second_hello_is_refused_already_joined)
 }
 END_TEST
 
-START_TEST(test_audience_accepted_input_is_acked_with_the_tick_that_includes_it)
+START_TEST(test_audience_accepted_inputs_are_acked_once_in_the_next_state)
 {
 	struct audience_peer peer;
 	json_t *ack;
 
 	join(&peer, NULL, NULL);
-	aud.tick = 41;
 	say(&peer, 1, "{\"type\":\"input\",\"seq\":1,\"control\":\"xy\",\"x\":0.2,\"y\":0.4}");
 	say(&peer, 1, "{\"type\":\"input\",\"seq\":2,\"control\":\"slider\",\"value\":0.7}");
+	/* Not a message of its own: it waits for the phone's next state. */
+	ck_assert(!audience_peer_has_personal(&peer));
+	ck_assert(audience_peer_ack_ready(&peer));
 	ack = next(&peer, 1);
 	ck_assert_str_eq(type_of(ack), "ack");
 	ck_assert_int_eq(json_integer_value(json_object_get(ack, "seq")), 2);	/* coalesced */
-	ck_assert_int_eq(json_integer_value(json_object_get(ack, "tick")), 42);
+	ck_assert(!audience_peer_ack_ready(&peer));
 	json_decref(ack);
 	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_XY], 1);
 	ck_assert_uint_eq(metrics.inputs_accepted[CONTROL_SLIDER], 1);
+}
+END_TEST
+
+START_TEST(test_audience_sync_and_visibility_set_what_the_stream_sends)
+{
+	struct audience_peer peer;
+
+	audience_peer_init(&aud, &peer, NULL, 0);
+	say(&peer, 0, "{\"type\":\"sync\"}");
+	expect_error(&peer, "not_joined");
+	say(&peer, 0, "{\"type\":\"visibility\",\"hidden\":true}");
+	expect_error(&peer, "not_joined");
+	ck_assert(!peer.hidden && !peer.want_show);
+	audience_peer_closed(&aud, &peer, 0);
+
+	join(&peer, NULL, NULL);
+	say(&peer, 1, "{\"type\":\"visibility\",\"hidden\":true}");
+	ck_assert(peer.hidden);
+	ck_assert(!peer.want_show);
+	ck_assert(!audience_peer_has_personal(&peer));	/* no answer: the rate is the answer */
+	say(&peer, 1, "{\"type\":\"visibility\",\"hidden\":false}");
+	ck_assert(!peer.hidden);
+	ck_assert(peer.want_show);	/* shown again: the whole show in the next state */
+	peer.want_show = false;
+	say(&peer, 1, "{\"type\":\"sync\"}");
+	ck_assert(peer.want_show);
+	say(&peer, 1, "{\"type\":\"visibility\",\"hidden\":\"yes\"}");
+	expect_error(&peer, "invalid_field");
+	ck_assert(!peer.hidden);
 }
 END_TEST
 
@@ -856,7 +897,8 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_input_before_hello_is_refused_not_joined);
 	tcase_add_test(tc, test_audience_unknown_zone_joins_first_zone_with_an_error);
 	tcase_add_test(tc, test_audience_second_hello_is_refused_already_joined);
-	tcase_add_test(tc, test_audience_accepted_input_is_acked_with_the_tick_that_includes_it);
+	tcase_add_test(tc, test_audience_accepted_inputs_are_acked_once_in_the_next_state);
+	tcase_add_test(tc, test_audience_sync_and_visibility_set_what_the_stream_sends);
 	tcase_add_test(tc, test_audience_malformed_messages_get_errors_and_change_nothing);
 	tcase_add_test(tc, test_audience_control_not_in_this_cue_is_refused);
 	tcase_add_test(tc, test_audience_a_venue_freeze_refuses_every_input_and_vote);

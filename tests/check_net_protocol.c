@@ -1,4 +1,5 @@
-/* check_net_protocol.c - decoding every phone message (and every malformed case), encoding replies. */
+/* check_net_protocol.c - decoding every phone message (and every malformed case), encoding replies
+ * (the state stream has check_state_stream.c). */
 #include <check.h>
 #include <jansson.h>
 #include <string.h>
@@ -59,6 +60,22 @@ START_TEST(test_protocol_decodes_vote_and_ping)
 	ck_assert_int_eq(decode("{\"type\":\"ping\",\"t0\":1731.5}", &m), REJECT_NONE);
 	ck_assert_int_eq(m.type, CLIENT_PING);
 	ck_assert_double_eq(m.t0, 1731.5);
+}
+END_TEST
+
+START_TEST(test_protocol_decodes_sync_and_visibility)
+{
+	struct client_msg m;
+
+	ck_assert_int_eq(decode("{\"type\":\"sync\"}", &m), REJECT_NONE);
+	ck_assert_int_eq(m.type, CLIENT_SYNC);
+	ck_assert_int_eq(decode("{\"type\":\"visibility\",\"hidden\":true}", &m), REJECT_NONE);
+	ck_assert_int_eq(m.type, CLIENT_VISIBILITY);
+	ck_assert(m.hidden);
+	ck_assert_int_eq(decode("{\"type\":\"visibility\",\"hidden\":false}", &m), REJECT_NONE);
+	ck_assert(!m.hidden);
+	ck_assert_int_eq(decode("{\"type\":\"visibility\"}", &m), REJECT_INVALID_FIELD);
+	ck_assert_int_eq(decode("{\"type\":\"visibility\",\"hidden\":1}", &m), REJECT_INVALID_FIELD);
 }
 END_TEST
 
@@ -193,7 +210,7 @@ START_TEST(test_protocol_encoders_refuse_a_buffer_too_small)
 	char out[16];
 
 	ck_assert_uint_eq(protocol_encode_error(out, sizeof(out), REJECT_VENUE_FULL, NULL, 0, 5000), 0);
-	ck_assert_uint_eq(protocol_encode_ack(out, 8, 1, 2), 0);
+	ck_assert_uint_eq(protocol_encode_pong(out, sizeof(out), 1, 2, 3), 0);
 }
 END_TEST
 
@@ -208,199 +225,6 @@ START_TEST(test_protocol_pong_reports_ms_and_echoes_t0)
 	ck_assert_double_eq_tol(json_number_value(json_object_get(j, "t1")), 10250.0, 1e-6);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(j, "t2")), 10250.1, 1e-6);
 	json_decref(j);
-}
-END_TEST
-
-START_TEST(test_protocol_state_is_valid_json_with_cue_crowd_zone_and_poll)
-{
-	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
-	struct show_frame f;
-	char out[8192];
-	size_t n;
-	json_t *j, *poll, *crowd;
-
-	memset(&f, 0, sizeof(f));
-	f.tick = 42;
-	f.t = 1.5;
-	f.cue_index = 0;
-	f.cue_advance_at = -1;
-	f.controls = cfg->cues[0].controls;
-	f.zone_count = cfg->zone_count;
-	f.venue.participants = 3;
-	f.venue.tempo_bpm = -1;
-	f.venue.xy_n = 2;
-	f.venue.x_mean = 0.25;
-	f.venue.y_mean = 0.75;
-	f.venue.x_median = 0.2;
-	f.venue.y_median = 0.8;
-	f.zones[1].participants = 3;
-	f.poll.index = 0;
-	f.poll.open = true;
-	f.poll.closes_at = -1;
-	f.poll.winner = -1;
-	f.poll.tallies[2] = 2;
-	f.poll.total = 2;
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 1);
-	ck_assert_uint_gt(n, 0);
-	j = json_loadb(out, n, 0, NULL);
-	ck_assert_msg(j != NULL, "not JSON: %s", out);
-	ck_assert_str_eq(json_string_value(json_object_get(j, "type")), "state");
-	ck_assert_int_eq(json_integer_value(json_object_get(j, "tick")), 42);
-	ck_assert_double_eq_tol(json_number_value(json_object_get(j, "t")), 1500.0, 1e-9);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "cue"), "id")), "play");
-	ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(j, "cue"), "controls")), 5);
-	ck_assert(json_is_null(json_object_get(json_object_get(j, "cue"), "advance_at")));
-	crowd = json_object_get(j, "crowd");
-	ck_assert(json_is_null(json_object_get(crowd, "tempo_bpm")));
-	ck_assert_double_eq_tol(json_number_value(json_array_get(json_object_get(
-		json_object_get(crowd, "xy"), "median"), 0)), 0.2, 1e-9);
-	ck_assert(json_is_null(json_object_get(json_object_get(crowd, "slider"), "median")));
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "zone"), "id")), "right");
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "zone"), "participants")), 3);
-	ck_assert_uint_eq(json_array_size(json_object_get(j, "zones")), 2);
-	ck_assert(json_is_null(json_object_get(json_object_get(j, "music"), "bpm")));
-	ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(j, "music"), "bands")), 4);
-	poll = json_object_get(j, "poll");
-	ck_assert_str_eq(json_string_value(json_object_get(poll, "id")), "song");
-	ck_assert(json_is_true(json_object_get(poll, "open")));
-	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(poll, "tallies"), 2)), 2);
-	ck_assert_int_eq(json_integer_value(json_object_get(poll, "total")), 2);
-	ck_assert(json_is_false(json_object_get(poll, "hidden")));
-	json_decref(j);
-	/* Counts held back for the reveal go to phones as zeros. */
-	f.poll.hidden = true;
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 1);
-	j = json_loadb(out, n, 0, NULL);
-	poll = json_object_get(j, "poll");
-	ck_assert(json_is_true(json_object_get(poll, "hidden")));
-	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(poll, "tallies"), 2)), 0);
-	ck_assert_int_eq(json_integer_value(json_object_get(poll, "total")), 0);
-	json_decref(j);
-	/* The console's ad-hoc poll, while it asks, is the poll phones see. */
-	config_adhoc_poll_write(cfg, cfg->adhoc_first, "Encore?", (const char *const[]){ "Yes", "No" }, 2);
-	f.adhoc_asking = true;
-	f.adhoc_poll = (struct frame_poll){ .index = (int)cfg->adhoc_first, .open = true, .closes_at = -1,
-					    .winner = -1, .round = 3 };
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 1);
-	j = json_loadb(out, n, 0, NULL);
-	poll = json_object_get(j, "poll");
-	ck_assert_str_eq(json_string_value(json_object_get(poll, "id")), "adhoc-1");
-	ck_assert_str_eq(json_string_value(json_object_get(poll, "question")), "Encore?");
-	ck_assert_uint_eq(json_array_size(json_object_get(poll, "options")), 2);
-	ck_assert_int_eq(json_integer_value(json_object_get(poll, "round")), 3);
-	json_decref(j);
-	config_destroy(cfg);
-}
-END_TEST
-
-/* Controls, as a string "a,b,c", from a state @out. */
-static const char *state_controls(const char *out, size_t n, char *buf, size_t cap)
-{
-	json_t *j = json_loadb(out, n, 0, NULL), *c;
-	size_t i;
-
-	ck_assert_msg(j != NULL, "not JSON: %s", out);
-	buf[0] = '\0';
-	json_array_foreach(json_object_get(json_object_get(j, "cue"), "controls"), i, c) {
-		if (i)
-			strncat(buf, ",", cap - strlen(buf) - 1);
-		strncat(buf, json_string_value(c), cap - strlen(buf) - 1);
-	}
-	json_decref(j);
-	return buf;
-}
-
-/* An empty frame at cue @cue, with the controls its config enables. */
-static void frame_at_cue(struct show_frame *f, const struct venue_config *cfg, int cue)
-{
-	memset(f, 0, sizeof(*f));
-	f->poll.index = -1;
-	f->adhoc_poll.index = -1;
-	f->zone_count = cfg->zone_count;
-	f->cue_index = cue;
-	f->controls = cfg->cues[cue].controls;
-}
-
-START_TEST(test_protocol_state_lists_controls_in_the_config_order)
-{
-	struct venue_config *cfg = test_config(
-		"{\"name\":\"Q\",\"capacity\":10,\"cues\":["
-		"{\"id\":\"a\",\"scene\":\"poll\",\"controls\":[\"text\",\"vote\",\"tap\"],"
-		"\"poll\":{\"id\":\"p\",\"question\":\"Q\",\"options\":[\"x\",\"y\"]}},"
-		"{\"id\":\"b\",\"scene\":\"crowd-map\",\"controls\":[\"slider\",\"xy\"]}]}");
-	struct show_frame f;
-	char out[8192], got[128];
-	size_t n;
-
-	frame_at_cue(&f, cfg, 0);
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
-	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "text,vote,tap");
-	frame_at_cue(&f, cfg, 1);
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
-	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "slider,xy");
-	/* The console's ad-hoc poll: its vote comes first. */
-	f.controls |= 1u << CONTROL_VOTE;
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
-	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "vote,slider,xy");
-	config_destroy(cfg);
-}
-END_TEST
-
-START_TEST(test_protocol_state_says_frozen_and_the_final_cue)
-{
-	struct venue_config *cfg = test_config(TEST_VENUE_JSON);
-	struct show_frame f;
-	char out[8192], got[128];
-	size_t n;
-	json_t *j;
-
-	frame_at_cue(&f, cfg, 0);
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
-	j = json_loadb(out, n, 0, NULL);
-	ck_assert(json_is_false(json_object_get(j, "frozen")));
-	ck_assert(json_is_false(json_object_get(json_object_get(j, "cue"), "final")));
-	json_decref(j);
-
-	/* The venue froze the phones: no controls, and the phone can say why. */
-	f.frozen = true;
-	f.controls = 0;
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
-	ck_assert_str_eq(state_controls(out, n, got, sizeof(got)), "");
-	j = json_loadb(out, n, 0, NULL);
-	ck_assert(json_is_true(json_object_get(j, "frozen")));
-	json_decref(j);
-
-	/* "quiet" is the last cue and does not advance: the end of the show. */
-	frame_at_cue(&f, cfg, 1);
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
-	j = json_loadb(out, n, 0, NULL);
-	ck_assert(json_is_true(json_object_get(json_object_get(j, "cue"), "final")));
-	json_decref(j);
-	config_destroy(cfg);
-}
-END_TEST
-
-START_TEST(test_protocol_state_escapes_config_text)
-{
-	struct venue_config *cfg = test_config(
-		"{\"name\":\"Q\",\"capacity\":10,\"cues\":[{\"id\":\"a\",\"title\":\"Say \\\"hi\\\" \\\\ o/\","
-		"\"scene\":\"title\"}]}");
-	struct show_frame f;
-	char out[4096];
-	size_t n;
-	json_t *j;
-
-	memset(&f, 0, sizeof(f));
-	f.zone_count = 1;
-	f.poll.index = -1;
-	n = protocol_encode_state(out, sizeof(out), cfg, &f, 0);
-	j = json_loadb(out, n, 0, NULL);
-	ck_assert_msg(j != NULL, "not JSON: %s", out);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "cue"), "title")),
-			 "Say \"hi\" \\ o/");
-	ck_assert(json_is_null(json_object_get(j, "poll")));
-	json_decref(j);
-	config_destroy(cfg);
 }
 END_TEST
 
@@ -429,6 +253,11 @@ START_TEST(test_protocol_welcome_lists_votes_zones_and_limits)
 							      "inputs_per_second")), 10);
 	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(j, "limits"),
 							      "input_burst")), 20);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "protocol")), "tutti.audience.v2");
+	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(j, "rates"), "active_hz")), 20);
+	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(j, "rates"), "calm_hz")), 4);
+	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(j, "rates"), "hidden_hz")), 0.5);
+	ck_assert_double_eq(json_number_value(json_object_get(json_object_get(j, "rates"), "active_s")), 5);
 	json_decref(j);
 	config_destroy(cfg);
 }
@@ -442,6 +271,7 @@ static Suite *protocol_suite(void)
 	tcase_add_test(tc, test_protocol_decodes_hello_with_and_without_token);
 	tcase_add_test(tc, test_protocol_decodes_every_input_control);
 	tcase_add_test(tc, test_protocol_decodes_vote_and_ping);
+	tcase_add_test(tc, test_protocol_decodes_sync_and_visibility);
 	tcase_add_test(tc, test_protocol_ignores_unknown_fields_for_newer_phones);
 	tcase_add_loop_test(tc, test_protocol_refuses_each_malformed_message_with_its_reason, 0,
 			    sizeof(malformed) / sizeof(malformed[0]));
@@ -450,10 +280,6 @@ static Suite *protocol_suite(void)
 	tcase_add_test(tc, test_protocol_error_carries_code_message_seq_and_retry);
 	tcase_add_test(tc, test_protocol_encoders_refuse_a_buffer_too_small);
 	tcase_add_test(tc, test_protocol_pong_reports_ms_and_echoes_t0);
-	tcase_add_test(tc, test_protocol_state_is_valid_json_with_cue_crowd_zone_and_poll);
-	tcase_add_test(tc, test_protocol_state_escapes_config_text);
-	tcase_add_test(tc, test_protocol_state_lists_controls_in_the_config_order);
-	tcase_add_test(tc, test_protocol_state_says_frozen_and_the_final_cue);
 	tcase_add_test(tc, test_protocol_welcome_lists_votes_zones_and_limits);
 	suite_add_tcase(s, tc);
 	return s;

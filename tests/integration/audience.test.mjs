@@ -52,25 +52,32 @@ test('hello gets a welcome, then states that count every phone', async () => {
   const welcomes = await Promise.all(group.map((p, i) => p.hello({ zone: i === 2 ? 'right' : 'left' })));
   assert.equal(new Set(welcomes.map((w) => w.id)).size, 3, 'distinct ids');
   assert.equal(welcomes[2].zone, 'right');
-  for (const w of welcomes) assert.equal(w.protocol, 'tutti.audience.v1');
+  for (const w of welcomes) assert.equal(w.protocol, 'tutti.audience.v2');
   const s = await group[2].waitFor((m) => m.type === 'state' && m.participants >= 3, 'state with 3 participants');
   assert.equal(s.cue.id, 'play');
   assert.deepEqual(s.cue.controls, ['tap', 'xy', 'slider', 'shake', 'vote']);
-  assert.equal(s.zone.id, 'right');
   assert.ok(s.poll && s.poll.id === 'song' && s.poll.open);
+  // The show came once, in the first state; the rest carry the numbers alone, and the same version.
+  const raw = group[2].messages.filter((m) => m.type === 's');
+  assert.ok(raw[0].show, 'the first state carries the show');
+  assert.ok(raw.slice(1).every((m) => !m.show && m.v === raw[0].show.v), 'later states: numbers only');
   await Promise.all(group.map((p) => p.close()));
 });
 
-test('inputs change the crowd state, and acks name the tick that includes them', async () => {
+test('inputs change the crowd state, and the state that acknowledges them includes them', async () => {
   const group = [phone(), phone(), phone(), phone()];
   await Promise.all(group.map((p) => p.hello()));
   const xs = [0.1, 0.2, 0.3, 0.9];
-  group.forEach((p, i) => p.input('xy', { x: xs[i], y: 0.5 }));
+  const acked = group.map((p, i) => p.input('xy', { x: xs[i], y: 0.5 }));
+  await Promise.all(group.map((p, i) => p.waitFor((m) => m.type === 'ack' && m.seq >= acked[i], 'xy ack')));
   group.forEach((p) => p.input('slider', { value: 0.75 }));
   const seq = group[0].input('tap');
   const ack = await group[0].waitFor((m) => m.type === 'ack' && m.seq >= seq, 'ack');
-  const s = await group[0].waitFor((m) => m.type === 'state' && m.tick >= ack.tick && m.crowd.xy.n >= 4,
-    'state including the inputs');
+  // No message of its own: the acknowledgement is the state's k, and that state holds every xy.
+  assert.equal(ack.from.type, 's');
+  assert.ok(!group[0].messages.some((m) => m.type === 'ack' && !m.from), 'no ack messages on the wire');
+  const s = await group[0].waitFor((m) => m.type === 'state' && m.raw.k >= seq &&
+    Math.abs(m.crowd.xy.mean?.[0] - 0.375) < 0.01, 'state including the inputs');
   assert.ok(Math.abs(s.crowd.xy.mean[0] - 0.375) < 0.01, `x mean ${s.crowd.xy.mean[0]}`);
   assert.ok(Math.abs(s.crowd.xy.median[0] - 0.25) < 0.06, `x median ${s.crowd.xy.median[0]}`);
   assert.ok(Math.abs(s.crowd.slider.median - 0.75) < 0.01);
@@ -79,24 +86,57 @@ test('inputs change the crowd state, and acks name the tick that includes them',
   await Promise.all(group.map((p) => p.close()));
 });
 
-test('a phone whose input was applied gets the very next tick\'s state; the others stay at the broadcast rate', async () => {
+test('a phone whose input was applied gets the next tick\'s state; a calm phone gets its lower rate', async () => {
   const [actor, watcher] = [phone(), phone()];
   await Promise.all([actor.hello(), watcher.hello()]);
+  await watcher.waitFor((m) => m.type === 'state', 'a first state');
   const watchedFrom = watcher.messages.length;
+  const actorFrom = actor.messages.length;
   const started = Date.now();
+  let prompt = 0;
   for (let i = 0; i < 20; i += 1) {
+    // Just after a state at tick T, an input: the state acknowledging it is built at T+1 (T+2 on a
+    // busy tick), where the next broadcast would be T+3 (60 ticks, 20 broadcasts a second).
+    const before = await actor.waitForNext((m) => m.type === 'state', 'a state');
     const seq = actor.input('tap');
-    const ack = await actor.waitFor((m) => m.type === 'ack' && m.seq >= seq, 'ack');
-    // Not the next broadcast's: the state of the tick the ack names, whichever tick that is.
-    const s = await actor.waitFor((m) => m.type === 'state' && m.tick >= ack.tick, 'state after the ack');
-    assert.equal(s.tick, ack.tick, `input ${i}: the first state after its ack is tick ${s.tick}, not ${ack.tick}`);
+    const s = await actor.waitFor((m) => m.type === 'state' && m.raw.k >= seq, 'the state acknowledging it');
+    if (s.tick - before.tick <= 2) prompt += 1;
     await new Promise((r) => setTimeout(r, 20 + (i % 3) * 7));
   }
-  // The watcher sent nothing: it is never woken for the actor's prompt states.
+  assert.ok(prompt >= 15, `${prompt} of 20 inputs acknowledged in the next tick's state`);
   const seconds = (Date.now() - started) / 1000;
-  const watched = watcher.messages.slice(watchedFrom).filter((m) => m.type === 'state').length;
-  assert.ok(watched / seconds <= 20 * 1.25, `the idle phone got ${watched} states in ${seconds.toFixed(2)} s`);
+  // One message per tick at most: the acting phone's states are at most the broadcasts plus its inputs.
+  const acted = actor.messages.slice(actorFrom).filter((m) => m.type === 's').length;
+  assert.ok(acted / seconds <= 20 + 20 / seconds + 2, `the acting phone got ${acted} states in ${seconds.toFixed(2)} s`);
+  // The watcher sent nothing: calm, about 4 states a second (timing.calm_hz), never the actor's prompts.
+  const watched = watcher.messages.slice(watchedFrom).filter((m) => m.type === 's').length;
+  assert.ok(watched / seconds <= 4 * 1.25, `the calm phone got ${watched} states in ${seconds.toFixed(2)} s`);
+  assert.ok(watched / seconds >= 2, `the calm phone got ${watched} states in ${seconds.toFixed(2)} s`);
   await Promise.all([actor.close(), watcher.close()]);
+});
+
+test('a hidden page gets the lowest rate; shown again or asking sync, the whole show at once', async () => {
+  const p = phone();
+  await p.hello();
+  await p.waitFor((m) => m.type === 'state', 'a first state');
+  p.send({ type: 'visibility', hidden: true });
+  await new Promise((r) => setTimeout(r, 300));
+  const from = p.messages.length;
+  await new Promise((r) => setTimeout(r, 4200));
+  const hidden = p.messages.slice(from).filter((m) => m.type === 's').length;
+  assert.ok(hidden >= 1 && hidden <= 3, `hidden for 4.2 s: ${hidden} states (one every 2 s)`);
+  const shownAt = p.messages.length;
+  p.send({ type: 'visibility', hidden: false });
+  const back = await p.waitForNext((m) => m.type === 's', 'a state once shown', 1000);
+  assert.ok(back.show, 'shown again: the whole show');
+  assert.ok(p.messages.indexOf(back) >= shownAt);
+  p.send({ type: 'sync' });
+  const synced = await p.waitForNext((m) => m.type === 's' && m.show, 'the whole show after sync', 1000);
+  assert.equal(synced.show.v, back.show.v, 'the same show, whole again');
+  p.send({ type: 'visibility', hidden: 'yes' });
+  const e = await p.waitForNext((m) => m.type === 'error', 'an error');
+  assert.equal(e.code, 'invalid_field');
+  await p.close();
 });
 
 test('vote tallies are exact, votes change but never double', async () => {
@@ -256,18 +296,21 @@ test('caps: per-address connections close with 1008, a full venue says so and cl
   }
 });
 
-test('a WebSocket without the tutti.audience.v1 subprotocol is refused', async () => {
+test('a WebSocket without the tutti.audience.v2 subprotocol (none, or v1) is refused', async () => {
   const { default: WebSocket } = await import('ws');
-  const ws = new WebSocket(daemon.wsUrl);
-  const outcome = await new Promise((resolve) => {
-    ws.on('message', () => resolve('message'));
-    ws.on('close', () => resolve('closed'));
-    ws.on('error', () => resolve('refused'));
-    setTimeout(() => resolve('still open'), 3000);
-  });
-  ws.terminate();
-  assert.notEqual(outcome, 'still open');
-  assert.notEqual(outcome, 'message');
+  for (const protocols of [undefined, 'tutti.audience.v1']) {
+    const ws = new WebSocket(daemon.wsUrl, protocols);
+    const outcome = await new Promise((resolve) => {
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', token: null, zone: null })));
+      ws.on('message', () => resolve('message'));
+      ws.on('close', () => resolve('closed'));
+      ws.on('error', () => resolve('refused'));
+      setTimeout(() => resolve('still open'), 3000);
+    });
+    ws.terminate();
+    assert.notEqual(outcome, 'still open', `subprotocol ${protocols}`);
+    assert.notEqual(outcome, 'message', `subprotocol ${protocols}`);
+  }
 });
 
 test('one address cannot stuff a poll by reconnecting as new participants', async () => {

@@ -1,9 +1,15 @@
 // A phone-like WebSocket client for integration tests: records every message and
 // lets a test wait for the first one that matches, with a bounded wait.
+//
+// The state stream (docs/protocol.md, "s") sends the show once and compact numbers after; like
+// the phone app, the client keeps the whole view. Each `s` message is recorded as it came, then
+// as `{"type":"ack","seq":k}` when it carries `k`, then as a `{"type":"state",...}` view of the
+// whole show (`tick`, `participants`, `active`, `frozen`, `over`, `cue`, `poll` with `tallies`
+// and `total`, `crowd`), so a test reads what a phone shows.
 
 import WebSocket from 'ws';
 
-export const PROTOCOL = 'tutti.audience.v1';
+export const PROTOCOL = 'tutti.audience.v2';
 
 export class Phone {
   constructor(url, options = {}) {
@@ -17,10 +23,18 @@ export class Phone {
       this.ws.once('error', reject);
       this.ws.once('unexpected-response', (req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
+    this.show = null;
+    this.beat = null;
+    this.bytes = 0;
     this.ws.on('message', (data, isBinary) => {
+      this.bytes += data.length;
       const msg = isBinary ? { type: '(binary)' } : JSON.parse(data.toString());
-      this.messages.push(msg);
-      this.waiters = this.waiters.filter((w) => !w.test(msg) || (w.resolve(msg), false));
+      this.record(msg);
+      if (msg.type !== 's') return;
+      if (msg.show) this.show = msg.show;
+      if ('beat' in msg) this.beat = msg.beat;
+      if (msg.k !== undefined) this.record({ type: 'ack', seq: msg.k, from: msg });
+      this.record(this.view(msg));
     });
     this.ws.on('error', () => {});
     this.closedPromise = new Promise((resolve) => {
@@ -29,6 +43,33 @@ export class Phone {
         resolve(this.closed);
       });
     });
+  }
+
+  record(msg) {
+    this.messages.push(msg);
+    this.waiters = this.waiters.filter((w) => !w.test(msg) || (w.resolve(msg), false));
+  }
+
+  // The whole state a phone shows after live message @s: the show it holds and the numbers.
+  view(s) {
+    const show = this.show ?? {};
+    const poll = show.poll ? { ...show.poll } : null;
+    if (poll) {
+      poll.tallies = s.t ?? poll.options.map(() => 0);
+      poll.total = poll.tallies.reduce((a, b) => a + b, 0);
+    }
+    const pair = (a, i) => (a ? [a[i], a[i + 1]] : null);
+    return {
+      type: 'state', tick: s.n, v: s.v, showV: show.v, participants: s.p, active: s.a,
+      frozen: show.frozen, over: show.over, cue: show.cue, poll, beat: this.beat,
+      crowd: {
+        taps_per_s: s.tap ? s.tap[0] : null, tempo_bpm: s.tap?.[1] ?? null,
+        xy: { mean: pair(s.xy, 0), median: pair(s.xy, 2) },
+        slider: { mean: s.sl ? s.sl[0] : null, median: s.sl ? s.sl[1] : null },
+        shake: s.sh ? { n: s.sh[0], energy: s.sh[1] } : null,
+      },
+      raw: s,
+    };
   }
 
   send(obj) { this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)); }
