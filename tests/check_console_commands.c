@@ -682,9 +682,12 @@ START_TEST(test_crowd_text_waits_for_the_operator_and_the_phone_hears_the_verdic
 	personal(&aud, &other, out, sizeof(out));
 	snprintf(id, sizeof(id), "%s", crowd_participant_id(crowd, peer.participant));
 
-	/* Accepted into the queue: acked, no error, nothing on the wall yet. */
+	/* Accepted into the queue: acked (in the phone's next state), no error, nothing on the wall yet. */
 	audience_handle_text(&aud, &peer, shout, strlen(shout), 2);
-	ck_assert_str_eq(personal(&aud, &peer, out, sizeof(out)), "{\"type\":\"ack\",\"seq\":1,\"tick\":1}\n");
+	ck_assert_str_eq(personal(&aud, &peer, out, sizeof(out)), "");
+	ck_assert(audience_peer_ack_ready(&peer));
+	ck_assert_uint_eq(peer.ack_seq, 1);
+	audience_peer_ack_sent(&peer);
 	ck_assert_uint_eq(crowdtext_pending_count(texts), 1);
 	ck_assert_str_eq(crowdtext_pending(texts, 0)->text, "Happy birthday Sam");
 	ck_assert_str_eq(crowdtext_pending(texts, 0)->from, id);
