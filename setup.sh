@@ -14,7 +14,7 @@ PACKAGES="build-essential cmake pkg-config git ca-certificates
   libwebsockets-dev libuv1-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libqrencode-dev check
   portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev libebur128-dev
   libsdl2-dev libsdl2-ttf-dev libfribidi-dev libpng-dev libsodium-dev liblo-dev
-  jackd2 sox xvfb xauth imagemagick liblo-tools ola python3
+  jackd2 libjack-jackd2-dev sox xvfb xauth imagemagick liblo-tools ola python3
   nodejs npm chromium openssl curl zbar-tools iproute2
   clang-14 libclang-rt-14-dev valgrind"
 

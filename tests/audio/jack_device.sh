@@ -4,14 +4,25 @@
 # `tutti run` on PortAudio's JACK host API (device "system", 48 kHz, 128
 # frames) with a simulated crowd for several seconds, and checks /metrics:
 # a whole window with 0 xruns and 0 late callbacks in which the engine's
-# frame count follows the wall clock (48,000 frames a second within 2 %);
+# frame count follows JACK's own (within 2 %: one callback for each cycle
+# the server ran, counted by a JACK client of the test's, jack_cycles);
 # and the drums' loudness, which the audio host's callback hands over
 # through the shared pool to the daemon's meter (a level, not silence).
+#
+# JACK's count, not the wall clock: on a busy machine the dummy driver
+# itself falls behind the clock (46,635 frames a second once, against
+# 48,000), and our callbacks can only follow the cycles JACK runs.
 set -euo pipefail
 
 TUTTI_BIN=${TUTTI_BIN:?set TUTTI_BIN to the tutti binary}
+JACK_CYCLES=${JACK_CYCLES:?set JACK_CYCLES to the jack_cycles test client}
 . "$(dirname "$0")/jack_server.sh" test
 start_jack
+"$JACK_CYCLES" "$work/jack-frames" 2>>"$work/jackd.log" &
+helper_pid=$!
+for _ in $(seq 50); do [ -s "$work/jack-frames" ] && break; sleep 0.1; done
+[ -s "$work/jack-frames" ] || { echo "FAIL: the JACK cycle counter did not start"; cat "$work/jackd.log"; exit 1; }
+jack_frames() { cat "$work/jack-frames"; }
 
 cat >"$work/venue.json" <<JSON
 {
@@ -39,7 +50,7 @@ metric() { curl -s --max-time 2 "${url}metrics" | awk -v n="$1" '$1 == n { print
 sleep 1	# let the stream settle before measuring
 
 # Up to ten windows of WINDOW seconds: the show must run one whole window
-# with no xrun and no late callback, at the clock's rate. This shared 2-core
+# with no xrun and no late callback, a callback for each of JACK's cycles. This shared 2-core
 # VM now and then stalls a thread for a few milliseconds (an xrun in jackd,
 # or a callback preempted past its budget); that costs a window, not the
 # test. A callback that is really too slow is late in every window and fails.
@@ -55,22 +66,23 @@ steal_ms() { awk '$1 == "cpu" { print $9 * 10 }' /proc/stat; }	# USER_HZ is 100
 status=1
 stolen=0
 for attempt in $(seq 10); do
-	f1=$(metric tutti_audio_frames_total); x1=$(metric tutti_audio_xruns_total)
+	f1=$(metric tutti_audio_frames_total); j1=$(jack_frames); x1=$(metric tutti_audio_xruns_total)
 	l1=$(metric tutti_audio_late_callbacks_total); s1=$(steal_ms); t1=$(date +%s.%N)
 	sleep "$WINDOW"
-	f2=$(metric tutti_audio_frames_total); x2=$(metric tutti_audio_xruns_total)
+	f2=$(metric tutti_audio_frames_total); j2=$(jack_frames); x2=$(metric tutti_audio_xruns_total)
 	l2=$(metric tutti_audio_late_callbacks_total); s2=$(steal_ms); t2=$(date +%s.%N)
-	rate=$(awk -v a="$f1" -v b="$f2" -v s="$t1" -v e="$t2" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')
+	ours=$(awk -v a="$f1" -v b="$f2" -v s="$t1" -v e="$t2" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')
+	jacks=$(awk -v a="$j1" -v b="$j2" -v s="$t1" -v e="$t2" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')
 	lost=$(metric tutti_audio_device_lost)
-	echo "window $attempt: frames/s=$rate (expect 48000) xruns=$((x2 - x1)) late_callbacks=$((l2 - l1)) steal=$((s2 - s1))ms device_lost=$lost"
+	echo "window $attempt: our frames/s=$ours JACK's frames/s=$jacks (the clock's: 48000) xruns=$((x2 - x1)) late_callbacks=$((l2 - l1)) steal=$((s2 - s1))ms device_lost=$lost"
 	if [ "$lost" != "0" ]; then echo "FAIL: the JACK device was not opened"; break; fi
-	# An xrun makes jackd skip cycles, so only a clean window must follow the clock.
+	# An xrun makes jackd skip cycles, so only a clean window must follow JACK's count.
 	if [ "$x2" != "$x1" ] || [ "$l2" != "$l1" ]; then
 		[ $((s2 - s1)) -gt "$STEAL_MS" ] && stolen=$((stolen + 1))
 		continue
 	fi
-	if ! awk -v r="$rate" 'BEGIN { exit !(r > 47040 && r < 48960) }'; then
-		echo "FAIL: the callback count does not follow the clock"; break
+	if ! awk -v a="$((f2 - f1))" -v j="$((j2 - j1))" 'BEGIN { exit !(j > 0 && a / j > 0.98 && a / j < 1.02) }'; then
+		echo "FAIL: our callbacks did not follow JACK's cycles ($((f2 - f1)) frames against JACK's $((j2 - j1)))"; break
 	fi
 	status=0; break
 done

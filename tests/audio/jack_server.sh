@@ -8,10 +8,12 @@ work=$(mktemp -d)
 export JACK_DEFAULT_SERVER="tutti-$1-$$"
 jack_pid=""
 tutti_pid=""
+helper_pid=""	# a test's own JACK client, if it starts one
 
 jack_cleanup() {
 	[ -n "${KEEP_LOGS:-}" ] && cp "$work"/*.log /tmp/ 2>/dev/null
 	[ -n "$tutti_pid" ] && kill -TERM "$tutti_pid" 2>/dev/null && wait "$tutti_pid" 2>/dev/null || true
+	[ -n "$helper_pid" ] && kill -TERM "$helper_pid" 2>/dev/null && wait "$helper_pid" 2>/dev/null || true
 	[ -n "$jack_pid" ] && kill -TERM "$jack_pid" 2>/dev/null && wait "$jack_pid" 2>/dev/null || true
 	# A killed jackd leaves its shared memory behind; this run's name is unique, so clear it.
 	rm -rf "$work" /dev/shm/jack-*"$JACK_DEFAULT_SERVER"* /dev/shm/jack_sem.*"$JACK_DEFAULT_SERVER"* 2>/dev/null || true
