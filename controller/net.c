@@ -77,7 +77,6 @@ struct net {
 	/* the newest state, for every phone (state_stream.h) */
 	struct state_stream *stream;
 	uint64_t state_gen;			/* every publish, broadcast or prompt */
-	uint64_t broadcast_gen;			/* broadcasts only: what "skipped" counts */
 	struct pss_set awaiting;		/* of net_pss: phones with an input applied since the last publish */
 	struct pss_set peers;			/* of net_pss: every admitted phone, for the broadcast */
 	uint32_t fanout_next;			/* the broadcast goes round peers from here */
@@ -967,18 +966,22 @@ static void fanout_cb(lws_sorted_usec_list_t *sul)
 void net_state_publish(struct net *n, bool broadcast)
 {
 	n->state_gen++;
+	/*
+	 * Phones that acted (or asked for the whole show) get this state now,
+	 * whatever their turn: at a broadcast too, where their turn may have
+	 * come just after their last state. Their broadcast turn is then spent.
+	 */
+	for (uint32_t i = 0; i < n->awaiting.n; i++)
+		deliver_state(n, n->awaiting.items[i], false);
+	pss_set_clear(&n->awaiting);
 	if (broadcast) {
-		n->broadcast_gen++;
 		n->metrics->broadcasts++;
-		/* Every phone again, in slices from where the last round got to (fanout_cb). */
+		/* Every phone's turn, in slices from where the last round got to (fanout_cb). */
 		n->fanout_left = n->peers.n;
 		lws_sul_schedule(n->ctx, 0, &n->fanout_sul, fanout_cb, 1);
 	} else {
 		n->metrics->prompt_states++;
-		for (uint32_t i = 0; i < n->awaiting.n; i++)
-			deliver_state(n, n->awaiting.items[i], false);
 	}
-	pss_set_clear(&n->awaiting);
 }
 
 bool net_stopping(const struct net *n)
