@@ -218,7 +218,7 @@ static void conn_connected(const struct options *o, struct abuser *a, struct con
 		n = snprintf(req, sizeof(req),
 			     "GET / HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 			     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-			     "Sec-WebSocket-Protocol: tutti.audience.v1\r\n\r\n", o->host, o->port);
+			     "Sec-WebSocket-Protocol: tutti.audience.v2\r\n\r\n", o->host, o->port);
 		c->st = C_UPGRADING;
 		break;
 	case SLOW_HANDSHAKE:
@@ -248,8 +248,8 @@ static void on_text(struct abuser *a, struct conn *c, const char *m)
 	if (strstr(m, "\"type\":\"welcome\"")) {
 		a->welcomes++;
 		c->welcomed = true;
-	} else if (strstr(m, "\"type\":\"ack\"")) {
-		a->acks++;
+	} else if (strstr(m, "\"type\":\"s\"") && strstr(m, "\"k\":")) {
+		a->acks++;	/* a state acknowledging the inputs up to its k */
 	} else if (strstr(m, "\"type\":\"error\"")) {
 		const char *code = strstr(m, "\"code\":\"");
 		size_t n = 0;

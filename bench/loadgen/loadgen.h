@@ -1,6 +1,7 @@
 /*
  * loadgen.h - the Tutti load generator: thousands of phones speaking the
- * audience protocol (tutti.audience.v1) to a venue daemon over loopback,
+ * audience protocol (tutti.audience.v2, or v1 with --protocol v1, to compare
+ * with a server that speaks the old one) to a venue daemon over loopback,
  * through libwebsockets' client API, measured end to end.
  *
  * One process, one event loop (libuv), one struct lg_phone per phone.
@@ -28,9 +29,23 @@
 #define LG_PHONES_MAX		19000	/* a process holds at most 20,000 files here */
 #define LG_INFLIGHT		8	/* inputs a phone tracks until their state arrives */
 
+/* The audience protocol the phones speak: its subprotocol and what they read. */
+enum lg_protocol {
+	LG_V1,				/* tutti.audience.v1: "state" to everyone, "ack" {seq, tick} */
+	LG_V2,				/* tutti.audience.v2: the "s" stream, "k" acknowledging inside it */
+};
+
+/* The phones' two kinds, for what each receives: indexes of lg_results' per-kind figures. */
+enum lg_kind {
+	LG_PASSIVE,			/* never sends an input */
+	LG_ACTIVE,			/* one of the --active phones */
+	LG_KINDS,
+};
+
 struct lg_options {
 	char host[64];			/* the daemon: a loopback address */
 	int port;
+	enum lg_protocol protocol;	/* --protocol, default v2 */
 	uint32_t phones;		/* N: phones that join */
 	double join_over_s;		/* the join storm: N phones start within this */
 	uint32_t active;		/* M: phones that send inputs in the steady phase */
@@ -92,7 +107,8 @@ struct lg_results {
 	uint64_t votes_resent;		/* sent again with the same seq: never acked on an earlier connection */
 	uint64_t votes_refused;		/* poll_closed: the poll closed before the vote reached it */
 	uint64_t ledger_lines, ledger_failed;
-	uint64_t states, state_bytes;
+	uint64_t states, state_bytes;	/* states received; payload bytes of every message received */
+	uint64_t syncs_sent;		/* v2: a state's v was not the show version the phone held */
 	uint64_t errors;		/* error messages received */
 	uint64_t error_codes[16];	/* by code, see lg_error_code_names */
 	uint64_t unparsed;		/* messages the loadgen could not read */
@@ -104,6 +120,10 @@ struct lg_results {
 	double measure_started, measure_ended;	/* the steady phase, loop clock */
 	uint64_t states_in_measure;
 	uint32_t phones_in_measure;
+	/* The steady phase's traffic by kind of phone: payload bytes and messages received, and
+	 * the seconds the phones of that kind were joined, added up (so per phone per second). */
+	uint64_t rx_bytes[LG_KINDS], rx_msgs[LG_KINDS];
+	double phone_s[LG_KINDS];
 	struct lg_daemon_sample d_start;	/* before any phone */
 	struct lg_daemon_sample d_joined;	/* everyone joined, before the steady phase */
 	struct lg_daemon_sample d_end;		/* the end of the steady phase, phones still on */

@@ -25,6 +25,8 @@ static void usage(FILE *to)
 		"usage: loadgen [options]\n"
 		"  --host ADDR          the daemon, a loopback address (default 127.0.0.1)\n"
 		"  --port N             its port (default 8080)\n"
+		"  --protocol v1|v2     the audience protocol the phones speak (default v2; v1 for a server\n"
+		"                       that speaks tutti.audience.v1)\n"
 		"  --phones N           phones that join (default 100, at most %d)\n"
 		"  --join-over S        the join storm: all N start within S seconds (default 0: at once)\n"
 		"  --active M           phones sending inputs in the steady phase (default 0)\n"
@@ -61,6 +63,7 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 {
 	snprintf(o->host, sizeof(o->host), "127.0.0.1");
 	o->port = 8080;
+	o->protocol = LG_V2;
 	o->phones = 100;
 	o->rate = 5;
 	o->control = "tap";
@@ -95,6 +98,14 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 			snprintf(o->host, sizeof(o->host), "%s", v);
 		else if (strcmp(a, "--port") == 0)
 			o->port = atoi(v);
+		else if (strcmp(a, "--protocol") == 0 && strcmp(v, "v1") == 0)
+			o->protocol = LG_V1;
+		else if (strcmp(a, "--protocol") == 0 && strcmp(v, "v2") == 0)
+			o->protocol = LG_V2;
+		else if (strcmp(a, "--protocol") == 0) {
+			fprintf(stderr, "loadgen: --protocol is v1 or v2, got %s\n", v);
+			return -1;
+		}
 		else if (strcmp(a, "--phones") == 0)
 			o->phones = (uint32_t)strtoul(v, NULL, 10);
 		else if (strcmp(a, "--join-over") == 0)
@@ -190,6 +201,24 @@ static double delta(double after, double before)
 	return after >= 0 && before >= 0 ? after - before : -1;
 }
 
+/* What one phone of kind @k received per second of the steady phase; NAN when no such phone was joined. */
+static double per_phone_s(const struct lg_results *r, const uint64_t *count, enum lg_kind k)
+{
+	return r->phone_s[k] > 0 ? (double)count[k] / r->phone_s[k] : NAN;
+}
+
+static json_t *json_num_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+/* {"passive": .., "active": ..}: per phone per second, null for a kind that had no phone. */
+static json_t *per_kind_json(const struct lg_results *r, const uint64_t *count)
+{
+	return json_pack("{s:o, s:o}", "passive", json_num_or_null(per_phone_s(r, count, LG_PASSIVE)),
+			 "active", json_num_or_null(per_phone_s(r, count, LG_ACTIVE)));
+}
+
 int main(int argc, char **argv)
 {
 	struct lg_options o = { 0 };
@@ -231,7 +260,7 @@ int main(int argc, char **argv)
 
 	printf("loadgen %s: phones %u attempted %llu open %llu failed %llu lost %llu | join p50 %.1f p99 %.1f ms | "
 	       "input->state p50 %.1f p95 %.1f p99 %.1f max %.1f ms (%zu) | spread p50 %.1f p99 %.1f ms | "
-	       "states/phone/s %.2f | daemon rss %.0f MB, %.0f B/conn, cpu %.0f %% | errors %llu | "
+	       "states/phone/s %.2f | rx/phone/s passive %.0f B %.2f msgs, active %.0f B %.2f msgs | daemon rss %.0f MB, %.0f B/conn, cpu %.0f %% | errors %llu | "
 	       "daemon: rejected %.0f, tick overruns %.0f, xruns %.0f\n",
 	       o.label, o.phones, (unsigned long long)r.attempted, (unsigned long long)r.opened,
 	       (unsigned long long)r.failed, (unsigned long long)r.lost,
@@ -239,7 +268,9 @@ int main(int argc, char **argv)
 	       lg_series_pct(&r.latency_s, 50) * 1e3, lg_series_pct(&r.latency_s, 95) * 1e3,
 	       lg_series_pct(&r.latency_s, 99) * 1e3, lg_series_max(&r.latency_s) * 1e3, r.latency_s.n,
 	       lg_series_pct(&r.spread_s, 50) * 1e3, lg_series_pct(&r.spread_s, 99) * 1e3,
-	       states_per_phone_s, (double)r.d_end.rss_kb / 1024.0, rss_per_conn, cpu_share * 100,
+	       states_per_phone_s, per_phone_s(&r, r.rx_bytes, LG_PASSIVE), per_phone_s(&r, r.rx_msgs, LG_PASSIVE),
+	       per_phone_s(&r, r.rx_bytes, LG_ACTIVE), per_phone_s(&r, r.rx_msgs, LG_ACTIVE),
+	       (double)r.d_end.rss_kb / 1024.0, rss_per_conn, cpu_share * 100,
 	       (unsigned long long)protocol_errors,
 	       delta(r.d_end.rejected_inputs, r.d_start.rejected_inputs),
 	       delta(r.d_end.tick_overruns, r.d_joined.tick_overruns),
@@ -262,12 +293,13 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 16; i++)
 			if (r.error_codes[i])
 				json_object_set_new(errors, lg_error_code_names[i], json_integer((json_int_t)r.error_codes[i]));
-		j = json_pack("{s:s, s:{s:I, s:f, s:I, s:f, s:s, s:f, s:f, s:f, s:I},"
+		j = json_pack("{s:s, s:{s:s, s:I, s:f, s:I, s:f, s:s, s:f, s:f, s:f, s:I},"
 			      " s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:o,"
-			      " s:{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
+			      " s:{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
+			      " s:o, s:o, s:{s:f, s:f},"
 			      " s:{s:f, s:f, s:o, s:o, s:o}}",
 			      "label", o.label,
-			      "options", "phones", (json_int_t)o.phones, "join_over_s", o.join_over_s,
+			      "options", "protocol", o.protocol == LG_V1 ? "v1" : "v2", "phones", (json_int_t)o.phones, "join_over_s", o.join_over_s,
 			      "active", (json_int_t)o.active, "rate", o.rate, "control", o.control,
 			      "duration_s", o.duration_s, "vote_at_s", o.vote_at_s, "churn_share", o.churn_share,
 			      "sources", (json_int_t)o.sources,
@@ -283,8 +315,10 @@ int main(int argc, char **argv)
 			      "votes_refused", (json_int_t)r.votes_refused, "pings", (json_int_t)r.pings_sent,
 			      "pongs", (json_int_t)r.pongs, "resumes_attempted", (json_int_t)r.resume_attempted,
 			      "resumed", (json_int_t)r.welcome_resumed, "resumes_failed", (json_int_t)r.resume_failed,
-			      "unparsed", (json_int_t)r.unparsed,
+			      "unparsed", (json_int_t)r.unparsed, "syncs_sent", (json_int_t)r.syncs_sent,
 			      "errors", errors,
+			      "rx_bytes_per_s", per_kind_json(&r, r.rx_bytes), "rx_msgs_per_s", per_kind_json(&r, r.rx_msgs),
+			      "phone_seconds", "passive", r.phone_s[LG_PASSIVE], "active", r.phone_s[LG_ACTIVE],
 			      "daemon", "rss_per_connection_bytes", rss_per_conn, "cpu_share", cpu_share,
 			      "start", daemon_json(&r.d_start), "joined", daemon_json(&r.d_joined),
 			      "end", daemon_json(&r.d_end));

@@ -3,11 +3,13 @@
  * libuv loop, a 5 ms scheduler that plays the scenario, and the reading of
  * what the daemon sends. See loadgen.h.
  *
- * The daemon puts what a measurement needs at the start of each message
- * ({"type":"state","tick":N,...}, {"type":"ack","seq":S,"tick":T}), so a
- * phone reads only the first fragment of a frame, with no JSON parser:
- * the loadgen must keep up with 100,000 states a second on one core. The
- * poll, last in a state, is read only from a frame that came whole.
+ * A phone reads only the first fragment of a frame, with no JSON parser:
+ * the loadgen must keep up with 100,000 states a second on one core. In
+ * v1 the daemon puts what a measurement needs at the start of each message
+ * ({"type":"state","tick":N,...}, {"type":"ack","seq":S,"tick":T}), and the
+ * poll, last in a state, is read only from a frame that came whole. In v2
+ * a state ({"type":"s","k":S,"show":{...},"n":N,...}) is short, and a
+ * small scanner finds its fields at the top level, and the show's in it.
  */
 #include "loadgen.h"
 
@@ -38,10 +40,11 @@ enum {
 	WANT_PING = 1 << 1,
 	WANT_INPUT = 1 << 2,
 	WANT_VOTE = 1 << 3,
+	WANT_SYNC = 1 << 4,
 };
 
 struct inflight {
-	uint64_t key;			/* a seq before the ack, a tick after it */
+	uint64_t key;			/* a seq before the ack, a tick after it (v1); a seq (v2) */
 	double sent;
 };
 
@@ -72,8 +75,14 @@ struct lg_phone {
 	uint32_t tries;			/* --reconnect: tries since the connection was lost, for the backoff */
 	struct vote vote;
 	char voted_poll[POLL_ID_MAX];	/* --vote-polls: the last poll this phone voted in */
-	struct inflight sent[LG_INFLIGHT];	/* inputs waiting for their ack */
-	struct inflight acked[LG_INFLIGHT];	/* acked, waiting for a state with tick >= key */
+	/* v2: the show the phone holds, from the last state that carried one */
+	bool has_show;
+	bool sync_asked;		/* a sync went for a state whose v was not show_v; until a show comes */
+	uint32_t show_v;
+	char show_poll[POLL_ID_MAX];	/* the show's poll, while it is open; "": none */
+	uint32_t show_poll_options;
+	struct inflight sent[LG_INFLIGHT];	/* inputs waiting for their ack (v1) or for a k (v2) */
+	struct inflight acked[LG_INFLIGHT];	/* v1: acked, waiting for a state with tick >= key */
 	uint8_t n_sent, n_acked;
 };
 
@@ -92,7 +101,9 @@ struct lg_fleet {
 	struct lg_phone *phones;
 	uint32_t started;		/* phones whose first connect began */
 	uint32_t joined_now;
+	uint32_t joined_kind[LG_KINDS];	/* joined now, by kind: for the traffic per phone */
 	double t0, steady_at, end_at, next_churn_at;
+	double counted_at;		/* the steady phase's phone-seconds are added up to here */
 	bool steady, done;
 	char poll_id[POLL_ID_MAX];
 	struct tick_seen ticks[TICK_RING];
@@ -118,6 +129,11 @@ static double rnd(struct lg_fleet *f)
 	f->rng ^= f->rng << 25;
 	f->rng ^= f->rng >> 27;
 	return (double)((f->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+static enum lg_kind phone_kind(const struct lg_phone *p)
+{
+	return p->active ? LG_ACTIVE : LG_PASSIVE;
 }
 
 static void want(struct lg_phone *p, uint8_t what)
@@ -150,8 +166,10 @@ static void phone_down(struct lg_fleet *f, struct lg_phone *p, double now)
 	enum phone_state was = p->st;
 
 	p->wsi = NULL;
-	if (was == P_JOINED && f->joined_now)
+	if (was == P_JOINED && f->joined_now) {
 		f->joined_now--;
+		f->joined_kind[phone_kind(p)]--;
+	}
 	if (f->done) {
 		p->st = P_DEAD;
 		return;
@@ -185,7 +203,7 @@ static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
 	i.port = f->o->port;
 	i.path = "/";
 	i.host = f->o->host;
-	i.protocol = "tutti.audience.v1";
+	i.protocol = f->o->protocol == LG_V1 ? "tutti.audience.v1" : "tutti.audience.v2";
 	i.local_protocol_name = "tutti-loadgen";
 	i.iface = iface;
 	i.userdata = p;
@@ -281,6 +299,10 @@ static int phone_write(struct lg_fleet *f, struct lg_phone *p)
 		}
 		p->sent[p->n_sent++] = (struct inflight){ p->seq, now };
 		f->r->inputs_sent++;
+	} else if (p->want & WANT_SYNC) {
+		p->want &= (uint8_t)~WANT_SYNC;
+		n = snprintf(msg, 300, "{\"type\":\"sync\"}");
+		f->r->syncs_sent++;
 	} else if (p->want & WANT_PING) {
 		p->want &= (uint8_t)~WANT_PING;
 		n = snprintf(msg, 300, "{\"type\":\"ping\",\"t0\":%.3f}", now * 1e3);
@@ -335,13 +357,9 @@ static uint32_t poll_option_count(const char *poll)
 	return *at == ']' ? n : 0;
 }
 
-/* --vote-polls: a poll open in this state that the phone has not voted in gets its vote, once. */
-static void vote_in_new_poll(struct lg_fleet *f, struct lg_phone *p, const char *poll)
+/* --vote-polls: a poll open that the phone has not voted in gets its vote, once (the first free moment). */
+static void vote_in_poll(struct lg_fleet *f, struct lg_phone *p, const char *id, uint32_t options)
 {
-	char id[POLL_ID_MAX];
-	uint32_t options = poll_option_count(poll);
-
-	field_str(poll, "\"poll\":{\"id\":\"", id, sizeof(id));
 	if (!id[0] || !options || p->vote.poll[0] || strcmp(id, p->voted_poll) == 0)
 		return;
 	snprintf(p->voted_poll, sizeof(p->voted_poll), "%s", id);
@@ -349,28 +367,18 @@ static void vote_in_new_poll(struct lg_fleet *f, struct lg_phone *p, const char 
 }
 
 /* The ledger names the cue the phones see each time it changes. */
-static void ledger_cue(struct lg_fleet *f, const char *m)
+static void ledger_cue(struct lg_fleet *f, int cue)
 {
-	const char *at = strstr(m, "\"cue\":{\"index\":");
-	int cue;
-
-	if (f->ledger < 0 || !at)
+	if (f->ledger < 0 || cue == f->ledger_cue)
 		return;
-	cue = atoi(at + strlen("\"cue\":{\"index\":"));
-	if (cue != f->ledger_cue) {
-		f->ledger_cue = cue;
-		lg_ledger_line(f->r, f->ledger, "cue %d", cue);
-	}
+	f->ledger_cue = cue;
+	lg_ledger_line(f->r, f->ledger, "cue %d", cue);
 }
 
-/* A state; @whole when the frame came in one piece, so its poll, last in it, is all there. */
-static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, bool whole, double now)
+/* A state of tick @tick arrived: counted, and remembered for the broadcast spread. */
+static void state_seen(struct lg_fleet *f, uint64_t tick, double now)
 {
-	uint64_t tick = field_u64(m, "\"tick\":");
 	struct tick_seen *t = &f->ticks[tick % TICK_RING];
-	const char *poll = whole ? strstr(m, "\"poll\":{\"id\":\"") : NULL;
-	bool open = poll && strstr(poll, "\"open\":true");
-	uint8_t keep = 0;
 
 	f->r->states++;
 	if (f->steady && !f->done)
@@ -379,6 +387,20 @@ static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, bool
 		*t = (struct tick_seen){ tick, now, now, 0 };
 	t->last = now;
 	t->n++;
+}
+
+/* ---- v1: "state" and "ack" ---- */
+
+/* A state; @whole when the frame came in one piece, so its poll, last in it, is all there. */
+static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, bool whole, double now)
+{
+	uint64_t tick = field_u64(m, "\"tick\":");
+	const char *poll = whole ? strstr(m, "\"poll\":{\"id\":\"") : NULL;
+	const char *cue = f->ledger >= 0 ? strstr(m, "\"cue\":{\"index\":") : NULL;
+	bool open = poll && strstr(poll, "\"open\":true");
+	uint8_t keep = 0;
+
+	state_seen(f, tick, now);
 	for (uint8_t i = 0; i < p->n_acked; i++) {
 		if (p->acked[i].key <= tick) {
 			if (f->steady && !f->done)
@@ -388,11 +410,16 @@ static void on_state(struct lg_fleet *f, struct lg_phone *p, const char *m, bool
 		}
 	}
 	p->n_acked = keep;
-	ledger_cue(f, m);
+	if (cue)
+		ledger_cue(f, atoi(cue + strlen("\"cue\":{\"index\":")));
 	if (open && !f->poll_id[0] && f->o->vote_at_s >= 0)
 		field_str(poll, "\"poll\":{\"id\":\"", f->poll_id, sizeof(f->poll_id));
-	if (open && f->o->vote_polls)
-		vote_in_new_poll(f, p, poll);
+	if (open && f->o->vote_polls) {
+		char id[POLL_ID_MAX];
+
+		field_str(poll, "\"poll\":{\"id\":\"", id, sizeof(id));
+		vote_in_poll(f, p, id, poll_option_count(poll));
+	}
 }
 
 static void on_ack(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
@@ -413,6 +440,147 @@ static void on_ack(struct lg_fleet *f, struct lg_phone *p, const char *m, double
 	if (p->vote.seq && seq >= p->vote.seq)
 		vote_acked(f, p, now);
 }
+
+/* ---- v2: the "s" stream ---- */
+
+/* Past the JSON value at @at: a string, an object or array with all it holds, or a scalar. NULL when cut short. */
+static const char *json_skip(const char *at)
+{
+	bool in_string = false;
+	int depth = 0;
+
+	for (; *at; at++) {
+		if (in_string) {
+			if (*at == '\\' && at[1]) {
+				at++;
+			} else if (*at == '"') {
+				in_string = false;
+				if (!depth)
+					return at + 1;
+			}
+		} else if (*at == '"') {
+			in_string = true;
+		} else if (*at == '{' || *at == '[') {
+			depth++;
+		} else if (*at == '}' || *at == ']') {
+			if (depth == 0)
+				return at;	/* a scalar, last in its object */
+			if (--depth == 0)
+				return at + 1;
+		} else if (*at == ',' && !depth) {
+			return at;
+		}
+	}
+	return NULL;
+}
+
+static const char *json_space(const char *at)
+{
+	while (*at == ' ' || *at == '\n' || *at == '\r' || *at == '\t')
+		at++;
+	return at;
+}
+
+/* Where the value of @key starts in the object at @obj, at its own level only; NULL when absent or cut short. */
+static const char *json_get(const char *obj, const char *key)
+{
+	size_t n = strlen(key);
+	const char *at;
+
+	if (!obj || *obj != '{')
+		return NULL;
+	for (at = json_space(obj + 1); *at == '"'; at = json_space(at + 1)) {
+		bool match = strncmp(at + 1, key, n) == 0 && at[1 + n] == '"';
+
+		at = json_skip(at);	/* the key */
+		if (!at || *(at = json_space(at)) != ':')
+			return NULL;
+		at = json_space(at + 1);
+		if (match)
+			return at;
+		at = json_skip(at);
+		if (!at || *(at = json_space(at)) != ',')
+			return NULL;	/* the object's end, or cut short */
+	}
+	return NULL;
+}
+
+/* The JSON string at @v (its opening quote) into @out; "" when @v is no string. */
+static void json_str_copy(const char *v, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (v && *v == '"')
+		for (v++; *v && *v != '"' && n + 1 < cap; v++)
+			out[n++] = *v;
+	out[n] = '\0';
+}
+
+/* A show: its version, its cue for the ledger, and its poll, kept while open. */
+static void on_show(struct lg_fleet *f, struct lg_phone *p, const char *show)
+{
+	const char *v = json_get(show, "v"), *poll = json_get(show, "poll");
+	const char *cue = json_get(json_get(show, "cue"), "index");
+	const char *open = json_get(poll, "open");
+
+	p->has_show = true;
+	p->sync_asked = false;
+	p->show_v = v ? (uint32_t)strtoul(v, NULL, 10) : 0;
+	if (cue)
+		ledger_cue(f, atoi(cue));
+	p->show_poll[0] = '\0';
+	p->show_poll_options = 0;
+	if (!open || strncmp(open, "true", 4) != 0)
+		return;
+	json_str_copy(json_get(poll, "id"), p->show_poll, sizeof(p->show_poll));
+	p->show_poll_options = poll_option_count(poll);
+	if (!f->poll_id[0] && f->o->vote_at_s >= 0)
+		snprintf(f->poll_id, sizeof(f->poll_id), "%s", p->show_poll);
+}
+
+/*
+ * A state of the v2 stream: n is its tick; k, when there, says every input
+ * and vote up to that seq was processed, so an input's latency runs from
+ * its sending to the first state whose k covers it; show comes on joining
+ * and when it changed. A state whose v is not the show the phone holds asks
+ * for the show again (sync), as the phone app does.
+ */
+static void on_s(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
+{
+	const char *n = json_get(m, "n"), *k = json_get(m, "k"), *v = json_get(m, "v");
+	const char *show = json_get(m, "show");
+
+	if (!n) {
+		f->r->unparsed++;
+		return;
+	}
+	state_seen(f, strtoull(n, NULL, 10), now);
+	if (k) {
+		uint64_t seq = strtoull(k, NULL, 10);
+		uint8_t keep = 0;
+
+		for (uint8_t i = 0; i < p->n_sent; i++) {
+			if (p->sent[i].key > seq)
+				p->sent[keep++] = p->sent[i];
+			else if (f->steady && !f->done)
+				lg_series_add(&f->r->latency_s, now - p->sent[i].sent);
+		}
+		p->n_sent = keep;
+		/* A vote k covers was not refused: that error came before this state. */
+		if (p->vote.seq && seq >= p->vote.seq)
+			vote_acked(f, p, now);
+	}
+	if (show && *show == '{') {
+		on_show(f, p, show);
+	} else if (v && p->has_show && !p->sync_asked && strtoul(v, NULL, 10) != p->show_v) {
+		p->sync_asked = true;
+		want(p, WANT_SYNC);
+	}
+	if (f->o->vote_polls && p->show_poll[0])
+		vote_in_poll(f, p, p->show_poll, p->show_poll_options);
+}
+
+/* ---- both ---- */
 
 static void on_welcome(struct lg_fleet *f, struct lg_phone *p, const char *m, double now)
 {
@@ -439,7 +607,9 @@ static void on_welcome(struct lg_fleet *f, struct lg_phone *p, const char *m, do
 	p->welcomed = true;
 	p->resuming = false;
 	p->tries = 0;
+	p->has_show = false;	/* v2: the next state brings it */
 	f->joined_now++;
+	f->joined_kind[phone_kind(p)]++;
 	/* A vote not acked on the lost connection goes (again) first, before any input takes a higher seq. */
 	if (p->vote.poll[0])
 		want(p, WANT_VOTE);
@@ -480,10 +650,14 @@ static void on_error(struct lg_fleet *f, struct lg_phone *p, const char *m, doub
 static void on_message(struct lg_fleet *f, struct lg_phone *p, const char *m, size_t len, bool whole)
 {
 	double now = lg_now();
+	bool v1 = f->o->protocol == LG_V1;
 
-	if (len > 16 && memcmp(m, "{\"type\":\"state\"", 15) == 0)
+	/* A message of the other protocol's is unparsed: the phone asked for this one. */
+	if (!v1 && len > 12 && memcmp(m, "{\"type\":\"s\",", 12) == 0)
+		on_s(f, p, m, now);
+	else if (v1 && len > 16 && memcmp(m, "{\"type\":\"state\"", 15) == 0)
 		on_state(f, p, m, whole, now);
-	else if (memcmp(m, "{\"type\":\"ack\"", 13) == 0)
+	else if (v1 && memcmp(m, "{\"type\":\"ack\"", 13) == 0)
 		on_ack(f, p, m, now);
 	else if (memcmp(m, "{\"type\":\"pong\"", 14) == 0)
 		f->r->pongs++;
@@ -493,7 +667,6 @@ static void on_message(struct lg_fleet *f, struct lg_phone *p, const char *m, si
 		on_error(f, p, m, now);
 	else
 		f->r->unparsed++;
-	f->r->state_bytes += len;
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -515,6 +688,11 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		p->heard_at = lg_now();
+		f->r->state_bytes += len;
+		if (f->steady && !f->done) {	/* the traffic per phone, by kind */
+			f->r->rx_bytes[phone_kind(p)] += len;
+			f->r->rx_msgs[phone_kind(p)] += lws_is_first_fragment(wsi) ? 1 : 0;
+		}
 		/* Only a frame's first fragment: every field measured is near its start. */
 		if (!lws_is_first_fragment(wsi))
 			break;
@@ -554,6 +732,7 @@ static void start_steady(struct lg_fleet *f, double now)
 	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_joined);
 	now = lg_now();		/* the sample may take a moment */
 	f->steady_at = now;
+	f->counted_at = now;
 	f->end_at = now + f->o->duration_s;
 	f->next_churn_at = now;
 	f->r->measure_started = now;
@@ -671,11 +850,23 @@ static void finish(struct lg_fleet *f, double now)
 	lws_context_destroy(f->ctx);	/* ends lws_service(); completed in lg_fleet_run */
 }
 
+/* The steady phase's phone-seconds, by kind, up to @now: what the traffic per phone divides by. */
+static void count_phone_time(struct lg_fleet *f, double now)
+{
+	if (!f->steady || f->done)
+		return;
+	for (int k = 0; k < LG_KINDS; k++)
+		f->r->phone_s[k] += f->joined_kind[k] * (now - f->counted_at);
+	f->counted_at = now;
+}
+
 static void on_schedule(lws_sorted_usec_list_t *sul)
 {
 	struct lg_fleet *f = lws_container_of(sul, struct lg_fleet, sul);
 	double now = lg_now(), since = now - f->t0;
 	uint32_t due;
+
+	count_phone_time(f, now);
 
 	if (interrupted || since > f->o->timeout_s) {
 		if (!f->steady)
