@@ -110,7 +110,7 @@ def cells(j):
 
 head = ["p50 ms", "p99 ms", "B/s pas", "B/s act", "msg/s pas", "msg/s act", "cpu %", "run"]
 print()
-print(f"{'':15} | {'Tutti daemon, tutti.audience.v2':^78} | {'Node ws, tutti.audience.v1':^78}")
+print(f"{'':15} | {'Tutti daemon, tutti.audience.v2':^79} | {'Node ws, tutti.audience.v1':^79}")
 print(f"{'active  phones':15} | " + " ".join(f"{h:>9}" for h in head) + " | " + " ".join(f"{h:>9}" for h in head))
 for a in actives:
     t, n = load("tutti", a), load("node", a)
