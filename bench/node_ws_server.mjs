@@ -389,14 +389,15 @@ function onMessage(c, data, isBinary) {
 
 const tickS = 1 / TICK_HZ;
 const broadcastEvery = Math.round(TICK_HZ / BROADCAST_HZ);
-let nextTickS = showS() + tickS;
 
-function runTick() {
+// Tick @t (the show time's tick number): everyone's state when it crosses a broadcast, else only
+// the phones whose input was applied since the last tick.
+function runTick(t) {
   const t0 = performance.now();
   const now = showS();
-  tick++;
+  const broadcast = Math.floor(t / broadcastEvery) > Math.floor(tick / broadcastEvery);
+  tick = t;
   crowdTick(now);
-  const broadcast = tick % broadcastEvery === 0;
   const wanted = zones.map(() => false);
   for (const c of conns) if (broadcast || c.wantState) wanted[c.p.zone] = true;
   if (wanted.some(Boolean)) {
@@ -411,17 +412,15 @@ function runTick() {
   metrics.tickMaxS = Math.max(metrics.tickMaxS, (performance.now() - t0) / 1000);
 }
 
+// Ticks follow the clock: a tick that comes late (the loop was busy) counts an overrun, and the
+// ticks it missed are not run, but a broadcast it crossed still goes, so phones keep their 20 Hz.
 function loop() {
-  const now = showS();
-  if (now >= nextTickS) {
-    runTick();
-    nextTickS += tickS;
-    if (showS() > nextTickS) {	// fell behind: no catching up with ticks nobody will see
-      metrics.tickOverruns++;
-      nextTickS = showS() + tickS;
-    }
+  const due = Math.floor(showS() * TICK_HZ);
+  if (due > tick) {
+    if (due > tick + 1) metrics.tickOverruns++;
+    runTick(due);
   }
-  setTimeout(loop, Math.max(0, (nextTickS - showS()) * 1000));
+  setTimeout(loop, Math.max(0, ((tick + 1) * tickS - showS()) * 1000));
 }
 
 // ---- HTTP and the listener ----
