@@ -3,6 +3,8 @@
 
 import { Connection, daemonUrl } from './connection.js';
 import { ShowClock } from './clock.js';
+import { StateStream } from './state-stream.js';
+import { BeatFlasher } from './beat-flash.js';
 import { InputSender } from './inputs.js';
 import { ControlPanels } from './controls.js';
 import { verdictWords } from './control-text.js';
@@ -16,6 +18,7 @@ const PING_EVERY_MS = 3000;
 const RECAP_RETRY_MS = 3000; // many phones ask at the end at once: ask again a little later
 const PING_BURST_GAP_MS = 150;
 const VERDICT_TOAST_MS = 5000; // the person may be looking at the stage: give them time to look down
+const SILENCE_PERIODS = 4; // the dead-link watchdog waits this many of the slowest state periods
 
 const FRIENDLY_ERRORS = {
   control_disabled: "That control isn't active right now",
@@ -59,6 +62,12 @@ const connection = new Connection({
   onMessage: handleMessage,
   onStatus: showStatus,
 });
+const stream = new StateStream({ send: (message) => connection.send(message) });
+const beats = new BeatFlasher({
+  showNow: () => clock.now(),
+  flash: () => replayClass(document.body, 'beat-flash'),
+  allowed: () => !document.hidden && !prefersReducedMotion(),
+});
 const inputs = new InputSender({
   connection,
   onCounted: showCounted,
@@ -89,18 +98,11 @@ const panels = new ControlPanels(ui.controls, {
 });
 
 function handleMessage(message) {
+  beats.heard();
   switch (message.type) {
     case 'welcome': return onWelcome(message);
-    case 'state':
-      beatFlash(message.music?.flashes);
-      forgetVotesOfAnEarlierRound(message.poll);
-      latestState = message;
-      if (message.over) askForRecap();
-      return scheduleRender();
+    case 's': return onState(message);
     case 'recap': return onRecap(message);
-    case 'ack':
-      for (const l of textListeners) l.ack(message.seq);
-      return inputs.onAck(message);
     case 'text': return onVerdict(message);
     case 'pong': return clock.onPong(message);
     case 'forgotten': return onForgotten();
@@ -109,14 +111,21 @@ function handleMessage(message) {
   }
 }
 
-// The daemon counts the beat flashes phones may show (already within the venue's flash
-// limit); flash once when the count goes up, never on the first state, never with reduced motion.
-let lastFlashes = null;
-function beatFlash(flashes) {
-  if (typeof flashes !== 'number') return;
-  if (lastFlashes !== null && flashes > lastFlashes && !prefersReducedMotion())
-    replayClass(document.body, 'beat-flash');
-  lastFlashes = flashes;
+// One state of the stream: the view the panels read, the beat grid, and the acknowledgement of
+// every input and vote up to seq `k`.
+function onState(message) {
+  beats.setGrid(message.beat);
+  const state = stream.apply(message);
+  if (state) {
+    forgetVotesOfAnEarlierRound(state.poll);
+    latestState = state;
+    if (state.over) askForRecap();
+    scheduleRender();
+  }
+  if (Number.isFinite(message.k)) {
+    for (const l of textListeners) l.ack(message.k);
+    inputs.onAck({ seq: message.k });
+  }
 }
 
 // The venue reset the poll, or reused an ad-hoc poll's id for a new question: the choice this
@@ -153,8 +162,23 @@ function onWelcome(welcome) {
   textLimits = { maxChars: max > 0 ? max : 80, intervalS: interval >= 0 ? interval : 30 };
   inputs.onWelcome(welcome);
   clock.reset(welcome.t);
+  stream.reset();
+  beats.stop(); // the first state brings the grid, in this daemon's show time
+  connection.setSilenceLimit(silenceLimitMs(welcome.rates));
+  if (document.hidden) sendVisibility();
   startPinging();
   scheduleRender();
+}
+
+// A hidden page gets a state every 1 / hidden_hz seconds only: the watchdog must outwait a few.
+function silenceLimitMs(rates) {
+  const slowest = Math.min(...[rates?.hidden_hz, rates?.calm_hz].filter((hz) => Number(hz) > 0));
+  return Number.isFinite(slowest) ? SILENCE_PERIODS * (1000 / slowest) : null;
+}
+
+// The daemon sends a hidden page fewer states, and a shown one the whole show again.
+function sendVisibility() {
+  connection.send({ type: 'visibility', hidden: document.hidden });
 }
 
 // The moderators' verdict on one of our crowd texts. The text panel says it in place; with none
@@ -374,7 +398,6 @@ function render() {
   if (advanceIn !== null) setText(ui.cueCountdown, live ? `next up in ${formatCountdown(advanceIn)}` : 'next up: paused');
   setText(ui.participants, formatNumber(state.participants));
   setText(ui.active, formatNumber(state.active));
-  if (state.zone?.id) setText(ui.zone, zoneNames.get(state.zone.id) ?? state.zone.id);
   const shown = panels.update(state, { live });
   // Controls on screen but out of reach: say why they are off (with none, the idle words do).
   const reconnecting = currentStatus === 'reconnecting' || currentStatus === 'connecting';
@@ -394,6 +417,7 @@ function showIdle(kind) {
 addEventListener('offline', () => connection.linkLost());
 addEventListener('online', () => connection.reconnectSoon());
 document.addEventListener('visibilitychange', () => {
+  sendVisibility();
   if (document.visibilityState === 'visible') connection.reconnectSoon();
 });
 keepScreenOn();

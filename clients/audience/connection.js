@@ -1,8 +1,8 @@
-// The WebSocket to the daemon: opens it with the tutti.audience.v1 subprotocol, says hello,
+// The WebSocket to the daemon: opens it with the tutti.audience.v2 subprotocol, says hello,
 // and reconnects with jittered exponential backoff (or after retry_ms when the venue is full).
 // It knows nothing about controls; messages go to the handlers given by app.js.
 
-export const PROTOCOL = 'tutti.audience.v1';
+export const PROTOCOL = 'tutti.audience.v2';
 
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 10000;
@@ -10,7 +10,10 @@ const POLICY_CLOSE_MIN_MS = 5000; // 1008: "reconnect later, slower"
 const REMOVED_BY_VENUE = 4003; // close code: moderation removed this participant
 const FORGOTTEN = 4004; // close code: the participant asked to be forgotten, and was
 const OPEN_TIMEOUT_MS = 8000;
-const SILENCE_LIMIT_MS = 8000; // state arrives many times a second; silence means a dead link
+// States come several times a second, and every 2 s to a hidden page (welcome.rates.hidden_hz):
+// this much silence means a dead link. The welcome's rates may make it longer, never shorter.
+const SILENCE_LIMIT_MS = 8000;
+const SILENCE_CHECK_MS = 2000;
 
 // ±50% jitter so a venue's phones do not all come back in the same instant.
 export function jitter(ms) {
@@ -33,6 +36,7 @@ export class Connection {
   #openTimer = 0;
   #watchdog = 0;
   #lastMessageAt = 0;
+  #silenceLimitMs = SILENCE_LIMIT_MS;
   #venueFullRetryMs = null;
 
   // makeHello() returns the hello message; onMessage(msg) gets every parsed message;
@@ -50,7 +54,13 @@ export class Connection {
 
   start() {
     this.#connect();
-    this.#watchdog = setInterval(() => this.#checkSilence(), 2000);
+    this.#watchdog = setInterval(() => this.#checkSilence(), SILENCE_CHECK_MS);
+  }
+
+  // The longest silence a live link may keep (a few of the slowest state periods the daemon
+  // announced); never under the default.
+  setSilenceLimit(ms) {
+    this.#silenceLimitMs = Number.isFinite(ms) ? Math.max(SILENCE_LIMIT_MS, ms) : SILENCE_LIMIT_MS;
   }
 
   // Skip the remaining backoff (the network came back, or the page became visible).
@@ -158,7 +168,7 @@ export class Connection {
   }
 
   #checkSilence() {
-    if (this.#joined && performance.now() - this.#lastMessageAt > SILENCE_LIMIT_MS) {
+    if (this.#joined && performance.now() - this.#lastMessageAt > this.#silenceLimitMs) {
       this.#abandon(this.#ws);
     }
   }

@@ -1,7 +1,7 @@
 // The xy pad: drag a dot around a square; sends the position (throttled by inputs.js) and
 // shows where the crowd is: its median (ring) and mean (diamond).
 
-import { h, setText, setHidden, setStyle, setDisabled, isDisabled, clamp01, formatNumber } from './ui.js';
+import { h, setHidden, setStyle, setDisabled, isDisabled, clamp01 } from './ui.js';
 
 export function createXY(ctx) {
   const me = h('div', { class: 'xy-marker xy-me', 'data-testid': 'xy-me', hidden: true });
@@ -11,15 +11,13 @@ export function createXY(ctx) {
     class: 'xy-pad', id: 'xy-pad', 'data-testid': 'xy-pad', tabindex: '0', role: 'slider',
     'aria-label': 'XY pad: drag, or use the arrow keys', 'aria-valuetext': 'not set',
   }, h('div', { class: 'xy-hint', 'aria-hidden': 'true' }, 'drag here'), mean, median, me);
-  const crowdN = h('b', {}, '0');
   const el = h('section', { class: 'panel panel-xy', 'aria-label': 'XY pad' },
     h('h2', { class: 'panel-title' }, 'Move'),
     pad,
     h('div', { class: 'legend' },
       h('span', {}, h('i', { class: 'key key-me' }), 'you'),
       h('span', {}, h('i', { class: 'key key-median' }), 'crowd median'),
-      h('span', {}, h('i', { class: 'key key-mean' }), 'mean'),
-      h('span', { class: 'legend-n' }, crowdN, ' moving')));
+      h('span', {}, h('i', { class: 'key key-mean' }), 'mean')));
 
   let position = null;
 
@@ -69,7 +67,6 @@ export function createXY(ctx) {
       setDisabled(pad, !live);
       if (!live) release();
       const xy = state.crowd?.xy;
-      setText(crowdN, formatNumber(xy?.n ?? 0));
       if (isPair(xy?.median)) place(median, ...xy.median); else setHidden(median, true);
       if (isPair(xy?.mean)) place(mean, ...xy.mean); else setHidden(mean, true);
     },
