@@ -47,8 +47,15 @@ function reportData(html) {
 test('a logged-in console gets the report of the live journal; nobody else does', async () => {
   const daemon = await startDaemon({ config: venue(), args: ['--journal', join(dir, 'show.db'), '--simulate', '30'] });
   daemons.push(daemon);
-  // The simulated phones join over the first two seconds; the metrics land once a second.
-  await new Promise((resolve) => setTimeout(resolve, 3500));
+  // The simulated phones join over the first two seconds, and the metrics land once a second: wait
+  // (bounded) until the journal holds every join and two metrics rows, as a busy machine may delay it.
+  const first = await login(daemon, 'operator', OPERATOR);
+  for (const deadline = Date.now() + 15000; Date.now() < deadline;) {
+    const r = await fetch(`${daemon.url}console/report`, { headers: { Cookie: first } });
+    const d = r.status === 200 ? reportData(await r.text()) : null;
+    if (d && d.show.participants_total >= 30 && d.metrics.t.length >= 2) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 
   const anonymous = await fetch(`${daemon.url}console/report`);
   assert.equal(anonymous.status, 401);
