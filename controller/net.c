@@ -105,6 +105,7 @@ struct net_pss {
 	bool closing;			/* a close frame went or came: no more data frames */
 	uint32_t show_v, beat_v;	/* the show and beat versions it has (state_stream.h) */
 	bool state_owed;		/* its turn came (or it acted): the newest state goes at the next write */
+	bool prompted;			/* its last state came between broadcasts, after its input: it was its turn */
 	lws_usec_t state_at_us;		/* its last state went then */
 	lws_usec_t acted_us;		/* its last input or vote came then: the full rate for a while */
 	uint64_t ack_gen;		/* the state generation when its newest input came: a newer one holds it */
@@ -539,14 +540,16 @@ static lws_usec_t state_period_us(const struct net *n, const struct net_pss *pss
 /*
  * Whether a broadcast is @pss's turn: its period has passed since its last
  * state, less half a broadcast period (broadcasts come on ticks, so a turn
- * a hair early is the right one). A phone that had a state after its own
- * input just before the broadcast skips it: one message, not two.
+ * a hair early is the right one). A state between broadcasts, after the
+ * phone's own input, takes the place of its next turn (the whole period
+ * must pass): a phone that acts gets broadcast_hz states a second, its
+ * prompt ones among them, never those plus its acknowledgements.
  */
 static bool state_turn(const struct net *n, const struct net_pss *pss, lws_usec_t now)
 {
-	lws_usec_t half_broadcast = (lws_usec_t)(LWS_US_PER_SEC / n->cfg->broadcast_hz / 2);
+	lws_usec_t slack = pss->prompted ? 0 : (lws_usec_t)(LWS_US_PER_SEC / n->cfg->broadcast_hz / 2);
 
-	return now - pss->state_at_us >= state_period_us(n, pss, now) - half_broadcast;
+	return now - pss->state_at_us >= state_period_us(n, pss, now) - slack;
 }
 
 /* True when @pss has its acknowledgement to go in a state built after the input it covers. */
@@ -925,7 +928,16 @@ static void deliver_state(struct net *n, struct net_pss *pss, bool turn)
 		now = lws_now_usecs();
 		if (!state_turn(n, pss, now))
 			return;
-		/* Turns it could not take (its socket was still busy): states it skipped. */
+		/*
+		 * A socket still sending its last message does not take a turn: it
+		 * gets the next one rather than a writable request (two epoll_ctl
+		 * calls) for a state that will be old by then. What it missed is
+		 * counted as skipped.
+		 */
+		if (lws_partial_buffered(pss->wsi) && !pss->state_owed) {
+			n->metrics->states_skipped++;
+			return;
+		}
 		if (pss->state_at_us) {
 			lws_usec_t period = state_period_us(n, pss, now);
 			lws_usec_t missed = (now - pss->state_at_us + period / 4) / period;
@@ -933,6 +945,7 @@ static void deliver_state(struct net *n, struct net_pss *pss, bool turn)
 			if (missed > 1)
 				n->metrics->states_skipped += (uint64_t)(missed - 1);
 		}
+		pss->prompted = false;
 	}
 	pss->state_owed = true;
 	if (n->stopping || peer->close_code || audience_peer_has_personal(peer) || lws_partial_buffered(pss->wsi)) {
@@ -971,8 +984,12 @@ void net_state_publish(struct net *n, bool broadcast)
 	 * whatever their turn: at a broadcast too, where their turn may have
 	 * come just after their last state. Their broadcast turn is then spent.
 	 */
-	for (uint32_t i = 0; i < n->awaiting.n; i++)
-		deliver_state(n, n->awaiting.items[i], false);
+	for (uint32_t i = 0; i < n->awaiting.n; i++) {
+		struct net_pss *pss = n->awaiting.items[i];
+
+		deliver_state(n, pss, false);
+		pss->prompted = !broadcast;	/* at a broadcast it was the phone's turn */
+	}
 	pss_set_clear(&n->awaiting);
 	if (broadcast) {
 		n->metrics->broadcasts++;
