@@ -179,14 +179,9 @@ void safety_apply(struct safety *s)
 	if (s->w.audience)
 		s->w.audience->frozen = st->freeze;
 	if (st->flash_generation != s->applied_flash_generation) {
-		struct flash_limits lim = {
-			.max_per_s = (uint8_t)st->max_flashes_per_s,
-			.max_red_per_s = (uint8_t)st->max_red_flashes_per_s,
-		};
-
 		/* Only on a change. The stage screen reads the policy from the stage frame. */
 		s->applied_flash_generation = st->flash_generation;
-		if (s->w.phone_flashes)
-			flash_gate_set_limits(s->w.phone_flashes, &lim);
+		if (s->w.phone_flash_max)
+			*s->w.phone_flash_max = st->max_flashes_per_s;
 	}
 }

@@ -63,7 +63,7 @@ typedef void safety_event_fn(void *user, const struct safety_event *e);
 struct safety_wiring {
 	struct audiomap *audiomap;	/* fade and ceiling; NULL = no stage audio */
 	struct audience *audience;	/* frozen input; NULL = none */
-	struct flash_gate *phone_flashes;	/* phones' flash budget; NULL = none */
+	uint32_t *phone_flash_max;	/* phones' flashes allowed in any second (phone_beat.h); NULL = none */
 	safety_event_fn *on_event;	/* NULL = the log line only */
 	void *user;			/* for on_event */
 };
@@ -97,7 +97,7 @@ int safety_set_flash_policy(struct safety *s, int64_t max_per_s, const int64_t *
 
 /*
  * Once a tick: the state reaches the audio map, the audience and the
- * phones' flash gate. (The stage screen gets blackout and the flash
+ * phones' flash limit. (The stage screen gets blackout and the flash
  * policy with each stage frame.)
  */
 void safety_apply(struct safety *s);

@@ -1,10 +1,10 @@
 /*
  * safety_flash.c - the photosensitivity limiter: per-surface WCAG transition
- * counting with holds, the phones' flash gate, and the stage screen pass
+ * counting with holds, and the stage screen pass
  * over XRGB pixels. See safety_flash.h for the definitions and contracts.
  *
  * Thread: every object has one owner (the render thread for screens and
- * channels, the net thread for the gate). The colour tables are built
+ * channels). The colour tables are built
  * once under pthread_once and only read after, so any thread may use them.
  */
 #include "safety_flash.h"
@@ -279,29 +279,6 @@ float flash_channel_step(struct flash_channel *ch, double t, struct flash_rgb wa
 	}
 	*drop_red = red_step(ch, t, shown, shown_lum != lum);
 	return shown_lum;
-}
-
-/* ---- phones' flashes ---- */
-
-void flash_gate_init(struct flash_gate *g, const struct flash_limits *lim)
-{
-	memset(g, 0, sizeof(*g));
-	g->max = clamp_max(lim->max_per_s);
-}
-
-void flash_gate_set_limits(struct flash_gate *g, const struct flash_limits *lim)
-{
-	g->max = clamp_max(lim->max_per_s);	/* the last second's flashes still count */
-}
-
-
-bool flash_gate_allow(struct flash_gate *g, double t)
-{
-	history_prune(&g->flashes, t);
-	if (g->flashes.count >= g->max)
-		return false;
-	history_add(&g->flashes, t);
-	return true;
 }
 
 /* ---- the stage screen ---- */

@@ -1,6 +1,7 @@
 /*
  * safety_flash.h - the photosensitivity limiter (WCAG 2.3.1), applied last to
- * everything the stage screen shows and to every flash sent to phones.
+ * everything the stage screen shows. (Phones flash on the beat grid, every
+ * so many beats that the same limit holds: phone_beat.h.)
  *
  * Definitions (WCAG 2.x). Relative luminance L = 0.2126 R + 0.7152 G +
  * 0.0722 B of linear sRGB. A general transition is a change of 0.1 or
@@ -22,9 +23,8 @@
  * finally shown (after a hold), so a hold can never create a red flash.
  *
  * Thread: one owner per object, no locks, no allocation after create:
- * the render thread owns screens and channels, the net thread owns the
- * phones' gate. flash_linear() and flash_srgb() may be called from any
- * thread.
+ * the render thread owns screens and channels. flash_linear() and
+ * flash_srgb() may be called from any thread.
  */
 #ifndef TUTTI_SAFETY_FLASH_H
 #define TUTTI_SAFETY_FLASH_H
@@ -90,17 +90,6 @@ void flash_channel_init(struct flash_channel *ch, const struct flash_limits *lim
  */
 float flash_channel_step(struct flash_channel *ch, double t, struct flash_rgb want, bool *drop_red);
 
-/* Phones' flashes (one flash = on and off): at most max_per_s in any second. */
-struct flash_gate {
-	uint32_t max;			/* flashes allowed in any second */
-	struct flash_history flashes;
-};
-
-void flash_gate_init(struct flash_gate *g, const struct flash_limits *lim);
-/* True, and recorded, when a flash may start at @t (seconds, never decreasing). */
-bool flash_gate_allow(struct flash_gate *g, double t);
-/* A new limit from now on (the console's flash policy); the last second's flashes still count. */
-void flash_gate_set_limits(struct flash_gate *g, const struct flash_limits *lim);
 
 /* The stage screen: a grid of channels over a 32-bit XRGB picture. */
 struct flash_screen;

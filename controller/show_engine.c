@@ -24,7 +24,6 @@
 #include "net_audience.h"
 #include "phone_beat.h"
 #include "safety.h"
-#include "safety_flash.h"
 #include "show.h"
 #include "stage_font.h"
 #include "stage_frame.h"
@@ -53,7 +52,7 @@ struct show_engine {
 	struct journal_reader *reader;	/* phones' recaps, read from it (a live show's only) */
 	bool journal_resumed;		/* it held this show when it was opened */
 	double resumed_t;		/* the show time a resumed journal goes on from */
-	struct flash_gate phone_flashes;	/* phones' flash limit now (its max; safety sets it) */
+	uint32_t phone_flash_max;	/* phones' flashes allowed in any second now (safety sets it) */
 	struct phone_beat beat;		/* the beat grid phones play */
 	float limiter_max_db;		/* the limiter's largest gain reduction since the last loudness row */
 	struct latency_hist latency_then;	/* the input-to-state latency at the last metrics row */
@@ -132,7 +131,7 @@ static void audio_tick(struct show_engine *se, double now)
 	 * venue's limit (or the console's stricter policy) in any second.
 	 */
 	phone_beat_update(&se->beat, now, m->bpm, m->beats,
-			  show_cue(se->show)->scene == SCENE_AUDIO ? se->phone_flashes.max : 0);
+			  show_cue(se->show)->scene == SCENE_AUDIO ? se->phone_flash_max : 0);
 	se->frame.beat = se->beat.grid;
 }
 
@@ -315,13 +314,11 @@ struct show_engine *show_engine_create(const struct show_engine_options *o)
 		log_warn("crowd text: %s; texts are not cut to what the stage can draw", err);
 	crowdtext_set_drawable(se->texts, se->drawable);
 	phone_beat_init(&se->beat);
-	flash_gate_init(&se->phone_flashes, &(struct flash_limits){
-		.max_per_s = (uint8_t)cfg->safety.max_flashes_per_s,
-		.max_red_per_s = (uint8_t)cfg->safety.max_red_flashes_per_s });
+	se->phone_flash_max = cfg->safety.max_flashes_per_s;
 	if (audio_create(se) != 0)
 		goto fail;
 	se->safety = safety_create(cfg, &(struct safety_wiring){ .audiomap = se->audiomap,
-		.audience = &se->audience, .phone_flashes = &se->phone_flashes, .on_event = on_safety_event,
+		.audience = &se->audience, .phone_flash_max = &se->phone_flash_max, .on_event = on_safety_event,
 		.user = se });
 	if (!se->safety)
 		goto fail;

@@ -5,8 +5,8 @@
  * under test). Long random sequences of what scenes or the crowd might
  * ask for go through a channel and every one-second window of what comes
  * out is counted; real XRGB frames go through the stage screen and every
- * cell of every output frame is measured from its pixels; the phones'
- * flash gate is asked far more often than it may allow.
+ * cell of every output frame is measured from its pixels. (Phones' beat
+ * flashes keep the limit on the beat grid: check_state_stream.c.)
  */
 #include <check.h>
 #include <math.h>
@@ -564,8 +564,6 @@ START_TEST(test_a_stricter_policy_takes_effect_and_keeps_the_history)
 	struct flash_screen *s = flash_screen_create(&venue, SW, SH, COLS, ROWS);
 	uint32_t *px = malloc(SW * SH * 4);
 	static struct screen_check sc;
-	struct flash_gate g;
-	int allowed = 0;
 
 	lin_table_init();
 	memset(&sc, 0, sizeof(sc));
@@ -583,16 +581,6 @@ START_TEST(test_a_stricter_policy_takes_effect_and_keeps_the_history)
 	ck_assert_int_ge(sc.whole.tr.n, 2 * 3);	/* still one flash a second, not a freeze */
 	flash_screen_destroy(s);
 	free(px);
-	/* The phones' gate: three a second, then one. */
-	flash_gate_init(&g, &venue);
-	for (int i = 0; i < 100; i++)
-		allowed += flash_gate_allow(&g, i * 0.01);
-	ck_assert_int_eq(allowed, 3);
-	flash_gate_set_limits(&g, &stricter);
-	allowed = 0;
-	for (int i = 100; i < 200; i++)
-		allowed += flash_gate_allow(&g, i * 0.01);
-	ck_assert_int_eq(allowed, 1);
 }
 END_TEST
 
@@ -711,33 +699,6 @@ START_TEST(test_screen_rejects_bad_sizes)
 }
 END_TEST
 
-/* ---- phones ---- */
-
-START_TEST(test_phones_flash_gate_allows_the_limit_and_no_more)
-{
-	for (uint8_t max = 0; max <= 3; max++) {
-		struct flash_limits lim = { max, 3 };
-		struct flash_gate g;
-		static struct trans allowed;
-		int in_first_second = 0;
-
-		memset(&allowed, 0, sizeof(allowed));
-		flash_gate_init(&g, &lim);
-		/* 100 requests a second for 3 s. */
-		for (int i = 0; i < 300; i++) {
-			double t = i / 100.0;
-
-			if (flash_gate_allow(&g, t)) {
-				trans_add(&allowed, t);
-				in_first_second += t < 1.0;
-			}
-		}
-		ck_assert_int_eq(worst_window(&allowed), max);
-		ck_assert_int_eq(in_first_second, max);
-		ck_assert_int_eq(allowed.n, 3 * max);
-	}
-}
-END_TEST
 
 static Suite *flash_suite(void)
 {
@@ -755,7 +716,6 @@ static Suite *flash_suite(void)
 	tcase_add_test(tc, test_screen_measures_one_pixel_lines);
 	tcase_add_test(tc, test_screen_red_strobe_is_held_to_the_red_budget);
 	tcase_add_test(tc, test_screen_rejects_bad_sizes);
-	tcase_add_test(tc, test_phones_flash_gate_allows_the_limit_and_no_more);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -342,6 +342,43 @@ START_TEST(test_beat_grid_stops_when_no_beat_comes)
 }
 END_TEST
 
+/*
+ * The flashes a phone plays from the grid (every flash_every-th beat from
+ * at), over @seconds, counted in every one-second window (t, t + 1): the
+ * most in any.
+ */
+static int worst_flash_window(const struct frame_beat *g, double seconds)
+{
+	double step = g->flash_every * g->period;
+	int worst = 0;
+
+	if (!g->on || !g->flash_every)
+		return 0;
+	for (double from = g->at; from < g->at + seconds; from += step) {
+		int n = 0;
+
+		for (double t = from; t < from + 1.0 - 1e-9; t += step)
+			n++;
+		worst = n > worst ? n : worst;
+	}
+	return worst;
+}
+
+START_TEST(test_beat_flashes_keep_the_limit_and_no_more)
+{
+	/* Five beats a second, far more than any limit: each limit is reached and never passed. */
+	for (uint32_t max = 0; max <= 3; max++) {
+		struct phone_beat b;
+		uint32_t beats = 0;
+
+		phone_beat_init(&b);
+		feed_beats(&b, 0, 10, 300, &beats, max);
+		ck_assert(b.grid.on);
+		ck_assert_int_eq(worst_flash_window(&b.grid, 10), (int)max);
+	}
+}
+END_TEST
+
 static Suite *state_stream_suite(void)
 {
 	Suite *s = suite_create("state_stream");
@@ -354,6 +391,7 @@ static Suite *state_stream_suite(void)
 	tcase_add_test(tc, test_state_message_carries_the_ack_and_what_the_phone_lacks);
 	tcase_add_test(tc, test_beat_grid_moves_only_when_the_music_leaves_it);
 	tcase_add_test(tc, test_beat_grid_stops_when_no_beat_comes);
+	tcase_add_test(tc, test_beat_flashes_keep_the_limit_and_no_more);
 	suite_add_tcase(s, tc);
 	return s;
 }

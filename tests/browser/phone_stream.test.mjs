@@ -11,7 +11,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, byTestId, closeAll, waitForText as waitForTextOf } from '../lib/browser.mjs';
+import { launchChromium, byTestId, closeAll, phoneContext, waitForText as waitForTextOf } from '../lib/browser.mjs';
 import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 
 const WAIT_MS = 10000;
@@ -29,9 +29,6 @@ after(() => closeAll(browser, daemon));
 const waitForText = (page, id, predicate, what) => waitForTextOf(page, id, predicate, what, daemon, WAIT_MS);
 const status = (page) => page.evaluate(() => document.querySelector('[data-testid="status"]').dataset.state);
 
-function phoneContext(options = {}) {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, ...options });
-}
 
 // The page as the Page Visibility API would show it with the screen locked (@hidden) or on again.
 function setHidden(page, hidden) {
@@ -55,7 +52,7 @@ async function until(check, what, timeoutMs = WAIT_MS) {
 
 test('a hidden page says so and gets a state every 2 s, stays live, and shown again gets the whole show',
   { timeout: 60000 }, async () => {
-    const context = await phoneContext();
+    const context = await phoneContext(browser);
     try {
       const page = await context.newPage();
       const pageErrors = [];
@@ -135,7 +132,7 @@ async function pageWithBeat(context, { ms, flash }) {
 
 test('a beat grid flashes the page on every flash-th beat, never closer than flash × ms', { timeout: 60000 },
   async () => {
-    const context = await phoneContext({ reducedMotion: 'no-preference' });
+    const context = await phoneContext(browser, { reducedMotion: 'no-preference' });
     try {
       const page = await pageWithBeat(context, { ms: 300, flash: 2 });
       await page.waitForTimeout(4500);
@@ -150,7 +147,7 @@ test('a beat grid flashes the page on every flash-th beat, never closer than fla
   });
 
 test('under reduced motion the beat grid never flashes', { timeout: 60000 }, async () => {
-  const context = await phoneContext({ reducedMotion: 'reduce' });
+  const context = await phoneContext(browser, { reducedMotion: 'reduce' });
   try {
     const page = await pageWithBeat(context, { ms: 300, flash: 1 });
     await page.waitForTimeout(3000);

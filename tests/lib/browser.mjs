@@ -32,8 +32,10 @@ export async function waitForText(page, id, predicate, what, daemon, timeoutMs =
 }
 
 // A phone-sized touch context (390x844), the size the phone tests screenshot.
-export function phoneContext(browser) {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+// @options adds to (or overrides) the phone's context, e.g. { reducedMotion: 'reduce' }.
+export function phoneContext(browser, options = {}) {
+  return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1,
+    ...options });
 }
 
 // Closes @browser and stops @daemon, saying how the daemon ended when it was not cleanly.
