@@ -451,12 +451,8 @@ static void handle_complete_message(struct net *n, struct net_pss *pss, const ch
 {
 	double now = n->h.now(n->h.user);
 	struct audience_peer *peer = &pss->peer;
-	bool acked_before = peer->pending & PEER_SEND_ACK;
-	uint64_t ack_before = peer->ack_seq;
 
-	audience_handle_text(n->audience, peer, buf, len, now);
-	if (peer->participant >= 0 && !pss->closing && (peer->pending & PEER_SEND_ACK) &&
-	    (!acked_before || peer->ack_seq != ack_before)) {
+	if (audience_handle_text(n->audience, peer, buf, len, now) && !pss->closing) {
 		/* An input or vote was processed: this phone gets the next tick's state, with its acknowledgement. */
 		pss_set_add(&n->awaiting, pss);
 		pss->acted_us = lws_now_usecs();

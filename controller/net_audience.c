@@ -563,7 +563,7 @@ static void handle_forget_token(struct audience *a, struct audience_peer *peer, 
 	hold_until_journal(a, peer, a->journal ? journal_push(a->journal, &e) : 0);
 }
 
-void audience_handle_text(struct audience *a, struct audience_peer *peer,
+bool audience_handle_text(struct audience *a, struct audience_peer *peer,
 			  const char *buf, size_t len, double now_s)
 {
 	struct client_msg m;
@@ -572,27 +572,27 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 	a->metrics->messages_received++;
 	a->metrics->bytes_received += len;
 	if (peer->close_code)
-		return;		/* closing: nothing more counts */
+		return false;	/* closing: nothing more counts */
 	if (!within_message_rate(a, peer, now_s))
-		return;
+		return false;
 	r = protocol_decode(buf, len, &m);
 	if (r != REJECT_NONE) {
 		audience_peer_reject(a, peer, r, m.seq, m.detail);
-		return;
+		return false;
 	}
 	switch (m.type) {
 	case CLIENT_HELLO:
 		handle_hello(a, peer, &m, now_s);
-		return;
+		return false;
 	case CLIENT_PING:
 		if (!token_bucket_take(&peer->ping_bucket, PING_RATE, PING_BURST, now_s)) {
 			a->metrics->rejected[REJECT_RATE_LIMITED]++;
-			return;
+			return false;
 		}
 		peer->ping_t0 = m.t0;
 		peer->ping_t1 = now_s;
 		peer->pending |= PEER_SEND_PONG;
-		return;
+		return false;
 	case CLIENT_FORGET:
 		if (peer->participant >= 0)
 			handle_forget(a, peer, now_s);
@@ -600,16 +600,16 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 			handle_forget_token(a, peer, &m, now_s);
 		else
 			audience_peer_reject(a, peer, REJECT_NOT_JOINED, 0, NULL);
-		return;
+		return false;
 	case CLIENT_RECAP:
 		handle_recap(a, peer, &m);
-		return;
+		return false;
 	case CLIENT_SYNC:
 	case CLIENT_VISIBILITY:
 		/* The state stream's business (the caller's): what it sends this phone, and how often. */
 		if (peer->participant < 0) {
 			audience_peer_reject(a, peer, REJECT_NOT_JOINED, 0, NULL);
-			return;
+			return false;
 		}
 		if (m.type == CLIENT_VISIBILITY && m.hidden != peer->hidden) {
 			peer->hidden = m.hidden;
@@ -617,27 +617,28 @@ void audience_handle_text(struct audience *a, struct audience_peer *peer,
 		} else if (m.type == CLIENT_SYNC) {
 			peer->want_show = true;
 		}
-		return;
+		return false;
 	case CLIENT_INPUT:
 	case CLIENT_VOTE:
 		break;
 	}
 	if (peer->participant < 0) {
 		audience_peer_reject(a, peer, REJECT_NOT_JOINED, m.seq, NULL);
-		return;
+		return false;
 	}
 	if (!within_rate(a, peer, m.seq, now_s))
-		return;
+		return false;
 	if (!crowd_seq_take(a->crowd, peer->participant, m.seq)) {
 		a->metrics->rejected[REJECT_DUPLICATE]++;
 		queue_ack(peer, crowd_participant_last_seq(a->crowd, peer->participant));
-		return;
+		return true;
 	}
 	if (m.type == CLIENT_INPUT)
 		handle_input(a, peer, &m, now_s);
 	else
 		handle_vote(a, peer, &m, now_s);
 	queue_ack(peer, m.seq);
+	return true;
 }
 
 void audience_handle_binary(struct audience *a, struct audience_peer *peer, size_t len, double now_s)

@@ -127,8 +127,12 @@ void audience_peer_init(struct audience *a, struct audience_peer *peer,
 /* The connection closed: the participant may resume later. */
 void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s);
 
-/* Handles one text message from @peer. */
-void audience_handle_text(struct audience *a, struct audience_peer *peer,
+/*
+ * Handles one text message from @peer. Returns true when it was an input or
+ * vote the phone gets acknowledged (applied, refused with an error naming
+ * its seq, or a re-send): its next state carries the acknowledgement.
+ */
+bool audience_handle_text(struct audience *a, struct audience_peer *peer,
 			  const char *buf, size_t len, double now_s);
 /*
  * Handles one binary frame (@len bytes) from @peer: not part of the

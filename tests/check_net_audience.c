@@ -221,7 +221,17 @@ START_TEST(test_audience_sync_and_visibility_set_what_the_stream_sends)
 	ck_assert(peer.want_show);
 	say(&peer, 1, "{\"type\":\"visibility\",\"hidden\":\"yes\"}");
 	expect_error(&peer, "invalid_field");
-	ck_assert(!peer.hidden);
+	ck_assert(!peer.hidden);	/* What earns an acknowledgement in the next state: an input or a vote, nothing else. */
+	{
+		const char *msgs[] = { "{\"type\":\"sync\"}", "{\"type\":\"ping\",\"t0\":1}",
+				       "{\"type\":\"input\",\"seq\":1,\"control\":\"tap\"}",
+				       "{\"type\":\"input\",\"seq\":1,\"control\":\"tap\"}" };
+		const bool acked[] = { false, false, true, true };	/* the last a re-send: acked too */
+
+		for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++)
+			ck_assert_msg(audience_handle_text(&aud, &peer, msgs[i], strlen(msgs[i]), 2) == acked[i],
+				      "%s", msgs[i]);
+	}
 }
 END_TEST
 
