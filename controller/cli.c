@@ -41,7 +41,12 @@ static const struct cli_option run_options[] = {
 	{ "--stage-png-every", true },
 	{ "--stage-png-keep-max", true },
 	{ "--journal", true },
+	{ "--cluster", true },
+	{ "--name", true },
 };
+
+/* What `tutti edge` takes of them (it runs no show: no stage, audio, journal or crowd of its own). */
+static const char *const edge_option_names[] = { "--help", "--port", "--listen", "--cluster", "--name" };
 
 /* `tutti rehearse`'s options, and `tutti replay`'s (the show's length, crowd and operator are the journal's). */
 static const struct cli_option rehearse_options[] = {
@@ -70,7 +75,7 @@ static const struct cli_option tls_cert_options[] = {
 
 /* The first word of a command line: the commands, and the options that stand for one. */
 static const char *const commands[] = {
-	"run", "check", "rehearse", "replay", "report", "tls-cert", "hash-password", "purge", "--list-audio", "--help",
+	"run", "edge", "check", "rehearse", "replay", "report", "tls-cert", "hash-password", "purge", "--list-audio", "--help",
 	"--version",
 };
 
@@ -79,6 +84,9 @@ static const char *const commands[] = {
 void cli_usage(FILE *out)
 {
 	fputs("usage: tutti run VENUE.json [options]   run the show: phones, stage, crowd\n"
+	      "       tutti edge VENUE.json --cluster nats://HOST:PORT [--port N] [--listen ADDR] [--name NAME]\n"
+	      "                                        hold phones for a core (`run --cluster`) on\n"
+	      "                                        another process or machine (docs/scale.md)\n"
 	      "       tutti check VENUE.json           validate a venue config (exit 1 on errors)\n"
 	      "       tutti rehearse VENUE.json --duration S --out DIR [options]\n"
 	      "                                        the show on a virtual clock, as fast as it goes:\n"
@@ -118,6 +126,9 @@ void cli_usage(FILE *out)
 	      "  --journal PATH    keep the show's memory in PATH (SQLite): a restart resumes the show\n"
 	      "                    there; default: none, the show is kept in memory only\n"
 	      "  --journal-fresh   start a new show in the --journal file instead of resuming it\n"
+	      "  --cluster URL     be the core of edges joined by NATS at URL (nats://HOST:PORT,\n"
+	      "                    several separated by commas): docs/scale.md\n"
+	      "  --name NAME       (edge) the edge's name in its id, its subject and the console\n"
 	      "  --simulate N      add N simulated phones that behave like a crowd (steady, bursty,\n"
 	      "                    idle, leavers, spammers, a coordinated group)\n"
 	      "  --seed N          seed for the simulated crowd (default 1)\n"
@@ -151,6 +162,14 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 _Static_assert(COUNT(run_options) <= OPTIONS_MAX, "run_options fits the suggestions' list");
 
 /* The row of @opts named @name, or NULL. */
+static bool name_in(const char *name, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static const struct cli_option *option_find(const struct cli_option *opts, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -425,6 +444,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 	}
 	if (strcmp(argv[1], "run") == 0)
 		o->command = CLI_RUN;
+	else if (strcmp(argv[1], "edge") == 0)
+		o->command = CLI_EDGE;
 	else if (strcmp(argv[1], "check") == 0)
 		o->command = CLI_CHECK;
 	else
@@ -454,6 +475,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			return fail_unknown_option(err, err_size, "", name, run_options, COUNT(run_options));
 		if (!opt->takes_value && eq)
 			return fail(err, err_size, "%s takes no value", name);
+		if (o->command == CLI_EDGE && !name_in(name, edge_option_names, COUNT(edge_option_names)))
+			return fail(err, err_size, "%s is not an option of 'tutti edge' (it takes --port, --listen, "
+				    "--cluster and --name)", name);
+		if (o->command == CLI_RUN && strcmp(name, "--name") == 0)
+			return fail(err, err_size, "--name is an option of 'tutti edge'");
 		if (strcmp(name, "--headless") == 0) {
 			o->headless = true;
 			o->stage = CLI_STAGE_NONE;
@@ -467,7 +493,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			o->stage_png_keep = true;
 			continue;
 		}
-		if (o->command != CLI_RUN)
+		if (o->command != CLI_RUN && o->command != CLI_EDGE)
 			return fail(err, err_size, "%s is an option of 'tutti run'", name);
 		value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (!value)
@@ -529,6 +555,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			if (*end || end == value || !(s >= 0 && s <= 3600))
 				return fail(err, err_size, "--stage-png-every: '%s' is not seconds (0 to 3600)", value);
 			o->stage_png_every = s;
+		} else if (strcmp(name, "--cluster") == 0) {
+			if (strncmp(value, "nats://", 7) != 0 && strncmp(value, "tls://", 6) != 0)
+				return fail(err, err_size, "--cluster: '%s' is not nats://HOST:PORT (or tls://HOST:PORT)",
+					    value);
+			o->cluster_url = value;
+		} else if (strcmp(name, "--name") == 0) {
+			size_t n = strlen(value);
+
+			if (!n || n > 40 || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != n)
+				return fail(err, err_size, "--name: '%s' is not 1 to 40 letters, digits, - or _", value);
+			o->edge_name = value;
 		} else if (strcmp(name, "--journal") == 0) {
 			if (!*value)
 				return fail(err, err_size, "--journal needs a file");

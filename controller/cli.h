@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum cli_command { CLI_RUN, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD, CLI_TLS_CERT,
+enum cli_command { CLI_RUN, CLI_EDGE, CLI_CHECK, CLI_HELP, CLI_VERSION, CLI_LIST_AUDIO, CLI_HASH_PASSWORD, CLI_TLS_CERT,
 		   CLI_PURGE, CLI_REHEARSE, CLI_REPLAY, CLI_REPORT };
 
 #define CLI_AUDIO_MAX 128
@@ -40,6 +40,8 @@ struct cli_options {
 	uint64_t seed;			/* simulated crowd's seed */
 	const char *journal;		/* --journal PATH: the show's memory; NULL = in memory only */
 	bool journal_fresh;		/* --journal-fresh: a new show in that file */
+	const char *cluster_url;	/* --cluster URL: run is a core, edge needs it; NULL = the config's */
+	const char *edge_name;		/* edge --name NAME, NULL = "edge" */
 	/* tls-cert DIR [--name NAME]... [--days N] */
 	const char *tls_dir;
 	const char *tls_names[CLI_TLS_NAMES_MAX];

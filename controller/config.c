@@ -2,7 +2,7 @@
  * config.c - venue configuration: the public entry points (load, parse,
  * free, format an error) and the document's top level, whose keys are read
  * by one file per section: config_venue.c, config_cues.c, config_audio.c,
- * config_osc.c, config_console.c and config_moderation.c, with the shared
+ * config_osc.c, config_console.c, config_moderation.c and config_cluster.c, with the shared
  * parse state, getters and key tables in config_reader.c. See config.h and
  * docs/config.md.
  *
@@ -50,6 +50,8 @@ static const struct reader_key root_keys[] = {
 		   &config_moderation_section, "Crowd messages: word filter, length, rate, queue, wall."),
 	KEY_OBJECT("privacy", false, struct venue_config, privacy, &config_privacy_section,
 		   "What the show's journal keeps about the crowd, and for how long."),
+	KEY_OBJECT("cluster", false, struct venue_config, cluster, &config_cluster_section,
+		   "The NATS link between a core and its edges."),
 };
 const struct reader_section config_root_section = READER_SECTION("/", root_keys, NULL);
 
@@ -61,7 +63,7 @@ const struct reader_section *const config_sections[] = {
 	&config_sample_section, &config_trigger_section, &config_mapping_section,
 	&config_console_section, &config_secrets_section, &config_moderation_section,
 	&config_osc_section, &config_osc_input_section, &config_osc_target_section,
-	&config_osc_send_section, &config_privacy_section,
+	&config_osc_send_section, &config_privacy_section, &config_cluster_section,
 };
 const size_t config_section_count = sizeof(config_sections) / sizeof(config_sections[0]);
 

@@ -180,6 +180,19 @@ struct config_privacy {
 	double retention_days;		/* after the show, who did what is kept this long */
 };
 
+/*
+ * The link between a core and its edges over NATS (docs/scale.md). Only
+ * `tutti run --cluster` and `tutti edge` use it.
+ */
+struct config_cluster {
+	char url[CONFIG_PATH_MAX];	/* "" = --cluster gives it */
+	char subject[64];		/* prefix of the show's subjects */
+	char user[128], password[128], token[256];
+	char ca_file[CONFIG_PATH_MAX];	/* TLS to NATS: "" = none */
+	char cert_file[CONFIG_PATH_MAX], key_file[CONFIG_PATH_MAX];
+	double edge_timeout_s;		/* a silent edge's phones are let go after this */
+};
+
 /* Limits nobody on stage or in the crowd can exceed. */
 struct config_safety {
 	double ceiling_dbfs;		/* output sample peak */
@@ -322,6 +335,7 @@ struct venue_config {
 	struct config_console console;
 	struct config_moderation moderation;
 	struct config_privacy privacy;
+	struct config_cluster cluster;
 	uint32_t osc_input_port;	/* 0 = no OSC input */
 	char osc_allowed[CONFIG_MAX_OSC_ALLOWED][64];	/* IP addresses OSC input is taken from */
 	uint32_t osc_allowed_count;

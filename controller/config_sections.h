@@ -49,6 +49,9 @@ extern const struct reader_section config_osc_section, config_osc_input_section,
 /* config_console.c */
 extern const struct reader_section config_console_section, config_secrets_section;
 
+/* config_cluster.c */
+extern const struct reader_section config_cluster_section;
+
 /* config_moderation.c */
 extern const struct reader_section config_moderation_section;
 

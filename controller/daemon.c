@@ -16,6 +16,7 @@
 
 #include "audio_device.h"
 #include "clock.h"
+#include "cluster_core.h"
 #include "console_alarms.h"
 #include "console_commands.h"
 #include "console_live.h"
@@ -45,6 +46,7 @@ struct daemon {
 	struct visuals *visuals;	/* the stage screen; NULL = none */
 	struct osc_out *osc;		/* stage gear over OSC */
 	struct osc_in *osc_in;		/* the artist's controller; NULL = none */
+	struct cluster_core *cluster;	/* the edges' phones (--cluster); NULL = none */
 	double next_alarms_s;
 	bool stage_wanted;
 	double next_supervise_s;
@@ -73,14 +75,15 @@ static void run_osc_command(void *user, const char *who, const char *command)
 			    &reply);
 }
 
-/* The show tick's inputs from outside: the artist's OSC controller. */
+/* The show tick's inputs from outside: the artist's OSC controller, the edges' phones. */
 static void daemon_inputs(void *user, struct show_engine *se, double now)
 {
 	struct daemon *d = user;
 
 	(void)se;
-	(void)now;
 	osc_in_drain(d->osc_in, run_osc_command, d);
+	if (d->cluster)
+		cluster_core_receive(d->cluster, now);
 }
 
 /* The state to phones: every phone's turn at a @everyone broadcast, else only those that just acted. */
@@ -94,6 +97,8 @@ static void publish_state(struct daemon *d, bool everyone)
 	}
 	d->last_state_bytes = state_stream_usual_len(st);
 	net_state_publish(d->net, everyone);
+	if (d->cluster)
+		cluster_core_publish(d->cluster, st, everyone, clock_now_s(&d->clock));
 }
 
 /* The device's and the stage's health, and the journal's, into the console's alarms. */
@@ -160,8 +165,10 @@ static void daemon_tick(void *user)
 		d->next_broadcast_s += 1.0 / d->cfg->broadcast_hz;
 		if (d->next_broadcast_s < now)
 			d->next_broadcast_s = now + 1.0 / d->cfg->broadcast_hz;
-	} else if (net_states_awaited(d->net)) {
+	} else if (net_states_awaited(d->net) || (d->cluster && cluster_core_states_awaited(d->cluster))) {
 		publish_state(d, false);
+	} else if (d->cluster) {
+		cluster_core_publish(d->cluster, NULL, false, now);	/* answers only: errors, what the journal released */
 	}
 	metrics_tick_record(d->show->metrics, clock_real_now_s() - started, 1.0 / d->cfg->tick_hz);
 }
@@ -294,6 +301,8 @@ int daemon_run(const struct daemon_options *o)
 	d->net = no.service ? net_create(&no, &h, p->audience, p->metrics) : NULL;
 	if (!d->net)
 		goto out;
+	if (o->cluster_url && !(d->cluster = cluster_core_create(o->cfg, o->cluster_url, p->audience, d->net)))
+		goto out;
 	/* The writer starts once the loop its commits wake exists; the daemon closes it before the loop goes. */
 	if (show_engine_journal_start(d->se, daemon_journal_committed, d) != 0)
 		goto out;
@@ -319,6 +328,7 @@ out:
 	osc_in_destroy(d->osc_in);
 	/* The journal closes before the loop its commits wake goes. */
 	show_engine_stop(d->se, clock_now_s(&d->clock));
+	cluster_core_destroy(d->cluster);	/* before the audience its phones belong to */
 	net_destroy(d->net);
 	audio_close(d->audio);		/* the audio thread stops before the engine goes */
 	show_engine_destroy(d->se);

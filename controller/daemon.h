@@ -27,6 +27,7 @@ struct daemon_options {
 	const char *config_path;	/* the venue config's file, whose text the journal keeps */
 	const char *journal_path;	/* the show's journal; NULL = in memory only */
 	bool journal_fresh;		/* start a new show in the journal instead of resuming it */
+	const char *cluster_url;	/* the core of edges joined by NATS here (docs/scale.md); NULL = none */
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the process exit status (0 = clean). */

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "console_auth.h"
 #include "console_live.h"
+#include "cluster_edge.h"
 #include "daemon.h"
 #include "journal.h"
 #include "log.h"
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
 	struct venue_config *cfg;
 	char err[256];
 	int status;
+	const char *cluster_url;
 
 	if (cli_parse(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "tutti: %s\n(see tutti --help)\n", err);
@@ -246,6 +248,20 @@ int main(int argc, char **argv)
 		config_destroy(cfg);
 		return status;
 	}
+	cluster_url = o.cluster_url ? o.cluster_url : (cfg->cluster.url[0] ? cfg->cluster.url : NULL);
+	if (o.command == CLI_EDGE) {
+		if (!cluster_url) {
+			fprintf(stderr, "tutti: edge: give the core's NATS with --cluster nats://HOST:PORT "
+				"(or \"cluster\": {\"url\": ...} in %s)\n", o.config_path);
+			config_destroy(cfg);
+			return 2;
+		}
+		status = edge_run(&(struct edge_options){ .cfg = cfg, .cluster_url = cluster_url, .name = o.edge_name,
+							  .listen = o.listen, .port = o.port,
+							  .clients_dir = clients_dir() });
+		config_destroy(cfg);
+		return status;
+	}
 	bool stage_auto;
 	struct visuals_options stage = stage_options(&o, &stage_auto);
 
@@ -259,7 +275,7 @@ int main(int argc, char **argv)
 		.simulate = o.simulate, .seed = o.seed, .headless = o.headless,
 		.audio_device = o.audio[0] ? o.audio : cfg->audio.device,
 		.stage = stage, .stage_auto = stage_auto, .config_path = o.config_path,
-		.journal_path = o.journal, .journal_fresh = o.journal_fresh,
+		.journal_path = o.journal, .journal_fresh = o.journal_fresh, .cluster_url = o.cluster_url,
 	});
 	config_destroy(cfg);
 	return status;

@@ -39,6 +39,7 @@ struct metrics {
 	uint64_t states_skipped;	/* generations a slow phone never got */
 	uint64_t broadcast_bytes;	/* bytes of state written to phones */
 	uint64_t personal_sent;		/* welcome, ack, pong, error frames */
+	uint64_t relayed_dropped;	/* an edge's: the core's answers a phone that read nothing lost */
 	uint64_t http_requests;
 	/* From a phone's input or vote arriving to the first state written to it after it was applied. */
 	struct latency_hist input_to_state;

@@ -375,6 +375,15 @@ void net_wake_displaced(struct net *n)
 
 	if (!n->audience->displaced)
 		return;
+	if (!n->audience->displaced->on_socket) {
+		/* A phone on an edge (its owner closes it there), or a simulated one (it reads its close). */
+		struct audience_peer *remote = n->audience->displaced;
+
+		n->audience->displaced = NULL;
+		if (n->audience->remote_displaced)
+			n->audience->remote_displaced(n->audience->remote_user, remote);
+		return;
+	}
 	old = lws_container_of(n->audience->displaced, struct net_pss, peer);
 	n->audience->displaced = NULL;
 	if (old->wsi && !old->close_armed) {
@@ -412,6 +421,22 @@ static void send_personal_now(struct net *n, struct net_pss *pss)
 	}
 	if (audience_peer_has_personal(peer) || peer->close_code)
 		lws_callback_on_writable(pss->wsi);
+}
+
+void net_peer_wake(struct net *n, struct audience_peer *peer)
+{
+	struct net_pss *pss = lws_container_of(peer, struct net_pss, peer);
+
+	if (pss->closing || !pss->wsi)
+		return;
+	send_personal_now(n, pss);
+	if (audience_peer_ack_ready(peer))
+		pss_set_add(&n->awaiting, pss);	/* its acknowledgement goes in the next state */
+	if (peer->close_code && !pss->close_armed) {
+		lws_callback_on_writable(pss->wsi);
+		/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
+		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
+	}
 }
 
 /*
@@ -715,6 +740,7 @@ static void audience_established(struct net *n, struct net_pss *pss, struct lws 
 	}
 	pss->peer.addr = e;
 	pss->admitted = true;
+	audience_peer_opened(n->audience, &pss->peer, e->key);
 	pss_set_add(&n->peers, pss);
 	n->metrics->connections++;
 }

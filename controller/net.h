@@ -97,6 +97,12 @@ struct state_stream *net_state_stream(struct net *n);
  * acknowledgement).
  */
 void net_state_publish(struct net *n, bool broadcast);
+/*
+ * On an edge: the core answered @peer (a phone's connection here:
+ * audience_relay_*). Writes what it has waiting now if the socket takes it,
+ * puts its acknowledgement in the next state, and closes it if asked.
+ */
+void net_peer_wake(struct net *n, struct audience_peer *peer);
 /* True when a phone whose input was applied waits for a state. */
 bool net_states_awaited(const struct net *n);
 

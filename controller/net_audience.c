@@ -119,8 +119,32 @@ struct audience_peer *audience_next_released(struct audience *a)
 	return peer;
 }
 
+void audience_peer_opened(struct audience *a, struct audience_peer *peer, uint64_t addr_key)
+{
+	if (a->relay)
+		a->relay->opened(a->relay->user, peer, addr_key);
+}
+
+static void relayed_free(struct audience_peer *peer)
+{
+	while (peer->relayed_first) {
+		struct relayed_msg *m = peer->relayed_first;
+
+		peer->relayed_first = m->next;
+		free(m);
+	}
+	peer->relayed_last = NULL;
+	peer->relayed_count = 0;
+}
+
 void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s)
 {
+	if (a->relay) {
+		a->relay->closed(a->relay->user, peer);
+		relayed_free(peer);
+		peer->participant = -1;
+		return;
+	}
 	if (peer->participant >= 0 && crowd_participant_owner(a->crowd, peer->participant) == peer) {
 		crowd_leave(a->crowd, peer->participant, now_s);
 		journal_note(a, JOURNAL_LEAVE, peer->participant, 0, 0, 0, 0, NULL, now_s);
@@ -580,6 +604,11 @@ bool audience_handle_text(struct audience *a, struct audience_peer *peer,
 		audience_peer_reject(a, peer, r, m.seq, m.detail);
 		return false;
 	}
+	if (a->relay && m.type != CLIENT_PING && m.type != CLIENT_SYNC && m.type != CLIENT_VISIBILITY) {
+		/* The core owns the crowd: it applies it and answers; an input or vote earns a prompt state here. */
+		a->relay->message(a->relay->user, peer, buf, len);
+		return m.type == CLIENT_INPUT || m.type == CLIENT_VOTE;
+	}
 	switch (m.type) {
 	case CLIENT_HELLO:
 		handle_hello(a, peer, &m, now_s);
@@ -660,7 +689,7 @@ bool audience_peer_has_personal(const struct audience_peer *peer)
 		pending &= (uint8_t)~PEER_SEND_FORGOTTEN;
 	}
 	pending &= (uint8_t)~PEER_SEND_ACK;	/* not a message of its own: it rides in a state */
-	return pending || peer->error_count;
+	return pending || peer->error_count || peer->relayed_first;
 }
 
 bool audience_peer_ack_ready(const struct audience_peer *peer)
@@ -695,6 +724,18 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 
 		peer->pending &= (uint8_t)~PEER_SEND_WELCOME;
 		n = protocol_encode_welcome(out, cap, a->cfg, &w);
+	} else if (peer->relayed_first) {
+		struct relayed_msg *m = peer->relayed_first;
+
+		if (m->len <= cap) {
+			memcpy(out, m->text, m->len);
+			n = m->len;
+		}
+		peer->relayed_first = m->next;
+		if (!peer->relayed_first)
+			peer->relayed_last = NULL;
+		peer->relayed_count--;
+		free(m);
 	} else if (peer->error_count) {
 		struct peer_error e = peer->errors[0];
 		enum reject_reason code = (enum reject_reason)e.code;
@@ -734,6 +775,47 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 	else if (attempted)
 		peer->encode_failed = true;	/* something was due but did not fit: it is lost */
 	return n;
+}
+
+void audience_relay_message(struct audience *a, struct audience_peer *peer, const void *text, size_t len)
+{
+	struct relayed_msg *m = malloc(sizeof(*m) + len);
+
+	if (!m) {
+		peer->encode_failed = true;
+		return;
+	}
+	if (peer->relayed_count == AUDIENCE_RELAYED_MAX) {
+		/* A phone that reads nothing for this long has lost the thread anyway: its oldest goes. */
+		struct relayed_msg *old = peer->relayed_first;
+
+		peer->relayed_first = old->next;
+		peer->relayed_count--;
+		free(old);
+		a->metrics->relayed_dropped++;
+	}
+	m->next = NULL;
+	m->len = len;
+	memcpy(m->text, text, len);
+	*(peer->relayed_last ? &peer->relayed_last->next : &peer->relayed_first) = m;
+	peer->relayed_last = m;
+	peer->relayed_count++;
+}
+
+void audience_relay_joined(struct audience_peer *peer)
+{
+	peer->participant = 0;	/* a participant somewhere: the edge has no crowd of its own */
+}
+
+void audience_relay_ack(struct audience_peer *peer, uint64_t seq)
+{
+	queue_ack(peer, seq);
+}
+
+void audience_relay_close(struct audience_peer *peer, int code)
+{
+	peer->close_code = code;
+	peer->participant = -1;
 }
 
 int audience_mute(struct audience *a, const char *id, bool muted)

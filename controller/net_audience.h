@@ -61,6 +61,32 @@ struct peer_verdict {
 	bool approved;
 };
 
+/* On an edge: one answer the core rendered for this phone, as the phone gets it. */
+struct relayed_msg {
+	struct relayed_msg *next;
+	size_t len;
+	char text[];
+};
+
+struct audience_peer;
+
+#define AUDIENCE_RELAYED_MAX	16	/* answers from the core waiting for one phone; beyond, the oldest go */
+
+/*
+ * An edge (cluster_edge.h) sets this on its audience: a phone's messages
+ * then go to the core, which owns the crowd, and the core's answers come
+ * back as bytes (audience_relay_*). Pings, sync and visibility are the
+ * edge's own business, as is every transport rule before them.
+ */
+struct audience_relay {
+	void *user;
+	/* A phone's connection was admitted, from the address @addr_key stands for. */
+	void (*opened)(void *user, struct audience_peer *peer, uint64_t addr_key);
+	/* Its message (decoded once here, so garbage is answered at once) for the core. */
+	void (*message)(void *user, struct audience_peer *peer, const char *buf, size_t len);
+	void (*closed)(void *user, struct audience_peer *peer);
+};
+
 struct audience_peer {
 	int participant;		/* -1 until hello */
 	uint32_t zone;
@@ -96,6 +122,10 @@ struct audience_peer {
 	bool encode_failed;		/* a personal message did not fit its buffer */
 	uint64_t recap_ticket;		/* the recap asked for and not yet answered, 0 = none */
 	char *recap;			/* the answer, until sent (malloc'd) */
+	/* A phone on an edge: its number between edge and core (0: not one); on the edge, the core's answers waiting, oldest first. */
+	uint32_t relay_conn;
+	struct relayed_msg *relayed_first, *relayed_last;
+	uint8_t relayed_count;
 };
 
 struct audience {
@@ -115,6 +145,15 @@ struct audience {
 	struct journal_reader *reader;
 	uint64_t recap_asked;				/* recaps ever asked: tickets are made from it */
 	struct audience_peer *recap_waiting[JOURNAL_READER_MAX];	/* by ticket % JOURNAL_READER_MAX */
+	/* An edge's: phones' messages go to the core (NULL: this process owns the crowd). */
+	const struct audience_relay *relay;
+	/*
+	 * A peer with no socket here was displaced (a phone on another edge,
+	 * cluster_core.h): its owner is told, since net cannot close it. NULL:
+	 * nobody (simulated phones read their close at their next drain).
+	 */
+	void (*remote_displaced)(void *user, struct audience_peer *peer);
+	void *remote_user;
 };
 
 /* @texts (crowd text for moderation) may be NULL: crowd text is then refused. All borrowed. */
@@ -124,6 +163,12 @@ void audience_init(struct audience *a, const struct venue_config *cfg, struct cr
 /* A new connection at show time @now_s; @addr may be NULL (simulated). */
 void audience_peer_init(struct audience *a, struct audience_peer *peer,
 			struct addr_entry *addr, double now_s);
+/*
+ * A phone's connection was admitted (net's caps passed), from the address
+ * @addr_key stands for (net_addrtable.h's key). Only an edge does anything
+ * with it: the core hears of the phone.
+ */
+void audience_peer_opened(struct audience *a, struct audience_peer *peer, uint64_t addr_key);
 /* The connection closed: the participant may resume later. */
 void audience_peer_closed(struct audience *a, struct audience_peer *peer, double now_s);
 
@@ -170,6 +215,17 @@ bool audience_peer_has_personal(const struct audience_peer *peer);
  */
 bool audience_peer_ack_ready(const struct audience_peer *peer);
 void audience_peer_ack_sent(struct audience_peer *peer);
+/*
+ * On an edge, what the core said of @peer: a message for it (rendered; the
+ * oldest goes when AUDIENCE_RELAYED_MAX wait), that it joined (states go
+ * to it), an acknowledgement for its next state, a close after what it has
+ * waiting. The caller then has net write it (net_peer_wake()).
+ */
+void audience_relay_message(struct audience *a, struct audience_peer *peer, const void *text, size_t len);
+void audience_relay_joined(struct audience_peer *peer);
+void audience_relay_ack(struct audience_peer *peer, uint64_t seq);
+void audience_relay_close(struct audience_peer *peer, int code);
+
 /*
  * Moderation by the anonymous id phones and the console show
  * ("p-1a2b3c4d"); muting or removing also withdraws its crowd texts from

@@ -173,23 +173,23 @@ static const struct refused near_misses[] = {
 	{ { "rehearse", "v.json", "--run-shet", "s.txt" },
 	  "rehearse: unknown option '--run-shet'; did you mean '--run-sheet'?" },
 	{ { "rehearsal", "v.json" }, "unknown command 'rehearsal'; did you mean 'rehearse'? "
-	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, edge, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "run", "v.json", "--stage", "fulscreen" },
 	  "--stage: 'fulscreen' is not window, fullscreen, offscreen or none; did you mean 'fullscreen'?" },
 	{ { "chek", "v.json" }, "unknown command 'chek'; did you mean 'check'? "
-	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, edge, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "tls", "/x" }, "unknown command 'tls'; did you mean 'tls-cert'? "
-	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, edge, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "dance", "v.json" }, "unknown command 'dance' "
-	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, edge, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 	{ { "venue.json" }, "unknown command 'venue.json'; to run it: tutti run venue.json; "
 	  "to check it: tutti check venue.json" },
 	{ { NULL }, "missing command "
-	  "(one of: run, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
+	  "(one of: run, edge, check, rehearse, replay, report, tls-cert, hash-password, purge, --list-audio, --help, "
 	  "--version)" },
 };
 
@@ -232,6 +232,35 @@ START_TEST(test_cli_rehearse_and_replay_take_their_options)
 	ck_assert_str_eq(o.show_db, "show.db");
 	ck_assert_str_eq(o.out_dir, "/tmp/p");
 	ck_assert_double_eq(o.frames_every_s, 0.5);
+}
+END_TEST
+
+START_TEST(test_cli_edge_and_cluster_take_their_options_only)
+{
+	struct cli_options o;
+	char err[256];
+
+	ck_assert_int_eq(PARSE(&o, err, "edge", "v.json", "--cluster", "nats://10.0.0.2:4222", "--port", "8081",
+			       "--listen", "127.0.0.1", "--name", "north-1"), 0);
+	ck_assert_int_eq(o.command, CLI_EDGE);
+	ck_assert_str_eq(o.cluster_url, "nats://10.0.0.2:4222");
+	ck_assert_str_eq(o.edge_name, "north-1");
+	ck_assert_int_eq(o.port, 8081);
+	/* An edge runs no show: the show's options are refused, by name. */
+	ck_assert_int_eq(PARSE(&o, err, "edge", "v.json", "--simulate", "10"), -1);
+	ck_assert_str_eq(err, "--simulate is not an option of 'tutti edge' (it takes --port, --listen, --cluster and --name)");
+	ck_assert_int_eq(PARSE(&o, err, "edge", "v.json", "--journal", "s.db"), -1);
+	ck_assert_int_eq(PARSE(&o, err, "edge", "v.json", "--name", "a b"), -1);
+	ck_assert_str_eq(err, "--name: 'a b' is not 1 to 40 letters, digits, - or _");
+	/* The core: run with --cluster; the URL must say it is NATS. */
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--cluster", "tls://nats.venue:4222"), 0);
+	ck_assert_int_eq(o.command, CLI_RUN);
+	ck_assert_str_eq(o.cluster_url, "tls://nats.venue:4222");
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--cluster", "10.0.0.2:4222"), -1);
+	ck_assert_str_eq(err, "--cluster: '10.0.0.2:4222' is not nats://HOST:PORT (or tls://HOST:PORT)");
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json", "--name", "x"), -1);
+	ck_assert_int_eq(PARSE(&o, err, "run", "v.json"), 0);
+	ck_assert_ptr_null(o.cluster_url);
 }
 END_TEST
 
@@ -301,6 +330,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_no_arguments_is_an_error);
 	tcase_add_loop_test(tc, test_cli_near_miss_suggests_the_nearest_and_lists_the_commands, 0,
 			    sizeof(near_misses) / sizeof(near_misses[0]));
+	tcase_add_test(tc, test_cli_edge_and_cluster_take_their_options_only);
 	tcase_add_test(tc, test_cli_purge_takes_show_journals_and_nothing_else);
 	tcase_add_test(tc, test_cli_report_takes_one_journal_and_its_out_file);
 	tcase_add_test(tc, test_cli_rehearse_and_replay_take_their_options);

@@ -41,9 +41,13 @@ export function smallVenue(overrides = {}) {
 // Starts the daemon; resolves to { port, url, wsUrl, proc, output(), stop() }. @prefix runs it
 // under another command (e.g. ['prlimit', '--nofile=600']). @port 0: the OS picks a free one; a
 // restarted daemon takes its predecessor's, so that phones find it again.
-export async function startDaemon({ config, args = [], env = {}, timeoutMs = 10000, prefix = [], port: listenPort = 0 } = {}) {
-  const argv = [TUTTI_BIN, 'run', config, '--listen', '127.0.0.1', '--port', String(listenPort),
-    '--headless', '--audio', 'none', ...args];
+// @edge: `tutti edge` instead of `tutti run` (args then carry --cluster).
+export async function startDaemon({ config, args = [], env = {}, timeoutMs = 10000, prefix = [], port: listenPort = 0,
+  edge = false } = {}) {
+  const argv = edge
+    ? [TUTTI_BIN, 'edge', config, '--listen', '127.0.0.1', '--port', String(listenPort), ...args]
+    : [TUTTI_BIN, 'run', config, '--listen', '127.0.0.1', '--port', String(listenPort),
+      '--headless', '--audio', 'none', ...args];
   const command = [...prefix, ...argv];
   const proc = spawn(command[0], command.slice(1), {
     env: { ...process.env, ...env },
