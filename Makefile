@@ -30,7 +30,7 @@ test: build
 
 fuzz: setup
 	@CC=clang-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTUTTI_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_phone fuzz_console fuzz_config fuzz_osc fuzz_crowdtext
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_phone fuzz_console fuzz_config fuzz_osc fuzz_crowdtext fuzz_cluster
 	@bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # clang: its one runtime writes UBSan's reports where ASan's go (log_path), which gcc's separate

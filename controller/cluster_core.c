@@ -112,14 +112,15 @@ struct cluster_core *cluster_core_create(const struct venue_config *cfg, const c
 	for (uint32_t s = cc->remote_cap; s-- > 0;)
 		cc->free_slots[cc->free_count++] = s;
 	snprintf(subject, sizeof(subject), "%s.in", cfg->cluster.subject);
-	cc->link = cluster_link_open(&cfg->cluster, url, "core", subject, err, sizeof(err));
-	if (!cc->link) {
+	cc->link = url ? cluster_link_open(&cfg->cluster, url, "core", subject, err, sizeof(err)) : NULL;
+	if (url && !cc->link) {
 		log_error("cluster: %s", err);
 		goto fail;
 	}
 	audience->remote_displaced = remote_displaced;
 	audience->remote_user = cc;
-	log_info("cluster: core listening for edges on %s (NATS %s)", subject, url);
+	if (url)
+		log_info("cluster: core listening for edges on %s (NATS %s)", subject, url);
 	return cc;
 fail:
 	cluster_core_destroy(cc);
@@ -236,8 +237,23 @@ static struct remote *remote_of(struct cluster_core *cc, uint32_t ei, uint32_t c
 	return slot < 0 ? NULL : cc->remotes[slot];
 }
 
-/* One batch from an edge. */
-static void edge_batch(struct cluster_core *cc, const struct cluster_msg *m, double now)
+/* A takeover by a phone here or on an edge: the old connection is closed where it is. */
+static void displaced_close(struct cluster_core *cc)
+{
+	struct audience_peer *old = cc->audience->displaced;
+
+	if (!old)
+		return;
+	if (cc->net) {
+		net_wake_displaced(cc->net);
+	} else {	/* no sockets here (a test's core): only the edges' phones can be displaced */
+		cc->audience->displaced = NULL;
+		if (!old->on_socket)
+			remote_displaced(cc, old);
+	}
+}
+
+void cluster_core_apply(struct cluster_core *cc, const void *data, size_t len, double now)
 {
 	struct wire_reader rd;
 	struct wire_edge_header h;
@@ -247,7 +263,7 @@ static void edge_batch(struct cluster_core *cc, const struct cluster_msg *m, dou
 	uint32_t ei;
 	int got;
 
-	if (wire_edge_header_get(&rd, m->data, m->len, &h) != 0 || !(e = edge_find(cc, h.id, now))) {
+	if (wire_edge_header_get(&rd, data, len, &h) != 0 || !(e = edge_find(cc, h.id, now))) {
 		cc->garbled++;
 		return;
 	}
@@ -266,7 +282,7 @@ static void edge_batch(struct cluster_core *cc, const struct cluster_msg *m, dou
 			if (audience_handle_text(cc->audience, &r->peer, (const char *)rec.data, rec.len, now))
 				cc->awaited = true;
 			touch(cc, r);
-			net_wake_displaced(cc->net);	/* a takeover: the old connection, here or on an edge */
+			displaced_close(cc);
 		} else if (rec.kind == WIRE_CLOSED) {
 			remote_free(cc, r, now);
 		}
@@ -300,8 +316,8 @@ void cluster_core_receive(struct cluster_core *cc, double now)
 {
 	struct cluster_msg m;
 
-	while (cluster_link_take(cc->link, &m)) {
-		edge_batch(cc, &m, now);
+	while (cc->link && cluster_link_take(cc->link, &m)) {
+		cluster_core_apply(cc, m.data, m.len, now);
 		cluster_link_release(&m);
 	}
 	edges_expire(cc, now);
@@ -323,7 +339,7 @@ static void edge_out_send(struct cluster_core *cc, struct core_edge *e, double n
 {
 	if (e->out.failed)
 		log_error("cluster: out of memory for edge %s's message", e->id);
-	else if (e->out_records)
+	else if (e->out_records && cc->link)
 		cluster_link_publish(cc->link, e->subject, e->out.p, e->out.len);
 	edge_out_start(cc, e, now);
 }
@@ -414,7 +430,8 @@ void cluster_core_publish(struct cluster_core *cc, const struct state_stream *st
 
 void cluster_core_status_get(const struct cluster_core *cc, struct cluster_core_status *s)
 {
-	*s = (struct cluster_core_status){ .nats = cluster_link_connected(cc->link), .edges_lost = cc->edges_lost,
+	*s = (struct cluster_core_status){ .nats = cc->link && cluster_link_connected(cc->link),
+					   .edges_lost = cc->edges_lost,
 					   .batches = cc->batches, .garbled = cc->garbled };
 	for (int ei = 0; ei < CLUSTER_EDGES_MAX; ei++)
 		if (cc->edges[ei].used) {

@@ -18,6 +18,7 @@
 #define TUTTI_CLUSTER_CORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -32,7 +33,8 @@ struct net;
 /*
  * Connects to NATS at @url and listens to the edges. @audience is the
  * show's; @net is asked to close a phone of its own that an edge's phone
- * took over. NULL (logged) when the link's options are refused.
+ * took over. NULL (logged) when the link's options are refused. @url NULL:
+ * no NATS (a test's core, fed by cluster_core_apply, sending nothing).
  */
 struct cluster_core *cluster_core_create(const struct venue_config *cfg, const char *url, struct audience *audience,
 					 struct net *net);
@@ -40,6 +42,8 @@ void cluster_core_destroy(struct cluster_core *cc);
 
 /* Applies every batch the edges sent since the last tick, at show time @now. */
 void cluster_core_receive(struct cluster_core *cc, double now);
+/* One edge's message, as it came over NATS (garbled ones are counted and dropped). */
+void cluster_core_apply(struct cluster_core *cc, const void *data, size_t len, double now);
 /* True when an edge's phone had an input applied and waits for its state (a prompt state is due). */
 bool cluster_core_states_awaited(const struct cluster_core *cc);
 /*

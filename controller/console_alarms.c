@@ -12,7 +12,8 @@
 static const char *const names[ALARM_COUNT] = {
 	[ALARM_AUDIO_LOST] = "audio_lost", [ALARM_VENUE_FULL] = "venue_full",
 	[ALARM_RATE_STORM] = "rate_storm", [ALARM_STAGE_DOWN] = "stage_down",
-	[ALARM_JOURNAL_DEGRADED] = "journal_degraded",
+	[ALARM_JOURNAL_DEGRADED] = "journal_degraded", [ALARM_CLUSTER_LINK] = "cluster_link",
+	[ALARM_EDGE_LOST] = "edge_lost",
 };
 
 const char *alarm_name(enum alarm_id id)
@@ -24,6 +25,7 @@ void alarms_init(struct alarms *al)
 {
 	memset(al, 0, sizeof(*al));
 	al->storm_window_start = -1;
+	al->edge_lost_at = -1;
 }
 
 /* Sets one alarm's condition; returns 1 when it is newly raised. */
@@ -47,6 +49,25 @@ static uint32_t set(struct alarms *al, enum alarm_id id, bool active, double now
 	if (!active && a->acknowledged)
 		a->shown = false;
 	return raised;
+}
+
+/* The core of edges: its NATS link, and an edge that fell silent (its phones resume on the others). */
+static uint32_t cluster_update(struct alarms *al, const struct alarm_inputs *in, double now)
+{
+	char msg[200];
+	uint32_t raised;
+
+	raised = set(al, ALARM_CLUSTER_LINK, in->cluster && !in->cluster_nats, now,
+		     "the NATS link to the edges is down: their phones keep the last state, and what they send "
+		     "waits until it is back (reconnecting)");
+	if (in->edges_lost > al->edges_lost_seen) {
+		al->edges_lost_seen = in->edges_lost;
+		al->edge_lost_at = now;
+	}
+	snprintf(msg, sizeof(msg), "edge %s fell silent: its phones are resuming on the other edges",
+		 in->lost_edge && in->lost_edge[0] ? in->lost_edge : "?");
+	return raised + set(al, ALARM_EDGE_LOST, al->edge_lost_at >= 0 && now - al->edge_lost_at < ALARM_EDGE_LOST_S,
+			    now, msg);
 }
 
 uint32_t alarms_update(struct alarms *al, const struct alarm_inputs *in, double now)
@@ -90,7 +111,7 @@ uint32_t alarms_update(struct alarms *al, const struct alarm_inputs *in, double 
 		snprintf(msg, sizeof(msg), "%s", in->journal_set_aside);
 	raised += set(al, ALARM_JOURNAL_DEGRADED, in->journal_degraded || (in->journal_set_aside && in->journal_set_aside[0]),
 		      now, msg);
-	return raised;
+	return raised + cluster_update(al, in, now);
 }
 
 int alarms_ack(struct alarms *al, const char *name)

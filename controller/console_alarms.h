@@ -1,6 +1,7 @@
 /*
  * console_alarms.h - what the console must not miss: the audio device lost, the
- * venue full, a storm of rate-limited phones, the stage screen down. Each
+ * venue full, a storm of rate-limited phones, the stage screen down, the
+ * journal degraded, the NATS link to the edges down, an edge lost. Each
  * alarm is raised while its condition holds, stays on the console until
  * an operator or the artist acknowledges it, and an acknowledged alarm
  * that clears and comes back is raised afresh.
@@ -15,11 +16,12 @@
 #include <stdint.h>
 
 enum alarm_id { ALARM_AUDIO_LOST, ALARM_VENUE_FULL, ALARM_RATE_STORM, ALARM_STAGE_DOWN, ALARM_JOURNAL_DEGRADED,
-		ALARM_COUNT };
+		ALARM_CLUSTER_LINK, ALARM_EDGE_LOST, ALARM_COUNT };
 
 #define ALARM_STORM_WINDOW_S	10.0	/* rate-limited inputs counted over this window */
 #define ALARM_STORM_REJECTS	200	/* ... at least this many is a storm, */
 #define ALARM_STORM_SHARE	0.25	/* ... and at least this share of all the crowd may send */
+#define ALARM_EDGE_LOST_S	60.0	/* an edge lost is an alarm this long (and until acknowledged) */
 
 /* What the daemon sees this tick. */
 struct alarm_inputs {
@@ -32,6 +34,10 @@ struct alarm_inputs {
 	bool journal_degraded;		/* the show's journal cannot write; the show goes on in memory */
 	const char *journal_problem;	/* why, for the message */
 	const char *journal_set_aside;	/* a damaged journal was set aside at start: what happened; NULL or "" = no */
+	bool cluster;			/* the core of edges (--cluster): the two alarms below apply */
+	bool cluster_nats;		/* its NATS link is up */
+	uint32_t edges_lost;		/* edges that fell silent, ever */
+	const char *lost_edge;		/* the last of them */
 };
 
 struct alarm {
@@ -47,6 +53,8 @@ struct alarms {
 	uint64_t storm_base;		/* rate_limited_total at the start of the window */
 	double storm_window_start;
 	uint64_t raised_total;
+	uint32_t edges_lost_seen;
+	double edge_lost_at;		/* show time the last edge was lost, -1 = never */
 };
 
 void alarms_init(struct alarms *al);

@@ -14,6 +14,7 @@
 #include "audio_device.h"
 #include "audio_engine.h"
 #include "audio_map.h"
+#include "cluster_core.h"
 #include "console_alarms.h"
 #include "console_commands.h"
 #include "crowd_sanctions.h"
@@ -448,6 +449,18 @@ static void live_stage(json_t *live, const struct live_req *r)
 }
 
 /* The daemon's own health: connections, ticks, states to phones, inputs and what was refused. */
+/* The edges, for the console and /healthz: null when this daemon is no core. */
+static json_t *cluster_json(const struct cluster_core *cc)
+{
+	struct cluster_core_status s;
+
+	if (!cc)
+		return json_null();
+	cluster_core_status_get(cc, &s);
+	return json_pack("{s:b, s:I, s:I, s:I, s:s}", "nats", s.nats, "edges", (json_int_t)s.edges,
+			 "phones", (json_int_t)s.phones, "edges_lost", (json_int_t)s.edges_lost, "lost_edge", s.lost_edge);
+}
+
 static void live_net(json_t *live, const struct live_req *r)
 {
 	const struct metrics *mt = r->src->metrics;
@@ -464,6 +477,7 @@ static void live_net(json_t *live, const struct live_req *r)
 	json_object_set_new(net, "state_bytes", json_integer((json_int_t)*r->src->state_bytes));
 	json_object_set_new(net, "inputs_per_s", json_real(mt->inputs_per_s));
 	json_object_set_new(net, "rejected", rejected);
+	json_object_set_new(net, "cluster", cluster_json(r->src->cluster));
 	json_object_set_new(live, "net", net);
 }
 
@@ -523,6 +537,8 @@ size_t console_live_healthz(const struct console_live_sources *src, double now, 
 	json_object_set_new(health, "tick", json_integer((json_int_t)*src->tick));
 	json_object_set_new(health, "audio", json_pack("{s:s, s:b, s:s}", "device", st.device_name,
 						       "lost", st.device_lost, "error", st.error));
+	if (src->cluster)	/* NATS down is an alarm too: the edges keep their phones */
+		json_object_set_new(health, "cluster", cluster_json(src->cluster));
 	if (src->journal) {
 		struct journal_status js;
 
@@ -610,12 +626,14 @@ size_t console_live_metrics(const struct console_live_sources *src, double now, 
 	struct engine_stats es = { 0 };
 	struct audio_status st;
 	struct visuals_stats vs;
+	struct cluster_core_status cs;
+	size_t len;
 
 	if (src->engine)
 		engine_stats_get(src->engine, &es);
 	audio_status_get(src->audio, &st);
 	visuals_stats_get(src->visuals, &vs);
-	return metrics_render(src->metrics, &(struct metrics_live){
+	len = metrics_render(src->metrics, &(struct metrics_live){
 		.participants = crowd_connected(src->crowd),
 		.participants_known = crowd_table_used(src->crowd),
 		.active = src->frame->venue.active,
@@ -628,4 +646,18 @@ size_t console_live_metrics(const struct console_live_sources *src, double now, 
 		.engine = src->engine ? &es : NULL, .audio = &st, .music = &src->frame->music, .stage = &vs,
 		.osc = { .sent = osc_out_sent(src->osc), .errors = osc_out_errors(src->osc),
 			 .input_refused = osc_in_refused(src->osc_in) } }, out, cap);
+	if (!len || !src->cluster)
+		return len;
+	cluster_core_status_get(src->cluster, &cs);
+	const struct metrics_row rows[] = {
+		{ "tutti_cluster_nats_connected", "gauge", "1 while the NATS link to the edges is up.", .n = cs.nats },
+		{ "tutti_cluster_edges", "gauge", "Edges heard within their timeout.", .n = cs.edges },
+		{ "tutti_cluster_edge_phones", "gauge", "Phones the edges hold, as they last said.", .n = cs.phones },
+		{ "tutti_cluster_edges_lost_total", "counter", "Edges that fell silent and were let go.",
+		  .n = cs.edges_lost },
+		{ "tutti_cluster_batches_total", "counter", "Batches applied from the edges.", .n = cs.batches },
+		{ "tutti_cluster_batches_garbled_total", "counter", "Messages from the edges that did not read.",
+		  .n = cs.garbled },
+	};
+	return metrics_write_rows(out, cap, len, rows, sizeof(rows) / sizeof(rows[0]));
 }

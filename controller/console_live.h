@@ -58,6 +58,7 @@ struct console_live_sources {
 	const struct journal *journal;		/* the show's memory; NULL = none */
 	const struct console *console;		/* its activity feed; NULL = none */
 	const struct crowd_sanctions *sanctions;	/* the muted and removed; NULL = none */
+	const struct cluster_core *cluster;	/* the edges (--cluster); NULL = none */
 };
 
 /*

@@ -107,10 +107,13 @@ static void alarms_tick(struct daemon *d, double now)
 	const struct show_engine_parts *p = d->show;
 	struct audio_status st;
 	struct journal_status js = { 0 };
+	struct cluster_core_status cs = { 0 };
 
 	audio_status_get(d->audio, &st);
 	if (p->journal)
 		journal_status_get(p->journal, &js);
+	if (d->cluster)
+		cluster_core_status_get(d->cluster, &cs);
 	alarms_update(p->alarms, &(struct alarm_inputs){
 		.audio_lost = st.device_lost, .audio_error = st.error,
 		.participants = crowd_connected(p->crowd), .capacity = d->cfg->capacity,
@@ -118,7 +121,8 @@ static void alarms_tick(struct daemon *d, double now)
 		.inputs_per_second = d->cfg->limits.inputs_per_second,
 		.stage_wanted = d->stage_wanted, .stage_running = d->visuals != NULL,
 		.journal_degraded = js.degraded, .journal_problem = js.problem,
-		.journal_set_aside = js.set_aside }, now);
+		.journal_set_aside = js.set_aside, .cluster = d->cluster != NULL, .cluster_nats = cs.nats,
+		.edges_lost = cs.edges_lost, .lost_edge = cs.lost_edge }, now);
 }
 
 /* The second's flash-limiter holds on the stage screen, into the journal (the report's safety chart). */
@@ -318,7 +322,7 @@ int daemon_run(const struct daemon_options *o)
 		.metrics = p->metrics, .frame = p->frame, .audio = d->audio, .engine = p->engine,
 		.visuals = d->visuals, .sim = p->sim, .tick = p->tick, .state_bytes = &d->last_state_bytes,
 		.osc = d->osc, .osc_in = d->osc_in, .journal = p->journal, .console = p->console,
-		.sanctions = &p->audience->sanctions };
+		.sanctions = &p->audience->sanctions, .cluster = d->cluster };
 	status = net_run(d->net);
 	log_info("stopped after %llu ticks; %u participants were connected",
 		 (unsigned long long)*p->tick, net_participants_at_stop(d->net));

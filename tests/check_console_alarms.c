@@ -111,6 +111,43 @@ START_TEST(test_a_degraded_journal_is_an_alarm_with_its_reason)
 }
 END_TEST
 
+START_TEST(test_the_edges_link_down_and_an_edge_lost_are_alarms)
+{
+	struct alarms al;
+	struct alarm_inputs in = { .cluster = true, .cluster_nats = true };
+
+	alarms_init(&al);
+	ck_assert_uint_eq(alarms_update(&al, &in, 0), 0);
+	/* A show with no edges never raises them, whatever the inputs say. */
+	ck_assert_uint_eq(alarms_update(&al, &(struct alarm_inputs){ .cluster = false, .cluster_nats = false }, 0.5), 0);
+	in.cluster_nats = false;
+	ck_assert_uint_eq(alarms_update(&al, &in, 1), 1);
+	ck_assert(al.a[ALARM_CLUSTER_LINK].active);
+	ck_assert_str_eq(alarm_name(ALARM_CLUSTER_LINK), "cluster_link");
+	ck_assert_ptr_nonnull(strstr(al.a[ALARM_CLUSTER_LINK].message, "keep the last state"));
+	in.cluster_nats = true;
+	alarms_update(&al, &in, 2);
+	ck_assert(!al.a[ALARM_CLUSTER_LINK].active);
+	ck_assert(al.a[ALARM_CLUSTER_LINK].shown);	/* until acknowledged */
+
+	/* An edge falls silent: raised with its name, for a minute, and again for the next one. */
+	in.edges_lost = 1;
+	in.lost_edge = "north-1a2b3c4d";
+	ck_assert_uint_eq(alarms_update(&al, &in, 10), 1);
+	ck_assert_str_eq(alarm_name(ALARM_EDGE_LOST), "edge_lost");
+	ck_assert_ptr_nonnull(strstr(al.a[ALARM_EDGE_LOST].message, "north-1a2b3c4d"));
+	ck_assert_uint_eq(alarms_update(&al, &in, 10 + ALARM_EDGE_LOST_S - 1), 0);
+	ck_assert(al.a[ALARM_EDGE_LOST].active);
+	alarms_update(&al, &in, 10 + ALARM_EDGE_LOST_S + 1);
+	ck_assert(!al.a[ALARM_EDGE_LOST].active);
+	ck_assert_int_eq(alarms_ack(&al, "edge_lost"), 0);
+	in.edges_lost = 2;
+	in.lost_edge = "south-00ff00ff";
+	ck_assert_uint_eq(alarms_update(&al, &in, 200), 1);
+	ck_assert_ptr_nonnull(strstr(al.a[ALARM_EDGE_LOST].message, "south-00ff00ff"));
+}
+END_TEST
+
 static Suite *alarms_suite(void)
 {
 	Suite *s = suite_create("console_alarms");
@@ -120,6 +157,7 @@ static Suite *alarms_suite(void)
 	tcase_add_test(tc, test_venue_full_stage_down_and_a_rate_limit_storm);
 	tcase_add_test(tc, test_a_few_throttled_phones_in_a_crowd_are_no_storm);
 	tcase_add_test(tc, test_a_degraded_journal_is_an_alarm_with_its_reason);
+	tcase_add_test(tc, test_the_edges_link_down_and_an_edge_lost_are_alarms);
 	suite_add_tcase(s, tc);
 	return s;
 }

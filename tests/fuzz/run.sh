@@ -13,7 +13,7 @@ seconds=${2:?seconds per target}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(phone console config osc crowdtext)
+[ ${#targets[@]} -gt 0 ] || targets=(phone console config osc crowdtext cluster)
 failed=0
 for t in "${targets[@]}"; do
 	bin="$build/tests/fuzz/fuzz_$t"
