@@ -168,6 +168,9 @@ void cluster_core_destroy(struct cluster_core *cc)
 	free(cc);
 }
 
+static void edge_out_start(struct cluster_core *cc, struct core_edge *e, double now);
+static void edge_out_room(struct cluster_core *cc, struct core_edge *e, size_t len, double now);
+
 static struct core_edge *edge_find(struct cluster_core *cc, const char *id, double now)
 {
 	struct core_edge *free_edge = NULL;
@@ -188,6 +191,7 @@ static struct core_edge *edge_find(struct cluster_core *cc, const char *id, doub
 	*free_edge = (struct core_edge){ .used = true, .heard_s = now };
 	snprintf(free_edge->id, sizeof(free_edge->id), "%s", id);
 	snprintf(free_edge->subject, sizeof(free_edge->subject), "%s.out.%s", cc->cfg->cluster.subject, id);
+	edge_out_start(cc, free_edge, now);
 	log_info("cluster: edge %s joined", id);
 	return free_edge;
 }
@@ -276,8 +280,18 @@ void cluster_core_apply(struct cluster_core *cc, const void *data, size_t len, d
 			remote_open(cc, ei, &rec, now);
 			continue;
 		}
-		if (!(r = remote_of(cc, ei, rec.conn)))
-			continue;	/* closed here meanwhile (a close sent to the edge crossed its message) */
+		if (!(r = remote_of(cc, ei, rec.conn))) {
+			/*
+			 * Unknown here: closed meanwhile (our close crossed its message), or
+			 * let go while the edge was cut off. Either way the edge closes it,
+			 * and a phone still there reconnects and resumes with its token.
+			 */
+			if (rec.kind == WIRE_TEXT) {
+				edge_out_room(cc, e, 2, now);
+				wire_record_u16(&e->out, WIRE_CLOSE, rec.conn, 1012);
+			}
+			continue;
+		}
 		if (rec.kind == WIRE_TEXT) {
 			if (audience_handle_text(cc->audience, &r->peer, (const char *)rec.data, rec.len, now))
 				cc->awaited = true;
@@ -291,13 +305,21 @@ void cluster_core_apply(struct cluster_core *cc, const void *data, size_t len, d
 		cc->garbled++;
 }
 
-/* An edge that said nothing for its timeout is gone: its phones leave, free to resume elsewhere. */
+/*
+ * An edge that said nothing for its timeout is gone: its phones leave, free
+ * to resume elsewhere. Not while our own link is down: then nobody is heard,
+ * and the edges keep their phones; their silence counts from our reconnect.
+ */
 static void edges_expire(struct cluster_core *cc, double now)
 {
+	bool link_up = !cc->link || cluster_link_connected(cc->link);
+
 	for (uint32_t ei = 0; ei < CLUSTER_EDGES_MAX; ei++) {
 		struct core_edge *e = &cc->edges[ei];
 		uint32_t left = e->remotes;
 
+		if (e->used && !link_up)
+			e->heard_s = now;
 		if (!e->used || now - e->heard_s < cc->cfg->cluster.edge_timeout_s)
 			continue;
 		for (uint32_t s = 0; s < cc->remote_cap && e->remotes; s++)
@@ -339,8 +361,10 @@ static void edge_out_send(struct cluster_core *cc, struct core_edge *e, double n
 {
 	if (e->out.failed)
 		log_error("cluster: out of memory for edge %s's message", e->id);
-	else if (e->out_records && cc->link)
+	else if (e->out_records && cc->link) {
+		wire_core_header_stamp(&e->out, now);
 		cluster_link_publish(cc->link, e->subject, e->out.p, e->out.len);
+	}
 	edge_out_start(cc, e, now);
 }
 
@@ -393,19 +417,16 @@ void cluster_core_publish(struct cluster_core *cc, const struct state_stream *st
 		struct core_edge *e = &cc->edges[ei];
 		bool show;
 
-		if (!e->used)
-			continue;
-		edge_out_start(cc, e, now);
-		if (!st || !st->live_len)
+		if (!e->used || !st || !st->live_len)
 			continue;
 		/* The state first: an edge applies the answers after it, then sends, so an ack rides in this state. */
 		show = e->show_v_sent != st->show_v || now - e->show_sent_s >= SHOW_RESEND_S;
+		edge_out_room(cc, e, st->show_len + st->beat_len + st->live_len + 32, now);
 		wire_state_put(&e->out, &(struct wire_state){
 			.gen = ++cc->state_gen, .broadcast = broadcast, .show_v = st->show_v, .beat_v = st->beat_v,
 			.show = show ? st->show : NULL, .show_len = (uint32_t)st->show_len,
 			.beat = st->beat, .beat_len = (uint32_t)st->beat_len,
 			.live = st->live, .live_len = (uint32_t)st->live_len });
-		e->out_records++;
 		if (show) {
 			e->show_v_sent = st->show_v;
 			e->show_sent_s = now;

@@ -97,6 +97,16 @@ void wire_core_header_put(struct wire_buf *b, const struct wire_core_header *h)
 	put_num(b, t, 8);
 }
 
+void wire_core_header_stamp(struct wire_buf *b, double show_t)
+{
+	uint64_t t;
+
+	if (b->failed || b->len < 20)
+		return;
+	memcpy(&t, &show_t, sizeof(t));
+	put_le(b->p + 12, t, 8);
+}
+
 void wire_record_put(struct wire_buf *b, enum wire_kind kind, uint32_t conn, const void *data, size_t len)
 {
 	put_num(b, (uint64_t)kind, 1);

@@ -64,6 +64,8 @@ struct wire_core_header {
 
 void wire_edge_header_put(struct wire_buf *b, const struct wire_edge_header *h);
 void wire_core_header_put(struct wire_buf *b, const struct wire_core_header *h);
+/* The show time of a core message written earlier, set again as it goes: the edges' clocks follow it. */
+void wire_core_header_stamp(struct wire_buf *b, double show_t);
 void wire_record_put(struct wire_buf *b, enum wire_kind kind, uint32_t conn, const void *data, size_t len);
 void wire_record_u64(struct wire_buf *b, enum wire_kind kind, uint32_t conn, uint64_t v);
 void wire_record_u32(struct wire_buf *b, enum wire_kind kind, uint32_t conn, uint32_t v);

@@ -24,7 +24,7 @@
 static const struct reader_key root_keys[] = {
 	KEY_TEXT("name", true, struct venue_config, name, 1, NULL, NULL,
 		 "The venue's name, on the join screen and the phones."),
-	KEY_WHOLE("capacity", true, struct venue_config, capacity, 1, CONFIG_MAX_CONNECTIONS, 0,
+	KEY_WHOLE("capacity", true, struct venue_config, capacity, 1, CONFIG_MAX_CAPACITY, 0,
 		  config_capacity_read, "The most phones joined at once: the hard cap."),
 	KEY_INLINE("listen", false, &config_listen_section, "Address and port to listen on."),
 	KEY_TEXT("public_url", false, struct venue_config, public_url, 0, NULL,

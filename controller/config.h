@@ -32,6 +32,7 @@
 #define CONFIG_ORIGIN_MAX	128
 #define CONFIG_PATH_MAX		512
 #define CONFIG_MAX_CONNECTIONS	19000	/* kept below the 20,000 open files a process may hold */
+#define CONFIG_MAX_CAPACITY	200000	/* a venue's phones; past CONFIG_MAX_CONNECTIONS, edges hold them (docs/scale.md) */
 
 /*
  * Phone controls a cue may enable: a bit set in struct config_cue.controls,
@@ -298,7 +299,7 @@ struct config_limits {
 	uint32_t max_message_bytes;	/* larger frames close with 1009 */
 	uint32_t max_connections_per_address;
 	uint32_t ipv6_prefix;		/* an IPv6 client is its address's first this many bits */
-	uint32_t max_connections;	/* hard socket cap, <= CONFIG_MAX_CONNECTIONS */
+	uint32_t max_connections;	/* one process's hard socket cap, <= CONFIG_MAX_CONNECTIONS */
 	double idle_ping_s;		/* a phone silent this long gets a WebSocket ping */
 	double idle_hangup_s;		/* silent this long (no pong either): closed */
 	char allowed_origins[CONFIG_MAX_ORIGINS][CONFIG_ORIGIN_MAX + 1];

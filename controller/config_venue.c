@@ -283,11 +283,12 @@ static enum reader_got max_connections_read(struct config_reader *r, struct read
 	const struct venue_config *cfg = r->cfg;
 	enum reader_got got = reader_key_read(r, o, k);
 
-	/* A capacity of 0 is one that was itself wrong (and reported). */
-	if (got == GOT_OK && cfg->capacity && cfg->limits.max_connections < cfg->capacity) {
+	/* A capacity of 0 is one that was itself wrong (and reported). Past one process's files, edges hold the rest. */
+	uint32_t least = cfg->capacity < CONFIG_MAX_CONNECTIONS ? cfg->capacity : CONFIG_MAX_CONNECTIONS;
+
+	if (got == GOT_OK && cfg->capacity && cfg->limits.max_connections < least) {
 		reader_fail(r, "/limits/max_connections",
-			    "must be at least the venue capacity (%u), got %u", cfg->capacity,
-			    cfg->limits.max_connections);
+			    "must be at least the venue capacity (%u), got %u", least, cfg->limits.max_connections);
 		return GOT_BAD;
 	}
 	return got;
@@ -350,7 +351,7 @@ static const struct reader_key zone_keys[] = {
 	       "Unique among zones; phones join it with ?zone=ID."),
 	KEY_TEXT("name", false, struct config_zone, name, 1, NULL, reader_text_or_id,
 		 "Shown to people; default: the id."),
-	KEY_WHOLE("capacity", true, struct config_zone, capacity, 1, CONFIG_MAX_CONNECTIONS, 0,
+	KEY_WHOLE("capacity", true, struct config_zone, capacity, 1, CONFIG_MAX_CAPACITY, 0,
 		  zone_capacity_read, "Places in the zone, at most the venue's; soft."),
 };
 const struct reader_section config_zone_section = READER_SECTION("/zones/N", zone_keys, NULL);

@@ -120,6 +120,10 @@ size_t config_warnings(const struct venue_config *cfg, struct config_errors *war
 	size_t first = warnings->count;
 	char cptr[READER_PTR_MAX], ptr[READER_PTR_MAX];
 
+	if (cfg->capacity > CONFIG_MAX_CONNECTIONS)
+		reader_fail(&r, "/capacity", "one process holds at most %d phones: a venue of %u needs edges "
+			    "(`tutti edge`, docs/scale.md)", CONFIG_MAX_CONNECTIONS, cfg->capacity);
+
 	for (uint32_t i = 0; i < cfg->cue_count; i++) {
 		const struct config_cue *c = &cfg->cues[i];
 		uint32_t reads = cue_reads(c);

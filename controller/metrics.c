@@ -319,5 +319,6 @@ size_t metrics_render(const struct metrics *m, const struct metrics_live *live,
 	n = metrics_write_rows(buf, cap, 0, rs.r, rs.n);
 	if (n && live->engine)
 		n = render_audio(live->engine, live->audio, live->music, buf, cap, n);
-	return n ? render_stage(live->stage, &live->osc, buf, cap, n) : 0;
+	/* An edge has no stage, audio or OSC: its page stops at the phones. */
+	return n && live->stage ? render_stage(live->stage, &live->osc, buf, cap, n) : n;
 }

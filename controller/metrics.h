@@ -75,7 +75,7 @@ struct metrics_live {
 	const struct engine_stats *engine;	/* the stage audio; NULL = none */
 	const struct audio_status *audio;	/* with engine: its device */
 	const struct frame_music *music;	/* with engine: its newest report */
-	const struct visuals_stats *stage;	/* the stage screen */
+	const struct visuals_stats *stage;	/* the stage screen and OSC; NULL = none (an edge) */
 	struct metrics_osc osc;
 };
 

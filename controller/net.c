@@ -891,7 +891,9 @@ static void tick_cb(lws_sorted_usec_list_t *sul)
 		/* Tell every phone we are going away (LWS_CLOSE_STATUS_GOINGAWAY), then stop the loop. */
 		n->stopping = true;
 		n->stop_deadline_us = lws_now_usecs() + SHUTDOWN_GRACE_US;
-		n->participants_at_stop = crowd_connected(n->audience->crowd);
+		/* An edge has no crowd of its own: its phones are its participants. */
+		n->participants_at_stop = n->audience->crowd ? crowd_connected(n->audience->crowd)
+							     : (uint32_t)n->metrics->connections;
 		log_info("shutting down: closing %u connections", n->metrics->connections);
 		/* Every WebSocket protocol (not HTTP, not the listener): a writable WebSocket closes now. */
 		for (const struct lws_protocols *p = &n->protocols[1]; p->name; p++)

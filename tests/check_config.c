@@ -397,8 +397,8 @@ END_TEST
 
 START_TEST(test_config_out_of_range_names_the_bounds)
 {
-	expect_one("{'name':'X','capacity':20000,'cues':[" CUE_TAP "]}",
-		   "/capacity", "must be between 1 and 19000, got 20000");
+	expect_one("{'name':'X','capacity':200001,'cues':[" CUE_TAP "]}",
+		   "/capacity", "must be between 1 and 200000, got 200001");
 	expect_one("{'name':'X','capacity':10,'timing':{'tick_hz':5},'cues':[" CUE_TAP "]}",
 		   "/timing/tick_hz", "must be between 10 and 240, got 5");
 	expect_one("{'name':'X','capacity':10,'listen':{'port':70000},'cues':[" CUE_TAP "]}",
@@ -557,6 +557,24 @@ START_TEST(test_config_max_connections_below_capacity_is_reported)
 {
 	expect_one("{'name':'X','capacity':500,'limits':{'max_connections':400},'cues':[" CUE_TAP "]}",
 		   "/limits/max_connections", "must be at least the venue capacity (500), got 400");
+}
+END_TEST
+
+static const char *warnings_of(const char *sq);
+
+/* A stadium: more phones than one process holds is valid, with a socket cap per process and a warning. */
+START_TEST(test_config_a_capacity_past_one_process_needs_edges)
+{
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':40000,'cues':[" CUE_TAP "]}");
+
+	ck_assert_uint_eq(cfg->capacity, 40000);
+	ck_assert_uint_eq(cfg->limits.max_connections, CONFIG_MAX_CONNECTIONS);
+	config_destroy(cfg);
+	ck_assert_str_eq(warnings_of("{'name':'X','capacity':40000,'cues':[{'id':'a','scene':'crowd-field','controls':['tap']}]}"),
+			 "/capacity: one process holds at most 19000 phones: a venue of 40000 needs edges "
+			 "(`tutti edge`, docs/scale.md)");
+	expect_one("{'name':'X','capacity':40000,'limits':{'max_connections':5000},'cues':[" CUE_TAP "]}",
+		   "/limits/max_connections", "must be at least the venue capacity (19000), got 5000");
 }
 END_TEST
 
@@ -1422,6 +1440,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_last_cue_cannot_advance_with_nowhere_to_go);
 	tcase_add_test(tc, test_config_broadcast_faster_than_tick_is_reported);
 	tcase_add_test(tc, test_config_max_connections_below_capacity_is_reported);
+	tcase_add_test(tc, test_config_a_capacity_past_one_process_needs_edges);
 	tcase_add_test(tc, test_config_origin_with_trailing_slash_suggests_the_fix);
 	tcase_add_test(tc, test_config_origin_with_path_other_scheme_or_capitals_is_rejected);
 	tcase_add_test(tc, test_config_exact_origins_are_kept);
