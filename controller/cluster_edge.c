@@ -55,7 +55,9 @@ struct edge {
 	uint64_t core_instance;		/* 0 = no core heard yet */
 	double core_heard_s;		/* real time, -1 = never */
 	double show_offset_s;		/* core show time - our real time */
-	uint64_t core_restarts, batches_garbled;
+	uint64_t core_restarts, resyncs, batches_garbled;
+	const char *resync_due;		/* why the phones must be resumed at the core's next word; NULL = no need */
+	uint64_t link_reconnects;	/* the link's reconnects seen */
 	double started_s;
 };
 
@@ -109,6 +111,16 @@ static struct edge_conn *conn_of(struct edge *e, uint32_t conn)
 	return &e->conns[slot];
 }
 
+/* A new number for @c's phone: the core knows it afresh, and what it said of the old one is dropped. */
+static void conn_renumber(struct edge *e, struct edge_conn *c)
+{
+	uint32_t slot = (uint32_t)(c - e->conns);
+
+	if (++e->generation >= (1u << (32 - CONN_SLOT_BITS)))
+		e->generation = 1;
+	c->peer->relay_conn = (e->generation << CONN_SLOT_BITS) | slot;
+}
+
 static void relay_open(struct edge *e, struct edge_conn *c)
 {
 	unsigned char key[8];
@@ -130,11 +142,9 @@ static void relay_opened(void *user, struct audience_peer *peer, uint64_t addr_k
 		return;
 	}
 	slot = e->free_slots[--e->free_count];
-	if (++e->generation >= (1u << (32 - CONN_SLOT_BITS)))
-		e->generation = 1;
 	c = &e->conns[slot];
 	*c = (struct edge_conn){ .peer = peer, .addr_key = addr_key };
-	peer->relay_conn = (e->generation << CONN_SLOT_BITS) | slot;
+	conn_renumber(e, c);
 	e->phones++;
 	relay_open(e, c);
 }
@@ -191,38 +201,40 @@ static bool welcome_seen(struct edge_conn *c, const void *text, size_t len)
 }
 
 /*
- * The core restarted (it lost every connection it knew): each phone here
- * opens again and, if it had joined, resumes with its token, as it would
- * by itself after a dropped connection, but without dropping anything.
+ * The core may have lost some of our phones: it restarted (a new
+ * instance), it let them go while it could not hear us (a silence longer
+ * than its edge timeout), or what it said to us while our link was down is
+ * lost (a welcome, a "joined"). Each phone here opens again under a new
+ * number and, if it had joined, resumes with its token, as it would by
+ * itself after a dropped connection, but without dropping anything. The
+ * old number is closed first, so a core that still knew it lets it go.
  */
-static void resync(struct edge *e)
+static void resync(struct edge *e, const char *why)
 {
 	char hello[128];
 
-	e->core_restarts++;
-	log_warn("cluster: the core restarted; resuming %u phones there", e->phones);
+	e->resyncs++;
+	log_warn("cluster: %s: resuming this edge's %u phones at the core", why, e->phones);
 	for (uint32_t s = 0; s < e->conn_cap; s++) {
 		struct edge_conn *c = &e->conns[s];
 		int len;
 
 		if (!c->peer)
 			continue;
+		batch_room(e, 0);
+		wire_record_put(&e->out, WIRE_CLOSED, c->peer->relay_conn, NULL, 0);
+		if (!c->token[0]) {
+			/* Its hello may be lost with the old number: it sends no other, so it joins again by itself. */
+			audience_relay_close(c->peer, 1012);
+			net_peer_wake(e->net, c->peer);
+			continue;
+		}
+		conn_renumber(e, c);
 		relay_open(e, c);
-		if (!c->token[0])
-			continue;	/* its hello went to the old core: it sends no other, so the new one must not wait */
 		len = snprintf(hello, sizeof(hello), "{\"type\":\"hello\",\"token\":\"%s\",\"zone\":\"%s\"}", c->token,
 			       c->zone);
 		c->resyncing = true;
 		relay_message(e, c->peer, hello, (size_t)len);
-	}
-	/* Phones that had not joined said hello to a core that is gone: they join again by themselves. */
-	for (uint32_t s = 0; s < e->conn_cap; s++) {
-		struct edge_conn *c = &e->conns[s];
-
-		if (c->peer && !c->token[0]) {
-			audience_relay_close(c->peer, 1012);
-			net_peer_wake(e->net, c->peer);
-		}
 	}
 }
 
@@ -295,13 +307,23 @@ static int core_message(struct edge *e, const struct cluster_msg *m, bool *broad
 		return 0;
 	}
 	e->show_offset_s = h.show_t - edge_real_now();
+	if (e->core_heard_s >= 0 && edge_real_now() - e->core_heard_s > e->cfg->cluster.edge_timeout_s)
+		e->resync_due = "the core did not hear from us for longer than its edge timeout";
 	e->core_heard_s = edge_real_now();
 	if (h.instance != e->core_instance) {
-		if (e->core_instance)
-			resync(e);
-		else
+		if (e->core_instance) {
+			e->core_restarts++;
+			e->resync_due = "the core restarted";
+		} else {
 			log_info("cluster: edge %s hears its core", e->id);
+			/* Phones that came before the core did said hello to nobody. */
+			e->resync_due = e->phones ? "the core is heard for the first time" : NULL;
+		}
 		e->core_instance = h.instance;
+	}
+	if (e->resync_due) {
+		resync(e, e->resync_due);
+		e->resync_due = NULL;
 	}
 	while ((got = wire_record_next(&r, &rec)) > 0) {
 		if (rec.kind == WIRE_STATE) {
@@ -322,8 +344,15 @@ static void edge_tick(void *user)
 {
 	struct edge *e = user;
 	struct cluster_msg m;
+	struct cluster_link_stats ls;
 	bool broadcast = false, state = false;
 
+	cluster_link_stats_get(e->link, &ls);
+	if (ls.reconnects != e->link_reconnects) {
+		/* What the core said while we were away is lost, a welcome or a "joined" maybe. */
+		e->link_reconnects = ls.reconnects;
+		e->resync_due = "our NATS link was down";
+	}
 	while (cluster_link_take(e->link, &m)) {
 		state |= core_message(e, &m, &broadcast) > 0;
 		cluster_link_release(&m);
@@ -343,9 +372,11 @@ static size_t edge_healthz(void *user, char *out, size_t cap)
 	bool core = seen >= 0 && seen < e->cfg->cluster.edge_timeout_s;
 	int n = snprintf(out, cap,
 			 "{\"status\":\"%s\",\"role\":\"edge\",\"id\":\"%s\",\"phones\":%u,"
-			 "\"cluster\":{\"nats\":%s,\"core\":%s,\"core_seen_s\":%.3f,\"core_restarts\":%llu}}\n",
+			 "\"cluster\":{\"nats\":%s,\"core\":%s,\"core_seen_s\":%.3f,\"core_restarts\":%llu,"
+			 "\"resyncs\":%llu}}\n",
 			 nats && core ? "ok" : "degraded", e->id, e->phones, nats ? "true" : "false",
-			 core ? "true" : "false", seen, (unsigned long long)e->core_restarts);
+			 core ? "true" : "false", seen, (unsigned long long)e->core_restarts,
+			 (unsigned long long)e->resyncs);
 
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
@@ -368,8 +399,11 @@ static size_t edge_metrics(void *user, char *out, size_t cap)
 		{ "tutti_cluster_messages_dropped_total", "counter", "Messages from the core dropped unread.",
 		  .n = ls.dropped },
 		{ "tutti_cluster_reconnects_total", "counter", "Reconnections to NATS.", .n = ls.reconnects },
-		{ "tutti_cluster_core_restarts_total", "counter", "New core instances this edge re-synced with.",
+		{ "tutti_cluster_core_restarts_total", "counter", "New core instances this edge heard.",
 		  .n = e->core_restarts },
+		{ "tutti_cluster_resyncs_total", "counter",
+		  "Times this edge resumed its phones at the core (a restart, a silence, its own link down).",
+		  .n = e->resyncs },
 	};
 	return len ? metrics_write_rows(out, cap, len, rows, sizeof(rows) / sizeof(rows[0])) : 0;
 }

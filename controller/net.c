@@ -626,7 +626,8 @@ static int send_state(struct net *n, struct net_pss *pss)
 	peer->state_gen = n->state_gen;
 	/* The first state built after its input arrived: the input-to-state latency, as the phone sees it
 	 * less the network. (A vote's state also waited for the journal's commit; that is counted too.) */
-	if (pss->input_at > 0 && n->state_gen > pss->input_gen) {
+	/* On an edge, a state before the core's acknowledgement may not hold the input yet: the ack's state does. */
+	if (pss->input_at > 0 && n->state_gen > pss->input_gen && (!n->audience->relay || ack)) {
 		latency_hist_add(&n->metrics->input_to_state, n->h.now(n->h.user) - pss->input_at);
 		pss->input_at = 0;
 	}

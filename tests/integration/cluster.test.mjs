@@ -167,6 +167,7 @@ test('a core and two edges over NATS: exact tallies, an edge killed, NATS away, 
   const em = (await httpGet(edges[1].url + 'metrics')).body;
   assert.equal(metric(em, 'tutti_cluster_nats_connected'), 1);
   assert.equal(metric(em, 'tutti_cluster_core_restarts_total'), 1);
+  assert.equal(metric(em, 'tutti_cluster_resyncs_total'), 2, 'resumed its phones after NATS came back and after the restart');
   assert.equal(metric(em, 'tutti_connections'), PHONES);
   assert.equal(await edges[1].stop(), 0, 'the edge stops cleanly on SIGTERM');
   const codes = await Promise.all(phones.map((p) => p.waitClose(5000)));
@@ -177,4 +178,31 @@ test('a core and two edges over NATS: exact tallies, an edge killed, NATS away, 
   assert.deepEqual(journalTallies(journal, 0), expect);
   assert.equal(sql(journal, 'SELECT count(*) AS n FROM vote WHERE poll = 0')[0].n, PHONES,
     'one vote per participant, whichever edges it came through');
+});
+
+test('a phone that said hello before any core was heard is told to come again, and joins', { timeout: 30000 }, async () => {
+  const natsPort = await freePort();
+  const nats = await startNats(natsPort);
+  const url = `nats://127.0.0.1:${natsPort}`;
+  const config = writeConfig(smallVenue({ cluster: { subject: `tutti.early${natsPort}` } }));
+  const edge = await startDaemon({ config, edge: true, args: ['--cluster', url] });
+  let core = null;
+  try {
+    const early = new Phone(edge.wsUrl);
+    await early.opened;
+    early.send({ type: 'hello', token: null, zone: null });	// to nobody: no core yet
+    await sleep(500);
+    assert.equal(early.messages.filter((m) => m.type === 'welcome').length, 0);
+    core = await startDaemon({ config, args: ['--cluster', url] });
+    const closed = await early.waitClose(10000);
+    assert.equal(closed.code, 1012, 'closed as "service restart": the phone app reconnects by itself');
+    const again = new Phone(edge.wsUrl);
+    const w = await again.hello();
+    assert.match(w.id, /^p-[0-9a-f]{8}$/);
+    again.ws.terminate();
+  } finally {
+    await edge.stop();
+    if (core) await core.stop();
+    await stopProc(nats);
+  }
 });
