@@ -114,6 +114,7 @@ struct lg_daemon_sample {
 struct lg_results {
 	uint64_t attempted, opened, failed, joined, lost;	/* lost: closed by the daemon or the network */
 	uint64_t welcome_resumed, resume_attempted, resume_failed;
+	uint32_t joined_peak;		/* the most phones joined at once */
 	uint64_t silent_dropped;	/* --silence-limit: connections a phone gave up on as dead */
 	uint64_t inputs_sent, votes_sent, votes_acked, pings_sent, pongs;
 	uint64_t votes_resent;		/* sent again with the same seq: never acked on an earlier connection */

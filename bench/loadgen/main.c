@@ -408,6 +408,7 @@ int main(int argc, char **argv)
 		if (j) {
 			json_object_set_new(j, "failover", failover_json(&r));
 			json_object_set_new(json_object_get(j, "options"), "ports", ports_json(&o));
+			json_object_set_new(json_object_get(j, "connections"), "joined_peak", json_integer(r.joined_peak));
 		}
 		if (!j || json_dump_file(j, o.json_path, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) != 0)
 			fprintf(stderr, "loadgen: cannot write %s\n", o.json_path);

@@ -640,6 +640,8 @@ static void on_welcome(struct lg_fleet *f, struct lg_phone *p, const char *m, do
 	p->has_show = false;	/* v2: the next state brings it */
 	f->joined_now++;
 	f->joined_kind[phone_kind(p)]++;
+	if (f->joined_now > f->r->joined_peak)
+		f->r->joined_peak = f->joined_now;
 	/* A vote not acked on the lost connection goes (again) first, before any input takes a higher seq. */
 	if (p->vote.poll[0])
 		want(p, WANT_VOTE);
