@@ -16,6 +16,12 @@
  * never acknowledged, and the ledger records every fact the daemon
  * acknowledged, so that a test can hold the restarted daemon to it.
  *
+ * For a cluster (tutti edge): --port takes several ports, the edges of
+ * one core. Phone i connects to the i-th in turn; with --reconnect a phone
+ * whose edge died tries the next one, resumes there with its token, and the
+ * run reports how many lost phones came back as themselves and how fast
+ * (the failover figures).
+ *
  * Thread: everything runs on the one loop thread.
  */
 #ifndef TUTTI_LOADGEN_H
@@ -28,6 +34,8 @@
 #define LG_SOURCES_MAX		253	/* 127.0.0.2 .. 127.0.0.254 */
 #define LG_PHONES_MAX		19000	/* a process holds at most 20,000 files here */
 #define LG_INFLIGHT		8	/* inputs a phone tracks until their state arrives */
+#define LG_PORTS_MAX		16	/* --port: the edges of a cluster, all on --host */
+#define LG_FAILOVER_LIMIT_S	10	/* a lost phone resumed within this counts as a good failover */
 
 /* The audience protocol the phones speak: its subprotocol and what they read. */
 enum lg_protocol {
@@ -44,7 +52,9 @@ enum lg_kind {
 
 struct lg_options {
 	char host[64];			/* the daemon: a loopback address */
-	int port;
+	int ports[LG_PORTS_MAX];	/* --port: its port, or its edges' (a cluster) */
+	uint32_t n_ports;		/* 1 .. LG_PORTS_MAX */
+	int probe_port;			/* --probe-port: whose /metrics are read (the core's); default ports[0] */
 	enum lg_protocol protocol;	/* --protocol, default v2 */
 	uint32_t phones;		/* N: phones that join */
 	double join_over_s;		/* the join storm: N phones start within this */
@@ -80,6 +90,8 @@ void lg_series_add(struct lg_series *s, double v);
 /* The @p percentile (0..100) by nearest rank; NAN when empty. Sorts in place. */
 double lg_series_pct(struct lg_series *s, double p);
 double lg_series_max(const struct lg_series *s);
+/* How many samples are at most @limit. */
+size_t lg_series_count_upto(const struct lg_series *s, double limit);
 void lg_series_free(struct lg_series *s);
 
 /* ---- the daemon's side (daemon_probe.c) ---- */
@@ -102,6 +114,7 @@ struct lg_daemon_sample {
 struct lg_results {
 	uint64_t attempted, opened, failed, joined, lost;	/* lost: closed by the daemon or the network */
 	uint64_t welcome_resumed, resume_attempted, resume_failed;
+	uint32_t joined_peak;		/* the most phones joined at once */
 	uint64_t silent_dropped;	/* --silence-limit: connections a phone gave up on as dead */
 	uint64_t inputs_sent, votes_sent, votes_acked, pings_sent, pongs;
 	uint64_t votes_resent;		/* sent again with the same seq: never acked on an earlier connection */
@@ -117,6 +130,15 @@ struct lg_results {
 	struct lg_series vote_s;	/* vote sent to its ack */
 	struct lg_series resume_s;	/* reconnect to welcome with resumed:true */
 	struct lg_series spread_s;	/* first to last phone receiving the same tick */
+	/*
+	 * Failover: a joined phone whose connection was lost (not churn), from
+	 * the loss to its next welcome, however many tries and ports it took.
+	 * A phone lost again before that welcome is still the same loss.
+	 */
+	uint64_t failover_lost;		/* losses of a joined phone */
+	uint64_t failover_resumed;	/* ... that ended in a welcome with resumed:true */
+	uint64_t failover_new;		/* ... that ended as a new participant (resumed:false): not resumed */
+	struct lg_series failover_s;	/* loss to the resumed welcome, of each failover_resumed */
 	double measure_started, measure_ended;	/* the steady phase, loop clock */
 	uint64_t states_in_measure;
 	uint32_t phones_in_measure;

@@ -4,6 +4,7 @@
  *
  *   loadgen --port 8080 --phones 5000 --join-over 10 --active 5000 --rate 5 \
  *           --duration 60 --pid $(pidof tutti) --json run.json
+ *   loadgen --port 8081,8082,8083 --phones 15000 --reconnect ...    (three edges)
  *
  * Prints one summary line and writes every figure as JSON. Exit status: 0,
  * 1 with --fail-on-errors when a phone was lost, could not connect, got a
@@ -24,7 +25,11 @@ static void usage(FILE *to)
 	fprintf(to,
 		"usage: loadgen [options]\n"
 		"  --host ADDR          the daemon, a loopback address (default 127.0.0.1)\n"
-		"  --port N             its port (default 8080)\n"
+		"  --port N[,N...]      its port (default 8080); or the ports of a cluster's edges, up to %d:\n"
+		"                       phone i connects to the (i mod n)-th, and with --reconnect every try\n"
+		"                       after a loss moves on to the next\n"
+		"  --probe-port N       the daemon whose /metrics the report reads, with --pid its process (default:\n"
+		"                       the first --port; for edges, the core's port)\n"
 		"  --protocol v1|v2     the audience protocol the phones speak (default v2; v1 for a server\n"
 		"                       that speaks tutti.audience.v1)\n"
 		"  --phones N           phones that join (default 100, at most %d)\n"
@@ -48,7 +53,9 @@ static void usage(FILE *to)
 		"                       the steady phase, once everyone joined)\n"
 		"  --vote-polls         every phone votes once, at random, in every poll it sees open\n"
 		"  --reconnect          a lost phone tries again 0.2-2 s later (backing off while the daemon is\n"
-		"                       down), resumes with its token and re-sends a vote that was never acked\n"
+		"                       down), resumes with its token and re-sends a vote that was never acked;\n"
+		"                       the report's failover line: joined phones lost, resumed, the share\n"
+		"                       resumed within %d s, and the loss-to-welcome times\n"
 		"  --silence-limit S    with --reconnect: a phone that heard nothing for S seconds (its link died\n"
 		"                       in silence) drops the connection and comes back, as the phone app does\n"
 		"  --ledger FILE        append a line per acknowledged fact as it arrives (bench/README.md):\n"
@@ -56,13 +63,34 @@ static void usage(FILE *to)
 		"                         TIME vote PHONE ID POLL CHOICE SEQ\n"
 		"                         TIME cue INDEX\n"
 		"  --seed N             the run's randomness (default 0)\n",
-		LG_PHONES_MAX);
+		LG_PORTS_MAX, LG_PHONES_MAX, LG_FAILOVER_LIMIT_S);
+}
+
+/* --port: one port or several, comma-separated ("8081,8082,8083"). 0, or -1 when one is not a port. */
+static int parse_ports(const char *v, struct lg_options *o)
+{
+	char *end;
+
+	o->n_ports = 0;
+	for (const char *at = v;; at = end + 1) {
+		long port = strtol(at, &end, 10);
+
+		if (end == at || port < 1 || port > 65535 || o->n_ports == LG_PORTS_MAX || (*end && *end != ',')) {
+			fprintf(stderr, "loadgen: --port takes 1 to %d ports (1..65535) separated by commas, got %s\n",
+				LG_PORTS_MAX, v);
+			return -1;
+		}
+		o->ports[o->n_ports++] = (int)port;
+		if (!*end)
+			return 0;
+	}
 }
 
 static int parse_args(int argc, char **argv, struct lg_options *o)
 {
 	snprintf(o->host, sizeof(o->host), "127.0.0.1");
-	o->port = 8080;
+	o->ports[0] = 8080;
+	o->n_ports = 1;
 	o->protocol = LG_V2;
 	o->phones = 100;
 	o->rate = 5;
@@ -96,8 +124,10 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 		i++;
 		if (strcmp(a, "--host") == 0)
 			snprintf(o->host, sizeof(o->host), "%s", v);
-		else if (strcmp(a, "--port") == 0)
-			o->port = atoi(v);
+		else if (strcmp(a, "--port") == 0) {
+			if (parse_ports(v, o) != 0)
+				return -1;
+		}
 		else if (strcmp(a, "--protocol") == 0 && strcmp(v, "v1") == 0)
 			o->protocol = LG_V1;
 		else if (strcmp(a, "--protocol") == 0 && strcmp(v, "v2") == 0)
@@ -136,6 +166,8 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 			o->json_path = v;
 		else if (strcmp(a, "--label") == 0)
 			o->label = v;
+		else if (strcmp(a, "--probe-port") == 0)
+			o->probe_port = atoi(v);
 		else if (strcmp(a, "--ledger") == 0)
 			o->ledger_path = v;
 		else if (strcmp(a, "--silence-limit") == 0)
@@ -152,7 +184,9 @@ static int parse_args(int argc, char **argv, struct lg_options *o)
 		fprintf(stderr, "loadgen: --host must be a loopback address (127.0.0.0/8), got %s\n", o->host);
 		return -1;
 	}
-	if (o->phones < 1 || o->phones > LG_PHONES_MAX || o->port < 1 || o->port > 65535 ||
+	if (!o->probe_port)
+		o->probe_port = o->ports[0];
+	if (o->phones < 1 || o->phones > LG_PHONES_MAX || o->probe_port < 1 || o->probe_port > 65535 ||
 	    o->sources < 1 || o->sources > LG_SOURCES_MAX || o->active > o->phones || o->rate < 0 ||
 	    o->rate > 100 || o->duration_s < 0 || o->join_over_s < 0 || o->churn_share < 0 ||
 	    o->churn_share > 1 || o->churn_every_s <= 0 || o->ping_every_s <= 0 ||
@@ -219,6 +253,53 @@ static json_t *per_kind_json(const struct lg_results *r, const uint64_t *count)
 			 "active", json_num_or_null(per_phone_s(r, count, LG_ACTIVE)));
 }
 
+/* The share of the lost phones resumed within LG_FAILOVER_LIMIT_S; NAN when none was lost. */
+static double failover_share(const struct lg_results *r)
+{
+	return r->failover_lost ? (double)lg_series_count_upto(&r->failover_s, LG_FAILOVER_LIMIT_S) /
+				  (double)r->failover_lost : NAN;
+}
+
+/* Lost phones that never came back as themselves: a new participant, or not back by the end. */
+static uint64_t failover_not_resumed(const struct lg_results *r)
+{
+	return r->failover_lost - r->failover_resumed;
+}
+
+static void failover_print(const char *label, struct lg_results *r)
+{
+	printf("loadgen %s: failover: joined phones lost %llu, resumed %llu, not resumed %llu (%llu as new "
+	       "participants), resumed within %d s %.1f %%, loss to welcome p50 %.2f p99 %.2f max %.2f s\n", label,
+	       (unsigned long long)r->failover_lost, (unsigned long long)r->failover_resumed,
+	       (unsigned long long)failover_not_resumed(r), (unsigned long long)r->failover_new,
+	       LG_FAILOVER_LIMIT_S, failover_share(r) * 100, lg_series_pct(&r->failover_s, 50),
+	       lg_series_pct(&r->failover_s, 99), lg_series_max(&r->failover_s));
+}
+
+/* The failover figures: counts, and seconds from loss to welcome (null when no phone resumed). */
+static json_t *failover_json(struct lg_results *r)
+{
+	struct lg_series *s = &r->failover_s;
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:i, s:o, s:o, s:o, s:o}",
+			 "lost", (json_int_t)r->failover_lost, "resumed", (json_int_t)r->failover_resumed,
+			 "not_resumed", (json_int_t)failover_not_resumed(r), "new_participants", (json_int_t)r->failover_new,
+			 "resumed_within_limit", (json_int_t)lg_series_count_upto(s, LG_FAILOVER_LIMIT_S),
+			 "limit_s", LG_FAILOVER_LIMIT_S, "resumed_within_limit_share", json_num_or_null(failover_share(r)),
+			 "p50_s", json_num_or_null(lg_series_pct(s, 50)), "p99_s", json_num_or_null(lg_series_pct(s, 99)),
+			 "max_s", json_num_or_null(lg_series_max(s)));
+}
+
+/* --port as the report names it: every port, in order. */
+static json_t *ports_json(const struct lg_options *o)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; i < o->n_ports; i++)
+		json_array_append_new(a, json_integer(o->ports[i]));
+	return a;
+}
+
 int main(int argc, char **argv)
 {
 	struct lg_options o = { 0 };
@@ -233,9 +314,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	lg_daemon_sample(o.host, o.port, o.daemon_pid, &r.d_start);
+	lg_daemon_sample(o.host, o.probe_port, o.daemon_pid, &r.d_start);
 	if (!r.d_start.alive) {
-		fprintf(stderr, "loadgen: no daemon answers /metrics at %s:%d\n", o.host, o.port);
+		fprintf(stderr, "loadgen: no daemon answers /metrics at %s:%d\n", o.host, o.probe_port);
 		return 1;
 	}
 	f = lg_fleet_create(&o, &r);
@@ -287,6 +368,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)r.resume_attempted, (unsigned long long)r.welcome_resumed,
 		       (unsigned long long)r.resume_failed, lg_series_pct(&r.resume_s, 50) * 1e3,
 		       lg_series_pct(&r.resume_s, 99) * 1e3, (unsigned long long)r.silent_dropped);
+	if (o.reconnect || r.failover_lost)
+		failover_print(o.label, &r);
 
 	if (o.json_path) {
 		errors = json_object();
@@ -322,6 +405,11 @@ int main(int argc, char **argv)
 			      "daemon", "rss_per_connection_bytes", rss_per_conn, "cpu_share", cpu_share,
 			      "start", daemon_json(&r.d_start), "joined", daemon_json(&r.d_joined),
 			      "end", daemon_json(&r.d_end));
+		if (j) {
+			json_object_set_new(j, "failover", failover_json(&r));
+			json_object_set_new(json_object_get(j, "options"), "ports", ports_json(&o));
+			json_object_set_new(json_object_get(j, "connections"), "joined_peak", json_integer(r.joined_peak));
+		}
 		if (!j || json_dump_file(j, o.json_path, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) != 0)
 			fprintf(stderr, "loadgen: cannot write %s\n", o.json_path);
 		json_decref(j);
@@ -331,6 +419,7 @@ int main(int argc, char **argv)
 	lg_series_free(&r.vote_s);
 	lg_series_free(&r.resume_s);
 	lg_series_free(&r.spread_s);
+	lg_series_free(&r.failover_s);
 	if (o.ledger_path)
 		printf("loadgen %s: ledger %s: %llu lines, %llu could not be written\n", o.label, o.ledger_path,
 		       (unsigned long long)r.ledger_lines, (unsigned long long)r.ledger_failed);

@@ -73,6 +73,8 @@ struct lg_phone {
 	double heard_at;		/* the last sign of life: connect started, opened, or a message */
 	double next_ping_at, next_input_at, vote_at, leave_at, back_at;
 	uint32_t tries;			/* --reconnect: tries since the connection was lost, for the backoff */
+	uint32_t turn;			/* --reconnect: every try after a loss, never reset: the port it moves to */
+	double lost_at;			/* a joined phone's connection was lost then, no welcome since; 0 = not */
 	struct vote vote;
 	char voted_poll[POLL_ID_MAX];	/* --vote-polls: the last poll this phone voted in */
 	/* v2: the show the phone holds, from the last state that carried one */
@@ -154,6 +156,29 @@ static double reconnect_delay(struct lg_fleet *f, struct lg_phone *p)
 	return fmin(d, RECONNECT_CAP_S);
 }
 
+/* A joined phone lost its connection: the failover clock starts, unless it runs from an earlier loss. */
+static void failover_lost(struct lg_fleet *f, struct lg_phone *p, double now)
+{
+	if (!p->welcomed || p->lost_at > 0)
+		return;
+	p->lost_at = now;
+	f->r->failover_lost++;
+}
+
+/* A welcome after a loss: the failover ends, resumed as the same participant or not. */
+static void failover_welcome(struct lg_fleet *f, struct lg_phone *p, bool resumed, double now)
+{
+	if (p->lost_at <= 0)
+		return;
+	if (resumed) {
+		f->r->failover_resumed++;
+		lg_series_add(&f->r->failover_s, now - p->lost_at);
+	} else {
+		f->r->failover_new++;
+	}
+	p->lost_at = 0;
+}
+
 /*
  * The phone's connection is gone, or never came. A phone that was joined
  * or joining was lost; one still connecting failed. With --reconnect it
@@ -180,6 +205,7 @@ static void phone_down(struct lg_fleet *f, struct lg_phone *p, double now)
 	}
 	if (was != P_CONNECTING) {
 		f->r->lost++;
+		failover_lost(f, p, now);
 	} else if (!f->o->reconnect && p->resuming) {
 		f->r->resume_attempted++;
 		f->r->resume_failed++;
@@ -187,8 +213,10 @@ static void phone_down(struct lg_fleet *f, struct lg_phone *p, double now)
 		f->r->failed++;
 	}
 	p->st = f->o->reconnect ? P_AWAY : P_DEAD;
-	if (f->o->reconnect)
+	if (f->o->reconnect) {
 		p->back_at = now + reconnect_delay(f, p);
+		p->turn++;	/* the next try goes to the next port: this one's edge may be dead */
+	}
 }
 
 static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
@@ -200,7 +228,8 @@ static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
 	memset(&i, 0, sizeof(i));
 	i.context = f->ctx;
 	i.address = f->o->host;
-	i.port = f->o->port;
+	/* Phones spread over the ports in turn; after a loss each try moves on to the next. */
+	i.port = f->o->ports[(p->index + p->turn) % f->o->n_ports];
 	i.path = "/";
 	i.host = f->o->host;
 	i.protocol = f->o->protocol == LG_V1 ? "tutti.audience.v1" : "tutti.audience.v2";
@@ -598,6 +627,7 @@ static void on_welcome(struct lg_fleet *f, struct lg_phone *p, const char *m, do
 		f->r->joined++;
 		lg_series_add(&f->r->join_s, now - p->connect_at);
 	}
+	failover_welcome(f, p, resumed, now);
 	field_str(m, "\"id\":\"", p->id, sizeof(p->id));
 	field_str(m, "\"token\":\"", p->token, sizeof(p->token));
 	lg_ledger_line(f->r, f->ledger, "welcome %u %s %s %s", p->index, p->id, p->token, resumed ? "resumed" : "new");
@@ -610,6 +640,8 @@ static void on_welcome(struct lg_fleet *f, struct lg_phone *p, const char *m, do
 	p->has_show = false;	/* v2: the next state brings it */
 	f->joined_now++;
 	f->joined_kind[phone_kind(p)]++;
+	if (f->joined_now > f->r->joined_peak)
+		f->r->joined_peak = f->joined_now;
 	/* A vote not acked on the lost connection goes (again) first, before any input takes a higher seq. */
 	if (p->vote.poll[0])
 		want(p, WANT_VOTE);
@@ -729,7 +761,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 static void start_steady(struct lg_fleet *f, double now)
 {
 	f->steady = true;
-	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_joined);
+	lg_daemon_sample(f->o->host, f->o->probe_port, f->o->daemon_pid, &f->r->d_joined);
 	now = lg_now();		/* the sample may take a moment */
 	f->steady_at = now;
 	f->counted_at = now;
@@ -839,7 +871,7 @@ static void finish(struct lg_fleet *f, double now)
 				f->r->failed++;
 		}
 	}
-	lg_daemon_sample(f->o->host, f->o->port, f->o->daemon_pid, &f->r->d_end);
+	lg_daemon_sample(f->o->host, f->o->probe_port, f->o->daemon_pid, &f->r->d_end);
 	for (uint32_t i = 0; i < TICK_RING; i++) {
 		struct tick_seen *t = &f->ticks[i];
 

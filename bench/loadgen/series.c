@@ -65,6 +65,15 @@ double lg_series_max(const struct lg_series *s)
 	return m;
 }
 
+size_t lg_series_count_upto(const struct lg_series *s, double limit)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i] <= limit;
+	return n;
+}
+
 void lg_series_free(struct lg_series *s)
 {
 	free(s->v);
