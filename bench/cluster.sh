@@ -20,7 +20,7 @@
 #
 # Env: PHONES (40000), LOADGENS (3), ACTIVE (2000), RATE (5 inputs/s), DURATION (the steady
 # phase, 60 s), KILL_AT (20 s into it), JOIN_OVER (the join storm, PHONES/1500 s, at least 2),
-# P99_MAX_MS (250), TUTTI, LOADGEN (the binaries; default BUILD/controller/tutti and
+# P99_MAX_MS (100), TUTTI, LOADGEN (the binaries; default BUILD/controller/tutti and
 # BUILD/bench/loadgen), BUILD (build), OUT (the reports; default BUILD/bench/cluster).
 #
 # The whole run is bounded (the join storm, the steady phase and two minutes), and every
@@ -38,7 +38,7 @@ rate=${RATE:-5}
 duration=${DURATION:-60}
 kill_at=${KILL_AT:-20}
 join_over=${JOIN_OVER:-$((phones / 1500 > 2 ? phones / 1500 : 2))}
-p99_max=${P99_MAX_MS:-250}
+p99_max=${P99_MAX_MS:-100}
 out=${OUT:-$build/bench/cluster}
 venue=$here/venue-cluster.json
 edges=3

@@ -18,7 +18,8 @@
  *
  * For a cluster (tutti edge): --port takes several ports, the edges of
  * one core. Phone i connects to the i-th in turn; with --reconnect a phone
- * whose edge died tries the next one, resumes there with its token, and the
+ * whose edge died tries another (the dead edge's phones spread over all
+ * the others), resumes there with its token, and the
  * run reports how many lost phones came back as themselves and how fast
  * (the failover figures).
  *

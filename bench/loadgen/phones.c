@@ -215,8 +215,24 @@ static void phone_down(struct lg_fleet *f, struct lg_phone *p, double now)
 	p->st = f->o->reconnect ? P_AWAY : P_DEAD;
 	if (f->o->reconnect) {
 		p->back_at = now + reconnect_delay(f, p);
-		p->turn++;	/* the next try goes to the next port: this one's edge may be dead */
+		p->turn++;	/* the next try goes to another port: this one's edge may be dead (phone_port) */
 	}
+}
+
+/*
+ * Phones spread over the ports in turn. After a loss each try moves on to
+ * another port, and the phones of one port spread over all the others, as
+ * a venue's DNS or load balancer spreads them: the edge after a dead one
+ * does not take all of its phones (past its own file limit at 40,000).
+ */
+static uint32_t phone_port(const struct lg_fleet *f, const struct lg_phone *p)
+{
+	uint32_t n = f->o->n_ports, first = p->index % n, start;
+
+	if (n == 1 || !p->turn)
+		return first;
+	start = (p->index / n) % (n - 1);	/* which other port this phone tries first */
+	return (first + 1 + (start + p->turn - 1) % (n - 1)) % n;
 }
 
 static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
@@ -228,8 +244,7 @@ static void phone_connect(struct lg_fleet *f, struct lg_phone *p, double now)
 	memset(&i, 0, sizeof(i));
 	i.context = f->ctx;
 	i.address = f->o->host;
-	/* Phones spread over the ports in turn; after a loss each try moves on to the next. */
-	i.port = f->o->ports[(p->index + p->turn) % f->o->n_ports];
+	i.port = f->o->ports[phone_port(f, p)];
 	i.path = "/";
 	i.host = f->o->host;
 	i.protocol = f->o->protocol == LG_V1 ? "tutti.audience.v1" : "tutti.audience.v2";
