@@ -9,15 +9,25 @@
 
 #include <nats/nats.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
+#define RETRY_S	2	/* a first connection refused (credentials, TLS, a server closing): tried again this often */
+
 struct cluster_link {
-	natsConnection *nc;
+	natsConnection *_Atomic nc;	/* NULL until the first connection succeeds */
 	natsSubscription *sub;
+	natsOptions *opts;		/* kept for the retries */
+	char url[512], subject[160];
+	pthread_t retry;		/* connects in the background after a refused first try */
+	bool retrying;
+	pthread_cond_t retry_wake;	/* under lock: closing */
+	bool closing;
 	pthread_mutex_t lock;		/* the queue and the counts libnats' threads update */
 	natsMsg *queue[CLUSTER_QUEUE_MAX];
 	uint32_t head, count;
@@ -122,11 +132,67 @@ static natsStatus options_set(natsOptions *o, struct cluster_link *l, const stru
 	return s;
 }
 
+/* Connects and subscribes: the link's connection once both worked. */
+static natsStatus connect_now(struct cluster_link *l, natsConnection **out)
+{
+	natsConnection *nc = NULL;
+	natsStatus s = natsConnection_Connect(&nc, l->opts);
+
+	if (s == NATS_NOT_YET_CONNECTED) {
+		log_warn("cluster: no NATS server at %s yet; %s keeps trying", l->url, l->name);
+		s = NATS_OK;
+	}
+	if (s == NATS_OK)
+		s = natsConnection_Subscribe(&l->sub, nc, l->subject, on_message, l);
+	/* The queue bounds what waits; libnats' own limit only has to be above it. */
+	if (s == NATS_OK)
+		s = natsSubscription_SetPendingLimits(l->sub, 4 * CLUSTER_QUEUE_MAX, 512 * 1024 * 1024);
+	if (s != NATS_OK) {
+		natsSubscription_Destroy(l->sub);
+		l->sub = NULL;
+		natsConnection_Destroy(nc);
+		return s;
+	}
+	*out = nc;
+	return NATS_OK;
+}
+
+/*
+ * A first connection the server refused (a wrong password, a certificate
+ * it does not take, a server still starting) is no reason to stop a show:
+ * libnats retries only servers that do not answer, so this thread tries
+ * again every RETRY_S until it works or the link closes.
+ */
+static void *retry_main(void *arg)
+{
+	struct cluster_link *l = arg;
+	natsConnection *nc;
+	struct timespec until;
+
+	pthread_mutex_lock(&l->lock);
+	while (!l->closing) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += RETRY_S;
+		pthread_cond_timedwait(&l->retry_wake, &l->lock, &until);
+		if (l->closing)
+			break;
+		pthread_mutex_unlock(&l->lock);
+		if (connect_now(l, &nc) == NATS_OK) {
+			log_info("cluster: %s connected to NATS at %s", l->name, l->url);
+			atomic_store(&l->nc, nc);
+			return NULL;
+		}
+		pthread_mutex_lock(&l->lock);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
 struct cluster_link *cluster_link_open(const struct config_cluster *cfg, const char *url, const char *name,
 				       const char *subject, char *err, size_t err_cap)
 {
 	struct cluster_link *l = calloc(1, sizeof(*l));
-	natsOptions *o = NULL;
+	natsConnection *nc = NULL;
 	natsStatus s;
 
 	err[0] = '\0';
@@ -135,62 +201,70 @@ struct cluster_link *cluster_link_open(const struct config_cluster *cfg, const c
 		return NULL;
 	}
 	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->retry_wake, NULL);
 	snprintf(l->name, sizeof(l->name), "%s", name);
-	s = natsOptions_Create(&o);
+	snprintf(l->url, sizeof(l->url), "%s", url);
+	snprintf(l->subject, sizeof(l->subject), "%s", subject);
+	s = natsOptions_Create(&l->opts);
 	if (s == NATS_OK)
-		s = options_set(o, l, cfg, url);
+		s = options_set(l->opts, l, cfg, url);
 	if (s != NATS_OK) {
+		/* A malformed URL, a TLS file that does not load: the config's fault, said at once. */
 		snprintf(err, err_cap, "NATS options for %s: %s", url, nats_GetLastError(NULL) ? nats_GetLastError(NULL)
 											: natsStatus_GetText(s));
-		goto fail;
+		cluster_link_close(l);
+		return NULL;
 	}
-	s = natsConnection_Connect(&l->nc, o);
-	if (s == NATS_NOT_YET_CONNECTED) {
-		log_warn("cluster: no NATS server at %s yet; %s keeps trying", url, name);
-		s = NATS_OK;
+	s = connect_now(l, &nc);
+	if (s == NATS_OK) {
+		atomic_store(&l->nc, nc);
+	} else {
+		log_error("cluster: NATS at %s refused %s: %s (%s); trying again every %d s", url, name,
+			  natsStatus_GetText(s), nats_GetLastError(NULL) ? nats_GetLastError(NULL) : "no detail",
+			  RETRY_S);
+		l->retrying = pthread_create(&l->retry, NULL, retry_main, l) == 0;
 	}
-	if (s == NATS_OK)
-		s = natsConnection_Subscribe(&l->sub, l->nc, subject, on_message, l);
-	/* The queue bounds what waits; libnats' own limit only has to be above it. */
-	if (s == NATS_OK)
-		s = natsSubscription_SetPendingLimits(l->sub, 4 * CLUSTER_QUEUE_MAX, 512 * 1024 * 1024);
-	if (s != NATS_OK) {
-		snprintf(err, err_cap, "NATS at %s: %s", url, natsStatus_GetText(s));
-		goto fail;
-	}
-	natsOptions_Destroy(o);
 	return l;
-fail:
-	natsOptions_Destroy(o);
-	cluster_link_close(l);
-	return NULL;
 }
 
 void cluster_link_close(struct cluster_link *l)
 {
+	natsConnection *nc;
+
 	if (!l)
 		return;
-	if (l->sub)
+	if (l->retrying) {
+		pthread_mutex_lock(&l->lock);
+		l->closing = true;
+		pthread_cond_signal(&l->retry_wake);
+		pthread_mutex_unlock(&l->lock);
+		pthread_join(l->retry, NULL);
+	}
+	nc = atomic_load(&l->nc);
+	if (l->sub && nc)
 		natsSubscription_Unsubscribe(l->sub);
 	natsSubscription_Destroy(l->sub);
-	if (l->nc) {
-		natsConnection_FlushTimeout(l->nc, 500);
-		natsConnection_Close(l->nc);
+	if (nc) {
+		natsConnection_FlushTimeout(nc, 500);
+		natsConnection_Close(nc);
 	}
-	natsConnection_Destroy(l->nc);
+	natsConnection_Destroy(nc);
+	natsOptions_Destroy(l->opts);
 	/* No delivery thread touches the queue once the connection is destroyed. */
 	while (l->count) {
 		natsMsg_Destroy(l->queue[l->head]);
 		l->head = (l->head + 1) % CLUSTER_QUEUE_MAX;
 		l->count--;
 	}
+	pthread_cond_destroy(&l->retry_wake);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }
 
 int cluster_link_publish(struct cluster_link *l, const char *subject, const void *data, size_t len)
 {
-	natsStatus s = natsConnection_Publish(l->nc, subject, data, (int)len);
+	natsConnection *nc = atomic_load(&l->nc);
+	natsStatus s = nc ? natsConnection_Publish(nc, subject, data, (int)len) : NATS_CONNECTION_CLOSED;
 
 	pthread_mutex_lock(&l->lock);
 	if (s == NATS_OK)
@@ -227,7 +301,9 @@ void cluster_link_release(struct cluster_msg *m)
 
 bool cluster_link_connected(const struct cluster_link *l)
 {
-	return natsConnection_Status(l->nc) == NATS_CONN_STATUS_CONNECTED;
+	natsConnection *nc = atomic_load(&((struct cluster_link *)l)->nc);
+
+	return nc && natsConnection_Status(nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
 void cluster_link_stats_get(struct cluster_link *l, struct cluster_link_stats *s)

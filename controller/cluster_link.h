@@ -37,9 +37,11 @@ struct cluster_msg {
 /*
  * Connects to @url (nats://HOST:PORT, several separated by commas) as
  * @name, with @cfg's credentials and TLS, and subscribes to @subject.
- * A server that does not answer yet is retried in the background: the link
- * is returned anyway. NULL (with @err) when the options are refused (a TLS
- * file that does not load, a malformed URL).
+ * A server that does not answer yet, or that refuses the first connection
+ * (a wrong password, a certificate it does not take: logged), is tried
+ * again in the background: the link is returned anyway, not connected.
+ * NULL (with @err) when the options are refused (a TLS file that does not
+ * load, a malformed URL).
  */
 struct cluster_link *cluster_link_open(const struct config_cluster *cfg, const char *url, const char *name,
 				       const char *subject, char *err, size_t err_cap);

@@ -8,12 +8,12 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
+import { TUTTI_BIN, startDaemon, writeConfig, smallVenue } from '../lib/daemon.mjs';
 import { Phone, httpGet, metric } from '../lib/client.mjs';
 import { journalTallies, sql, waitFor } from '../lib/loadgen.mjs';
 
@@ -203,6 +203,47 @@ test('a phone that said hello before any core was heard is told to come again, a
   } finally {
     await edge.stop();
     if (core) await core.stop();
+    await stopProc(nats);
+  }
+});
+
+// The link's credentials and TLS come from the config's "cluster" section: a NATS server that asks
+// for a user and password over TLS takes the core and an edge that have them, and refuses an edge
+// with the wrong password, which keeps trying and says so.
+test('NATS credentials and TLS from the config', { timeout: 40000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tutti-cluster-tls-'));
+  execFileSync(TUTTI_BIN, ['tls-cert', dir, '--name', 'localhost'], { stdio: 'ignore' });
+  const cert = join(dir, 'console.crt');
+  const natsPort = await freePort();
+  const nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '--user', 'tutti',
+    '--pass', 'stage-door', '--tls', '--tlscert', cert, '--tlskey', join(dir, 'console.key')], { stdio: 'ignore' });
+  await waitFor('nats-server to listen', 10000, () => new Promise((resolve) => {
+    const c = connect(natsPort, '127.0.0.1', () => { c.destroy(); resolve(true); });
+    c.on('error', () => resolve(false));
+  }));
+  const url = `tls://localhost:${natsPort}`;
+  const cluster = { subject: `tutti.tls${natsPort}`, user: 'tutti', password: 'stage-door', ca_file: cert };
+  const config = writeConfig(smallVenue({ cluster }));
+  const wrong = writeConfig(smallVenue({ cluster: { ...cluster, password: 'guess' } }));
+  const core = await startDaemon({ config, args: ['--cluster', url] });
+  const edge = await startDaemon({ config, edge: true, args: ['--cluster', url] });
+  const intruder = await startDaemon({ config: wrong, edge: true, args: ['--cluster', url] });
+  try {
+    await waitFor('the core to hear the edge', 10000, async () =>
+      metric((await httpGet(core.url + 'metrics')).body, 'tutti_cluster_edges') === 1);
+    const p = new Phone(edge.wsUrl);
+    const w = await p.hello();
+    assert.match(w.id, /^p-[0-9a-f]{8}$/, 'a phone joins through the edge over TLS');
+    p.ws.terminate();
+    const h = await json(intruder.url + 'healthz');
+    assert.equal(h.status, 'degraded');
+    assert.equal(h.cluster.nats, false, 'the wrong password is refused');
+    assert.match(intruder.output(), /cluster: NATS at tls:\/\/localhost:\d+ refused edge-[0-9a-f]{8}: .*; trying again every 2 s/);
+    assert.equal(metric((await httpGet(core.url + 'metrics')).body, 'tutti_cluster_edges'), 1, 'the intruder never reached the core');
+  } finally {
+    await intruder.stop();
+    await edge.stop();
+    await core.stop();
     await stopProc(nats);
   }
 });
