@@ -706,8 +706,16 @@ size_t audience_peer_next_personal(struct audience *a, struct audience_peer *pee
 				   char *out, size_t cap, double now_s)
 {
 	size_t n = 0;
-	bool attempted = audience_peer_has_personal(peer);
+	bool attempted;
 
+	/*
+	 * Forgotten, removed or taken over before its welcome went (a hello and
+	 * a forget in one packet, the welcome held for the journal): there is
+	 * nobody to welcome, and the slot may already be someone else's.
+	 */
+	if ((peer->pending & PEER_SEND_WELCOME) && peer->participant < 0)
+		peer->pending &= (uint8_t)~PEER_SEND_WELCOME;
+	attempted = audience_peer_has_personal(peer);
 	if (!attempted)
 		return 0;
 	if (peer->pending & PEER_SEND_WELCOME) {

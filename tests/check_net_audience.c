@@ -391,6 +391,30 @@ START_TEST(test_audience_forget_me_ends_the_participant_and_keeps_its_vote_as_a_
 }
 END_TEST
 
+/*
+ * A hello and a forget read before the welcome went (one packet; on an edge,
+ * one batch; with a journal, the welcome held for its commit): no welcome
+ * for a participant that is gone (found by fuzz_cluster: it read the table
+ * at index -1), only "forgotten" and the close.
+ */
+START_TEST(test_audience_forget_before_the_welcome_went_gets_no_welcome)
+{
+	struct audience_peer peer;
+	json_t *m;
+
+	audience_peer_init(&aud, &peer, NULL, 0);
+	say(&peer, 0, "{\"type\":\"hello\",\"token\":null,\"zone\":null}");
+	say(&peer, 0, "{\"type\":\"forget\"}");
+	m = next(&peer, 0);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(type_of(m), "forgotten");
+	json_decref(m);
+	ck_assert_ptr_null(next(&peer, 0));
+	ck_assert_int_eq(peer.close_code, AUDIENCE_CLOSE_FORGOTTEN);
+	ck_assert_uint_eq(crowd_connected(crowd), 0);
+}
+END_TEST
+
 /* A journal file whose writer has not started: nothing it is given is held yet. */
 static struct journal *unstarted_journal(char *dir)
 {
@@ -931,6 +955,7 @@ static Suite *audience_suite(void)
 	tcase_add_test(tc, test_audience_a_mute_outlives_a_reconnect_without_a_token);
 	tcase_add_test(tc, test_audience_a_removal_outlives_a_reconnect_until_the_operator_readmits);
 	tcase_add_test(tc, test_audience_forget_me_ends_the_participant_and_keeps_its_vote_as_a_count);
+	tcase_add_test(tc, test_audience_forget_before_the_welcome_went_gets_no_welcome);
 	tcase_add_test(tc, test_audience_after_the_show_nobody_joins_and_a_phone_asks_by_token);
 	tcase_add_test(tc, test_audience_welcome_vote_ack_and_forgotten_wait_for_the_journal);
 	tcase_add_test(tc, test_audience_a_closed_phone_leaves_the_held_list);
