@@ -21,6 +21,7 @@
 #include "log.h"
 #include "net.h"
 #include "net_addrtable.h"
+#include "net_protocol.h"
 #include "net_service.h"
 
 #define ANSWER_MAX	(64 * 1024)	/* the largest personal message (a recap) */
@@ -33,7 +34,7 @@ struct remote {
 	uint32_t slot;			/* in remotes */
 	bool joined_told;		/* the edge knows it joined: states go to it */
 	bool listed;			/* in the touched list */
-	struct remote *next_touched;
+	struct remote *touched_prev, *touched_next;
 };
 
 struct core_edge {
@@ -64,6 +65,7 @@ struct cluster_core {
 	struct addrtable addrs;		/* the edges' phones' addresses: caps and budgets venue-wide */
 	bool awaited;
 	uint64_t state_gen;
+	uint64_t link_reconnects;	/* the link's reconnects seen */
 	uint32_t edges_lost;
 	char lost_edge[72];
 	uint64_t batches, garbled;
@@ -75,8 +77,23 @@ static void touch(struct cluster_core *cc, struct remote *r)
 	if (r->listed)
 		return;
 	r->listed = true;
-	r->next_touched = cc->touched;
+	r->touched_prev = NULL;
+	r->touched_next = cc->touched;
+	if (cc->touched)
+		cc->touched->touched_prev = r;
 	cc->touched = r;
+}
+
+/* Off the touched list, in O(1): an edge lost frees thousands at once. */
+static void untouch(struct cluster_core *cc, struct remote *r)
+{
+	if (!r->listed)
+		return;
+	*(r->touched_prev ? &r->touched_prev->touched_next : &cc->touched) = r->touched_next;
+	if (r->touched_next)
+		r->touched_next->touched_prev = r->touched_prev;
+	r->listed = false;
+	r->touched_prev = r->touched_next = NULL;
 }
 
 /* A phone of ours displaced by another connection (a resume elsewhere, a removal): its edge closes it. */
@@ -138,13 +155,9 @@ static void remote_free(struct cluster_core *cc, struct remote *r, double now)
 	cc->remotes[r->slot] = NULL;
 	cc->free_slots[cc->free_count++] = r->slot;
 	e->remotes--;
-	if (r->listed) {	/* off the touched list */
-		for (struct remote **at = &cc->touched; *at; at = &(*at)->next_touched)
-			if (*at == r) {
-				*at = r->next_touched;
-				break;
-			}
-	}
+	untouch(cc, r);
+	if (cc->audience->displaced == &r->peer)
+		cc->audience->displaced = NULL;	/* gone before anyone woke it: nothing left to close */
 	free(r);
 }
 
@@ -208,9 +221,16 @@ static void remote_open(struct cluster_core *cc, uint32_t ei, const struct wire_
 		return;		/* garbled, or said twice */
 	r = cc->free_count ? calloc(1, sizeof(*r)) : NULL;
 	if (!r) {
-		log_warn("cluster: a phone on edge %s refused: %u phones on edges already", cc->edges[ei].id,
-			 cc->remote_cap - cc->free_count);
-		return;		/* it hears nothing and times out; the venue-full alarm says why */
+		/* As full as the venue gets: told so, as one process tells it, and it tries again later. */
+		size_t len = protocol_encode_error(cc->answer, ANSWER_MAX, REJECT_VENUE_FULL, NULL, 0,
+						   AUDIENCE_RETRY_FULL_MS);
+		struct core_edge *e = &cc->edges[ei];
+
+		cc->audience->metrics->rejected[REJECT_VENUE_FULL]++;
+		edge_out_room(cc, e, len + 2, now);
+		wire_record_put(&e->out, WIRE_PERSONAL, rec->conn, cc->answer, len);
+		wire_record_u16(&e->out, WIRE_CLOSE, rec->conn, 1013);	/* try again later */
+		return;
 	}
 	r->edge = ei;
 	r->slot = cc->free_slots[--cc->free_count];
@@ -334,9 +354,39 @@ static void edges_expire(struct cluster_core *cc, double now)
 	}
 }
 
+/*
+ * Our link was down: what the edges sent meanwhile is lost (NATS keeps
+ * nothing for a subject nobody reads): a close, a hello, a vote. Every
+ * edge phone is let go (they stay resumable) and a new instance tells the
+ * edges to resume each of theirs, as after a restart, so nothing stays
+ * half known.
+ */
+static void link_came_back(struct cluster_core *cc, double now)
+{
+	uint32_t n = 0;
+
+	for (uint32_t s = 0; s < cc->remote_cap; s++)
+		if (cc->remotes[s]) {
+			remote_free(cc, cc->remotes[s], now);
+			n++;
+		}
+	if (getrandom(&cc->instance, sizeof(cc->instance), 0) != sizeof(cc->instance) || !cc->instance)
+		cc->instance++;
+	log_warn("cluster: the core's NATS link is back: its edges resume their %u phones", n);
+}
+
 void cluster_core_receive(struct cluster_core *cc, double now)
 {
 	struct cluster_msg m;
+	struct cluster_link_stats ls;
+
+	if (cc->link) {
+		cluster_link_stats_get(cc->link, &ls);
+		if (ls.reconnects != cc->link_reconnects) {
+			cc->link_reconnects = ls.reconnects;
+			link_came_back(cc, now);
+		}
+	}
 
 	while (cc->link && cluster_link_take(cc->link, &m)) {
 		cluster_core_apply(cc, m.data, m.len, now);
@@ -405,7 +455,7 @@ static bool remote_flush(struct cluster_core *cc, struct remote *r, double now)
 		return true;
 	}
 	/* Still waiting for the journal (its welcome, its vote's ack) or its recap: looked at again next tick. */
-	return !peer->hold_journal && !peer->recap_ticket && !(peer->pending & PEER_SEND_ACK) &&
+	return !audience_peer_held(peer) && !peer->recap_ticket && !(peer->pending & PEER_SEND_ACK) &&
 	       !audience_peer_has_personal(peer);
 }
 
@@ -435,15 +485,17 @@ void cluster_core_publish(struct cluster_core *cc, const struct state_stream *st
 	if (st)
 		cc->awaited = false;
 	while ((r = cc->touched)) {
-		cc->touched = r->next_touched;
-		r->listed = false;
+		untouch(cc, r);
 		if (!remote_flush(cc, r, now)) {
-			r->listed = true;
-			r->next_touched = keep;
+			r->touched_next = keep;		/* kept on a list of its own, then put back */
 			keep = r;
 		}
 	}
-	cc->touched = keep;
+	while (keep) {
+		r = keep;
+		keep = r->touched_next;
+		touch(cc, r);
+	}
 	for (uint32_t ei = 0; ei < CLUSTER_EDGES_MAX; ei++)
 		if (cc->edges[ei].used)
 			edge_out_send(cc, &cc->edges[ei], now);

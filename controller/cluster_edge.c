@@ -34,6 +34,7 @@ struct edge_conn {
 	char token[CROWD_TOKEN_CHARS + 1];	/* from its welcome; "" = not joined yet */
 	char zone[CONFIG_ID_MAX + 1];
 	bool resyncing;			/* resumed at a new core: its welcome is not the phone's news */
+	uint32_t generation;		/* of the slot's numbers: a reused slot never repeats a recent one */
 };
 
 struct edge {
@@ -46,8 +47,12 @@ struct edge {
 	char id[WIRE_EDGE_ID_MAX + 1];
 	char subject_in[96], subject_out[160];
 	struct edge_conn *conns;
-	uint32_t conn_cap, *free_slots, free_count;
-	uint32_t generation;
+	/*
+	 * Free slots, a ring taken from the front and given back at the end: a
+	 * slot rests as long as possible before its next phone, so an answer the
+	 * core sent its last phone is long gone (or carries an older generation).
+	 */
+	uint32_t conn_cap, *free_slots, free_head, free_count;
 	uint32_t phones;
 	struct wire_buf out;		/* the batch for the core, being written */
 	uint32_t out_records;
@@ -116,9 +121,9 @@ static void conn_renumber(struct edge *e, struct edge_conn *c)
 {
 	uint32_t slot = (uint32_t)(c - e->conns);
 
-	if (++e->generation >= (1u << (32 - CONN_SLOT_BITS)))
-		e->generation = 1;
-	c->peer->relay_conn = (e->generation << CONN_SLOT_BITS) | slot;
+	if (++c->generation >= (1u << (32 - CONN_SLOT_BITS)))
+		c->generation = 1;
+	c->peer->relay_conn = (c->generation << CONN_SLOT_BITS) | slot;
 }
 
 static void relay_open(struct edge *e, struct edge_conn *c)
@@ -141,9 +146,11 @@ static void relay_opened(void *user, struct audience_peer *peer, uint64_t addr_k
 		audience_relay_close(peer, 1013);
 		return;
 	}
-	slot = e->free_slots[--e->free_count];
+	slot = e->free_slots[e->free_head];
+	e->free_head = (e->free_head + 1) % e->conn_cap;
+	e->free_count--;
 	c = &e->conns[slot];
-	*c = (struct edge_conn){ .peer = peer, .addr_key = addr_key };
+	*c = (struct edge_conn){ .peer = peer, .addr_key = addr_key, .generation = c->generation };
 	conn_renumber(e, c);
 	e->phones++;
 	relay_open(e, c);
@@ -167,7 +174,7 @@ static void relay_closed(void *user, struct audience_peer *peer)
 	batch_room(e, 0);
 	wire_record_put(&e->out, WIRE_CLOSED, peer->relay_conn, NULL, 0);
 	c->peer = NULL;
-	e->free_slots[e->free_count++] = (uint32_t)(c - e->conns);
+	e->free_slots[(e->free_head + e->free_count++) % e->conn_cap] = (uint32_t)(c - e->conns);
 	e->phones--;
 }
 
@@ -243,17 +250,16 @@ static bool state_take(struct edge *e, const struct wire_state *ws)
 {
 	struct state_stream *st = net_state_stream(e->net);
 
+	if ((ws->show && ws->show_len > sizeof(st->show)) || ws->beat_len > sizeof(st->beat) ||
+	    ws->live_len > sizeof(st->live))
+		return false;	/* garbled: nothing of it is taken */
 	if (ws->show) {
-		if (ws->show_len > sizeof(st->show))
-			return false;
 		memcpy(st->show, ws->show, ws->show_len);
 		st->show_len = ws->show_len;
 		st->show_v = ws->show_v;
 	} else if (ws->show_v != st->show_v) {
 		return false;	/* a show version we have not seen: its bytes come in a later message */
 	}
-	if (ws->beat_len > sizeof(st->beat) || ws->live_len > sizeof(st->live))
-		return false;
 	memcpy(st->beat, ws->beat, ws->beat_len);
 	st->beat_len = ws->beat_len;
 	st->beat_v = ws->beat_v;
@@ -321,10 +327,6 @@ static int core_message(struct edge *e, const struct cluster_msg *m, bool *broad
 		}
 		e->core_instance = h.instance;
 	}
-	if (e->resync_due) {
-		resync(e, e->resync_due);
-		e->resync_due = NULL;
-	}
 	while ((got = wire_record_next(&r, &rec)) > 0) {
 		if (rec.kind == WIRE_STATE) {
 			if (wire_state_get(&rec, &ws) && state_take(e, &ws)) {
@@ -337,6 +339,11 @@ static int core_message(struct edge *e, const struct cluster_msg *m, bool *broad
 	}
 	if (got < 0)
 		e->batches_garbled++;
+	/* After its records: a welcome in this very message gives its phone a token to resume with. */
+	if (e->resync_due) {
+		resync(e, e->resync_due);
+		e->resync_due = NULL;
+	}
 	return state;
 }
 
@@ -430,7 +437,7 @@ int edge_run(const struct edge_options *o)
 	e->free_slots = calloc(e->conn_cap, sizeof(*e->free_slots));
 	if (!e->conns || !e->free_slots)
 		goto out;
-	for (uint32_t s = e->conn_cap; s-- > 0;)
+	for (uint32_t s = 0; s < e->conn_cap; s++)
 		e->free_slots[e->free_count++] = s;
 	audience_init(&e->audience, o->cfg, NULL, NULL, &e->metrics, NULL, NULL);
 	e->relay = (struct audience_relay){ .user = e, .opened = relay_opened, .message = relay_message,

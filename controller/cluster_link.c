@@ -27,7 +27,9 @@ struct cluster_link {
 	pthread_t retry;		/* connects in the background after a refused first try */
 	bool retrying;
 	pthread_cond_t retry_wake;	/* under lock: closing */
-	bool closing;
+	bool closing;			/* under lock: messages arriving now are dropped */
+	pthread_cond_t closed_cond;	/* under lock: closed */
+	bool closed;			/* libnats ran its last callback for this link: it may be freed */
 	pthread_mutex_t lock;		/* the queue and the counts libnats' threads update */
 	natsMsg *queue[CLUSTER_QUEUE_MAX];
 	uint32_t head, count;
@@ -43,6 +45,11 @@ static void on_message(natsConnection *nc, natsSubscription *sub, natsMsg *msg, 
 	(void)nc;
 	(void)sub;
 	pthread_mutex_lock(&l->lock);
+	if (l->closing) {
+		pthread_mutex_unlock(&l->lock);
+		natsMsg_Destroy(msg);
+		return;
+	}
 	if (l->count == CLUSTER_QUEUE_MAX) {
 		/* The owner fell behind by thousands of ticks: the oldest is the least use. */
 		dropped = l->queue[l->head];
@@ -78,6 +85,18 @@ static void on_reconnected(natsConnection *nc, void *closure)
 	l->stats.reconnects++;
 	pthread_mutex_unlock(&l->lock);
 	log_info("cluster: %s reconnected to %s", l->name, url);
+}
+
+/* libnats' last word on a connection, after its disconnected callback, on the same thread. */
+static void on_closed(natsConnection *nc, void *closure)
+{
+	struct cluster_link *l = closure;
+
+	(void)nc;
+	pthread_mutex_lock(&l->lock);
+	l->closed = true;
+	pthread_cond_signal(&l->closed_cond);
+	pthread_mutex_unlock(&l->lock);
 }
 
 static void on_connected(natsConnection *nc, void *closure)
@@ -129,6 +148,8 @@ static natsStatus options_set(natsOptions *o, struct cluster_link *l, const stru
 		s = natsOptions_SetDisconnectedCB(o, on_disconnected, l);
 	if (s == NATS_OK)
 		s = natsOptions_SetReconnectedCB(o, on_reconnected, l);
+	if (s == NATS_OK)
+		s = natsOptions_SetClosedCB(o, on_closed, l);
 	return s;
 }
 
@@ -202,6 +223,7 @@ struct cluster_link *cluster_link_open(const struct config_cluster *cfg, const c
 	}
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->retry_wake, NULL);
+	pthread_cond_init(&l->closed_cond, NULL);
 	snprintf(l->name, sizeof(l->name), "%s", name);
 	snprintf(l->url, sizeof(l->url), "%s", url);
 	snprintf(l->subject, sizeof(l->subject), "%s", subject);
@@ -233,21 +255,29 @@ void cluster_link_close(struct cluster_link *l)
 
 	if (!l)
 		return;
-	if (l->retrying) {
-		pthread_mutex_lock(&l->lock);
-		l->closing = true;
-		pthread_cond_signal(&l->retry_wake);
-		pthread_mutex_unlock(&l->lock);
+	pthread_mutex_lock(&l->lock);
+	l->closing = true;
+	pthread_cond_signal(&l->retry_wake);
+	pthread_mutex_unlock(&l->lock);
+	if (l->retrying)
 		pthread_join(l->retry, NULL);
-	}
 	nc = atomic_load(&l->nc);
 	if (l->sub && nc)
 		natsSubscription_Unsubscribe(l->sub);
-	natsSubscription_Destroy(l->sub);
 	if (nc) {
+		struct timespec until;
+
 		natsConnection_FlushTimeout(nc, 500);
 		natsConnection_Close(nc);
+		/* libnats calls back on threads of its own, later: wait for its last call before freeing @l. */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 3;
+		pthread_mutex_lock(&l->lock);
+		while (!l->closed && pthread_cond_timedwait(&l->closed_cond, &l->lock, &until) == 0)
+			;
+		pthread_mutex_unlock(&l->lock);
 	}
+	natsSubscription_Destroy(l->sub);
 	natsConnection_Destroy(nc);
 	natsOptions_Destroy(l->opts);
 	/* No delivery thread touches the queue once the connection is destroyed. */
@@ -257,6 +287,7 @@ void cluster_link_close(struct cluster_link *l)
 		l->count--;
 	}
 	pthread_cond_destroy(&l->retry_wake);
+	pthread_cond_destroy(&l->closed_cond);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }

@@ -189,7 +189,9 @@ int wire_edge_header_get(struct wire_reader *r, const void *buf, size_t len, str
 		return -1;
 	memcpy(h->id, p, id_len);
 	h->id[id_len] = '\0';
-	if (strlen(h->id) != id_len || !take(r, 4, &p))
+	/* The id becomes a NATS subject (PREFIX.out.ID): letters, digits, - and _ only, as --name allows. */
+	if (strspn(h->id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != id_len ||
+	    !take(r, 4, &p))
 		return -1;
 	h->phones = (uint32_t)get_le(p, 4);
 	return 0;

@@ -54,7 +54,7 @@ void wire_buf_free(struct wire_buf *b);
 
 /* The headers. */
 struct wire_edge_header {
-	char id[WIRE_EDGE_ID_MAX + 1];	/* the edge's id: its subject is PREFIX.out.ID */
+	char id[WIRE_EDGE_ID_MAX + 1];	/* the edge's id, [A-Za-z0-9_-]: its subject is PREFIX.out.ID */
 	uint32_t phones;		/* its admitted connections */
 };
 struct wire_core_header {

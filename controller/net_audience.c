@@ -108,6 +108,14 @@ static bool held(const struct audience_peer *peer)
 	return peer->hold_journal && !journal_settled(peer->journal, peer->hold_journal);
 }
 
+bool audience_peer_held(struct audience_peer *peer)
+{
+	if (held(peer))
+		return true;
+	peer->hold_journal = 0;
+	return false;
+}
+
 struct audience_peer *audience_next_released(struct audience *a)
 {
 	struct audience_peer *peer = a->held_first;

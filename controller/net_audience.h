@@ -206,6 +206,12 @@ struct audience_peer *audience_next_released(struct audience *a);
  */
 struct audience_peer *audience_recap_answered(struct audience *a, uint64_t ticket, char *json);
 
+/*
+ * True while @peer's answer waits for the journal. Once the journal holds
+ * it, the wait is over (cleared): for a peer with no socket here, whose
+ * owner looks again each tick (an edge's phone, cluster_core.h).
+ */
+bool audience_peer_held(struct audience_peer *peer);
 /* True when @peer has a personal message waiting (an acknowledgement is not one). */
 bool audience_peer_has_personal(const struct audience_peer *peer);
 /*

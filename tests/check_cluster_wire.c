@@ -43,6 +43,16 @@ START_TEST(test_an_edge_batch_reads_back_record_by_record)
 	ck_assert_uint_eq(rec.conn, 0x200002);
 	ck_assert_uint_eq(rec.len, 0);
 	ck_assert_int_eq(wire_record_next(&r, &rec), 0);
+	/* An id that would not be one NATS subject token is refused (the core publishes to PREFIX.out.ID). */
+	for (const char *bad = "a b\0a.b\0a*\0a>\0a\r\nUNSUB 1\0"; *bad; bad += strlen(bad) + 1) {
+		struct wire_buf evil = { 0 };
+		struct wire_edge_header eh = { .phones = 1 };
+
+		strcpy(eh.id, bad);
+		wire_edge_header_put(&evil, &eh);
+		ck_assert_msg(wire_edge_header_get(&r, evil.p, evil.len, &got) == -1, "id \"%s\" taken", bad);
+		wire_buf_free(&evil);
+	}
 	/* Not an edge's message: a core's magic, or nothing. */
 	ck_assert_int_eq(wire_core_header_get(&r, b.p, b.len, &(struct wire_core_header){ 0 }), -1);
 	ck_assert_int_eq(wire_edge_header_get(&r, b.p, 3, &got), -1);

@@ -134,6 +134,10 @@ test('a core and two edges over NATS: exact tallies, an edge killed, NATS away, 
   assert.ok(phones.every((p) => p.closed === null), 'no phone closed while NATS was away');
   nats.proc = await startNats(natsPort);
   await waitFor('the edge back on NATS', 10000, async () => (await json(edges[1].url + 'healthz')).status === 'ok');
+  // The core's link came back too: it took a new instance, and the edge resumed its phones there.
+  // (What phones send before that is lost, as while NATS was away: docs/scale.md.)
+  await waitFor('the edge to resume its phones at the core', 10000, async () =>
+    (await json(edges[1].url + 'healthz')).cluster.core_restarts === 1);
   const j = moved[40];
   let seq = phones[j].vote('song', (choice[j] + 1) % 3);
   expect[choice[j]] -= 1;
@@ -146,11 +150,12 @@ test('a core and two edges over NATS: exact tallies, an edge killed, NATS away, 
 
   // The core is killed and restarted on its journal: the edge re-syncs its phones, which notice nothing.
   const welcomesBefore = phones.map((p) => p.messages.filter((m) => m.type === 'welcome').length);
+  const instancesBefore = (await json(edges[1].url + 'healthz')).cluster.core_restarts;
   core.proc.kill('SIGKILL');
   await new Promise((r) => core.proc.once('exit', r));
   core = await startDaemon({ config, args: coreArgs });
   await waitFor('the edge to re-sync with the new core', 10000, async () =>
-    (await json(edges[1].url + 'healthz')).cluster.core_restarts === 1);
+    (await json(edges[1].url + 'healthz')).cluster.core_restarts === instancesBefore + 1);
   const k = moved[50];
   seq = phones[k].vote('song', (choice[k] + 1) % 3);
   expect[choice[k]] -= 1;
@@ -166,8 +171,9 @@ test('a core and two edges over NATS: exact tallies, an edge killed, NATS away, 
   // The edge's own page of metrics, and a clean stop: its phones told the show is over.
   const em = (await httpGet(edges[1].url + 'metrics')).body;
   assert.equal(metric(em, 'tutti_cluster_nats_connected'), 1);
-  assert.equal(metric(em, 'tutti_cluster_core_restarts_total'), 1);
-  assert.equal(metric(em, 'tutti_cluster_resyncs_total'), 2, 'resumed its phones after NATS came back and after the restart');
+  assert.equal(metric(em, 'tutti_cluster_core_restarts_total'), 2);
+  // After NATS came back (once for its own link, maybe again for the core's new instance) and after the restart.
+  assert.ok(metric(em, 'tutti_cluster_resyncs_total') >= 2, 'resumed its phones after NATS came back and after the restart');
   assert.equal(metric(em, 'tutti_connections'), PHONES);
   assert.equal(await edges[1].stop(), 0, 'the edge stops cleanly on SIGTERM');
   const codes = await Promise.all(phones.map((p) => p.waitClose(5000)));
