@@ -49,12 +49,17 @@ else
 fi
 olad_pid=$!
 for _ in $(seq 50); do curl -s --max-time 1 "http://127.0.0.1:$http_port/json/universe_plugin_list" >/dev/null && break; sleep 0.2; done
-# Patch the OSC device's input port 0 to universe 1 through olad's own HTTP API.
-dev=$(curl -s "http://127.0.0.1:$http_port/json/get_ports" | python3 -c '
+# Patch the OSC device's input port 0 to universe 1 through olad's own HTTP API. Its web server
+# answers before its plugins have loaded (an empty reply, on a busy machine): ask again, bounded.
+osc_input_port() {
+	curl -s --max-time 1 "http://127.0.0.1:$http_port/json/get_ports" | python3 -c '
 import json, sys
 for p in json.load(sys.stdin):
     if "OSC" in p.get("device", "") and not p.get("is_output", True):
-        print(p["id"]); break')
+        print(p["id"]); break' 2>/dev/null
+}
+dev=""
+for _ in $(seq 50); do dev=$(osc_input_port) && [ -n "$dev" ] && break; sleep 0.2; done
 [ -n "$dev" ] || { echo "FAIL: olad has no OSC input port"; cat "$work/olad.log"; exit 1; }
 curl -s -X POST -d "id=1&name=Tutti&merge_mode=LTP&add_ports=$dev" "http://127.0.0.1:$http_port/new_universe" >/dev/null
 
