@@ -95,7 +95,8 @@ static const struct reader_key cluster_keys[] = {
 	KEY_TEXT("cert_file", false, struct config_cluster, cert_file, 0, "", file_read,
 		 "A client certificate (PEM), when the servers ask for one."),
 	KEY_TEXT("key_file", false, struct config_cluster, key_file, 0, "", file_read, "Its private key (PEM)."),
-	KEY_NUMBER("edge_timeout_s", false, struct config_cluster, edge_timeout_s, 0.5, 60, 3, NULL,
+	/* 5 s: past a NATS server's failover (2-3 s) and a busy edge's stall; phones that come back take over at once. */
+	KEY_NUMBER("edge_timeout_s", false, struct config_cluster, edge_timeout_s, 0.5, 60, 5, NULL,
 		   "The core lets an edge's phones go after this long without a word from it."),
 };
 const struct reader_section config_cluster_section = READER_SECTION("/cluster", cluster_keys, cluster_finish);
