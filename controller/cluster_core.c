@@ -64,7 +64,6 @@ struct cluster_core {
 	struct remote *touched;		/* phones with something for their edge, or waiting for the journal */
 	struct addrtable addrs;		/* the edges' phones' addresses: caps and budgets venue-wide */
 	bool awaited;
-	uint64_t state_gen;
 	uint64_t link_reconnects;	/* the link's reconnects seen */
 	uint32_t edges_lost;
 	char lost_edge[72];
@@ -99,8 +98,6 @@ static void untouch(struct cluster_core *cc, struct remote *r)
 /* A phone of ours displaced by another connection (a resume elsewhere, a removal): its edge closes it. */
 static void remote_displaced(void *user, struct audience_peer *peer)
 {
-	if (!peer->relay_conn)
-		return;		/* a simulated phone: it reads its close at its next drain */
 	touch(user, (struct remote *)((char *)peer - offsetof(struct remote, peer)));
 }
 
@@ -156,8 +153,6 @@ static void remote_free(struct cluster_core *cc, struct remote *r, double now)
 	cc->free_slots[cc->free_count++] = r->slot;
 	e->remotes--;
 	untouch(cc, r);
-	if (cc->audience->displaced == &r->peer)
-		cc->audience->displaced = NULL;	/* gone before anyone woke it: nothing left to close */
 	free(r);
 }
 
@@ -217,7 +212,7 @@ static void remote_open(struct cluster_core *cc, uint32_t ei, const struct wire_
 	struct remote *r;
 	char address[24];
 
-	if (!rec->conn || rec->len != 8 || idmap_get(&cc->map, key) >= 0)
+	if (!rec->conn || !wire_record_u64_get(rec, &addr_key) || idmap_get(&cc->map, key) >= 0)
 		return;		/* garbled, or said twice */
 	r = cc->free_count ? calloc(1, sizeof(*r)) : NULL;
 	if (!r) {
@@ -237,9 +232,6 @@ static void remote_open(struct cluster_core *cc, uint32_t ei, const struct wire_
 	cc->remotes[r->slot] = r;
 	idmap_put(&cc->map, key, r->slot);
 	cc->edges[ei].remotes++;
-	addr_key = 0;
-	for (int i = 0; i < 8; i++)
-		addr_key |= (uint64_t)rec->data[i] << (8 * i);
 	/* The edge's key of the address stands for it: every edge hashes an address alike. */
 	snprintf(address, sizeof(address), "edge:%016llx", (unsigned long long)addr_key);
 	audience_peer_init(cc->audience, &r->peer,
@@ -259,22 +251,6 @@ static struct remote *remote_of(struct cluster_core *cc, uint32_t ei, uint32_t c
 	int64_t slot = idmap_get(&cc->map, (uint64_t)ei << 32 | conn);
 
 	return slot < 0 ? NULL : cc->remotes[slot];
-}
-
-/* A takeover by a phone here or on an edge: the old connection is closed where it is. */
-static void displaced_close(struct cluster_core *cc)
-{
-	struct audience_peer *old = cc->audience->displaced;
-
-	if (!old)
-		return;
-	if (cc->net) {
-		net_wake_displaced(cc->net);
-	} else {	/* no sockets here (a test's core): only the edges' phones can be displaced */
-		cc->audience->displaced = NULL;
-		if (!old->on_socket)
-			remote_displaced(cc, old);
-	}
 }
 
 void cluster_core_apply(struct cluster_core *cc, const void *data, size_t len, double now)
@@ -316,7 +292,8 @@ void cluster_core_apply(struct cluster_core *cc, const void *data, size_t len, d
 			if (audience_handle_text(cc->audience, &r->peer, (const char *)rec.data, rec.len, now))
 				cc->awaited = true;
 			touch(cc, r);
-			displaced_close(cc);
+			if (cc->net)	/* a takeover of a phone on a socket here: net closes it */
+				net_wake_displaced(cc->net);
 		} else if (rec.kind == WIRE_CLOSED) {
 			remote_free(cc, r, now);
 		}
@@ -473,7 +450,7 @@ void cluster_core_publish(struct cluster_core *cc, const struct state_stream *st
 		show = e->show_v_sent != st->show_v || now - e->show_sent_s >= SHOW_RESEND_S;
 		edge_out_room(cc, e, st->show_len + st->beat_len + st->live_len + 32, now);
 		wire_state_put(&e->out, &(struct wire_state){
-			.gen = ++cc->state_gen, .broadcast = broadcast, .show_v = st->show_v, .beat_v = st->beat_v,
+			.broadcast = broadcast, .show_v = st->show_v, .beat_v = st->beat_v,
 			.show = show ? st->show : NULL, .show_len = (uint32_t)st->show_len,
 			.beat = st->beat, .beat_len = (uint32_t)st->beat_len,
 			.live = st->live, .live_len = (uint32_t)st->live_len });

@@ -128,12 +128,8 @@ static void conn_renumber(struct edge *e, struct edge_conn *c)
 
 static void relay_open(struct edge *e, struct edge_conn *c)
 {
-	unsigned char key[8];
-
-	for (int i = 0; i < 8; i++)
-		key[i] = (unsigned char)(c->addr_key >> (8 * i));
-	batch_room(e, sizeof(key));
-	wire_record_put(&e->out, WIRE_OPEN, c->peer->relay_conn, key, sizeof(key));
+	batch_room(e, 8);
+	wire_record_u64(&e->out, WIRE_OPEN, c->peer->relay_conn, c->addr_key);
 }
 
 static void relay_opened(void *user, struct audience_peer *peer, uint64_t addr_key)

@@ -139,10 +139,10 @@ void wire_record_u16(struct wire_buf *b, enum wire_kind kind, uint32_t conn, uin
 	wire_record_put(b, kind, conn, d, 2);
 }
 
-/* gen u64, broadcast u8, show_v u32, beat_v u32, then three parts of u32 length and bytes (show: 0xffffffff = absent). */
+/* broadcast u8, show_v u32, beat_v u32, then three parts of u32 length and bytes (show: 0xffffffff = absent). */
 void wire_state_put(struct wire_buf *b, const struct wire_state *s)
 {
-	size_t len = 8 + 1 + 4 + 4 + 12 + (s->show ? s->show_len : 0) + s->beat_len + s->live_len;
+	size_t len = 1 + 4 + 4 + 12 + (s->show ? s->show_len : 0) + s->beat_len + s->live_len;
 	unsigned char *p;
 
 	put_num(b, WIRE_STATE, 1);
@@ -151,11 +151,10 @@ void wire_state_put(struct wire_buf *b, const struct wire_state *s)
 	p = room(b, len);
 	if (!p)
 		return;
-	put_le(p, s->gen, 8);
-	p[8] = s->broadcast;
-	put_le(p + 9, s->show_v, 4);
-	put_le(p + 13, s->beat_v, 4);
-	p += 17;
+	p[0] = s->broadcast;
+	put_le(p + 1, s->show_v, 4);
+	put_le(p + 5, s->beat_v, 4);
+	p += 9;
 	put_le(p, s->show ? s->show_len : UINT32_MAX, 4);
 	if (s->show)
 		memcpy(p + 4, s->show, s->show_len);
@@ -277,12 +276,11 @@ bool wire_state_get(const struct wire_record *rec, struct wire_state *s)
 	struct wire_reader r = { .p = rec->data, .len = rec->len };
 	const unsigned char *p;
 
-	if (rec->kind != WIRE_STATE || !take(&r, 17, &p))
+	if (rec->kind != WIRE_STATE || !take(&r, 9, &p))
 		return false;
-	s->gen = get_le(p, 8);
-	s->broadcast = p[8] != 0;
-	s->show_v = (uint32_t)get_le(p + 9, 4);
-	s->beat_v = (uint32_t)get_le(p + 13, 4);
+	s->broadcast = p[0] != 0;
+	s->show_v = (uint32_t)get_le(p + 1, 4);
+	s->beat_v = (uint32_t)get_le(p + 5, 4);
 	return part_get(&r, true, &s->show, &s->show_len) && part_get(&r, false, &s->beat, &s->beat_len) &&
 	       part_get(&r, false, &s->live, &s->live_len) && r.at == r.len;
 }

@@ -31,7 +31,7 @@
 
 enum wire_kind {
 	/* edge -> core */
-	WIRE_OPEN = 1,		/* a phone connected; data: its address, normalized */
+	WIRE_OPEN = 1,		/* a phone connected; data: u64, the key of its address (net_addrtable.h) */
 	WIRE_TEXT = 2,		/* data: one text message, as the phone sent it */
 	WIRE_CLOSED = 4,	/* its socket closed */
 	/* core -> edge */
@@ -73,7 +73,6 @@ void wire_record_u16(struct wire_buf *b, enum wire_kind kind, uint32_t conn, uin
 
 /* The state as it travels: versions, the broadcast flag, and its three parts (show only when asked). */
 struct wire_state {
-	uint64_t gen;			/* the core's state generation */
 	bool broadcast;			/* every phone's turn, or only those that acted */
 	uint32_t show_v, beat_v;
 	const char *show, *beat, *live;	/* show NULL: not in this message */
@@ -98,7 +97,7 @@ int wire_edge_header_get(struct wire_reader *r, const void *buf, size_t len, str
 int wire_core_header_get(struct wire_reader *r, const void *buf, size_t len, struct wire_core_header *h);
 /* The next record: 1, 0 at the end, -1 when the rest is garbled (stop reading). */
 int wire_record_next(struct wire_reader *r, struct wire_record *rec);
-/* A record's number (ACK, CLOSE); false when its data is not that size. */
+/* A record's number (OPEN, ACK, CLOSE); false when its data is not that size. */
 bool wire_record_u64_get(const struct wire_record *rec, uint64_t *v);
 bool wire_record_u32_get(const struct wire_record *rec, uint32_t *v);
 bool wire_record_u16_get(const struct wire_record *rec, uint16_t *v);

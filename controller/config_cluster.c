@@ -49,20 +49,6 @@ static enum reader_got subject_read(struct config_reader *r, struct reader_objec
 			       "got \"%.60s\"", s);
 }
 
-/* A CA, certificate or key file: readable, resolved against the config's folder. */
-static enum reader_got file_read(struct config_reader *r, struct reader_object *o, const struct reader_key *k)
-{
-	char kptr[READER_PTR_MAX], file[CONFIG_PATH_MAX];
-	char *out = reader_field(o, k);
-	enum reader_got got = reader_key_read(r, o, k);
-
-	if (got != GOT_OK || !out[0])
-		return got;
-	reader_key_ptr(o, k, kptr);
-	snprintf(file, sizeof(file), "%s", out);
-	return reader_file_check(r, file, kptr, out, k->size);
-}
-
 static void cluster_finish(struct config_reader *r, struct reader_object *o)
 {
 	const struct config_cluster *c = o->base;
@@ -90,11 +76,11 @@ static const struct reader_key cluster_keys[] = {
 	KEY_TEXT("user", false, struct config_cluster, user, 0, "", NULL, "NATS user name."),
 	KEY_TEXT("password", false, struct config_cluster, password, 0, "", NULL, "Its password."),
 	KEY_TEXT("token", false, struct config_cluster, token, 0, "", NULL, "A NATS token instead of a user."),
-	KEY_TEXT("ca_file", false, struct config_cluster, ca_file, 0, "", file_read,
+	KEY_TEXT("ca_file", false, struct config_cluster, ca_file, 0, "", config_file_read,
 		 "TLS to the NATS servers, checked against this CA (PEM)."),
-	KEY_TEXT("cert_file", false, struct config_cluster, cert_file, 0, "", file_read,
+	KEY_TEXT("cert_file", false, struct config_cluster, cert_file, 0, "", config_file_read,
 		 "A client certificate (PEM), when the servers ask for one."),
-	KEY_TEXT("key_file", false, struct config_cluster, key_file, 0, "", file_read, "Its private key (PEM)."),
+	KEY_TEXT("key_file", false, struct config_cluster, key_file, 0, "", config_file_read, "Its private key (PEM)."),
 	/* 5 s: past a NATS server's failover (2-3 s) and a busy edge's stall; phones that come back take over at once. */
 	KEY_NUMBER("edge_timeout_s", false, struct config_cluster, edge_timeout_s, 0.5, 60, 5, NULL,
 		   "The core lets an edge's phones go after this long without a word from it."),

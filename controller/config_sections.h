@@ -22,6 +22,8 @@ extern const struct reader_section config_listen_section, config_tls_section,
 reader_key_fn config_capacity_read;	/* and the max_connections it implies */
 reader_key_fn config_public_url_read;
 reader_key_fn config_zones_read;	/* none: one zone "all" */
+/* A file (a certificate, a key, a CA): readable, resolved against the config's folder; "" stays "". */
+reader_key_fn config_file_read;
 
 /* config_cues.c */
 extern const struct reader_section config_cue_section, config_poll_section;

@@ -77,15 +77,13 @@ static const struct reader_key listen_keys[] = {
 const struct reader_section config_listen_section =
 	READER_SECTION("/listen", listen_keys, NULL);
 
-/* A certificate or key file: readable, resolved against the config's folder. */
-static enum reader_got tls_file_read(struct config_reader *r, struct reader_object *o,
-				     const struct reader_key *k)
+enum reader_got config_file_read(struct config_reader *r, struct reader_object *o, const struct reader_key *k)
 {
 	char kptr[READER_PTR_MAX], file[CONFIG_PATH_MAX];
 	char *out = reader_field(o, k);
 	enum reader_got got = reader_key_read(r, o, k);
 
-	if (got != GOT_OK)
+	if (got != GOT_OK || !out[0])
 		return got;
 	reader_key_ptr(o, k, kptr);
 	snprintf(file, sizeof(file), "%s", out);
@@ -93,9 +91,9 @@ static enum reader_got tls_file_read(struct config_reader *r, struct reader_obje
 }
 
 static const struct reader_key tls_keys[] = {
-	KEY_TEXT("cert", true, struct venue_config, tls_cert, 1, NULL, tls_file_read,
+	KEY_TEXT("cert", true, struct venue_config, tls_cert, 1, NULL, config_file_read,
 		 "The certificate chain (PEM)."),
-	KEY_TEXT("key", true, struct venue_config, tls_key, 1, NULL, tls_file_read,
+	KEY_TEXT("key", true, struct venue_config, tls_key, 1, NULL, config_file_read,
 		 "Its private key (PEM)."),
 };
 const struct reader_section config_tls_section = READER_SECTION("/tls", tls_keys, NULL);

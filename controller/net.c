@@ -368,6 +368,19 @@ int net_peer_close_check(struct net *n, struct lws *wsi, const void *in, size_t 
 	return 0;
 }
 
+/*
+ * @pss is to close (its close_code is set): asked to write its close now,
+ * and, since a phone that stops reading never becomes writable, closed
+ * anyway within 2 s by its timer.
+ */
+static void close_soon(struct net_pss *pss)
+{
+	if (!pss->wsi || pss->close_armed)
+		return;
+	lws_callback_on_writable(pss->wsi);
+	lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
+}
+
 /* A participant resumed elsewhere or was removed by the venue: close its old connection. */
 void net_wake_displaced(struct net *n)
 {
@@ -375,22 +388,9 @@ void net_wake_displaced(struct net *n)
 
 	if (!n->audience->displaced)
 		return;
-	if (!n->audience->displaced->on_socket) {
-		/* A phone on an edge (its owner closes it there), or a simulated one (it reads its close). */
-		struct audience_peer *remote = n->audience->displaced;
-
-		n->audience->displaced = NULL;
-		if (n->audience->remote_displaced)
-			n->audience->remote_displaced(n->audience->remote_user, remote);
-		return;
-	}
 	old = lws_container_of(n->audience->displaced, struct net_pss, peer);
 	n->audience->displaced = NULL;
-	if (old->wsi && !old->close_armed) {
-		lws_callback_on_writable(old->wsi);
-		/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
-		lws_set_timer_usecs(old->wsi, 2 * LWS_USEC_PER_SEC);
-	}
+	close_soon(old);
 }
 
 /*
@@ -432,11 +432,8 @@ void net_peer_wake(struct net *n, struct audience_peer *peer)
 	send_personal_now(n, pss);
 	if (audience_peer_ack_ready(peer))
 		pss_set_add(&n->awaiting, pss);	/* its acknowledgement goes in the next state */
-	if (peer->close_code && !pss->close_armed) {
-		lws_callback_on_writable(pss->wsi);
-		/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
-		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
-	}
+	if (peer->close_code)
+		close_soon(pss);
 }
 
 /*
@@ -466,9 +463,8 @@ static void after_message(struct net *n, struct net_pss *pss)
 {
 	send_personal_now(n, pss);
 	net_wake_displaced(n);
-	/* A phone that stops reading never becomes writable: close it anyway within 2 s. */
-	if (pss->peer.close_code && !pss->close_armed)
-		lws_set_timer_usecs(pss->wsi, 2 * LWS_USEC_PER_SEC);
+	if (pss->peer.close_code)
+		close_soon(pss);
 }
 
 static void handle_complete_message(struct net *n, struct net_pss *pss, const char *buf,

@@ -205,6 +205,20 @@ static void reject_coalesced(struct audience *a, struct audience_peer *peer, enu
 	}
 }
 
+/*
+ * @old's connection is to close (its close_code is set) because another
+ * took its participant, or the venue removed it: a socket here is woken by
+ * net (a->displaced), a phone on an edge by the core (remote_displaced); a
+ * simulated phone reads its close at its next drain.
+ */
+static void displace(struct audience *a, struct audience_peer *old)
+{
+	if (old->on_socket)
+		a->displaced = old;
+	else if (old->relay_conn && a->remote_displaced)
+		a->remote_displaced(a->remote_user, old);
+}
+
 static void queue_ack(struct audience_peer *peer, uint64_t seq)
 {
 	if (!(peer->pending & PEER_SEND_ACK) || seq > peer->ack_seq)
@@ -270,7 +284,7 @@ static void handle_hello(struct audience *a, struct audience_peer *peer,
 		if (old && old != peer) {
 			old->participant = -1;
 			old->close_code = AUDIENCE_CLOSE_RESUMED_ELSEWHERE;
-			a->displaced = old;
+			displace(a, old);
 		}
 	}
 	if (!peer->resumed && a->texts)
@@ -582,8 +596,7 @@ static void handle_forget_token(struct audience *a, struct audience_peer *peer, 
 		if (owner && owner != peer) {	/* its other connection closes as forgotten too */
 			owner->participant = -1;
 			owner->close_code = AUDIENCE_CLOSE_FORGOTTEN;
-			if (owner->addr)
-				a->displaced = owner;
+			displace(a, owner);
 		}
 		if (a->texts)
 			crowdtext_withdraw(a->texts, crowd_participant_id(a->crowd, p));
@@ -912,11 +925,10 @@ int audience_kick(struct audience *a, const char *id, double now_s)
 	journal_note(a, JOURNAL_MODERATION, p, 0, 0, 0, 0, "removed by the venue", now_s);
 	owner = crowd_participant_owner(a->crowd, p);
 	if (owner) {
-		/* Its socket closes with 4003 once the net thread wakes it (as a displaced one). */
+		/* Its connection closes with 4003 once it is woken (displace). */
 		owner->participant = -1;
 		owner->close_code = AUDIENCE_CLOSE_REMOVED;
-		if (owner->addr)	/* a real phone's socket; simulated ones have none to close */
-			a->displaced = owner;
+		displace(a, owner);
 	}
 	/* Gone for good: its token no longer resumes, so a reload cannot bring it back. */
 	crowd_leave(a->crowd, p, now_s);

@@ -136,8 +136,8 @@ struct audience {
 	struct crowdtext *texts;	/* crowd text for moderation; NULL = text refused */
 	struct journal *journal;	/* joins, leaves, inputs and votes go here; NULL = none */
 	bool frozen;			/* the venue froze crowd input (console): every input and vote is refused */
-	struct audience_peer *displaced;	/* set when a resume took a participant from
-						 * another connection: the caller wakes it to close */
+	struct audience_peer *displaced;	/* a socket's connection a resume or a removal took its
+						 * participant from: the caller wakes it to close */
 	struct crowd_sanctions sanctions;	/* mutes and removals for the rest of the show */
 	/* Peers on sockets whose answer waits for the journal, oldest hold first (so in seq order). */
 	struct audience_peer *held_first, *held_last;
@@ -148,9 +148,8 @@ struct audience {
 	/* An edge's: phones' messages go to the core (NULL: this process owns the crowd). */
 	const struct audience_relay *relay;
 	/*
-	 * A peer with no socket here was displaced (a phone on another edge,
-	 * cluster_core.h): its owner is told, since net cannot close it. NULL:
-	 * nobody (simulated phones read their close at their next drain).
+	 * A phone on an edge was displaced (cluster_core.h): the core is told at
+	 * once, since net cannot close it. NULL: no edges.
 	 */
 	void (*remote_displaced)(void *user, struct audience_peer *peer);
 	void *remote_user;

@@ -72,7 +72,7 @@ START_TEST(test_the_core_message_carries_the_state_then_the_answers)
 	uint16_t code;
 
 	wire_core_header_put(&b, &(struct wire_core_header){ .instance = 0xfeedfacecafef00dull, .show_t = 1.0 });
-	wire_state_put(&b, &(struct wire_state){ .gen = 7, .broadcast = true, .show_v = 3, .beat_v = 1,
+	wire_state_put(&b, &(struct wire_state){ .broadcast = true, .show_v = 3, .beat_v = 1,
 		.show = show, .show_len = (uint32_t)strlen(show), .beat = "null", .beat_len = 4,
 		.live = live, .live_len = (uint32_t)strlen(live) });
 	wire_record_put(&b, WIRE_PERSONAL, 9, "{\"type\":\"welcome\"}", 18);
@@ -86,7 +86,7 @@ START_TEST(test_the_core_message_carries_the_state_then_the_answers)
 	ck_assert_double_eq(h.show_t, 1234.5625);
 	ck_assert_int_eq(wire_record_next(&r, &rec), 1);
 	ck_assert(wire_state_get(&rec, &s));
-	ck_assert(s.gen == 7 && s.broadcast && s.show_v == 3 && s.beat_v == 1);
+	ck_assert(s.broadcast && s.show_v == 3 && s.beat_v == 1);
 	ck_assert_uint_eq(s.show_len, strlen(show));
 	ck_assert_mem_eq(s.show, show, s.show_len);
 	ck_assert_mem_eq(s.beat, "null", 4);
@@ -105,7 +105,7 @@ START_TEST(test_the_core_message_carries_the_state_then_the_answers)
 	wire_buf_free(&b);
 
 	/* Without its show part: the edge keeps the show it has. */
-	wire_state_put(&b, &(struct wire_state){ .gen = 8, .show_v = 3, .beat = "null", .beat_len = 4,
+	wire_state_put(&b, &(struct wire_state){ .show_v = 3, .beat = "null", .beat_len = 4,
 		.live = live, .live_len = (uint32_t)strlen(live) });
 	r = (struct wire_reader){ .p = b.p, .len = b.len };
 	ck_assert_int_eq(wire_record_next(&r, &rec), 1);
@@ -127,7 +127,7 @@ START_TEST(test_a_cut_or_garbled_message_is_refused_within_its_bytes)
 	int got;
 
 	wire_core_header_put(&b, &(struct wire_core_header){ .instance = 1, .show_t = 2 });
-	wire_state_put(&b, &(struct wire_state){ .gen = 1, .show_v = 1, .show = "ab", .show_len = 2, .beat = "null",
+	wire_state_put(&b, &(struct wire_state){ .show_v = 1, .show = "ab", .show_len = 2, .beat = "null",
 		.beat_len = 4, .live = "\"n\":1", .live_len = 5 });
 	wire_record_u64(&b, WIRE_ACK, 3, 99);
 	for (size_t cut = 0; cut < b.len; cut++) {

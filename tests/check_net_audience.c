@@ -818,6 +818,7 @@ START_TEST(test_audience_a_resume_moves_the_participant_to_the_new_connection)
 	uint32_t t[3];
 
 	join(&old, token, NULL);
+	old.on_socket = true;	/* a phone's socket, which net is asked to close (a simulated one reads its close) */
 	say(&old, 1, "{\"type\":\"vote\",\"seq\":1,\"poll\":\"song\",\"choice\":0}");
 	/* The phone switched from Wi-Fi to cellular; its old socket is not dead yet. */
 	join(&fresh, NULL, token);
