@@ -58,7 +58,63 @@ enum scene {
 	SCENE_AUDIO,		/* "audio": audio-reactive elements */
 	SCENE_TITLE,		/* "title": the cue title */
 	SCENE_WALL,		/* "wall": crowd texts the moderators approved */
+	SCENE_ISF,		/* "isf": an ISF shader file, its inputs bound to the crowd and the music */
 	SCENE_COUNT
+};
+
+/* ---- stage look (docs/config.md, "theme" and a cue's "transition" and "isf") ---- */
+
+#define CONFIG_PALETTE_MAX	8	/* zone and poll option colours, in order */
+#define CONFIG_ISF_BINDINGS_MAX	16	/* an ISF scene's inputs bound by name */
+#define CONFIG_ISF_NAME_MAX	63	/* an ISF input's name, and a binding's source name */
+
+/* How the stage screen goes from the previous cue's scene to this one's. */
+enum transition {
+	TRANSITION_CUT = 0,	/* "cut": at once */
+	TRANSITION_FADE,	/* "fade": a cross-fade */
+	TRANSITION_WIPE,	/* "wipe": a soft edge sweeping left to right */
+	TRANSITION_ZOOM,	/* "zoom": the new scene grows out of the centre */
+	TRANSITION_COUNT
+};
+
+struct config_transition {
+	enum transition type;
+	double seconds;			/* 0 with "cut" */
+};
+
+/* A venue's look on the stage screen; every colour 0xRRGGBB. */
+struct config_theme {
+	uint32_t background;		/* behind every scene */
+	uint32_t text;			/* titles, options, counts */
+	uint32_t accent;		/* the join URL, prompts, highlights */
+	uint32_t palette[CONFIG_PALETTE_MAX];	/* zone i and poll option i: palette[i % palette_count] */
+	uint32_t palette_count;		/* >= 1 */
+	char title_font[CONFIG_PATH_MAX];	/* resolved TrueType paths; "" = the bundled font */
+	char body_font[CONFIG_PATH_MAX];
+	char logo[CONFIG_PATH_MAX];	/* resolved PNG path; "" = none */
+	char join_title[CONFIG_TEXT_MAX + 1];	/* the join screen's call to action, "Join in" by default */
+	char join_prompt[CONFIG_TEXT_MAX + 1];	/* a line under it; may be "" */
+	struct config_transition transition;	/* for cues that set none */
+};
+
+/*
+ * One ISF input bound to a live value: @source is a name such as
+ * "music.level" or "zone.floor.taps_per_s" (docs/config.md lists them).
+ * With @has_range, the source's [range_lo, range_hi] maps linearly onto
+ * the input's MIN..MAX; otherwise the value is taken as it is. Either way
+ * it is clamped to the input's MIN..MAX when the shader gives them.
+ */
+struct config_isf_binding {
+	char input[CONFIG_ISF_NAME_MAX + 1];
+	char source[CONFIG_ISF_NAME_MAX + 1];
+	bool has_range;
+	float range_lo, range_hi;
+};
+
+struct config_isf {
+	char file[CONFIG_PATH_MAX];	/* resolved path of the .fs file */
+	struct config_isf_binding bindings[CONFIG_ISF_BINDINGS_MAX];
+	uint32_t binding_count;
 };
 
 /* ---- stage audio (docs/config.md, "audio", "safety" and a cue's "audio") ---- */
@@ -290,6 +346,8 @@ struct config_cue {
 	struct config_cue_audio audio;	/* no stems: silence (crossfaded) */
 	struct config_osc_send osc[CONFIG_MAX_OSC_SENDS];
 	uint32_t osc_count;
+	struct config_transition transition;	/* into this cue's scene; the theme's when the cue sets none */
+	struct config_isf isf;		/* the shader of an "isf" scene */
 };
 
 struct config_limits {
@@ -337,6 +395,7 @@ struct venue_config {
 	struct config_moderation moderation;
 	struct config_privacy privacy;
 	struct config_cluster cluster;
+	struct config_theme theme;
 	uint32_t osc_input_port;	/* 0 = no OSC input */
 	char osc_allowed[CONFIG_MAX_OSC_ALLOWED][64];	/* IP addresses OSC input is taken from */
 	uint32_t osc_allowed_count;
