@@ -2,9 +2,9 @@
  * config.c - venue configuration: the public entry points (load, parse,
  * free, format an error) and the document's top level, whose keys are read
  * by one file per section: config_venue.c, config_cues.c, config_audio.c,
- * config_osc.c, config_console.c, config_moderation.c and config_cluster.c, with the shared
- * parse state, getters and key tables in config_reader.c. See config.h and
- * docs/config.md.
+ * config_osc.c, config_console.c, config_moderation.c, config_cluster.c and
+ * config_theme.c, with the shared parse state, getters and key tables in
+ * config_reader.c. See config.h and docs/config.md.
  *
  * Thread: whichever thread loads the config (main at start-up, the net
  * thread on a console "reload config"). Nothing here keeps global state.
@@ -52,6 +52,8 @@ static const struct reader_key root_keys[] = {
 		   "What the show's journal keeps about the crowd, and for how long."),
 	KEY_OBJECT("cluster", false, struct venue_config, cluster, &config_cluster_section,
 		   "The NATS link between a core and its edges."),
+	KEY_OBJECT("theme", false, struct venue_config, theme, &config_theme_section,
+		   "The stage screen's colours, fonts, logo, join words and cue transitions."),
 };
 const struct reader_section config_root_section = READER_SECTION("/", root_keys, NULL);
 
@@ -64,6 +66,7 @@ const struct reader_section *const config_sections[] = {
 	&config_console_section, &config_secrets_section, &config_moderation_section,
 	&config_osc_section, &config_osc_input_section, &config_osc_target_section,
 	&config_osc_send_section, &config_privacy_section, &config_cluster_section,
+	&config_theme_section, &config_transition_section,
 };
 const size_t config_section_count = sizeof(config_sections) / sizeof(config_sections[0]);
 

@@ -7,7 +7,8 @@
  *
  * Each key's range and default are in its row of the key tables
  * (config_venue.c, config_cues.c, config_audio.c, config_osc.c,
- * config_console.c, config_moderation.c), which docs/config.md follows.
+ * config_console.c, config_moderation.c, config_cluster.c, config_theme.c),
+ * which docs/config.md follows.
  *
  * Thread: any. The returned struct venue_config is immutable after loading
  * and may be read from any thread.
@@ -455,6 +456,9 @@ const char *scene_name(enum scene s);
 /* Reverse lookups; return -1 when the name is unknown. */
 int control_from_name(const char *name);
 int scene_from_name(const char *name);
+/* "cut", "fade", "wipe", "zoom"; NULL out of range. The reverse: -1 when unknown. */
+const char *transition_name(enum transition t);
+int transition_from_name(const char *name);
 /*
  * The controls in @enabled (bits of enum control) in the order phones show
  * them, into @out; returns how many. First any that cue @c does not list (the

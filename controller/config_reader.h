@@ -28,7 +28,7 @@
 
 #define READER_PTR_MAX		sizeof(((struct config_error *)0)->pointer)
 #define READER_MSG_MAX		sizeof(((struct config_error *)0)->message)
-#define READER_KEYS_MAX		16	/* keys in one section table */
+#define READER_KEYS_MAX		24	/* keys in one section table */
 
 struct config_reader {
 	struct config_errors *errors;

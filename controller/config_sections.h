@@ -57,4 +57,9 @@ extern const struct reader_section config_cluster_section;
 /* config_moderation.c */
 extern const struct reader_section config_moderation_section;
 
+/* config_theme.c */
+extern const struct reader_section config_theme_section, config_transition_section;
+/* A cue's "transition": what it leaves out, or all of it when absent, is the theme's. */
+reader_key_fn config_cue_transition_read;
+
 #endif

@@ -1,12 +1,14 @@
 /*
  * config_warnings.c - what `tutti check` (and `tutti run`, at start-up)
  * warns about in a valid config: a control whose input nothing in its cue
- * reads. The phones offer it, people use it, and neither the stage screen,
- * the sound nor the stage gear follow. See docs/config.md, "Warnings".
+ * reads (the phones offer it, people use it, and neither the stage screen,
+ * the sound nor the stage gear follow), and a theme colour the flash
+ * limiter would dim. See docs/config.md, "Warnings".
  *
  * Thread: whichever thread loaded the config.
  */
 #include "config_sections.h"
+#include "safety_flash.h"
 #include "suggest.h"
 
 #include <stdio.h>
@@ -114,6 +116,40 @@ static void warn_unread(struct config_reader *r, const char *ptr, const struct c
 		    "or drop the control", control_name(ctl), scene_name(c->scene), list);
 }
 
+/*
+ * Saturated red as the flash limiter measures it (safety_flash.c): red at
+ * least 80 % of the colour in linear light. The limiter allows fewer red
+ * flashes a second than others, so it dims a change to or from such a
+ * colour that the show meant at full strength.
+ */
+static bool colour_is_saturated_red(uint32_t rgb)
+{
+	double r = flash_linear((uint8_t)(rgb >> 16)), g = flash_linear((uint8_t)(rgb >> 8));
+	double sum = r + g + flash_linear((uint8_t)rgb);
+
+	return sum > 0 && r / sum >= 0.8;
+}
+
+static void warn_red(struct config_reader *r, const char *ptr, uint32_t rgb, const char *use)
+{
+	if (colour_is_saturated_red(rgb))
+		reader_fail(r, ptr, "\"#%06x\" is a saturated red: the flash limiter holds red flashes to "
+			    "max_red_flashes_per_s, so it dims %s as they change; an orange or a pink keeps "
+			    "full strength", rgb, use);
+}
+
+/* Theme colours that the flash limiter would dim: the accent and the palette. */
+static void warn_theme(struct config_reader *r, const struct config_theme *t)
+{
+	char ptr[READER_PTR_MAX];
+
+	warn_red(r, "/theme/accent", t->accent, "highlights");
+	for (uint32_t i = 0; i < t->palette_count; i++) {
+		reader_ptr_index(ptr, "/theme/palette", i);
+		warn_red(r, ptr, t->palette[i], "the zones and poll bars of this colour");
+	}
+}
+
 size_t config_warnings(const struct venue_config *cfg, struct config_errors *warnings)
 {
 	struct config_reader r = { .errors = warnings, .cfg = (struct venue_config *)cfg };
@@ -139,5 +175,6 @@ size_t config_warnings(const struct venue_config *cfg, struct config_errors *war
 				warn_unread(&r, ptr, c, (enum control)ctl);
 		}
 	}
+	warn_theme(&r, &cfg->theme);
 	return warnings->count - first;
 }

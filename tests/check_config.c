@@ -1049,6 +1049,166 @@ START_TEST(test_config_audio_errors_name_their_pointer)
 }
 END_TEST
 
+/* ---- the theme and cue transitions ---- */
+
+#define FONT TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf"
+#define THEME(theme) "{'name':'X','capacity':10,'theme':" theme ",'cues':[" CUE_TAP "]}"
+
+START_TEST(test_config_without_a_theme_the_stage_keeps_its_look)
+{
+	static const uint32_t palette[CONFIG_PALETTE_MAX] = {
+		0x22c8ff, 0xff5ac8, 0xffd23c, 0x50e678, 0xff8c28, 0xa06eff, 0x28dcc8, 0xff7896,
+	};
+	struct venue_config *cfg = parse_ok("{'name':'X','capacity':10,'cues':[" CUE_TAP "]}");
+	const struct config_theme *t = &cfg->theme;
+
+	ck_assert_uint_eq(t->background, 0x0a0c18);
+	ck_assert_uint_eq(t->text, 0xffffff);
+	ck_assert_uint_eq(t->accent, 0x22c8ff);
+	ck_assert_uint_eq(t->palette_count, CONFIG_PALETTE_MAX);
+	for (int i = 0; i < CONFIG_PALETTE_MAX; i++)
+		ck_assert_uint_eq(t->palette[i], palette[i]);
+	ck_assert_str_eq(t->title_font, "");
+	ck_assert_str_eq(t->body_font, "");
+	ck_assert_str_eq(t->logo, "");
+	ck_assert_str_eq(t->join_title, "Join in");
+	ck_assert_str_eq(t->join_prompt, "");
+	ck_assert_int_eq(t->transition.type, TRANSITION_FADE);
+	ck_assert_double_eq(t->transition.seconds, 0.8);
+	ck_assert_int_eq(cfg->cues[0].transition.type, TRANSITION_FADE);
+	ck_assert_double_eq(cfg->cues[0].transition.seconds, 0.8);
+	config_destroy(cfg);
+}
+END_TEST
+
+START_TEST(test_config_theme_reads_every_key_and_resolves_files_beside_the_config)
+{
+	char dir[] = "/tmp/tutti-theme-XXXXXX";
+	char path[600], logo[600], doc[2048];
+	struct config_errors errors = { 0 };
+	struct venue_config *cfg;
+	const char *json;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/venue.json", dir);
+	snprintf(logo, sizeof(logo), "%s/logo.png", dir);
+	ck_assert_ptr_nonnull(f = fopen(logo, "wb"));
+	fwrite("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 1, 16, f);	/* a PNG's signature and first chunk's start */
+	fclose(f);
+	snprintf(doc, sizeof(doc), "{'name':'X','capacity':10,'theme':{'background':'#102030','text':'#FfE','accent':"
+		 "'#ff8800','palette':['#abc','#00ff7f'],'title_font':'%s','body_font':'%s','logo':'logo.png',"
+		 "'join_title':'Mach mit','join_prompt':'Scan the code','transition':{'type':'wipe','seconds':1.5}},"
+		 "'cues':[" CUE_TAP "]}", FONT, FONT);
+	json = q(doc);
+	cfg = config_parse(json, strlen(json), path, &errors);
+	ck_assert_uint_eq(errors.count, 0);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->theme.background, 0x102030);
+	ck_assert_uint_eq(cfg->theme.text, 0xffffee);
+	ck_assert_uint_eq(cfg->theme.accent, 0xff8800);
+	ck_assert_uint_eq(cfg->theme.palette_count, 2);
+	ck_assert_uint_eq(cfg->theme.palette[0], 0xaabbcc);
+	ck_assert_uint_eq(cfg->theme.palette[1], 0x00ff7f);
+	ck_assert_str_eq(cfg->theme.title_font, FONT);
+	ck_assert_str_eq(cfg->theme.body_font, FONT);
+	ck_assert_str_eq(cfg->theme.logo, logo);
+	ck_assert_str_eq(cfg->theme.join_title, "Mach mit");
+	ck_assert_str_eq(cfg->theme.join_prompt, "Scan the code");
+	ck_assert_int_eq(cfg->theme.transition.type, TRANSITION_WIPE);
+	ck_assert_double_eq(cfg->theme.transition.seconds, 1.5);
+	config_destroy(cfg);
+	unlink(logo);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_config_cue_transition_overrides_the_themes)
+{
+	struct venue_config *cfg = parse_ok(
+		"{'name':'X','capacity':10,'cues':[{'id':'a','scene':'title'},"
+		"{'id':'b','scene':'title','transition':'zoom'},"
+		"{'id':'c','scene':'title','transition':{'seconds':3}},"
+		"{'id':'d','scene':'title','transition':'cut'},"
+		"{'id':'e','scene':'title','transition':{'type':'fade','seconds':0.25}}],"
+		"'theme':{'transition':{'type':'wipe','seconds':1.5}}}");	/* after the cues: read first all the same */
+	const struct config_cue *c = cfg->cues;
+
+	ck_assert_int_eq(c[0].transition.type, TRANSITION_WIPE);	/* none: the theme's */
+	ck_assert_double_eq(c[0].transition.seconds, 1.5);
+	ck_assert_int_eq(c[1].transition.type, TRANSITION_ZOOM);	/* a type: the theme's length */
+	ck_assert_double_eq(c[1].transition.seconds, 1.5);
+	ck_assert_int_eq(c[2].transition.type, TRANSITION_WIPE);	/* a length: the theme's type */
+	ck_assert_double_eq(c[2].transition.seconds, 3);
+	ck_assert_int_eq(c[3].transition.type, TRANSITION_CUT);
+	ck_assert_double_eq(c[3].transition.seconds, 0);
+	ck_assert_int_eq(c[4].transition.type, TRANSITION_FADE);
+	ck_assert_double_eq(c[4].transition.seconds, 0.25);
+	config_destroy(cfg);
+	/* After a theme of cuts, a cue's fade takes the default length, not the cut's 0 s. */
+	cfg = parse_ok("{'name':'X','capacity':10,'theme':{'transition':'cut'},"
+		       "'cues':[{'id':'a','scene':'title'},{'id':'b','scene':'title','transition':'fade'}]}");
+	ck_assert_int_eq(cfg->cues[0].transition.type, TRANSITION_CUT);
+	ck_assert_double_eq(cfg->cues[0].transition.seconds, 0);
+	ck_assert_int_eq(cfg->cues[1].transition.type, TRANSITION_FADE);
+	ck_assert_double_eq(cfg->cues[1].transition.seconds, 0.8);
+	config_destroy(cfg);
+}
+END_TEST
+
+static const struct {
+	const char *doc;		/* a document with this one problem */
+	const char *ptr, *msg;
+} theme_errors[] = {
+	{ THEME("{'accent':'#12345'}"), "/theme/accent", "'#12345' is not a colour like '#ff8800'" },
+	{ THEME("{'background':'red'}"), "/theme/background", "'red' is not a colour like '#ff8800'" },
+	{ THEME("{'text':'#ggg'}"), "/theme/text", "'#ggg' is not a colour like '#ff8800'" },
+	{ THEME("{'text':16777215}"), "/theme/text", "expected a string, got number" },
+	{ THEME("{'palette':['#fff','#000','#12345']}"), "/theme/palette/2", "'#12345' is not a colour like '#ff8800'" },
+	{ THEME("{'palette':[]}"), "/theme/palette", "need 1 to 8 colours, got 0" },
+	{ THEME("{'palette':['#000','#111','#222','#333','#444','#555','#666','#777','#888']}"), "/theme/palette",
+	  "need 1 to 8 colours, got 9" },
+	{ THEME("{'pallete':['#000']}"), "/theme/pallete", "unknown key; did you mean 'palette'?" },
+	{ THEME("{'title_font':'/nonexistent/title.ttf'}"), "/theme/title_font",
+	  "cannot read '/nonexistent/title.ttf': No such file or directory" },
+	{ THEME("{'body_font':'/etc/passwd'}"), "/theme/body_font",
+	  "'/etc/passwd' is not a TrueType or OpenType font (.ttf, .otf, .ttc)" },
+	{ THEME("{'logo':'" FONT "'}"), "/theme/logo", "'" FONT "' is not a PNG image" },
+	{ THEME("{'join_title':''}"), "/theme/join_title", "must not be empty" },
+	{ THEME("{'join_prompt':'" "0123456789012345678901234567890123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890'}"),
+	  "/theme/join_prompt", "too long: at most 160 bytes, got 161" },
+	{ THEME("{'transition':{'type':'fdae'}}"), "/theme/transition/type",
+	  "unknown transition 'fdae'; did you mean 'fade'? (one of: cut, fade, wipe, zoom)" },
+	{ THEME("{'transition':{'type':'fade','seconds':12}}"), "/theme/transition/seconds",
+	  "must be between 0 and 10, got 12" },
+	{ THEME("{'transition':{'type':'cut','seconds':1}}"), "/theme/transition/seconds",
+	  "a cut takes no time; drop 'seconds', or choose fade, wipe or zoom" },
+	{ THEME("{'transition':{'type':'wipe','second':1}}"), "/theme/transition/second",
+	  "unknown key; did you mean 'seconds'?" },
+	{ THEME("{'transition':2}"), "/theme/transition",
+	  "expected a transition ('fade', or {'type': 'fade', 'seconds': 0.8}), got number" },
+	{ "{'name':'X','capacity':10,'cues':[{'id':'a','scene':'title','transition':'wype'}]}", "/cues/0/transition",
+	  "unknown transition 'wype'; did you mean 'wipe'? (one of: cut, fade, wipe, zoom)" },
+	{ "{'name':'X','capacity':10,'cues':[{'id':'a','scene':'title','transition':{'type':'zoom','seconds':-1}}]}",
+	  "/cues/0/transition/seconds", "must be between 0 and 10, got -1" },
+};
+
+START_TEST(test_config_theme_and_transition_errors_name_their_pointer)
+{
+	expect_one(theme_errors[_i].doc, theme_errors[_i].ptr, theme_errors[_i].msg);
+}
+END_TEST
+
+START_TEST(test_config_transition_names_round_trip)
+{
+	for (int t = 0; t < TRANSITION_COUNT; t++)
+		ck_assert_int_eq(transition_from_name(transition_name((enum transition)t)), t);
+	ck_assert_ptr_null(transition_name(TRANSITION_COUNT));
+	ck_assert_int_eq(transition_from_name("dissolve"), -1);
+}
+END_TEST
+
 /* ---- docs/config.md and the key tables ---- */
 
 #define DOC_KEYS_MAX	400
@@ -1271,6 +1431,8 @@ static const struct {
 	  "/audio/sample_rate: must be 44100, 48000 or 96000, got 4800; did you mean 48000?" },
 	{ OSC_CUE("{'target':'dsk','address':'/x','source':'taps_per_s','to':[0,1]}"),
 	  "/cues/0/osc/0/target: unknown OSC target 'dsk'; did you mean 'desk'? (one of: desk, vj)" },
+	{ "{'name':'X','capacity':10,'theme':{'transition':'fdae'},'cues':[" CUE_TAP "]}",
+	  "/theme/transition: unknown transition 'fdae'; did you mean 'fade'? (one of: cut, fade, wipe, zoom)" },
 };
 
 START_TEST(test_config_refused_name_lists_the_allowed_ones_as_documented)
@@ -1349,6 +1511,9 @@ static const struct {
 	{ VENUE("{'id':'ask','scene':'crowd-field','controls':['tap','text']}"),
 	  "/cues/0/controls: 'text' goes nowhere: crowd messages are shown only by the 'wall' scene, "
 	  "and no cue of this show has it" },
+	{ "{'name':'X','capacity':10,'theme':{'palette':['#22c8ff','#e01010']},'cues':[{'id':'a','scene':'title'}]}",
+	  "/theme/palette/1: '#e01010' is a saturated red: the flash limiter holds red flashes to max_red_flashes_per_s, "
+	  "so it dims the zones and poll bars of this colour as they change; an orange or a pink keeps full strength" },
 };
 
 START_TEST(test_config_warns_of_a_control_that_goes_nowhere_as_documented)
@@ -1383,6 +1548,21 @@ START_TEST(test_config_no_warning_where_the_scene_or_the_sound_reads_the_input)
 	ck_assert_str_eq(warnings_of("{'name':'X','capacity':10,'osc':{'targets':[{'id':'d','host':'10.0.0.2','port':1}]},"
 				     "'cues':[{'id':'a','scene':'title','controls':['slider'],"
 				     "'osc':[{'target':'d','address':'/x','source':'active_share','to':[0,1]}]}]}"), "");
+}
+END_TEST
+
+START_TEST(test_config_warns_of_a_saturated_red_accent_and_palette_colour_only)
+{
+	/* Red as the limiter measures it, in linear light: #ff4040 is 91 % red there; orange #ff8c28 is 78 %. */
+	ck_assert_str_eq(warnings_of("{'name':'X','capacity':10,'theme':{'accent':'#f44','background':'#e00000',"
+				     "'text':'#ff0000','palette':['#ff8c28','#ff4040','#ff7896']},"
+				     "'cues':[{'id':'a','scene':'title'}]}"),
+			 q("/theme/accent: '#ff4444' is a saturated red: the flash limiter holds red flashes to "
+			   "max_red_flashes_per_s, so it dims highlights as they change; an orange or a pink keeps full "
+			   "strength\n"
+			   "/theme/palette/1: '#ff4040' is a saturated red: the flash limiter holds red flashes to "
+			   "max_red_flashes_per_s, so it dims the zones and poll bars of this colour as they change; an "
+			   "orange or a pink keeps full strength"));
 }
 END_TEST
 
@@ -1473,6 +1653,13 @@ static Suite *config_suite(void)
 			    sizeof(documented_warnings) / sizeof(documented_warnings[0]));
 	tcase_add_test(tc, test_config_no_warning_where_the_scene_or_the_sound_reads_the_input);
 	tcase_add_test(tc, test_config_warns_of_each_control_nothing_reads);
+	tcase_add_test(tc, test_config_warns_of_a_saturated_red_accent_and_palette_colour_only);
+	tcase_add_test(tc, test_config_without_a_theme_the_stage_keeps_its_look);
+	tcase_add_test(tc, test_config_theme_reads_every_key_and_resolves_files_beside_the_config);
+	tcase_add_test(tc, test_config_cue_transition_overrides_the_themes);
+	tcase_add_loop_test(tc, test_config_theme_and_transition_errors_name_their_pointer, 0,
+			    sizeof(theme_errors) / sizeof(theme_errors[0]));
+	tcase_add_test(tc, test_config_transition_names_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
