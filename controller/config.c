@@ -67,6 +67,7 @@ const struct reader_section *const config_sections[] = {
 	&config_osc_section, &config_osc_input_section, &config_osc_target_section,
 	&config_osc_send_section, &config_privacy_section, &config_cluster_section,
 	&config_theme_section, &config_transition_section,
+	&config_isf_section, &config_isf_binding_section,
 };
 const size_t config_section_count = sizeof(config_sections) / sizeof(config_sections[0]);
 

@@ -1,11 +1,14 @@
 /*
  * config_cues.c - the cue list and the polls that belong to cues: scenes,
- * controls, auto-advance, and the names of scenes and controls.
- * See docs/config.md, "cues" and "poll".
+ * controls, auto-advance, an "isf" scene's shader and its bindings, and
+ * the names of scenes and controls. See docs/config.md, "cues", "poll"
+ * and "ISF scenes".
  *
  * Thread: whichever thread loads the config.
  */
 #include "config_sections.h"
+#include "stage_isf.h"
+#include "suggest.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -28,6 +31,7 @@ static const char *const scene_names[SCENE_COUNT] = {
 	[SCENE_AUDIO] = "audio",
 	[SCENE_TITLE] = "title",
 	[SCENE_WALL] = "wall",
+	[SCENE_ISF] = "isf",
 };
 
 /* ---- poll ---- */
@@ -86,6 +90,187 @@ static const struct reader_key poll_keys[] = {
 };
 const struct reader_section config_poll_section =
 	READER_SECTION("/cues/N/poll", poll_keys, NULL);
+
+/* ---- isf ---- */
+
+/*
+ * What the rows of an "isf" object share while it is read: the cue's
+ * config_isf, and the shader once "file" loaded it (the inputs resolve
+ * against it).
+ */
+struct isf_read {
+	struct config_isf *isf;
+	struct isf_scene scene;
+	bool loaded;
+};
+
+/* "file": resolved against the config's folder, then read as ISF; every refusal at this key. */
+static enum reader_got isf_file_read(struct config_reader *r, struct reader_object *o,
+				     const struct reader_key *k)
+{
+	struct isf_read *ir = o->base;
+	char kptr[READER_PTR_MAX], err[READER_MSG_MAX];
+	json_t *v = reader_value(r, o->json, o->ptr, k->name, k->required, JSON_STRING, kptr);
+
+	if (!v)
+		return reader_missing(o->json, k->name);
+	if (reader_file_check(r, json_string_value(v), kptr, ir->isf->file, sizeof(ir->isf->file)) != GOT_OK)
+		return GOT_BAD;
+	if (isf_load(ir->isf->file, &ir->scene, err, sizeof(err)) < 0) {
+		reader_fail(r, kptr, "%s", err);
+		return GOT_BAD;
+	}
+	ir->loaded = true;
+	return GOT_OK;
+}
+
+/* "range" of a binding object: two different numbers, into the binding's floats. */
+static enum reader_got isf_range_read(struct config_reader *r, struct reader_object *o,
+				      const struct reader_key *k)
+{
+	struct config_isf_binding *b = o->base;
+	char kptr[READER_PTR_MAX];
+	double lo, hi;
+	enum reader_got got = reader_range(r, o->json, o->ptr, k->name, false, -1e9, 1e9, &lo, &hi);
+
+	if (got != GOT_OK)
+		return got;
+	if (lo == hi) {
+		reader_key_ptr(o, k, kptr);
+		reader_fail(r, kptr, "needs two different numbers, got [%g, %g]", lo, hi);
+		return GOT_BAD;
+	}
+	b->has_range = true;
+	b->range_lo = (float)lo;
+	b->range_hi = (float)hi;
+	return GOT_OK;
+}
+
+static const struct reader_key isf_binding_keys[] = {
+	KEY_TEXT("source", true, struct config_isf_binding, source, 1, NULL, NULL,
+		 "What feeds the input: a source name (docs/config.md lists them)."),
+	KEY_CUSTOM("range", false, isf_range_read,
+		   "The source's [lo, hi], mapped onto the input's MIN..MAX."),
+};
+const struct reader_section config_isf_binding_section =
+	READER_SECTION("/cues/N/isf/inputs/NAME", isf_binding_keys, NULL);
+
+/* "no input "sped" in FILE; did you mean "speed"? (it has: speed, beat)" */
+static void isf_input_unknown(struct config_reader *r, const char *iptr, const char *name,
+			      const struct isf_read *ir)
+{
+	const char *names[ISF_INPUTS_MAX];
+	const char *near;
+	char list[READER_MSG_MAX / 2];
+
+	for (uint32_t i = 0; i < ir->scene.input_count; i++)
+		names[i] = ir->scene.inputs[i].name;
+	near = suggest_nearest(name, names, ir->scene.input_count);
+	suggest_list(list, sizeof(list), names, ir->scene.input_count);
+	reader_fail(r, iptr, "no input \"%.*s\" in %s%s%s%s (%s%s)", utf8_fit(name, 40), name, ir->isf->file,
+		    near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "",
+		    ir->scene.input_count ? "it has: " : "it has no inputs", ir->scene.input_count ? list : "");
+}
+
+/* One input's binding: a source name, or { "source": NAME, "range": [lo, hi] }. */
+static bool isf_binding_item(struct config_reader *r, struct isf_read *ir, const char *name, json_t *v,
+			     const char *iptr)
+{
+	struct config_isf *isf = ir->isf;
+	struct config_isf_binding *b = &isf->bindings[isf->binding_count];
+	struct isf_binding resolved;
+	struct reader_object bo;
+	char err[READER_MSG_MAX], sptr[READER_PTR_MAX];
+	size_t failures = r->errors->count;
+
+	memset(b, 0, sizeof(*b));
+	if (json_is_string(v)) {
+		if (reader_text_item(r, v, iptr, 1, CONFIG_ISF_NAME_MAX, b->source) != GOT_OK)
+			return false;
+		snprintf(sptr, sizeof(sptr), "%s", iptr);
+	} else if (json_is_object(v)) {
+		reader_section_read(r, &bo, v, iptr, &config_isf_binding_section, b, true);
+		if (r->errors->count != failures)
+			return false;
+		reader_ptr_key(sptr, iptr, "source");
+	} else {
+		reader_fail(r, iptr, "expected a source name or an object, got %s", reader_type_name(v));
+		return false;
+	}
+	if (!ir->loaded)
+		return false;	/* the file's problem is said at "file" */
+	if (strlen(name) > CONFIG_ISF_NAME_MAX || isf_input_find(&ir->scene, name) < 0) {
+		isf_input_unknown(r, iptr, name, ir);
+		return false;
+	}
+	snprintf(b->input, sizeof(b->input), "%s", name);
+	if (isf_binding_resolve(&ir->scene, r->cfg, b, &resolved, err, sizeof(err)) < 0) {
+		reader_fail(r, sptr, "%s", err);
+		return false;
+	}
+	isf->binding_count++;
+	return true;
+}
+
+/* "inputs": an object, one binding per input of the shader. */
+static enum reader_got isf_inputs_read(struct config_reader *r, struct reader_object *o,
+				       const struct reader_key *k)
+{
+	struct isf_read *ir = o->base;
+	char kptr[READER_PTR_MAX], iptr[READER_PTR_MAX];
+	json_t *inputs = reader_value(r, o->json, o->ptr, k->name, false, JSON_OBJECT, kptr);
+	const char *name;
+	json_t *v;
+	bool ok = true;
+
+	if (!inputs)
+		return reader_missing(o->json, k->name);
+	json_object_foreach(inputs, name, v) {
+		reader_ptr_key(iptr, kptr, name);
+		if (ir->isf->binding_count == CONFIG_ISF_BINDINGS_MAX) {
+			reader_fail(r, iptr, "too many inputs bound: at most %d", CONFIG_ISF_BINDINGS_MAX);
+			return GOT_BAD;
+		}
+		ok = isf_binding_item(r, ir, name, v, iptr) && ok;
+	}
+	return ok ? GOT_OK : GOT_BAD;
+}
+
+static const struct reader_key isf_keys[] = {
+	KEY_CUSTOM("file", true, isf_file_read,
+		   "The ISF 2.0 shader (.fs); relative to the config's folder."),
+	KEY_CUSTOM("inputs", false, isf_inputs_read,
+		   "Input name: source name, or { source, range }; unbound inputs keep DEFAULT."),
+};
+const struct reader_section config_isf_section = READER_SECTION("/cues/N/isf", isf_keys, NULL);
+
+/* A cue's "isf": required with scene "isf", refused with any other. */
+static enum reader_got cue_isf_read(struct config_reader *r, struct reader_object *o,
+				    const struct reader_key *k)
+{
+	struct config_cue *c = o->base;
+	struct isf_read ir = { .isf = &c->isf };
+	char ptr[READER_PTR_MAX];
+	json_t *v = reader_value(r, o->json, o->ptr, k->name, false, JSON_OBJECT, ptr);
+	struct reader_object io;
+	bool is_isf = reader_got(o, "scene") == GOT_OK && c->scene == SCENE_ISF;
+
+	memset(&c->isf, 0, sizeof(c->isf));
+	if (!v && is_isf && !json_object_get(o->json, k->name)) {
+		reader_fail(r, ptr, "scene \"isf\" needs an \"isf\" object with its \"file\"");
+		return GOT_BAD;
+	}
+	if (!v)
+		return reader_missing(o->json, k->name);
+	if (!is_isf && reader_got(o, "scene") == GOT_OK) {
+		reader_fail(r, ptr, "only a cue whose scene is \"isf\" takes \"isf\" (this one's is \"%s\")",
+			    scene_name(c->scene));
+		return GOT_BAD;
+	}
+	reader_section_read(r, &io, v, ptr, &config_isf_section, &ir, true);
+	isf_free(&ir.scene);
+	return reader_got(&io, "file") == GOT_OK && reader_got(&io, "inputs") != GOT_BAD ? GOT_OK : GOT_BAD;
+}
 
 /* ---- cue ---- */
 
@@ -207,6 +392,7 @@ static const struct reader_key cue_keys[] = {
 	KEY_OBJECTS("osc", false, struct config_cue, osc, osc_count, 0, CONFIG_MAX_OSC_SENDS,
 		    "OSC messages", &config_osc_send_section,
 		    "OSC messages to stage gear while the cue is current."),
+	KEY_CUSTOM("isf", false, cue_isf_read, "The shader of an \"isf\" scene and what feeds its inputs."),
 };
 const struct reader_section config_cue_section = READER_SECTION("/cues/N", cue_keys, NULL);
 

@@ -26,7 +26,8 @@ reader_key_fn config_zones_read;	/* none: one zone "all" */
 reader_key_fn config_file_read;
 
 /* config_cues.c */
-extern const struct reader_section config_cue_section, config_poll_section;
+extern const struct reader_section config_cue_section, config_poll_section, config_isf_section,
+	config_isf_binding_section;
 reader_key_fn config_cues_read;		/* every cue, then their advance_to */
 
 /* config_audio.c */

@@ -9,6 +9,7 @@
  */
 #include "config_sections.h"
 #include "safety_flash.h"
+#include "stage_isf.h"
 #include "suggest.h"
 
 #include <stdio.h>
@@ -27,6 +28,7 @@ static const uint32_t scene_reads[SCENE_COUNT] = {
 	[SCENE_AUDIO] = 0,				/* the live input: level, beat, bands */
 	[SCENE_TITLE] = 0,
 	[SCENE_WALL] = BIT(CONTROL_TEXT),		/* the approved crowd messages */
+	[SCENE_ISF] = 0,				/* what its bindings read (cue_reads()) */
 };
 
 /* Which controls' input each source follows (audio_map.c's audiomap_source_value()). */
@@ -74,6 +76,8 @@ static uint32_t cue_reads(const struct config_cue *c)
 			reads |= BIT(CONTROL_VOTE);
 	for (uint32_t i = 0; i < c->osc_count; i++)
 		reads |= source_reads[c->osc[i].source];
+	for (uint32_t i = 0; c->scene == SCENE_ISF && i < c->isf.binding_count; i++)
+		reads |= isf_source_reads(c->isf.bindings[i].source);
 	return reads;
 }
 

@@ -82,4 +82,11 @@ int isf_binding_resolve(const struct isf_scene *s, const struct venue_config *cf
 void isf_binding_value(const struct isf_binding *b, const struct isf_scene *s, const struct venue_config *cfg,
 		       const struct stage_frame *f, float beat_pulse, float out[4]);
 
+/*
+ * The phone controls (bits of enum control) whose input source @source
+ * follows, for the config's warnings: "crowd.xy" follows "xy"; the music,
+ * the theme and an unknown name follow none.
+ */
+uint32_t isf_source_reads(const char *source);
+
 #endif

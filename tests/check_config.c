@@ -764,6 +764,58 @@ START_TEST(test_config_load_of_a_missing_file_says_cannot_read)
 }
 END_TEST
 
+/* An "isf" cue: the shader file resolved from the config's folder, its bindings kept; each problem at its pointer. */
+START_TEST(test_config_isf_cue_loads_and_its_errors_name_their_pointer)
+{
+	const char *src = getenv("TUTTI_SOURCE_DIR");
+	char path[700], doc[2048];
+	struct config_errors errors = { 0 };
+	struct venue_config *cfg;
+	static const char *const bad[][2] = {
+		{ "'isf':{'file':'assets/scenes/crowd-aurora.fs','inputs':{'speed':'music.level'}}",
+		  "/cues/0/isf/inputs/speed" },
+		{ "'isf':{'file':'assets/scenes/crowd-aurora.fs','inputs':{'energy':'crowd.activ_share'}}",
+		  "/cues/0/isf/inputs/energy" },
+		{ "'isf':{'file':'assets/scenes/crowd-aurora.fs','inputs':{'energy':{'source':'music.level','range':[2,2]}}}",
+		  "/cues/0/isf/inputs/energy/range" },
+		{ "'isf':{'file':'assets/scenes/crowd-aurora.fs','inputs':{'tint':{'source':'music.level'}}}",
+		  "/cues/0/isf/inputs/tint/source" },
+		{ "'isf':{'file':'assets/scenes/nothing.fs'}", "/cues/0/isf/file" },
+		{ "'isf':{'file':'venue-configs/arena.json'}", "/cues/0/isf/file" },
+		{ "'comment':'no isf'", "/cues/0/isf" },
+	};
+
+	snprintf(path, sizeof(path), "%s/venue.json", src && *src ? src : "..");
+	snprintf(doc, sizeof(doc), "%s", q("{'name':'v','capacity':10,'cues':[{'id':'a','scene':'isf','controls':['tap'],"
+					   "'isf':{'file':'assets/scenes/crowd-aurora.fs','inputs':{'energy':"
+					   "'crowd.active_share','tint':'zone.all.color','bass':{'source':'music.bass',"
+					   "'range':[0,0.5]}}}}]}"));
+	cfg = config_parse(doc, strlen(doc), path, &errors);
+	ck_assert_msg(cfg != NULL, "%s", errors.count ? errors.items[0].message : "");
+	ck_assert_int_eq(cfg->cues[0].scene, SCENE_ISF);
+	ck_assert_ptr_nonnull(strstr(cfg->cues[0].isf.file, "/assets/scenes/crowd-aurora.fs"));
+	ck_assert_uint_eq(cfg->cues[0].isf.binding_count, 3);
+	config_destroy(cfg);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char cue[700];
+
+		snprintf(cue, sizeof(cue), "{'name':'v','capacity':10,'cues':[{'id':'a','scene':'isf',%s}]}", bad[i][0]);
+		snprintf(doc, sizeof(doc), "%s", q(cue));
+		cfg = config_parse(doc, strlen(doc), path, &errors);
+		ck_assert_ptr_null(cfg);
+		ck_assert_uint_ge(errors.count, 1);
+		ck_assert_msg(strcmp(errors.items[0].pointer, bad[i][1]) == 0, "%zu: %s: %s", i,
+			      errors.items[0].pointer, errors.items[0].message);
+		config_errors_free(&errors);
+	}
+	snprintf(doc, sizeof(doc), "%s", q("{'name':'v','capacity':10,'cues':[{'id':'a','scene':'title',"
+					   "'isf':{'file':'assets/scenes/crowd-aurora.fs'}}]}"));
+	ck_assert_ptr_null(config_parse(doc, strlen(doc), path, &errors));
+	ck_assert_str_eq(errors.items[0].pointer, "/cues/0/isf");
+	config_errors_free(&errors);
+}
+END_TEST
+
 START_TEST(test_config_every_shipped_venue_config_loads_cleanly)
 {
 	const char *src = getenv("TUTTI_SOURCE_DIR");
@@ -1401,9 +1453,9 @@ static const struct {
 } documented_names[] = {
 	{ "{'name':'X','capacity':10,'cues':[{'id':'a','scene':'crowd_field'}]}",
 	  "/cues/0/scene: unknown scene 'crowd_field'; did you mean 'crowd-field'? "
-	  "(one of: join, crowd-field, poll, crowd-map, audio, title, wall)" },
+	  "(one of: join, crowd-field, poll, crowd-map, audio, title, wall, isf)" },
 	{ "{'name':'X','capacity':10,'cues':[{'id':'a','scene':'laser'}]}",
-	  "/cues/0/scene: unknown scene 'laser' (one of: join, crowd-field, poll, crowd-map, audio, title, wall)" },
+	  "/cues/0/scene: unknown scene 'laser' (one of: join, crowd-field, poll, crowd-map, audio, title, wall, isf)" },
 	{ "{'name':'X','capacity':10,'cues':[{'id':'a','scene':'join','controls':['tap','shak']}]}",
 	  "/cues/0/controls/1: unknown control 'shak'; did you mean 'shake'? "
 	  "(one of: tap, xy, slider, shake, vote, text)" },
@@ -1634,6 +1686,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_config_pointer_escapes_slash_and_tilde_in_keys);
 	tcase_add_test(tc, test_config_load_of_a_missing_file_says_cannot_read);
 	tcase_add_test(tc, test_config_every_shipped_venue_config_loads_cleanly);
+	tcase_add_test(tc, test_config_isf_cue_loads_and_its_errors_name_their_pointer);
 	tcase_add_test(tc, test_config_names_round_trip);
 	tcase_add_test(tc, test_config_controls_keep_the_order_the_config_lists_them_in);
 	tcase_add_test(tc, test_config_final_cue_is_the_last_that_does_not_loop);

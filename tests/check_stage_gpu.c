@@ -1,0 +1,446 @@
+/*
+ * check_stage_gpu.c - the stage screen's GPU path (OpenGL ES 2 through SDL;
+ * here Mesa's llvmpipe under SDL's offscreen driver, a real GL, in
+ * software). Every scene is drawn as the render thread draws it, through
+ * stage_screen (the GPU picture read back, then the safety pass), and
+ * judged by its pixels: not blank, moving with the beat, the level and the
+ * crowd, a ripple where a phone taps, poll bars that grow and a reveal
+ * that bursts, transitions between cues, a blackout that is black at
+ * once. Each scene's picture is kept in build/screenshots/ to look at.
+ * The flash limiter's own tests run here on the GPU path too.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "safety_flash.h"
+#include "stage_screen.h"
+#include "test_util.h"
+
+#define W 640
+#define H 360
+#define FONT TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf"
+#define SCREENSHOTS TUTTI_BINARY_DIR "/screenshots"
+#define DT (1.0 / 30)
+
+static const char *venue_json =
+	"{\"name\":\"GPU stage test\",\"capacity\":600,"
+	"\"zones\":[{\"id\":\"left\",\"name\":\"Left\",\"capacity\":300},"
+	"{\"id\":\"right\",\"name\":\"Right\",\"capacity\":300}],"
+	"\"theme\":{\"transition\":\"cut\"},"
+	"\"cues\":["
+	"{\"id\":\"join\",\"scene\":\"join\"},"
+	"{\"id\":\"field\",\"title\":\"Tap along\",\"scene\":\"crowd-field\"},"
+	"{\"id\":\"vote\",\"scene\":\"poll\",\"controls\":[\"vote\"],\"poll\":{\"id\":\"song\",\"question\":\"Which song?\","
+	"\"options\":[\"Anthem\",\"Ballad\",\"Encore\"]}},"
+	"{\"id\":\"map\",\"scene\":\"crowd-map\"},"
+	"{\"id\":\"music\",\"scene\":\"audio\"},"
+	"{\"id\":\"hello\",\"title\":\"Good evening\",\"scene\":\"title\",\"transition\":{\"type\":\"fade\",\"seconds\":1}},"
+	"{\"id\":\"shout\",\"title\":\"Your messages\",\"scene\":\"wall\",\"controls\":[\"text\"],"
+	"\"transition\":{\"type\":\"wipe\",\"seconds\":1}}]}";
+
+enum { CUE_JOIN, CUE_FIELD, CUE_POLL, CUE_MAP, CUE_AUDIO, CUE_TITLE, CUE_WALL };
+
+struct gpu_canvas {
+	struct venue_config *cfg;
+	struct stage_screen *sc;
+	struct stage_frame *f;
+	double t;
+};
+
+static void open_canvas(struct gpu_canvas *c, const char *json)
+{
+	char err[400];
+	const char *kind, *detail;
+
+	c->cfg = test_config(json);
+	c->sc = stage_screen_create_with(c->cfg, W, H, FONT, STAGE_RENDERER_GPU, err, sizeof(err));
+	ck_assert_msg(c->sc != NULL, "no GPU stage here: %s", err);
+	kind = stage_screen_renderer(c->sc, &detail);
+	ck_assert_str_eq(kind, "gpu");
+	ck_assert_msg(strstr(detail, "OpenGL ES") != NULL, "%s", detail);
+	c->f = calloc(1, stage_frame_size(c->cfg->capacity));
+	c->f->show.zone_count = c->cfg->zone_count;
+	c->f->show.poll.index = -1;
+	c->f->show.poll.winner = -1;
+	c->f->max_flashes_per_s = 3;
+	c->f->max_red_flashes_per_s = 3;
+	c->t = 0;
+}
+
+static void close_canvas(struct gpu_canvas *c)
+{
+	stage_screen_destroy(c->sc);
+	config_destroy(c->cfg);
+	free(c->f);
+}
+
+static void draw(struct gpu_canvas *c, int cue)
+{
+	c->f->show.cue_index = cue;
+	c->t += DT;
+	c->f->show.t = c->t;
+	stage_screen_draw(c->sc, c->f, c->t, DT);
+}
+
+static void draw_for(struct gpu_canvas *c, int cue, double seconds)
+{
+	for (double s = 0; s < seconds; s += DT)
+		draw(c, cue);
+}
+
+static uint32_t px(const struct gpu_canvas *c, int x, int y)
+{
+	int w, h, pitch;
+	const uint32_t *p = stage_screen_pixels(c->sc, &w, &h, &pitch);
+
+	return p[y * (pitch / 4) + x] & 0xffffff;
+}
+
+static double lum(uint32_t rgb)
+{
+	return (0.2126 * ((rgb >> 16) & 0xff) + 0.7152 * ((rgb >> 8) & 0xff) + 0.0722 * (rgb & 0xff)) / 255.0;
+}
+
+/* Mean luminance (sRGB values, 0..1) of a rectangle. */
+static double mean_lum(const struct gpu_canvas *c, int x0, int y0, int x1, int y1)
+{
+	double sum = 0;
+
+	for (int y = y0; y < y1; y++)
+		for (int x = x0; x < x1; x++)
+			sum += lum(px(c, x, y));
+	return sum / ((double)(x1 - x0) * (y1 - y0));
+}
+
+/* Pixels of a rectangle whose luminance differs from @ref's by more than @by. */
+static long differing(const struct gpu_canvas *c, const uint32_t *ref, int x0, int y0, int x1, int y1, double by)
+{
+	long n = 0;
+
+	for (int y = y0; y < y1; y++)
+		for (int x = x0; x < x1; x++)
+			n += fabs(lum(px(c, x, y)) - lum(ref[y * W + x])) > by;
+	return n;
+}
+
+static uint32_t *copy_pixels(const struct gpu_canvas *c)
+{
+	uint32_t *out = malloc((size_t)W * H * 4);
+
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			out[y * W + x] = px(c, x, y);
+	return out;
+}
+
+/* Distinct colours, counted on a coarse grid of samples: a blank or flat picture has few. */
+static int colours(const struct gpu_canvas *c)
+{
+	uint32_t seen[4096];
+	int n = 0;
+
+	for (int y = 2; y < H; y += 9)
+		for (int x = 3; x < W; x += 11) {
+			uint32_t v = px(c, x, y);
+			int k;
+
+			for (k = 0; k < n && seen[k] != v; k++)
+				;
+			if (k == n && n < 4096)
+				seen[n++] = v;
+		}
+	return n;
+}
+
+static void screenshot(const struct gpu_canvas *c, const char *name)
+{
+	char path[512], err[600];
+
+	mkdir(SCREENSHOTS, 0755);
+	snprintf(path, sizeof(path), "%s/%s.png", SCREENSHOTS, name);
+	ck_assert_msg(stage_screen_write_png(c->sc, path, err, sizeof(err)) == 0, "%s", err);
+}
+
+static void crowd(struct gpu_canvas *c, uint32_t n, float pulse)
+{
+	c->f->dot_count = n;
+	c->f->participants = n;
+	for (uint32_t i = 0; i < n; i++)
+		c->f->dots[i] = (struct stage_dot){ .id = 1000 + i, .zone = (uint8_t)(i % 2), .pulse = pulse,
+						    .x = -1, .y = -1 };
+}
+
+START_TEST(test_every_scene_draws_a_living_picture_on_the_gpu)
+{
+	static const char *names[] = { "join", "crowd-field", "poll", "crowd-map", "audio", "title", "wall" };
+	struct gpu_canvas c;
+
+	open_canvas(&c, venue_json);
+	crowd(&c, 300, 0.3f);
+	snprintf(c.f->join_url, sizeof(c.f->join_url), "http://192.168.1.20:8080/");
+	c.f->show.poll = (struct frame_poll){ .index = 0, .open = true, .tallies = { 10, 30, 60 }, .total = 100,
+					      .winner = -1 };
+	for (uint32_t i = 0; i < 300; i++) {
+		c.f->dots[i].x = 0.3f + 0.05f * (float)(i % 5);
+		c.f->dots[i].y = 0.6f;
+	}
+	c.f->show.music = (struct frame_music){ .level = 0.6f, .bands = { 0.9f, 0.6f, 0.4f, 0.3f }, .bpm = 124,
+						.beats = 1 };
+	c.f->wall_count = 2;
+	snprintf(c.f->wall[0].from, sizeof(c.f->wall[0].from), "a1");
+	snprintf(c.f->wall[0].text, sizeof(c.f->wall[0].text), "Best night of the year!");
+	snprintf(c.f->wall[1].from, sizeof(c.f->wall[1].from), "b2");
+	snprintf(c.f->wall[1].text, sizeof(c.f->wall[1].text), "Play the anthem again");
+	for (int cue = 0; cue < 7; cue++) {
+		uint32_t *before;
+
+		draw_for(&c, cue, 1.2);
+		screenshot(&c, names[cue]);
+		ck_assert_msg(colours(&c) > 40, "%s: only %d colours: a flat picture", names[cue], colours(&c));
+		before = copy_pixels(&c);
+		draw_for(&c, cue, 0.5);
+		/* The background drifts and the particles move: a still scene is not what the GPU path draws. */
+		ck_assert_msg(differing(&c, before, 0, 0, W, H, 0.002) > 200, "%s does not move", names[cue]);
+		free(before);
+	}
+	close_canvas(&c);
+}
+END_TEST
+
+/* A tap: the particle swells and a ring widens from it; the rest of the field stays as it was. */
+START_TEST(test_a_tap_ripples_out_from_its_participant)
+{
+	struct gpu_canvas c;
+	uint32_t *calm;
+	long near_after, near_later, far_after;
+
+	open_canvas(&c, venue_json);
+	crowd(&c, 40, 0.0f);
+	draw_for(&c, CUE_FIELD, 1.0);
+	calm = copy_pixels(&c);
+	/* Participant 0 is zone "left", the first cell of its column's grid. */
+	c.f->dots[0].pulse = 1.0f;
+	draw(&c, CUE_FIELD);
+	near_after = differing(&c, calm, 0, 0, W / 2, H, 0.05);
+	far_after = differing(&c, calm, W / 2, 0, W, H, 0.05);
+	screenshot(&c, "crowd-field-tap");
+	for (int i = 0; i < 8; i++) {
+		c.f->dots[0].pulse *= 0.8f;
+		draw(&c, CUE_FIELD);
+	}
+	screenshot(&c, "crowd-field-ripple");
+	near_later = differing(&c, calm, 0, 0, W / 2, H, 0.03);
+	ck_assert_msg(near_after > 150, "the tap changed %ld pixels", near_after);
+	ck_assert_msg(near_later > near_after, "the ripple did not widen: %ld then %ld", near_after, near_later);
+	ck_assert_msg(far_after < near_after / 4, "the other zone changed too: %ld", far_after);
+	free(calm);
+	close_canvas(&c);
+}
+END_TEST
+
+/* The audio scene: the disc grows with the level, and a beat lifts the light, then it settles. */
+START_TEST(test_the_audio_scene_follows_the_level_and_the_beat)
+{
+	struct gpu_canvas c;
+	double quiet, loud, before_beat, on_beat, after_beat;
+
+	open_canvas(&c, venue_json);
+	c.f->show.music.level = 0.1f;
+	draw_for(&c, CUE_AUDIO, 1.0);
+	quiet = mean_lum(&c, W / 2 - H / 4, H / 4, W / 2 + H / 4, H * 3 / 4);
+	c.f->show.music.level = 0.9f;
+	draw_for(&c, CUE_AUDIO, 1.0);
+	loud = mean_lum(&c, W / 2 - H / 4, H / 4, W / 2 + H / 4, H * 3 / 4);
+	ck_assert_msg(loud > quiet + 0.05, "level 0.9: %.3f, level 0.1: %.3f", loud, quiet);
+	before_beat = mean_lum(&c, 0, 0, W, H);
+	c.f->show.music.beats++;
+	draw(&c, CUE_AUDIO);
+	on_beat = mean_lum(&c, 0, 0, W, H);
+	screenshot(&c, "audio-beat");
+	draw_for(&c, CUE_AUDIO, 1.0);
+	after_beat = mean_lum(&c, 0, 0, W, H);
+	ck_assert_msg(on_beat > before_beat + 0.003, "beat %.4f, before %.4f", on_beat, before_beat);
+	ck_assert_msg(after_beat < on_beat - 0.002, "after %.4f, beat %.4f", after_beat, on_beat);
+	close_canvas(&c);
+}
+END_TEST
+
+/* Poll bars: heights follow the tallies; at the reveal confetti bursts over the winner. */
+START_TEST(test_poll_bars_grow_and_the_reveal_bursts)
+{
+	struct gpu_canvas c;
+	int tops[3];
+	uint32_t *held;
+	long burst;
+
+	open_canvas(&c, venue_json);
+	c.f->show.poll = (struct frame_poll){ .index = 0, .open = true, .tallies = { 20, 40, 80 }, .total = 140,
+					      .winner = -1 };
+	draw_for(&c, CUE_POLL, 2.0);
+	screenshot(&c, "poll-open");
+	/* Each bar's top: the first row from the top, in the middle of its slot, far brighter than the background. */
+	for (int i = 0; i < 3; i++) {
+		int x = W / 3 * i + W / 6;
+
+		tops[i] = -1;
+		for (int y = H * 20 / 100; y < H * 80 / 100 && tops[i] < 0; y++)
+			if (lum(px(&c, x, y)) > 0.25 && lum(px(&c, x, y + 3)) > 0.25)
+				tops[i] = y;
+	}
+	ck_assert_msg(tops[2] >= 0 && tops[1] > tops[2] && tops[0] > tops[1], "tops %d %d %d", tops[0], tops[1],
+		      tops[2]);
+	/* Bar heights from the bottom of the bars (80 % of the height) are in proportion 1:2:4, within a few pixels. */
+	{
+		int base = H * 25 / 100 + H * 55 / 100, h0 = base - tops[0], h2 = base - tops[2];
+
+		ck_assert_msg(abs(h2 - 4 * h0) < 16, "heights %d and %d", h0, h2);
+	}
+	held = copy_pixels(&c);
+	c.f->show.poll.open = false;
+	c.f->show.poll.revealed = true;
+	c.f->show.poll.winner = 2;
+	draw_for(&c, CUE_POLL, 0.4);
+	screenshot(&c, "poll-reveal");
+	burst = differing(&c, held, 0, 0, W, H * 45 / 100, 0.08);
+	ck_assert_msg(burst > 300, "the reveal changed %ld pixels above the bars", burst);
+	free(held);
+	close_canvas(&c);
+}
+END_TEST
+
+/* The crowd map: brightest where the crowd points. */
+START_TEST(test_the_crowd_map_glows_where_the_crowd_points)
+{
+	struct gpu_canvas c;
+	int bx = 0, by = 0;
+	double best = -1;
+
+	open_canvas(&c, venue_json);
+	crowd(&c, 200, 0.0f);
+	for (uint32_t i = 0; i < 200; i++) {
+		c.f->dots[i].x = 0.75f;
+		c.f->dots[i].y = 0.25f;
+	}
+	draw_for(&c, CUE_MAP, 0.5);
+	for (int y = H / 6; y < H; y += 2)
+		for (int x = 0; x < W; x += 2)
+			if (lum(px(&c, x, y)) > best) {
+				best = lum(px(&c, x, y));
+				bx = x;
+				by = y;
+			}
+	screenshot(&c, "crowd-map-corner");
+	/* The map spans 5 %..95 % across and 14 %..95 % down. */
+	ck_assert_msg(abs(bx - (int)(W * (0.05 + 0.9 * 0.75))) < W / 12, "hot spot x %d", bx);
+	ck_assert_msg(abs(by - (int)(H * (0.14 + 0.81 * 0.25))) < H / 8, "hot spot y %d", by);
+	close_canvas(&c);
+}
+END_TEST
+
+/* A fade is half way at half its time; a wipe shows the new scene on the left first; a blackout is black at once. */
+START_TEST(test_cue_transitions_and_an_instant_blackout)
+{
+	struct gpu_canvas c;
+	uint32_t *from, *to;
+	long from_diff, to_diff, left_new, right_new;
+
+	open_canvas(&c, venue_json);
+	crowd(&c, 100, 0.0f);
+	/* The two ends of the fade, each at rest. */
+	draw_for(&c, CUE_JOIN, 1.0);
+	from = copy_pixels(&c);
+	draw_for(&c, CUE_TITLE, 0.5);
+	screenshot(&c, "transition-fade-half");
+	from_diff = differing(&c, from, 0, 0, W, H, 0.03);
+	draw_for(&c, CUE_TITLE, 1.0);
+	to = copy_pixels(&c);
+	to_diff = differing(&c, from, 0, 0, W, H, 0.03);
+	ck_assert_msg(from_diff > 0 && from_diff < to_diff, "half way %ld, all the way %ld", from_diff, to_diff);
+	/* The wipe into the wall, half way: the left is the new scene, the right still the old. */
+	draw_for(&c, CUE_WALL, 0.5);
+	screenshot(&c, "transition-wipe-half");
+	left_new = differing(&c, to, 0, H / 3, W / 5, H, 0.03);
+	right_new = differing(&c, to, W * 4 / 5, H / 3, W, H, 0.03);
+	(void)left_new;
+	ck_assert_msg(right_new < (W / 5) * (H * 2 / 3) / 20, "the right changed already: %ld", right_new);
+	c.f->blackout = true;
+	draw(&c, CUE_WALL);
+	ck_assert_msg(mean_lum(&c, 0, 0, W, H) == 0.0, "a blackout is black from its first picture");
+	free(from);
+	free(to);
+	close_canvas(&c);
+}
+END_TEST
+
+/*
+ * The safety pass on the GPU path: a white stage toggled by the blackout
+ * ten times a second would flash ten times a second; what reaches the
+ * pixels never changes by more than the limit allows (transitions of
+ * 0.1 in luminance counted in every one-second window of a cell).
+ */
+START_TEST(test_the_flash_limiter_holds_back_a_flashing_gpu_picture)
+{
+	struct gpu_canvas c;
+	double ref = -1, times[400];
+	int dir = 0, count = 0, worst = 0;
+	struct flash_stats fs;
+
+	open_canvas(&c, "{\"name\":\"Flash\",\"theme\":{\"background\":\"#ffffff\",\"transition\":\"cut\"},"
+		    "\"cues\":[{\"id\":\"white\",\"title\":\"\",\"scene\":\"title\"}]}");
+	for (int n = 0; n < 120; n++) {
+		double l;
+
+		c.f->blackout = (n / 3) % 2 == 1;	/* 10 Hz at 60 pictures a second */
+		c.f->show.cue_index = 0;
+		c.t += 1.0 / 60;
+		stage_screen_draw(c.sc, c.f, c.t, 1.0 / 60);
+		l = mean_lum(&c, 0, H - 40, 40, H);	/* one corner cell, clear of any text */
+		if (ref < 0) {
+			ref = l;
+			continue;
+		}
+		/* A transition: 0.1 from the last extreme the other way (or any way at first). */
+		if (fabs(l - ref) >= 0.1 && (dir == 0 || (l > ref) != (dir > 0))) {
+			times[count++] = c.t;
+			dir = l > ref ? 1 : -1;
+			ref = l;
+		} else if ((dir > 0 && l > ref) || (dir < 0 && l < ref)) {
+			ref = l;
+		}
+	}
+	for (int i = 0; i < count; i++) {
+		int in = 0;
+
+		for (int j = i; j < count && times[j] < times[i] + 1.0; j++)
+			in++;
+		worst = in > worst ? in : worst;
+	}
+	stage_screen_flash_stats(c.sc, &fs);
+	ck_assert_msg(fs.cells_held > 0, "the limiter held nothing back");
+	ck_assert_msg(worst <= 2 * FLASH_MAX_PER_S, "%d transitions in one second", worst);
+	close_canvas(&c);
+}
+END_TEST
+
+Suite *stage_gpu_suite(void)
+{
+	Suite *s = suite_create("stage_gpu");
+	TCase *tc = tcase_create("gpu");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_every_scene_draws_a_living_picture_on_the_gpu);
+	tcase_add_test(tc, test_a_tap_ripples_out_from_its_participant);
+	tcase_add_test(tc, test_the_audio_scene_follows_the_level_and_the_beat);
+	tcase_add_test(tc, test_poll_bars_grow_and_the_reveal_bursts);
+	tcase_add_test(tc, test_the_crowd_map_glows_where_the_crowd_points);
+	tcase_add_test(tc, test_cue_transitions_and_an_instant_blackout);
+	tcase_add_test(tc, test_the_flash_limiter_holds_back_a_flashing_gpu_picture);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(stage_gpu_suite)
