@@ -9,14 +9,16 @@ cd "$(dirname "$0")"
 # (Chromium for the phone page, openssl to make a TLS certificate, a JACK
 # server whose dummy driver stands in for a sound card, sox for the assets,
 # Xvfb and ImageMagick to open and screenshot the real stage window, iproute2's ip and tc to
-# drop the network under a crowd in a namespace of its own, NATS for edges beyond one process).
+# drop the network under a crowd in a namespace of its own, NATS for edges beyond one process,
+# OpenGL ES with Mesa's software rasteriser for the stage screen's GPU path where there is no GPU).
 PACKAGES="build-essential cmake pkg-config git ca-certificates
   libwebsockets-dev libuv1-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libqrencode-dev check
   portaudio19-dev libsndfile1-dev libsamplerate0-dev libaubio-dev libkissfft-dev libebur128-dev
   libsdl2-dev libsdl2-ttf-dev libfribidi-dev libpng-dev libsodium-dev liblo-dev
   jackd2 libjack-jackd2-dev sox xvfb xauth imagemagick liblo-tools ola python3
   nodejs npm chromium openssl curl zbar-tools iproute2
-  clang-14 libclang-rt-14-dev valgrind nats-server libnats-dev"
+  clang-14 libclang-rt-14-dev valgrind nats-server libnats-dev
+  libgles-dev libegl-dev libegl-mesa0 libgl1-mesa-dri"
 
 missing=""
 for p in $PACKAGES; do

@@ -10,6 +10,7 @@
 #include <SDL_ttf.h>
 #include <fribidi.h>
 #include <math.h>
+#include <png.h>
 #include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,6 @@ enum align { ALIGN_LEFT, ALIGN_CENTER };
 
 static const float font_share[FONT_CLASSES] = { 0.09f, 0.05f, 0.032f };	/* of the height */
 
-/* Bright, distinct, and none of them saturated red (which has its own flash budget). */
-static const uint32_t palette[8] = {
-	0x22c8ff, 0xff5ac8, 0xffd23c, 0x50e678, 0xff8c28, 0xa06eff, 0x28dcc8, 0xff7896,
-};
 
 struct text_entry {
 	char text[CONFIG_TEXT_BYTES_MAX + 64];	/* titles, options, crowd texts */
@@ -45,6 +42,12 @@ struct text_entry {
 struct scene_view {
 	SDL_Renderer *r;
 	const struct venue_config *cfg;
+	const struct config_theme *theme;	/* the venue's, or the default look */
+	bool overlay;			/* text only: the GPU path draws the rest (scene_set_overlay) */
+	struct scene_shapes shapes;	/* what this frame left for the GPU path */
+	uint32_t particles_cap;
+	SDL_Texture *logo;		/* the theme's logo; NULL = none */
+	int logo_w, logo_h;
 	char font_path[512];
 	TTF_Font *fonts[FONT_CLASSES];
 	int fonts_for_h;		/* target height the fonts were opened for */
@@ -66,14 +69,28 @@ struct scene_view {
 	float heat[HEAT_W * HEAT_H];
 };
 
+/* The look of a venue whose config has no theme (a test's hand-made config). */
+static const struct config_theme default_theme = {
+	.background = SCENE_BACKGROUND, .text = 0xffffff, .accent = 0x22c8ff,
+	/* Bright, distinct, and none of them saturated red (which has its own flash budget). */
+	.palette = { 0x22c8ff, 0xff5ac8, 0xffd23c, 0x50e678, 0xff8c28, 0xa06eff, 0x28dcc8, 0xff7896 },
+	.palette_count = 8, .join_title = "Join in",
+};
+
 uint32_t scene_zone_color(uint32_t zone)
 {
-	return palette[zone % 8];
+	return default_theme.palette[zone % 8];
+}
+
+/* Colour @i of the venue's palette: zone i, poll option i, the i-th card of the wall. */
+static uint32_t theme_color(const struct scene_view *s, uint32_t i)
+{
+	return s->theme->palette[i % s->theme->palette_count];
 }
 
 uint32_t scene_option_color(uint32_t i)
 {
-	return palette[i % 8];
+	return default_theme.palette[i % 8];
 }
 
 static void set_color(struct scene_view *s, uint32_t rgb, float k)
@@ -118,7 +135,11 @@ static int open_fonts(struct scene_view *s, int h)
 	for (int i = 0; i < FONT_CLASSES; i++) {
 		int px = (int)lrintf(font_share[i] * (float)h);
 
-		s->fonts[i] = TTF_OpenFont(s->font_path, px < 8 ? 8 : px);
+		/* The theme's title font for titles, its body font for the rest. */
+		const char *path = i == FONT_BIG && s->theme->title_font[0] ? s->theme->title_font :
+				   i != FONT_BIG && s->theme->body_font[0] ? s->theme->body_font : s->font_path;
+
+		s->fonts[i] = TTF_OpenFont(path, px < 8 ? 8 : px);
 		if (!s->fonts[i])
 			return -1;
 		/* Text arrives in visual order (fribidi does the bidi algorithm): draw it as given. */
@@ -192,7 +213,9 @@ static void draw_text(struct scene_view *s, int font, const char *text, int x, i
 
 static void header(struct scene_view *s, const char *text)
 {
-	draw_text(s, FONT_MEDIUM, text, s->w / 20, s->h / 25, s->w * 9 / 10, ALIGN_LEFT, 0xffffff);
+	/* Clear of the logo in the top right corner. */
+	draw_text(s, FONT_MEDIUM, text, s->w / 20, s->h / 25, s->w * 9 / 10 - (s->logo ? s->logo_w + s->w / 40 : 0),
+		  ALIGN_LEFT, s->theme->text);
 }
 
 /* ---- join ---- */
@@ -253,14 +276,25 @@ static void draw_join(struct scene_view *s, const struct stage_frame *f)
 	} else {
 		right = s->w / 16;
 	}
-	draw_text(s, FONT_BIG, "Join in", right, s->h * 25 / 100, s->w - right - s->w / 20,
-		  ALIGN_LEFT, 0xffffff);
-	draw_text(s, FONT_SMALL, f->join_url, right, s->h * 40 / 100, s->w - right - s->w / 20,
-		  ALIGN_LEFT, 0x22c8ff);
+	if (s->logo) {
+		int lh = s->h * 14 / 100, lw = (int)((long)s->logo_w * lh / s->logo_h);
+
+		if (lw > s->w - right - s->w / 20) {
+			lw = s->w - right - s->w / 20;
+			lh = (int)((long)s->logo_h * lw / s->logo_w);
+		}
+		SDL_RenderCopy(s->r, s->logo, NULL, &(SDL_Rect){ right, s->h * 8 / 100, lw, lh });
+	}
+	draw_text(s, FONT_BIG, s->theme->join_title, right, s->h * 25 / 100, s->w - right - s->w / 20,
+		  ALIGN_LEFT, s->theme->text);
+	draw_text(s, FONT_SMALL, s->theme->join_prompt, right, s->h * 36 / 100, s->w - right - s->w / 20,
+		  ALIGN_LEFT, s->theme->text);
+	draw_text(s, FONT_SMALL, f->join_url, right, s->h * 43 / 100, s->w - right - s->w / 20,
+		  ALIGN_LEFT, s->theme->accent);
 	snprintf(count, sizeof(count), f->participants == 1 ? "%u person in" : "%u people in",
 		 f->participants);
 	draw_text(s, FONT_MEDIUM, count, right, s->h * 55 / 100, s->w - right - s->w / 20,
-		  ALIGN_LEFT, 0xffd23c);
+		  ALIGN_LEFT, theme_color(s, 2));
 }
 
 /* ---- crowd field ---- */
@@ -290,6 +324,14 @@ static void draw_field(struct scene_view *s, const struct stage_frame *f, const 
 		s->sorted = n;
 		s->sorted_cap = f->dot_count;
 	}
+	if (s->overlay && f->dot_count > s->particles_cap) {
+		struct scene_particle *n = realloc(s->shapes.particles, f->dot_count * sizeof(*n));
+
+		if (!n)
+			return;
+		s->shapes.particles = n;
+		s->particles_cap = f->dot_count;
+	}
 	/* Stable places: sorted by zone, then by participant, not by who moved last. With no
 	 * dots, f->dots and s->sorted may be NULL, which memcpy and qsort must never get. */
 	if (f->dot_count) {
@@ -305,7 +347,7 @@ static void draw_field(struct scene_view *s, const struct stage_frame *f, const 
 		n = i - first;
 		if (zones > 1 && z < f->show.zone_count)
 			draw_text(s, FONT_SMALL, s->cfg->zones[z].name, x0 + col_w / 2, bottom,
-				  col_w - 8, ALIGN_CENTER, scene_zone_color(z));
+				  col_w - 8, ALIGN_CENTER, theme_color(s, z));
 		if (!n)
 			continue;
 		/* The squarest grid that holds n cells in the column; a gap keeps every dot apart. */
@@ -324,7 +366,13 @@ static void draw_field(struct scene_view *s, const struct stage_frame *f, const 
 			int cx = x0 + (col_w - cols * cell) / 2 + (int)(k % (uint32_t)cols) * cell;
 			int cy = top + (h - rows * cell) / 2 + (int)(k / (uint32_t)cols) * cell;
 
-			set_color(s, scene_zone_color(z), 0.45f + 0.55f * d->pulse);
+			if (s->overlay) {
+				s->shapes.particles[s->shapes.particle_count++] = (struct scene_particle){
+					.x = (float)cx + (float)cell / 2, .y = (float)cy + (float)cell / 2,
+					.size = (float)cell, .rgb = theme_color(s, z), .pulse = d->pulse, .id = d->id };
+				continue;
+			}
+			set_color(s, theme_color(s, z), 0.45f + 0.55f * d->pulse);
 			fill(s, cx + (cell - side) / 2, cy + (cell - side) / 2, side, side);
 		}
 	}
@@ -355,17 +403,20 @@ static void draw_poll(struct scene_view *s, const struct stage_frame *f, double 
 
 		snprintf(won, sizeof(won), "Winner: %s", cp->options[p->winner]);
 		draw_text(s, FONT_MEDIUM, won, s->w / 20, s->h * 13 / 100, s->w * 9 / 10, ALIGN_LEFT,
-			  0xffffff);
+			  s->theme->text);
 	} else if (p->vetoed) {
 		draw_text(s, FONT_MEDIUM, "The artist's call", s->w / 20, s->h * 13 / 100, s->w * 9 / 10,
-			  ALIGN_LEFT, 0xffffff);
+			  ALIGN_LEFT, s->theme->text);
 	} else if (!p->open && !p->revealed) {
 		draw_text(s, FONT_MEDIUM, "Voting closed…", s->w / 20, s->h * 13 / 100, s->w * 9 / 10,
-			  ALIGN_LEFT, 0xffffff);
+			  ALIGN_LEFT, s->theme->text);
 	} else if (p->hidden) {
 		draw_text(s, FONT_MEDIUM, "Vote now: results at the reveal", s->w / 20, s->h * 13 / 100,
-			  s->w * 9 / 10, ALIGN_LEFT, 0xffffff);
+			  s->w * 9 / 10, ALIGN_LEFT, s->theme->text);
 	}
+	s->shapes.poll_index = p->index;
+	s->shapes.winner = p->winner;
+	s->shapes.bar_count = cp->option_count;
 	slot = s->w / (int)cp->option_count;
 	bar_w = slot * 6 / 10;
 	for (uint32_t i = 0; i < cp->option_count; i++) {
@@ -377,24 +428,27 @@ static void draw_poll(struct scene_view *s, const struct stage_frame *f, double 
 
 		s->bars[i] += (want - s->bars[i]) * k;
 		h = (int)lrintf(s->bars[i] * (float)full);
-		set_color(s, scene_option_color(i), loser ? 0.4f : 1.0f);
-		if (h > 0)	/* no bar at all for no votes, or for counts held back */
+		s->shapes.bars[i] = (SDL_Rect){ x, top + full - h, bar_w, h };
+		s->shapes.bar_rgb[i] = theme_color(s, i);
+		s->shapes.bar_dim[i] = loser;
+		set_color(s, theme_color(s, i), loser ? 0.4f : 1.0f);
+		if (h > 0 && !s->overlay)	/* no bar at all for no votes, or for counts held back */
 			fill(s, x, top + full - h, bar_w, h);
 		if (p->hidden)
 			snprintf(tally, sizeof(tally), "?");
 		else
 			snprintf(tally, sizeof(tally), "%u", p->tallies[i]);
 		draw_text(s, FONT_SMALL, tally, x + bar_w / 2, top + full - h - s->h * 5 / 100, slot,
-			  ALIGN_CENTER, 0xffffff);
+			  ALIGN_CENTER, s->theme->text);
 		draw_text(s, FONT_SMALL, cp->options[i], x + bar_w / 2, top + full + s->h / 50, slot - 4,
-			  ALIGN_CENTER, 0xffffff);
+			  ALIGN_CENTER, s->theme->text);
 	}
 }
 
 /* ---- crowd map ---- */
 
 /* Dark blue, violet, magenta, orange, yellow: how crowded a spot is. */
-static uint32_t heat_color(float t)
+uint32_t scene_heat_color(float t)
 {
 	static const uint32_t stops[5] = { 0x101840, 0x5028a0, 0xd03cb4, 0xff8c28, 0xffe650 };
 	float x = t <= 0 ? 0 : t >= 1 ? 4 : t * 4;
@@ -445,12 +499,17 @@ static void draw_map(struct scene_view *s, const struct stage_frame *f, const ch
 				peak = sum;
 		}
 	}
-	for (int y = 0; y < HEAT_H; y++) {
+	s->shapes.heat = s->heat;
+	s->shapes.heat_w = HEAT_W;
+	s->shapes.heat_h = HEAT_H;
+	s->shapes.heat_peak = peak;
+	s->shapes.heat_area = (SDL_Rect){ left, top, area_w, area_h };
+	for (int y = 0; y < HEAT_H && !s->overlay; y++) {
 		for (int x = 0; x < HEAT_W; x++) {
 			int x0 = left + x * area_w / HEAT_W, x1 = left + (x + 1) * area_w / HEAT_W;
 			int y0 = top + y * area_h / HEAT_H, y1 = top + (y + 1) * area_h / HEAT_H;
 
-			set_color(s, heat_color(peak > 0 ? s->heat[y * HEAT_W + x] / peak : 0), 1.0f);
+			set_color(s, scene_heat_color(peak > 0 ? s->heat[y * HEAT_W + x] / peak : 0), 1.0f);
 			fill(s, x0, y0, x1 - x0, y1 - y0);
 		}
 	}
@@ -475,23 +534,23 @@ static void draw_audio(struct scene_view *s, const struct stage_frame *f, const 
 		s->beat_glow *= (float)exp(-dt_s / BEAT_GLOW_S);
 	}
 	/* A disc, row by row: its radius follows the level, its brightness the beat. */
-	set_color(s, 0x22c8ff, 0.5f + 0.5f * s->beat_glow);
-	for (int dy = -radius; dy <= radius; dy++) {
+	set_color(s, s->theme->accent, 0.5f + 0.5f * s->beat_glow);
+	for (int dy = -radius; dy <= radius && !s->overlay; dy++) {
 		int half = (int)sqrt((double)radius * radius - (double)dy * dy);
 
 		fill(s, cx - half, cy + dy, 2 * half + 1, 1);
 	}
-	for (int b = 0; b < 4; b++) {
+	for (int b = 0; b < 4 && !s->overlay; b++) {
 		float e = m->bands[b] < 0 ? 0 : m->bands[b] > 1 ? 1 : m->bands[b];
 		int h = (int)lrintf(e * (float)s->h * 0.2f);
 
-		set_color(s, palette[(b + 2) % 8], 1.0f);
+		set_color(s, theme_color(s, (uint32_t)b + 2), 1.0f);
 		fill(s, s->w / 2 - 2 * band_w + b * band_w + band_w / 8, base - h, band_w * 3 / 4, h);
 	}
 	if (m->bpm > 0) {
 		snprintf(bpm, sizeof(bpm), "%.0f BPM", m->bpm);
 		draw_text(s, FONT_SMALL, bpm, s->w - s->w / 20 - s->w / 6, s->h / 25, s->w / 6,
-			  ALIGN_LEFT, 0xffd23c);
+			  ALIGN_LEFT, theme_color(s, 2));
 	}
 }
 
@@ -624,7 +683,7 @@ static void draw_wall(struct scene_view *s, const struct stage_frame *f, const c
 		n = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)strlen(text), u);
 		/* Hebrew or Arabic anywhere: the bidi algorithm orders it, or it would read backwards. */
 		if (n > 0 && n <= CONFIG_TEXT_CHARS_MAX && has_rtl(u, n)) {
-			int h = draw_rtl_card(s, font, u, n, left, y, width, bar, palette[i % 8], bottom);
+			int h = draw_rtl_card(s, font, u, n, left, y, width, bar, theme_color(s, i), bottom);
 
 			if (h < 0)
 				break;
@@ -636,7 +695,7 @@ static void draw_wall(struct scene_view *s, const struct stage_frame *f, const c
 			continue;	/* nothing drawable in it */
 		if (y + e->h > bottom)
 			break;		/* the older ones wait off screen until newer ones push them out */
-		set_color(s, palette[i % 8], 1.0f);
+		set_color(s, theme_color(s, i), 1.0f);
 		fill(s, left, y, bar, e->h);
 		dst = (SDL_Rect){ left + 3 * bar, y, e->w, e->h };
 		SDL_SetTextureColorMod(e->tex, 255, 255, 255);
@@ -648,12 +707,44 @@ static void draw_wall(struct scene_view *s, const struct stage_frame *f, const c
 static void draw_title(struct scene_view *s, const struct config_cue *cue)
 {
 	draw_text(s, FONT_BIG, cue->title[0] ? cue->title : cue->id, s->w / 2, s->h * 38 / 100,
-		  s->w * 9 / 10, ALIGN_CENTER, 0xffffff);
+		  s->w * 9 / 10, ALIGN_CENTER, s->theme->text);
 	draw_text(s, FONT_MEDIUM, cue->prompt, s->w / 2, s->h * 55 / 100, s->w * 9 / 10,
-		  ALIGN_CENTER, 0x22c8ff);
+		  ALIGN_CENTER, s->theme->accent);
 }
 
 /* ---- the scene of the frame's cue ---- */
+
+/* The theme's logo as a texture (libpng reads it; SDL has no PNG reader of its own). */
+static int load_logo(struct scene_view *s, const char *path, char *err, size_t err_size)
+{
+	png_image img = { .version = PNG_IMAGE_VERSION };
+	void *px = NULL;
+	SDL_Surface *surf = NULL;
+
+	if (png_image_begin_read_from_file(&img, path)) {
+		img.format = PNG_FORMAT_BGRA;	/* little-endian ARGB8888 words */
+		px = malloc(PNG_IMAGE_SIZE(img));
+		if (px && png_image_finish_read(&img, NULL, px, 0, NULL))
+			surf = SDL_CreateRGBSurfaceWithFormatFrom(px, (int)img.width, (int)img.height, 32,
+								  (int)PNG_IMAGE_ROW_STRIDE(img),
+								  SDL_PIXELFORMAT_ARGB8888);
+	}
+	if (surf) {
+		s->logo = SDL_CreateTextureFromSurface(s->r, surf);
+		s->logo_w = surf->w;
+		s->logo_h = surf->h;
+		SDL_FreeSurface(surf);
+	}
+	if (!s->logo)
+		snprintf(err, err_size, "cannot read the logo %s: %s", path,
+			 img.warning_or_error ? img.message : SDL_GetError());
+	png_image_free(&img);
+	free(px);
+	if (!s->logo)
+		return -1;
+	SDL_SetTextureBlendMode(s->logo, SDL_BLENDMODE_BLEND);
+	return 0;
+}
 
 struct scene_view *scene_create(SDL_Renderer *r, const struct venue_config *cfg, const char *font_path,
 			   char *err, size_t err_size)
@@ -671,11 +762,16 @@ struct scene_view *scene_create(SDL_Renderer *r, const struct venue_config *cfg,
 	}
 	s->r = r;
 	s->cfg = cfg;
+	s->theme = cfg->theme.palette_count ? &cfg->theme : &default_theme;
 	s->bars_poll = -1;
 	snprintf(s->font_path, sizeof(s->font_path), "%s", font_path);
 	SDL_GetRendererOutputSize(r, &s->w, &s->h);
 	if (open_fonts(s, s->h) != 0) {
 		snprintf(err, err_size, "cannot load the stage font %s: %s", font_path, TTF_GetError());
+		scene_destroy(s);
+		return NULL;
+	}
+	if (s->theme->logo[0] && load_logo(s, s->theme->logo, err, err_size) != 0) {
 		scene_destroy(s);
 		return NULL;
 	}
@@ -689,7 +785,10 @@ void scene_destroy(struct scene_view *s)
 	close_fonts(s);
 	if (s->qr)
 		SDL_DestroyTexture(s->qr);
+	if (s->logo)
+		SDL_DestroyTexture(s->logo);
 	free(s->sorted);
+	free(s->shapes.particles);
 	free(s);
 }
 
@@ -701,8 +800,17 @@ void scene_draw(struct scene_view *s, const struct stage_frame *f, double dt_s)
 	SDL_GetRendererOutputSize(s->r, &s->w, &s->h);
 	open_fonts(s, s->h);
 	SDL_SetRenderDrawBlendMode(s->r, SDL_BLENDMODE_NONE);
-	set_color(s, SCENE_BACKGROUND, 1.0f);
+	set_color(s, s->theme->background, 1.0f);
+	if (s->overlay)
+		SDL_SetRenderDrawColor(s->r, 0, 0, 0, 0);	/* what the GPU drew shows through */
 	SDL_RenderClear(s->r);
+	s->shapes.scene = SCENE_COUNT;
+	s->shapes.particle_count = s->shapes.bar_count = 0;
+	s->shapes.poll_index = s->shapes.winner = -1;
+	s->shapes.heat = NULL;
+	s->shapes.background = s->theme->background;
+	s->shapes.text = s->theme->text;
+	s->shapes.accent = s->theme->accent;
 	if (f->blackout) {
 		SDL_SetRenderDrawColor(s->r, 0, 0, 0, 255);	/* the venue's blackout wins over every scene */
 		SDL_RenderClear(s->r);
@@ -712,6 +820,13 @@ void scene_draw(struct scene_view *s, const struct stage_frame *f, double dt_s)
 		return;
 	cue = &s->cfg->cues[f->show.cue_index];
 	title = cue->title[0] ? cue->title : cue->id;
+	s->shapes.scene = cue->scene;
+	/* The venue's mark in the corner of every scene but the join screen's (its own place) and a shader's. */
+	if (s->logo && cue->scene != SCENE_JOIN && cue->scene != SCENE_ISF) {
+		int lh = s->h * 9 / 100, lw = (int)((long)s->logo_w * lh / s->logo_h);
+
+		SDL_RenderCopy(s->r, s->logo, NULL, &(SDL_Rect){ s->w - s->w / 40 - lw, s->h / 30, lw, lh });
+	}
 	switch (cue->scene) {
 	case SCENE_JOIN:
 		draw_join(s, f);
@@ -731,9 +846,24 @@ void scene_draw(struct scene_view *s, const struct stage_frame *f, double dt_s)
 	case SCENE_WALL:
 		draw_wall(s, f, title);
 		break;
+	case SCENE_ISF:
+		/* The whole picture is the shader's; with no GPU the cue's title stands in for it. */
+		if (!s->overlay)
+			draw_title(s, cue);
+		break;
 	case SCENE_TITLE:
 	default:
 		draw_title(s, cue);
 		break;
 	}
+}
+
+void scene_set_overlay(struct scene_view *s, bool overlay)
+{
+	s->overlay = overlay;
+}
+
+const struct scene_shapes *scene_shapes_get(const struct scene_view *s)
+{
+	return &s->shapes;
 }

@@ -8,24 +8,57 @@
 #include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "log.h"
+#include "stage_gpu.h"
 #include "stage_scene.h"
 #include "stage_still.h"
 
 #define FLASH_CELL_PX	80	/* the limiter measures the screen in cells about this big */
 
 struct stage_screen {
-	SDL_Surface *surface;		/* what we draw and limit */
-	SDL_Renderer *draw;		/* software renderer on the surface */
-	struct scene_view *scene;
+	SDL_Surface *surface;		/* what we draw (or read back) and limit */
+	SDL_Renderer *draw;		/* software path: a renderer on the surface */
+	struct scene_view *scene;	/* software path: its scenes */
+	struct stage_gpu *gpu;		/* GPU path; NULL on the software path */
+	char detail[256];		/* what draws, or why the GPU does not */
+	double draw_s, safety_s;	/* the last picture's */
 	struct flash_screen *flash;
 	struct flash_limits limits;	/* the policy the limiter holds now */
 };
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+int stage_renderer_from_name(const char *name)
+{
+	static const char *const names[] = { "auto", "gpu", "software" };
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 struct stage_screen *stage_screen_create(const struct venue_config *cfg, int width, int height,
 					 const char *font_path, char *err, size_t err_size)
 {
+	return stage_screen_create_with(cfg, width, height, font_path, STAGE_RENDERER_SOFTWARE, err, err_size);
+}
+
+struct stage_screen *stage_screen_create_with(const struct venue_config *cfg, int width, int height,
+					      const char *font_path, enum stage_renderer want, char *err,
+					      size_t err_size)
+{
 	struct stage_screen *sc = calloc(1, sizeof(*sc));
+	char why[300] = "";
 
 	if (!sc) {
 		snprintf(err, err_size, "out of memory");
@@ -34,9 +67,20 @@ struct stage_screen *stage_screen_create(const struct venue_config *cfg, int wid
 	sc->limits = (struct flash_limits){ .max_per_s = (uint8_t)cfg->safety.max_flashes_per_s,
 					    .max_red_per_s = (uint8_t)cfg->safety.max_red_flashes_per_s };
 	sc->surface = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
-	if (sc->surface)
+	if (sc->surface && want != STAGE_RENDERER_SOFTWARE) {
+		sc->gpu = stage_gpu_create(cfg, width, height, font_path, why, sizeof(why));
+		if (!sc->gpu && want == STAGE_RENDERER_GPU) {
+			snprintf(err, err_size, "no GPU stage: %s", why);
+			goto fail;
+		}
+		if (!sc->gpu)
+			log_info("stage: drawing in software: %s", why);
+	}
+	snprintf(sc->detail, sizeof(sc->detail), "%s", sc->gpu ? stage_gpu_name(sc->gpu) :
+		 why[0] ? why : "software chosen");
+	if (sc->surface && !sc->gpu)
 		sc->draw = SDL_CreateSoftwareRenderer(sc->surface);
-	if (!sc->draw) {
+	if (!sc->draw && !sc->gpu) {
 		snprintf(err, err_size, "cannot create the stage surface: %s", SDL_GetError());
 		goto fail;
 	}
@@ -46,6 +90,8 @@ struct stage_screen *stage_screen_create(const struct venue_config *cfg, int wid
 		snprintf(err, err_size, "out of memory");
 		goto fail;
 	}
+	if (sc->gpu)
+		return sc;
 	sc->scene = scene_create(sc->draw, cfg, font_path, err, err_size);
 	if (!sc->scene)
 		goto fail;
@@ -60,6 +106,7 @@ void stage_screen_destroy(struct stage_screen *sc)
 	if (!sc)
 		return;
 	scene_destroy(sc->scene);
+	stage_gpu_destroy(sc->gpu);
 	flash_screen_destroy(sc->flash);
 	if (sc->draw)
 		SDL_DestroyRenderer(sc->draw);
@@ -76,10 +123,32 @@ void stage_screen_draw(struct stage_screen *sc, const struct stage_frame *f, dou
 						    .max_red_per_s = f->max_red_flashes_per_s };
 		flash_screen_set_limits(sc->flash, &sc->limits);
 	}
-	scene_draw(sc->scene, f, dt_s);
-	SDL_RenderFlush(sc->draw);
-	/* The safety pass, last: nothing reaches the screen or a still without it. */
+	double start = now_s(), drawn;
+
+	if (sc->gpu) {
+		stage_gpu_draw(sc->gpu, f, dt_s, sc->surface->pixels, sc->surface->pitch);
+	} else {
+		scene_draw(sc->scene, f, dt_s);
+		SDL_RenderFlush(sc->draw);
+	}
+	drawn = now_s();
+	/* The safety pass, last, over the pixels as they will be shown: nothing reaches the screen or a still without it. */
 	flash_screen_apply(sc->flash, t_s, sc->surface->pixels, sc->surface->pitch);
+	sc->draw_s = drawn - start;
+	sc->safety_s = now_s() - drawn;
+}
+
+const char *stage_screen_renderer(const struct stage_screen *sc, const char **detail)
+{
+	if (detail)
+		*detail = sc->detail;
+	return sc->gpu ? "gpu" : "software";
+}
+
+void stage_screen_times(const struct stage_screen *sc, double *draw_s, double *safety_s)
+{
+	*draw_s = sc->draw_s;
+	*safety_s = sc->safety_s;
 }
 
 const uint32_t *stage_screen_pixels(const struct stage_screen *sc, int *width, int *height, int *pitch)

@@ -1,9 +1,10 @@
 /*
- * stage_screen.h - one stage picture: the cue's scene drawn by SDL's
- * software renderer into a surface this module owns, then the
+ * stage_screen.h - one stage picture: the cue's scene drawn on the GPU
+ * (stage_gpu.h: OpenGL ES shaders, read back) or, where there is no GL,
+ * by SDL's software renderer, into a surface this module owns; then the
  * photosensitivity limiter (safety_flash.h) over those pixels, so nothing a
  * scene, the crowd or the artist does reaches the screen or a still
- * unchecked. The live render thread (stage_render.c) shows the pixels in a
+ * unchecked, on either path. The live render thread (stage_render.c) shows the pixels in a
  * window or writes them as stills; a rehearsal's (stage_offline.c) draws
  * its frames on the show's clock.
  *
@@ -22,9 +23,27 @@
 
 struct stage_screen;
 
-/* A @width x @height picture for @cfg's scenes in the font at @font_path. NULL with @err. */
+/* Which path draws the pictures. */
+enum stage_renderer {
+	STAGE_RENDERER_AUTO = 0,	/* the GPU when OpenGL ES works here, else software (logged) */
+	STAGE_RENDERER_GPU,		/* the GPU or nothing */
+	STAGE_RENDERER_SOFTWARE,	/* SDL's software renderer */
+};
+
+/* "auto", "gpu", "software" to the enum; -1 for another name. */
+int stage_renderer_from_name(const char *name);
+
+/* A @width x @height software picture for @cfg's scenes in the font at @font_path. NULL with @err. */
 struct stage_screen *stage_screen_create(const struct venue_config *cfg, int width, int height,
 					 const char *font_path, char *err, size_t err_size);
+/* The same, drawn by the path @want says. */
+struct stage_screen *stage_screen_create_with(const struct venue_config *cfg, int width, int height,
+					      const char *font_path, enum stage_renderer want, char *err,
+					      size_t err_size);
+/* "gpu" or "software", and what draws ("OpenGL ES 3.2 Mesa ... (llvmpipe ...)", or why not the GPU). */
+const char *stage_screen_renderer(const struct stage_screen *sc, const char **detail);
+/* The last picture's time drawing (and reading back) and in the safety pass, seconds. */
+void stage_screen_times(const struct stage_screen *sc, double *draw_s, double *safety_s);
 void stage_screen_destroy(struct stage_screen *sc);
 /*
  * Draws @f at time @t_s (the limiter's clock), @dt_s after the previous

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "safety_flash.h"
 #include "stage_screen.h"
@@ -389,8 +390,8 @@ START_TEST(test_the_flash_limiter_holds_back_a_flashing_gpu_picture)
 	int dir = 0, count = 0, worst = 0;
 	struct flash_stats fs;
 
-	open_canvas(&c, "{\"name\":\"Flash\",\"theme\":{\"background\":\"#ffffff\",\"transition\":\"cut\"},"
-		    "\"cues\":[{\"id\":\"white\",\"title\":\"\",\"scene\":\"title\"}]}");
+	open_canvas(&c, "{\"name\":\"Flash\",\"capacity\":10,\"theme\":{\"background\":\"#ffffff\",\"transition\":\"cut\"},"
+		    "\"cues\":[{\"id\":\"white\",\"title\":\"Lights\",\"scene\":\"title\"}]}");
 	for (int n = 0; n < 120; n++) {
 		double l;
 
@@ -426,7 +427,116 @@ START_TEST(test_the_flash_limiter_holds_back_a_flashing_gpu_picture)
 }
 END_TEST
 
-Suite *stage_gpu_suite(void)
+/* The two shipped ISF scenes, their inputs bound to the crowd and the music by name. */
+static const char *isf_json =
+	"{\"name\":\"ISF test\",\"capacity\":100,"
+	"\"zones\":[{\"id\":\"floor\",\"capacity\":100}],"
+	"\"theme\":{\"transition\":\"cut\",\"palette\":[\"#ff5ac8\",\"#22c8ff\"]},"
+	"\"cues\":["
+	"{\"id\":\"aurora\",\"scene\":\"isf\",\"controls\":[\"tap\"],\"isf\":{\"file\":\"" TUTTI_SOURCE_DIR
+	"/assets/scenes/crowd-aurora.fs\",\"inputs\":{\"energy\":\"crowd.active_share\",\"beat\":\"music.beat\","
+	"\"bass\":\"music.bass\",\"tint\":\"zone.floor.color\"}}},"
+	"{\"id\":\"tunnel\",\"scene\":\"isf\",\"controls\":[\"xy\",\"tap\"],\"isf\":{\"file\":\"" TUTTI_SOURCE_DIR
+	"/assets/scenes/tunnel-pulse.fs\",\"inputs\":{\"center\":\"crowd.xy\",\"beat\":\"music.beat\","
+	"\"taps\":{\"source\":\"crowd.taps_per_s\",\"range\":[0,20]},\"tint\":\"theme.accent\"}}}]}";
+
+/* The same ISF cue for @seconds with the crowd pointing at @x: the picture it ends on. */
+static uint32_t *isf_picture(int cue, double x, double taps, const char *name)
+{
+	struct gpu_canvas c;
+	uint32_t *out;
+
+	open_canvas(&c, isf_json);
+	c.f->show.venue = (struct crowd_summary){ .participants = 80, .active = 60, .taps_per_s = taps, .xy_n = 50,
+						   .x_mean = x, .y_mean = 0.5 };
+	c.f->show.zones[0] = c.f->show.venue;
+	draw_for(&c, cue, 1.0);
+	if (name)
+		screenshot(&c, name);
+	ck_assert_msg(colours(&c) > 40, "%s: a flat picture (%d colours)", name ? name : "isf", colours(&c));
+	out = copy_pixels(&c);
+	close_canvas(&c);
+	return out;
+}
+
+static long pictures_differ(const uint32_t *a, const uint32_t *b)
+{
+	long n = 0;
+
+	for (long i = 0; i < (long)W * H; i++)
+		n += fabs(lum(a[i]) - lum(b[i])) > 0.02;
+	return n;
+}
+
+START_TEST(test_the_shipped_isf_scenes_play_with_the_crowd)
+{
+	uint32_t *aurora = isf_picture(0, 0.5, 2, "isf-crowd-aurora");
+	uint32_t *left = isf_picture(1, 0.2, 2, "isf-tunnel-pulse");
+	uint32_t *again = isf_picture(1, 0.2, 2, NULL);
+	uint32_t *right = isf_picture(1, 0.8, 2, "isf-tunnel-pulse-right");
+	uint32_t *busy = isf_picture(1, 0.2, 18, NULL);
+
+	/* The same inputs draw the same picture; the crowd moving its point, or tapping faster, changes it. */
+	ck_assert_int_eq(pictures_differ(left, again), 0);
+	ck_assert_msg(pictures_differ(left, right) > W * H / 10, "the crowd's x changed %ld pixels",
+		      pictures_differ(left, right));
+	ck_assert_msg(pictures_differ(left, busy) > W * H / 20, "the tap rate changed %ld pixels",
+		      pictures_differ(left, busy));
+	ck_assert_msg(pictures_differ(aurora, left) > W * H / 4, "the two scenes look alike");
+	free(aurora);
+	free(left);
+	free(again);
+	free(right);
+	free(busy);
+}
+END_TEST
+
+/* The beat, bound to an ISF input, lights the aurora up, and it settles after. */
+START_TEST(test_an_isf_scene_pulses_with_the_beat)
+{
+	struct gpu_canvas c;
+	double before, on, after;
+
+	open_canvas(&c, isf_json);
+	draw_for(&c, 0, 1.0);
+	before = mean_lum(&c, 0, 0, W, H);
+	c.f->show.music.beats++;
+	draw(&c, 0);
+	on = mean_lum(&c, 0, 0, W, H);
+	screenshot(&c, "isf-crowd-aurora-beat");
+	draw_for(&c, 0, 1.0);
+	after = mean_lum(&c, 0, 0, W, H);
+	ck_assert_msg(on > before + 0.005 && after < on - 0.003, "before %.4f, on the beat %.4f, after %.4f", before, on,
+		      after);
+	close_canvas(&c);
+}
+END_TEST
+
+/* A shader this GL cannot compile: the cue still shows its title (the software scene), never a void. */
+START_TEST(test_an_isf_shader_that_does_not_compile_shows_the_cue_title)
+{
+	char path[] = "/tmp/tutti-isf-XXXXXX", json[1024];
+	int fd = mkstemp(path);
+	struct gpu_canvas c;
+	static const char broken[] = "/*{\"INPUTS\":[]}*/\nvoid main() { gl_FragColor = vec4(undeclared, 1.0); }\n";
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, broken, sizeof(broken) - 1), (ssize_t)(sizeof(broken) - 1));
+	close(fd);
+	snprintf(json, sizeof(json), "{\"name\":\"Broken\",\"capacity\":10,\"cues\":[{\"id\":\"bad\","
+		 "\"title\":\"Still here\",\"scene\":\"isf\",\"isf\":{\"file\":\"%s\"}}]}", path);
+	open_canvas(&c, json);
+	draw_for(&c, 0, 0.2);
+	screenshot(&c, "isf-broken-falls-back");
+	/* White title text in the middle of the picture. */
+	ck_assert_msg(mean_lum(&c, W / 4, H * 38 / 100, W * 3 / 4, H * 48 / 100) > 0.08, "no title: %.3f",
+		      mean_lum(&c, W / 4, H * 38 / 100, W * 3 / 4, H * 48 / 100));
+	close_canvas(&c);
+	unlink(path);
+}
+END_TEST
+
+static Suite *stage_gpu_suite(void)
 {
 	Suite *s = suite_create("stage_gpu");
 	TCase *tc = tcase_create("gpu");
@@ -439,8 +549,14 @@ Suite *stage_gpu_suite(void)
 	tcase_add_test(tc, test_the_crowd_map_glows_where_the_crowd_points);
 	tcase_add_test(tc, test_cue_transitions_and_an_instant_blackout);
 	tcase_add_test(tc, test_the_flash_limiter_holds_back_a_flashing_gpu_picture);
+	tcase_add_test(tc, test_the_shipped_isf_scenes_play_with_the_crowd);
+	tcase_add_test(tc, test_an_isf_scene_pulses_with_the_beat);
+	tcase_add_test(tc, test_an_isf_shader_that_does_not_compile_shows_the_cue_title);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-TEST_MAIN(stage_gpu_suite)
+int main(void)
+{
+	return test_run_suite(stage_gpu_suite());
+}
