@@ -1,7 +1,8 @@
 /*
  * console_http.c - the console's login and logout: POST /console/login
- * and POST /console/logout on their own lws protocol; GET /console/session
- * and GET /console/report (the live post-show report). See console_http.h.
+ * and POST /console/logout on their own lws protocol; GET /console/session,
+ * GET /console/report (the live post-show report) and GET /console/stage.png
+ * (the stage screen's thumbnail). See console_http.h.
  *
  * Thread: net thread, except login_worker.
  */
@@ -17,12 +18,16 @@
 #include "report_html.h"
 #include "log.h"
 #include "net_service.h"
+#include "stage_preview.h"
 
 #define LOGIN_BODY_MAX	1024
 #define LOGIN_JOBS	8		/* password checks in flight; more get 503 */
 #define COOKIE_NAME	"tutti_console"
 #define PAGE_CHUNK	16384		/* the report goes out this much per writeable callback */
 #define REPORT_PARTS	"/console/report/"	/* the report's script, style and chart library */
+#define STAGE_PNG	"/console/stage.png"	/* the stage screen's thumbnail */
+#define NO_STAGE	"no stage screen\n"	/* its 404s, in words */
+#define NO_PICTURE	"no picture yet\n"
 
 enum wait { WAIT_NONE, WAIT_BODY, WAIT_CHECK, WAIT_WRITE, WAIT_REPORT, WAIT_PAGE };
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
@@ -389,6 +394,26 @@ static int report_request(struct console_http *c, struct lws *wsi, struct consol
 	return 0;
 }
 
+/*
+ * Queues a body for page_write(): @page (taken over, freed once sent) or
+ * @part (static bytes), @len bytes of @type with @status.
+ */
+static int page_send(struct lws *wsi, struct console_http_pss *hp, int status, const char *type, char *page,
+		     const char *part, size_t len)
+{
+	free(hp->page);
+	hp->page = page;
+	hp->part = part;
+	hp->page_type = type;
+	hp->page_len = len;
+	hp->page_sent = 0;
+	hp->page_headers_sent = false;
+	hp->status = status;
+	hp->wait = WAIT_PAGE;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
 /* A report is built: hands it to its request, if the client is still here. */
 static void report_finish(struct console_http *c)
 {
@@ -402,14 +427,7 @@ static void report_finish(struct console_http *c)
 		free(page);	/* the client left while it was built */
 		return;
 	}
-	c->report_hp->page = page;
-	c->report_hp->page_type = "text/html; charset=utf-8";
-	c->report_hp->page_len = len;
-	c->report_hp->page_sent = 0;
-	c->report_hp->page_headers_sent = false;
-	c->report_hp->status = ok ? 200 : 500;
-	c->report_hp->wait = WAIT_PAGE;
-	lws_callback_on_writable(c->report_wsi);
+	page_send(c->report_wsi, c->report_hp, ok ? 200 : 500, "text/html; charset=utf-8", page, NULL, len);
 	c->report_wsi = NULL;
 	c->report_hp = NULL;
 }
@@ -427,15 +445,7 @@ static int report_part(struct lws *wsi, struct console_http_pss *hp, const char 
 
 	if (!bytes)
 		return answer(wsi, hp, 404, "{\"error\":\"not_found\",\"message\":\"no such part of the report\"}");
-	hp->part = bytes;
-	hp->page_type = mime;
-	hp->page_len = len;
-	hp->page_sent = 0;
-	hp->page_headers_sent = false;
-	hp->status = 200;
-	hp->wait = WAIT_PAGE;
-	lws_callback_on_writable(wsi);
-	return 0;
+	return page_send(wsi, hp, 200, mime, NULL, bytes, len);
 }
 
 /* Sends the report (or a part): its headers, then PAGE_CHUNK bytes per writeable callback. */
@@ -475,6 +485,32 @@ static int page_write(struct lws *wsi, struct console_http_pss *hp)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/*
+ * GET /console/stage.png: the newest thumbnail of the stage screen
+ * (stage_preview.h), for any console session; no-store, as it changes a
+ * few times a second. 404 in words when the show has no stage screen or
+ * no thumbnail yet.
+ */
+static int stage_png_request(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
+{
+	char token[CONSOLE_TOKEN_CHARS + 1];
+	struct stage_preview *preview = c->h.stage_preview ? c->h.stage_preview(c->h.user) : NULL;
+	uint8_t *png = NULL;
+	size_t cap = 0, len;
+
+	if (!console_http_session_token(wsi, token) ||
+	    console_session_role(c->auth, token, now_s(c)) == CONSOLE_ROLE_NONE)
+		return answer(wsi, hp, 401, "{\"error\":\"no_session\",\"message\":\"log in\"}");
+	if (!preview)
+		return page_send(wsi, hp, 404, "text/plain; charset=utf-8", NULL, NO_STAGE, strlen(NO_STAGE));
+	len = stage_preview_copy(preview, &png, &cap, NULL);
+	if (!len) {
+		free(png);
+		return page_send(wsi, hp, 404, "text/plain; charset=utf-8", NULL, NO_PICTURE, strlen(NO_PICTURE));
+	}
+	return page_send(wsi, hp, 200, "image/png", (char *)png, NULL, len);
+}
+
 static int session_status(struct console_http *c, struct lws *wsi, struct console_http_pss *hp)
 {
 	char uri[64] = "", token[CONSOLE_TOKEN_CHARS + 1], ok[96];
@@ -485,6 +521,8 @@ static int session_status(struct console_http *c, struct lws *wsi, struct consol
 		return report_request(c, wsi, hp);
 	if (strncmp(uri, REPORT_PARTS, strlen(REPORT_PARTS)) == 0)
 		return report_part(wsi, hp, uri + strlen(REPORT_PARTS));
+	if (strcmp(uri, STAGE_PNG) == 0)
+		return stage_png_request(c, wsi, hp);
 	if (strcmp(uri, "/console/session") != 0)
 		return answer(wsi, hp, 405, "{\"error\":\"method\",\"message\":\"POST only\"}");
 	role = console_http_session_token(wsi, token) ? console_session_role(c->auth, token, now_s(c)) :

@@ -20,6 +20,7 @@ static const struct net_mount console_mounts[] = {
 	{ .path = "/console/logout", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console/session", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console/report", .protocol = CONSOLE_HTTP_PROTOCOL },
+	{ .path = "/console/stage.png", .protocol = CONSOLE_HTTP_PROTOCOL },
 	{ .path = "/console", .folder = "console" },
 	{ 0 }
 };

@@ -1,6 +1,7 @@
 /*
  * console_net.h - the console on the venue server: POST /console/login,
- * POST /console/logout (console_http.c), the WebSocket subprotocol
+ * POST /console/logout, GET /console/session, /console/report and
+ * /console/stage.png (console_http.c), the WebSocket subprotocol
  * tutti.console.v1 (console_socket.c) and the console's files at
  * /console/, all as one service for net_create() (net_service.h).
  *
@@ -15,6 +16,7 @@
 #include "metrics.h"
 
 struct net_service;
+struct stage_preview;
 
 /* What the daemon gives the console. All run on the net thread. */
 struct console_net_handlers {
@@ -32,6 +34,8 @@ struct console_net_handlers {
 	/* The live view JSON for a role; returns its length (0 = does not fit). */
 	size_t (*live)(void *user, int role, char *out, size_t cap);
 	const char *journal_path;	/* the show's journal, for GET /console/report; NULL = none */
+	/* The stage screen's thumbnail, for GET /console/stage.png; NULL = no stage screen. */
+	struct stage_preview *(*stage_preview)(void *user);
 };
 
 /*

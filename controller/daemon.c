@@ -212,6 +212,14 @@ static size_t daemon_console_live(void *user, int role, char *out, size_t cap)
 	return console_live_render(&d->live, (enum console_role)role, clock_now_s(&d->clock), out, cap);
 }
 
+/* GET /console/stage.png: the stage screen's thumbnail, NULL without a stage screen. */
+static struct stage_preview *daemon_console_stage_preview(void *user)
+{
+	struct daemon *d = user;
+
+	return visuals_preview(d->live.visuals);
+}
+
 static size_t daemon_healthz(void *user, char *out, size_t cap)
 {
 	struct daemon *d = user;
@@ -298,7 +306,8 @@ int daemon_run(const struct daemon_options *o)
 				   .service = console_net_create(o->cfg, &(struct console_net_handlers){
 					   .user = d, .now = daemon_now, .command = daemon_console_command,
 					   .settled = daemon_console_settled,
-					   .live = daemon_console_live, .journal_path = o->journal_path },
+					   .live = daemon_console_live, .journal_path = o->journal_path,
+					   .stage_preview = daemon_console_stage_preview },
 				   p->metrics) };
 	h = (struct net_handlers){ .user = d, .tick = daemon_tick, .healthz = daemon_healthz,
 				   .metrics = daemon_metrics, .now = daemon_now };

@@ -36,7 +36,7 @@
 #define HANDSHAKE_TIMEOUT_S	5	/* a request's headers, from accept or from the last request */
 #define SHUTDOWN_GRACE_US	(1000 * 1000)	/* for close frames to reach phones */
 #define HTTP_BODY_MAX		65536	/* /metrics fits with room to spare */
-#define MOUNTS_MAX		8
+#define MOUNTS_MAX		12	/* the phones' paths and a service's (the console has 6) */
 #define PROTOCOLS_MAX		8
 #define HTTP_PROTOCOL		"tutti-http"
 #define LISTEN_PROTOCOL		"tutti-listen"

@@ -3,8 +3,9 @@
  *
  * Every frame: take the newest stage frame, draw it as a stage_screen
  * picture (the scene, then the photosensitivity limiter over its pixels),
- * then show it (a streaming texture in the window) and write a PNG still
- * when one is due. Drawing into our own surface is what lets the limiter
+ * then show it (a streaming texture in the window), write a PNG still
+ * when one is due, and offer it to the console's thumbnail
+ * (stage_preview.h). Drawing into our own surface is what lets the limiter
  * see and correct exactly what the audience will see, in either mode.
  */
 #include "stage_render.h"
@@ -21,6 +22,7 @@
 
 #include "crowd_text.h"
 #include "log.h"
+#include "stage_preview.h"
 #include "stage_screen.h"
 #include "stage_still.h"
 #include "tribuf.h"
@@ -35,6 +37,7 @@ struct visuals {
 	uint32_t max_dots;
 	size_t frame_size;
 	struct tribuf frames;		/* net -> render */
+	struct stage_preview *preview;	/* render -> the console's thumbnail (its own lock) */
 	pthread_t thread;
 	_Atomic bool running;
 
@@ -166,6 +169,15 @@ static void write_still(struct visuals *v, struct screen *sc)
 		log_error("stage: %s", err);
 }
 
+/* The console's thumbnail: after the frame's timing, so its few encodes a second stay out of the p99. */
+static void offer_preview(struct visuals *v, struct screen *sc, double t)
+{
+	int w, h, pitch;
+	const uint32_t *pixels = stage_screen_pixels(sc->picture, &w, &h, &pitch);
+
+	stage_preview_offer(v->preview, pixels, w, h, pitch, t);
+}
+
 static void *render_thread(void *arg)
 {
 	struct visuals *v = arg;
@@ -211,6 +223,7 @@ static void *render_thread(void *arg)
 			write_still(v, &sc);
 			next_png = start + v->o.png_every_s;
 		}
+		offer_preview(v, &sc, start);
 		if (sc.window) {
 			handle_events(&sc);
 			SDL_RenderClear(sc.shown);
@@ -257,12 +270,14 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 		return NULL;
 	}
 	free(blank);
+	v->preview = stage_preview_create();	/* NULL (no memory): the show runs on without one */
 	pthread_mutex_init(&v->lock, NULL);
 	pthread_cond_init(&v->ready_cond, NULL);
 	atomic_store(&v->running, true);
 	if (pthread_create(&v->thread, NULL, render_thread, v) != 0) {
 		snprintf(err, err_size, "cannot start the render thread");
 		tribuf_free(&v->frames);
+		stage_preview_destroy(v->preview);
 		free(v);
 		return NULL;
 	}
@@ -274,6 +289,7 @@ struct visuals *visuals_start(const struct venue_config *cfg, const struct visua
 		snprintf(err, err_size, "%s", v->err);
 		pthread_join(v->thread, NULL);
 		tribuf_free(&v->frames);
+		stage_preview_destroy(v->preview);
 		free(v);
 		return NULL;
 	}
@@ -297,6 +313,11 @@ void visuals_flash_counts(struct visuals *v, uint64_t *held, uint64_t *red_dropp
 {
 	*held = v ? atomic_load(&v->cells_held) : 0;
 	*red_dropped = v ? atomic_load(&v->red_dropped) : 0;
+}
+
+struct stage_preview *visuals_preview(struct visuals *v)
+{
+	return v ? v->preview : NULL;
 }
 
 void visuals_stats_get(struct visuals *v, struct visuals_stats *s)
@@ -333,6 +354,7 @@ void visuals_stop(struct visuals *v)
 	atomic_store_explicit(&v->running, false, memory_order_release);
 	pthread_join(v->thread, NULL);
 	tribuf_free(&v->frames);
+	stage_preview_destroy(v->preview);	/* the render thread, its only writer, is gone */
 	pthread_mutex_destroy(&v->lock);
 	pthread_cond_destroy(&v->ready_cond);
 	free(v);

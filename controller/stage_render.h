@@ -65,6 +65,13 @@ void visuals_publish(struct visuals *v, const struct stage_frame *f);
 void visuals_stats_get(struct visuals *v, struct visuals_stats *s);
 /* Any thread: the flash limiter's cells held back and red removed so far (0s for NULL). */
 void visuals_flash_counts(struct visuals *v, uint64_t *held, uint64_t *red_dropped);
+/*
+ * The console's live thumbnail of the screen (stage_preview.h), made on the
+ * render thread from every finished picture; NULL for NULL (or when it
+ * could not be made). Lives until visuals_stop().
+ */
+struct stage_preview;
+struct stage_preview *visuals_preview(struct visuals *v);
 /* Stops and joins the render thread; NULL does nothing. */
 void visuals_stop(struct visuals *v);
 /*

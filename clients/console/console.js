@@ -17,10 +17,11 @@ import { reportViewInit } from './panel-report.js';
 import { pollPanelInit, pollPanelRender } from './panel-poll.js';
 import { safetyPanelInit, safetyPanelRender, safetyPanic } from './panel-safety.js';
 import { showBack, showGo, showHoldToggle, showPanelInit, showPanelRender, showPanelStale } from './panel-show.js';
+import { stagePanelInit, stagePanelRender, stagePanelStart, stagePanelStop } from './panel-stage.js';
 import { statsPanelRender } from './panel-stats.js';
 import { textsPanelRender } from './panel-texts.js';
 
-const PANELS = [showPanelRender, safetyPanelRender, alarmsPanelRender, pollPanelRender, activityPanelRender,
+const PANELS = [showPanelRender, safetyPanelRender, stagePanelRender, alarmsPanelRender, pollPanelRender, activityPanelRender,
   moderationPanelRender, textsPanelRender, mixPanelRender, artistPanelRender, statsPanelRender];
 const LINK_WORDS = { connecting: 'connecting…', live: 'LIVE', quiet: 'NO UPDATES', reconnecting: 'RECONNECTING', ended: 'offline' };
 let role = null;
@@ -62,6 +63,7 @@ function onStatus({ state, lastLiveAt, retryInMs }) {
 
 function showLogin(why = '') {
   linkStop();
+  stagePanelStop();
   $('desk').hidden = true;
   $('login').hidden = false;
   $('login-why').hidden = !why;
@@ -82,6 +84,7 @@ function showDesk(newRole) {
   $('login').hidden = true;
   $('desk').hidden = false;
   linkStart({ onLive, onLiveError: showLiveError, onStatus, onRole: showRole, onSessionGone: showLogin });
+  stagePanelStart();
 }
 
 $('login').addEventListener('submit', async (event) => {
@@ -98,6 +101,7 @@ $('login').addEventListener('submit', async (event) => {
 
 $('logout').addEventListener('click', async () => {
   linkStop();
+  stagePanelStop();
   await sessionLogout();
   showLogin();
 });
@@ -105,6 +109,7 @@ $('logout').addEventListener('click', async () => {
 showPanelInit();
 pollPanelInit();
 safetyPanelInit();
+stagePanelInit();
 moderationPanelInit();
 reportViewInit();
 keysInit({ Space: showGo, b: showBack, h: showHoldToggle, Escape: () => { if (role === 'operator') safetyPanic(); } });
