@@ -37,6 +37,7 @@ static const struct cli_option run_options[] = {
 	{ "--stage-size", true },
 	{ "--stage-display", true },
 	{ "--stage-fps", true },
+	{ "--stage-renderer", true },
 	{ "--stage-png", true },
 	{ "--stage-png-every", true },
 	{ "--stage-png-keep-max", true },
@@ -59,6 +60,7 @@ static const struct cli_option rehearse_options[] = {
 	{ "--frames-every", true },
 	{ "--stage-size", true },
 	{ "--stage-fps", true },
+	{ "--stage-renderer", true },
 };
 static const struct cli_option replay_options[] = {
 	{ "--help", false },
@@ -66,6 +68,7 @@ static const struct cli_option replay_options[] = {
 	{ "--frames-every", true },
 	{ "--stage-size", true },
 	{ "--stage-fps", true },
+	{ "--stage-renderer", true },
 };
 
 static const struct cli_option tls_cert_options[] = {
@@ -115,6 +118,8 @@ void cli_usage(FILE *out)
 	      "  --stage-size WxH  stage render size (default 1280x720)\n"
 	      "  --stage-display N which display the stage window opens on (default 0)\n"
 	      "  --stage-fps N     frame rate cap (default 60)\n"
+	      "  --stage-renderer R  auto (OpenGL ES shaders where GL works, else software; the\n"
+	      "                    default), gpu (GL or no stage screen) or software\n"
 	      "  --stage-png DIR   write the stage screen to DIR/latest.png every second\n"
 	      "  --stage-png-every S  ... every S seconds instead (0 = every frame)\n"
 	      "  --stage-png-keep  also keep numbered stills (DIR/stage-000001.png, ...), numbered on\n"
@@ -142,6 +147,7 @@ void cli_usage(FILE *out)
 	      "  --frames-every S  a stage still every S seconds of show (default 1; 0 = none)\n"
 	      "  --stage-size WxH  the stills' size (default 1280x720)\n"
 	      "  --stage-fps N     stage pictures drawn per second of show (default 10)\n"
+	      "  --stage-renderer R  auto (the default), gpu or software, as for run\n"
 	      "\n"
 	      "Phones join at the URL printed on start-up (and its QR code).\n"
 	      "Docs: docs/config.md, docs/protocol.md, docs/operations.md\n", out);
@@ -304,6 +310,19 @@ static int parse_report(int argc, char **argv, struct cli_options *o, char *err,
 	return 0;
 }
 
+/* --stage-renderer NAME into @o. */
+static int parse_renderer(const char *value, struct cli_options *o, const char *cmd, char *err, size_t err_size)
+{
+	static const char *const names[] = { "auto", "gpu", "software" };
+
+	for (int k = 0; k < 3; k++)
+		if (strcmp(value, names[k]) == 0) {
+			o->stage_renderer = k;
+			return 0;
+		}
+	return fail(err, err_size, "%s: --stage-renderer: '%s' is not auto, gpu or software", cmd, value);
+}
+
 /* tutti rehearse VENUE.json [options] | tutti replay SHOW.db [options] */
 static int parse_offline(int argc, char **argv, struct cli_options *o, char *err, size_t err_size)
 {
@@ -368,6 +387,9 @@ static int parse_offline(int argc, char **argv, struct cli_options *o, char *err
 					    "7680x4320)", cmd, value);
 			o->stage_width = w;
 			o->stage_height = h;
+		} else if (strcmp(name, "--stage-renderer") == 0) {
+			if (parse_renderer(value, o, cmd, err, err_size) != 0)
+				return -1;
 		} else if (parse_uint(value, 240, &v) || v < 1) {
 			return fail(err, err_size, "%s: --stage-fps: '%s' is not a frame rate (1 to 240)", cmd, value);
 		} else {
@@ -544,6 +566,9 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 			if (parse_uint(value, 240, &v) || v < 1)
 				return fail(err, err_size, "--stage-fps: '%s' is not a frame rate (1 to 240)", value);
 			o->stage_fps = (double)v;
+		} else if (strcmp(name, "--stage-renderer") == 0) {
+			if (parse_renderer(value, o, "run", err, err_size) != 0)
+				return -1;
 		} else if (strcmp(name, "--stage-png") == 0) {
 			if (!*value)
 				return fail(err, err_size, "--stage-png needs a directory");

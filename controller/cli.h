@@ -31,6 +31,7 @@ struct cli_options {
 	int stage_width, stage_height;	/* default 1280x720 */
 	int stage_display;
 	double stage_fps;		/* default 60 */
+	int stage_renderer;		/* enum stage_renderer: 0 auto (GPU when there is GL), 1 gpu, 2 software */
 	const char *stage_png;		/* directory for PNG stills, NULL = none */
 	double stage_png_every;		/* seconds, default 1 */
 	bool stage_png_keep;		/* numbered stills besides latest.png */

@@ -443,9 +443,9 @@ static void live_stage(json_t *live, const struct live_req *r)
 	struct visuals_stats vs;
 
 	visuals_stats_get(r->src->visuals, &vs);
-	json_object_set_new(live, "stage", json_pack("{s:b, s:I, s:f}", "running", vs.running,
+	json_object_set_new(live, "stage", json_pack("{s:b, s:I, s:f, s:s}", "running", vs.running,
 						     "frames", (json_int_t)vs.frames,
-						     "p99_ms", vs.frame_p99_s * 1e3));
+						     "p99_ms", vs.frame_p99_s * 1e3, "renderer", vs.renderer));
 }
 
 /* The daemon's own health: connections, ticks, states to phones, inputs and what was refused. */
@@ -537,6 +537,16 @@ size_t console_live_healthz(const struct console_live_sources *src, double now, 
 	json_object_set_new(health, "tick", json_integer((json_int_t)*src->tick));
 	json_object_set_new(health, "audio", json_pack("{s:s, s:b, s:s}", "device", st.device_name,
 						       "lost", st.device_lost, "error", st.error));
+	{
+		struct visuals_stats vs;
+
+		/* Which path draws the screen: the GPU, or software where there was no GL (and why). */
+		visuals_stats_get(src->visuals, &vs);
+		json_object_set_new(health, "stage", json_pack("{s:b, s:s, s:s, s:I, s:f, s:f}", "running", vs.running,
+			"renderer", vs.running ? vs.renderer : "none", "detail", vs.renderer_detail,
+			"frames", (json_int_t)vs.frames, "frame_p99_ms", vs.frame_p99_s * 1e3,
+			"safety_share", vs.safety_share));
+	}
 	if (src->cluster)	/* NATS down is an alarm too: the edges keep their phones */
 		json_object_set_new(health, "cluster", cluster_json(src->cluster));
 	if (src->journal) {

@@ -78,7 +78,7 @@ static struct visuals_options stage_options(const struct cli_options *o, bool *a
 	struct visuals_options v = {
 		.mode = modes[o->stage], .width = o->stage_width, .height = o->stage_height,
 		.display = o->stage_display, .fullscreen = o->stage == CLI_STAGE_FULLSCREEN,
-		.fps = o->stage_fps, .png_dir = o->stage_png, .png_every_s = o->stage_png_every,
+		.fps = o->stage_fps, .renderer = (enum stage_renderer)o->stage_renderer, .png_dir = o->stage_png, .png_every_s = o->stage_png_every,
 		.keep_pngs = o->stage_png_keep, .keep_pngs_max = o->stage_png_keep_max, .font_path = font_path(),
 	};
 
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 	if (o.command == CLI_REPLAY)
 		return replay_run(&(struct rehearse_options){ .journal_path = o.show_db, .out_dir = o.out_dir,
 			.frames_every_s = o.frames_every_s, .stage_width = o.stage_width, .stage_height = o.stage_height,
-			.stage_fps = o.stage_fps, .font_path = font_path() });
+			.stage_fps = o.stage_fps, .stage_renderer = o.stage_renderer, .font_path = font_path() });
 	cfg = config_load(o.config_path, &errors);
 	if (!cfg) {
 		print_errors(&errors, o.config_path);
@@ -244,7 +244,8 @@ int main(int argc, char **argv)
 		status = rehearse_run(&(struct rehearse_options){ .cfg = cfg, .config_path = o.config_path,
 			.out_dir = o.out_dir, .duration_s = o.duration_s, .crowd = o.simulate, .seed = o.seed,
 			.run_sheet = o.run_sheet, .frames_every_s = o.frames_every_s, .stage_width = o.stage_width,
-			.stage_height = o.stage_height, .stage_fps = o.stage_fps, .font_path = font_path() });
+			.stage_height = o.stage_height, .stage_fps = o.stage_fps,
+			.stage_renderer = o.stage_renderer, .font_path = font_path() });
 		config_destroy(cfg);
 		return status;
 	}

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "audio_device.h"
 #include "audio_engine.h"
@@ -181,6 +182,10 @@ static size_t render_stage(const struct visuals_stats *v, const struct metrics_o
 	const struct metrics_row rows[] = {
 		{ "tutti_stage_running", "gauge", "1 while the stage screen renders.", .n = v->running },
 		{ "tutti_stage_frames_total", "counter", "Stage frames rendered.", .n = v->frames },
+		{ "tutti_stage_gpu", "gauge", "1 while the stage screen is drawn by OpenGL ES shaders, 0 in software.",
+		  .n = v->renderer && strcmp(v->renderer, "gpu") == 0 },
+		{ "tutti_stage_safety_share", "gauge", "Share of the stage frame time the flash limiter takes.",
+		  .v = v->safety_share, .prec = 3 },
 		{ "tutti_stage_frame_seconds", "gauge",
 		  "Stage frame time (draw and safety pass), last 1024 frames.",
 		  .v = v->frame_p99_s, .prec = 6, .label = "stat", .label_value = "p99" },

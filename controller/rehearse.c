@@ -235,7 +235,8 @@ static int stage_start(struct offline *r)
 
 	if (r->o->frames_every_s <= 0)
 		return 0;
-	r->stage = stage_offline_create(r->cfg, r->o->stage_width, r->o->stage_height, r->o->font_path, err,
+	r->stage = stage_offline_create(r->cfg, r->o->stage_width, r->o->stage_height, r->o->font_path,
+					(enum stage_renderer)r->o->stage_renderer, err,
 					sizeof(err));
 	if (!r->stage) {
 		fprintf(stderr, "tutti: %s: the stage screen: %s\n", r->label, err);

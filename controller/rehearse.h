@@ -41,6 +41,7 @@ struct rehearse_options {
 	double frames_every_s;		/* a still every this many seconds of show; 0 = none */
 	int stage_width, stage_height;
 	double stage_fps;		/* pictures drawn per second of show */
+	int stage_renderer;		/* enum stage_renderer (stage_screen.h) */
 	const char *font_path;
 };
 

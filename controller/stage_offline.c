@@ -27,6 +27,7 @@ struct stage_offline {
 	const struct venue_config *cfg;
 	int width, height;
 	char font_path[512];
+	enum stage_renderer renderer;
 	size_t frame_size;
 	struct queued q[QUEUE];
 	uint32_t head, count;		/* under lock: the oldest waiting frame, how many wait */
@@ -68,7 +69,7 @@ static void *render_thread(void *arg)
 {
 	struct stage_offline *so = arg;
 	char err[STAGE_OFFLINE_PATH_MAX + 200];
-	struct stage_screen *sc = stage_screen_create(so->cfg, so->width, so->height, so->font_path, err,
+	struct stage_screen *sc = stage_screen_create_with(so->cfg, so->width, so->height, so->font_path, so->renderer, err,
 						      sizeof(err));
 	double last_t = 0;
 	bool first = true;
@@ -122,7 +123,8 @@ static void queue_free(struct stage_offline *so)
 }
 
 struct stage_offline *stage_offline_create(const struct venue_config *cfg, int width, int height,
-					   const char *font_path, char *err, size_t err_size)
+					   const char *font_path, enum stage_renderer renderer, char *err,
+					   size_t err_size)
 {
 	struct stage_offline *so = calloc(1, sizeof(*so));
 
@@ -134,6 +136,7 @@ struct stage_offline *stage_offline_create(const struct venue_config *cfg, int w
 	so->width = width;
 	so->height = height;
 	snprintf(so->font_path, sizeof(so->font_path), "%s", font_path);
+	so->renderer = renderer;
 	so->frame_size = stage_frame_size(cfg->capacity);
 	for (int i = 0; i < QUEUE; i++)
 		if (!(so->q[i].frame = malloc(so->frame_size))) {

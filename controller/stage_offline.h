@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "stage_frame.h"
+#include "stage_screen.h"
 
 #define STAGE_OFFLINE_PATH_MAX 600
 
@@ -29,10 +30,11 @@ struct stage_offline;
 /*
  * Starts the render thread for @width x @height pictures of @cfg's scenes
  * (frames with room for @cfg's capacity of dots), in the font at
- * @font_path. NULL with @err when it cannot.
+ * @font_path, drawn by the path @renderer says. NULL with @err when it cannot.
  */
 struct stage_offline *stage_offline_create(const struct venue_config *cfg, int width, int height,
-					   const char *font_path, char *err, size_t err_size);
+					   const char *font_path, enum stage_renderer renderer, char *err,
+					   size_t err_size);
 /*
  * Queues @f (copied) to be drawn at its show time, f->show.t; with a
  * @still_path the picture is written there as a PNG too. Waits while the

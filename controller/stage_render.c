@@ -51,6 +51,8 @@ struct visuals {
 	_Atomic uint64_t frame_count, pngs, cells_held, red_dropped;
 	_Atomic uint32_t times_us[TIMES];
 	_Atomic uint32_t max_us;
+	_Atomic uint64_t draw_us_sum, safety_us_sum;	/* the share's parts, decayed by half every 1,024 frames */
+	char renderer[16], renderer_detail[256];	/* set before the start-up hand-shake, then read-only */
 };
 
 static double now_s(void)
@@ -131,8 +133,17 @@ static int screen_open(struct visuals *v, struct screen *sc, char *err, size_t e
 		SDL_RenderSetLogicalSize(sc->shown, o->width, o->height);
 		SDL_ShowCursor(SDL_DISABLE);
 	}
-	sc->picture = stage_screen_create(v->cfg, o->width, o->height, v->font_path, err, err_size);
-	return sc->picture ? 0 : -1;
+	sc->picture = stage_screen_create_with(v->cfg, o->width, o->height, v->font_path, o->renderer, err, err_size);
+	if (!sc->picture)
+		return -1;
+	/* Read by the net thread only after the start-up hand-shake, and never changed after. */
+	{
+		const char *detail, *kind = stage_screen_renderer(sc->picture, &detail);
+
+		snprintf(v->renderer, sizeof(v->renderer), "%s", kind);
+		snprintf(v->renderer_detail, sizeof(v->renderer_detail), "%s", detail);
+	}
+	return 0;
 }
 
 /* Window events: the stage window stays up whatever is clicked; F toggles fullscreen. */
@@ -215,6 +226,18 @@ static void *render_thread(void *arg)
 		atomic_store_explicit(&v->times_us[n % TIMES], us, memory_order_relaxed);
 		if (us > atomic_load_explicit(&v->max_us, memory_order_relaxed))
 			atomic_store_explicit(&v->max_us, us, memory_order_relaxed);
+		{
+			double draw_s, safety_s;
+
+			/* Halved every 1,024 frames: the share follows the show, not its first minute. */
+			stage_screen_times(sc.picture, &draw_s, &safety_s);
+			if (n % TIMES == TIMES - 1) {
+				atomic_store(&v->draw_us_sum, atomic_load(&v->draw_us_sum) / 2);
+				atomic_store(&v->safety_us_sum, atomic_load(&v->safety_us_sum) / 2);
+			}
+			atomic_fetch_add(&v->draw_us_sum, (uint64_t)(draw_s * 1e6));
+			atomic_fetch_add(&v->safety_us_sum, (uint64_t)(safety_s * 1e6));
+		}
 		stage_screen_flash_stats(sc.picture, &fs);
 		atomic_store(&v->cells_held, fs.cells_held);
 		atomic_store(&v->red_dropped, fs.cells_red_dropped);
@@ -327,6 +350,7 @@ void visuals_stats_get(struct visuals *v, struct visuals_stats *s)
 	uint32_t count;
 
 	memset(s, 0, sizeof(*s));
+	s->renderer = s->renderer_detail = "";
 	if (!v)
 		return;
 	s->running = true;
@@ -338,6 +362,13 @@ void visuals_stats_get(struct visuals *v, struct visuals_stats *s)
 	s->flash_cells_held = atomic_load(&v->cells_held);
 	s->flash_red_dropped = atomic_load(&v->red_dropped);
 	s->pngs_written = atomic_load(&v->pngs);
+	s->renderer = v->renderer;
+	s->renderer_detail = v->renderer_detail;
+	{
+		uint64_t d = atomic_load(&v->draw_us_sum), f = atomic_load(&v->safety_us_sum);
+
+		s->safety_share = d + f ? (double)f / (double)(d + f) : 0;
+	}
 	count = n < TIMES ? (uint32_t)n : TIMES;
 	for (uint32_t i = 0; i < count; i++)
 		times[i] = atomic_load_explicit(&v->times_us[i], memory_order_relaxed);
@@ -370,8 +401,9 @@ struct visuals *visuals_start_for_show(const struct venue_config *cfg, const str
 		log_error("stage: %s; running without a stage screen", err);
 		return NULL;
 	}
-	log_info("stage: %s %dx%d%s%s", o->mode == VISUALS_WINDOW ? (o->fullscreen ? "fullscreen" : "window") :
-		 "offscreen", o->width, o->height, o->png_dir ? ", stills in " : "", o->png_dir ? o->png_dir : "");
+	log_info("stage: %s %dx%d%s%s, drawn by %s: %s", o->mode == VISUALS_WINDOW ? (o->fullscreen ? "fullscreen" : "window") :
+		 "offscreen", o->width, o->height, o->png_dir ? ", stills in " : "", o->png_dir ? o->png_dir : "",
+		 v->renderer, v->renderer_detail);
 	return v;
 }
 

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "stage_frame.h"
+#include "stage_screen.h"
 
 enum visuals_mode { VISUALS_NONE, VISUALS_WINDOW, VISUALS_OFFSCREEN };
 
@@ -33,6 +34,7 @@ struct visuals_options {
 	int display;			/* window: display index */
 	bool fullscreen;		/* window: borderless fullscreen on that display */
 	double fps;			/* frame rate cap (the window also follows vsync) */
+	enum stage_renderer renderer;	/* GPU, software, or the GPU where GL works (stage_screen.h) */
 	const char *png_dir;		/* write PNG stills here; NULL = none */
 	double png_every_s;		/* how often; 0 = every frame */
 	bool keep_pngs;			/* numbered stills besides latest.png */
@@ -48,6 +50,9 @@ struct visuals_stats {
 	uint64_t flash_red_dropped;		/* screen cells whose red it removed */
 	uint64_t pngs_written;
 	int width, height;
+	const char *renderer;			/* "gpu" or "software"; "" when not running */
+	const char *renderer_detail;		/* what draws, or why not the GPU */
+	double safety_share;			/* of the frame time, the safety pass's, last 1,024 frames */
 };
 
 struct visuals;

@@ -39,6 +39,13 @@ struct text_entry {
 	uint64_t used;
 };
 
+/* A crowd text on the wall, on its way to its place: newer ones push the older down. */
+struct wall_card {
+	uint32_t key;			/* the text and its sender, hashed */
+	float y;			/* drawn here (pixels) */
+	float age;			/* seconds on the wall */
+};
+
 struct scene_view {
 	SDL_Renderer *r;
 	const struct venue_config *cfg;
@@ -63,6 +70,8 @@ struct scene_view {
 	float bars[CONFIG_POLL_OPTIONS_MAX];	/* shown share 0..1 */
 	uint32_t last_beats;
 	float beat_glow;
+	struct wall_card wall[CONFIG_WALL_MAX];	/* where each card on the wall is drawn now */
+	uint32_t wall_cards;
 
 	struct stage_dot *sorted;	/* the render thread's copy for the crowd field */
 	uint32_t sorted_cap;
@@ -664,9 +673,45 @@ static int draw_rtl_card(struct scene_view *s, int font, const FriBidiChar *u, F
 	return h;
 }
 
-static void draw_wall(struct scene_view *s, const struct stage_frame *f, const char *title)
+#define WALL_SLIDE_S	0.35	/* cards glide to their places with this time constant */
+#define WALL_FADE_S	0.5	/* a new card fades in over this */
+
+static uint32_t wall_key(const struct stage_text *t)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = t->from; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (const char *p = t->text; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+/*
+ * Where card @i (@key, laid out at @y) is drawn this frame, and how opaque:
+ * a new card slides down into the top place and fades in while the others
+ * glide down to make room. With @dt 0 everything is at rest.
+ */
+static int wall_place(struct scene_view *s, struct wall_card *next, uint32_t i, uint32_t key, int y, double dt,
+		      float *alpha)
+{
+	struct wall_card c = { .key = key, .y = (float)y - (float)s->h * 0.08f };
+
+	for (uint32_t k = 0; k < s->wall_cards; k++)
+		if (s->wall[k].key == key)
+			c = s->wall[k];
+	c.age += (float)dt;
+	c.y = dt > 0 ? c.y + ((float)y - c.y) * (float)(1.0 - exp(-dt / WALL_SLIDE_S)) : (float)y;
+	*alpha = dt > 0 ? fminf(1.0f, c.age / (float)WALL_FADE_S) : 1.0f;
+	next[i] = c;
+	return (int)lrintf(c.y);
+}
+
+static void draw_wall(struct scene_view *s, const struct stage_frame *f, const char *title, double dt_s)
 {
 	int y = s->h * 16 / 100, left = s->w / 20, width = s->w * 9 / 10, bottom = s->h * 96 / 100;
+	struct wall_card next[CONFIG_WALL_MAX];
+	uint32_t placed = 0;
 
 	header(s, title);
 	for (uint32_t i = 0; i < f->wall_count; i++) {
@@ -683,10 +728,13 @@ static void draw_wall(struct scene_view *s, const struct stage_frame *f, const c
 		n = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)strlen(text), u);
 		/* Hebrew or Arabic anywhere: the bidi algorithm orders it, or it would read backwards. */
 		if (n > 0 && n <= CONFIG_TEXT_CHARS_MAX && has_rtl(u, n)) {
-			int h = draw_rtl_card(s, font, u, n, left, y, width, bar, theme_color(s, i), bottom);
+			float alpha;
+			int shown = wall_place(s, next, placed, wall_key(&f->wall[i]), y, dt_s, &alpha);
+			int h = draw_rtl_card(s, font, u, n, left, shown, width, bar, theme_color(s, i), bottom);
 
 			if (h < 0)
 				break;
+			placed++;
 			y += h + s->h / 30;
 			continue;
 		}
@@ -695,13 +743,22 @@ static void draw_wall(struct scene_view *s, const struct stage_frame *f, const c
 			continue;	/* nothing drawable in it */
 		if (y + e->h > bottom)
 			break;		/* the older ones wait off screen until newer ones push them out */
-		set_color(s, theme_color(s, i), 1.0f);
-		fill(s, left, y, bar, e->h);
-		dst = (SDL_Rect){ left + 3 * bar, y, e->w, e->h };
-		SDL_SetTextureColorMod(e->tex, 255, 255, 255);
-		SDL_RenderCopy(s->r, e->tex, NULL, &dst);
+		{
+			float alpha;
+			int shown = wall_place(s, next, placed++, wall_key(&f->wall[i]), y, dt_s, &alpha);
+
+			set_color(s, theme_color(s, i), alpha);
+			fill(s, left, shown, bar, e->h);
+			dst = (SDL_Rect){ left + 3 * bar, shown, e->w, e->h };
+			SDL_SetTextureColorMod(e->tex, 255, 255, 255);
+			SDL_SetTextureAlphaMod(e->tex, (Uint8)lrintf(alpha * 255));
+			SDL_RenderCopy(s->r, e->tex, NULL, &dst);
+			SDL_SetTextureAlphaMod(e->tex, 255);
+		}
 		y += e->h + s->h / 30;
 	}
+	memcpy(s->wall, next, placed * sizeof(next[0]));
+	s->wall_cards = placed;
 }
 
 static void draw_title(struct scene_view *s, const struct config_cue *cue)
@@ -844,7 +901,7 @@ void scene_draw(struct scene_view *s, const struct stage_frame *f, double dt_s)
 		draw_audio(s, f, title, dt_s);
 		break;
 	case SCENE_WALL:
-		draw_wall(s, f, title);
+		draw_wall(s, f, title, dt_s);
 		break;
 	case SCENE_ISF:
 		/* The whole picture is the shader's; with no GPU the cue's title stands in for it. */

@@ -3,7 +3,8 @@
  * the same frames give byte-identical stills, whatever the thread's timing,
  * and the very picture the same frames give drawn one by one on the show's
  * clock; each still shows its own frame's scene; a still that cannot be
- * written is reported by name.
+ * written is reported by name. Each test runs on both paths: the
+ * software renderer, and the GPU's (OpenGL ES, here Mesa's llvmpipe).
  */
 #include <check.h>
 #include <stdio.h>
@@ -25,6 +26,10 @@ static const char *venue_json =
 	"{\"id\":\"doors\",\"scene\":\"join\"}]}";
 
 static char dir[64];
+static enum stage_renderer renderer;	/* the path the running test draws with */
+
+/* Loop tests' index 0 draws in software, 1 on the GPU. */
+#define USE_RENDERER(i) (renderer = (i) ? STAGE_RENDERER_GPU : STAGE_RENDERER_SOFTWARE)
 
 static void setup(void)
 {
@@ -67,7 +72,7 @@ static void frame_at(struct stage_frame *f, int n)
 static long run(const struct venue_config *cfg, const char *tag, char *err, size_t err_size)
 {
 	char msg[256], a[128], b[128];
-	struct stage_offline *so = stage_offline_create(cfg, 320, 180, FONT, msg, sizeof(msg));
+	struct stage_offline *so = stage_offline_create(cfg, 320, 180, FONT, renderer, msg, sizeof(msg));
 	struct stage_frame *f = calloc(1, stage_frame_size(cfg->capacity));
 	long stills;
 
@@ -87,6 +92,8 @@ static long run(const struct venue_config *cfg, const char *tag, char *err, size
 START_TEST(test_stage_offline_same_frames_same_stills_and_each_shows_its_scene)
 {
 	struct venue_config *cfg = test_config(venue_json);
+
+	USE_RENDERER(_i);
 	char err[300], path[128];
 	long n1, n2, n3, n4;
 	char *one, *two, *title, *field;
@@ -107,7 +114,7 @@ START_TEST(test_stage_offline_same_frames_same_stills_and_each_shows_its_scene)
 	free(two);
 	{
 		/* The same frames drawn here, one by one, 0.1 s of show time apart. */
-		struct stage_screen *sc = stage_screen_create(cfg, 320, 180, FONT, err, sizeof(err));
+		struct stage_screen *sc = stage_screen_create_with(cfg, 320, 180, FONT, renderer, err, sizeof(err));
 		struct stage_frame *f = calloc(1, stage_frame_size(cfg->capacity));
 
 		ck_assert_msg(sc != NULL, "%s", err);
@@ -152,7 +159,9 @@ START_TEST(test_stage_offline_counts_the_flash_limiters_holds_per_second)
 {
 	struct venue_config *cfg = test_config(venue_json);
 	char msg[256];
-	struct stage_offline *so = stage_offline_create(cfg, 320, 180, FONT, msg, sizeof(msg));
+
+	USE_RENDERER(_i);
+	struct stage_offline *so = stage_offline_create(cfg, 320, 180, FONT, renderer, msg, sizeof(msg));
 	struct stage_frame *f = calloc(1, stage_frame_size(cfg->capacity));
 	const struct flash_second *sec;
 	size_t n;
@@ -186,9 +195,9 @@ static Suite *stage_offline_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, test_stage_offline_same_frames_same_stills_and_each_shows_its_scene);
+	tcase_add_loop_test(tc, test_stage_offline_same_frames_same_stills_and_each_shows_its_scene, 0, 2);
 	tcase_add_test(tc, test_stage_offline_a_still_that_cannot_be_written_is_named);
-	tcase_add_test(tc, test_stage_offline_counts_the_flash_limiters_holds_per_second);
+	tcase_add_loop_test(tc, test_stage_offline_counts_the_flash_limiters_holds_per_second, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
