@@ -12,6 +12,7 @@ struct stage_gl {
 	SDL_Window *window;		/* hidden: only the context's home */
 	SDL_GLContext ctx;
 	GLuint quad;			/* vertex buffer of the full-screen quad */
+	enum { VIDEO_THEIRS, VIDEO_SUBSYSTEM, VIDEO_OFFSCREEN } video;	/* who stops SDL's video */
 	char name[192];
 };
 
@@ -29,11 +30,17 @@ struct stage_gl *stage_gl_create(int width, int height, char *err, size_t err_si
 	 * Headless (no display, a rehearsal, a test), SDL's offscreen driver
 	 * still gives an EGL context: the GPU path needs no screen of its own.
 	 */
-	if (!SDL_WasInit(SDL_INIT_VIDEO) && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0 &&
-	    (SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen"), SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)) {
-		snprintf(err, err_size, "no video for OpenGL ES: %s", SDL_GetError());
-		free(gl);
-		return NULL;
+	if (!SDL_WasInit(SDL_INIT_VIDEO)) {
+		/* The offscreen driver named here, not by a hint, which SDL would keep until SDL_Quit(). */
+		if (SDL_InitSubSystem(SDL_INIT_VIDEO) == 0) {
+			gl->video = VIDEO_SUBSYSTEM;
+		} else if (SDL_VideoInit("offscreen") == 0) {
+			gl->video = VIDEO_OFFSCREEN;
+		} else {
+			snprintf(err, err_size, "no video for OpenGL ES: %s", SDL_GetError());
+			free(gl);
+			return NULL;
+		}
 	}
 	SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
 	SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 2);
@@ -75,6 +82,10 @@ void stage_gl_destroy(struct stage_gl *gl)
 	}
 	if (gl->window)
 		SDL_DestroyWindow(gl->window);
+	if (gl->video == VIDEO_SUBSYSTEM)
+		SDL_QuitSubSystem(SDL_INIT_VIDEO);
+	else if (gl->video == VIDEO_OFFSCREEN)
+		SDL_VideoQuit();
 	free(gl);
 }
 

@@ -8,6 +8,7 @@
  */
 #include "stage_offline.h"
 
+#include <SDL.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -111,6 +112,8 @@ static void *render_thread(void *arg)
 	}
 	pthread_mutex_unlock(&so->lock);
 	stage_screen_destroy(sc);
+	/* SDL keeps an error message per thread, freed by itself only on threads it started. */
+	SDL_TLSCleanup();
 	return NULL;
 }
 
