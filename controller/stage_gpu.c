@@ -67,7 +67,9 @@ static const char *fs_background = GLSL_PRECISION
 	"             + blob(p, vec2(0.5 + 0.33 * cos(t * 0.7 + 4.0), 0.5 + 0.28 * sin(t * 1.5 + 2.9)), u_c2);\n"
 	"  col += light * (0.10 + 0.08 * u_level + 0.04 * u_beat);\n"
 	"  col += u_c0 * 0.05 * u_beat * (1.0 - p.y);\n"
-	"  float grain = fract(sin(dot(gl_FragCoord.xy, vec2(12.9898, 78.233))) * 43758.5453);\n"
+	/* A hash with no sin(): sin() of the large arguments pixel coordinates make is NaN on some GPUs. */
+	"  vec3 q = fract(gl_FragCoord.xyx * 0.1031); q += dot(q, q.yzx + 33.33);\n"
+	"  float grain = fract((q.x + q.y) * q.z);\n"
 	"  col *= 1.0 - 0.45 * dot(p - 0.5, p - 0.5);\n"
 	"  gl_FragColor = vec4(col + (grain - 0.5) / 255.0, 1.0);\n"
 	"}\n";

@@ -427,6 +427,36 @@ START_TEST(test_the_flash_limiter_holds_back_a_flashing_gpu_picture)
 }
 END_TEST
 
+/*
+ * A full 1280x720 picture has no holes: a shader value that turns NaN (sin() of a
+ * pixel coordinate's large multiple did, on llvmpipe) is stored as black.
+ */
+START_TEST(test_a_full_size_background_has_no_black_holes)
+{
+	struct venue_config *cfg = test_config(venue_json);
+	char err[400];
+	struct stage_screen *sc = stage_screen_create_with(cfg, 1280, 720, FONT, STAGE_RENDERER_GPU, err, sizeof(err));
+	struct stage_frame *f = calloc(1, stage_frame_size(cfg->capacity));
+	int w, h, pitch;
+	const uint32_t *p;
+	long black = 0;
+
+	ck_assert_msg(sc != NULL, "%s", err);
+	f->max_flashes_per_s = f->max_red_flashes_per_s = 3;
+	f->show.cue_index = CUE_TITLE;
+	for (int n = 0; n < 5; n++)
+		stage_screen_draw(sc, f, n / 30.0, n ? 1 / 30.0 : 0);
+	p = stage_screen_pixels(sc, &w, &h, &pitch);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			black += (p[y * (pitch / 4) + x] & 0xffffff) == 0;
+	ck_assert_msg(black == 0, "%ld black pixels in the background", black);
+	stage_screen_destroy(sc);
+	free(f);
+	config_destroy(cfg);
+}
+END_TEST
+
 /* The two shipped ISF scenes, their inputs bound to the crowd and the music by name. */
 static const char *isf_json =
 	"{\"name\":\"ISF test\",\"capacity\":100,"
@@ -549,6 +579,7 @@ static Suite *stage_gpu_suite(void)
 	tcase_add_test(tc, test_the_crowd_map_glows_where_the_crowd_points);
 	tcase_add_test(tc, test_cue_transitions_and_an_instant_blackout);
 	tcase_add_test(tc, test_the_flash_limiter_holds_back_a_flashing_gpu_picture);
+	tcase_add_test(tc, test_a_full_size_background_has_no_black_holes);
 	tcase_add_test(tc, test_the_shipped_isf_scenes_play_with_the_crowd);
 	tcase_add_test(tc, test_an_isf_scene_pulses_with_the_beat);
 	tcase_add_test(tc, test_an_isf_shader_that_does_not_compile_shows_the_cue_title);

@@ -15,7 +15,10 @@
 
 float hash(vec2 p)
 {
-	return fract(sin(dot(p, vec2(127.1, 311.7))) * 43758.5453);
+	// No sin(): on some GPUs sin() of large arguments loses every digit (or gives NaN).
+	vec3 q = fract(vec3(p.xyx) * 0.1031);
+	q += dot(q, q.yzx + 33.33);
+	return fract((q.x + q.y) * q.z);
 }
 
 float noise(vec2 p)
