@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audio_device.h"
 #include "cli.h"
@@ -265,6 +266,20 @@ int main(int argc, char **argv)
 	}
 	bool stage_auto;
 	struct visuals_options stage = stage_options(&o, &stage_auto);
+
+	/*
+	 * Mesa's software GL (llvmpipe, the GPU path where there is no GPU)
+	 * rasterises on a thread per core by default: during a show that would
+	 * take every core from the phones and the sound. One core fewer, at least
+	 * one. Before any thread starts; a value in the environment wins.
+	 */
+	{
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		char n[24];
+
+		snprintf(n, sizeof(n), "%ld", cores > 2 ? cores - 1 : 1);
+		setenv("LP_NUM_THREADS", n, 0);
+	}
 
 	if (tlscert_console_in_cleartext(cfg->console.enabled, cfg->tls_cert, o.listen ? o.listen : cfg->listen_address))
 		fprintf(stderr, "tutti: WARNING: console passwords and session cookies would cross the network in "

@@ -39,7 +39,7 @@ struct gl_target {
 	int w, h;
 };
 
-/* 0, or -1 with @err. @linear: sampled with bilinear filtering. */
+/* 0, or -1 with @err. */
 int gl_target_create(struct gl_target *t, int width, int height, char *err, size_t err_size);
 void gl_target_free(struct gl_target *t);
 /* Draws into @t (its whole area). */

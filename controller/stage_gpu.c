@@ -4,10 +4,12 @@
  * Each picture: the software scene draws its text into a transparent
  * overlay (and measures where dots and bars go); the current cue's scene
  * is drawn into its render target (background or ISF shader, then
- * particles, ripples, bars, heat); the overlay goes on top; a compose
- * pass mixes in the previous cue's last picture while a transition runs,
- * flipping rows and swapping channels so that glReadPixels gives the
- * ARGB8888 rows, top first, that the safety pass and the window take.
+ * particles, ripples, bars, heat); the overlay goes on top. While a
+ * transition runs, a compose pass mixes in the previous cue's last
+ * picture, flipping rows and swapping channels so that glReadPixels gives
+ * the ARGB8888 rows, top first, that the safety pass and the window take;
+ * otherwise the scene is read as it is and flipped and swapped on the CPU,
+ * which costs far less than a full-screen pass on a software GL.
  *
  * Every brightness change here is gentle on purpose (a beat lifts the
  * background by a few per cent): the flash limiter would hold back more.
@@ -725,21 +727,26 @@ static void draw_scene(struct stage_gpu *g, const struct stage_frame *f, double 
 	glDisable(GL_BLEND);
 }
 
-static void compose(struct stage_gpu *g)
+/* The transition's progress 0..1 eased, or -1 when none runs (it ends here). */
+static float transition_mix(struct stage_gpu *g)
+{
+	double u;
+
+	if (g->transition_at < 0)
+		return -1;
+	u = (g->time - g->transition_at) / g->transition.seconds;
+	if (u >= 1) {
+		g->transition_at = -1;
+		return -1;
+	}
+	return (float)(u * u * (3 - 2 * u));	/* ease in and out */
+}
+
+static void compose(struct stage_gpu *g, float mix)
 {
 	GLuint p = g->p_compose;
-	float mix = 1.0f, kind = 0;
+	float kind = (float)g->transition.type;
 
-	if (g->transition_at >= 0) {
-		double u = (g->time - g->transition_at) / g->transition.seconds;
-
-		if (u >= 1) {
-			g->transition_at = -1;
-		} else {
-			mix = (float)(u * u * (3 - 2 * u));	/* ease in and out */
-			kind = (float)g->transition.type;
-		}
-	}
 	gl_target_bind(&g->out);
 	glUseProgram(p);
 	glActiveTexture(GL_TEXTURE0);
@@ -754,8 +761,26 @@ static void compose(struct stage_gpu *g)
 	glActiveTexture(GL_TEXTURE0);
 }
 
+/* Reads @t into ARGB8888 rows, top first: GL's rows come bottom first and its bytes are R, G, B, A. */
+static void read_scene(struct stage_gpu *g, const struct gl_target *t, uint32_t *pixels, int pitch)
+{
+	glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
+	for (int y = 0; y < g->h; y++) {
+		uint32_t *row = (uint32_t *)((uint8_t *)pixels + (size_t)(g->h - 1 - y) * (size_t)pitch);
+
+		glReadPixels(0, y, g->w, 1, GL_RGBA, GL_UNSIGNED_BYTE, row);
+		for (int x = 0; x < g->w; x++) {
+			uint32_t p = row[x];	/* little-endian: 0xAABBGGRR */
+
+			row[x] = (p & 0xff00ff00u) | (p & 0xffu) << 16 | (p >> 16 & 0xffu);
+		}
+	}
+}
+
 void stage_gpu_draw(struct stage_gpu *g, const struct stage_frame *f, double dt_s, uint32_t *pixels, int pitch)
 {
+	float mix;
+
 	int cue = f->blackout ? -2 :
 		  f->show.cue_index >= 0 && (uint32_t)f->show.cue_index < g->cfg->cue_count ? f->show.cue_index : -1;
 
@@ -776,8 +801,13 @@ void stage_gpu_draw(struct stage_gpu *g, const struct stage_frame *f, double dt_
 	SDL_RenderFlush(g->overlay_draw);
 	upload_overlay(g);
 	draw_scene(g, f, dt_s);
-	compose(g);
 	glPixelStorei(GL_PACK_ALIGNMENT, 4);
+	mix = transition_mix(g);
+	if (mix < 0) {
+		read_scene(g, &g->targets[g->cur], pixels, pitch);
+		return;
+	}
+	compose(g, mix);
 	if (pitch == g->w * 4) {
 		glReadPixels(0, 0, g->w, g->h, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
 	} else {

@@ -404,6 +404,10 @@ struct visuals *visuals_start_for_show(const struct venue_config *cfg, const str
 	log_info("stage: %s %dx%d%s%s, drawn by %s: %s", o->mode == VISUALS_WINDOW ? (o->fullscreen ? "fullscreen" : "window") :
 		 "offscreen", o->width, o->height, o->png_dir ? ", stills in " : "", o->png_dir ? o->png_dir : "",
 		 v->renderer, v->renderer_detail);
+	if (strstr(v->renderer_detail, "llvmpipe") || strstr(v->renderer_detail, "softpipe"))
+		log_info("stage: this OpenGL ES is Mesa's rasteriser on the CPU (no GPU here): it takes about a core "
+			 "and draws %dx%d at tens of frames a second; --stage-renderer software draws flat scenes for "
+			 "a fraction of that", o->width, o->height);
 	return v;
 }
 
