@@ -219,6 +219,12 @@ struct stage_gpu {
 
 /* ---- small helpers ---- */
 
+/* @v clamped to 0..1; NaN (no data) reads as 0. */
+static float unit(float v)
+{
+	return v > 0 ? (v < 1 ? v : 1) : 0;
+}
+
 static void rgb3(uint32_t rgb, float k, float out[3])
 {
 	out[0] = (float)((rgb >> 16) & 0xff) / 255.0f * k;
@@ -373,7 +379,7 @@ static void draw_background(struct stage_gpu *g, const struct frame_music *m)
 	glUseProgram(p);
 	glUniform2f(glGetUniformLocation(p, "u_res"), (float)g->w, (float)g->h);
 	glUniform1f(glGetUniformLocation(p, "u_time"), (float)g->time);
-	glUniform1f(glGetUniformLocation(p, "u_level"), m->level < 0 ? 0 : m->level > 1 ? 1 : m->level);
+	glUniform1f(glGetUniformLocation(p, "u_level"), unit(m->level));
 	glUniform1f(glGetUniformLocation(p, "u_beat"), g->beat);
 	uniform_rgb(p, "u_bg", scene_shapes_get(g->scene)->background);
 	uniform_rgb(p, "u_c0", palette_at(g->cfg, 0));
@@ -388,11 +394,11 @@ static void draw_audio(struct stage_gpu *g, const struct frame_music *m)
 	float b[4];
 
 	for (int i = 0; i < 4; i++)
-		b[i] = m->bands[i] < 0 ? 0 : m->bands[i] > 1 ? 1 : m->bands[i];
+		b[i] = unit(m->bands[i]);
 	glUseProgram(p);
 	glUniform2f(glGetUniformLocation(p, "u_res"), (float)g->w, (float)g->h);
 	glUniform1f(glGetUniformLocation(p, "u_time"), (float)g->time);
-	glUniform1f(glGetUniformLocation(p, "u_level"), m->level < 0 ? 0 : m->level > 1 ? 1 : m->level);
+	glUniform1f(glGetUniformLocation(p, "u_level"), unit(m->level));
 	glUniform1f(glGetUniformLocation(p, "u_beat"), g->beat);
 	glUniform4fv(glGetUniformLocation(p, "u_bands"), 1, b);
 	uniform_rgb(p, "u_bg", scene_shapes_get(g->scene)->background);
@@ -431,18 +437,20 @@ static uint32_t ripples_points(struct stage_gpu *g, uint32_t n, double dt)
 /*
  * The crowd field: each participant a glowing particle drifting round its
  * place, swelling and brightening when it taps (with a ripple), all of
- * them breathing a little with the beat.
+ * them breathing with the beat and the bass, and drifting further with
+ * the treble.
  */
-static void draw_field(struct stage_gpu *g, const struct scene_shapes *sh, double dt)
+static void draw_field(struct stage_gpu *g, const struct scene_shapes *sh, const struct frame_music *m, double dt)
 {
 	struct pulse_table *now = &g->pulses[g->pulses_cur], *before = &g->pulses[!g->pulses_cur];
-	float t = (float)g->time;
+	float t = (float)g->time, swell = 0.12f * g->beat + 0.25f * unit(m->bands[0]);
+	float drift = 0.16f + 0.12f * unit(m->bands[3]);
 	uint32_t n = 0;
 
 	memset(now->keys, 0, (size_t)(now->mask + 1) * sizeof(*now->keys));
 	for (uint32_t i = 0; i < sh->particle_count; i++) {
 		const struct scene_particle *p = &sh->particles[i];
-		float *was = pulse_slot(before, p->id, false), wobble = p->size * 0.16f;
+		float *was = pulse_slot(before, p->id, false), wobble = p->size * drift;
 		float x = p->x + wobble * sinf(t * 0.8f + (float)(p->id % 997) * 0.37f);
 		float y = p->y + wobble * cosf(t * 0.9f + (float)(p->id % 991) * 0.61f);
 
@@ -450,7 +458,7 @@ static void draw_field(struct stage_gpu *g, const struct scene_shapes *sh, doubl
 		/* A tap: the pulse jumped since the last picture. */
 		if (p->pulse > 0.6f && (!was || p->pulse > *was + 0.2f))
 			ripple_add(g, x, y, fmaxf(p->size * 4.0f, 48.0f), p->rgb);
-		push_point(g, &n, x, y, p->size * (1.1f + 0.7f * p->pulse + 0.12f * g->beat), p->rgb,
+		push_point(g, &n, x, y, p->size * (1.1f + 0.7f * p->pulse + swell), p->rgb,
 			   0.45f + 0.55f * p->pulse, 0.0f);
 	}
 	g->pulses_cur = !g->pulses_cur;
@@ -458,11 +466,11 @@ static void draw_field(struct stage_gpu *g, const struct scene_shapes *sh, doubl
 	draw_points(g, n);
 }
 
-/* The join screen: a spark rising for every person in, in the venue's colours. */
+/* The join screen: a spark rising for every person in, in the venue's colours, brighter with the music. */
 static void draw_join(struct stage_gpu *g, const struct stage_frame *f)
 {
 	uint32_t count = f->participants < JOIN_SPARKS_MAX ? f->participants : JOIN_SPARKS_MAX, n = 0;
-	float t = (float)g->time;
+	float t = (float)g->time, lift = 1.0f + 0.6f * unit(f->show.music.level) + 0.4f * g->beat;
 
 	for (uint32_t i = 0; i < count; i++) {
 		float speed = 0.03f + 0.05f * hash01(i * 3 + 1), phase = hash01(i * 3 + 2);
@@ -471,7 +479,7 @@ static void draw_join(struct stage_gpu *g, const struct stage_frame *f)
 		float y = (float)g->h * (1.05f - 1.1f * u);
 
 		push_point(g, &n, x, y, (float)g->h * (0.008f + 0.01f * hash01(i)), palette_at(g->cfg, i),
-			   0.5f * sinf(3.14159f * u), 0.0f);
+			   0.5f * lift * sinf(3.14159f * u), 0.0f);
 	}
 	draw_points(g, n);
 }
@@ -714,7 +722,7 @@ static void draw_scene(struct stage_gpu *g, const struct stage_frame *f, double 
 	else
 		draw_background(g, m);
 	if (scene == SCENE_CROWD_FIELD)
-		draw_field(g, sh, dt);
+		draw_field(g, sh, m, dt);
 	else if (scene == SCENE_JOIN)
 		draw_join(g, f);
 	else if (scene == SCENE_POLL)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "utf8.h"
 
 #define TEXT_CACHE	48
@@ -828,10 +829,9 @@ struct scene_view *scene_create(SDL_Renderer *r, const struct venue_config *cfg,
 		scene_destroy(s);
 		return NULL;
 	}
-	if (s->theme->logo[0] && load_logo(s, s->theme->logo, err, err_size) != 0) {
-		scene_destroy(s);
-		return NULL;
-	}
+	/* The config checked the logo; one that cannot be read now (replaced mid-show) is left out, with why. */
+	if (s->theme->logo[0] && load_logo(s, s->theme->logo, err, err_size) != 0)
+		log_error("stage: %s; the screen goes on without the logo", err);
 	return s;
 }
 

@@ -523,6 +523,61 @@ START_TEST(test_wall_reads_hebrew_right_to_left)
 }
 END_TEST
 
+/*
+ * The venue's theme: its background behind the scene, its palette for the
+ * zones, its logo on the join screen (and in the corner of the others), and
+ * a logo gone missing since the config was checked only leaves the logo out.
+ */
+START_TEST(test_the_venue_theme_colours_the_scenes_and_places_its_logo)
+{
+	char dir[] = "/tmp/tutti-theme-XXXXXX", logo[128], json[1024], err[256];
+	uint32_t px_logo[40 * 20];
+	struct canvas c;
+	int x0, y0, x1, y1;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(logo, sizeof(logo), "%s/logo.png", dir);
+	for (int i = 0; i < 40 * 20; i++)
+		px_logo[i] = 0xff3355ffu;
+	ck_assert_int_eq(stillframe_write_png(logo, px_logo, 40, 20, 40 * 4, err, sizeof(err)), 0);
+	snprintf(json, sizeof(json),
+		 "{\"name\":\"Themed\",\"capacity\":40,\"zones\":[{\"id\":\"a\",\"capacity\":20},"
+		 "{\"id\":\"b\",\"capacity\":20}],\"theme\":{\"background\":\"#102030\",\"palette\":[\"#ff8800\","
+		 "\"#00ff88\"],\"logo\":\"%s\",\"join_title\":\"Scan me\"},\"cues\":[{\"id\":\"join\",\"scene\":\"join\"},"
+		 "{\"id\":\"field\",\"title\":\"Tap\",\"scene\":\"crowd-field\"}]}", logo);
+	c.cfg = test_config(json);
+	c.surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+	c.r = SDL_CreateSoftwareRenderer(c.surf);
+	c.scene = scene_create(c.r, c.cfg, FONT, err, sizeof(err));
+	ck_assert_msg(c.scene != NULL, "%s", err);
+	c.f = calloc(1, stage_frame_size(c.cfg->capacity));
+	c.f->show.zone_count = 2;
+	snprintf(c.f->join_url, sizeof(c.f->join_url), "http://192.0.2.1/");
+	draw(&c, 0, 0);
+	ck_assert_uint_eq(px(&c, 3, H - 3), 0x102030);
+	ck_assert_msg(find_color(&c, 0x3355ff, &x0, &y0, &x1, &y1) > 1000, "no logo on the join screen");
+	ck_assert_int_gt(x0, W / 3);	/* beside the QR code, above the call to action */
+	ck_assert_int_lt(y1, H * 25 / 100);
+	c.f->dot_count = 2;
+	c.f->dots[0] = (struct stage_dot){ .id = 1, .zone = 0, .x = -1, .y = -1 };
+	c.f->dots[1] = (struct stage_dot){ .id = 2, .zone = 1, .pulse = 1, .x = -1, .y = -1 };
+	draw(&c, 1, 0);
+	ck_assert(find_color(&c, dim(0xff8800, 0.45f), &x0, &y0, &x1, &y1) > 0);
+	ck_assert(find_color(&c, 0x00ff88, &x0, &y0, &x1, &y1) > 0);
+	ck_assert_msg(find_color(&c, 0x3355ff, &x0, &y0, &x1, &y1) > 100 && x0 > W * 3 / 4 && y1 < H / 5,
+		      "no logo in the corner");
+	scene_destroy(c.scene);
+	/* The logo deleted after the config was read: the scenes still come up, without it. */
+	unlink(logo);
+	c.scene = scene_create(c.r, c.cfg, FONT, err, sizeof(err));
+	ck_assert_msg(c.scene != NULL, "%s", err);
+	draw(&c, 0, 0);
+	ck_assert_int_eq(find_color(&c, 0x3355ff, &x0, &y0, &x1, &y1), 0);
+	canvas_close(&c);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *visuals_suite(void)
 {
 	Suite *s = suite_create("stage_scene");
@@ -538,6 +593,7 @@ static Suite *visuals_suite(void)
 	tcase_add_test(tc, test_title_scene_centres_the_cue_title);
 	tcase_add_test(tc, test_wall_shows_approved_texts_newest_first_and_wraps_long_ones);
 	tcase_add_test(tc, test_wall_reads_hebrew_right_to_left);
+	tcase_add_test(tc, test_the_venue_theme_colours_the_scenes_and_places_its_logo);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,7 +11,9 @@ function statRows(live) {
     ['Audio load', live.audio.load < 0 ? 'no device' : `${(live.audio.load * 100).toFixed(1)} %  xruns ${live.audio.xruns}`],
     ['Audio levels', `in ${dbfs(live.audio.input_level)}, out peak ${live.audio.output_peak_dbfs.toFixed(1)} dBFS, `
       + `limiter ${live.audio.limiter_db.toFixed(1)} dB`],
-    ['Stage', live.stage.running ? `${live.stage.p99_ms.toFixed(1)} ms p99` : 'off'],
+    ['Stage', live.stage.running
+      ? `${live.stage.p99_ms.toFixed(1)} ms p99, ${live.stage.renderer === 'gpu' ? 'GPU shaders' : 'software (no GL)'}`
+      : 'off'],
     ['Connections', live.net.connections],
     ['Tick', `max ${live.net.tick_max_ms.toFixed(2)} ms, ${live.net.tick_overruns} overruns`],
     ['Broadcasts', `${live.net.broadcasts} (${live.net.state_bytes} B)`],

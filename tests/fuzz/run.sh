@@ -13,7 +13,7 @@ seconds=${2:?seconds per target}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(phone console config osc crowdtext cluster)
+[ ${#targets[@]} -gt 0 ] || targets=(phone console config osc crowdtext cluster isf)
 failed=0
 for t in "${targets[@]}"; do
 	bin="$build/tests/fuzz/fuzz_$t"
@@ -22,9 +22,11 @@ for t in "${targets[@]}"; do
 	mkdir -p "$work" "$artifacts"
 	dict=()
 	[ -f "$here/$t.dict" ] && dict=(-dict="$here/$t.dict")
+	seeds=()	# the ISF target starts from the scenes the project ships too
+	[ "$t" = isf ] && seeds=("$here/../../assets/scenes")
 	log="$build/fuzz-$t.log"
 	"$bin" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$artifacts/" "${dict[@]}" "$work" "$here/corpus/$t" >"$log" 2>&1
+		-artifact_prefix="$artifacts/" "${dict[@]}" "$work" "$here/corpus/$t" "${seeds[@]}" >"$log" 2>&1
 	status=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)

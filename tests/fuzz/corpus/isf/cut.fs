@@ -1,0 +1,1 @@
+/*{"INPUTS":[{"NAME":"TIME","TYPE":"float"}

@@ -1,0 +1,2 @@
+/*{"PASSES":[{"TARGET":"buf","PERSISTENT":true},{}],"INPUTS":[]}*/
+void main(){}
