@@ -147,7 +147,8 @@ void cli_usage(FILE *out)
 	      "  --frames-every S  a stage still every S seconds of show (default 1; 0 = none)\n"
 	      "  --stage-size WxH  the stills' size (default 1280x720)\n"
 	      "  --stage-fps N     stage pictures drawn per second of show (default 10)\n"
-	      "  --stage-renderer R  auto (the default), gpu or software, as for run\n"
+	      "  --stage-renderer R  auto (the default: the shaders where a GPU runs them, else\n"
+	      "                    software, for speed), gpu (the shaders, even on the CPU) or software\n"
 	      "\n"
 	      "Phones join at the URL printed on start-up (and its QR code).\n"
 	      "Docs: docs/config.md, docs/protocol.md, docs/operations.md\n", out);

@@ -235,8 +235,15 @@ static int stage_start(struct offline *r)
 
 	if (r->o->frames_every_s <= 0)
 		return 0;
+	/*
+	 * A rehearsal is worth its speed: "auto" takes the shaders only where a
+	 * GPU runs them. On Mesa's CPU rasteriser they would cost minutes per
+	 * show; --stage-renderer gpu asks for them anyway.
+	 */
+	enum stage_renderer renderer = (enum stage_renderer)r->o->stage_renderer;
+
 	r->stage = stage_offline_create(r->cfg, r->o->stage_width, r->o->stage_height, r->o->font_path,
-					(enum stage_renderer)r->o->stage_renderer, err,
+					renderer == STAGE_RENDERER_AUTO ? STAGE_RENDERER_AUTO_HARDWARE : renderer, err,
 					sizeof(err));
 	if (!r->stage) {
 		fprintf(stderr, "tutti: %s: the stage screen: %s\n", r->label, err);

@@ -561,7 +561,11 @@ static void draw_poll(struct stage_gpu *g, const struct scene_shapes *sh, double
 	draw_points(g, n);
 }
 
-/* The crowd map: the heat bins as a texture, smoothed by the GPU's filtering. */
+/*
+ * The crowd map: the heat bins as a texture, smoothed by the GPU's
+ * filtering, laid over the moving background as light: where nobody
+ * points the background shows through, where the crowd gathers it glows.
+ */
 static void draw_heat(struct stage_gpu *g, const struct scene_shapes *sh)
 {
 	uint8_t px[64 * 64 * 4];
@@ -570,17 +574,22 @@ static void draw_heat(struct stage_gpu *g, const struct scene_shapes *sh)
 	if (!sh->heat || count > 64 * 64)
 		return;
 	for (int i = 0; i < count; i++) {
-		uint32_t c = scene_heat_color(sh->heat_peak > 0 ? sh->heat[i] / sh->heat_peak : 0);
+		float t = sh->heat_peak > 0 ? sh->heat[i] / sh->heat_peak : 0, a = fminf(1.0f, 0.25f + 1.5f * t);
+		uint32_t c = scene_heat_color(t);
 
-		px[i * 4] = (uint8_t)(c >> 16);
-		px[i * 4 + 1] = (uint8_t)(c >> 8);
-		px[i * 4 + 2] = (uint8_t)c;
-		px[i * 4 + 3] = 255;
+		/* Premultiplied: a cool spot is a faint tint, a hot one opaque. */
+		px[i * 4] = (uint8_t)lrintf((float)((c >> 16) & 0xff) * a);
+		px[i * 4 + 1] = (uint8_t)lrintf((float)((c >> 8) & 0xff) * a);
+		px[i * 4 + 2] = (uint8_t)lrintf((float)(c & 0xff) * a);
+		px[i * 4 + 3] = (uint8_t)lrintf(255 * a);
 	}
 	glBindTexture(GL_TEXTURE_2D, g->heat_tex);
 	glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
 	glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, sh->heat_w, sh->heat_h, 0, GL_RGBA, GL_UNSIGNED_BYTE, px);
+	glEnable(GL_BLEND);
+	glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
 	draw_sprite(g, g->heat_tex, &sh->heat_area, false, 1.0f);
+	glDisable(GL_BLEND);
 }
 
 /* ---- ISF ---- */

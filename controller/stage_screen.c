@@ -6,6 +6,7 @@
 #include "stage_screen.h"
 
 #include <SDL.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,12 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* Mesa's rasterisers on the CPU: shaders there cost what the software renderer does many times over. */
+static bool gl_on_cpu(const char *name)
+{
+	return strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "swrast");
 }
 
 int stage_renderer_from_name(const char *name)
@@ -72,6 +79,11 @@ struct stage_screen *stage_screen_create_with(const struct venue_config *cfg, in
 		if (!sc->gpu && want == STAGE_RENDERER_GPU) {
 			snprintf(err, err_size, "no GPU stage: %s", why);
 			goto fail;
+		}
+		if (sc->gpu && want == STAGE_RENDERER_AUTO_HARDWARE && gl_on_cpu(stage_gpu_name(sc->gpu))) {
+			snprintf(why, sizeof(why), "the only OpenGL ES here runs on the CPU (%s)", stage_gpu_name(sc->gpu));
+			stage_gpu_destroy(sc->gpu);
+			sc->gpu = NULL;
 		}
 		if (!sc->gpu)
 			log_info("stage: drawing in software: %s", why);

@@ -28,6 +28,7 @@ enum stage_renderer {
 	STAGE_RENDERER_AUTO = 0,	/* the GPU when OpenGL ES works here, else software (logged) */
 	STAGE_RENDERER_GPU,		/* the GPU or nothing */
 	STAGE_RENDERER_SOFTWARE,	/* SDL's software renderer */
+	STAGE_RENDERER_AUTO_HARDWARE,	/* the GPU only where GL runs on one (not Mesa's CPU rasteriser), else software */
 };
 
 /* "auto", "gpu", "software" to the enum; -1 for another name. */
