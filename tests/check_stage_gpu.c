@@ -313,6 +313,25 @@ START_TEST(test_poll_bars_grow_and_the_reveal_bursts)
 }
 END_TEST
 
+/* Counts held back for the reveal: the GPU's bars, like the software's, give nothing away. */
+START_TEST(test_a_hidden_poll_shows_no_bars_on_the_gpu)
+{
+	struct gpu_canvas c;
+	long lit = 0;
+
+	open_canvas(&c, venue_json);
+	c.f->show.poll = (struct frame_poll){ .index = 0, .open = true, .hidden = true, .tallies = { 5, 50, 500 },
+					      .total = 555, .winner = -1 };
+	draw_for(&c, CUE_POLL, 1.5);
+	screenshot(&c, "poll-hidden");
+	for (int i = 0; i < 3; i++)
+		for (int y = H * 25 / 100; y < H * 70 / 100; y++)	/* above the "?" at each bar's foot */
+			lit += lum(px(&c, W / 3 * i + W / 6, y)) > 0.25;
+	ck_assert_msg(lit == 0, "%ld bright pixels where the bars would stand", lit);
+	close_canvas(&c);
+}
+END_TEST
+
 /* The crowd map: brightest where the crowd points. */
 START_TEST(test_the_crowd_map_glows_where_the_crowd_points)
 {
@@ -576,6 +595,7 @@ static Suite *stage_gpu_suite(void)
 	tcase_add_test(tc, test_a_tap_ripples_out_from_its_participant);
 	tcase_add_test(tc, test_the_audio_scene_follows_the_level_and_the_beat);
 	tcase_add_test(tc, test_poll_bars_grow_and_the_reveal_bursts);
+	tcase_add_test(tc, test_a_hidden_poll_shows_no_bars_on_the_gpu);
 	tcase_add_test(tc, test_the_crowd_map_glows_where_the_crowd_points);
 	tcase_add_test(tc, test_cue_transitions_and_an_instant_blackout);
 	tcase_add_test(tc, test_the_flash_limiter_holds_back_a_flashing_gpu_picture);
