@@ -26,6 +26,7 @@
 #include "stage_gl.h"
 #include "stage_isf.h"
 #include "stage_scene.h"
+#include "stage_transition.h"
 
 #define RIPPLES_MAX	1024	/* taps still rippling; the oldest gives way */
 #define RIPPLE_LIFE_S	0.9
@@ -198,9 +199,7 @@ struct stage_gpu {
 	uint32_t verts_cap;
 	float point_max;		/* the largest point sprite GL draws */
 
-	int shown_cue;			/* -2 = blackout, -1 = none */
-	double transition_at;		/* scene time the running transition began; < 0 = none */
-	struct config_transition transition;
+	struct stage_transition change;	/* the scene shown, and the transition into it */
 	double time;			/* seconds of pictures drawn (the dt's sum) */
 	double cue_time;		/* seconds since this cue's scene began */
 	float beat;			/* 1 at a beat of the live input, decaying */
@@ -684,23 +683,14 @@ static void draw_isf(struct stage_gpu *g, struct isf_gpu *s, const struct stage_
 
 /* ---- the picture ---- */
 
+/* A new scene: drawn into the other target, so the old one keeps the last picture to leave from. */
 static void begin_cue(struct stage_gpu *g, int cue)
 {
-	const struct config_cue *c = cue >= 0 ? &g->cfg->cues[cue] : NULL;
-
-	g->cur = !g->cur;	/* the old target keeps the last picture to leave from */
+	g->cur = !g->cur;
 	g->cue_time = 0;
 	g->ripple_count = g->confetti_count = 0;
-	/* Into and out of a blackout is immediate: the venue's call, not a look. */
-	if (c && g->shown_cue >= 0 && c->transition.type != TRANSITION_CUT && c->transition.seconds > 0) {
-		g->transition = c->transition;
-		g->transition_at = g->time;
-	} else {
-		g->transition_at = -1;
-	}
-	if (c && c->scene == SCENE_ISF && g->isf[cue])
+	if (cue >= 0 && g->cfg->cues[cue].scene == SCENE_ISF && g->isf[cue])
 		g->isf[cue]->frames = 0;
-	g->shown_cue = cue;
 }
 
 static void upload_overlay(struct stage_gpu *g)
@@ -715,11 +705,11 @@ static void draw_scene(struct stage_gpu *g, const struct stage_frame *f, double 
 {
 	const struct scene_shapes *sh = scene_shapes_get(g->scene);
 	const struct frame_music *m = &f->show.music;
-	int cue = g->shown_cue;
+	int cue = g->change.cue;
 	enum scene scene = cue >= 0 ? g->cfg->cues[cue].scene : SCENE_COUNT;
 
 	gl_target_bind(&g->targets[g->cur]);
-	if (cue == -2) {
+	if (cue == STAGE_CUE_BLACKOUT) {
 		glClearColor(0, 0, 0, 1);
 		glClear(GL_COLOR_BUFFER_BIT);
 		return;		/* a blackout is black: no overlay, nothing */
@@ -744,25 +734,10 @@ static void draw_scene(struct stage_gpu *g, const struct stage_frame *f, double 
 	glDisable(GL_BLEND);
 }
 
-/* The transition's progress 0..1 eased, or -1 when none runs (it ends here). */
-static float transition_mix(struct stage_gpu *g)
-{
-	double u;
-
-	if (g->transition_at < 0)
-		return -1;
-	u = (g->time - g->transition_at) / g->transition.seconds;
-	if (u >= 1) {
-		g->transition_at = -1;
-		return -1;
-	}
-	return (float)(u * u * (3 - 2 * u));	/* ease in and out */
-}
-
 static void compose(struct stage_gpu *g, float mix)
 {
 	GLuint p = g->p_compose;
-	float kind = (float)g->transition.type;
+	float kind = (float)g->change.kind.type;
 
 	gl_target_bind(&g->out);
 	glUseProgram(p);
@@ -796,10 +771,8 @@ static void read_scene(struct stage_gpu *g, const struct gl_target *t, uint32_t 
 
 void stage_gpu_draw(struct stage_gpu *g, const struct stage_frame *f, double dt_s, uint32_t *pixels, int pitch)
 {
+	int cue = stage_transition_cue(g->cfg, f);
 	float mix;
-
-	int cue = f->blackout ? -2 :
-		  f->show.cue_index >= 0 && (uint32_t)f->show.cue_index < g->cfg->cue_count ? f->show.cue_index : -1;
 
 	stage_gl_use(g->gl);
 	g->time += dt_s;
@@ -810,7 +783,7 @@ void stage_gpu_draw(struct stage_gpu *g, const struct stage_frame *f, double dt_
 	} else {
 		g->beat *= (float)exp(-dt_s / BEAT_DECAY_S);
 	}
-	if (cue != g->shown_cue)
+	if (stage_transition_step(&g->change, g->cfg, cue, dt_s))
 		begin_cue(g, cue);
 	/* A shader that would not compile: the software scene's own picture stands in, opaque. */
 	scene_set_overlay(g->scene, !(cue >= 0 && g->cfg->cues[cue].scene == SCENE_ISF && !g->isf[cue]));
@@ -819,7 +792,7 @@ void stage_gpu_draw(struct stage_gpu *g, const struct stage_frame *f, double dt_
 	upload_overlay(g);
 	draw_scene(g, f, dt_s);
 	glPixelStorei(GL_PACK_ALIGNMENT, 4);
-	mix = transition_mix(g);
+	mix = stage_transition_mix(&g->change);
 	if (mix < 0) {
 		read_scene(g, &g->targets[g->cur], pixels, pitch);
 		return;
@@ -873,8 +846,7 @@ struct stage_gpu *stage_gpu_create(const struct venue_config *cfg, int width, in
 	g->cfg = cfg;
 	g->w = width;
 	g->h = height;
-	g->shown_cue = -1;
-	g->transition_at = -1;
+	stage_transition_init(&g->change);
 	g->reveal_poll = g->reveal_winner = -1;
 	g->gl = stage_gl_create(width, height, err, err_size);
 	if (!g->gl)

@@ -6,6 +6,7 @@
 #include "stage_screen.h"
 
 #include <SDL.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "stage_gpu.h"
 #include "stage_scene.h"
 #include "stage_still.h"
+#include "stage_transition.h"
 
 #define FLASH_CELL_PX	80	/* the limiter measures the screen in cells about this big */
 
@@ -26,6 +28,9 @@ struct stage_screen {
 	struct stage_gpu *gpu;		/* GPU path; NULL on the software path */
 	char detail[256];		/* what draws, or why the GPU does not */
 	double draw_s, safety_s;	/* the last picture's */
+	const struct venue_config *cfg;
+	struct stage_transition change;	/* software path: the scene shown, and the transition into it */
+	uint32_t *from;			/* software path: the last picture of the scene being left */
 	struct flash_screen *flash;
 	struct flash_limits limits;	/* the policy the limiter holds now */
 };
@@ -71,6 +76,8 @@ struct stage_screen *stage_screen_create_with(const struct venue_config *cfg, in
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
+	sc->cfg = cfg;
+	stage_transition_init(&sc->change);
 	sc->limits = (struct flash_limits){ .max_per_s = (uint8_t)cfg->safety.max_flashes_per_s,
 					    .max_red_per_s = (uint8_t)cfg->safety.max_red_flashes_per_s };
 	sc->surface = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -118,6 +125,7 @@ void stage_screen_destroy(struct stage_screen *sc)
 	if (!sc)
 		return;
 	scene_destroy(sc->scene);
+	free(sc->from);
 	stage_gpu_destroy(sc->gpu);
 	flash_screen_destroy(sc->flash);
 	if (sc->draw)
@@ -125,6 +133,73 @@ void stage_screen_destroy(struct stage_screen *sc)
 	if (sc->surface)
 		SDL_FreeSurface(sc->surface);
 	free(sc);
+}
+
+static float smooth(float e0, float e1, float x)
+{
+	float t = (x - e0) / (e1 - e0);
+
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
+	return t * t * (3 - 2 * t);
+}
+
+/*
+ * The software path's transition: the kept picture mixed into the new
+ * scene's, @mix of the way, by the kind the GPU's compose shader draws
+ * (the zoom's circle without its scaling).
+ */
+static void mix_pictures(struct stage_screen *sc, float mix)
+{
+	int w = sc->surface->w, h = sc->surface->h, stride = sc->surface->pitch / 4;
+	enum transition kind = sc->change.kind.type;
+
+	for (int y = 0; y < h; y++) {
+		uint32_t *to = (uint32_t *)sc->surface->pixels + (size_t)y * (size_t)stride;
+		const uint32_t *from = sc->from + (size_t)y * (size_t)w;
+		float v = (float)y / (float)h;
+
+		for (int x = 0; x < w; x++) {
+			float u = (float)x / (float)w, m = mix;
+			uint32_t a = from[x], b = to[x], out = b & 0xff000000u;
+			int k;
+
+			if (kind == TRANSITION_WIPE)
+				m = smooth(u - 0.08f, u + 0.08f, mix * 1.16f - 0.08f);
+			else if (kind == TRANSITION_ZOOM) {
+				float r = sqrtf((u - 0.5f) * (u - 0.5f) * 1.78f * 1.78f + (v - 0.5f) * (v - 0.5f));
+
+				m = smooth(r, r + 0.12f, mix * 1.2f);
+			}
+			k = (int)(m * 256.0f);
+			for (int sh = 0; sh <= 16; sh += 8) {
+				int ca = (int)(a >> sh & 0xff), cb = (int)(b >> sh & 0xff);
+
+				out |= (uint32_t)(ca + ((cb - ca) * k >> 8)) << sh;
+			}
+			to[x] = out;
+		}
+	}
+}
+
+/* The software path's picture: the scene, and the last scene's picture mixed in while a transition runs. */
+static void draw_software(struct stage_screen *sc, const struct stage_frame *f, double dt_s)
+{
+	int cue = stage_transition_cue(sc->cfg, f);
+	float mix;
+
+	if (stage_transition_step(&sc->change, sc->cfg, cue, dt_s) && sc->change.started >= 0) {
+		if (!sc->from)
+			sc->from = malloc((size_t)sc->surface->w * (size_t)sc->surface->h * 4);
+		for (int y = 0; sc->from && y < sc->surface->h; y++)
+			memcpy(sc->from + (size_t)y * (size_t)sc->surface->w,
+			       (uint8_t *)sc->surface->pixels + (size_t)y * (size_t)sc->surface->pitch,
+			       (size_t)sc->surface->w * 4);
+	}
+	scene_draw(sc->scene, f, dt_s);
+	SDL_RenderFlush(sc->draw);
+	mix = stage_transition_mix(&sc->change);
+	if (mix >= 0 && sc->from)	/* with no room for the old picture, a cut */
+		mix_pictures(sc, mix);
 }
 
 void stage_screen_draw(struct stage_screen *sc, const struct stage_frame *f, double t_s, double dt_s)
@@ -140,8 +215,7 @@ void stage_screen_draw(struct stage_screen *sc, const struct stage_frame *f, dou
 	if (sc->gpu) {
 		stage_gpu_draw(sc->gpu, f, dt_s, sc->surface->pixels, sc->surface->pitch);
 	} else {
-		scene_draw(sc->scene, f, dt_s);
-		SDL_RenderFlush(sc->draw);
+		draw_software(sc, f, dt_s);
 	}
 	drawn = now_s();
 	/* The safety pass, last, over the pixels as they will be shown: nothing reaches the screen or a still without it. */
