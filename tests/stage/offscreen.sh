@@ -64,7 +64,8 @@ else
 	echo "FAIL: stage metrics missing (frames ${frames:-none}, p99 ${p99:-none})"; failures=1
 fi
 health=$(curl -s --max-time 2 "${url}healthz")
-if [ "$(json_at stage.renderer <<<"$health")" = gpu ] && json_at stage.detail <<<"$health" | grep -q "OpenGL ES"; then
+if [ "$(json_at stage.renderer <<<"$health")" = gpu ] && json_at stage.detail <<<"$health" | grep -q "OpenGL ES" &&
+	[ "$(awk '$1 == "tutti_stage_gpu" { print $2 }' <<<"$metrics")" = 1 ]; then
 	echo "ok: /healthz: drawn by the GPU path ($(json_at stage.detail <<<"$health"))"
 else
 	echo "FAIL: /healthz stage: $(json_at stage <<<"$health")"; failures=1
