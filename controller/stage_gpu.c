@@ -688,7 +688,7 @@ static void begin_cue(struct stage_gpu *g, int cue)
 {
 	g->cur = !g->cur;
 	g->cue_time = 0;
-	g->ripple_count = g->confetti_count = 0;
+	g->ripple_count = g->ripple_next = g->confetti_count = 0;	/* no ripple of the last scene comes back */
 	if (cue >= 0 && g->cfg->cues[cue].scene == SCENE_ISF && g->isf[cue])
 		g->isf[cue]->frames = 0;
 }
@@ -753,7 +753,11 @@ static void compose(struct stage_gpu *g, float mix)
 	glActiveTexture(GL_TEXTURE0);
 }
 
-/* Reads @t into ARGB8888 rows, top first: GL's rows come bottom first and its bytes are R, G, B, A. */
+/*
+ * Reads @t into ARGB8888 rows, top first: GL's rows come bottom first and
+ * its bytes are R, G, B, A. Opaque, whatever alpha a shader wrote (an ISF
+ * scene made for layering may write less than 1): a still is a picture.
+ */
 static void read_scene(struct stage_gpu *g, const struct gl_target *t, uint32_t *pixels, int pitch)
 {
 	glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
@@ -764,7 +768,7 @@ static void read_scene(struct stage_gpu *g, const struct gl_target *t, uint32_t 
 		for (int x = 0; x < g->w; x++) {
 			uint32_t p = row[x];	/* little-endian: 0xAABBGGRR */
 
-			row[x] = (p & 0xff00ff00u) | (p & 0xffu) << 16 | (p >> 16 & 0xffu);
+			row[x] = 0xff000000u | (p & 0x0000ff00u) | (p & 0xffu) << 16 | (p >> 16 & 0xffu);
 		}
 	}
 }

@@ -580,7 +580,13 @@ int isf_load(const char *path, struct isf_scene *out, char *err, size_t err_size
 	memset(out, 0, sizeof(*out));
 	if (!f)
 		return isf_fail(err, err_size, "%s: cannot read: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode) || st.st_size > (off_t)ISF_FILE_MAX_BYTES) {
+	if (fstat(fileno(f), &st) != 0) {
+		int e = errno;
+
+		fclose(f);
+		return isf_fail(err, err_size, "%s: cannot read: %s", path, strerror(e));
+	}
+	if (S_ISDIR(st.st_mode) || st.st_size > (off_t)ISF_FILE_MAX_BYTES) {
 		fclose(f);
 		return isf_fail(err, err_size, "%s: cannot read: %s", path,
 				S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a file of at most 1 MiB");

@@ -260,6 +260,50 @@ START_TEST(test_a_tap_ripples_out_from_its_participant)
 }
 END_TEST
 
+/* Pixels changed by a tap of participant 0, 8 pictures after it, as its ring has widened. */
+static long ripple_pixels(struct gpu_canvas *c)
+{
+	uint32_t *calm = copy_pixels(c);
+	long changed;
+
+	c->f->dots[0].pulse = 1.0f;
+	for (int i = 0; i < 9; i++) {
+		draw(c, CUE_FIELD);
+		c->f->dots[0].pulse *= 0.8f;
+	}
+	changed = differing(c, calm, 0, 0, W / 2, H, 0.03);
+	c->f->dots[0].pulse = 0;
+	draw_for(c, CUE_FIELD, 1.0);
+	free(calm);
+	return changed;
+}
+
+/* After the show left the field and came back, a tap still ripples (the old ripples are gone, not in the way). */
+START_TEST(test_taps_ripple_after_the_show_comes_back_to_the_field)
+{
+	struct gpu_canvas c;
+	long first, again;
+
+	open_canvas(&c, venue_json);
+	crowd(&c, 40, 0.0f);
+	draw_for(&c, CUE_FIELD, 1.0);
+	first = ripple_pixels(&c);
+	/* Thirty taps from the right zone, then the title, then the field again. */
+	for (uint32_t n = 0; n < 30; n++) {
+		c.f->dots[1 + 2 * (n % 19)].pulse = 1.0f;
+		draw(&c, CUE_FIELD);
+		c.f->dots[1 + 2 * (n % 19)].pulse = 0.0f;
+		draw(&c, CUE_FIELD);
+	}
+	draw_for(&c, CUE_TITLE, 0.3);
+	draw_for(&c, CUE_FIELD, 1.5);
+	again = ripple_pixels(&c);
+	/* The ring is most of what a tap changes: without it, the swell alone changes about 60 %. */
+	ck_assert_msg(first > 300 && again > first * 3 / 4, "a tap changed %ld pixels, after coming back %ld", first, again);
+	close_canvas(&c);
+}
+END_TEST
+
 /* The audio scene: the disc grows with the level, and a beat lifts the light, then it settles. */
 START_TEST(test_the_audio_scene_follows_the_level_and_the_beat)
 {
@@ -585,20 +629,51 @@ START_TEST(test_an_isf_scene_pulses_with_the_beat)
 }
 END_TEST
 
+/* A venue of one ISF cue titled @title, its shader @code written to @path (a mkstemp pattern, removed by the caller). */
+static void open_isf_canvas(struct gpu_canvas *c, char *path, const char *code, const char *title)
+{
+	char json[1024];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, code, strlen(code)), (ssize_t)strlen(code));
+	close(fd);
+	snprintf(json, sizeof(json), "{\"name\":\"One shader\",\"capacity\":10,\"cues\":[{\"id\":\"shader\","
+		 "\"title\":\"%s\",\"scene\":\"isf\",\"isf\":{\"file\":\"%s\"}}]}", title, path);
+	open_canvas(c, json);
+}
+
+/* A shader made for layering writes alpha 0: the stage's pixels, and so its stills, are opaque all the same. */
+START_TEST(test_an_isf_scene_with_alpha_still_gives_an_opaque_picture)
+{
+	char path[] = "/tmp/tutti-isf-XXXXXX";
+	int w, h, pitch;
+	struct gpu_canvas c;
+	const uint32_t *p;
+	long see_through = 0;
+
+	open_isf_canvas(&c, path, "/*{\"INPUTS\":[]}*/\nvoid main() { gl_FragColor = vec4(0.2, 0.4, 0.6, 0.0); }\n",
+			"Layer");
+	draw_for(&c, 0, 0.2);
+	p = stage_screen_pixels(c.sc, &w, &h, &pitch);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			see_through += p[y * (pitch / 4) + x] >> 24 != 0xff;
+	ck_assert_msg(see_through == 0, "%ld pixels not opaque", see_through);
+	ck_assert_uint_eq(px(&c, W / 2, H / 2), 0x336699);
+	close_canvas(&c);
+	unlink(path);
+}
+END_TEST
+
 /* A shader this GL cannot compile: the cue still shows its title (the software scene), never a void. */
 START_TEST(test_an_isf_shader_that_does_not_compile_shows_the_cue_title)
 {
-	char path[] = "/tmp/tutti-isf-XXXXXX", json[1024];
-	int fd = mkstemp(path);
+	char path[] = "/tmp/tutti-isf-XXXXXX";
 	struct gpu_canvas c;
-	static const char broken[] = "/*{\"INPUTS\":[]}*/\nvoid main() { gl_FragColor = vec4(undeclared, 1.0); }\n";
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, broken, sizeof(broken) - 1), (ssize_t)(sizeof(broken) - 1));
-	close(fd);
-	snprintf(json, sizeof(json), "{\"name\":\"Broken\",\"capacity\":10,\"cues\":[{\"id\":\"bad\","
-		 "\"title\":\"Still here\",\"scene\":\"isf\",\"isf\":{\"file\":\"%s\"}}]}", path);
-	open_canvas(&c, json);
+	open_isf_canvas(&c, path, "/*{\"INPUTS\":[]}*/\nvoid main() { gl_FragColor = vec4(undeclared, 1.0); }\n",
+			"Still here");
 	draw_for(&c, 0, 0.2);
 	screenshot(&c, "isf-broken-falls-back");
 	/* White title text in the middle of the picture. */
@@ -617,6 +692,7 @@ static Suite *stage_gpu_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_every_scene_draws_a_living_picture_on_the_gpu);
 	tcase_add_test(tc, test_a_tap_ripples_out_from_its_participant);
+	tcase_add_test(tc, test_taps_ripple_after_the_show_comes_back_to_the_field);
 	tcase_add_test(tc, test_the_audio_scene_follows_the_level_and_the_beat);
 	tcase_add_test(tc, test_poll_bars_grow_and_the_reveal_bursts);
 	tcase_add_test(tc, test_a_hidden_poll_shows_no_bars_on_the_gpu);
@@ -626,6 +702,7 @@ static Suite *stage_gpu_suite(void)
 	tcase_add_test(tc, test_a_full_size_background_has_no_black_holes);
 	tcase_add_test(tc, test_the_shipped_isf_scenes_play_with_the_crowd);
 	tcase_add_test(tc, test_an_isf_scene_pulses_with_the_beat);
+	tcase_add_test(tc, test_an_isf_scene_with_alpha_still_gives_an_opaque_picture);
 	tcase_add_test(tc, test_an_isf_shader_that_does_not_compile_shows_the_cue_title);
 	suite_add_tcase(s, tc);
 	return s;
