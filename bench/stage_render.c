@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	cfg = config_parse(json, strlen(json), "bench.json", &errors);
 	if (!cfg)
 		return 1;
-	screen = stage_screen_create_with(cfg, w, h, TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf",
+	screen = stage_screen_create(cfg, w, h, TUTTI_SOURCE_DIR "/assets/fonts/DejaVuSans-Bold.ttf",
 					  (enum stage_renderer)renderer, err, sizeof(err));
 	f = calloc(1, stage_frame_size(dots));
 	times = calloc((size_t)frames, sizeof(*times));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "stage_screen.h"
 #include "suggest.h"
 
 /* One option of a command: its name and whether a value follows it. */
@@ -314,14 +315,10 @@ static int parse_report(int argc, char **argv, struct cli_options *o, char *err,
 /* --stage-renderer NAME into @o. */
 static int parse_renderer(const char *value, struct cli_options *o, const char *cmd, char *err, size_t err_size)
 {
-	static const char *const names[] = { "auto", "gpu", "software" };
-
-	for (int k = 0; k < 3; k++)
-		if (strcmp(value, names[k]) == 0) {
-			o->stage_renderer = k;
-			return 0;
-		}
-	return fail(err, err_size, "%s: --stage-renderer: '%s' is not auto, gpu or software", cmd, value);
+	o->stage_renderer = stage_renderer_from_name(value);
+	if (o->stage_renderer < 0)
+		return fail(err, err_size, "%s: --stage-renderer: '%s' is not auto, gpu or software", cmd, value);
+	return 0;
 }
 
 /* tutti rehearse VENUE.json [options] | tutti replay SHOW.db [options] */

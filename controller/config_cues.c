@@ -529,16 +529,10 @@ const char *scene_name(enum scene s)
 
 int control_from_name(const char *name)
 {
-	for (int i = 0; name && i < CONTROL_COUNT; i++)
-		if (strcmp(name, control_names[i]) == 0)
-			return i;
-	return -1;
+	return name ? reader_name_index(control_names, CONTROL_COUNT, name) : -1;
 }
 
 int scene_from_name(const char *name)
 {
-	for (int i = 0; name && i < SCENE_COUNT; i++)
-		if (strcmp(name, scene_names[i]) == 0)
-			return i;
-	return -1;
+	return name ? reader_name_index(scene_names, SCENE_COUNT, name) : -1;
 }

@@ -305,8 +305,5 @@ const char *transition_name(enum transition t)
 
 int transition_from_name(const char *name)
 {
-	for (int i = 0; name && i < TRANSITION_COUNT; i++)
-		if (strcmp(name, transition_names[i]) == 0)
-			return i;
-	return -1;
+	return name ? reader_name_index(transition_names, TRANSITION_COUNT, name) : -1;
 }

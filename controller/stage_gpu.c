@@ -6,10 +6,10 @@
  * is drawn into its render target (background or ISF shader, then
  * particles, ripples, bars, heat); the overlay goes on top. While a
  * transition runs, a compose pass mixes in the previous cue's last
- * picture, flipping rows and swapping channels so that glReadPixels gives
- * the ARGB8888 rows, top first, that the safety pass and the window take;
- * otherwise the scene is read as it is and flipped and swapped on the CPU,
- * which costs far less than a full-screen pass on a software GL.
+ * picture. The picture is read back and its rows flipped and channels
+ * swapped on the CPU into the ARGB8888 rows, top first, that the safety
+ * pass and the window take: far cheaper than another full-screen pass
+ * on a software GL.
  *
  * Every brightness change here is gentle on purpose (a beat lifts the
  * background by a few per cent): the flash limiter would hold back more.
@@ -50,10 +50,10 @@ static const char *vs_sprite =
 	"attribute vec2 a_pos; uniform vec4 u_rect; varying vec2 v_uv;\n"
 	"void main() { v_uv = a_pos * 0.5 + 0.5; gl_Position = vec4(mix(u_rect.xy, u_rect.zw, v_uv), 0.0, 1.0); }\n";
 static const char *fs_sprite = GLSL_PRECISION
-	"uniform sampler2D u_tex; uniform float u_bgra; uniform float u_alpha; varying vec2 v_uv;\n"
+	"uniform sampler2D u_tex; uniform float u_bgra; varying vec2 v_uv;\n"
 	"void main() {\n"
 	"  vec4 c = texture2D(u_tex, vec2(v_uv.x, 1.0 - v_uv.y));\n"
-	"  gl_FragColor = mix(c, c.bgra, u_bgra) * u_alpha;\n"
+	"  gl_FragColor = mix(c, c.bgra, u_bgra);\n"
 	"}\n";
 
 /* The venue's background: its colour, slow light drifting through it, lifted by the level and the beat. */
@@ -134,11 +134,11 @@ static const char *fs_bars = GLSL_PRECISION
 	"  gl_FragColor = vec4(body * inside * v_color.a, inside);\n"
 	"}\n";
 
-/* The compose pass: previous and current scene mixed by the transition, rows flipped, B and R swapped. */
+/* The compose pass: previous and current scene mixed by the transition. */
 static const char *fs_compose = GLSL_PRECISION
 	"uniform sampler2D u_from, u_to; uniform float u_mix, u_kind; varying vec2 v_uv;\n"
 	"void main() {\n"
-	"  vec2 uv = vec2(v_uv.x, 1.0 - v_uv.y);\n"
+	"  vec2 uv = v_uv;\n"
 	"  vec4 a = texture2D(u_from, uv), b = texture2D(u_to, uv); float m = u_mix;\n"
 	"  if (u_kind > 1.5 && u_kind < 2.5) m = smoothstep(uv.x - 0.08, uv.x + 0.08, u_mix * 1.16 - 0.08);\n"
 	"  if (u_kind > 2.5) { float s = 1.35 - 0.35 * u_mix;\n"
@@ -146,7 +146,7 @@ static const char *fs_compose = GLSL_PRECISION
 	"    float r = length((uv - 0.5) * vec2(1.78, 1.0));\n"
 	"    m = smoothstep(r, r + 0.12, u_mix * 1.2); }\n"
 	"  vec4 c = mix(a, b, clamp(m, 0.0, 1.0));\n"
-	"  gl_FragColor = vec4(c.b, c.g, c.r, 1.0);\n"
+	"  gl_FragColor = vec4(c.rgb, 1.0);\n"
 	"}\n";
 
 /* ---- state ---- */
@@ -333,23 +333,18 @@ static void draw_points(struct stage_gpu *g, uint32_t n)
 }
 
 /* A texture over the pixel rectangle @r of the target (NULL: all of it). */
-static void draw_sprite(struct stage_gpu *g, GLuint tex, const SDL_Rect *r, bool bgra, float alpha)
+static void draw_sprite(struct stage_gpu *g, GLuint tex, const SDL_Rect *r, bool bgra)
 {
-	float x0 = -1, y0 = 1, x1 = 1, y1 = -1;
+	SDL_Rect all = { 0, 0, g->w, g->h };
 
-	if (r) {
-		x0 = (float)r->x / (float)g->w * 2 - 1;
-		x1 = (float)(r->x + r->w) / (float)g->w * 2 - 1;
-		y0 = 1 - (float)(r->y + r->h) / (float)g->h * 2;
-		y1 = 1 - (float)r->y / (float)g->h * 2;
-	} else {
-		y0 = -1;
-		y1 = 1;
-	}
+	if (!r)
+		r = &all;
 	glUseProgram(g->p_sprite);
-	glUniform4f(glGetUniformLocation(g->p_sprite, "u_rect"), x0, y0, x1, y1);
+	/* Pixels (y down) to clip space (y up): the rectangle's bottom left, then its top right. */
+	glUniform4f(glGetUniformLocation(g->p_sprite, "u_rect"), (float)r->x / (float)g->w * 2 - 1,
+		    1 - (float)(r->y + r->h) / (float)g->h * 2, (float)(r->x + r->w) / (float)g->w * 2 - 1,
+		    1 - (float)r->y / (float)g->h * 2);
 	glUniform1f(glGetUniformLocation(g->p_sprite, "u_bgra"), bgra ? 1.0f : 0.0f);
-	glUniform1f(glGetUniformLocation(g->p_sprite, "u_alpha"), alpha);
 	glUniform1i(glGetUniformLocation(g->p_sprite, "u_tex"), 0);
 	glActiveTexture(GL_TEXTURE0);
 	glBindTexture(GL_TEXTURE_2D, tex);
@@ -587,7 +582,7 @@ static void draw_heat(struct stage_gpu *g, const struct scene_shapes *sh)
 	glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, sh->heat_w, sh->heat_h, 0, GL_RGBA, GL_UNSIGNED_BYTE, px);
 	glEnable(GL_BLEND);
 	glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-	draw_sprite(g, g->heat_tex, &sh->heat_area, false, 1.0f);
+	draw_sprite(g, g->heat_tex, &sh->heat_area, false);
 	glDisable(GL_BLEND);
 }
 
@@ -730,7 +725,7 @@ static void draw_scene(struct stage_gpu *g, const struct stage_frame *f, double 
 		draw_heat(g, sh);
 	glEnable(GL_BLEND);
 	glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);	/* the overlay is premultiplied (drawn over transparency) */
-	draw_sprite(g, g->overlay_tex, NULL, true, 1.0f);
+	draw_sprite(g, g->overlay_tex, NULL, true);
 	glDisable(GL_BLEND);
 }
 
@@ -797,17 +792,9 @@ void stage_gpu_draw(struct stage_gpu *g, const struct stage_frame *f, double dt_
 	draw_scene(g, f, dt_s);
 	glPixelStorei(GL_PACK_ALIGNMENT, 4);
 	mix = stage_transition_mix(&g->change);
-	if (mix < 0) {
-		read_scene(g, &g->targets[g->cur], pixels, pitch);
-		return;
-	}
-	compose(g, mix);
-	if (pitch == g->w * 4) {
-		glReadPixels(0, 0, g->w, g->h, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
-	} else {
-		for (int y = 0; y < g->h; y++)
-			glReadPixels(0, y, g->w, 1, GL_RGBA, GL_UNSIGNED_BYTE, (uint8_t *)pixels + (size_t)y * (size_t)pitch);
-	}
+	if (mix >= 0)
+		compose(g, mix);
+	read_scene(g, mix >= 0 ? &g->out : &g->targets[g->cur], pixels, pitch);
 }
 
 /* ---- life ---- */
@@ -939,4 +926,11 @@ void stage_gpu_destroy(struct stage_gpu *g)
 const char *stage_gpu_name(const struct stage_gpu *g)
 {
 	return stage_gl_name(g->gl);
+}
+
+bool stage_gpu_on_cpu(const struct stage_gpu *g)
+{
+	const char *name = stage_gl_name(g->gl);
+
+	return strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "swrast");
 }

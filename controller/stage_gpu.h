@@ -16,6 +16,7 @@
 #ifndef TUTTI_STAGE_GPU_H
 #define TUTTI_STAGE_GPU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,7 @@ void stage_gpu_destroy(struct stage_gpu *g);
 void stage_gpu_draw(struct stage_gpu *g, const struct stage_frame *f, double dt_s, uint32_t *pixels, int pitch);
 /* What draws, e.g. "OpenGL ES 3.2 Mesa 22.3.6 (llvmpipe ...)". */
 const char *stage_gpu_name(const struct stage_gpu *g);
+/* True when that GL is Mesa's rasteriser on the CPU (llvmpipe, softpipe, swrast): shaders there cost many times the software renderer. */
+bool stage_gpu_on_cpu(const struct stage_gpu *g);
 
 #endif

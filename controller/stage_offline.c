@@ -70,7 +70,7 @@ static void *render_thread(void *arg)
 {
 	struct stage_offline *so = arg;
 	char err[STAGE_OFFLINE_PATH_MAX + 200];
-	struct stage_screen *sc = stage_screen_create_with(so->cfg, so->width, so->height, so->font_path, so->renderer, err,
+	struct stage_screen *sc = stage_screen_create(so->cfg, so->width, so->height, so->font_path, so->renderer, err,
 						      sizeof(err));
 	double last_t = 0;
 	bool first = true;

@@ -53,6 +53,7 @@ struct visuals {
 	_Atomic uint32_t max_us;
 	_Atomic uint64_t draw_us_sum, safety_us_sum;	/* the share's parts, decayed by half every 1,024 frames */
 	char renderer[16], renderer_detail[256];	/* set before the start-up hand-shake, then read-only */
+	bool gl_on_cpu;					/* likewise: the GPU path runs on Mesa's CPU rasteriser */
 };
 
 static double now_s(void)
@@ -133,7 +134,7 @@ static int screen_open(struct visuals *v, struct screen *sc, char *err, size_t e
 		SDL_RenderSetLogicalSize(sc->shown, o->width, o->height);
 		SDL_ShowCursor(SDL_DISABLE);
 	}
-	sc->picture = stage_screen_create_with(v->cfg, o->width, o->height, v->font_path, o->renderer, err, err_size);
+	sc->picture = stage_screen_create(v->cfg, o->width, o->height, v->font_path, o->renderer, err, err_size);
 	if (!sc->picture)
 		return -1;
 	/* Read by the net thread only after the start-up hand-shake, and never changed after. */
@@ -142,6 +143,7 @@ static int screen_open(struct visuals *v, struct screen *sc, char *err, size_t e
 
 		snprintf(v->renderer, sizeof(v->renderer), "%s", kind);
 		snprintf(v->renderer_detail, sizeof(v->renderer_detail), "%s", detail);
+		v->gl_on_cpu = stage_screen_gl_on_cpu(sc->picture);
 	}
 	return 0;
 }
@@ -404,7 +406,7 @@ struct visuals *visuals_start_for_show(const struct venue_config *cfg, const str
 	log_info("stage: %s %dx%d%s%s, drawn by %s: %s", o->mode == VISUALS_WINDOW ? (o->fullscreen ? "fullscreen" : "window") :
 		 "offscreen", o->width, o->height, o->png_dir ? ", stills in " : "", o->png_dir ? o->png_dir : "",
 		 v->renderer, v->renderer_detail);
-	if (strstr(v->renderer_detail, "llvmpipe") || strstr(v->renderer_detail, "softpipe"))
+	if (v->gl_on_cpu)
 		log_info("stage: this OpenGL ES is Mesa's rasteriser on the CPU (no GPU here): it takes about a core "
 			 "and draws %dx%d at tens of frames a second; --stage-renderer software draws flat scenes for "
 			 "a fraction of that", o->width, o->height);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config_reader.h"
 #include "log.h"
 #include "stage_gpu.h"
 #include "stage_scene.h"
@@ -43,29 +44,14 @@ static double now_s(void)
 	return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-/* Mesa's rasterisers on the CPU: shaders there cost what the software renderer does many times over. */
-static bool gl_on_cpu(const char *name)
-{
-	return strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "swrast");
-}
-
 int stage_renderer_from_name(const char *name)
 {
 	static const char *const names[] = { "auto", "gpu", "software" };
 
-	for (int i = 0; i < 3; i++)
-		if (strcmp(name, names[i]) == 0)
-			return i;
-	return -1;
+	return reader_name_index(names, 3, name);
 }
 
 struct stage_screen *stage_screen_create(const struct venue_config *cfg, int width, int height,
-					 const char *font_path, char *err, size_t err_size)
-{
-	return stage_screen_create_with(cfg, width, height, font_path, STAGE_RENDERER_SOFTWARE, err, err_size);
-}
-
-struct stage_screen *stage_screen_create_with(const struct venue_config *cfg, int width, int height,
 					      const char *font_path, enum stage_renderer want, char *err,
 					      size_t err_size)
 {
@@ -87,7 +73,7 @@ struct stage_screen *stage_screen_create_with(const struct venue_config *cfg, in
 			snprintf(err, err_size, "no GPU stage: %s", why);
 			goto fail;
 		}
-		if (sc->gpu && want == STAGE_RENDERER_AUTO_HARDWARE && gl_on_cpu(stage_gpu_name(sc->gpu))) {
+		if (sc->gpu && want == STAGE_RENDERER_AUTO_HARDWARE && stage_gpu_on_cpu(sc->gpu)) {
 			snprintf(why, sizeof(why), "the only OpenGL ES here runs on the CPU (%s)", stage_gpu_name(sc->gpu));
 			stage_gpu_destroy(sc->gpu);
 			sc->gpu = NULL;
@@ -229,6 +215,11 @@ const char *stage_screen_renderer(const struct stage_screen *sc, const char **de
 	if (detail)
 		*detail = sc->detail;
 	return sc->gpu ? "gpu" : "software";
+}
+
+bool stage_screen_gl_on_cpu(const struct stage_screen *sc)
+{
+	return sc->gpu && stage_gpu_on_cpu(sc->gpu);
 }
 
 void stage_screen_times(const struct stage_screen *sc, double *draw_s, double *safety_s)

@@ -34,15 +34,14 @@ enum stage_renderer {
 /* "auto", "gpu", "software" to the enum; -1 for another name. */
 int stage_renderer_from_name(const char *name);
 
-/* A @width x @height software picture for @cfg's scenes in the font at @font_path. NULL with @err. */
+/* A @width x @height picture for @cfg's scenes in the font at @font_path, drawn by the path @want says. NULL with @err. */
 struct stage_screen *stage_screen_create(const struct venue_config *cfg, int width, int height,
-					 const char *font_path, char *err, size_t err_size);
-/* The same, drawn by the path @want says. */
-struct stage_screen *stage_screen_create_with(const struct venue_config *cfg, int width, int height,
 					      const char *font_path, enum stage_renderer want, char *err,
 					      size_t err_size);
 /* "gpu" or "software", and what draws ("OpenGL ES 3.2 Mesa ... (llvmpipe ...)", or why not the GPU). */
 const char *stage_screen_renderer(const struct stage_screen *sc, const char **detail);
+/* True when the GPU path's OpenGL ES is Mesa's rasteriser on the CPU (llvmpipe and its kin), not a GPU. */
+bool stage_screen_gl_on_cpu(const struct stage_screen *sc);
 /* The last picture's time drawing (and reading back) and in the safety pass, seconds. */
 void stage_screen_times(const struct stage_screen *sc, double *draw_s, double *safety_s);
 void stage_screen_destroy(struct stage_screen *sc);

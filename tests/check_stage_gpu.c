@@ -59,7 +59,7 @@ static void open_canvas_with(struct gpu_canvas *c, const char *json, enum stage_
 	const char *kind, *detail;
 
 	c->cfg = test_config(json);
-	c->sc = stage_screen_create_with(c->cfg, W, H, FONT, renderer, err, sizeof(err));
+	c->sc = stage_screen_create(c->cfg, W, H, FONT, renderer, err, sizeof(err));
 	ck_assert_msg(c->sc != NULL, "no stage here: %s", err);
 	kind = stage_screen_renderer(c->sc, &detail);
 	ck_assert_str_eq(kind, renderer == STAGE_RENDERER_GPU ? "gpu" : "software");
@@ -522,7 +522,7 @@ START_TEST(test_a_full_size_background_has_no_black_holes)
 {
 	struct venue_config *cfg = test_config(venue_json);
 	char err[400];
-	struct stage_screen *sc = stage_screen_create_with(cfg, 1280, 720, FONT, STAGE_RENDERER_GPU, err, sizeof(err));
+	struct stage_screen *sc = stage_screen_create(cfg, 1280, 720, FONT, STAGE_RENDERER_GPU, err, sizeof(err));
 	struct stage_frame *f = calloc(1, stage_frame_size(cfg->capacity));
 	int w, h, pitch;
 	const uint32_t *p;

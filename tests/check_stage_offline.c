@@ -114,7 +114,7 @@ START_TEST(test_stage_offline_same_frames_same_stills_and_each_shows_its_scene)
 	free(two);
 	{
 		/* The same frames drawn here, one by one, 0.1 s of show time apart. */
-		struct stage_screen *sc = stage_screen_create_with(cfg, 320, 180, FONT, renderer, err, sizeof(err));
+		struct stage_screen *sc = stage_screen_create(cfg, 320, 180, FONT, renderer, err, sizeof(err));
 		struct stage_frame *f = calloc(1, stage_frame_size(cfg->capacity));
 
 		ck_assert_msg(sc != NULL, "%s", err);

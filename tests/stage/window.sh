@@ -22,10 +22,15 @@ pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "stage: window" "$WORK/tutti.log" && break; sleep 0.1; done
 grep -q "stage: window" "$WORK/tutti.log" || { echo "FAIL: no stage window"; cat "$WORK/tutti.log"; exit 1; }
-sleep 1.5
-/usr/bin/import -window root "$WORK/screen.png"
 url=$(grep -o 'listening on [^ ]*' "$WORK/tutti.log" | cut -d' ' -f3)
-curl -s --max-time 2 "${url}metrics" >"$WORK/metrics.txt"
+# The GPU path on a CPU rasteriser draws tens of frames a second, fewer on a busy machine:
+# wait (bounded) for the frames the check below asks for, not a fixed time.
+for _ in $(seq 100); do
+	curl -s --max-time 2 "${url}metrics" >"$WORK/metrics.txt"
+	[ "$(awk '$1 == "tutti_stage_frames_total" { print $2 }' "$WORK/metrics.txt")" -gt 30 ] 2>/dev/null && break
+	sleep 0.1
+done
+/usr/bin/import -window root "$WORK/screen.png"
 INSIDE
 
 WORK=$work TUTTI_BIN=$TUTTI_BIN xvfb-run -a -s "-screen 0 1280x720x24" bash "$work/inside.sh"
